@@ -1,0 +1,99 @@
+# xmip top-level build. `make` builds the BPF objects, their skeletons and
+# the two binaries; `make SANITIZE=1` builds userspace with ASan/UBSan into
+# build/san; `make check` runs every test layer.
+
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PYTHON   ?= /usr/bin/python3
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SANITIZE ?= 0
+
+B   := build
+O   := $(B)$(if $(filter 1,$(SANITIZE)),/san,/opt)
+BO  := $(B)/bpf
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BO) -Iloader -Iagentd
+LDLIBS  := -lbpf -lelf -lz -lcrypto
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I. -Iinclude -Ibpf \
+              -Wall -Werror -Wno-unused-function
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BO)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BO)/%.skel.h,$(BPF_SRCS))
+
+MAINS     := loader/main.c agentd/main.c
+LIB_SRCS  := $(filter-out $(MAINS),$(wildcard loader/*.c agentd/*.c))
+LIB_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
+UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard selftests/tools/*.c)
+TOOL_BINS := $(patsubst selftests/tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all bpf clean install check check-unit check-bpf check-e2e demo vmlinux bench
+all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS)
+	@ln -sfn $(notdir $(O)) $(B)/current
+
+bpf: $(BPF_OBJS) $(SKELS)
+
+$(BO)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/*.h) vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BO)/%.skel.h: $(BO)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@
+
+$(O)/obj/%.o: %.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/xmip: $(O)/obj/loader/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(O)/xmip-agentd: $(O)/obj/agentd/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+$(O)/tools/%: $(O)/obj/selftests/tools/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Unit tests: CMocka, userspace only, run under the sanitizers when built so.
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
+check-bpf: all
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/bpf
+
+check-e2e: all
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
+
+check: check-unit check-bpf check-e2e
+
+demo: all
+	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py
+
+# Regenerate the committed vmlinux.h from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(O)/xmip $(O)/xmip-agentd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 docs/xmip.8 docs/xmip-agentd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Map keys and values shared by the BPF programs, the loader/CLI and the
+ * agent. Every map is pinned under /sys/fs/bpf/xmip/<instance>/<map name>,
+ * so a restarted agent finds its bindings where it left them.
+ *
+ * Addresses are stored as 16 raw octets (network order) rather than
+ * struct in6_addr, so `bpftool map dump` prints one array per address
+ * instead of three views of a union.
+ */
+#ifndef XMIP_MAPS_H
+#define XMIP_MAPS_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define XMIP_PIN_ROOT "/sys/fs/bpf/xmip"
+
+/* Pinned map names (the C identifiers of the maps in bpf/). */
+#define XMIP_MAP_BINDINGS "xmip_bindings"
+#define XMIP_MAP_CONFIG   "xmip_config"
+#define XMIP_MAP_STATS    "xmip_stats"
+#define XMIP_MAP_SIGNAL   "xmip_signal"
+#define XMIP_MAP_REPLAY   "xmip_replay"
+
+#define XMIP_DEFAULT_MAX_BINDINGS 65536
+#define XMIP_SIGNAL_RINGBUF_BYTES (256 * 1024)
+
+/* Roles a datapath instance can play. */
+enum xmip_role {
+	XMIP_ROLE_NONE = 0,
+	XMIP_ROLE_HA   = 1,
+	XMIP_ROLE_MN   = 2,
+};
+
+/* xmip_config flags */
+#define XMIP_CFG_F_AWAY     0x1  /* MN: away from home, tunnel through the HA */
+#define XMIP_CFG_F_READY    0x2  /* config written; programs pass everything until set */
+
+/*
+ * xmip_config, ARRAY of one entry. Written by `xmip attach` (HA) and by the
+ * agent (MN, on every move); read on every packet.
+ */
+struct xmip_config {
+	__u8  self_addr[16];   /* HA: the HA's address; MN: the current CoA */
+	__u8  peer_addr[16];   /* MN: its home agent; HA: unused */
+	__u8  hoa[16];         /* MN: its home address; HA: unused */
+	__u8  home_prefix[16]; /* home subnet prefix */
+	__u8  home_plen;       /* home subnet prefix length */
+	__u8  role;            /* enum xmip_role */
+	__u16 tunnel_mtu;      /* largest inner packet the tunnel carries */
+	__u32 flags;           /* XMIP_CFG_F_* */
+	__u32 coa_ifindex;     /* MN: interface holding the CoA */
+	__u32 pad;
+};
+
+/* xmip_bindings, HASH: the HA's binding cache, keyed by home address. */
+struct xmip_binding_key {
+	__u8 hoa[16];
+};
+
+struct xmip_binding {
+	__u8  coa[16];         /* where the datapath tunnels packets for the HoA */
+	__u64 expires_ns;      /* CLOCK_BOOTTIME; the agent removes it then */
+	__u32 lifetime_s;      /* granted lifetime, seconds */
+	__u16 seq;             /* sequence number of the accepted BU */
+	__u16 bu_flags;        /* XMIP_BU_F_* of the accepted BU */
+	__u32 ifindex;         /* interface the BU arrived on (proxy ND) */
+	__u32 pad;
+};
+
+/*
+ * xmip_replay, HASH keyed by home address: agent-only state that must
+ * outlive both a binding (deregistration) and the agent process, so that
+ * an old BU cannot be replayed after either.
+ */
+struct xmip_replay_state {
+	__u64 last_mesg_id;    /* RFC 4285 timestamp of the last accepted BU */
+	__u16 last_seq;        /* last accepted sequence number */
+	__u16 seq_valid;       /* 1 once a BU has been accepted */
+	__u32 pad;
+};
+
+/*
+ * xmip_signal, RINGBUF: Mobility Header packets the kernel would drop
+ * (HAO, type-2 routing header, protocol 135), handed to the agent whole,
+ * from the IPv6 header on.
+ */
+#define XMIP_SIGNAL_MAX_PKT 1280
+struct xmip_signal_event {
+	__u32 ifindex;         /* interface the packet arrived on */
+	__u32 len;             /* octets of pkt that are valid */
+	__u8  pkt[XMIP_SIGNAL_MAX_PKT];
+};
+
+/*
+ * xmip_stats, PERCPU_ARRAY indexed by enum xmip_stat: one counter per
+ * outcome, fallback and drop reason. The X-macro keeps the enum and the
+ * names the CLI prints in one place.
+ */
+#define XMIP_STAT_LIST(X) \
+	X(PASS_NOT_IPV6,        "pass: not IPv6 (left to the kernel)") \
+	X(PASS_NOT_OURS,        "pass: IPv6 not for a binding or the HA") \
+	X(PASS_NOT_READY,       "pass: instance not configured yet") \
+	X(ENCAP_OK,             "encapsulated to a care-of address") \
+	X(DECAP_OK,             "decapsulated a reverse-tunnelled packet") \
+	X(SIGNAL_TO_AGENT,      "Mobility Header handed to the agent") \
+	X(PTB_SENT,             "ICMPv6 Packet Too Big sent") \
+	X(FALLBACK_FIB_NO_NEIGH,"fallback to kernel: no neighbour entry") \
+	X(FALLBACK_FIB_OTHER,   "fallback to kernel: FIB lookup not forwardable") \
+	X(FALLBACK_HOP_LIMIT,   "fallback to kernel: hop limit exhausted") \
+	X(FALLBACK_LOCAL,       "fallback to kernel: decapsulated packet is local") \
+	X(DROP_MALFORMED,       "drop: truncated or malformed header") \
+	X(DROP_SPOOFED_COA,     "drop: reverse tunnel outer source is not the CoA") \
+	X(DROP_UNKNOWN_HOA,     "drop: reverse tunnel inner source has no binding") \
+	X(DROP_SIGNAL_NO_ROOM,  "drop: signalling ring buffer full (agent down?)") \
+	X(DROP_SIGNAL_TOO_BIG,  "drop: signalling packet larger than the ring slot") \
+	X(DROP_ADJUST_FAILED,   "drop: head or tail adjustment failed") \
+	X(DROP_FIB_BLACKHOLE,   "drop: FIB says blackhole, unreachable or prohibited") \
+	X(DROP_DECAP_NOT_HA,    "drop: MN tunnel packet not from its home agent") \
+	X(MN_ENCAP_OK,          "MN: encapsulated to the home agent") \
+	X(MN_DECAP_OK,          "MN: decapsulated a packet from the home agent")
+
+enum xmip_stat {
+#define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,
+	XMIP_STAT_LIST(XMIP_STAT_ENUM)
+#undef XMIP_STAT_ENUM
+	XMIP_STAT__MAX
+};
+
+#endif /* XMIP_MAPS_H */
