@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The configuration file shared by `xmip` and `xmip-agentd` (docs/DESIGN.md). */
+#ifndef XMIP_CONFIG_H
+#define XMIP_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xmip_maps.h"
+
+#define XMIP_CONF_MAX_IFS     16
+#define XMIP_CONF_MAX_KEY     64
+#define XMIP_CONF_MAX_NAI     255
+#define XMIP_INSTANCE_MAX     32
+
+enum xmip_xdp_mode {
+	XMIP_XDP_AUTO = 0,     /* native, falling back to generic with a log line */
+	XMIP_XDP_NATIVE,
+	XMIP_XDP_GENERIC,
+};
+
+/* One mobile node the HA serves ([mn NAI] section), or the MN's own identity. */
+struct xmip_mn_entry {
+	char            nai[XMIP_CONF_MAX_NAI + 1];
+	struct in6_addr hoa;
+	uint32_t        spi;
+	uint8_t         key[XMIP_CONF_MAX_KEY];
+	size_t          key_len;
+};
+
+struct xmip_conf {
+	enum xmip_role     role;
+	char               instance[XMIP_INSTANCE_MAX];
+	char               ifnames[XMIP_CONF_MAX_IFS][IF_NAMESIZE];
+	int                n_ifs;
+	enum xmip_xdp_mode xdp_mode;
+
+	struct in6_addr    home_prefix;
+	uint8_t            home_plen;
+	uint16_t           tunnel_mtu;       /* 0: interface MTU - 40 */
+
+	/* HA */
+	struct in6_addr    address;          /* the HA's own address */
+	uint32_t           max_lifetime_s;   /* default 600 */
+	uint32_t           max_bindings;     /* default XMIP_DEFAULT_MAX_BINDINGS */
+	uint32_t           mesg_id_window_s; /* default 7 */
+	struct xmip_mn_entry *mns;           /* [mn NAI] sections */
+	size_t             n_mns;
+
+	/* MN */
+	struct in6_addr    home_agent;
+	uint32_t           lifetime_s;       /* requested, default 60 */
+	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
+};
+
+/*
+ * Parse the file at path into *out (zeroed first). On error returns -1 and
+ * writes "path:line: what is wrong" into err.
+ */
+int xmip_conf_load(const char *path, struct xmip_conf *out, char *err, size_t errlen);
+void xmip_conf_free(struct xmip_conf *conf);
+
+/* The [mn] entry with this home address, or NULL. */
+const struct xmip_mn_entry *xmip_conf_find_mn(const struct xmip_conf *conf,
+					       const struct in6_addr *hoa);
+
+#endif /* XMIP_CONFIG_H */
