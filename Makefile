@@ -64,7 +64,8 @@ $(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-$(O)/tools/%: $(O)/obj/selftests/tools/%.o $(LIB_OBJS)
+# Test and benchmark tools are standalone: one file on libbpf and the skeletons.
+$(O)/tools/%: $(O)/obj/selftests/tools/%.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
