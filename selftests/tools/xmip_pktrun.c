@@ -7,7 +7,7 @@
  *   xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
- *               [--pin-dir DIR] [--repeat N | --kernel-repeat N]
+ *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex).
@@ -24,6 +24,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -56,7 +58,7 @@ struct bind_arg {
 };
 
 struct opts {
-	const char *obj, *prog, *in, *out, *pin_dir;
+	const char *obj, *prog, *in, *out, *pin_dir, *netns;
 	int ifindex, repeat;
 	bool not_ready;
 	int kernel_repeat;
@@ -77,7 +79,9 @@ static void usage(void)
 		"usage: xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
-		"       [--pin-dir DIR] [--repeat N | --kernel-repeat N]\n"
+		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
+		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
+		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
 		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
 		"--kernel-repeat N: one test run with repeat=N (the kernel does not\n"
 		"reset the packet between repetitions: only for read-only programs).\n");
@@ -140,6 +144,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "repeat", required_argument, NULL, 10 },
 		{ "kernel-repeat", required_argument, NULL, 11 },
 		{ "home-prefix", required_argument, NULL, 12 },
+		{ "netns", required_argument, NULL, 13 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -176,6 +181,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->cfg.home_plen = parse_num(slash + 1, 128);
 			break;
 		}
+		case 13: o->netns = optarg; break;
 		default: usage();
 		}
 	}
@@ -191,6 +197,23 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	o->cfg.role = !strcmp(o->obj, "ha") ? XMIP_ROLE_HA : XMIP_ROLE_MN;
 	if (!o->not_ready)
 		o->cfg.flags |= XMIP_CFG_F_READY;
+}
+
+static int enter_netns(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "xmip_pktrun: netns %s: %s\n", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 static int read_file(const char *path, unsigned char *buf, size_t cap, size_t *len)
@@ -370,6 +393,8 @@ int main(int argc, char **argv)
 	int err, i, rc = 1;
 
 	parse_args(&o, argc, argv);
+	if (o.netns && enter_netns(o.netns))
+		return 1;
 	xdp = !strcmp(o.prog, "xdp");
 	if (read_file(o.in, in, sizeof(in), &in_len))
 		return 1;
