@@ -102,6 +102,12 @@ static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6
 		/* The kernel resolves the neighbour for the outer destination. */
 		xmip_count(XMIP_STAT_FALLBACK_FIB_NO_NEIGH);
 		return bpf_redirect_neigh(p.ifindex, NULL, 0, 0);
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		/* bpf_fib_lookup answers only for forwarding hosts, and an MN
+		 * usually is not one: the kernel routes the outer header and
+		 * resolves its next hop itself, out of the CoA's interface. */
+		xmip_count(XMIP_STAT_FWD_REDIRECT_NEIGH);
+		return bpf_redirect_neigh(oif ? oif : skb->ifindex, NULL, 0, 0);
 	case BPF_FIB_LKUP_RET_BLACKHOLE:
 	case BPF_FIB_LKUP_RET_UNREACHABLE:
 	case BPF_FIB_LKUP_RET_PROHIBIT:
