@@ -159,7 +159,7 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 	}
 
 	if (xmip_addr_eq(&ip6->daddr, cfg->self_addr)) {
-		proto = xmip_parse_ext(&c, ip6, proto, &l);
+		proto = xmip_parse_ext_xdp(ctx, &c, ip6, sizeof(*eth), proto, &l);
 		if (proto == XMIP_PARSE_TOO_DEEP) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return XDP_PASS;

@@ -79,7 +79,7 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;
 	}
-	proto = xmip_parse_ext(&c, ip6, proto, &l);
+	proto = xmip_parse_ext_xdp(ctx, &c, ip6, sizeof(*eth), proto, &l);
 	if (proto == XMIP_PARSE_TOO_DEEP) {
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;

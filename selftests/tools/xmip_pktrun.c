@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ struct bind_arg {
 struct opts {
 	const char *obj, *prog, *in, *out, *pin_dir, *netns;
 	int ifindex, repeat;
-	bool not_ready;
+	bool not_ready, verbose;
 	int kernel_repeat;
 	struct xmip_config cfg;
 	struct bind_arg binds[MAX_BINDS];
@@ -80,6 +81,7 @@ static void usage(void)
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
+		"-v: print libbpf debug output and the verifier's statistics per program.\n"
 		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
 		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
 		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
@@ -145,6 +147,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "kernel-repeat", required_argument, NULL, 11 },
 		{ "home-prefix", required_argument, NULL, 12 },
 		{ "netns", required_argument, NULL, 13 },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -152,7 +155,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->repeat = 1;
 	o->kernel_repeat = 1;
-	while ((c = getopt_long(argc, argv, "o:p:i:w:I:b:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:p:i:w:I:b:v", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->obj = optarg; break;
 		case 'p': o->prog = optarg; break;
@@ -182,6 +185,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		}
 		case 13: o->netns = optarg; break;
+		case 'v': o->verbose = true; break;
 		default: usage();
 		}
 	}
@@ -341,9 +345,20 @@ static void unpin_all(struct bpf_object *obj)
 		bpf_map__set_pin_path(m, NULL);
 }
 
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
 static int load(const struct opts *o, struct loaded *l, void **skel_out)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = o->pin_dir);
+	/* Log level 4 (BPF_LOG_STATS): instructions processed, states. */
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = o->pin_dir,
+		    .kernel_log_level = o->verbose ? 4 : 0);
+
+	if (o->verbose)
+		libbpf_set_print(print_all);
 	int err;
 
 	if (!strcmp(o->obj, "ha")) {
