@@ -359,3 +359,30 @@ def test_maps_pinned_by_name_under_a_given_directory(ha_ns):
         for f in os.listdir(pin):
             os.unlink(os.path.join(pin, f))
         os.rmdir(pin)
+
+
+def test_home_address_option_with_a_bad_length_dropped(ha_ns):
+    # 0xC9 with length 8 instead of 16 (RFC 6275 §6.3).
+    pkt = IPv6(src=COA, dst=HA, nh=60) / Raw(bytes([135, 1, 0xC9, 8]) + bytes(8) +
+                                             bytes([1, 2, 0, 0])) / MIP6MH_BU(seq=1)
+    r = pktrun(ha_ns, "ha", "xdp", from_uplink(pkt), ha_ns.uplink, ha_args((HOA, COA)))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_MALFORMED": 1}
+
+
+# --- the runner's repetition modes (what the benchmark relies on) ------------
+
+def test_kernel_repeat_does_not_reset_the_frame(ha_ns):
+    """BPF_PROG_TEST_RUN repeat=N runs N times on ONE xdp_buff: run 2 sees
+    run 1's encapsulated output (documented in xmip_pktrun.c). If a kernel
+    starts resetting it, this fails and the benchmark notes need a look."""
+    r = pktrun(ha_ns, "ha", "xdp", from_home(inner_pkt()), ha_ns.home,
+               ha_args((HOA, COA), extra=["--kernel-repeat", "3"]))
+    assert r.stats == {"ENCAP_OK": 1, "FWD_REDIRECT": 1, "PASS_NOT_OURS": 2}
+
+
+def test_repeat_starts_every_run_from_the_input(ha_ns):
+    r = pktrun(ha_ns, "ha", "xdp", from_home(inner_pkt()), ha_ns.home,
+               ha_args((HOA, COA), extra=["--repeat", "50"]))
+    assert r.stats == {"ENCAP_OK": 50, "FWD_REDIRECT": 50}
+    assert r.js["ns_per_packet"] > 0
