@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <linux/if_link.h>
 #include <linux/pkt_cls.h>
 
 #include "xmip_maps.h"
@@ -59,7 +61,7 @@ struct bind_arg {
 };
 
 struct opts {
-	const char *obj, *prog, *in, *out, *pin_dir, *netns;
+	const char *obj, *prog, *in, *out, *pin_dir, *netns, *attach_dev;
 	int ifindex, repeat;
 	bool not_ready, verbose;
 	int kernel_repeat;
@@ -81,6 +83,9 @@ static void usage(void)
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
+		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
+		"native mode, tc on egress) and exit, leaving it attached; with --pin-dir\n"
+		"the maps stay readable (for real-traffic tests in namespaces).\n"
 		"-v: print libbpf debug output and the verifier's statistics per program.\n"
 		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
 		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
@@ -148,6 +153,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "home-prefix", required_argument, NULL, 12 },
 		{ "netns", required_argument, NULL, 13 },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "attach", required_argument, NULL, 14 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -186,10 +192,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		}
 		case 13: o->netns = optarg; break;
 		case 'v': o->verbose = true; break;
+		case 14: o->attach_dev = optarg; break;
 		default: usage();
 		}
 	}
-	if (!o->obj || !o->prog || !o->in || optind != argc || o->repeat < 1 ||
+	if (!o->obj || !o->prog || (!o->in && !o->attach_dev) || optind != argc || o->repeat < 1 ||
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn"))
@@ -345,6 +352,37 @@ static void unpin_all(struct bpf_object *obj)
 		bpf_map__set_pin_path(m, NULL);
 }
 
+/* Attach for real: XDP (native) or tc egress, both outliving this process. */
+static int attach(const struct opts *o, bool xdp, int prog_fd)
+{
+	int ifindex = if_nametoindex(o->attach_dev);
+	int err;
+
+	if (!ifindex) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", o->attach_dev, strerror(errno));
+		return -1;
+	}
+	if (xdp) {
+		err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	} else {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = prog_fd);
+
+		err = bpf_tc_hook_create(&hook);
+		if (err && err != -EEXIST)
+			goto fail;
+		err = bpf_tc_attach(&hook, &tco);
+	}
+	if (err)
+		goto fail;
+	printf("{\"attached\": \"%s\", \"ifindex\": %d, \"prog\": \"%s\"}\n",
+	       o->attach_dev, ifindex, o->prog);
+	return 0;
+fail:
+	fprintf(stderr, "xmip_pktrun: attach to %s: %s\n", o->attach_dev, strerror(-err));
+	return -1;
+}
+
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
@@ -402,7 +440,7 @@ int main(int argc, char **argv)
 	struct loaded l = { 0 };
 	void *skel = NULL;
 	struct ring_buffer *rb = NULL;
-	size_t in_len;
+	size_t in_len = 0;
 	__u32 zero = 0;
 	bool xdp;
 	int err, i, rc = 1;
@@ -411,7 +449,7 @@ int main(int argc, char **argv)
 	if (o.netns && enter_netns(o.netns))
 		return 1;
 	xdp = !strcmp(o.prog, "xdp");
-	if (read_file(o.in, in, sizeof(in), &in_len))
+	if (o.in && read_file(o.in, in, sizeof(in), &in_len))
 		return 1;
 
 	err = load(&o, &l, &skel);
@@ -429,6 +467,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
 			goto out;
 		}
+	}
+	if (o.attach_dev) {
+		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
+		goto out;
 	}
 	rb = ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL);
 	if (!rb) {
