@@ -69,6 +69,7 @@ static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 void xmip_attach_set_debug(bool debug)
 {
 	debug_mode = debug;
+	libbpf_set_print(print_cb);
 }
 
 static void log_reset(void)
@@ -553,7 +554,6 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	rc = 0;
 out:
 	role_close(&ro);
-	libbpf_set_print(NULL);
 	return rc;
 }
 

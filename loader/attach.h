@@ -33,7 +33,10 @@ struct xmip_if_state {
 	char     tc_prog_name[16];
 };
 
-/* Print libbpf's debug output (-d) instead of keeping it for error reports. */
+/*
+ * Route libbpf's messages through xmip: kept quietly for error reports, or
+ * all printed with debug (-d). Call once before any libbpf use.
+ */
 void xmip_attach_set_debug(bool debug);
 
 /*
@@ -47,8 +50,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen);
 
 /*
  * `xmip detach`: detach XDP links and tc filters, remove every pin and the
- * instance directory. extra_ifs (may be NULL) are also cleaned of our tc
- * filter even if no link is pinned for them.
+ * instance directory. The interfaces of conf (may be NULL) are also cleaned
+ * of our tc filter even if no link is pinned for them.
  */
 int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, size_t errlen);
 

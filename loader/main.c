@@ -114,7 +114,6 @@ static int cmd_attach(int argc, char **argv)
 		xmip_conf_free(&conf);
 		return 1;
 	}
-	xmip_attach_set_debug(o.debug);
 	rc = xmip_attach(&conf, err, sizeof(err));
 	if (rc)
 		errmsg("attach failed: %s", err);
@@ -759,6 +758,7 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	xmip_attach_set_debug(o.debug);
 	if (o.instance && !xmip_instance_name_ok(o.instance))
 		return usage_error(NULL, "'%s' is not a valid instance name "
 				   "(letters, digits, '-', '_'; at most %d)", o.instance,
