@@ -467,7 +467,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	char pin_dir[256];
 	uint16_t tunnel_mtu = conf->tunnel_mtu;
 	uint32_t zero = 0;
-	bool have_old;
+	char cfg_path[512];
+	bool have_old, fresh;
 	int rc = -1, min_mtu = 0, cfg_fd;
 
 	if (xmip_pin_dir(conf->instance, pin_dir, sizeof(pin_dir))) {
@@ -497,7 +498,12 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		tunnel_mtu = (uint16_t)(min_mtu - 40 > 65535 ? 65535 : min_mtu - 40);
 	}
 
-	if (xmip_bpffs_ensure(err, errlen) || make_dirs(pin_dir, err, errlen))
+	if (xmip_bpffs_ensure(err, errlen))
+		return -1;
+	/* A failed first attach is rolled back; a failed re-attach leaves the working one. */
+	snprintf(cfg_path, sizeof(cfg_path), "%s/%s", pin_dir, XMIP_MAP_CONFIG);
+	fresh = access(cfg_path, F_OK) != 0;
+	if (make_dirs(pin_dir, err, errlen))
 		return -1;
 
 	libbpf_set_print(print_cb);
@@ -554,6 +560,12 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	rc = 0;
 out:
 	role_close(&ro);
+	if (rc && fresh) {
+		char derr[256];
+
+		info("rolling back the partial attach of instance %s", conf->instance);
+		xmip_detach(conf->instance, conf, derr, sizeof(derr));
+	}
 	return rc;
 }
 
