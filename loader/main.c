@@ -103,16 +103,14 @@ static int cmd_attach(int argc, char **argv)
 		return usage_error("attach ", "unexpected argument '%s'", argv[0]);
 	if (!o.conf_path)
 		return usage_error("attach ", "attach needs -c CONF");
+	if (need_root("attach"))
+		return 1;
 	if ((rc = load_conf(&conf)))
 		return rc;
 	if (o.instance && strcmp(o.instance, conf.instance)) {
 		xmip_conf_free(&conf);
 		return usage_error("attach ", "-i %s does not match instance = %s in %s",
 				   o.instance, conf.instance, o.conf_path);
-	}
-	if (need_root("attach")) {
-		xmip_conf_free(&conf);
-		return 1;
 	}
 	rc = xmip_attach(&conf, err, sizeof(err));
 	if (rc)
@@ -131,6 +129,10 @@ static int cmd_detach(int argc, char **argv)
 
 	if (argc)
 		return usage_error("detach ", "unexpected argument '%s'", argv[0]);
+	if (!o.conf_path && !instance)
+		return usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
+	if (need_root("detach"))
+		return 1;
 	if (o.conf_path) {
 		if ((rc = load_conf(&conf)))
 			return rc;
@@ -141,12 +143,6 @@ static int cmd_detach(int argc, char **argv)
 					   instance, conf.instance, o.conf_path);
 		}
 		instance = conf.instance;
-	}
-	if (!instance)
-		return usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
-	if (need_root("detach")) {
-		xmip_conf_free(&conf);
-		return 1;
 	}
 	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
 	if (rc)
