@@ -539,7 +539,8 @@ static int cmd_binding_show(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (read_bindings(names[i], &rows, &n_rows))
 			rc = 1;
-	qsort(rows, n_rows, sizeof(*rows), cmp_rows);
+	if (n_rows)
+		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
 
 	if (o.json) {
 		xmip_json_init(&j, stdout, o.pretty);

@@ -125,7 +125,7 @@ int xmip_instances_list(char names[][32], int max, char *err, size_t errlen)
 	while ((de = readdir(d)) && n < max) {
 		if (de->d_type != DT_DIR || !xmip_instance_name_ok(de->d_name))
 			continue;
-		snprintf(names[n++], 32, "%s", de->d_name);
+		snprintf(names[n++], 32, "%.31s", de->d_name);
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
