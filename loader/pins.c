@@ -132,6 +132,19 @@ int xmip_instances_list(char names[][32], int max, char *err, size_t errlen)
 	return n;
 }
 
+/*
+ * True unless we provably share PID 1's mount namespace: under `ip netns
+ * exec` (a private namespace with a fresh /sys) a bpffs we mount dies with us.
+ */
+static bool maybe_private_mount_ns(void)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/mnt", &self) || stat("/proc/1/ns/mnt", &init))
+		return true;
+	return self.st_ino != init.st_ino || self.st_dev != init.st_dev;
+}
+
 int xmip_bpffs_ensure(char *err, size_t errlen)
 {
 	struct statfs sfs;
@@ -149,5 +162,9 @@ int xmip_bpffs_ensure(char *err, size_t errlen)
 		return -1;
 	}
 	fprintf(stderr, "xmip: bpffs was not mounted; mounted it at %s\n", BPFFS_MOUNT);
+	if (maybe_private_mount_ns())
+		fprintf(stderr, "xmip: warning: this may be a private mount namespace (ip netns "
+			"exec?): pins in a bpffs mounted there vanish with it and the programs "
+			"detach; use nsenter --net=/run/netns/NAME instead\n");
 	return 0;
 }

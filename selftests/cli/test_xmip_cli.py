@@ -269,6 +269,7 @@ def test_mounts_bpffs_when_missing(env):
              "private", "sh", "-c", script], check=False)
     assert p.returncode == 0, p.stderr
     assert "bpffs was not mounted; mounted it at /sys/fs/bpf" in p.stderr
+    assert "private mount namespace (ip netns exec?)" in p.stderr
     assert json.loads(p.stdout.strip())[0]["role"] == "ha"
     assert env.link_xdp("xclv0") is None
 
