@@ -52,13 +52,13 @@ class Env:
         path.write_text(text)
         return str(path)
 
-    def ha_conf(self, ifaces=("xclv0",), mode="native", instance=None, extra=""):
+    def ha_conf(self, ifaces=("xclv0",), mode="native", instance=None, max_bindings=4096):
         instance = instance or self.instance
         self.instances.add(instance)
         lines = [f"role = ha", f"instance = {instance}"]
         lines += [f"interface = {i}" for i in ifaces]
         lines += ["address = 2001:db8:1::2", "home-prefix = 2001:db8:1::/64",
-                  f"xdp-mode = {mode}", "max-bindings = 4096", extra]
+                  f"xdp-mode = {mode}", f"max-bindings = {max_bindings}"]
         return self.conf("\n".join(lines) + "\n", f"{instance}.conf")
 
     def link_xdp(self, dev):
@@ -281,3 +281,40 @@ def test_help(verb):
         assert section in p.stdout, (verb, section)
     p = run([XMIP, "-V"])
     assert p.stdout.startswith("xmip ")
+
+
+def test_reattach_mode_change_and_recreated_interface(env):
+    env.xmip("attach", "-c", env.ha_conf(mode="native"))
+    p = env.xmip("attach", "-c", env.ha_conf(mode="generic"))
+    assert "runs in native mode but xdp-mode differs" in p.stderr
+    assert show(env)["interfaces"][0]["xdp_mode"] == "generic"
+    assert env.link_xdp("xclv0")["mode"] == 2
+    # The interface disappears and comes back under the same name: the pinned
+    # link is stale and must be replaced, not updated.
+    env.nsrun(["ip", "link", "del", "xclv0"])
+    s = show(env)
+    assert s["interfaces"][0]["ifindex"] == 0
+    assert "interface gone" in env.xmip("show", "-i", env.instance).stdout
+    env.nsrun(["ip", "link", "add", "xclv0", "type", "veth", "peer", "name", "xclv1"])
+    env.nsrun(["ip", "link", "set", "xclv0", "up"])
+    p = env.xmip("attach", "-c", env.ha_conf(mode="native"))
+    assert "pinned link is stale" in p.stderr
+    iface = show(env)["interfaces"][0]
+    assert iface["xdp_mode"] == "native"
+    assert env.link_xdp("xclv0")["prog"]["id"] == iface["prog_id"]
+
+
+def test_binding_cache_full_and_size_kept(env):
+    env.xmip("attach", "-c", env.ha_conf(max_bindings=2))
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::1", "2001:db8:2::1")
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::2", "2001:db8:2::1")
+    p = env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::3", "2001:db8:2::1",
+                 check=False)
+    assert p.returncode == 1 and "binding cache full" in p.stderr
+    # replacing an existing binding still works when full
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::2", "2001:db8:2::9", "60")
+    # a bigger max-bindings cannot apply to the pinned map without losing bindings
+    p = env.xmip("attach", "-c", env.ha_conf(max_bindings=8))
+    assert "keeping the pinned size 2" in p.stderr
+    s = show(env)
+    assert s["max_bindings"] == 2 and s["bindings"] == 2
