@@ -103,6 +103,19 @@ static bool log_contains(const char *s)
 	return libbpf_log_len && strstr(libbpf_log, s);
 }
 
+/* "program 'x'" for the first program libbpf reported as failing to load. */
+static const char *rejected_prog(void)
+{
+	static char name[80];
+	const char *p = libbpf_log_len ? strstr(libbpf_log, "prog '") : NULL;
+	const char *end = p ? strchr(p + 6, '\'') : NULL;
+
+	if (!p || !end || end - (p + 6) >= 64)
+		return "a program";
+	snprintf(name, sizeof(name), "program '%.*s'", (int)(end - (p + 6)), p + 6);
+	return name;
+}
+
 static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void info(const char *fmt, ...)
 {
@@ -525,7 +538,10 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		if (log_contains("couldn't reuse pinned map"))
 			snprintf(err, errlen, "a map pinned in %s does not match this build's layout; "
 				 "xmip detach -i %s first (drops the bindings)", pin_dir, conf->instance);
-		else if (e == EPERM || e == EACCES)
+		else if (log_contains("BEGIN PROG LOAD LOG"))
+			snprintf(err, errlen, "the kernel verifier rejected %s (%s); its log "
+				 "is above", rejected_prog(), strerror(e));
+		else if ((e == EPERM || e == EACCES) && geteuid() != 0)
 			snprintf(err, errlen, "loading BPF programs failed: %s (needs root: "
 				 "CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)", strerror(e));
 		else

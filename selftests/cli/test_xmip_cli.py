@@ -318,3 +318,63 @@ def test_binding_cache_full_and_size_kept(env):
     assert "keeping the pinned size 2" in p.stderr
     s = show(env)
     assert s["max_bindings"] == 2 and s["bindings"] == 2
+
+
+BROKEN_HA = r'''
+// A home agent object the verifier must reject: a hash lookup used unchecked.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xmip_maps.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_binding);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_replay_state);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_replay SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_config SEC(".maps");
+
+SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	struct xmip_binding_key k = {};
+	struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &k);
+
+	b->seq = 1; /* no NULL check: rejected */
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+'''
+
+
+def test_verifier_rejection_prints_log_tail(env, tmp_path):
+    # Build a copy of xmip whose HA object the verifier rejects.
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns("build", ".git", "__pycache__"))
+    (src / "bpf" / "xmip_ha.bpf.c").write_text(BROKEN_HA)
+    run(["make", "-C", str(src), "-s", "build/opt/xmip"])
+    p = env.nsrun([str(src / "build/opt/xmip"), "attach", "-c", env.ha_conf()], check=False)
+    assert p.returncode == 1
+    assert "the kernel verifier rejected program 'xmip_ha_xdp'" in p.stderr
+    assert "invalid mem access 'map_value_or_null'" in p.stderr  # the reason, from the log tail
+    assert not os.path.exists(env.pin_dir)                        # first attach rolled back
+    assert env.link_xdp("xclv0") is None
