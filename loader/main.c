@@ -284,6 +284,7 @@ static void addr_str(const uint8_t a[16], char *buf)
 static void show_text(const char *instance, const struct instance_view *v)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int shown = 0;
 
 	printf("%s: role %s%s\n", instance, role_name(v->cfg.role),
 	       v->cfg.flags & XMIP_CFG_F_READY ? "" : " (not ready)");
@@ -323,7 +324,10 @@ static void show_text(const char *instance, const struct instance_view *v)
 			continue;
 		printf("    %14" PRIu64 "  %-24s %s\n", v->stats[i], xmip_stat_key(i),
 		       xmip_stat_desc(i));
+		shown++;
 	}
+	if (!shown)
+		printf("    %14s  (all zero)\n", "");
 }
 
 static void show_json(struct xmip_json *j, const char *instance, const struct instance_view *v)

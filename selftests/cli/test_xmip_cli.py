@@ -380,3 +380,48 @@ def test_verifier_rejection_prints_log_tail(env, tmp_path):
     assert "invalid mem access 'map_value_or_null'" in p.stderr  # the reason, from the log tail
     assert not os.path.exists(env.pin_dir)                        # first attach rolled back
     assert env.link_xdp("xclv0") is None
+
+
+MN_CONF = """role = mn
+instance = {inst}
+interface = xclv0
+home-address = 2001:db8:1::100
+home-agent = 2001:db8:1::2
+home-prefix = 2001:db8:1::/64
+nai = mn1@example.org
+spi = 256
+key = 0123456789abcdef0123456789abcdef
+"""
+
+
+def test_mn_reattach_keeps_agent_state(env):
+    # The agent sets the CoA and AWAY on a move; re-attaching (an upgrade)
+    # must not reset them, or the MN's traffic stops being tunnelled.
+    inst = env.instance + "m"
+    env.instances.add(inst)
+    conf = env.conf(MN_CONF.format(inst=inst))
+    env.xmip("attach", "-c", conf)
+    path = f"{PIN_ROOT}/{inst}/xmip_config"
+    cur = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", path,
+                          "key", "0", "0", "0", "0"]).stdout)
+    value = bytearray(int(x, 16) for x in cur["value"])
+    value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # self_addr = CoA
+    value[68:72] = (value[68] | 0x1 | 0x2).to_bytes(1, "little") + bytes(3)  # flags AWAY|READY
+    run(["bpftool", "map", "update", "pinned", path, "key", "0", "0", "0", "0", "value"] +
+        [str(b) for b in value])
+    assert show(env, inst)["away"] is True
+    env.xmip("attach", "-c", conf)
+    s = show(env, inst)
+    assert s["away"] is True and s["ready"] is True
+    assert s["care_of_address"] == "2001:db8:9::7"
+    assert s["home_agent"] == "2001:db8:1::2"
+
+
+def test_second_instance_on_same_interface_refused(env):
+    env.xmip("attach", "-c", env.ha_conf())
+    other = env.instance + "b"
+    p = env.xmip("attach", "-c", env.ha_conf(instance=other), check=False)
+    assert p.returncode == 1
+    assert "another XDP program" in p.stderr and "was not attached by this instance" in p.stderr
+    assert not os.path.exists(f"{PIN_ROOT}/{other}")
+    assert show(env)["interfaces"][0]["xdp_mode"] == "native"  # the first one is untouched
