@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static bool log_stderr = true;  /* before init, errors still reach someone */
+static bool log_verbose;
+
+void xmip_log_init(const char *ident, bool to_stderr, bool verbose)
+{
+	log_stderr = to_stderr;
+	log_verbose = verbose;
+	if (!to_stderr)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+static const char *level_name(int level)
+{
+	switch (level) {
+	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR: return "error";
+	case LOG_WARNING: return "warning";
+	case LOG_NOTICE: case LOG_INFO: return "info";
+	default: return "debug";
+	}
+}
+
+void xmip_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level >= LOG_DEBUG && !log_verbose)
+		return;
+	va_start(ap, fmt);
+	if (log_stderr) {
+		struct timespec ts;
+		struct tm tm;
+		char stamp[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld %s: ", stamp, ts.tv_nsec / 1000000, level_name(level));
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else {
+		vsyslog(level, fmt, ap);
+	}
+	va_end(ap);
+}
+
+const char *xmip_ip6str(const void *addr16)
+{
+	static char bufs[4][INET6_ADDRSTRLEN];
+	static unsigned int next;
+	char *b = bufs[next++ % 4];
+
+	if (!inet_ntop(AF_INET6, addr16, b, INET6_ADDRSTRLEN))
+		return "?";
+	return b;
+}
