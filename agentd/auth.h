@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/types.h>
+
 #include "xmip_wire.h"
 
 /* Octets from the option's Type octet to the end of the SPI:

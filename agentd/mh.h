@@ -36,7 +36,7 @@
 #include "xmip_wire.h"
 
 #define XMIP_MH_HOP_LIMIT   64    /* hop limit of the packets we build */
-#define XMIP_MH_NAI_MAX     255   /* longest NAI an MN-ID option can carry (len 1..255 - 1) */
+#define XMIP_MH_NAI_MAX     254   /* longest NAI an MN-ID option can carry (255 - subtype) */
 #define XMIP_MH_MIN_BU_LEN  12    /* MH fixed 6 + seq, flags, lifetime */
 #define XMIP_MH_MIN_BA_LEN  12    /* MH fixed 6 + status, flags, seq, lifetime */
 #define XMIP_MH_MIN_BE_LEN  24    /* MH fixed 6 + status, reserved, home address */
@@ -245,12 +245,13 @@ static inline uint64_t xmip_ntp_from_unix_ns(uint64_t unix_ns)
 	return ((sec + XMIP_NTP_UNIX_OFFSET) << 32) | ((nsec << 32) / 1000000000ULL);
 }
 
-static inline uint64_t xmip_ntp_to_unix_ns(uint64_t ntp)
+/* Signed: a timestamp before 1970 (a broken clock) comes out negative. */
+static inline int64_t xmip_ntp_to_unix_ns(uint64_t ntp)
 {
-	uint64_t sec = (ntp >> 32) - XMIP_NTP_UNIX_OFFSET;
+	int64_t sec = (int64_t)(ntp >> 32) - (int64_t)XMIP_NTP_UNIX_OFFSET;
 	uint64_t frac = ntp & 0xffffffffULL;
 
-	return sec * 1000000000ULL + ((frac * 1000000000ULL) >> 32);
+	return sec * 1000000000LL + (int64_t)((frac * 1000000000ULL) >> 32);
 }
 
 #endif /* XMIP_MH_H */
