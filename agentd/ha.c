@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -33,6 +34,9 @@ struct xmip_ha {
 	const struct xmip_agent_maps *maps;
 	struct xmip_signal_rx        *rx;
 	int                           raw, nl;
+	/* Interfaces on the home link (holding an address in home-prefix): proxy ND goes there. */
+	uint32_t                      home_ifs[XMIP_CONF_MAX_IFS];
+	int                           n_home_ifs;
 	struct ha_entry              *buckets[HA_BUCKETS];
 };
 
@@ -93,27 +97,104 @@ static void drop_expiry(struct xmip_ha *ha, const uint8_t hoa[16])
 	free(e);
 }
 
-static void proxy_stop(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex)
+/*
+ * Proxy ND answers neighbour solicitations for the HoA on the home link,
+ * which need not be the interface the BU came in on (an uplink). When no
+ * configured interface holds a home-prefix address, fall back to that one.
+ */
+static int proxy_ifs(const struct xmip_ha *ha, uint32_t arrival_ifindex, uint32_t *ifs)
 {
+	if (ha->n_home_ifs) {
+		memcpy(ifs, ha->home_ifs, sizeof(ha->home_ifs[0]) * (size_t)ha->n_home_ifs);
+		return ha->n_home_ifs;
+	}
+	ifs[0] = arrival_ifindex;
+	return arrival_ifindex ? 1 : 0;
+}
+
+static void proxy_stop(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t arrival_ifindex)
+{
+	uint32_t ifs[XMIP_CONF_MAX_IFS];
+	int n = proxy_ifs(ha, arrival_ifindex, ifs);
 	struct in6_addr a;
 
 	memcpy(&a, hoa, 16);
-	if (ifindex)
-		xmip_nl_proxy_neigh(ha->nl, ifindex, &a, false);
+	for (int i = 0; i < n; i++)
+		xmip_nl_proxy_neigh(ha->nl, ifs[i], &a, false);
 }
 
-static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex,
+static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t arrival_ifindex,
 			bool announce)
 {
+	uint32_t ifs[XMIP_CONF_MAX_IFS];
+	int n = proxy_ifs(ha, arrival_ifindex, ifs);
 	char ifname[IF_NAMESIZE];
 	struct in6_addr a;
 
 	memcpy(&a, hoa, 16);
-	if (!ifindex || xmip_nl_proxy_neigh(ha->nl, ifindex, &a, true))
-		return;
-	/* Routers on the home link still map the HoA to the MN's MAC: override it. */
-	if (announce && if_indextoname(ifindex, ifname))
-		xmip_nd_send_unsolicited_na(ifname, &a);
+	for (int i = 0; i < n; i++) {
+		if (xmip_nl_proxy_neigh(ha->nl, ifs[i], &a, true))
+			continue;
+		/* Routers on the home link still map the HoA to the MN's MAC: override it. */
+		if (announce && if_indextoname(ifs[i], ifname))
+			xmip_nd_send_unsolicited_na(ifname, &a);
+	}
+}
+
+struct home_scan {
+	struct xmip_ha *ha;
+	uint32_t        conf_ifs[XMIP_CONF_MAX_IFS];
+};
+
+static bool in_home_prefix(const struct xmip_conf *conf, const struct in6_addr *a)
+{
+	unsigned int full = conf->home_plen / 8, rest = conf->home_plen % 8;
+
+	if (memcmp(a, &conf->home_prefix, full))
+		return false;
+	return !rest || ((a->s6_addr[full] ^ conf->home_prefix.s6_addr[full]) &
+			 (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+static int scan_home_addr(const struct xmip_nl_addr_info *a, void *arg)
+{
+	struct home_scan *hs = arg;
+	struct xmip_ha *ha = hs->ha;
+
+	if (!in_home_prefix(ha->conf, &a->addr))
+		return 0;
+	for (int i = 0; i < ha->conf->n_ifs; i++) {
+		if (hs->conf_ifs[i] != a->ifindex)
+			continue;
+		for (int k = 0; k < ha->n_home_ifs; k++)
+			if (ha->home_ifs[k] == a->ifindex)
+				return 0;
+		ha->home_ifs[ha->n_home_ifs++] = a->ifindex;
+	}
+	return 0;
+}
+
+static void find_home_link(struct xmip_ha *ha)
+{
+	struct home_scan hs = { .ha = ha };
+	char names[256] = "";
+
+	for (int i = 0; i < ha->conf->n_ifs; i++)
+		hs.conf_ifs[i] = if_nametoindex(ha->conf->ifnames[i]);
+	ha->n_home_ifs = 0;
+	xmip_nl_dump_addrs(ha->nl, scan_home_addr, &hs);
+	for (int i = 0; i < ha->n_home_ifs; i++) {
+		char n[IF_NAMESIZE] = "?";
+
+		if_indextoname(ha->home_ifs[i], n);
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s", n);
+	}
+	if (ha->n_home_ifs)
+		log_info("home link:%s (proxy ND for registered home addresses)", names);
+	else
+		log_warn("no configured interface has an address in %s/%u: proxy ND goes on the "
+			 "interface each BU arrives on", xmip_ip6str(&ha->conf->home_prefix),
+			 ha->conf->home_plen);
 }
 
 /* Remove a binding whose lifetime ran out (or that is already gone). */
@@ -176,7 +257,7 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		if (arm_expiry(ha, hoa, d->binding.expires_ns))
 			log_err("no expiry timer for HoA %s (out of memory)", xmip_ip6str(hoa));
 		/* The MN moved its registration to another home interface. */
-		if (cur && cur->ifindex && cur->ifindex != d->binding.ifindex)
+		if (!ha->n_home_ifs && cur && cur->ifindex && cur->ifindex != d->binding.ifindex)
 			proxy_stop(ha, hoa, cur->ifindex);
 		break;
 	case XMIP_HA_BINDING_DELETE:
@@ -202,7 +283,7 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		break;
 	case XMIP_HA_PROXY_ND_KEEP:
 		/* A refresh from another home interface still needs the entry there. */
-		if (d->binding_op == XMIP_HA_BINDING_WRITE && cur &&
+		if (!ha->n_home_ifs && d->binding_op == XMIP_HA_BINDING_WRITE && cur &&
 		    cur->ifindex != d->binding.ifindex)
 			proxy_start(ha, hoa, d->binding.ifindex, true);
 		break;
@@ -354,6 +435,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "forwarding", "1");
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
+	find_home_link(ha);
 	if (rebuild(ha))
 		goto fail;
 	ha->rx = xmip_signal_rx_new(loop, maps->signal, on_signal, ha);
