@@ -93,3 +93,23 @@ const char *xmip_ba_status_name(unsigned int status)
 	default: return status < 128 ? "accepted (unknown code)" : "rejected (unknown code)";
 	}
 }
+
+bool xmip_log_ratelimit(struct xmip_ratelimit *rl, unsigned int *suppressed)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*suppressed = 0;
+	if (ts.tv_sec != rl->window_s) {
+		rl->window_s = ts.tv_sec;
+		rl->used = 0;
+	}
+	if (rl->used >= rl->burst) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->used++;
+	*suppressed = rl->suppressed;
+	rl->suppressed = 0;
+	return true;
+}

@@ -17,6 +17,20 @@ void xmip_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 
 #define log_info(...)  xmip_log(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) xmip_log(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * At most `burst` lines per second from one call site, so that a flood of
+ * malformed packets cannot flood the log; the next allowed line says how
+ * many were suppressed (returned through *suppressed).
+ */
+struct xmip_ratelimit {
+	unsigned int burst;
+	long         window_s;
+	unsigned int used;
+	unsigned int suppressed;
+};
+#define XMIP_RATELIMIT_INIT(b) { .burst = (b) }
+bool xmip_log_ratelimit(struct xmip_ratelimit *rl, unsigned int *suppressed);
+
 /* "2001:db8::1" into a static rotating buffer: up to 4 in one log line. */
 const char *xmip_ip6str(const void *addr16);
 

@@ -336,8 +336,13 @@ static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *ar
 
 	perr = xmip_pkt_parse(buf, len, &p);
 	if (perr != XMIP_PARSE_OK) {
-		log_warn("MH packet of %zu octets on ifindex %u discarded: %s", len, ifindex,
-			 xmip_parse_strerror(perr));
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
+				 ifindex, xmip_parse_strerror(perr),
+				 more ? " (and earlier ones not logged)" : "");
 		return;
 	}
 	switch (p.msg.type) {
