@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* xmip-agentd: the Mobile IPv6 control plane of one xmip instance. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -74,6 +75,54 @@ static void usage(FILE *out)
 "    xmip-agentd -c /etc/xmip/home.conf -f -v\n", out);
 }
 
+/*
+ * Become a daemon in two steps so the shell still learns whether set-up
+ * worked: the parent waits on a pipe for one octet from the child (sent by
+ * detach_done) and exits 0, or 1 when the pipe closes without it.
+ */
+static int detach_start(int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void detach_done(int ready_fd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (chdir("/") < 0)
+		log_warn("chdir /: %s", strerror(errno));
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	if (write(ready_fd, "1", 1) != 1)
+		log_warn("could not tell the parent we are ready");
+	close(ready_fd);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -91,7 +140,7 @@ int main(int argc, char **argv)
 	struct xmip_ha *ha = NULL;
 	struct xmip_mn *mn = NULL;
 	char err[512];
-	int opt, rc = 1;
+	int opt, rc = 1, ready_fd = -1;
 
 	while ((opt = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -122,6 +171,12 @@ int main(int argc, char **argv)
 
 	/* Until daemonised, set-up errors go to the terminal that started us. */
 	xmip_log_init("xmip-agentd", true, verbose);
+	/*
+	 * Fork before creating the loop: a signalfd watched by epoll wakes the
+	 * process that registered it, so it must not cross a fork.
+	 */
+	if (!foreground && detach_start(&ready_fd))
+		goto out_maps;
 	loop = xmip_loop_new();
 	if (!loop)
 		goto out_maps;
@@ -132,17 +187,13 @@ int main(int argc, char **argv)
 	if (!ha && !mn)
 		goto out_loop;
 	if (!foreground) {
-		if (daemon(0, 0) < 0) {
-			log_err("daemon: %s", strerror(errno));
-			goto out_role;
-		}
 		xmip_log_init("xmip-agentd", false, verbose);
+		detach_done(ready_fd);
 	}
 	log_info("instance %s: %s agent running", conf.instance,
 		 conf.role == XMIP_ROLE_HA ? "home" : "mobile node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
-out_role:
 	xmip_ha_free(ha);
 	xmip_mn_free(mn);
 out_loop:
