@@ -37,6 +37,7 @@ UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard selftests/tools/*.c)
 TOOL_BINS := $(patsubst selftests/tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
 
+.SECONDARY:
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
