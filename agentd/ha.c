@@ -435,7 +435,15 @@ struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf
 		log_err("HA sockets: %s", strerror(-(ha->raw < 0 ? ha->raw : ha->nl)));
 		goto fail;
 	}
-	/* The kernel answers NS for HoAs (proxy_ndp), and only on forwarding interfaces. */
+	/*
+	 * The kernel answers NS for HoAs (proxy_ndp), and only on forwarding
+	 * interfaces; a unicast NUD probe for a HoA is proxied only with
+	 * all.proxy_ndp, and packets the datapath leaves to the kernel (first
+	 * packet to a CoA without a neighbour entry) need all.forwarding.
+	 * A home agent is a router (RFC 6275 §10.1).
+	 */
+	xmip_sysctl_ipv6_conf("all", "forwarding", "1");
+	xmip_sysctl_ipv6_conf("all", "proxy_ndp", "1");
 	for (int i = 0; i < conf->n_ifs; i++) {
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "forwarding", "1");
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");

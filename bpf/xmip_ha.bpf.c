@@ -181,8 +181,16 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 
 	xmip_addr_copy(key.hoa, &ip6->daddr);
 	b = bpf_map_lookup_elem(&xmip_bindings, &key);
-	if (b)
+	if (b) {
+		/* A router's unicast NUD probe for the HoA must reach the HA's
+		 * proxy ND (RFC 6275 §10.4.1), not the MN: tunnelled, it would
+		 * arrive with hop limit 254 and be ignored. */
+		if (xmip_is_nd_message(ip6, data_end)) {
+			xmip_count(XMIP_STAT_PASS_ND_FOR_HOA);
+			return XDP_PASS;
+		}
 		return ha_tunnel_to_coa(ctx, cfg, ip6, data_end, b);
+	}
 
 	xmip_count(XMIP_STAT_PASS_NOT_OURS);
 	return XDP_PASS;

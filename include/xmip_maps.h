@@ -126,7 +126,8 @@ struct xmip_signal_event {
 	X(FWD_SAME_DEV,         "tc: next hop rewritten, left on its device") \
 	X(PASS_MN_AT_HOME,      "MN: at home, HoA traffic sent without a tunnel") \
 	X(DROP_NO_PTB_FOR_ICMP_ERR, "drop: too big for the tunnel, and an ICMPv6 error (no PTB for it)") \
-	X(FWD_REDIRECT_NEIGH,   "tc: outer header routed by the kernel (bpf_redirect_neigh)")
+	X(FWD_REDIRECT_NEIGH,   "tc: outer header routed by the kernel (bpf_redirect_neigh)") \
+	X(PASS_ND_FOR_HOA,      "pass: Neighbour Discovery to a bound HoA (kernel proxy answers)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -29,6 +29,21 @@ static __always_inline int xmip_is_icmp6_error(struct ipv6hdr *ip6, void *data_e
 }
 
 /*
+ * Neighbour Discovery (RFC 4861 types 133-137) directly after the IPv6
+ * header: link-scoped, answered on the link, never tunnelled.
+ */
+static __always_inline int xmip_is_nd_message(struct ipv6hdr *ip6, void *data_end)
+{
+	__u8 *type = (__u8 *)(ip6 + 1);
+
+	if (ip6->nexthdr != XMIP_IPPROTO_ICMPV6)
+		return 0;
+	if ((void *)(type + 1) > data_end)
+		return 0;
+	return *type >= 133 && *type <= 137;
+}
+
+/*
  * Turn the frame (Ethernet + IPv6 packet of at least XMIP_PTB_QUOTE_LEN
  * octets) into a Packet Too Big from `self_addr` to the packet's source,
  * reporting `mtu`. Returns 0 when the frame is ready for XDP_TX.

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 from scapy.all import ARP, Ether, Raw, UDP
-from scapy.layers.inet6 import (HAO, ICMPv6DestUnreach, ICMPv6PacketTooBig, IPv6,
+from scapy.layers.inet6 import (HAO, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, ICMPv6DestUnreach, ICMPv6PacketTooBig, IPv6,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, MIP6MH_BU, PadN)
 
@@ -105,6 +105,17 @@ def test_unknown_hoa_passes_untouched(ha_ns):
     r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home, ha_args((HOA, COA)))
     assert r.verdict == "XDP_PASS"
     assert r.stats == {"PASS_NOT_OURS": 1}
+    assert_same(r.out, frame)
+
+
+def test_unicast_ns_for_a_bound_hoa_is_left_to_proxy_nd(ha_ns):
+    # A router's NUD probe for the HoA, sent to the HA's MAC after proxy ND.
+    ns = IPv6(src="2001:db8:1::1", dst=HOA, hlim=255) / ICMPv6ND_NS(tgt=HOA) / \
+        ICMPv6NDOptSrcLLAddr(lladdr=MAC_HOME_ROUTER)
+    frame = from_home(ns)
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home, ha_args((HOA, COA)))
+    assert r.verdict == "XDP_PASS"
+    assert r.stats == {"PASS_ND_FOR_HOA": 1}
     assert_same(r.out, frame)
 
 
