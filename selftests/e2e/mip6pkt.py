@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Mobile IPv6 packets built and read with Scapy, an implementation independent of ours."""
+import json
 import os
 import socket
 import struct
@@ -22,8 +23,8 @@ def ntp_now():
 
 
 def mac_of(topo, ns, dev):
-    return topo.sh(ns, "cat", "/sys/class/net/%s/address" % dev, check=False).stdout.strip() \
-        or topo.sh(ns, "ip", "-br", "link", "show", "dev", dev).stdout.split()[2]
+    # Not /sys/class/net: nsenter keeps the root namespace's sysfs.
+    return json.loads(topo.sh(ns, "ip", "-j", "link", "show", "dev", dev).stdout)[0]["address"]
 
 
 def forged_bu(ha_mac, src_mac, coa, seq, lifetime_s=60, authenticator=None):

@@ -33,7 +33,7 @@ class Capture:
     Captured on the RT side because signalling the HA's XDP program takes
     off the wire never reaches a tap on the HA's own interface."""
 
-    def __init__(self, topo, name="signalling", filt="ip6 protochain 135"):
+    def __init__(self, topo, name="signalling", filt="ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43"):
         self.path = os.path.join(topo.workdir, name + ".pcap")
         self.proc = topo.spawn(T.NS_RT, "tcpdump-" + name,
                                ["tcpdump", "-i", "h-ha", "-U", "-n", "-s", "0",

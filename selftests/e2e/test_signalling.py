@@ -22,7 +22,7 @@ def test_bu_ba_decode_as_mobile_ipv6(xtopo):
     malformed = tshark_fields(path, ["frame.number"], "_ws.malformed || _ws.expert.severity == error")
     assert malformed == [], "tshark finds malformed/error frames: %s" % malformed
 
-    rows = tshark_fields(path, FIELDS, "mip6")
+    rows = tshark_fields(path, FIELDS, "mipv6")
     bus = [r for r in rows if r["mip6.mhtype"] == "5"]
     bas = [r for r in rows if r["mip6.mhtype"] == "6"]
     assert len(bus) >= 3 and len(bas) >= 3, rows
