@@ -44,9 +44,11 @@ HA_ADDR = "2001:db8:1::2"
 HOA = "2001:db8:1::100"
 CN_ADDR = "2001:db8:c::2"
 RT_CN = "2001:db8:c::1"
-# MN interface -> (its address there, the router on that link)
+# MN interface -> (its address there, the router on that link). On the home
+# link the MN also gets an address besides the HoA, as SLAAC would give it;
+# that is how the MN agent recognises home.
 LINKS = {
-    "home": (HOA, RT_HOME),
+    "home": ("2001:db8:1::200", RT_HOME),
     "a": ("2001:db8:a::100", "2001:db8:a::1"),
     "b": ("2001:db8:b::100", "2001:db8:b::1"),
 }
@@ -136,10 +138,9 @@ class Proc:
 
 
 class Topology:
-    def __init__(self, with_xmip=True, workdir=None, log=print, hoa_on_lo=True):
+    def __init__(self, with_xmip=True, workdir=None, log=print):
         self.with_xmip = with_xmip
         self.log = log
-        self.hoa_on_lo = hoa_on_lo
         self.workdir = workdir or tempfile.mkdtemp(prefix="xmip-e2e-")
         os.makedirs(self.workdir, exist_ok=True)
         self.procs = []
@@ -199,11 +200,9 @@ class Topology:
                         net__ipv6__conf__default__accept_ra=0)
             self.sh(ns, "ip", "link", "set", "lo", "up")
         self.sysctl(NS_RT, net__ipv6__conf__all__forwarding=1)
-        # The HA forwards (XDP fallbacks go through the kernel) and answers
-        # neighbour solicitations for away MNs (proxy_ndp).
-        self.sysctl(NS_HA, net__ipv6__conf__all__forwarding=1,
-                    net__ipv6__conf__all__proxy_ndp=1,
-                    net__ipv6__conf__default__proxy_ndp=1)
+        # The HA is a router (XDP fallbacks go through the kernel's forwarding).
+        # proxy_ndp on its interface is the agent's business, not ours.
+        self.sysctl(NS_HA, net__ipv6__conf__all__forwarding=1)
 
         rt = lambda *a: self.sh(NS_RT, *a)
         rt("ip", "link", "add", "br-home", "type", "bridge", "forward_delay", "0",
@@ -235,10 +234,6 @@ class Topology:
         self.sh(NS_HA, "ip", "link", "set", "eth0", "up")
         self.sh(NS_HA, "ip", "-6", "route", "add", "default", "via", RT_HOME)
 
-        if self.hoa_on_lo:
-            # The HoA stays on lo wherever the MN is, so sockets bound to it
-            # never see it disappear; at home it is also on "home" (/64).
-            self.sh(NS_MN, "ip", "addr", "add", HOA + "/128", "dev", "lo", "nodad")
         for dev in ("a", "b"):
             self.sh(NS_MN, "ip", "link", "set", "dev", dev, "down")
         self._link_up("home")
@@ -251,6 +246,10 @@ class Topology:
         self.sh(NS_MN, "ip", "addr", "replace", addr + "/64", "dev", dev, "nodad")
         self.sh(NS_MN, "ip", "-6", "route", "replace", "default", "via", router,
                 "dev", dev)
+        if dev == "home" and not self.with_xmip:
+            # With xmip the MN agent puts the HoA on the home interface (and on
+            # lo, so sockets bound to it survive moves); without, we do.
+            self.sh(NS_MN, "ip", "addr", "replace", HOA + "/64", "dev", dev, "nodad")
 
     def _link_down(self, dev):
         self.sh(NS_MN, "ip", "addr", "flush", "dev", dev, "scope", "global")
