@@ -78,10 +78,14 @@ def main():
         h = Handover(topo, report=report)
         h.start()
         start_bytes = h.tcp()[0]
+        say("\nagents started:")
+        for role in ("ha", "mn"):
+            for line in h.new_agent_lines(role, pattern=r"."):
+                say(DIM + "  [%s agent] %s" % (role.upper(), line.strip()) + OFF)
         say("\nat home: TCP stream running (%.1f MB so far), ping answering" % (
             start_bytes / 1e6))
         time.sleep(1)
-        steps = h.run(("a", "b", "home"))
+        steps = h.run(("a", "b", "home"), dwell=3.0)
         time.sleep(1)
 
         say()

@@ -93,7 +93,8 @@ class Handover:
         self.log_marks[role] = len(text)
         return [l for l in new.splitlines() if re.search(pattern, l)]
 
-    def move(self, to, bind_timeout=15, traffic_timeout=20):
+    def move(self, to, bind_timeout=15, traffic_timeout=20, dwell=0.0):
+        """Move, wait for registration and traffic, then stay dwell seconds."""
         t = self.topo
         step = {"to": to, "coa": None}
         _, sent_before, _ = self.ping_stats()
@@ -115,6 +116,7 @@ class Handover:
                       traffic_timeout)
         step["tcp_ok"] = bool(ok)
         step["t_tcp"] = time.time() - t0
+        time.sleep(dwell)
         step["tcp_bytes"], step["tcp_error"] = self.tcp()
         step["tcp_client_alive"] = self.cli.alive()
         replies, sent, _ = self.ping_stats()
@@ -134,7 +136,7 @@ class Handover:
         except Exception as e:  # reported, asserted on by the caller
             return "error: %s" % e
 
-    def run(self, path=("a", "b", "home")):
+    def run(self, path=("a", "b", "home"), dwell=0.0):
         for to in path:
-            self.move(to)
+            self.move(to, dwell=dwell)
         return self.steps

@@ -213,10 +213,19 @@ class Topology:
         for rname, ons, oname in pairs:
             rt("ip", "link", "add", rname, "type", "veth", "peer", "name", oname,
                "netns", ons)
-            # XDP_TX / redirect into a veth is only delivered when the
-            # receiving peer runs NAPI: GRO on (or an XDP program there).
+            # XDP_TX / redirect into a veth needs NAPI on the receiving peer:
+            # GRO on (older kernels) or an XDP program there (see below).
             rt("ethtool", "-K", rname, "gro", "on")
             self.sh(ons, "ethtool", "-K", oname, "gro", "on")
+        # GRO alone does not get XDP_TX frames delivered into a veth peer on
+        # our 6.18 kernel (tested); an XDP program on the peer does.
+        rt("ip", "link", "set", "dev", "h-ha", "xdpdrv", "obj", self._xdp_pass_obj(),
+           "sec", "xdp")
+        # Make the home link behave like a wire toward the HA: full checksums
+        # (veth would hand over CHECKSUM_PARTIAL packets whose checksum field
+        # holds only the pseudo-header sum) and no GSO super-packets larger
+        # than the MTU. A NIC's XDP program never sees either.
+        rt("ethtool", "-K", "h-ha", "tx", "off", "tso", "off", "gso", "off")
         for port in ("h-ha", "h-mn"):
             rt("ip", "link", "set", port, "master", "br-home")
         rt("ip", "addr", "add", RT_HOME + "/64", "dev", "br-home")
@@ -239,6 +248,12 @@ class Topology:
         self._link_up("home")
         self.where = "home"
         self.log("topology: namespaces %s up, MN at home" % " ".join(ALL_NS))
+
+    def _xdp_pass_obj(self):
+        src = os.path.join(REPO, "selftests", "e2e", "xdp_pass.c")
+        obj = os.path.join(self.workdir, "xdp_pass.o")
+        run(["clang", "-O2", "-g", "-target", "bpf", "-c", src, "-o", obj])
+        return obj
 
     def _link_up(self, dev):
         addr, router = LINKS[dev]
