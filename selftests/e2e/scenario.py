@@ -36,12 +36,12 @@ class Capture:
     def __init__(self, topo, name="signalling", filt="ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43"):
         self.path = os.path.join(topo.workdir, name + ".pcap")
         self.proc = topo.spawn(T.NS_RT, "tcpdump-" + name,
-                               ["tcpdump", "-i", "h-ha", "-U", "-n", "-s", "0",
+                               ["tcpdump", "-i", "h-ha", "-U", "--immediate-mode", "-n", "-s", "0",
                                 "-w", self.path, filt])
         wait_for(lambda: "listening on" in self.proc.text(), 5)
 
     def stop(self):
-        time.sleep(0.3)  # let the last frames reach the file (-U)
+        time.sleep(0.5)  # let the last frames reach the file
         self.proc.stop(signal.SIGINT)
         return self.path
 
