@@ -60,6 +60,9 @@ struct xmip_conf {
  * writes "path:line: what is wrong" into err.
  */
 int xmip_conf_load(const char *path, struct xmip_conf *out, char *err, size_t errlen);
+/* The same on a buffer already in memory; path only names it in messages. */
+int xmip_conf_parse(const char *path, const char *buf, size_t len,
+		    struct xmip_conf *out, char *err, size_t errlen);
 void xmip_conf_free(struct xmip_conf *conf);
 
 /* The [mn] entry with this home address, or NULL. */

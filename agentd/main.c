@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xmip-agentd: the Mobile IPv6 control plane of one xmip instance. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ha.h"
+#include "log.h"
+#include "loop.h"
+#include "maps.h"
+#include "mn.h"
+
+static void usage(FILE *out)
+{
+	fputs(
+"NAME\n"
+"    xmip-agentd - Mobile IPv6 home agent / mobile node signalling daemon\n"
+"\n"
+"SYNOPSIS\n"
+"    xmip-agentd -c CONF [-f] [-v]\n"
+"    xmip-agentd -h\n"
+"\n"
+"DESCRIPTION\n"
+"    The control plane of one xmip instance. It opens the maps that\n"
+"    `xmip attach -c CONF` pinned under /sys/fs/bpf/xmip/<instance>/ (it\n"
+"    never loads BPF programs itself), receives Mobility Header packets\n"
+"    from the datapath through the xmip_signal ring buffer, and answers\n"
+"    through a raw IPv6 socket.\n"
+"\n"
+"    role = ha   Authenticates Binding Updates (RFC 4285 MN-HA, Mesg-ID),\n"
+"                checks sequence numbers (RFC 6275 9.5.1), writes the\n"
+"                binding cache (xmip_bindings) and replay state\n"
+"                (xmip_replay), adds a proxy neighbour entry for each\n"
+"                registered home address and sends an unsolicited NA,\n"
+"                answers with a Binding Acknowledgement, and removes\n"
+"                bindings when their lifetime ends. Sets proxy_ndp=1 and\n"
+"                forwarding=1 on its interfaces.\n"
+"    role = mn   Keeps the home address on lo, watches the addresses of\n"
+"                the configured interfaces, writes the care-of address to\n"
+"                xmip_config and registers it with the home agent (BU,\n"
+"                retransmitted after 1, 2, 4 ... 32 s until acknowledged,\n"
+"                refreshed before it expires); deregisters and announces\n"
+"                the home address (unsolicited NA) when back home.\n"
+"\n"
+"    All state that must outlive the process is in the pinned maps: a\n"
+"    restarted agent rebuilds its timers from them and loses no binding.\n"
+"\n"
+"OPTIONS\n"
+"    -c, --config CONF  configuration file (see docs/DESIGN.md), the one\n"
+"                       given to `xmip attach`\n"
+"    -f, --foreground   stay in the foreground and log to stderr;\n"
+"                       without it the agent detaches once set up and\n"
+"                       logs to syslog (facility daemon)\n"
+"    -v, --verbose      also log debug messages\n"
+"    -h, --help         show this text\n"
+"\n"
+"SIGNALS\n"
+"    SIGTERM, SIGINT    exit, leaving the maps, bindings, proxy entries\n"
+"                       and addresses in place: the datapath keeps\n"
+"                       forwarding and the next agent takes over\n"
+"    SIGHUP             logged; restart the agent to reload CONF\n"
+"\n"
+"EXIT STATUS\n"
+"    0 after SIGTERM/SIGINT; 1 on a configuration error or when the\n"
+"    instance is not attached; 2 on a usage error.\n"
+"\n"
+"EXAMPLE\n"
+"    xmip attach -c /etc/xmip/home.conf\n"
+"    xmip-agentd -c /etc/xmip/home.conf -f -v\n", out);
+}
+
+/*
+ * Become a daemon in two steps so the shell still learns whether set-up
+ * worked: the parent waits on a pipe for one octet from the child (sent by
+ * detach_done) and exits 0, or 1 when the pipe closes without it.
+ */
+static int detach_start(int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void detach_done(int ready_fd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (chdir("/") < 0)
+		log_warn("chdir /: %s", strerror(errno));
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	if (write(ready_fd, "1", 1) != 1)
+		log_warn("could not tell the parent we are ready");
+	close(ready_fd);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *path = NULL;
+	bool foreground = false, verbose = false;
+	struct xmip_agent_maps maps;
+	struct xmip_conf conf;
+	struct xmip_loop *loop = NULL;
+	struct xmip_ha *ha = NULL;
+	struct xmip_mn *mn = NULL;
+	char err[512];
+	int opt, rc = 1, ready_fd = -1;
+
+	while ((opt = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		case 'f': foreground = true; break;
+		case 'v': verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default:  usage(stderr); return 2;
+		}
+	}
+	if (!path || optind != argc) {
+		fprintf(stderr, "xmip-agentd: %s\n", path ? "unexpected argument" : "-c CONF is required");
+		fprintf(stderr, "usage: xmip-agentd -c CONF [-f] [-v]   (-h for help)\n");
+		return 2;
+	}
+	if (xmip_conf_load(path, &conf, err, sizeof(err))) {
+		fprintf(stderr, "xmip-agentd: %s\n", err);
+		return 1;
+	}
+	if (conf.role != XMIP_ROLE_HA && conf.role != XMIP_ROLE_MN) {
+		fprintf(stderr, "xmip-agentd: %s: role must be ha or mn\n", path);
+		goto out_conf;
+	}
+	if (xmip_maps_open(conf.instance, conf.role == XMIP_ROLE_HA, &maps, err, sizeof(err))) {
+		fprintf(stderr, "xmip-agentd: instance '%s' is not attached: %s\n", conf.instance, err);
+		goto out_conf;
+	}
+
+	/* Until daemonised, set-up errors go to the terminal that started us. */
+	xmip_log_init("xmip-agentd", true, verbose);
+	/*
+	 * Fork before creating the loop: a signalfd watched by epoll wakes the
+	 * process that registered it, so it must not cross a fork.
+	 */
+	if (!foreground && detach_start(&ready_fd))
+		goto out_maps;
+	loop = xmip_loop_new();
+	if (!loop)
+		goto out_maps;
+	if (conf.role == XMIP_ROLE_HA)
+		ha = xmip_ha_new(loop, &conf, &maps);
+	else
+		mn = xmip_mn_new(loop, &conf, &maps);
+	if (!ha && !mn)
+		goto out_loop;
+	if (!foreground) {
+		xmip_log_init("xmip-agentd", false, verbose);
+		detach_done(ready_fd);
+	}
+	log_info("instance %s: %s agent running", conf.instance,
+		 conf.role == XMIP_ROLE_HA ? "home" : "mobile node");
+	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
+	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
+	xmip_ha_free(ha);
+	xmip_mn_free(mn);
+out_loop:
+	xmip_loop_free(loop);
+out_maps:
+	xmip_maps_close(&maps);
+out_conf:
+	xmip_conf_free(&conf);
+	return rc;
+}

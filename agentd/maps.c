@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "maps.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int open_pin(const char *instance, const char *name, int *fd, char *err, size_t errlen)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", XMIP_PIN_ROOT, instance, name);
+	*fd = bpf_obj_get(path);
+	if (*fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: %s%s", path, strerror(e),
+			 e == ENOENT ? " (is the instance attached? run `xmip attach -c CONF`)" : "");
+		*fd = -1;
+		return -e;
+	}
+	return 0;
+}
+
+int xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps *m,
+		   char *err, size_t errlen)
+{
+	char ignored[256];
+	int rc;
+
+	m->bindings = m->config = m->replay = m->signal = -1;
+	if ((rc = open_pin(instance, XMIP_MAP_CONFIG, &m->config, err, errlen)) ||
+	    (rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)) ||
+	    (rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)))
+		goto fail;
+	rc = open_pin(instance, XMIP_MAP_REPLAY, &m->replay,
+		      need_replay ? err : ignored, need_replay ? errlen : sizeof(ignored));
+	if (rc && need_replay)
+		goto fail;
+	return 0;
+fail:
+	xmip_maps_close(m);
+	return rc;
+}
+
+void xmip_maps_close(struct xmip_agent_maps *m)
+{
+	int *fds[] = { &m->bindings, &m->config, &m->replay, &m->signal };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+static int ret(int rc)
+{
+	return rc < 0 ? -errno : 0;
+}
+
+int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		     struct xmip_binding *b)
+{
+	struct xmip_binding_key k;
+
+	memcpy(k.hoa, hoa, 16);
+	return ret(bpf_map_lookup_elem(m->bindings, &k, b));
+}
+
+int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		     const struct xmip_binding *b)
+{
+	struct xmip_binding_key k;
+
+	memcpy(k.hoa, hoa, 16);
+	return ret(bpf_map_update_elem(m->bindings, &k, b, BPF_ANY));
+}
+
+int xmip_binding_del(const struct xmip_agent_maps *m, const uint8_t hoa[16])
+{
+	struct xmip_binding_key k;
+
+	memcpy(k.hoa, hoa, 16);
+	return ret(bpf_map_delete_elem(m->bindings, &k));
+}
+
+int xmip_binding_foreach(const struct xmip_agent_maps *m,
+			 int (*cb)(const uint8_t hoa[16], const struct xmip_binding *b, void *arg),
+			 void *arg)
+{
+	struct xmip_binding_key key, next;
+	struct xmip_binding b;
+	int rc;
+
+	/*
+	 * Collect the next key before calling cb, so cb may delete the
+	 * current entry without restarting the walk.
+	 */
+	if (bpf_map_get_next_key(m->bindings, NULL, &next))
+		return errno == ENOENT ? 0 : -errno;
+	for (;;) {
+		int more;
+
+		key = next;
+		more = bpf_map_get_next_key(m->bindings, &key, &next) == 0;
+
+		if (bpf_map_lookup_elem(m->bindings, &key, &b) == 0) {
+			rc = cb(key.hoa, &b, arg);
+			if (rc)
+				return rc;
+		}
+		if (!more)
+			return 0;
+	}
+}
+
+int xmip_replay_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		    struct xmip_replay_state *r)
+{
+	struct xmip_binding_key k;
+
+	if (m->replay < 0)
+		return -ENOENT;
+	memcpy(k.hoa, hoa, 16);
+	return ret(bpf_map_lookup_elem(m->replay, &k, r));
+}
+
+int xmip_replay_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		    const struct xmip_replay_state *r)
+{
+	struct xmip_binding_key k;
+
+	if (m->replay < 0)
+		return -EBADF;
+	memcpy(k.hoa, hoa, 16);
+	return ret(bpf_map_update_elem(m->replay, &k, r, BPF_ANY));
+}
+
+int xmip_config_get(const struct xmip_agent_maps *m, struct xmip_config *c)
+{
+	__u32 zero = 0;
+
+	return ret(bpf_map_lookup_elem(m->config, &zero, c));
+}
+
+int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c)
+{
+	__u32 zero = 0;
+
+	return ret(bpf_map_update_elem(m->config, &zero, c, BPF_ANY));
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Typed access to the pinned maps of one instance
+ * (/sys/fs/bpf/xmip/<instance>/<map>). The agent never creates maps: if
+ * they are missing the instance is not attached.
+ */
+#ifndef XMIP_AGENT_MAPS_H
+#define XMIP_AGENT_MAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xmip_maps.h"
+
+struct xmip_agent_maps {
+	int bindings;   /* HASH xmip_binding_key -> xmip_binding */
+	int config;     /* ARRAY[1] xmip_config */
+	int replay;     /* HASH xmip_binding_key -> xmip_replay_state; -1 if absent (MN) */
+	int signal;     /* RINGBUF */
+};
+
+/*
+ * Open the instance's pinned maps. need_replay: fail when xmip_replay is
+ * missing (the HA needs it). On error returns -errno and explains in err.
+ */
+int  xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps *m,
+		    char *err, size_t errlen);
+void xmip_maps_close(struct xmip_agent_maps *m);
+
+/* 0, -ENOENT or another -errno. */
+int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		     struct xmip_binding *b);
+int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		     const struct xmip_binding *b);
+int xmip_binding_del(const struct xmip_agent_maps *m, const uint8_t hoa[16]);
+/* Calls cb for each binding; a non-zero return stops the walk and is returned. */
+int xmip_binding_foreach(const struct xmip_agent_maps *m,
+			 int (*cb)(const uint8_t hoa[16], const struct xmip_binding *b, void *arg),
+			 void *arg);
+
+int xmip_replay_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		    struct xmip_replay_state *r);
+int xmip_replay_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		    const struct xmip_replay_state *r);
+
+int xmip_config_get(const struct xmip_agent_maps *m, struct xmip_config *c);
+int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c);
+
+#endif /* XMIP_AGENT_MAPS_H */

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "mn.h"
+
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mh.h"
+#include "mn_policy.h"
+#include "nd.h"
+#include "netlink.h"
+#include "rawsend.h"
+#include "signal_rx.h"
+
+#define REEVAL_DELAY_MS 100   /* let a burst of netlink events settle */
+#define BU_BUF          1280
+
+enum mn_where {
+	MN_UNKNOWN = 0,   /* just started */
+	MN_HOME,
+	MN_AWAY,
+	MN_NOWHERE,       /* no usable address on any configured interface */
+};
+
+struct xmip_mn {
+	struct xmip_loop             *loop;
+	const struct xmip_conf       *conf;
+	const struct xmip_agent_maps *maps;
+	struct xmip_signal_rx        *rx;
+	int                           raw, nl, mon;
+	uint32_t                      lo_ifindex;
+
+	struct xmip_mn_state          st;
+	struct xmip_timer             reeval, retrans, refresh;
+
+	enum mn_where                 where;
+	struct in6_addr               coa;       /* MN_AWAY */
+	uint32_t                      coa_ifindex;
+	uint32_t                      home_ifindex;  /* MN_HOME */
+};
+
+/* What one address dump says about where we are. */
+struct scan {
+	const struct xmip_mn *mn;
+	bool            hoa_on_lo;
+	uint32_t        hoa_plen_ifindex[XMIP_CONF_MAX_IFS];  /* HoA/plen found on these */
+	int             n_hoa_plen;
+	int             home_if;      /* index into conf->ifnames, -1: none */
+	int             coa_if;       /* index into conf->ifnames, -1: none */
+	struct in6_addr coa;
+	uint32_t        ifindex[XMIP_CONF_MAX_IFS];
+	bool            up[XMIP_CONF_MAX_IFS];
+};
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool in_prefix(const struct in6_addr *a, const struct in6_addr *p, unsigned int plen)
+{
+	unsigned int full = plen / 8, rest = plen % 8;
+
+	if (plen > 128 || memcmp(a, p, full))
+		return false;
+	if (!rest)
+		return true;
+	return ((a->s6_addr[full] ^ p->s6_addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+static int conf_if_of(const struct scan *s, uint32_t ifindex)
+{
+	for (int i = 0; i < s->mn->conf->n_ifs; i++)
+		if (s->ifindex[i] && s->ifindex[i] == ifindex)
+			return i;
+	return -1;
+}
+
+static int scan_addr(const struct xmip_nl_addr_info *a, void *arg)
+{
+	struct scan *s = arg;
+	const struct xmip_conf *conf = s->mn->conf;
+	bool is_hoa = memcmp(&a->addr, &conf->self.hoa, 16) == 0;
+	int i;
+
+	if (is_hoa && a->ifindex == s->mn->lo_ifindex && a->plen == 128) {
+		s->hoa_on_lo = true;
+		return 0;
+	}
+	i = conf_if_of(s, a->ifindex);
+	if (i < 0 || !s->up[i] || a->scope != RT_SCOPE_UNIVERSE ||
+	    (a->flags & IFA_F_DADFAILED))
+		return 0;
+	if (is_hoa) {
+		if (s->n_hoa_plen < XMIP_CONF_MAX_IFS)
+			s->hoa_plen_ifindex[s->n_hoa_plen++] = a->ifindex;
+		return 0;
+	}
+	if (in_prefix(&a->addr, &conf->home_prefix, conf->home_plen)) {
+		/* First configured interface wins, so the choice is stable. */
+		if (s->home_if < 0 || i < s->home_if)
+			s->home_if = i;
+		return 0;
+	}
+	if (a->flags & IFA_F_TENTATIVE)
+		return 0;
+	if (s->coa_if < 0 || i < s->coa_if) {
+		s->coa_if = i;
+		s->coa = a->addr;
+	}
+	return 0;
+}
+
+static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, bool retransmit)
+{
+	uint8_t buf[BU_BUF];
+	int len = xmip_mn_build_bu(&mn->st, mn->conf, coa, dereg, retransmit, realtime_ns(),
+				   buf, sizeof(buf));
+
+	if (len <= 0) {
+		log_err("could not build a BU (NAI too long?)");
+		return;
+	}
+	log_info("%s BU%s seq %u: HoA %s CoA %s to HA %s", dereg ? "deregistration" : "binding",
+		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
+		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
+	xmip_rawsend(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
+	xmip_loop_timer_in_ms(mn->loop, &mn->retrans, mn->st.retrans_ms);
+}
+
+static void write_config(struct xmip_mn *mn, bool away, const struct in6_addr *self,
+			 uint32_t ifindex)
+{
+	const struct xmip_conf *conf = mn->conf;
+	struct xmip_config c;
+	int rc;
+
+	if (xmip_config_get(mn->maps, &c))
+		memset(&c, 0, sizeof(c));
+	memcpy(c.self_addr, self, 16);
+	memcpy(c.peer_addr, &conf->home_agent, 16);
+	memcpy(c.hoa, &conf->self.hoa, 16);
+	memcpy(c.home_prefix, &conf->home_prefix, 16);
+	c.home_plen = conf->home_plen;
+	c.role = XMIP_ROLE_MN;
+	if (!c.tunnel_mtu)
+		c.tunnel_mtu = conf->tunnel_mtu;
+	c.coa_ifindex = ifindex;
+	c.flags |= XMIP_CFG_F_READY;
+	if (away)
+		c.flags |= XMIP_CFG_F_AWAY;
+	else
+		c.flags &= ~XMIP_CFG_F_AWAY;
+	rc = xmip_config_put(mn->maps, &c);
+	if (rc)
+		log_err("writing %s: %s", XMIP_MAP_CONFIG, strerror(-rc));
+}
+
+static void go_home(struct xmip_mn *mn, const struct scan *s)
+{
+	const struct xmip_conf *conf = mn->conf;
+	uint32_t ifindex = s->ifindex[s->home_if];
+
+	if (mn->where == MN_HOME && mn->home_ifindex == ifindex)
+		return;
+	log_info("at home on %s (HoA %s)", conf->ifnames[s->home_if], xmip_ip6str(&conf->self.hoa));
+	mn->where = MN_HOME;
+	mn->home_ifindex = ifindex;
+	memset(&mn->coa, 0, sizeof(mn->coa));
+	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
+	xmip_nl_addr(mn->nl, ifindex, &conf->self.hoa, conf->home_plen, IFA_F_NODAD, true);
+	write_config(mn, false, &conf->self.hoa, ifindex);
+	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	send_bu(mn, &conf->self.hoa, true, false);
+}
+
+static void go_away(struct xmip_mn *mn, const struct scan *s)
+{
+	const struct xmip_conf *conf = mn->conf;
+	uint32_t ifindex = s->ifindex[s->coa_if];
+
+	if (mn->where == MN_AWAY && mn->coa_ifindex == ifindex && !memcmp(&mn->coa, &s->coa, 16))
+		return;
+	log_info("moved: %s CoA %s on %s (HoA %s)",
+		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
+		 xmip_ip6str(&s->coa), conf->ifnames[s->coa_if], xmip_ip6str(&conf->self.hoa));
+	mn->where = MN_AWAY;
+	mn->coa = s->coa;
+	mn->coa_ifindex = ifindex;
+	mn->home_ifindex = 0;
+	write_config(mn, true, &s->coa, ifindex);
+	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	send_bu(mn, &s->coa, false, false);
+}
+
+static void reevaluate(struct xmip_mn *mn)
+{
+	const struct xmip_conf *conf = mn->conf;
+	struct scan s = { .mn = mn, .home_if = -1, .coa_if = -1 };
+	int rc;
+
+	for (int i = 0; i < conf->n_ifs; i++) {
+		s.ifindex[i] = if_nametoindex(conf->ifnames[i]);
+		s.up[i] = s.ifindex[i] && xmip_if_is_up(conf->ifnames[i]);
+	}
+	rc = xmip_nl_dump_addrs(mn->nl, scan_addr, &s);
+	if (rc) {
+		log_err("address dump: %s", strerror(-rc));
+		return;
+	}
+	/* The HoA stays on lo whatever happens, so sockets bound to it survive moves. */
+	if (!s.hoa_on_lo)
+		xmip_nl_addr(mn->nl, mn->lo_ifindex, &conf->self.hoa, 128, IFA_F_NODAD, true);
+	/* HoA/plen belongs only on the interface we are at home on. */
+	for (int i = 0; i < s.n_hoa_plen; i++) {
+		if (s.home_if >= 0 && s.hoa_plen_ifindex[i] == s.ifindex[s.home_if])
+			continue;
+		xmip_nl_addr(mn->nl, s.hoa_plen_ifindex[i], &conf->self.hoa, conf->home_plen, 0,
+			     false);
+	}
+	if (s.home_if >= 0) {
+		go_home(mn, &s);
+	} else if (s.coa_if >= 0) {
+		go_away(mn, &s);
+	} else if (mn->where != MN_NOWHERE) {
+		log_warn("no usable address on any configured interface: waiting");
+		mn->where = MN_NOWHERE;
+		memset(&mn->coa, 0, sizeof(mn->coa));
+		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		mn->st.pending = false;
+	}
+}
+
+static void on_reeval(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	reevaluate(arg);
+}
+
+static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_mn *mn = arg;
+
+	(void)events;
+	if (xmip_nl_monitor_drain(fd) > 0 && !xmip_timer_armed(&mn->reeval))
+		xmip_loop_timer_in_ms(loop, &mn->reeval, REEVAL_DELAY_MS);
+}
+
+static void on_retrans(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+{
+	struct xmip_mn *mn = arg;
+
+	(void)loop;
+	(void)t;
+	if (!mn->st.pending)
+		return;
+	log_info("no BA for seq %u: retransmitting", mn->st.seq);
+	send_bu(mn, &mn->st.pending_coa, mn->st.pending_dereg, true);
+}
+
+static void on_refresh(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+{
+	struct xmip_mn *mn = arg;
+
+	(void)loop;
+	(void)t;
+	if (mn->where != MN_AWAY)
+		return;
+	log_info("refreshing the binding of CoA %s", xmip_ip6str(&mn->coa));
+	send_bu(mn, &mn->coa, false, false);
+}
+
+static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
+{
+	struct xmip_mn_ba_result res = { 0 };
+	enum xmip_mn_verdict v = xmip_mn_handle_ba(&mn->st, mn->conf, p, realtime_ns(), &res);
+	const char *why = res.reason ? res.reason : "";
+	char ifname[IF_NAMESIZE];
+
+	switch (v) {
+	case XMIP_MN_BA_ACCEPTED:
+		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		log_info("BA: status %u (%s) seq %u, HoA %s CoA %s, lifetime %u s, refresh in %u s",
+			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
+			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.reg_coa),
+			 res.granted_s, res.refresh_after_s);
+		xmip_loop_timer_in_ms(mn->loop, &mn->refresh, (uint64_t)res.refresh_after_s * 1000);
+		break;
+	case XMIP_MN_BA_DEREGISTERED:
+		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+		log_info("BA: deregistered (seq %u), HoA %s is home", p->msg.seq,
+			 xmip_ip6str(&mn->conf->self.hoa));
+		/* Take the HoA back from the HA's proxy entry in the neighbours' caches. */
+		if (mn->where == MN_HOME && if_indextoname(mn->home_ifindex, ifname))
+			xmip_nd_send_unsolicited_na(ifname, &mn->conf->self.hoa);
+		break;
+	case XMIP_MN_BA_RESEND:
+		log_info("BA: status %u (%s) seq %u: resynchronised, sending a fresh BU (%s)",
+			 res.status, xmip_ba_status_name(res.status), p->msg.seq, why);
+		if (mn->st.pending_dereg || mn->where == MN_HOME)
+			send_bu(mn, &mn->conf->self.hoa, true, false);
+		else if (mn->where == MN_AWAY)
+			send_bu(mn, &mn->coa, false, false);
+		break;
+	case XMIP_MN_BA_REJECTED:
+		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		log_warn("BA: refused, status %u (%s) seq %u, HoA %s CoA %s: %s; retrying on the next move",
+			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
+			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.pending_coa), why);
+		break;
+	case XMIP_MN_BA_IGNORE:
+		log_warn("BA from %s seq %u status %u ignored: %s", xmip_ip6str(&p->src),
+			 p->msg.seq, p->msg.ba_status, why);
+		break;
+	}
+}
+
+static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *arg)
+{
+	struct xmip_mn *mn = arg;
+	enum xmip_parse_err perr;
+	struct xmip_pkt p;
+
+	perr = xmip_pkt_parse(buf, len, &p);
+	if (perr != XMIP_PARSE_OK) {
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
+				 ifindex, xmip_parse_strerror(perr),
+				 more ? " (and earlier ones not logged)" : "");
+		return;
+	}
+	switch (p.msg.type) {
+	case XMIP_MH_BA:
+		on_ba(mn, &p);
+		break;
+	case XMIP_MH_BE:
+		log_warn("Binding Error status %u from %s for %s", p.msg.be_status,
+			 xmip_ip6str(&p.src), xmip_ip6str(&p.msg.be_hoa));
+		break;
+	case XMIP_MH_BRR:
+		/* The HA asks for a refresh: give it one now. */
+		if (mn->where == MN_AWAY && !mn->st.pending) {
+			log_info("Binding Refresh Request from %s", xmip_ip6str(&p.src));
+			send_bu(mn, &mn->coa, false, false);
+		}
+		break;
+	default:
+		log_debug("MH type %u from %s ignored", p.msg.type, xmip_ip6str(&p.src));
+	}
+}
+
+struct xmip_mn *xmip_mn_new(struct xmip_loop *loop, const struct xmip_conf *conf,
+			    const struct xmip_agent_maps *maps)
+{
+	struct xmip_mn *mn = calloc(1, sizeof(*mn));
+	uint16_t seq = 0;
+
+	if (!mn)
+		return NULL;
+	mn->loop = loop;
+	mn->conf = conf;
+	mn->maps = maps;
+	mn->raw = mn->nl = mn->mon = -1;
+	xmip_timer_init(&mn->reeval, on_reeval, mn);
+	xmip_timer_init(&mn->retrans, on_retrans, mn);
+	xmip_timer_init(&mn->refresh, on_refresh, mn);
+	/* A random first sequence number: a restarted MN must not replay old ones. */
+	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
+		seq = (uint16_t)time(NULL);
+	xmip_mn_init(&mn->st, seq);
+	mn->lo_ifindex = if_nametoindex("lo");
+	mn->raw = xmip_rawsend_open();
+	mn->nl = xmip_nl_open();
+	mn->mon = xmip_nl_monitor_open();
+	if (mn->raw < 0 || mn->nl < 0 || mn->mon < 0 || !mn->lo_ifindex) {
+		log_err("MN sockets: %s", strerror(errno));
+		goto fail;
+	}
+	if (xmip_loop_add_fd(loop, mn->mon, EPOLLIN, on_netlink, mn))
+		goto fail;
+	mn->rx = xmip_signal_rx_new(loop, maps->signal, on_signal, mn);
+	if (!mn->rx)
+		goto fail;
+	log_info("mobile node %s, HoA %s, home agent %s, %d interface(s)", conf->self.nai,
+		 xmip_ip6str(&conf->self.hoa), xmip_ip6str(&conf->home_agent), conf->n_ifs);
+	xmip_loop_timer_in_ms(loop, &mn->reeval, 0);
+	return mn;
+fail:
+	xmip_mn_free(mn);
+	return NULL;
+}
+
+void xmip_mn_free(struct xmip_mn *mn)
+{
+	if (!mn)
+		return;
+	xmip_signal_rx_free(mn->rx);
+	xmip_loop_timer_cancel(mn->loop, &mn->reeval);
+	xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	if (mn->mon >= 0) {
+		xmip_loop_del_fd(mn->loop, mn->mon);
+		close(mn->mon);
+	}
+	if (mn->raw >= 0)
+		close(mn->raw);
+	if (mn->nl >= 0)
+		close(mn->nl);
+	free(mn);
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The mobile node's registration state machine (see mn_policy.h). */
+#include "mn_policy.h"
+
+#include <string.h>
+
+#include "auth.h"
+
+static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a->s6_addr, b->s6_addr, 16) == 0;
+}
+
+void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq)
+{
+	memset(st, 0, sizeof(*st));
+	st->seq = initial_seq;
+}
+
+uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realtime_ns)
+{
+	int64_t t = (int64_t)now_realtime_ns + st->clock_offset_ns;
+
+	return xmip_ntp_from_unix_ns(t > 0 ? (uint64_t)t : 0);
+}
+
+uint32_t xmip_mn_refresh_after_s(uint32_t granted_s, uint16_t refresh_units)
+{
+	uint32_t r = (uint32_t)((uint64_t)granted_s * XMIP_MN_REFRESH_PERCENT / 100);
+	uint32_t advice = (uint32_t)refresh_units * XMIP_LIFETIME_UNIT_S;
+
+	if (refresh_units && advice < r)
+		r = advice;
+	if (granted_s > 0 && r == 0)
+		r = 1;
+	return r;
+}
+
+int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
+		     const struct in6_addr *coa, bool dereg, bool retransmit,
+		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap)
+{
+	const struct xmip_mn_entry *self = &conf->self;
+	bool at_home = addr_eq(coa, &self->hoa);
+	uint64_t mesg_id = xmip_mn_mesg_id_now(st, now_realtime_ns);
+	uint32_t units = conf->lifetime_s / XMIP_LIFETIME_UNIT_S;
+	struct xmip_mn_ha_sa sa = { .spi = self->spi, .key = self->key, .key_len = self->key_len };
+	struct xmip_bu_fields f;
+	int len;
+
+	/* The HA rejects a Mesg-ID not newer than the last it accepted. */
+	if (mesg_id <= st->last_mesg_id)
+		mesg_id = st->last_mesg_id + 1;
+	if (units > 0xffff)
+		units = 0xffff;
+	if (units == 0 && conf->lifetime_s > 0)
+		units = 1;
+
+	memset(&f, 0, sizeof(f));
+	f.seq = (uint16_t)(st->seq + 1);
+	f.flags = XMIP_BU_F_A | XMIP_BU_F_H;
+	f.lifetime_units = (dereg || at_home) ? 0 : (uint16_t)units;
+	f.nai = self->nai;
+	f.nai_len = strnlen(self->nai, sizeof(self->nai));
+	f.has_mesg_id = true;
+	f.mesg_id = mesg_id;
+	f.has_auth = true;
+	f.spi = self->spi;
+
+	len = xmip_pkt_build_bu(buf, cap, coa, &conf->home_agent, &self->hoa, &f, &sa);
+	if (len < 0)
+		return -1;
+
+	st->seq = f.seq;
+	st->last_mesg_id = mesg_id;
+	st->pending = true;
+	st->pending_dereg = f.lifetime_units == 0;
+	st->pending_coa = *coa;
+	if (!retransmit || st->retrans_ms == 0)
+		st->retrans_ms = XMIP_MN_INITIAL_BINDACK_MS;
+	else if (st->retrans_ms < XMIP_MN_MAX_BINDACK_MS / 2)
+		st->retrans_ms *= 2;
+	else
+		st->retrans_ms = XMIP_MN_MAX_BINDACK_MS;
+	return len;
+}
+
+static enum xmip_mn_verdict ignore(struct xmip_mn_ba_result *res, const char *why)
+{
+	res->reason = why;
+	return XMIP_MN_BA_IGNORE;
+}
+
+enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
+				       const struct xmip_conf *conf,
+				       const struct xmip_pkt *pkt,
+				       uint64_t now_realtime_ns,
+				       struct xmip_mn_ba_result *res)
+{
+	const struct xmip_mn_entry *self = &conf->self;
+	const struct xmip_mh_msg *m = &pkt->msg;
+	const struct xmip_mh_opts *o = &m->opts;
+
+	memset(res, 0, sizeof(*res));
+	if (m->type != XMIP_MH_BA)
+		return ignore(res, "not a Binding Acknowledgement");
+	res->status = m->ba_status;
+	if (!st->pending)
+		return ignore(res, "no Binding Update pending");
+	if (!addr_eq(&pkt->src, &conf->home_agent))
+		return ignore(res, "BA not from our home agent");
+	if (!addr_eq(&pkt->mh_dst, &self->hoa))
+		return ignore(res, "BA not for our home address");
+	/* coa = the BA's IPv6 destination, hoa = its final destination. */
+	if (!o->has_auth || !o->auth_is_last || o->auth_subtype != XMIP_AUTH_SUBTYPE_MN_HA ||
+	    o->auth_spi != self->spi || o->auth_data_len != XMIP_AUTH_HMAC_SHA1_96_LEN ||
+	    !xmip_auth_verify(self->key, self->key_len, &pkt->dst, &pkt->mh_dst,
+			      pkt->mh, pkt->mh_len, o->auth_opt_off))
+		return ignore(res, "BA authentication failed");
+
+	switch (m->ba_status) {
+	case XMIP_BA_SEQ_OUT_OF_WINDOW:
+		/* Its seq is the HA's last accepted one; the echoed Mesg-ID
+		 * ties it to our pending BU. */
+		if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
+			return ignore(res, "135 for another BU");
+		st->seq = m->seq;
+		res->reason = "sequence number resynchronised";
+		return XMIP_MN_BA_RESEND;
+	case XMIP_BA_MIPV6_ID_MISMATCH:
+	case XMIP_BA_MIPV6_MESG_ID_REQD:
+		if (m->seq != st->seq)
+			return ignore(res, "stale BA (seq)");
+		if (!o->has_mesg_id)
+			return ignore(res, "144/145 without the HA's time");
+		/* Adopt the HA's clock; our own Mesg-ID history was on the
+		 * wrong clock, so restart it from the HA's time. */
+		st->clock_offset_ns = xmip_ntp_to_unix_ns(o->mesg_id) - (int64_t)now_realtime_ns;
+		st->last_mesg_id = 0;
+		res->reason = "clock resynchronised to the home agent";
+		return XMIP_MN_BA_RESEND;
+	default:
+		break;
+	}
+
+	if (m->seq != st->seq)
+		return ignore(res, "stale BA (seq)");
+	st->pending = false;
+	if (m->ba_status >= 128) {
+		st->registered = false;
+		res->reason = "registration rejected";
+		return XMIP_MN_BA_REJECTED;
+	}
+	if (st->pending_dereg || m->lifetime_units == 0) {
+		st->registered = false;
+		st->granted_s = 0;
+		res->reason = "deregistered";
+		return XMIP_MN_BA_DEREGISTERED;
+	}
+	st->registered = true;
+	st->reg_coa = st->pending_coa;
+	st->granted_s = (uint32_t)m->lifetime_units * XMIP_LIFETIME_UNIT_S;
+	res->granted_s = st->granted_s;
+	res->refresh_after_s = xmip_mn_refresh_after_s(st->granted_s,
+						       o->has_refresh ? o->refresh_units : 0);
+	res->reason = "registered";
+	return XMIP_MN_BA_ACCEPTED;
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "netlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define NL_BUF 16384
+
+static uint32_t nl_seq;
+
+int xmip_nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int one = 1;
+
+	if (fd < 0)
+		return -errno;
+	/* Extended acks: the kernel tells why it refused, which we log. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static void add_attr(struct nlmsghdr *n, size_t cap, uint16_t type, const void *data,
+		     size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	size_t need = NLMSG_ALIGN(n->nlmsg_len) + RTA_SPACE(len);
+
+	if (need > cap)
+		return;  /* our requests are sized so this cannot happen */
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = (uint32_t)need;
+}
+
+/* Send n and wait for its ack (or walk a dump with cb). */
+static int nl_talk(int nl, struct nlmsghdr *n,
+		   int (*cb)(const struct nlmsghdr *h, void *arg), void *arg)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	static char buf[NL_BUF] __attribute__((aligned(4)));
+	uint32_t seq = ++nl_seq;
+
+	n->nlmsg_seq = seq;
+	n->nlmsg_flags |= NLM_F_REQUEST | (cb ? 0 : NLM_F_ACK);
+	if (sendto(nl, n, n->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t len = recv(nl, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != seq)
+				continue;  /* a late answer to an earlier request */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+					return -EBADMSG;
+				return e->error;  /* 0 = ack */
+			}
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (cb && cb(h, arg))
+				return 0;
+		}
+	}
+}
+
+int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ndmsg    nd;
+		char            attrs[64];
+	} req;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
+	req.n.nlmsg_type = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
+	req.n.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	req.nd.ndm_family = AF_INET6;
+	req.nd.ndm_ifindex = (int)ifindex;
+	req.nd.ndm_flags = NTF_PROXY;
+	req.nd.ndm_state = NUD_PERMANENT;
+	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	rc = nl_talk(nl, &req.n, NULL, NULL);
+	if (rc == -EEXIST || (!add && rc == -ENOENT))
+		rc = 0;
+	if (rc)
+		log_warn("proxy neighbour %s %s on ifindex %u: %s", add ? "add" : "delete",
+			 xmip_ip6str(addr), ifindex, strerror(-rc));
+	return rc;
+}
+
+int xmip_nl_addr(int nl, uint32_t ifindex, const struct in6_addr *addr, uint8_t plen,
+		 uint32_t flags, bool add)
+{
+	struct {
+		struct nlmsghdr  n;
+		struct ifaddrmsg ifa;
+		char             attrs[128];
+	} req;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.n.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+	req.n.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	req.ifa.ifa_family = AF_INET6;
+	req.ifa.ifa_prefixlen = plen;
+	req.ifa.ifa_flags = (uint8_t)flags;
+	req.ifa.ifa_index = ifindex;
+	add_attr(&req.n, sizeof(req), IFA_LOCAL, addr, sizeof(*addr));
+	add_attr(&req.n, sizeof(req), IFA_ADDRESS, addr, sizeof(*addr));
+	if (add)
+		add_attr(&req.n, sizeof(req), IFA_FLAGS, &flags, sizeof(flags));
+	rc = nl_talk(nl, &req.n, NULL, NULL);
+	if (rc == -EEXIST || (!add && rc == -EADDRNOTAVAIL))
+		rc = 0;
+	if (rc)
+		log_warn("address %s %s/%u on ifindex %u: %s", add ? "add" : "delete",
+			 xmip_ip6str(addr), plen, ifindex, strerror(-rc));
+	return rc;
+}
+
+struct dump_ctx {
+	int (*cb)(const struct xmip_nl_addr_info *a, void *arg);
+	void *arg;
+};
+
+static int on_addr_msg(const struct nlmsghdr *h, void *arg)
+{
+	const struct dump_ctx *ctx = arg;
+	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	struct xmip_nl_addr_info a = { 0 };
+	const struct rtattr *rta;
+	int len, have = 0;
+
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
+	    ifa->ifa_family != AF_INET6)
+		return 0;
+	a.ifindex = ifa->ifa_index;
+	a.plen = ifa->ifa_prefixlen;
+	a.scope = ifa->ifa_scope;
+	a.flags = ifa->ifa_flags;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*ifa)));
+	for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		size_t plen = RTA_PAYLOAD(rta);
+
+		if ((rta->rta_type == IFA_ADDRESS || rta->rta_type == IFA_LOCAL) &&
+		    plen == sizeof(a.addr)) {
+			/* On point-to-point links IFA_LOCAL is ours: it wins. */
+			if (rta->rta_type == IFA_LOCAL || !have)
+				memcpy(&a.addr, RTA_DATA(rta), sizeof(a.addr));
+			have = 1;
+		} else if (rta->rta_type == IFA_FLAGS && plen == sizeof(uint32_t)) {
+			memcpy(&a.flags, RTA_DATA(rta), sizeof(uint32_t));
+		}
+	}
+	if (!have)
+		return 0;
+	return ctx->cb(&a, ctx->arg);
+}
+
+int xmip_nl_dump_addrs(int nl, int (*cb)(const struct xmip_nl_addr_info *a, void *arg),
+		       void *arg)
+{
+	struct {
+		struct nlmsghdr  n;
+		struct ifaddrmsg ifa;
+	} req;
+	struct dump_ctx ctx = { cb, arg };
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.n.nlmsg_type = RTM_GETADDR;
+	req.n.nlmsg_flags = NLM_F_DUMP;
+	req.ifa.ifa_family = AF_INET6;
+	return nl_talk(nl, &req.n, on_addr_msg, &ctx);
+}
+
+int xmip_nl_monitor_open(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_IPV6_IFADDR | RTMGRP_LINK,
+	};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+int xmip_nl_monitor_drain(int fd)
+{
+	static char buf[NL_BUF] __attribute__((aligned(4)));
+	int seen = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (len < 0) {
+			/* ENOBUFS: we missed events; report a change so the caller re-reads all. */
+			if (errno == ENOBUFS)
+				seen++;
+			else if (errno != EAGAIN && errno != EINTR)
+				log_warn("netlink monitor: %s", strerror(errno));
+			if (errno == EINTR)
+				continue;
+			return seen;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			switch (h->nlmsg_type) {
+			case RTM_NEWADDR: case RTM_DELADDR:
+			case RTM_NEWLINK: case RTM_DELLINK:
+				seen++;
+			}
+		}
+	}
+}
+
+int xmip_sysctl_ipv6_conf(const char *ifname, const char *key, const char *value)
+{
+	char path[128];
+	int fd, rc = 0;
+	size_t n = strlen(value);
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, n) != (ssize_t)n)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		log_warn("sysctl %s = %s: %s", path, value, strerror(-rc));
+	return rc;
+}
+
+static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
+{
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	memset(ifr, 0, sizeof(*ifr));
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
+	rc = ioctl(fd, req, ifr) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+bool xmip_if_is_up(const char *ifname)
+{
+	struct ifreq ifr;
+
+	if (if_ioctl(ifname, SIOCGIFFLAGS, &ifr))
+		return false;
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
+int xmip_if_hwaddr(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int rc = if_ioctl(ifname, SIOCGIFHWADDR, &ifr);
+
+	if (rc)
+		return rc;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "signal_rx.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "log.h"
+#include "loop.h"
+#include "xmip_maps.h"
+
+struct xmip_signal_rx {
+	struct xmip_loop   *loop;
+	struct ring_buffer *rb;
+	int                 epfd;
+	xmip_signal_cb      cb;
+	void               *arg;
+};
+
+int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
+			    const uint8_t **pkt, size_t *len)
+{
+	const struct xmip_signal_event *ev = data;
+	size_t hdr = offsetof(struct xmip_signal_event, pkt);
+
+	if (size < hdr)
+		return -EINVAL;
+	/* The record may be shorter than the struct; len must fit in both. */
+	if (ev->len > XMIP_SIGNAL_MAX_PKT || ev->len > size - hdr)
+		return -EINVAL;
+	*ifindex = ev->ifindex;
+	*pkt = ev->pkt;
+	*len = ev->len;
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct xmip_signal_rx *rx = ctx;
+	const uint8_t *pkt;
+	uint32_t ifindex;
+	size_t len;
+
+	if (xmip_signal_event_check(data, size, &ifindex, &pkt, &len)) {
+		log_warn("signal ring: malformed record of %zu octets dropped", size);
+		return 0;
+	}
+	rx->cb(ifindex, pkt, len, rx->arg);
+	return 0;
+}
+
+static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_signal_rx *rx = arg;
+	int n;
+
+	(void)loop;
+	(void)fd;
+	(void)events;
+	n = ring_buffer__consume(rx->rb);
+	if (n < 0)
+		log_err("signal ring consume: %s", strerror(-n));
+}
+
+struct xmip_signal_rx *xmip_signal_rx_new(struct xmip_loop *loop, int map_fd,
+					  xmip_signal_cb cb, void *arg)
+{
+	struct xmip_signal_rx *rx = calloc(1, sizeof(*rx));
+	int err;
+
+	if (!rx)
+		return NULL;
+	rx->loop = loop;
+	rx->cb = cb;
+	rx->arg = arg;
+	rx->rb = ring_buffer__new(map_fd, on_sample, rx, NULL);
+	if (!rx->rb) {
+		log_err("ring_buffer__new on %s: %s", XMIP_MAP_SIGNAL, strerror(errno));
+		free(rx);
+		return NULL;
+	}
+	/* The ring buffer's own epoll fd nests in ours: readable when data is waiting. */
+	rx->epfd = ring_buffer__epoll_fd(rx->rb);
+	err = xmip_loop_add_fd(loop, rx->epfd, EPOLLIN, on_readable, rx);
+	if (err) {
+		log_err("signal ring: cannot watch: %s", strerror(-err));
+		ring_buffer__free(rx->rb);
+		free(rx);
+		return NULL;
+	}
+	/* Drain what queued while no agent was running. */
+	ring_buffer__consume(rx->rb);
+	return rx;
+}
+
+void xmip_signal_rx_free(struct xmip_signal_rx *rx)
+{
+	if (!rx)
+		return;
+	xmip_loop_del_fd(rx->loop, rx->epfd);
+	ring_buffer__free(rx->rb);
+	free(rx);
+}

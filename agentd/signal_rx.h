@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Consumer of the pinned xmip_signal ring buffer: every Mobility Header
+ * packet the datapath took off the wire, from the IPv6 header on.
+ */
+#ifndef XMIP_SIGNAL_RX_H
+#define XMIP_SIGNAL_RX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xmip_loop;
+struct xmip_signal_rx;
+
+/* pkt/len are only valid during the call. */
+typedef void (*xmip_signal_cb)(uint32_t ifindex, const uint8_t *pkt, size_t len, void *arg);
+
+/* Register the ring buffer behind map_fd with the loop. NULL on error (logged). */
+struct xmip_signal_rx *xmip_signal_rx_new(struct xmip_loop *loop, int map_fd,
+					  xmip_signal_cb cb, void *arg);
+void xmip_signal_rx_free(struct xmip_signal_rx *rx);
+
+/* Sanity checks on one ring-buffer record; exposed for unit tests. */
+int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
+			    const uint8_t **pkt, size_t *len);
+
+#endif /* XMIP_SIGNAL_RX_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Unit tests of loader/config.c: every file is written to a temporary directory and loaded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char tmpdir[] = "/tmp/xcl-conf-XXXXXX";
+static char path[256];
+static char err[512];
+
+static const char ha_good[] =
+	"# HA\n"
+	"role = ha\n"
+	"instance = home\n"
+	"interface = eth0            # repeatable\n"
+	"interface = eth1\n"
+	"address = 2001:db8:1::2     # the HA's own address on the home link\n"
+	"home-prefix = 2001:db8:1::/64\n"
+	"max-lifetime = 600\n"
+	"tunnel-mtu = 1460\n"
+	"max-bindings = 1024\n"
+	"xdp-mode = native\n"
+	"mesg-id-window = 7\n"
+	"\n"
+	"[mn mn1@example.org]\n"
+	"home-address = 2001:db8:1::100\n"
+	"spi = 256\n"
+	"key = 0123456789abcdef0123456789abcdef01234567   # 20 octets\n"
+	"[mn mn2@example.org]\n"
+	"home-address = 2001:db8:1::101\n"
+	"spi = 4096\n"
+	"key = 00FF\n";
+
+static const char mn_good[] =
+	"role = mn\n"
+	"instance = mn\n"
+	"interface = eth0\n"
+	"interface = wlan0\n"
+	"home-address = 2001:db8:1::100\n"
+	"home-agent = 2001:db8:1::2\n"
+	"home-prefix = 2001:db8:1::/64\n"
+	"nai = mn1@example.org\n"
+	"spi = 256\n"
+	"key = 0123456789abcdef0123456789abcdef\n"
+	"lifetime = 60\n";
+
+static const char ha_minimal[] =
+	"role = ha\ninstance = h\ninterface = eth0\naddress = 2001:db8:1::2\n"
+	"home-prefix = 2001:db8:1::/64\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/test.conf", tmpdir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return rmdir(tmpdir);
+}
+
+static int load_text(const char *text, struct xmip_conf *conf)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return xmip_conf_load(path, conf, err, sizeof(err));
+}
+
+/* The file must be rejected with "path:line: ..." naming the line and containing what. */
+static void expect_error(const char *text, int line, const char *what)
+{
+	struct xmip_conf conf;
+	char prefix[300];
+
+	assert_int_equal(load_text(text, &conf), -1);
+	snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
+	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what))
+		fail_msg("expected '%s...%s', got '%s'", prefix, what, err);
+	assert_null(conf.mns);
+}
+
+static void addr_equal(const struct in6_addr *a, const char *text)
+{
+	struct in6_addr b;
+
+	assert_int_equal(inet_pton(AF_INET6, text, &b), 1);
+	assert_memory_equal(a, &b, sizeof(b));
+}
+
+static void test_ha_good(void **state)
+{
+	struct xmip_conf c;
+	struct in6_addr hoa;
+	const uint8_t key_head[] = { 0x01, 0x23, 0x45, 0x67 };
+
+	(void)state;
+	assert_int_equal(load_text(ha_good, &c), 0);
+	assert_int_equal(c.role, XMIP_ROLE_HA);
+	assert_string_equal(c.instance, "home");
+	assert_int_equal(c.n_ifs, 2);
+	assert_string_equal(c.ifnames[0], "eth0");
+	assert_string_equal(c.ifnames[1], "eth1");
+	addr_equal(&c.address, "2001:db8:1::2");
+	addr_equal(&c.home_prefix, "2001:db8:1::");
+	assert_int_equal(c.home_plen, 64);
+	assert_int_equal(c.max_lifetime_s, 600);
+	assert_int_equal(c.tunnel_mtu, 1460);
+	assert_int_equal(c.max_bindings, 1024);
+	assert_int_equal(c.xdp_mode, XMIP_XDP_NATIVE);
+	assert_int_equal(c.mesg_id_window_s, 7);
+	assert_int_equal(c.n_mns, 2);
+	assert_string_equal(c.mns[0].nai, "mn1@example.org");
+	assert_int_equal(c.mns[0].spi, 256);
+	assert_int_equal(c.mns[0].key_len, 20);
+	assert_memory_equal(c.mns[0].key, key_head, sizeof(key_head));
+	assert_int_equal(c.mns[1].key_len, 2);
+	assert_int_equal(c.mns[1].key[1], 0xff);
+
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::101", &hoa), 1);
+	assert_ptr_equal(xmip_conf_find_mn(&c, &hoa), &c.mns[1]);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::102", &hoa), 1);
+	assert_null(xmip_conf_find_mn(&c, &hoa));
+	xmip_conf_free(&c);
+	assert_null(c.mns);
+}
+
+static void test_ha_defaults(void **state)
+{
+	struct xmip_conf c;
+
+	(void)state;
+	assert_int_equal(load_text(ha_minimal, &c), 0);
+	assert_int_equal(c.xdp_mode, XMIP_XDP_AUTO);
+	assert_int_equal(c.max_lifetime_s, 600);
+	assert_int_equal(c.max_bindings, XMIP_DEFAULT_MAX_BINDINGS);
+	assert_int_equal(c.mesg_id_window_s, 7);
+	assert_int_equal(c.tunnel_mtu, 0); /* derived from the interfaces at attach */
+	assert_int_equal(c.n_mns, 0);
+	xmip_conf_free(&c);
+}
+
+static void test_mn_good(void **state)
+{
+	struct xmip_conf c;
+
+	(void)state;
+	assert_int_equal(load_text(mn_good, &c), 0);
+	assert_int_equal(c.role, XMIP_ROLE_MN);
+	assert_int_equal(c.n_ifs, 2);
+	addr_equal(&c.self.hoa, "2001:db8:1::100");
+	addr_equal(&c.home_agent, "2001:db8:1::2");
+	assert_string_equal(c.self.nai, "mn1@example.org");
+	assert_int_equal(c.self.spi, 256);
+	assert_int_equal(c.self.key_len, 16);
+	assert_int_equal(c.lifetime_s, 60);
+	assert_int_equal(c.n_mns, 0);
+	xmip_conf_free(&c);
+}
+
+static void test_buffer_without_newline(void **state)
+{
+	struct xmip_conf c;
+	const char text[] = "role = ha\ninstance = h\ninterface = eth0\naddress = ::1\n"
+			    "home-prefix = ::/0x";
+
+	(void)state;
+	/* The length excludes the trailing 'x': the parser must stop at len. */
+	assert_int_equal(xmip_conf_parse("mem", text, sizeof(text) - 2, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mem:5: home-prefix: 0 is out of range"));
+}
+
+static void test_errors(void **state)
+{
+	char buf[2048];
+
+	(void)state;
+	expect_error("role = ha\ninstnce = x\n", 2, "unknown key 'instnce'");
+	expect_error("role = ha\ninstance = h\ninterface = eth0\n"
+		     "home-prefix = 2001:db8:1::/64\n", 4, "missing required key 'address' for role ha");
+	expect_error("instance = h\n", 1, "missing required key 'role'");
+	expect_error("role = router\n", 1, "role: 'router' is not a role");
+	expect_error("role = ha\naddress = 2001:db8::zz\n", 2, "'2001:db8::zz' is not an IPv6 address");
+	expect_error("role = ha\nhome-prefix = 2001:db8:1::\n", 2, "is not a prefix");
+	expect_error("role = ha\nhome-prefix = 2001:db8:1::/129\n", 2, "out of range 1..128");
+	expect_error("role = ha\nhome-prefix = 2001:db8:1::1/64\n", 2, "bits set after the prefix");
+	expect_error("role = ha\ninterface = eth0\ninterface = eth0\n", 3, "listed twice");
+	expect_error("role = ha\nrole = ha\n", 2, "repeated (first at line 1)");
+	expect_error("role = ha\nxdp-mode = fast\n", 2, "not native, generic or auto");
+	expect_error("role = ha\ntunnel-mtu = 1000\n", 2, "out of range 1280..65535");
+	expect_error("role = ha\nmax-lifetime = 10s\n", 2, "'10s' is not a number");
+	expect_error("role = ha\ninstance = a/b\n", 2, "instance: 'a/b'");
+	expect_error("role = ha\njust words\n", 2, "expected 'key = value'");
+	expect_error("role = ha\naddress =\n", 2, "address: missing value");
+	expect_error("role = ha\n[relay x]\n", 2, "unknown section");
+
+	/* the role decides which keys are allowed, wherever role appears */
+	expect_error("address = ::1\nrole = mn\n", 1, "key 'address' is not valid for role mn");
+	expect_error("home-agent = ::1\nrole = ha\n", 1, "key 'home-agent' is not valid for role ha");
+
+	/* MN keys */
+	snprintf(buf, sizeof(buf), "%s", mn_good);
+	*strstr(buf, "spi = 256") = '#';
+	expect_error(buf, 11, "missing required key 'spi' for role mn");
+	expect_error("role = mn\nspi = 255\n", 2, "spi: 255 is reserved");
+	expect_error("role = mn\nspi = 0\n", 2, "reserved");
+	expect_error("role = mn\nkey = 0123456789abcdeg\n", 2, "'eg' is not hex");
+	expect_error("role = mn\nkey = 012\n", 2, "even number of hex digits");
+	snprintf(buf, sizeof(buf), "role = mn\nkey = %0130d\n", 0);
+	expect_error(buf, 2, "longer than the maximum of 64");
+	snprintf(buf, sizeof(buf), "%s[mn x@y]\n", mn_good);
+	expect_error(buf, 12, "[mn] sections are only valid with role = ha");
+	snprintf(buf, sizeof(buf), "%s", mn_good);
+	memcpy(strstr(buf, "2001:db8:1::100"), "2001:db8:9::100", 15);
+	expect_error(buf, 5, "home-address is not inside home-prefix");
+
+	/* HA [mn] sections */
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 300\n"
+		 "key = 00\n[mn b@x]\nspi = 301\nkey = 01\nhome-address = 2001:db8:1::5\n",
+		 ha_minimal);
+	expect_error(buf, 13, "home-address is already used by [mn a@x] (line 6)");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 100\n",
+		 ha_minimal);
+	expect_error(buf, 8, "spi: 100 is reserved");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 300\n",
+		 ha_minimal);
+	expect_error(buf, 6, "[mn a@x]: missing required key 'key'");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 300\nkey = 00\n"
+		 "[mn a@x]\n", ha_minimal);
+	expect_error(buf, 10, "already defined at line 6");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\ninterface = eth1\n", ha_minimal);
+	expect_error(buf, 7, "not valid inside [mn a@x]");
+	snprintf(buf, sizeof(buf), "%s[mn]\n", ha_minimal);
+	expect_error(buf, 6, "unknown section");
+	snprintf(buf, sizeof(buf), "%s[mn a@x\n", ha_minimal);
+	expect_error(buf, 6, "must end with ']'");
+}
+
+static void test_missing_file(void **state)
+{
+	struct xmip_conf c;
+
+	(void)state;
+	assert_int_equal(xmip_conf_load("/nonexistent/xcl.conf", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/xcl.conf: No such file or directory");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ha_good),
+		cmocka_unit_test(test_ha_defaults),
+		cmocka_unit_test(test_mn_good),
+		cmocka_unit_test(test_buffer_without_newline),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

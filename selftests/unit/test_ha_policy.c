@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The HA's decision for a BU: one test per BA status this slice produces
+ * (0, 131, 132, 133, 135, 140, 144, 145, 146), lifetimes, deregistration,
+ * retransmissions, Binding Error for unknown MH types, and the BA packet
+ * that comes out (parsed back, authenticator checked).
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "auth.h"
+#include "ha_policy.h"
+#include "mh.h"
+#include "mip6_vectors.h"
+
+#define NOW_BOOT_NS (1000ULL * 1000000000ULL)
+#define SEC_NTP(s)  ((uint64_t)(s) << 32)
+
+static struct in6_addr A(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static const uint8_t key2[20] = { 0x42 };
+static struct xmip_mn_entry mns[2];
+static struct xmip_conf conf;
+static uint64_t now_rt_ns;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	memset(mns, 0, sizeof(mns));
+	strcpy(mns[0].nai, V_NAI);
+	mns[0].hoa = A(V_HOA);
+	mns[0].spi = V_SPI;
+	memcpy(mns[0].key, v_key, sizeof(v_key));
+	mns[0].key_len = sizeof(v_key);
+	strcpy(mns[1].nai, "mn2@example.org");
+	mns[1].hoa = A("2001:db8:1::200");
+	mns[1].spi = 257;
+	memcpy(mns[1].key, key2, sizeof(key2));
+	mns[1].key_len = sizeof(key2);
+	conf.role = XMIP_ROLE_HA;
+	conf.address = A(V_HA);
+	conf.home_prefix = A("2001:db8:1::");
+	conf.home_plen = 64;
+	conf.max_lifetime_s = 600;
+	conf.mesg_id_window_s = 7;
+	conf.mns = mns;
+	conf.n_mns = 2;
+	now_rt_ns = (uint64_t)xmip_ntp_to_unix_ns(V_MESG_ID);
+	return 0;
+}
+
+/* What the MN puts in its BU; defaults are a good registration. */
+struct bu_knobs {
+	uint16_t seq, flags, lifetime;
+	const char *nai;
+	bool no_mesg_id;
+	uint64_t mesg_id;
+	bool no_auth;
+	uint32_t spi;
+	const uint8_t *key;
+	size_t key_len;
+	struct in6_addr coa, hoa;
+};
+
+static struct bu_knobs good_bu(void)
+{
+	struct bu_knobs k = {
+		.seq = V_SEQ, .flags = XMIP_BU_F_A | XMIP_BU_F_H, .lifetime = V_LIFETIME_UNITS,
+		.nai = V_NAI, .mesg_id = V_MESG_ID, .spi = V_SPI,
+		.key = v_key, .key_len = sizeof(v_key),
+		.coa = A(V_COA), .hoa = A(V_HOA),
+	};
+	return k;
+}
+
+static uint8_t pkt_buf[512];
+
+static struct xmip_pkt make_bu(const struct bu_knobs *k)
+{
+	struct in6_addr ha = A(V_HA);
+	struct xmip_bu_fields f = {
+		.seq = k->seq, .flags = k->flags, .lifetime_units = k->lifetime,
+		.nai = k->nai, .nai_len = k->nai ? strlen(k->nai) : 0,
+		.has_mesg_id = !k->no_mesg_id, .mesg_id = k->mesg_id,
+		.has_auth = !k->no_auth, .spi = k->spi,
+	};
+	struct xmip_mn_ha_sa sa = { .spi = k->spi, .key = k->key, .key_len = k->key_len };
+	struct xmip_pkt p;
+	int len;
+
+	len = xmip_pkt_build_bu(pkt_buf, sizeof(pkt_buf), &k->coa, &ha, &k->hoa, &f, &sa);
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(pkt_buf, (size_t)len, &p), XMIP_PARSE_OK);
+	return p;
+}
+
+static struct xmip_ha_decision decide(const struct bu_knobs *k, const struct xmip_binding *cur,
+				      const struct xmip_replay_state *rs)
+{
+	struct xmip_pkt p = make_bu(k);
+	struct xmip_ha_decision d;
+
+	assert_int_equal(xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 3, cur, rs, now_rt_ns,
+					NOW_BOOT_NS, &d), 0);
+	return d;
+}
+
+/* A rejection: BA sent with this status, nothing written. */
+static void assert_rejected(const struct xmip_ha_decision *d, uint8_t status)
+{
+	assert_true(d->send_ba);
+	assert_int_equal(d->ba.status, status);
+	assert_int_equal(d->ba.lifetime_units, 0);
+	assert_int_equal(d->binding_op, XMIP_HA_BINDING_KEEP);
+	assert_false(d->replay_write);
+	assert_int_equal(d->proxy_nd, XMIP_HA_PROXY_ND_KEEP);
+}
+
+/* Build the decision's BA, parse it, check who it goes to and its auth. */
+static struct xmip_pkt ba_of(const struct xmip_ha_decision *d, bool want_auth)
+{
+	static uint8_t buf[512];
+	struct xmip_pkt p;
+	int len = xmip_ha_build_ba(d, buf, sizeof(buf));
+
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(buf, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_int_equal(p.msg.type, XMIP_MH_BA);
+	assert_int_equal(p.msg.opts.has_auth, want_auth);
+	if (want_auth)
+		assert_true(xmip_auth_verify(v_key, sizeof(v_key), &p.dst, &p.mh_dst,
+					     p.mh, p.mh_len, p.msg.opts.auth_opt_off));
+	return p;
+}
+
+static void test_accept_new_registration(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d = decide(&k, NULL, NULL);
+	struct in6_addr coa = A(V_COA), hoa = A(V_HOA), ha = A(V_HA);
+	struct xmip_pkt ba;
+
+	(void)state;
+	assert_true(d.send_ba);
+	assert_int_equal(d.ba.status, XMIP_BA_ACCEPTED);
+	assert_int_equal(d.ba.seq, V_SEQ);
+	assert_int_equal(d.ba.lifetime_units, V_LIFETIME_UNITS);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+	assert_memory_equal(d.binding_key.hoa, &hoa, 16);
+	assert_memory_equal(d.binding.coa, &coa, 16);
+	assert_int_equal(d.binding.lifetime_s, 60);
+	assert_true(d.binding.expires_ns == NOW_BOOT_NS + 60ULL * 1000000000ULL);
+	assert_int_equal(d.binding.seq, V_SEQ);
+	assert_int_equal(d.binding.bu_flags, XMIP_BU_F_A | XMIP_BU_F_H);
+	assert_int_equal(d.binding.ifindex, 3);
+	assert_true(d.replay_write);
+	assert_int_equal(d.replay.last_seq, V_SEQ);
+	assert_int_equal(d.replay.seq_valid, 1);
+	assert_true(d.replay.last_mesg_id == V_MESG_ID);
+	assert_int_equal(d.proxy_nd, XMIP_HA_PROXY_ND_START);
+
+	ba = ba_of(&d, true);
+	assert_true(memcmp(&ba.src, &ha, 16) == 0);
+	assert_true(memcmp(&ba.dst, &coa, 16) == 0);
+	assert_true(ba.has_rh2);
+	assert_true(memcmp(&ba.rh2_addr, &hoa, 16) == 0);
+	assert_int_equal(ba.msg.ba_status, 0);
+	assert_int_equal(ba.msg.seq, V_SEQ);
+	assert_int_equal(ba.msg.lifetime_units, V_LIFETIME_UNITS);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);   /* echoed */
+}
+
+/* The Scapy-built BU (independent encoder) is accepted too. */
+static void test_accept_scapy_bu(void **state)
+{
+	struct xmip_ha_decision d;
+	struct xmip_pkt p;
+
+	(void)state;
+	assert_int_equal(xmip_pkt_parse(scapy_bu, sizeof(scapy_bu), &p), XMIP_PARSE_OK);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 1, NULL, NULL, now_rt_ns, NOW_BOOT_NS, &d);
+	assert_int_equal(d.ba.status, XMIP_BA_ACCEPTED);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+}
+
+static void test_lifetime_clamped_and_rounded(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.lifetime = 1000;                       /* 4000 s asked, 600 allowed */
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.lifetime_units, 150);
+	assert_int_equal(d.binding.lifetime_s, 600);
+	conf.max_lifetime_s = 603;               /* rounded down to 4 s units */
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.lifetime_units, 150);
+	assert_int_equal(d.binding.lifetime_s, 600);
+	assert_int_equal(xmip_ha_grant_lifetime(3, 600), 3);
+	assert_int_equal(xmip_ha_grant_lifetime(65535, 1000000), 65535);
+	assert_int_equal(xmip_ha_grant_lifetime(10, 7), 1);
+}
+
+static void test_refresh_keeps_proxy_nd(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d1 = decide(&k, NULL, NULL), d2;
+
+	(void)state;
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	k.coa = A("2001:db8:9::1");              /* moved */
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_int_equal(d2.ba.status, 0);
+	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_WRITE);
+	assert_int_equal(d2.proxy_nd, XMIP_HA_PROXY_ND_KEEP);
+	assert_memory_equal(d2.binding.coa, &k.coa, 16);
+}
+
+static void test_deregistration(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d1 = decide(&k, NULL, NULL), d2;
+	struct xmip_pkt ba;
+
+	(void)state;
+	/* lifetime 0 from the CoA */
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	k.lifetime = 0;
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_int_equal(d2.ba.status, 0);
+	assert_int_equal(d2.ba.lifetime_units, 0);
+	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_DELETE);
+	assert_int_equal(d2.proxy_nd, XMIP_HA_PROXY_ND_STOP);
+	assert_true(d2.replay_write);            /* replay state outlives the binding */
+
+	/* back home: CoA == HoA, no HAO, no RH2 in the BA */
+	k = good_bu();
+	k.seq += 2;
+	k.mesg_id += SEC_NTP(2);
+	k.coa = k.hoa;
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_int_equal(d2.ba.status, 0);
+	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_DELETE);
+	assert_int_equal(d2.proxy_nd, XMIP_HA_PROXY_ND_STOP);
+	ba = ba_of(&d2, true);
+	assert_false(ba.has_rh2);
+	assert_true(memcmp(&ba.dst, &k.hoa, 16) == 0);
+}
+
+static void test_131_no_h_flag(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.flags = XMIP_BU_F_A;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_HOME_REG_NOT_SUPPORTED);
+	ba_of(&d, false);
+}
+
+static void test_140_mobile_router(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.flags |= XMIP_BU_F_R;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MR_OP_NOT_PERMITTED);
+}
+
+static void test_132_not_home_subnet(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.hoa = A("2001:db8:7::100");
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HOME_SUBNET);
+	conf.home_plen = 47;                     /* 2001:db8:0::/47 holds ...:1:: but not ...:7:: */
+	k.hoa = A(V_HOA);
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.status, 0);
+	k.hoa = A("2001:db8:7::100");
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HOME_SUBNET);
+}
+
+static void test_133_unknown_mn_or_nai(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.hoa = A("2001:db8:1::999");            /* in the prefix, no [mn] */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+	assert_false(d.ba.has_auth);             /* no key to authenticate with */
+
+	k = good_bu();
+	k.nai = "mn2@example.org";               /* another MN's NAI for this HoA */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+
+	k.nai = "mn1@example.or";                /* prefix of the right NAI */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+
+	k.nai = NULL;                            /* no MN-ID option */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+}
+
+static void test_146_auth_fail(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.key = key2;                            /* wrong key */
+	k.key_len = sizeof(key2);
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_AUTH_FAIL);
+	ba_of(&d, true);                         /* answered with the MN's real key */
+
+	k = good_bu();
+	k.spi = 999;                             /* wrong SPI */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_AUTH_FAIL);
+
+	k = good_bu();
+	k.no_auth = true;                        /* no authentication option */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_AUTH_FAIL);
+}
+
+static void test_146_tampered_after_signing(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_pkt p = make_bu(&k);
+	struct xmip_ha_decision d;
+	struct in6_addr other = A("2001:db8:66::1");
+
+	(void)state;
+	/* An on-path attacker rewrites the source (CoA); with a HAO the MH
+	 * checksum does not cover it, only the authenticator does. */
+	memcpy(pkt_buf + 8, &other, 16);
+	assert_int_equal(xmip_pkt_parse(pkt_buf, 40 + 24 + p.mh_len, &p), XMIP_PARSE_OK);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 1, NULL, NULL, now_rt_ns, NOW_BOOT_NS, &d);
+	assert_rejected(&d, XMIP_BA_MIPV6_AUTH_FAIL);
+}
+
+static void test_145_mesg_id_missing(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	k.no_mesg_id = true;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_MESG_ID_REQD);
+	assert_true(d.ba.has_mesg_id);
+	assert_true(d.ba.mesg_id == xmip_ntp_from_unix_ns(now_rt_ns));   /* HA's time */
+	ba = ba_of(&d, true);
+	assert_int_equal(ba.msg.seq, V_SEQ);
+	assert_true(ba.msg.opts.mesg_id == xmip_ntp_from_unix_ns(now_rt_ns));
+}
+
+static void test_144_mesg_id_window_and_replay(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+	struct xmip_replay_state rs = { .last_mesg_id = V_MESG_ID, .last_seq = V_SEQ - 1,
+					.seq_valid = 1 };
+
+	(void)state;
+	k.mesg_id = V_MESG_ID - SEC_NTP(8);      /* 8 s behind, window 7 */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	assert_true(d.ba.mesg_id == xmip_ntp_from_unix_ns(now_rt_ns));
+	k.mesg_id = V_MESG_ID + SEC_NTP(8);      /* 8 s ahead */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	k.mesg_id = V_MESG_ID + SEC_NTP(7);      /* 7 s ahead: in */
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.status, 0);
+
+	/* Not newer than the last accepted (new seq, same or older Mesg-ID). */
+	k.mesg_id = V_MESG_ID;
+	d = decide(&k, NULL, &rs);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	k.mesg_id = V_MESG_ID - 1;
+	d = decide(&k, NULL, &rs);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	k.mesg_id = V_MESG_ID + 1;
+	d = decide(&k, NULL, &rs);
+	assert_int_equal(d.ba.status, 0);
+
+	conf.mesg_id_window_s = 0;               /* 0 = default 7 s */
+	k.mesg_id = V_MESG_ID + SEC_NTP(8);
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+}
+
+static void test_135_seq_out_of_window(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_replay_state rs = { .last_mesg_id = V_MESG_ID - SEC_NTP(1),
+					.last_seq = 2000, .seq_valid = 1 };
+	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	d = decide(&k, NULL, &rs);               /* 1000 after 2000 */
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(d.ba.seq, 2000);        /* carries the last accepted */
+	ba = ba_of(&d, true);
+	assert_int_equal(ba.msg.seq, 2000);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);   /* ties it to the BU */
+
+	k.seq = 2000;                            /* equal */
+	d = decide(&k, NULL, &rs);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	k.seq = 2000 + 32768;                    /* half way round */
+	d = decide(&k, NULL, &rs);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	k.seq = 2001;
+	d = decide(&k, NULL, &rs);
+	assert_int_equal(d.ba.status, 0);
+
+	rs.last_seq = 65535;                     /* wrap */
+	k.seq = 0;
+	d = decide(&k, NULL, &rs);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.replay.last_seq, 0);
+}
+
+static void test_retransmission_idempotent(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d1 = decide(&k, NULL, NULL), d2;
+	struct xmip_pkt p;
+
+	(void)state;
+	/* The same BU again, 5 s later: same answer, nothing written, the
+	 * expiry not pushed out. */
+	now_rt_ns += 5ULL * 1000000000ULL;
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_true(d2.send_ba);
+	assert_int_equal(d2.ba.status, 0);
+	assert_int_equal(d2.ba.seq, V_SEQ);
+	assert_int_equal(d2.ba.lifetime_units, V_LIFETIME_UNITS);
+	assert_true(d2.ba.mesg_id == V_MESG_ID);
+	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_KEEP);
+	assert_false(d2.replay_write);
+	assert_int_equal(d2.proxy_nd, XMIP_HA_PROXY_ND_KEEP);
+
+	/* Same seq and Mesg-ID but another CoA: not a retransmission → 144. */
+	k.coa = A("2001:db8:9::9");
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_rejected(&d2, XMIP_BA_MIPV6_ID_MISMATCH);
+
+	/* Retransmitted deregistration after the binding is gone. */
+	k = good_bu();
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	k.lifetime = 0;
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_DELETE);
+	p = make_bu(&k);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 3, NULL, &d2.replay, now_rt_ns,
+		       NOW_BOOT_NS, &d1);
+	assert_int_equal(d1.ba.status, 0);
+	assert_int_equal(d1.binding_op, XMIP_HA_BINDING_KEEP);
+	assert_int_equal(d1.proxy_nd, XMIP_HA_PROXY_ND_KEEP);
+	assert_false(d1.replay_write);
+}
+
+static void test_a_flag(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	k.flags = XMIP_BU_F_H;                   /* accepted without A: no BA */
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.status, 0);
+	assert_false(d.send_ba);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+	k.no_mesg_id = true;                     /* rejected without A: BA anyway */
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_MESG_ID_REQD);
+}
+
+static void test_unknown_type_gets_binding_error(void **state)
+{
+	struct xmip_pkt p, be;
+	struct xmip_ha_decision d;
+	uint8_t pkt[sizeof(scapy_bu)], out[128];
+	struct in6_addr coa = A(V_COA), ha = A(V_HA), hoa = A(V_HOA);
+	int len;
+
+	(void)state;
+	memcpy(pkt, scapy_bu, sizeof(pkt));
+	pkt[64 + 2] = 42;
+	xmip_mh_set_checksum(&hoa, &ha, pkt + 64, 64);
+	assert_int_equal(xmip_pkt_parse(pkt, sizeof(pkt), &p), XMIP_PARSE_UNKNOWN_MH_TYPE);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_UNKNOWN_MH_TYPE, 1, NULL, NULL, now_rt_ns,
+		       NOW_BOOT_NS, &d);
+	assert_false(d.send_ba);
+	assert_true(d.send_be);
+	assert_int_equal(d.be_status, XMIP_BE_UNRECOGNISED_MH);
+	len = xmip_ha_build_be(&d, out, sizeof(out));
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(out, (size_t)len, &be), XMIP_PARSE_OK);
+	assert_true(memcmp(&be.dst, &coa, 16) == 0);
+	assert_true(memcmp(&be.src, &ha, 16) == 0);
+	assert_int_equal(be.msg.be_status, 2);
+	assert_true(memcmp(&be.msg.be_hoa, &hoa, 16) == 0);
+}
+
+static void test_ignored_inputs(void **state)
+{
+	struct xmip_ha_decision d;
+	struct xmip_pkt p;
+	struct bu_knobs k = good_bu();
+
+	(void)state;
+	/* A BA sent to the HA */
+	assert_int_equal(xmip_pkt_parse(scapy_ba, sizeof(scapy_ba), &p), XMIP_PARSE_OK);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 1, NULL, NULL, now_rt_ns, NOW_BOOT_NS, &d);
+	assert_false(d.send_ba);
+	assert_false(d.send_be);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_KEEP);
+	/* A malformed packet */
+	memset(&p, 0, sizeof(p));
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_BAD_CSUM, 1, NULL, NULL, now_rt_ns, NOW_BOOT_NS, &d);
+	assert_false(d.send_ba);
+	assert_false(d.send_be);
+	/* A link-local home address */
+	k.hoa = A("fe80::1");
+	d = decide(&k, NULL, NULL);
+	assert_false(d.send_ba);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_KEEP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_accept_new_registration, setup),
+		cmocka_unit_test_setup(test_accept_scapy_bu, setup),
+		cmocka_unit_test_setup(test_lifetime_clamped_and_rounded, setup),
+		cmocka_unit_test_setup(test_refresh_keeps_proxy_nd, setup),
+		cmocka_unit_test_setup(test_deregistration, setup),
+		cmocka_unit_test_setup(test_131_no_h_flag, setup),
+		cmocka_unit_test_setup(test_140_mobile_router, setup),
+		cmocka_unit_test_setup(test_132_not_home_subnet, setup),
+		cmocka_unit_test_setup(test_133_unknown_mn_or_nai, setup),
+		cmocka_unit_test_setup(test_146_auth_fail, setup),
+		cmocka_unit_test_setup(test_146_tampered_after_signing, setup),
+		cmocka_unit_test_setup(test_145_mesg_id_missing, setup),
+		cmocka_unit_test_setup(test_144_mesg_id_window_and_replay, setup),
+		cmocka_unit_test_setup(test_135_seq_out_of_window, setup),
+		cmocka_unit_test_setup(test_retransmission_idempotent, setup),
+		cmocka_unit_test_setup(test_a_flag, setup),
+		cmocka_unit_test_setup(test_unknown_type_gets_binding_error, setup),
+		cmocka_unit_test_setup(test_ignored_inputs, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The MN's registration state: the BU it builds (checked by our parser and
+ * by the HA policy), retransmission back-off, refresh time, and its
+ * reaction to each BA, including resynchronisation after 135 (sequence)
+ * and 144/145 (clock), run end to end against xmip_ha_decide().
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "auth.h"
+#include "ha_policy.h"
+#include "mh.h"
+#include "mip6_vectors.h"
+#include "mn_policy.h"
+
+#define NS 1000000000ULL
+#define NOW_BOOT_NS (1000ULL * NS)
+
+static struct in6_addr A(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static struct xmip_conf mn_conf, ha_conf;
+static struct xmip_mn_entry ha_mns[1];
+static uint64_t t_ha;           /* HA's CLOCK_REALTIME, ns */
+
+/* The HA's maps, as the runtime would keep them. */
+static bool have_binding, have_replay;
+static struct xmip_binding binding;
+static struct xmip_replay_state replay;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&mn_conf, 0, sizeof(mn_conf));
+	mn_conf.role = XMIP_ROLE_MN;
+	mn_conf.home_agent = A(V_HA);
+	mn_conf.home_prefix = A("2001:db8:1::");
+	mn_conf.home_plen = 64;
+	mn_conf.lifetime_s = 60;
+	strcpy(mn_conf.self.nai, V_NAI);
+	mn_conf.self.hoa = A(V_HOA);
+	mn_conf.self.spi = V_SPI;
+	memcpy(mn_conf.self.key, v_key, sizeof(v_key));
+	mn_conf.self.key_len = sizeof(v_key);
+
+	memset(&ha_conf, 0, sizeof(ha_conf));
+	ha_conf.role = XMIP_ROLE_HA;
+	ha_conf.address = A(V_HA);
+	ha_conf.home_prefix = mn_conf.home_prefix;
+	ha_conf.home_plen = 64;
+	ha_conf.max_lifetime_s = 600;
+	ha_conf.mesg_id_window_s = 7;
+	ha_mns[0] = mn_conf.self;
+	ha_conf.mns = ha_mns;
+	ha_conf.n_mns = 1;
+
+	t_ha = (uint64_t)xmip_ntp_to_unix_ns(V_MESG_ID);
+	have_binding = have_replay = false;
+	return 0;
+}
+
+/* Hand one BU packet to the HA policy, apply its state changes, return
+ * the BA packet (length in *ba_len, 0 if none). */
+static struct xmip_ha_decision ha_handle(const uint8_t *bu, size_t len, uint8_t *ba,
+					 int *ba_len)
+{
+	struct xmip_ha_decision d;
+	struct xmip_pkt p;
+
+	assert_int_equal(xmip_pkt_parse(bu, len, &p), XMIP_PARSE_OK);
+	xmip_ha_decide(&ha_conf, &p, XMIP_PARSE_OK, 2, have_binding ? &binding : NULL,
+		       have_replay ? &replay : NULL, t_ha, NOW_BOOT_NS, &d);
+	if (d.binding_op == XMIP_HA_BINDING_WRITE) {
+		binding = d.binding;
+		have_binding = true;
+	} else if (d.binding_op == XMIP_HA_BINDING_DELETE) {
+		have_binding = false;
+	}
+	if (d.replay_write) {
+		replay = d.replay;
+		have_replay = true;
+	}
+	*ba_len = d.send_ba ? xmip_ha_build_ba(&d, ba, 512) : 0;
+	return d;
+}
+
+static enum xmip_mn_verdict mn_handle(struct xmip_mn_state *st, const uint8_t *ba, int len,
+				      uint64_t t_mn, struct xmip_mn_ba_result *res)
+{
+	struct xmip_pkt p;
+
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(ba, (size_t)len, &p), XMIP_PARSE_OK);
+	return xmip_mn_handle_ba(st, &mn_conf, &p, t_mn, res);
+}
+
+static void test_bu_contents(void **state)
+{
+	struct xmip_mn_state st;
+	struct in6_addr coa = A(V_COA), hoa = A(V_HOA), ha = A(V_HA);
+	struct xmip_pkt p;
+	uint8_t buf[512];
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 41);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(buf, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(memcmp(&p.src, &coa, 16) == 0);
+	assert_true(memcmp(&p.dst, &ha, 16) == 0);
+	assert_true(p.has_hao);
+	assert_true(memcmp(&p.hao, &hoa, 16) == 0);
+	assert_int_equal(p.msg.type, XMIP_MH_BU);
+	assert_int_equal(p.msg.seq, 42);
+	assert_int_equal(p.msg.bu_flags, XMIP_BU_F_A | XMIP_BU_F_H);
+	assert_int_equal(p.msg.lifetime_units, 15);
+	assert_string_equal(p.msg.opts.nai, V_NAI);
+	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(t_ha));
+	assert_true(p.msg.opts.auth_is_last);
+	assert_true(xmip_auth_verify(v_key, sizeof(v_key), &coa, &hoa, p.mh, p.mh_len,
+				     p.msg.opts.auth_opt_off));
+	assert_true(st.pending);
+	assert_int_equal(st.seq, 42);
+	/* Same fields as the Scapy vector → the same bytes. */
+	xmip_mn_init(&st, V_SEQ - 1);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false,
+			       (uint64_t)xmip_ntp_to_unix_ns(V_MESG_ID), buf, sizeof(buf));
+	assert_int_equal(len, sizeof(scapy_bu));
+	assert_memory_equal(buf, scapy_bu, sizeof(scapy_bu));
+}
+
+static void test_backoff_and_new_numbers(void **state)
+{
+	static const uint32_t want[] = { 1000, 2000, 4000, 8000, 16000, 32000, 32000, 32000 };
+	struct xmip_mn_state st;
+	struct in6_addr coa = A(V_COA);
+	uint64_t last_mesg = 0;
+	uint8_t buf[512];
+	struct xmip_pkt p;
+
+	(void)state;
+	xmip_mn_init(&st, 65534);
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		/* clock frozen: Mesg-ID must still increase */
+		int len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, i > 0, t_ha, buf,
+					   sizeof(buf));
+
+		assert_true(len > 0);
+		assert_int_equal(st.retrans_ms, want[i]);
+		assert_int_equal(xmip_pkt_parse(buf, (size_t)len, &p), XMIP_PARSE_OK);
+		assert_int_equal(p.msg.seq, (uint16_t)(65535 + i));   /* wraps through 0 */
+		assert_true(p.msg.opts.mesg_id > last_mesg);
+		last_mesg = p.msg.opts.mesg_id;
+	}
+	/* A new registration (a move) restarts the back-off. */
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 1000);
+	/* Too small a buffer: -1 and no state change. */
+	{
+		uint16_t seq = st.seq;
+
+		assert_int_equal(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, 60), -1);
+		assert_int_equal(st.seq, seq);
+	}
+}
+
+static void test_refresh_time(void **state)
+{
+	(void)state;
+	assert_int_equal(xmip_mn_refresh_after_s(60, 0), 48);
+	assert_int_equal(xmip_mn_refresh_after_s(600, 0), 480);
+	assert_int_equal(xmip_mn_refresh_after_s(60, 5), 20);    /* advice 20 s sooner */
+	assert_int_equal(xmip_mn_refresh_after_s(60, 100), 48);  /* advice later: ignored */
+	assert_int_equal(xmip_mn_refresh_after_s(1, 0), 1);
+	assert_int_equal(xmip_mn_refresh_after_s(0, 0), 0);
+}
+
+static void test_register_end_to_end(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	int len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 7);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_true(have_binding);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.granted_s, 60);
+	assert_int_equal(res.refresh_after_s, 48);
+	assert_false(st.pending);
+	assert_true(st.registered);
+	assert_true(memcmp(&st.reg_coa, &coa, 16) == 0);
+	/* The same BA again: nothing pending any more. */
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_IGNORE);
+
+	/* Refresh 48 s later, then deregister from home. */
+	t_ha += 48 * NS;
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+	t_ha += NS;
+	len = xmip_mn_build_bu(&st, &mn_conf, &mn_conf.self.hoa, false, false, t_ha, bu,
+			       sizeof(bu));
+	ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_false(have_binding);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_DEREGISTERED);
+	assert_false(st.registered);
+}
+
+static void test_135_resync_seq(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	int len, ba_len;
+
+	(void)state;
+	/* The HA accepted seq 5000 from us before we lost our state. */
+	replay = (struct xmip_replay_state){ .last_seq = 5000, .seq_valid = 1,
+					     .last_mesg_id = xmip_ntp_from_unix_ns(t_ha - 100 * NS) };
+	have_replay = true;
+	xmip_mn_init(&st, 5000 + 40000);        /* behind, modulo 2^16 */
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_RESEND);
+	assert_int_equal(st.seq, 5000);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.ba.seq, 5001);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+}
+
+static void test_144_resync_clock(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint64_t t_mn = t_ha + 100 * NS;        /* our clock is 100 s fast */
+	uint8_t bu[512], ba[512];
+	int len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_mn, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_MIPV6_ID_MISMATCH);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_mn, &res), XMIP_MN_BA_RESEND);
+	assert_true(st.clock_offset_ns < -99 * (int64_t)NS && st.clock_offset_ns > -101 * (int64_t)NS);
+	/* Half a second later, the fresh BU lands in the HA's window. */
+	t_mn += NS / 2;
+	t_ha += NS / 2;
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_mn, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_mn, &res), XMIP_MN_BA_ACCEPTED);
+}
+
+/* A BA built by hand "from the HA", authenticated with the MN's key. */
+static int ha_ba(uint8_t *buf, uint8_t status, uint16_t seq, bool mesg, uint64_t mesg_id,
+		 const uint8_t *key, size_t key_len)
+{
+	struct in6_addr ha = A(V_HA), coa = A(V_COA), hoa = A(V_HOA);
+	struct xmip_ba_fields f = { .status = status, .seq = seq, .lifetime_units = 15,
+				    .has_mesg_id = mesg, .mesg_id = mesg_id,
+				    .has_auth = true, .spi = V_SPI };
+	struct xmip_mn_ha_sa sa = { .spi = V_SPI, .key = key, .key_len = key_len };
+
+	return xmip_pkt_build_ba(buf, 512, &ha, &coa, &hoa, &f, &sa);
+}
+
+static void test_145_resync_clock(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	/* HA is 30 s ahead of us. */
+	len = ha_ba(ba, XMIP_BA_MIPV6_MESG_ID_REQD, st.seq, true,
+		    xmip_ntp_from_unix_ns(t_ha + 30 * NS), v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_RESEND);
+	assert_true(st.clock_offset_ns > 29 * (int64_t)NS && st.clock_offset_ns <= 30 * (int64_t)NS);
+	assert_true(xmip_mn_mesg_id_now(&st, t_ha) >= xmip_ntp_from_unix_ns(t_ha + 29 * NS));
+}
+
+static void test_ba_checks(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	struct xmip_pkt p;
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 99);
+	xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+
+	/* Wrong key: ignored, still pending. */
+	len = ha_ba(ba, 0, st.seq, true, st.last_mesg_id, v_key, sizeof(v_key) - 1);
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+	/* Stale seq: ignored. */
+	len = ha_ba(ba, 0, (uint16_t)(st.seq - 1), true, st.last_mesg_id, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	/* 135 that does not echo our Mesg-ID: ignored, seq unchanged. */
+	len = ha_ba(ba, XMIP_BA_SEQ_OUT_OF_WINDOW, 7, true, st.last_mesg_id + 1, v_key,
+		    sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_int_equal(st.seq, 100);
+	/* From someone other than our HA (valid auth, wrong source). */
+	len = ha_ba(ba, 0, st.seq, true, st.last_mesg_id, v_key, sizeof(v_key));
+	assert_int_equal(xmip_pkt_parse(ba, (size_t)len, &p), XMIP_PARSE_OK);
+	p.src = A("2001:db8:1::3");
+	assert_int_equal(xmip_mn_handle_ba(&st, &mn_conf, &p, t_ha, &res), XMIP_MN_BA_IGNORE);
+	/* Unauthenticated BA: ignored. */
+	{
+		struct in6_addr ha = A(V_HA), hoa = A(V_HOA);
+		struct xmip_ba_fields f = { .status = 0, .seq = st.seq, .lifetime_units = 15 };
+
+		len = xmip_pkt_build_ba(ba, sizeof(ba), &ha, &coa, &hoa, &f, NULL);
+		assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	}
+	/* Authenticated rejection: give up. */
+	len = ha_ba(ba, XMIP_BA_PROHIBITED, st.seq, true, st.last_mesg_id, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_REJECTED);
+	assert_int_equal(res.status, XMIP_BA_PROHIBITED);
+	assert_false(st.pending);
+}
+
+static void test_ha_auth_fail_is_not_acted_on_blindly(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	struct xmip_ha_decision d;
+	int len, ba_len;
+
+	(void)state;
+	/* The HA has another key for us: it answers 146, signed with its key,
+	 * which we cannot verify, so we keep retrying (no silent success). */
+	ha_mns[0].key[0] ^= 0xff;
+	xmip_mn_init(&st, 1);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_MIPV6_AUTH_FAIL);
+	assert_false(have_binding);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_bu_contents, setup),
+		cmocka_unit_test_setup(test_backoff_and_new_numbers, setup),
+		cmocka_unit_test_setup(test_refresh_time, setup),
+		cmocka_unit_test_setup(test_register_end_to_end, setup),
+		cmocka_unit_test_setup(test_135_resync_seq, setup),
+		cmocka_unit_test_setup(test_144_resync_clock, setup),
+		cmocka_unit_test_setup(test_145_resync_clock, setup),
+		cmocka_unit_test_setup(test_ba_checks, setup),
+		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
