@@ -120,7 +120,13 @@ struct xmip_signal_event {
 	X(DROP_FIB_BLACKHOLE,   "drop: FIB says blackhole, unreachable or prohibited") \
 	X(DROP_DECAP_NOT_HA,    "drop: MN tunnel packet not from its home agent") \
 	X(MN_ENCAP_OK,          "MN: encapsulated to the home agent") \
-	X(MN_DECAP_OK,          "MN: decapsulated a packet from the home agent")
+	X(MN_DECAP_OK,          "MN: decapsulated a packet from the home agent") \
+	X(FWD_XDP_TX,           "forwarded back out of the arrival interface (XDP_TX)") \
+	X(FWD_REDIRECT,         "forwarded to another interface (redirect)") \
+	X(FWD_SAME_DEV,         "tc: next hop rewritten, left on its device") \
+	X(PASS_MN_AT_HOME,      "MN: at home, HoA traffic sent without a tunnel") \
+	X(DROP_NO_PTB_FOR_ICMP_ERR, "drop: too big for the tunnel, and an ICMPv6 error (no PTB for it)") \
+	X(FWD_REDIRECT_NEIGH,   "tc: outer header routed by the kernel (bpf_redirect_neigh)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Includes and constants every xmip BPF object needs. */
+#ifndef XMIP_BPF_COMMON_H
+#define XMIP_BPF_COMMON_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "xmip_wire.h"
+#include "xmip_maps.h"
+
+/* vmlinux.h carries types, not the uapi #defines. */
+#ifndef ETH_P_IPV6
+#define ETH_P_IPV6 0x86DD
+#endif
+#ifndef ETH_ALEN
+#define ETH_ALEN 6
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+#ifndef TC_ACT_OK
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+#endif
+
+#define XMIP_ETH_HLEN  14
+#define XMIP_IP6_HLEN  40
+#define XMIP_HOP_LIMIT_OUTER 64    /* RFC 2473 §6.3: default tunnel hop limit */
+
+/* 16-octet address compare without a libc: four 32-bit words. */
+static __always_inline int xmip_addr_eq(const void *a, const void *b)
+{
+	const __u32 *x = a, *y = b;
+
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+static __always_inline void xmip_addr_copy(void *dst, const void *src)
+{
+	__u32 *d = dst;
+	const __u32 *s = src;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+}
+
+/*
+ * skb->data / skb->data_end read as one load from the unmodified context
+ * register: clang otherwise may hoist `ctx + 76` into a register and the
+ * verifier rejects a load through a modified ctx pointer.
+ */
+static __always_inline void *xmip_skb_data(struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data)));
+	return p;
+}
+
+static __always_inline void *xmip_skb_data_end(struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_end)));
+	return p;
+}
+
+#endif /* XMIP_BPF_COMMON_H */

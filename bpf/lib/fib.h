@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Forwarding through the kernel FIB: bpf_fib_lookup, MAC rewrite, then
+ * XDP_TX (same interface) or bpf_redirect. Every result other than success
+ * becomes a counted fallback to the kernel or a counted drop: a silent
+ * XDP_PASS would hide a broken fast path.
+ */
+#ifndef XMIP_BPF_FIB_H
+#define XMIP_BPF_FIB_H
+
+#include "lib/stats.h"
+
+static __always_inline void xmip_fib_params_ip6(struct bpf_fib_lookup *p, const struct ipv6hdr *ip6,
+						__u32 ifindex)
+{
+	__builtin_memset(p, 0, sizeof(*p));
+	p->family = AF_INET6;
+	p->l4_protocol = ip6->nexthdr;
+	p->tot_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+	p->ifindex = ifindex;
+	p->flowinfo = *(const __be32 *)ip6 & bpf_htonl(0x0FFFFFFF);
+	xmip_addr_copy(p->ipv6_src, &ip6->saddr);
+	xmip_addr_copy(p->ipv6_dst, &ip6->daddr);
+}
+
+/*
+ * Forward the frame whose headers are `eth`/`ip6` (already final: outer
+ * header after an encap, inner after a decap). `not_fwded_stat` names what
+ * a "not forwarded" answer means to the caller (local destination).
+ */
+static __always_inline int xmip_fib_forward_xdp(struct xdp_md *ctx, struct ethhdr *eth,
+						struct ipv6hdr *ip6, enum xmip_stat not_fwded_stat)
+{
+	struct bpf_fib_lookup p;
+	long rc;
+
+	xmip_fib_params_ip6(&p, ip6, ctx->ingress_ifindex);
+	rc = bpf_fib_lookup(ctx, &p, sizeof(p), 0);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		__builtin_memcpy(eth->h_dest, p.dmac, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, p.smac, ETH_ALEN);
+		if (p.ifindex == ctx->ingress_ifindex) {
+			xmip_count(XMIP_STAT_FWD_XDP_TX);
+			return XDP_TX;
+		}
+		xmip_count(XMIP_STAT_FWD_REDIRECT);
+		return bpf_redirect(p.ifindex, 0);
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		xmip_count(XMIP_STAT_FALLBACK_FIB_NO_NEIGH);
+		return XDP_PASS;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		xmip_count(XMIP_STAT_DROP_FIB_BLACKHOLE);
+		return XDP_DROP;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+		xmip_count(not_fwded_stat);
+		return XDP_PASS;
+	default:  /* forwarding disabled, LWT, MTU, no source, helper error */
+		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
+		return XDP_PASS;
+	}
+}
+
+/*
+ * tc egress: route the (already encapsulated) skb whose outer header is at
+ * `ip6` by its outer destination. The skb was routed for its inner
+ * destination, so its MACs and device may be wrong for the outer one.
+ * `oif` is the preferred output interface (the CoA's), 0 for the skb's.
+ */
+static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6hdr *ip6,
+					      __u32 oif)
+{
+	struct bpf_fib_lookup p;
+	long rc;
+
+	xmip_fib_params_ip6(&p, ip6, oif ? oif : skb->ifindex);
+	p.tot_len = 0;   /* let the helper check the skb itself (GSO aware) */
+	rc = bpf_fib_lookup(skb, &p, sizeof(p), BPF_FIB_LOOKUP_OUTPUT);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS: {
+		void *data = xmip_skb_data(skb);
+		void *data_end = xmip_skb_data_end(skb);
+		struct ethhdr *eth = data;
+
+		if ((void *)(eth + 1) > data_end) {
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return TC_ACT_SHOT;
+		}
+		__builtin_memcpy(eth->h_dest, p.dmac, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, p.smac, ETH_ALEN);
+		if (p.ifindex == skb->ifindex) {
+			/* Already on the right device: let it go out. */
+			xmip_count(XMIP_STAT_FWD_SAME_DEV);
+			return TC_ACT_OK;
+		}
+		xmip_count(XMIP_STAT_FWD_REDIRECT);
+		return bpf_redirect(p.ifindex, 0);
+	}
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		/* The kernel resolves the neighbour for the outer destination. */
+		xmip_count(XMIP_STAT_FALLBACK_FIB_NO_NEIGH);
+		return bpf_redirect_neigh(p.ifindex, NULL, 0, 0);
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		/* bpf_fib_lookup answers only for forwarding hosts, and an MN
+		 * usually is not one: the kernel routes the outer header and
+		 * resolves its next hop itself, out of the CoA's interface. */
+		xmip_count(XMIP_STAT_FWD_REDIRECT_NEIGH);
+		return bpf_redirect_neigh(oif ? oif : skb->ifindex, NULL, 0, 0);
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		xmip_count(XMIP_STAT_DROP_FIB_BLACKHOLE);
+		return TC_ACT_SHOT;
+	default:
+		/* Send it on the inner route's device and MACs; counted. */
+		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
+		return TC_ACT_OK;
+	}
+}
+
+#endif /* XMIP_BPF_FIB_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The map set shared by every xmip BPF object. Each object includes this
+ * once; maps are pinned by name (LIBBPF_PIN_BY_NAME), so the loader's
+ * pin_root_path decides the instance directory. An object may set
+ * XMIP_BINDINGS_MAX before including this to size its binding cache.
+ */
+#ifndef XMIP_BPF_MAPS_H
+#define XMIP_BPF_MAPS_H
+
+#include "lib/common.h"
+
+#ifndef XMIP_BINDINGS_MAX
+#define XMIP_BINDINGS_MAX XMIP_DEFAULT_MAX_BINDINGS
+#endif
+
+/* Instance configuration, one entry: addresses, MTU, flags; read per packet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_config SEC(".maps");
+
+/* Binding cache: home address -> care-of address; written by the agent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP_BINDINGS_MAX);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_binding);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_bindings SEC(".maps");
+
+/* One per-CPU counter per enum xmip_stat: outcomes, fallbacks, drops. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XMIP_STAT__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_stats SEC(".maps");
+
+/* Mobility Header packets handed to the agent (struct xmip_signal_event). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XMIP_SIGNAL_RINGBUF_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_signal SEC(".maps");
+
+/* Agent-only replay state per home address; declared so it is created and pinned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP_BINDINGS_MAX);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_replay_state);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_replay SEC(".maps");
+
+/* The instance configuration, or NULL (never, for an ARRAY of one). */
+static __always_inline struct xmip_config *xmip_get_config(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&xmip_config, &key);
+}
+
+#endif /* XMIP_BPF_MAPS_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Hand a signalling packet to the agent through the xmip_signal ring
+ * buffer: the packet from its IPv6 header on, as the kernel without
+ * CONFIG_IPV6_MIP6 would have dropped it.
+ */
+#ifndef XMIP_BPF_SIGNAL_H
+#define XMIP_BPF_SIGNAL_H
+
+#include "lib/maps.h"
+#include "lib/stats.h"
+
+/*
+ * Copy `len` octets starting `ip6_off` octets into the XDP frame into a
+ * ring-buffer event. Counts the outcome; the caller drops the packet in
+ * every case (the kernel could not have processed it).
+ */
+static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, __u32 ip6_off, __u32 len)
+{
+	struct xmip_signal_event *ev;
+
+	if (len > XMIP_SIGNAL_MAX_PKT) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_TOO_BIG);
+		return;
+	}
+	if (len < XMIP_IP6_HLEN) {     /* the caller parsed an IPv6 header */
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return;
+	}
+	ev = bpf_ringbuf_reserve(&xmip_signal, sizeof(*ev), 0);
+	if (!ev) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
+		return;
+	}
+	ev->ifindex = ctx->ingress_ifindex;
+	ev->len = len;
+	/* Re-bound for the verifier: 40 <= len <= XMIP_SIGNAL_MAX_PKT. */
+	len &= 0x7ff;
+	if (len < XMIP_IP6_HLEN || len > XMIP_SIGNAL_MAX_PKT ||
+	    bpf_xdp_load_bytes(ctx, ip6_off, ev->pkt, len) < 0) {
+		bpf_ringbuf_discard(ev, 0);
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return;
+	}
+	bpf_ringbuf_submit(ev, 0);
+	xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
+}
+
+#endif /* XMIP_BPF_SIGNAL_H */

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip home agent datapath (docs/DESIGN.md, "Datapath, HA (XDP)"):
+ *  1. Mobility Header to the HA            -> ring buffer for the agent, drop
+ *  2. destination is a HoA with a binding  -> IPv6-in-IPv6 to the CoA (or PTB)
+ *  3. IPv6-in-IPv6 to the HA (reverse tunnel) -> anti-spoofing, decap, forward
+ *  4. everything else                      -> XDP_PASS, counted
+ */
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/stats.h"
+#include "lib/parse.h"
+#include "lib/csum.h"
+#include "lib/encap.h"
+#include "lib/icmp6.h"
+#include "lib/fib.h"
+#include "lib/signal.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Step 2: the packet at eth/ip6 is for a HoA bound to `b`. */
+static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_config *cfg,
+					    struct ipv6hdr *ip6, void *data_end,
+					    const struct xmip_binding *b)
+{
+	__u32 inner_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+	__u32 mtu = cfg->tunnel_mtu;
+	struct in6_addr coa;
+	struct ethhdr *eth;
+	struct ipv6hdr *outer;
+
+	if (ip6->hop_limit <= 1) {
+		/* The kernel sends the Time Exceeded. */
+		xmip_count(XMIP_STAT_FALLBACK_HOP_LIMIT);
+		return XDP_PASS;
+	}
+	/* An IPv6 tunnel carries at least 1280 octets (RFC 2473 §7.1);
+	 * 0 means "not configured": the FIB MTU check still applies. */
+	if (mtu && mtu < XMIP_IPV6_MIN_MTU)
+		mtu = XMIP_IPV6_MIN_MTU;
+	if (mtu && inner_len > mtu) {
+		if (xmip_is_icmp6_error(ip6, data_end)) {
+			xmip_count(XMIP_STAT_DROP_NO_PTB_FOR_ICMP_ERR);
+			return XDP_DROP;
+		}
+		if (xmip_build_ptb_xdp(ctx, cfg->self_addr, mtu)) {
+			xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+			return XDP_DROP;
+		}
+		xmip_count(XMIP_STAT_PTB_SENT);
+		return XDP_TX;
+	}
+
+	/* The binding may change under us; take the CoA once. */
+	xmip_addr_copy(&coa, b->coa);
+	ip6->hop_limit--;
+	if (xmip_encap_ip6ip6(ctx, cfg->self_addr, &coa, inner_len, &eth, &outer)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return XDP_DROP;
+	}
+	xmip_count(XMIP_STAT_ENCAP_OK);
+	return xmip_fib_forward_xdp(ctx, eth, outer, XMIP_STAT_FALLBACK_FIB_OTHER);
+}
+
+/* Step 3: reverse tunnel. `strip` octets of outer header precede the inner packet. */
+static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct ipv6hdr *outer,
+					     void *data_end, __u32 strip)
+{
+	struct xmip_binding_key key;
+	struct xmip_binding *b;
+	struct ipv6hdr *inner;
+	struct ethhdr *eth;
+
+	barrier_var(strip);    /* compare and add the same register (verifier) */
+	if (strip > 512) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	inner = (void *)outer + strip;
+	if ((void *)(inner + 1) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	if (inner->version != 6) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	/* Anti-spoofing: the inner source must be a bound HoA, and the outer
+	 * source must be the CoA of that very binding. */
+	xmip_addr_copy(key.hoa, &inner->saddr);
+	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (!b) {
+		xmip_count(XMIP_STAT_DROP_UNKNOWN_HOA);
+		return XDP_DROP;
+	}
+	if (!xmip_addr_eq(b->coa, &outer->saddr)) {
+		xmip_count(XMIP_STAT_DROP_SPOOFED_COA);
+		return XDP_DROP;
+	}
+
+	if (xmip_decap_ip6ip6(ctx, strip, &eth, &inner)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return XDP_DROP;
+	}
+	xmip_count(XMIP_STAT_DECAP_OK);
+
+	data_end = (void *)(long)ctx->data_end;
+	if ((void *)inner + sizeof(*inner) + bpf_ntohs(inner->payload_len) > data_end) {
+		/* The outer length covered less than the inner one claims. */
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	if (inner->hop_limit <= 1) {
+		xmip_count(XMIP_STAT_FALLBACK_HOP_LIMIT);
+		return XDP_PASS;
+	}
+	{
+		/* Forward with the hop limit the kernel would leave; a local
+		 * destination goes up with the hop limit it arrived with. */
+		int act;
+
+		inner->hop_limit--;
+		act = xmip_fib_forward_xdp(ctx, eth, inner, XMIP_STAT_FALLBACK_LOCAL);
+		if (act == XDP_PASS)
+			inner->hop_limit++;
+		return act;
+	}
+}
+
+SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xmip_cursor c = { .pos = data, .end = data_end };
+	struct xmip_config *cfg;
+	struct xmip_ip6_layers l;
+	struct xmip_binding_key key;
+	struct xmip_binding *b;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	int proto;
+
+	cfg = xmip_get_config();
+	if (!cfg || !(cfg->flags & XMIP_CFG_F_READY)) {
+		xmip_count(XMIP_STAT_PASS_NOT_READY);
+		return XDP_PASS;
+	}
+
+	proto = xmip_parse_eth(&c, &eth);
+	if (proto != ETH_P_IPV6) {
+		xmip_count(proto < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_PASS_NOT_IPV6);
+		return proto < 0 ? XDP_DROP : XDP_PASS;
+	}
+	proto = xmip_parse_ip6(&c, &ip6);
+	if (proto < 0) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+
+	if (xmip_addr_eq(&ip6->daddr, cfg->self_addr)) {
+		proto = xmip_parse_ext_xdp(ctx, &c, ip6, sizeof(*eth), proto, &l);
+		if (proto == XMIP_PARSE_TOO_DEEP) {
+			xmip_count(XMIP_STAT_PASS_NOT_OURS);
+			return XDP_PASS;
+		}
+		if (proto < 0) {
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return XDP_DROP;
+		}
+		if (proto == XMIP_IPPROTO_MH) {
+			xmip_signal_xdp(ctx, sizeof(*eth),
+					bpf_ntohs(ip6->payload_len) + sizeof(*ip6));
+			return XDP_DROP;
+		}
+		if (proto == XMIP_IPPROTO_IPV6)
+			return ha_reverse_tunnel(ctx, ip6, data_end, l.l4_off);
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+		return XDP_PASS;
+	}
+
+	xmip_addr_copy(key.hoa, &ip6->daddr);
+	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (b)
+		return ha_tunnel_to_coa(ctx, cfg, ip6, data_end, b);
+
+	xmip_count(XMIP_STAT_PASS_NOT_OURS);
+	return XDP_PASS;
+}

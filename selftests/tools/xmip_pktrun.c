@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip_pktrun: run one xmip BPF program on one packet through
+ * BPF_PROG_TEST_RUN and report what it did, for the packet tests
+ * (selftests/bpf) and the per-packet cost benchmark.
+ *
+ *   xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
+ *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
+ *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
+ *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
+ *
+ * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
+ * the non-zero counters by name, and the ring-buffer events (hex).
+ *
+ * Note on repetitions (measured on this kernel, 6.18): BPF_PROG_TEST_RUN
+ * with repeat > 1 does NOT reset an XDP frame between repetitions
+ * (net/bpf/test_run.c loops over one xdp_buff): after an encap, runs 2..N
+ * see the encapsulated packet. BPF_F_TEST_XDP_LIVE_FRAMES resets the frame
+ * pointers but not its bytes (and really transmits the frames). So
+ * --repeat N here makes N separate test runs of repeat=1, each from IN,
+ * and averages the kernel-measured durations (they exclude the syscall;
+ * each includes one ktime_get_ns pair). --kernel-repeat N passes N to the
+ * kernel instead: right for programs that leave the packet alone.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+
+#include "xmip_maps.h"
+#include "xmip_ha.skel.h"
+#include "xmip_mn.skel.h"
+
+#define MAX_PKT   16384
+#define MAX_BINDS 64
+#define MAX_EVENTS 16
+
+static const char *const stat_names[] = {
+#define XMIP_STAT_NAME(name, desc) #name,
+	XMIP_STAT_LIST(XMIP_STAT_NAME)
+#undef XMIP_STAT_NAME
+};
+
+struct bind_arg {
+	struct xmip_binding_key key;
+	struct xmip_binding val;
+};
+
+struct opts {
+	const char *obj, *prog, *in, *out, *pin_dir, *netns, *attach_dev;
+	int ifindex, repeat;
+	bool not_ready, verbose;
+	int kernel_repeat;
+	struct xmip_config cfg;
+	struct bind_arg binds[MAX_BINDS];
+	int n_binds;
+	unsigned int max_bindings;
+};
+
+struct events {
+	int n;
+	struct xmip_signal_event ev[MAX_EVENTS];
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
+		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
+		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
+		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
+		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
+		"native mode, tc on egress) and exit, leaving it attached; with --pin-dir\n"
+		"the maps stay readable (for real-traffic tests in namespaces).\n"
+		"-v: print libbpf debug output and the verifier's statistics per program.\n"
+		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
+		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
+		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
+		"--kernel-repeat N: one test run with repeat=N (the kernel does not\n"
+		"reset the packet between repetitions: only for read-only programs).\n");
+	exit(2);
+}
+
+static void parse_addr(const char *s, __u8 out[16])
+{
+	if (inet_pton(AF_INET6, s, out) != 1) {
+		fprintf(stderr, "xmip_pktrun: bad IPv6 address '%s'\n", s);
+		exit(2);
+	}
+}
+
+static long parse_num(const char *s, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 0);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > max) {
+		fprintf(stderr, "xmip_pktrun: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_binding(struct opts *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	struct bind_arg *b;
+
+	if (!eq || o->n_binds == MAX_BINDS)
+		usage();
+	*eq = '\0';
+	b = &o->binds[o->n_binds++];
+	memset(b, 0, sizeof(*b));
+	parse_addr(arg, b->key.hoa);
+	parse_addr(eq + 1, b->val.coa);
+	b->val.lifetime_s = 600;
+}
+
+static void parse_args(struct opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "obj", required_argument, NULL, 'o' },
+		{ "prog", required_argument, NULL, 'p' },
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'w' },
+		{ "ifindex", required_argument, NULL, 'I' },
+		{ "binding", required_argument, NULL, 'b' },
+		{ "self", required_argument, NULL, 1 },
+		{ "peer", required_argument, NULL, 2 },
+		{ "hoa", required_argument, NULL, 3 },
+		{ "mtu", required_argument, NULL, 4 },
+		{ "coa-ifindex", required_argument, NULL, 5 },
+		{ "away", no_argument, NULL, 6 },
+		{ "not-ready", no_argument, NULL, 7 },
+		{ "max-bindings", required_argument, NULL, 8 },
+		{ "pin-dir", required_argument, NULL, 9 },
+		{ "repeat", required_argument, NULL, 10 },
+		{ "kernel-repeat", required_argument, NULL, 11 },
+		{ "home-prefix", required_argument, NULL, 12 },
+		{ "netns", required_argument, NULL, 13 },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "attach", required_argument, NULL, 14 },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->repeat = 1;
+	o->kernel_repeat = 1;
+	while ((c = getopt_long(argc, argv, "o:p:i:w:I:b:v", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->obj = optarg; break;
+		case 'p': o->prog = optarg; break;
+		case 'i': o->in = optarg; break;
+		case 'w': o->out = optarg; break;
+		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
+		case 'b': parse_binding(o, optarg); break;
+		case 1: parse_addr(optarg, o->cfg.self_addr); break;
+		case 2: parse_addr(optarg, o->cfg.peer_addr); break;
+		case 3: parse_addr(optarg, o->cfg.hoa); break;
+		case 4: o->cfg.tunnel_mtu = parse_num(optarg, 65535); break;
+		case 5: o->cfg.coa_ifindex = parse_num(optarg, 1 << 30); break;
+		case 6: o->cfg.flags |= XMIP_CFG_F_AWAY; break;
+		case 7: o->not_ready = true; break;
+		case 8: o->max_bindings = parse_num(optarg, 1 << 26); break;
+		case 9: o->pin_dir = optarg; break;
+		case 10: o->repeat = parse_num(optarg, 1 << 30); break;
+		case 11: o->kernel_repeat = parse_num(optarg, 1 << 30); break;
+		case 12: {
+			char *slash = strchr(optarg, '/');
+
+			if (!slash)
+				usage();
+			*slash = '\0';
+			parse_addr(optarg, o->cfg.home_prefix);
+			o->cfg.home_plen = parse_num(slash + 1, 128);
+			break;
+		}
+		case 13: o->netns = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 14: o->attach_dev = optarg; break;
+		default: usage();
+		}
+	}
+	if (!o->obj || !o->prog || (!o->in && !o->attach_dev) || optind != argc || o->repeat < 1 ||
+	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
+		usage();
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn"))
+		usage();
+	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc"))
+		usage();
+	if (!strcmp(o->obj, "ha") && !strcmp(o->prog, "tc"))
+		usage();
+	o->cfg.role = !strcmp(o->obj, "ha") ? XMIP_ROLE_HA : XMIP_ROLE_MN;
+	if (!o->not_ready)
+		o->cfg.flags |= XMIP_CFG_F_READY;
+}
+
+static int enter_netns(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "xmip_pktrun: netns %s: %s\n", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int read_file(const char *path, unsigned char *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	*len = fread(buf, 1, cap, f);
+	if (ferror(f) || !feof(f)) {
+		fprintf(stderr, "xmip_pktrun: %s: unreadable or larger than %zu\n", path, cap);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int write_file(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static const char *verdict_name(bool xdp, int rv)
+{
+	if (xdp) {
+		switch (rv) {
+		case XDP_ABORTED: return "XDP_ABORTED";
+		case XDP_DROP: return "XDP_DROP";
+		case XDP_PASS: return "XDP_PASS";
+		case XDP_TX: return "XDP_TX";
+		case XDP_REDIRECT: return "XDP_REDIRECT";
+		}
+	} else {
+		switch (rv) {
+		case TC_ACT_OK: return "TC_ACT_OK";
+		case TC_ACT_SHOT: return "TC_ACT_SHOT";
+		case TC_ACT_REDIRECT: return "TC_ACT_REDIRECT";
+		}
+	}
+	return "UNKNOWN";
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct events *e = ctx;
+
+	if (e->n < MAX_EVENTS && size >= offsetof(struct xmip_signal_event, pkt))
+		memcpy(&e->ev[e->n++], data, size < sizeof(e->ev[0]) ? size : sizeof(e->ev[0]));
+	return 0;
+}
+
+static void print_stats(int stats_fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	bool first = true;
+	__u32 k;
+
+	printf(", \"stats\": {");
+	if (ncpu <= 0)
+		goto out;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		goto out;
+	for (k = 0; k < XMIP_STAT__MAX; k++) {
+		__u64 sum = 0;
+		int c;
+
+		if (bpf_map_lookup_elem(stats_fd, &k, vals))
+			continue;
+		for (c = 0; c < ncpu; c++)
+			sum += vals[c];
+		if (!sum)
+			continue;
+		printf("%s\"%s\": %llu", first ? "" : ", ", stat_names[k],
+		       (unsigned long long)sum);
+		first = false;
+	}
+	free(vals);
+out:
+	printf("}");
+}
+
+static void print_events(const struct events *e)
+{
+	int i;
+	__u32 j;
+
+	printf(", \"signal\": [");
+	for (i = 0; i < e->n; i++) {
+		const struct xmip_signal_event *ev = &e->ev[i];
+		__u32 len = ev->len < XMIP_SIGNAL_MAX_PKT ? ev->len : XMIP_SIGNAL_MAX_PKT;
+
+		printf("%s{\"ifindex\": %u, \"len\": %u, \"pkt\": \"", i ? ", " : "",
+		       ev->ifindex, ev->len);
+		for (j = 0; j < len; j++)
+			printf("%02x", ev->pkt[j]);
+		printf("\"}");
+	}
+	printf("]");
+}
+
+/* The maps and programs of whichever skeleton was loaded. */
+struct loaded {
+	struct bpf_object *obj;
+	struct bpf_map *config, *bindings, *stats, *signal;
+	struct bpf_program *prog;
+};
+
+static void unpin_all(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	/* Without a pin directory, keep the test's maps private. */
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
+}
+
+/* Attach for real: XDP (native) or tc egress, both outliving this process. */
+static int attach(const struct opts *o, bool xdp, int prog_fd)
+{
+	int ifindex = if_nametoindex(o->attach_dev);
+	int err;
+
+	if (!ifindex) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", o->attach_dev, strerror(errno));
+		return -1;
+	}
+	if (xdp) {
+		err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	} else {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = prog_fd);
+
+		err = bpf_tc_hook_create(&hook);
+		if (err && err != -EEXIST)
+			goto fail;
+		err = bpf_tc_attach(&hook, &tco);
+	}
+	if (err)
+		goto fail;
+	printf("{\"attached\": \"%s\", \"ifindex\": %d, \"prog\": \"%s\"}\n",
+	       o->attach_dev, ifindex, o->prog);
+	return 0;
+fail:
+	fprintf(stderr, "xmip_pktrun: attach to %s: %s\n", o->attach_dev, strerror(-err));
+	return -1;
+}
+
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int load(const struct opts *o, struct loaded *l, void **skel_out)
+{
+	/* Log level 4 (BPF_LOG_STATS): instructions processed, states. */
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = o->pin_dir,
+		    .kernel_log_level = o->verbose ? 4 : 0);
+
+	if (o->verbose)
+		libbpf_set_print(print_all);
+	int err;
+
+	if (!strcmp(o->obj, "ha")) {
+		struct xmip_ha *s = xmip_ha__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->config = s->maps.xmip_config;
+		l->bindings = s->maps.xmip_bindings;
+		l->stats = s->maps.xmip_stats;
+		l->signal = s->maps.xmip_signal;
+		l->prog = s->progs.xmip_ha_xdp;
+	} else {
+		struct xmip_mn *s = xmip_mn__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->config = s->maps.xmip_config;
+		l->bindings = s->maps.xmip_bindings;
+		l->stats = s->maps.xmip_stats;
+		l->signal = s->maps.xmip_signal;
+		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_mn_xdp : s->progs.xmip_mn_egress;
+	}
+	if (!o->pin_dir)
+		unpin_all(l->obj);
+	if (o->max_bindings && (err = bpf_map__set_max_entries(l->bindings, o->max_bindings)))
+		return err;
+	/* Both programs of an object are loaded: the verifier sees all of them. */
+	return bpf_object__load(l->obj);
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char in[MAX_PKT], out[MAX_PKT];
+	static struct events events;
+	struct opts o;
+	struct loaded l = { 0 };
+	void *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	size_t in_len = 0;
+	__u32 zero = 0;
+	bool xdp;
+	int err, i, rc = 1;
+
+	parse_args(&o, argc, argv);
+	if (o.netns && enter_netns(o.netns))
+		return 1;
+	xdp = !strcmp(o.prog, "xdp");
+	if (o.in && read_file(o.in, in, sizeof(in), &in_len))
+		return 1;
+
+	err = load(&o, &l, &skel);
+	if (err) {
+		fprintf(stderr, "xmip_pktrun: loading %s: %s\n", o.obj, strerror(-err));
+		goto out;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(l.config), &zero, &o.cfg, BPF_ANY)) {
+		fprintf(stderr, "xmip_pktrun: writing xmip_config: %s\n", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < o.n_binds; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(l.bindings), &o.binds[i].key,
+					&o.binds[i].val, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	if (o.attach_dev) {
+		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
+		goto out;
+	}
+	rb = ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL);
+	if (!rb) {
+		fprintf(stderr, "xmip_pktrun: ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+
+	{
+		struct xdp_md xctx = { .data = 0, .data_end = in_len,
+				       .ingress_ifindex = o.ifindex };
+		struct __sk_buff sctx = { .ifindex = o.ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, t);
+		unsigned long long total_ns = 0;
+		int run;
+
+		for (run = 0; run < o.repeat; run++) {
+			memset(&t, 0, sizeof(t));
+			t.sz = sizeof(t);
+			t.data_in = in;
+			t.data_size_in = in_len;
+			t.data_out = out;
+			t.data_size_out = sizeof(out);
+			t.repeat = o.kernel_repeat;
+			if (xdp) {
+				t.ctx_in = &xctx;
+				t.ctx_size_in = sizeof(xctx);
+			} else {
+				t.ctx_in = &sctx;
+				t.ctx_size_in = sizeof(sctx);
+			}
+			err = bpf_prog_test_run_opts(bpf_program__fd(l.prog), &t);
+			if (err) {
+				fprintf(stderr, "xmip_pktrun: test run: %s\n", strerror(errno));
+				goto out;
+			}
+			total_ns += t.duration;
+		}
+		ring_buffer__consume(rb);
+		if (o.out && write_file(o.out, out, t.data_size_out))
+			goto out;
+
+		printf("{\"retval\": %u, \"verdict\": \"%s\", \"out_len\": %u, "
+		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
+		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
+		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat);
+		print_stats(bpf_map__fd(l.stats));
+		print_events(&events);
+		printf("}\n");
+	}
+	rc = 0;
+out:
+	ring_buffer__free(rb);
+	if (skel && !strcmp(o.obj, "ha"))
+		xmip_ha__destroy(skel);
+	else if (skel)
+		xmip_mn__destroy(skel);
+	return rc;
+}
