@@ -37,7 +37,7 @@ UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard selftests/tools/*.c)
 TOOL_BINS := $(patsubst selftests/tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all bpf clean install check check-unit check-bpf check-e2e demo vmlinux bench
+.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -79,10 +79,14 @@ check-unit: $(UNIT_BINS)
 check-bpf: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/bpf
 
+# The CLI against the kernel, in namespaces it creates (root).
+check-cli: $(O)/xmip
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/cli
+
 check-e2e: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
 
-check: check-unit check-bpf check-e2e
+check: check-unit check-bpf check-cli check-e2e
 
 demo: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py

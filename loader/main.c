@@ -1,0 +1,790 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip: the operator's CLI. iproute2-style verbs (attach, detach, show,
+ * binding show|add|del); -j/-p for JSON. Exit status: 0 ok, 1 runtime
+ * error, 2 usage error or invalid configuration file.
+ */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "config.h"
+#include "help.h"
+#include "json.h"
+#include "pins.h"
+#include "stats.h"
+#include "xmip_wire.h"
+
+#define XMIP_VERSION "0.1.0"
+#define EXIT_USAGE 2
+#define MAX_INSTANCES 64
+#define DEFAULT_STATIC_LIFETIME 3600
+
+struct opts {
+	bool json, pretty, all, debug, help;
+	const char *instance;
+	const char *conf_path;
+};
+
+static struct opts o;
+
+static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xmip: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xmip: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'xmip %s--help'.\n", verb ? verb : "");
+	return EXIT_USAGE;
+}
+
+static int need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	errmsg("%s needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN); run it with sudo", what);
+	return 1;
+}
+
+/* Loads -c CONF; config errors are the operator's input, hence usage status. */
+static int load_conf(struct xmip_conf *conf)
+{
+	char err[600];
+
+	if (xmip_conf_load(o.conf_path, conf, err, sizeof(err))) {
+		errmsg("%s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const char *role_name(int role)
+{
+	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" : "none";
+}
+
+/* ---- attach / detach ---- */
+
+static int cmd_attach(int argc, char **argv)
+{
+	struct xmip_conf conf;
+	char err[600];
+	int rc;
+
+	(void)argv;
+	if (argc)
+		return usage_error("attach ", "unexpected argument '%s'", argv[0]);
+	if (!o.conf_path)
+		return usage_error("attach ", "attach needs -c CONF");
+	if (need_root("attach"))
+		return 1;
+	if ((rc = load_conf(&conf)))
+		return rc;
+	if (o.instance && strcmp(o.instance, conf.instance)) {
+		xmip_conf_free(&conf);
+		return usage_error("attach ", "-i %s does not match instance = %s in %s",
+				   o.instance, conf.instance, o.conf_path);
+	}
+	rc = xmip_attach(&conf, err, sizeof(err));
+	if (rc)
+		errmsg("attach failed: %s", err);
+	xmip_conf_free(&conf);
+	return rc ? 1 : 0;
+}
+
+static int cmd_detach(int argc, char **argv)
+{
+	struct xmip_conf conf = { 0 };
+	bool have_conf = false;
+	const char *instance = o.instance;
+	char err[600];
+	int rc;
+
+	if (argc)
+		return usage_error("detach ", "unexpected argument '%s'", argv[0]);
+	if (!o.conf_path && !instance)
+		return usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
+	if (need_root("detach"))
+		return 1;
+	if (o.conf_path) {
+		if ((rc = load_conf(&conf)))
+			return rc;
+		have_conf = true;
+		if (instance && strcmp(instance, conf.instance)) {
+			xmip_conf_free(&conf);
+			return usage_error("detach ", "-i %s does not match instance = %s in %s",
+					   instance, conf.instance, o.conf_path);
+		}
+		instance = conf.instance;
+	}
+	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
+	if (rc)
+		errmsg("detach failed: %s", err);
+	xmip_conf_free(&conf);
+	return rc ? 1 : 0;
+}
+
+/* ---- instance selection ---- */
+
+/* The instances a read-only verb covers: -i, -c's instance, or every attached one. */
+static int select_instances(char names[][32], int max)
+{
+	char err[600];
+	int n;
+
+	if (o.conf_path && !o.instance) {
+		struct xmip_conf conf;
+		int rc = load_conf(&conf);
+
+		if (rc)
+			return -rc;
+		snprintf(names[0], 32, "%s", conf.instance);
+		xmip_conf_free(&conf);
+		n = 1;
+	} else if (o.instance) {
+		snprintf(names[0], 32, "%s", o.instance);
+		n = 1;
+	} else {
+		n = xmip_instances_list(names, max, err, sizeof(err));
+		if (n < 0) {
+			errmsg("%s", err);
+			return -1;
+		}
+		return n;
+	}
+	if (xmip_instance_check(names[0], err, sizeof(err))) {
+		errmsg("%s", err);
+		return -1;
+	}
+	return n;
+}
+
+/* For verbs that change one instance: -i, -c, or the only one attached. */
+static int one_instance(const char *verb, char name[32])
+{
+	char names[MAX_INSTANCES][32];
+	char err[600];
+	int n;
+
+	if (o.instance || o.conf_path) {
+		n = select_instances(names, MAX_INSTANCES);
+		if (n < 0)
+			return -n;
+		snprintf(name, 32, "%s", names[0]);
+		return 0;
+	}
+	n = xmip_instances_list(names, MAX_INSTANCES, err, sizeof(err));
+	if (n != 1)
+		return usage_error(verb, "%s -i INSTANCE is needed (%d instances attached)",
+				   verb, n < 0 ? 0 : n);
+	snprintf(name, 32, "%s", names[0]);
+	return 0;
+}
+
+/* ---- show ---- */
+
+struct instance_view {
+	struct xmip_config cfg;
+	bool cfg_ok;
+	struct xmip_if_state ifs[XMIP_CONF_MAX_IFS * 2];
+	int n_ifs;
+	uint64_t stats[XMIP_STAT__MAX];
+	bool stats_ok;
+	uint32_t max_bindings;
+	uint64_t n_bindings;
+};
+
+static uint64_t count_keys(int fd)
+{
+	struct xmip_binding_key k, next;
+	uint64_t n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static int gather(const char *instance, struct instance_view *v)
+{
+	char err[600];
+	uint32_t zero = 0;
+	int fd;
+
+	memset(v, 0, sizeof(*v));
+	fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
+	if (fd < 0) {
+		errmsg("%s", err);
+		return -1;
+	}
+	v->cfg_ok = bpf_map_lookup_elem(fd, &zero, &v->cfg) == 0;
+	close(fd);
+	fd = xmip_map_open(instance, XMIP_MAP_STATS, err, sizeof(err));
+	if (fd >= 0) {
+		v->stats_ok = xmip_stats_read(fd, v->stats) == 0;
+		close(fd);
+	}
+	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+	if (fd >= 0) {
+		struct bpf_map_info mi = { 0 };
+		uint32_t len = sizeof(mi);
+
+		if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0)
+			v->max_bindings = mi.max_entries;
+		v->n_bindings = count_keys(fd);
+		close(fd);
+	}
+	v->n_ifs = xmip_instance_ifs(instance, v->ifs, (int)(sizeof(v->ifs) / sizeof(v->ifs[0])),
+				     err, sizeof(err));
+	if (v->n_ifs < 0)
+		v->n_ifs = 0;
+	return 0;
+}
+
+static const char *if_mode_name(enum xmip_if_mode m)
+{
+	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "none";
+}
+
+static void addr_str(const uint8_t a[16], char *buf)
+{
+	inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+}
+
+static void show_text(const char *instance, const struct instance_view *v)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int shown = 0;
+
+	printf("%s: role %s%s\n", instance, role_name(v->cfg.role),
+	       v->cfg.flags & XMIP_CFG_F_READY ? "" : " (not ready)");
+	addr_str(v->cfg.home_prefix, a);
+	if (v->cfg.role == XMIP_ROLE_HA) {
+		addr_str(v->cfg.self_addr, b);
+		printf("    address %s  home-prefix %s/%u  tunnel-mtu %u\n", b, a,
+		       v->cfg.home_plen, v->cfg.tunnel_mtu);
+	} else if (v->cfg.role == XMIP_ROLE_MN) {
+		char c[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+		addr_str(v->cfg.hoa, b);
+		addr_str(v->cfg.peer_addr, c);
+		addr_str(v->cfg.self_addr, d);
+		printf("    home-address %s  home-agent %s  home-prefix %s/%u\n", b, c, a,
+		       v->cfg.home_plen);
+		printf("    %s  care-of %s  tunnel-mtu %u\n",
+		       v->cfg.flags & XMIP_CFG_F_AWAY ? "away" : "at home", d, v->cfg.tunnel_mtu);
+	}
+	for (int i = 0; i < v->n_ifs; i++) {
+		const struct xmip_if_state *s = &v->ifs[i];
+
+		if (!s->ifindex) {
+			printf("    %s: interface gone (link %u still pinned)\n", s->ifname, s->link_id);
+			continue;
+		}
+		printf("    %s: xdp %s prog %u (%s) link %u\n", s->ifname, if_mode_name(s->mode),
+		       s->prog_id, s->prog_name, s->link_id);
+		if (s->tc_egress)
+			printf("    %s: tc egress prog %u (%s)\n", s->ifname, s->tc_prog_id,
+			       s->tc_prog_name);
+	}
+	printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
+	printf("    counters%s:\n", o.all ? "" : " (non-zero; -a for all)");
+	for (int i = 0; i < XMIP_STAT__MAX; i++) {
+		if (!o.all && !v->stats[i])
+			continue;
+		printf("    %14" PRIu64 "  %-24s %s\n", v->stats[i], xmip_stat_key(i),
+		       xmip_stat_desc(i));
+		shown++;
+	}
+	if (!shown)
+		printf("    %14s  (all zero)\n", "");
+}
+
+static void show_json(struct xmip_json *j, const char *instance, const struct instance_view *v)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	xmip_json_obj_open(j);
+	xmip_json_key(j, "instance");
+	xmip_json_str(j, instance);
+	xmip_json_key(j, "role");
+	xmip_json_str(j, role_name(v->cfg.role));
+	xmip_json_key(j, "ready");
+	xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_READY);
+	if (v->cfg.role == XMIP_ROLE_HA) {
+		addr_str(v->cfg.self_addr, a);
+		xmip_json_key(j, "address");
+		xmip_json_str(j, a);
+	} else if (v->cfg.role == XMIP_ROLE_MN) {
+		addr_str(v->cfg.hoa, a);
+		xmip_json_key(j, "home_address");
+		xmip_json_str(j, a);
+		addr_str(v->cfg.peer_addr, a);
+		xmip_json_key(j, "home_agent");
+		xmip_json_str(j, a);
+		addr_str(v->cfg.self_addr, a);
+		xmip_json_key(j, "care_of_address");
+		xmip_json_str(j, a);
+		xmip_json_key(j, "away");
+		xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_AWAY);
+	}
+	addr_str(v->cfg.home_prefix, a);
+	xmip_json_key(j, "home_prefix");
+	xmip_json_str(j, a);
+	xmip_json_key(j, "home_plen");
+	xmip_json_u64(j, v->cfg.home_plen);
+	xmip_json_key(j, "tunnel_mtu");
+	xmip_json_u64(j, v->cfg.tunnel_mtu);
+	xmip_json_key(j, "interfaces");
+	xmip_json_arr_open(j);
+	for (int i = 0; i < v->n_ifs; i++) {
+		const struct xmip_if_state *s = &v->ifs[i];
+
+		xmip_json_obj_open(j);
+		xmip_json_key(j, "name");
+		xmip_json_str(j, s->ifname);
+		xmip_json_key(j, "ifindex");
+		xmip_json_u64(j, s->ifindex);
+		xmip_json_key(j, "xdp_mode");
+		xmip_json_str(j, if_mode_name(s->mode));
+		xmip_json_key(j, "prog_id");
+		xmip_json_u64(j, s->prog_id);
+		xmip_json_key(j, "prog_name");
+		xmip_json_str(j, s->prog_name);
+		xmip_json_key(j, "link_id");
+		xmip_json_u64(j, s->link_id);
+		xmip_json_key(j, "tc_egress");
+		if (s->tc_egress) {
+			xmip_json_obj_open(j);
+			xmip_json_key(j, "prog_id");
+			xmip_json_u64(j, s->tc_prog_id);
+			xmip_json_key(j, "prog_name");
+			xmip_json_str(j, s->tc_prog_name);
+			xmip_json_obj_close(j);
+		} else {
+			xmip_json_null(j);
+		}
+		xmip_json_obj_close(j);
+	}
+	xmip_json_arr_close(j);
+	xmip_json_key(j, "bindings");
+	xmip_json_u64(j, v->n_bindings);
+	xmip_json_key(j, "max_bindings");
+	xmip_json_u64(j, v->max_bindings);
+	/* JSON always carries every counter: a stable schema for scripts. */
+	xmip_json_key(j, "counters");
+	xmip_json_obj_open(j);
+	for (int i = 0; i < XMIP_STAT__MAX; i++) {
+		xmip_json_key(j, xmip_stat_key(i));
+		xmip_json_u64(j, v->stats[i]);
+	}
+	xmip_json_obj_close(j);
+	xmip_json_obj_close(j);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	char names[MAX_INSTANCES][32];
+	struct instance_view *v;
+	struct xmip_json j;
+	int n, rc = 0;
+
+	if (argc)
+		return usage_error("show ", "unexpected argument '%s'", argv[0]);
+	n = select_instances(names, MAX_INSTANCES);
+	if (n < 0)
+		return -n;
+	v = malloc(sizeof(*v));
+	if (!v) {
+		errmsg("out of memory");
+		return 1;
+	}
+	if (o.json) {
+		xmip_json_init(&j, stdout, o.pretty);
+		xmip_json_arr_open(&j);
+	} else if (n == 0) {
+		printf("no instance attached (under %s)\n", XMIP_PIN_ROOT);
+	}
+	for (int i = 0; i < n; i++) {
+		if (gather(names[i], v)) {
+			rc = 1;
+			continue;
+		}
+		if (o.json)
+			show_json(&j, names[i], v);
+		else
+			show_text(names[i], v);
+	}
+	if (o.json) {
+		xmip_json_arr_close(&j);
+		xmip_json_end(&j);
+	}
+	free(v);
+	return rc;
+}
+
+/* ---- bindings ---- */
+
+struct binding_row {
+	char instance[32];
+	struct xmip_binding_key k;
+	struct xmip_binding b;
+};
+
+static void bu_flag_letters(uint16_t f, char *out)
+{
+	static const struct { uint16_t bit; char c; } letters[] = {
+		{ XMIP_BU_F_A, 'A' }, { XMIP_BU_F_H, 'H' }, { XMIP_BU_F_L, 'L' },
+		{ XMIP_BU_F_K, 'K' }, { XMIP_BU_F_M, 'M' }, { XMIP_BU_F_R, 'R' },
+		{ XMIP_BU_F_P, 'P' }, { XMIP_BU_F_F, 'F' }, { XMIP_BU_F_T, 'T' },
+	};
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (f & letters[i].bit)
+			*out++ = letters[i].c;
+	*out = '\0';
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct binding_row *x = a, *y = b;
+	int c = strcmp(x->instance, y->instance);
+
+	return c ? c : memcmp(x->k.hoa, y->k.hoa, 16);
+}
+
+/* Appends every binding of the instance to *rows. */
+static int read_bindings(const char *instance, struct binding_row **rows, size_t *n)
+{
+	struct xmip_binding_key k, next;
+	void *prev = NULL;
+	char err[600];
+	int fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+
+	if (fd < 0) {
+		errmsg("%s", err);
+		return -1;
+	}
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct binding_row *r;
+
+		k = next;
+		prev = &k;
+		r = realloc(*rows, (*n + 1) * sizeof(**rows));
+		if (!r) {
+			close(fd);
+			errmsg("out of memory");
+			return -1;
+		}
+		*rows = r;
+		r = &r[*n];
+		snprintf(r->instance, sizeof(r->instance), "%.31s", instance);
+		r->k = k;
+		if (bpf_map_lookup_elem(fd, &k, &r->b))
+			continue; /* removed between the two calls */
+		(*n)++;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_binding_show(int argc, char **argv)
+{
+	char names[MAX_INSTANCES][32];
+	struct binding_row *rows = NULL;
+	uint64_t now = boottime_ns();
+	size_t n_rows = 0;
+	struct xmip_json j;
+	int n, rc = 0;
+
+	if (argc)
+		return usage_error("binding ", "unexpected argument '%s'", argv[0]);
+	n = select_instances(names, MAX_INSTANCES);
+	if (n < 0)
+		return -n;
+	for (int i = 0; i < n; i++)
+		if (read_bindings(names[i], &rows, &n_rows))
+			rc = 1;
+	if (n_rows)
+		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
+
+	if (o.json) {
+		xmip_json_init(&j, stdout, o.pretty);
+		xmip_json_arr_open(&j);
+	} else if (n_rows) {
+		printf("%-10s %-28s %-28s %8s %9s %5s %s\n", "INSTANCE", "HOME ADDRESS",
+		       "CARE-OF ADDRESS", "LIFETIME", "REMAINING", "SEQ", "FLAGS");
+	}
+	for (size_t i = 0; i < n_rows; i++) {
+		const struct binding_row *r = &rows[i];
+		char hoa[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN], flags[16];
+		uint64_t remaining = r->b.expires_ns > now ? (r->b.expires_ns - now) / 1000000000ull : 0;
+
+		addr_str(r->k.hoa, hoa);
+		addr_str(r->b.coa, coa);
+		bu_flag_letters(r->b.bu_flags, flags);
+		if (!o.json) {
+			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %s\n", r->instance, hoa, coa,
+			       r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-");
+			continue;
+		}
+		xmip_json_obj_open(&j);
+		xmip_json_key(&j, "instance");
+		xmip_json_str(&j, r->instance);
+		xmip_json_key(&j, "hoa");
+		xmip_json_str(&j, hoa);
+		xmip_json_key(&j, "coa");
+		xmip_json_str(&j, coa);
+		xmip_json_key(&j, "lifetime");
+		xmip_json_u64(&j, r->b.lifetime_s);
+		xmip_json_key(&j, "remaining");
+		xmip_json_u64(&j, remaining);
+		xmip_json_key(&j, "seq");
+		xmip_json_u64(&j, r->b.seq);
+		xmip_json_key(&j, "flags");
+		xmip_json_str(&j, flags);
+		xmip_json_obj_close(&j);
+	}
+	if (o.json) {
+		xmip_json_arr_close(&j);
+		xmip_json_end(&j);
+	} else if (!n_rows && rc == 0) {
+		printf("no bindings\n");
+	}
+	free(rows);
+	return rc;
+}
+
+static int parse_addr_arg(const char *what, const char *s, uint8_t out[16])
+{
+	if (inet_pton(AF_INET6, s, out) != 1)
+		return usage_error("binding ", "%s '%s' is not an IPv6 address", what, s);
+	return 0;
+}
+
+static int open_ha_bindings(const char *instance)
+{
+	struct xmip_config cfg;
+	char err[600];
+	uint32_t zero = 0;
+	int fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
+
+	if (fd < 0) {
+		errmsg("%s", err);
+		return -1;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) || cfg.role != XMIP_ROLE_HA) {
+		close(fd);
+		errmsg("instance '%s' is not a home agent (role %s): bindings live on the HA",
+		       instance, role_name(cfg.role));
+		return -1;
+	}
+	close(fd);
+	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+	if (fd < 0)
+		errmsg("%s", err);
+	return fd;
+}
+
+static int cmd_binding_add(int argc, char **argv)
+{
+	struct xmip_binding_key k = { 0 };
+	struct xmip_binding b = { 0 };
+	unsigned long lifetime = DEFAULT_STATIC_LIFETIME;
+	char instance[32], *end;
+	int fd, rc;
+
+	if (argc < 2 || argc > 3)
+		return usage_error("binding ", "usage: xmip binding add -i INSTANCE HOA COA [LIFETIME]");
+	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)) || (rc = parse_addr_arg("COA", argv[1], b.coa)))
+		return rc;
+	if (argc == 3) {
+		errno = 0;
+		lifetime = strtoul(argv[2], &end, 10);
+		if (errno || *end || !argv[2][0] || lifetime == 0 || lifetime > UINT32_MAX)
+			return usage_error("binding ", "LIFETIME '%s' is not a number of seconds "
+					   "(1..%u)", argv[2], UINT32_MAX);
+	}
+	if ((rc = one_instance("binding ", instance)))
+		return rc;
+	if (need_root("binding add"))
+		return 1;
+	fd = open_ha_bindings(instance);
+	if (fd < 0)
+		return 1;
+	b.lifetime_s = (uint32_t)lifetime;
+	b.expires_ns = boottime_ns() + (uint64_t)lifetime * 1000000000ull;
+	b.bu_flags = XMIP_BU_F_H; /* a home registration, as the datapath expects */
+	if (bpf_map_update_elem(fd, &k, &b, BPF_ANY)) {
+		errmsg("adding the binding failed: %s%s", strerror(errno),
+		       errno == E2BIG ? " (binding cache full: max-bindings)" : "");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_binding_del(int argc, char **argv)
+{
+	struct xmip_binding_key k = { 0 };
+	char instance[32];
+	int fd, rc;
+
+	if (argc != 1)
+		return usage_error("binding ", "usage: xmip binding del -i INSTANCE HOA");
+	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)))
+		return rc;
+	if ((rc = one_instance("binding ", instance)))
+		return rc;
+	if (need_root("binding del"))
+		return 1;
+	fd = open_ha_bindings(instance);
+	if (fd < 0)
+		return 1;
+	if (bpf_map_delete_elem(fd, &k)) {
+		if (errno == ENOENT)
+			errmsg("instance '%s' has no binding for %s", instance, argv[0]);
+		else
+			errmsg("deleting the binding failed: %s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_binding(int argc, char **argv)
+{
+	if (o.help || argc == 0) {
+		if (o.help || argc == 0)
+			fputs(xmip_help_binding, o.help ? stdout : stderr);
+		return o.help ? 0 : EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return cmd_binding_show(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "add"))
+		return cmd_binding_add(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
+		return cmd_binding_del(argc - 1, argv + 1);
+	return usage_error("binding ", "unknown binding command '%s' (show, add, del)", argv[0]);
+}
+
+/* ---- dispatch ---- */
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *const *help;
+};
+
+static const struct verb verbs[] = {
+	{ "attach",  cmd_attach,  &xmip_help_attach },
+	{ "detach",  cmd_detach,  &xmip_help_detach },
+	{ "show",    cmd_show,    &xmip_help_show },
+	{ "binding", cmd_binding, &xmip_help_binding },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "json",     no_argument,       NULL, 'j' },
+		{ "pretty",   no_argument,       NULL, 'p' },
+		{ "all",      no_argument,       NULL, 'a' },
+		{ "debug",    no_argument,       NULL, 'd' },
+		{ "instance", required_argument, NULL, 'i' },
+		{ "config",   required_argument, NULL, 'c' },
+		{ "version",  no_argument,       NULL, 'V' },
+		{ "help",     no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct verb *v = NULL;
+	int c;
+
+	/* GNU getopt permutes: options may come before or after the verb. */
+	while ((c = getopt_long(argc, argv, "jpadi:c:Vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': o.json = true; break;
+		case 'p': o.json = o.pretty = true; break;
+		case 'a': o.all = true; break;
+		case 'd': o.debug = true; break;
+		case 'i': o.instance = optarg; break;
+		case 'c': o.conf_path = optarg; break;
+		case 'h': o.help = true; break;
+		case 'V':
+			printf("xmip %s (libbpf %s)\n", XMIP_VERSION, libbpf_version_string());
+			return 0;
+		default:
+			fputs("Try 'xmip --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	xmip_attach_set_debug(o.debug);
+	if (o.instance && !xmip_instance_name_ok(o.instance))
+		return usage_error(NULL, "'%s' is not a valid instance name "
+				   "(letters, digits, '-', '_'; at most %d)", o.instance,
+				   XMIP_INSTANCE_MAX - 1);
+
+	if (argc == 0 || !strcmp(argv[0], "help")) {
+		const char *topic = argc > 1 ? argv[1] : NULL;
+
+		for (size_t i = 0; topic && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (!strcmp(verbs[i].name, topic))
+				v = &verbs[i];
+		if (topic && !v)
+			return usage_error(NULL, "no help for unknown command '%s'", topic);
+		fputs(v ? *v->help : xmip_help_main, argc || o.help ? stdout : stderr);
+		return argc || o.help ? 0 : EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verbs[i].name, argv[0]))
+			v = &verbs[i];
+	if (!v)
+		return usage_error(NULL, "unknown command '%s' (attach, detach, show, binding, help)",
+				   argv[0]);
+	if (o.help && v->run != cmd_binding) {
+		fputs(*v->help, stdout);
+		return 0;
+	}
+	return v->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,427 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""The xmip CLI against the kernel: attach/show/binding/detach in a network
+namespace with a veth pair of our own. Needs root. Every namespace and pin is
+named xcl* and removed even when a test fails."""
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("XMIP_BUILD", os.path.join(ROOT, "build", "opt"))
+XMIP = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD), "xmip")
+PIN_ROOT = "/sys/fs/bpf/xmip"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+def run(cmd, check=True, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{cmd} -> {p.returncode}\nstdout:{p.stdout}\nstderr:{p.stderr}")
+    return p
+
+
+class Env:
+    """A namespace with veth xclv0 <-> xclv1 and helpers to run xmip inside it."""
+
+    def __init__(self, tmp_path):
+        tag = uuid.uuid4().hex[:6]
+        self.ns = f"xcl-cli-{tag}"
+        self.instance = f"xclt{tag}"
+        self.pin_dir = f"{PIN_ROOT}/{self.instance}"
+        self.tmp = tmp_path
+        self.instances = {self.instance}
+        run(["ip", "netns", "add", self.ns])
+        run(["ip", "-n", self.ns, "link", "add", "xclv0", "type", "veth", "peer", "name", "xclv1"])
+        for dev in ("xclv0", "xclv1", "lo"):
+            run(["ip", "-n", self.ns, "link", "set", dev, "up"])
+
+    def nsrun(self, cmd, check=True, **kw):
+        # nsenter keeps the host's /sys/fs/bpf, unlike `ip netns exec`.
+        return run(["nsenter", f"--net=/run/netns/{self.ns}"] + cmd, check=check, **kw)
+
+    def xmip(self, *args, check=True):
+        return self.nsrun([XMIP] + list(args), check=check)
+
+    def conf(self, text, name="x.conf"):
+        path = self.tmp / name
+        path.write_text(text)
+        return str(path)
+
+    def ha_conf(self, ifaces=("xclv0",), mode="native", instance=None, max_bindings=4096):
+        instance = instance or self.instance
+        self.instances.add(instance)
+        lines = [f"role = ha", f"instance = {instance}"]
+        lines += [f"interface = {i}" for i in ifaces]
+        lines += ["address = 2001:db8:1::2", "home-prefix = 2001:db8:1::/64",
+                  f"xdp-mode = {mode}", f"max-bindings = {max_bindings}"]
+        return self.conf("\n".join(lines) + "\n", f"{instance}.conf")
+
+    def link_xdp(self, dev):
+        out = json.loads(self.nsrun(["ip", "-j", "link", "show", dev]).stdout)[0]
+        return out.get("xdp")
+
+    def cleanup(self):
+        for inst in self.instances:
+            if os.path.isdir(f"{PIN_ROOT}/{inst}"):
+                self.xmip("detach", "-i", inst, check=False)
+                shutil.rmtree(f"{PIN_ROOT}/{inst}", ignore_errors=True)
+        run(["ip", "netns", "del", self.ns], check=False)
+
+
+@pytest.fixture
+def env(tmp_path):
+    assert os.path.exists(XMIP), f"build xmip first ({XMIP})"
+    e = Env(tmp_path)
+    try:
+        yield e
+    finally:
+        e.cleanup()
+
+
+def show(env, instance=None):
+    out = json.loads(env.xmip("show", "-j", "-i", instance or env.instance).stdout)
+    assert len(out) == 1
+    return out[0]
+
+
+def map_id(path):
+    return json.loads(run(["bpftool", "-j", "map", "show", "pinned", path]).stdout)["id"]
+
+
+def test_attach_show_native(env):
+    p = env.xmip("attach", "-c", env.ha_conf())
+    assert "xclv0: XDP attached in native mode" in p.stderr
+    s = show(env)
+    assert s["role"] == "ha" and s["ready"] is True
+    assert s["address"] == "2001:db8:1::2" and s["home_plen"] == 64
+    assert s["tunnel_mtu"] == 1460  # veth MTU 1500 - 40
+    assert s["max_bindings"] == 4096
+    assert [i["name"] for i in s["interfaces"]] == ["xclv0"]
+    iface = s["interfaces"][0]
+    assert iface["xdp_mode"] == "native" and iface["prog_name"] == "xmip_ha_xdp"
+    # the kernel agrees: native (mode 1) with the same program id
+    xdp = env.link_xdp("xclv0")
+    assert xdp["mode"] == 1 and xdp["prog"]["id"] == iface["prog_id"]
+    assert "counters" in s and "encap_ok" in s["counters"]
+    text = env.xmip("show", "-i", env.instance).stdout
+    assert "role ha" in text and "xclv0: xdp native" in text
+
+
+def test_binding_add_dump_show(env):
+    env.xmip("attach", "-c", env.ha_conf())
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::100", "2001:db8:2::5", "600")
+    dump = json.loads(run(["bpftool", "-j", "map", "dump", "pinned",
+                           f"{env.pin_dir}/xmip_bindings"]).stdout)
+    assert len(dump) == 1
+    # bpftool prints named fields thanks to BTF
+    key, val = dump[0]["formatted"]["key"], dump[0]["formatted"]["value"]
+    assert bytes(key["hoa"]) == bytes.fromhex("20010db8000100000000000000000100")
+    assert bytes(val["coa"]) == bytes.fromhex("20010db8000200000000000000000005")
+    assert val["lifetime_s"] == 600 and val["seq"] == 0 and val["bu_flags"] == 0x4000
+    text = run(["bpftool", "map", "dump", "pinned", f"{env.pin_dir}/xmip_bindings"]).stdout
+    assert '"lifetime_s": 600' in text and '"coa": [' in text
+    b = json.loads(env.xmip("binding", "show", "-j", "-i", env.instance).stdout)
+    assert len(b) == 1
+    b = b[0]
+    assert (b["hoa"], b["coa"], b["lifetime"], b["seq"], b["flags"]) == \
+        ("2001:db8:1::100", "2001:db8:2::5", 600, 0, "H")
+    assert 590 <= b["remaining"] <= 600
+    table = env.xmip("binding", "show", "-i", env.instance).stdout
+    assert "2001:db8:1::100" in table and "2001:db8:2::5" in table
+    env.xmip("binding", "del", "-i", env.instance, "2001:db8:1::100")
+    assert json.loads(env.xmip("binding", "show", "-j", "-i", env.instance).stdout) == []
+    p = env.xmip("binding", "del", "-i", env.instance, "2001:db8:1::100", check=False)
+    assert p.returncode == 1 and "no binding for 2001:db8:1::100" in p.stderr
+
+
+def test_reattach_keeps_bindings_and_maps(env):
+    conf = env.ha_conf()
+    env.xmip("attach", "-c", conf)
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::100", "2001:db8:2::5")
+    before = show(env)["interfaces"][0]
+    mid = map_id(f"{env.pin_dir}/xmip_bindings")
+    p = env.xmip("attach", "-c", conf)
+    assert "replaced XDP program in link" in p.stderr
+    after = show(env)["interfaces"][0]
+    assert map_id(f"{env.pin_dir}/xmip_bindings") == mid
+    assert after["link_id"] == before["link_id"]        # same link, updated in place
+    assert after["prog_id"] != before["prog_id"]        # new program
+    assert env.link_xdp("xclv0")["prog"]["id"] == after["prog_id"]
+    b = json.loads(env.xmip("binding", "show", "-j", "-i", env.instance).stdout)
+    assert [x["hoa"] for x in b] == ["2001:db8:1::100"]
+
+
+def test_detach_removes_everything(env):
+    env.xmip("attach", "-c", env.ha_conf(ifaces=("xclv0", "xclv1")))
+    assert env.link_xdp("xclv0") and env.link_xdp("xclv1")
+    env.xmip("detach", "-i", env.instance)
+    assert not os.path.exists(env.pin_dir)
+    assert env.link_xdp("xclv0") is None and env.link_xdp("xclv1") is None
+    p = env.xmip("show", "-i", env.instance, check=False)
+    assert p.returncode == 1 and f"instance '{env.instance}' is not attached" in p.stderr
+    p = env.xmip("detach", "-i", env.instance, check=False)
+    assert p.returncode == 1 and "not attached" in p.stderr
+
+
+def test_interface_dropped_from_config_is_detached(env):
+    env.xmip("attach", "-c", env.ha_conf(ifaces=("xclv0", "xclv1")))
+    env.xmip("attach", "-c", env.ha_conf(ifaces=("xclv0",)))
+    assert env.link_xdp("xclv1") is None and env.link_xdp("xclv0")
+    assert [i["name"] for i in show(env)["interfaces"]] == ["xclv0"]
+
+
+def test_missing_interface(env):
+    p = env.xmip("attach", "-c", env.ha_conf(ifaces=("xclv0", "xclnope")), check=False)
+    assert p.returncode == 1
+    assert "interface 'xclnope' does not exist" in p.stderr
+    assert not os.path.exists(env.pin_dir)
+    assert env.link_xdp("xclv0") is None
+
+
+def test_bad_config_is_usage_error(env):
+    path = env.conf("role = ha\ninstnce = x\n")
+    p = env.xmip("attach", "-c", path, check=False)
+    assert p.returncode == 2
+    assert f"{path}:2: unknown key 'instnce'" in p.stderr
+    path = env.conf("role = mn\nspi = 17\n")
+    p = env.xmip("attach", "-c", path, check=False)
+    assert p.returncode == 2 and f"{path}:2: spi: 17 is reserved" in p.stderr
+
+
+def test_usage_errors(env):
+    for args in (["frobnicate"], ["attach"], ["detach"], ["--bogus", "show"],
+                 ["binding", "add", "-i", env.instance, "not-an-address", "::1"],
+                 ["show", "-i", "../etc"]):
+        p = env.xmip(*args, check=False)
+        assert p.returncode == 2, (args, p.stderr)
+        assert p.stderr.startswith("xmip: ") or "Try 'xmip" in p.stderr
+
+
+def test_native_unsupported_and_auto_fallback(env):
+    p = env.xmip("attach", "-c", env.ha_conf(ifaces=("lo",), mode="native"), check=False)
+    assert p.returncode == 1 and "lo: native XDP attach failed" in p.stderr
+    assert not os.path.exists(env.pin_dir)
+    p = env.xmip("attach", "-c", env.ha_conf(ifaces=("lo",), mode="auto"))
+    assert "falling back to generic (SKB) mode" in p.stderr
+    assert show(env)["interfaces"][0]["xdp_mode"] == "generic"
+    assert env.link_xdp("lo")["mode"] == 2  # XDP_ATTACHED_SKB
+
+
+def test_mn_tc_egress(env):
+    inst = env.instance + "m"
+    env.instances.add(inst)
+    conf = env.conf(f"""role = mn
+instance = {inst}
+interface = xclv0
+home-address = 2001:db8:1::100
+home-agent = 2001:db8:1::2
+home-prefix = 2001:db8:1::/64
+nai = mn1@example.org
+spi = 256
+key = 0123456789abcdef0123456789abcdef
+""")
+    env.xmip("attach", "-c", conf)
+    s = show(env, inst)
+    assert s["role"] == "mn" and s["home_agent"] == "2001:db8:1::2" and s["away"] is False
+    tc = s["interfaces"][0]["tc_egress"]
+    assert tc and tc["prog_name"] == "xmip_mn_egress"
+    filters = json.loads(env.nsrun(["tc", "-j", "filter", "show", "dev", "xclv0", "egress"]).stdout)
+    assert any(f.get("options", {}).get("prog", {}).get("id") == tc["prog_id"] for f in filters)
+    p = env.xmip("binding", "add", "-i", inst, "2001:db8:1::100", "::1", check=False)
+    assert p.returncode == 1 and "not a home agent" in p.stderr
+    env.xmip("detach", "-c", conf)
+    filters = json.loads(env.nsrun(["tc", "-j", "filter", "show", "dev", "xclv0", "egress"]).stdout)
+    assert not any("options" in f for f in filters)
+    assert env.link_xdp("xclv0") is None
+
+
+def test_incompatible_pinned_map(env):
+    # A map pinned by an older build with another layout must not be silently replaced.
+    os.makedirs(env.pin_dir, exist_ok=True)
+    run(["bpftool", "map", "create", f"{env.pin_dir}/xmip_config", "type", "array",
+         "key", "4", "value", "8", "entries", "1", "name", "xmip_config"])
+    p = env.xmip("attach", "-c", env.ha_conf(), check=False)
+    assert p.returncode == 1
+    assert "does not match this build's layout" in p.stderr
+    assert "verifier log" in p.stderr  # the libbpf log tail is shown
+    assert env.link_xdp("xclv0") is None
+
+
+def test_not_root(env):
+    conf = env.ha_conf()
+    p = run(["nsenter", f"--net=/run/netns/{env.ns}", "setpriv", "--reuid=65534",
+             "--regid=65534", "--clear-groups", XMIP, "attach", "-c", conf], check=False)
+    assert p.returncode == 1 and "needs root" in p.stderr
+    assert not os.path.exists(env.pin_dir)
+
+
+def test_mounts_bpffs_when_missing(env):
+    # In a private mount namespace without bpffs: attach mounts one and works.
+    script = (f"umount -l /sys/fs/bpf 2>/dev/null; "
+              f"{XMIP} attach -c {env.ha_conf()} && {XMIP} show -j -i {env.instance} && "
+              f"{XMIP} detach -i {env.instance}")
+    p = run(["nsenter", f"--net=/run/netns/{env.ns}", "unshare", "-m", "--propagation",
+             "private", "sh", "-c", script], check=False)
+    assert p.returncode == 0, p.stderr
+    assert "bpffs was not mounted; mounted it at /sys/fs/bpf" in p.stderr
+    assert "private mount namespace (ip netns exec?)" in p.stderr
+    assert json.loads(p.stdout.strip())[0]["role"] == "ha"
+    assert env.link_xdp("xclv0") is None
+
+
+@pytest.mark.parametrize("verb", [[], ["attach"], ["detach"], ["show"], ["binding"]])
+def test_help(verb):
+    p = run([XMIP] + verb + ["--help"])
+    for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "FILES"):
+        assert section in p.stdout, (verb, section)
+    p = run([XMIP, "-V"])
+    assert p.stdout.startswith("xmip ")
+
+
+def test_reattach_mode_change_and_recreated_interface(env):
+    env.xmip("attach", "-c", env.ha_conf(mode="native"))
+    p = env.xmip("attach", "-c", env.ha_conf(mode="generic"))
+    assert "runs in native mode but xdp-mode differs" in p.stderr
+    assert show(env)["interfaces"][0]["xdp_mode"] == "generic"
+    assert env.link_xdp("xclv0")["mode"] == 2
+    # The interface disappears and comes back under the same name: the pinned
+    # link is stale and must be replaced, not updated.
+    env.nsrun(["ip", "link", "del", "xclv0"])
+    s = show(env)
+    assert s["interfaces"][0]["ifindex"] == 0
+    assert "interface gone" in env.xmip("show", "-i", env.instance).stdout
+    env.nsrun(["ip", "link", "add", "xclv0", "type", "veth", "peer", "name", "xclv1"])
+    env.nsrun(["ip", "link", "set", "xclv0", "up"])
+    p = env.xmip("attach", "-c", env.ha_conf(mode="native"))
+    assert "pinned link is stale" in p.stderr
+    iface = show(env)["interfaces"][0]
+    assert iface["xdp_mode"] == "native"
+    assert env.link_xdp("xclv0")["prog"]["id"] == iface["prog_id"]
+
+
+def test_binding_cache_full_and_size_kept(env):
+    env.xmip("attach", "-c", env.ha_conf(max_bindings=2))
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::1", "2001:db8:2::1")
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::2", "2001:db8:2::1")
+    p = env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::3", "2001:db8:2::1",
+                 check=False)
+    assert p.returncode == 1 and "binding cache full" in p.stderr
+    # replacing an existing binding still works when full
+    env.xmip("binding", "add", "-i", env.instance, "2001:db8:1::2", "2001:db8:2::9", "60")
+    # a bigger max-bindings cannot apply to the pinned map without losing bindings
+    p = env.xmip("attach", "-c", env.ha_conf(max_bindings=8))
+    assert "keeping the pinned size 2" in p.stderr
+    s = show(env)
+    assert s["max_bindings"] == 2 and s["bindings"] == 2
+
+
+BROKEN_HA = r'''
+// A home agent object the verifier must reject: a hash lookup used unchecked.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xmip_maps.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_binding);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_replay_state);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_replay SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_config SEC(".maps");
+
+SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	struct xmip_binding_key k = {};
+	struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &k);
+
+	b->seq = 1; /* no NULL check: rejected */
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+'''
+
+
+def test_verifier_rejection_prints_log_tail(env, tmp_path):
+    # Build a copy of xmip whose HA object the verifier rejects.
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns("build", ".git", "__pycache__"))
+    (src / "bpf" / "xmip_ha.bpf.c").write_text(BROKEN_HA)
+    clean_env = {k: v for k, v in os.environ.items()
+                 if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SANITIZE")}
+    run(["make", "-C", str(src), "-s", "SANITIZE=0", "build/opt/xmip"], env=clean_env)
+    p = env.nsrun([str(src / "build/opt/xmip"), "attach", "-c", env.ha_conf()], check=False)
+    assert p.returncode == 1
+    assert "the kernel verifier rejected program 'xmip_ha_xdp'" in p.stderr
+    assert "invalid mem access 'map_value_or_null'" in p.stderr  # the reason, from the log tail
+    assert not os.path.exists(env.pin_dir)                        # first attach rolled back
+    assert env.link_xdp("xclv0") is None
+
+
+MN_CONF = """role = mn
+instance = {inst}
+interface = xclv0
+home-address = 2001:db8:1::100
+home-agent = 2001:db8:1::2
+home-prefix = 2001:db8:1::/64
+nai = mn1@example.org
+spi = 256
+key = 0123456789abcdef0123456789abcdef
+"""
+
+
+def test_mn_reattach_keeps_agent_state(env):
+    # The agent sets the CoA and AWAY on a move; re-attaching (an upgrade)
+    # must not reset them, or the MN's traffic stops being tunnelled.
+    inst = env.instance + "m"
+    env.instances.add(inst)
+    conf = env.conf(MN_CONF.format(inst=inst))
+    env.xmip("attach", "-c", conf)
+    path = f"{PIN_ROOT}/{inst}/xmip_config"
+    cur = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", path,
+                          "key", "0", "0", "0", "0"]).stdout)
+    value = bytearray(int(x, 16) for x in cur["value"])
+    value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # self_addr = CoA
+    value[68:72] = (value[68] | 0x1 | 0x2).to_bytes(1, "little") + bytes(3)  # flags AWAY|READY
+    run(["bpftool", "map", "update", "pinned", path, "key", "0", "0", "0", "0", "value"] +
+        [str(b) for b in value])
+    assert show(env, inst)["away"] is True
+    env.xmip("attach", "-c", conf)
+    s = show(env, inst)
+    assert s["away"] is True and s["ready"] is True
+    assert s["care_of_address"] == "2001:db8:9::7"
+    assert s["home_agent"] == "2001:db8:1::2"
+
+
+def test_second_instance_on_same_interface_refused(env):
+    env.xmip("attach", "-c", env.ha_conf())
+    other = env.instance + "b"
+    p = env.xmip("attach", "-c", env.ha_conf(instance=other), check=False)
+    assert p.returncode == 1
+    assert "another XDP program" in p.stderr and "was not attached by this instance" in p.stderr
+    assert not os.path.exists(f"{PIN_ROOT}/{other}")
+    assert show(env)["interfaces"][0]["xdp_mode"] == "native"  # the first one is untouched
