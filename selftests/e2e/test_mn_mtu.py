@@ -4,6 +4,7 @@
     CN xmtc ---- xmtrc  R  bridge xmtbr (home link 2001:db8:1::/64) ---- xmth HA
     2001:db8:5::1        |          `--- xmtrm ........ xmthm MN (home interface)
                          xmtrf (foreign link 2001:db8:9::/64) ---- xmtf MN (CoA)
+                         xmtrg (second foreign link 2001:db8:a::/64, MTU 1400) -- xmtg MN
 
 Real `xmip attach` and `xmip-agentd -f -v` on the HA and the MN. While away,
 the MN's tc egress adds 40 octets to every packet from the HoA; a TCP upload
@@ -34,6 +35,8 @@ CN, CN_GW = "2001:db8:5::1", "2001:db8:5::2"
 HA, HOME_GW = "2001:db8:1::2", "2001:db8:1::1"
 HOA, HOME_ADDR = "2001:db8:1::100", "2001:db8:1::200"
 COA, FOREIGN_GW = "2001:db8:9::100", "2001:db8:9::1"
+COA2, FOREIGN2_GW = "2001:db8:a::100", "2001:db8:a::1"
+LINK2_MTU = 1400
 TABLE, PREF = 4191, 4191        # agentd/mn.c HOA_TABLE, HOA_RULE_PREF
 LINK_MTU = 1500
 KEY = "0123456789abcdef0123456789abcdef"
@@ -121,18 +124,21 @@ class Topo:
         self.cn, self.r, self.ha, self.mn = (self.ns(x) for x in ("cn", "r", "ha", "mn"))
         cn, r, ha, mn = self.cn, self.r, self.ha, self.mn
         for a, an, b, bn in ((cn, "xmtc", r, "xmtrc"), (ha, "xmth", r, "xmtrh"),
-                             (mn, "xmtf", r, "xmtrf"), (mn, "xmthm", r, "xmtrm")):
+                             (mn, "xmtf", r, "xmtrf"), (mn, "xmthm", r, "xmtrm"),
+                             (mn, "xmtg", r, "xmtrg")):
             sh("ip", "link", "add", an, "netns", a.name, "type", "veth",
                "peer", "name", bn, "netns", b.name)
         r.run("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
         r.run("ip", "link", "add", "xmtbr", "type", "bridge")
         for d in ("xmtrh", "xmtrm"):
             r.run("ip", "link", "set", d, "master", "xmtbr")
-        for d in ("xmtbr", "xmtrh", "xmtrm", "xmtrc", "xmtrf"):
+        r.run("ip", "link", "set", "xmtrg", "mtu", str(LINK2_MTU))
+        for d in ("xmtbr", "xmtrh", "xmtrm", "xmtrc", "xmtrf", "xmtrg"):
             r.run("ip", "link", "set", d, "up")
         r.run("ip", "-6", "addr", "add", CN_GW + "/64", "dev", "xmtrc", "nodad")
         r.run("ip", "-6", "addr", "add", HOME_GW + "/64", "dev", "xmtbr", "nodad")
         r.run("ip", "-6", "addr", "add", FOREIGN_GW + "/64", "dev", "xmtrf", "nodad")
+        r.run("ip", "-6", "addr", "add", FOREIGN2_GW + "/64", "dev", "xmtrg", "nodad")
         cn.run("ip", "link", "set", "xmtc", "up")
         cn.run("ip", "-6", "addr", "add", CN + "/64", "dev", "xmtc", "nodad")
         cn.run("ip", "-6", "route", "add", "default", "via", CN_GW)
@@ -141,11 +147,14 @@ class Topo:
         ha.run("ip", "-6", "route", "add", "default", "via", HOME_GW)
         mn.run("ip", "link", "set", "xmtf", "up")
         mn.run("ip", "-6", "addr", "add", COA + "/64", "dev", "xmtf", "nodad")
+        mn.run("ip", "link", "set", "xmtg", "mtu", str(LINK2_MTU), "up")
+        mn.run("ip", "-6", "addr", "add", COA2 + "/64", "dev", "xmtg", "nodad")
         # veth leaves checksums partial; a frame that crosses an XDP redirect
         # loses that state: checksum in software on the senders.
         cn.run("ethtool", "-K", "xmtc", "tx", "off")
         mn.run("ethtool", "-K", "xmtf", "tx", "off")
         mn.run("ethtool", "-K", "xmthm", "tx", "off")
+        mn.run("ethtool", "-K", "xmtg", "tx", "off")
         # The HA's XDP_TX reaches R only if R's end runs NAPI: give it an
         # XDP program (ours, never made ready, passes everything).
         sh(PKTRUN, "--netns", r.name, "-o", "mn", "-p", "xdp", "--attach", "xmtrh",
@@ -166,6 +175,7 @@ key = %s
 instance = xmtmn%s
 interface = xmtf
 interface = xmthm
+interface = xmtg
 home-address = %s
 home-agent = %s
 home-prefix = 2001:db8:1::/64
@@ -319,3 +329,36 @@ def test_upload_from_hoa_fits_the_tunnel_and_policy_route_follows_the_mn(topo):
     assert our_routes(mn) == [], our_routes(mn)
     wait_for("the deregistration", lambda: "deregistered" in topo.log("mn"), timeout=20)
     assert not our_rules(mn) and our_routes(mn) == []
+
+
+def test_policy_route_follows_a_move_and_the_new_link_mtu(topo):
+    mn = topo.mn
+    # Without this the BUs after the move follow main's best default route,
+    # the dead one (agentd/rawsend.c uses the interface only for link-local
+    # destinations), until its router's neighbour entry fails (~7 s).
+    mn.run("sysctl", "-qw", "net.ipv6.conf.all.ignore_routes_with_linkdown=1")
+    mn.run("ip", "-6", "route", "add", "default", "via", FOREIGN_GW, "dev", "xmtf")
+    mn.run("ip", "-6", "route", "add", "default", "via", FOREIGN2_GW, "dev", "xmtg",
+           "metric", "2048")
+    topo.start_agent("ha")
+    topo.start_agent("mn")
+    wait_for("the registration", lambda: "BA: status 0" in topo.log("mn"), timeout=20)
+    rt = wait_for("the policy route", lambda: our_routes(mn))[0]
+    assert (rt["gateway"], rt["dev"], route_mtu(rt)) == (FOREIGN_GW, "xmtf", LINK_MTU - 40), rt
+
+    # The first foreign link loses carrier: its address and routes stay (so
+    # the old table-4191 route must be replaced, not just re-added), and
+    # the MN moves to xmtg, whose MTU is smaller.
+    topo.r.run("ip", "link", "set", "xmtrf", "down")
+    wait_for("the move", lambda: "new CoA %s on xmtg" % COA2 in topo.log("mn"))
+    wait_for("the new registration",
+             lambda: ("CoA %s, lifetime" % COA2) in topo.log("mn"), timeout=20)
+    rt = wait_for("the route via xmtg",
+                  lambda: [r for r in our_routes(mn) if r.get("dev") == "xmtg"])[0]
+    assert (rt["gateway"], route_mtu(rt)) == (FOREIGN2_GW, LINK2_MTU - 40), rt
+    assert len(our_routes(mn)) == 1 and len(our_rules(mn)) == 1
+
+    got, client = upload(topo, 20 * MB)
+    assert got == expected(20 * MB), (got, client.stderr[-2000:], topo.log("mn")[-3000:])
+    link = mn.run("ip", "-j", "-s", "link", "show", "dev", "xmtg").stdout
+    assert json.loads(link)[0]["stats64"]["tx"]["dropped"] == 0, link
