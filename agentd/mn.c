@@ -220,7 +220,11 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 	mtu = mtu > TUNNEL_OVERHEAD ? mtu - TUNNEL_OVERHEAD : 0;
 	if (mn->conf->tunnel_mtu && mn->conf->tunnel_mtu < mtu)
 		mtu = mn->conf->tunnel_mtu;
-	/* IPv6 links carry at least 1280 (RFC 8200 §5); below that, let PTBs sort it out. */
+	/*
+	 * The kernel takes no route MTU below the IPv6 minimum (RFC 8200 §5), so
+	 * on a link under 1320 full-size packets still do not fit: not handled
+	 * (that would take fragmenting the outer packet, RFC 2473 §7).
+	 */
 	return mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
 }
 
