@@ -221,9 +221,9 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 	if (mn->conf->tunnel_mtu && mn->conf->tunnel_mtu < mtu)
 		mtu = mn->conf->tunnel_mtu;
 	/*
-	 * The kernel takes no route MTU below the IPv6 minimum (RFC 8200 §5), so
-	 * on a link under 1320 full-size packets still do not fit: not handled
-	 * (that would take fragmenting the outer packet, RFC 2473 §7).
+	 * Never below the IPv6 minimum (RFC 8200 §5): on a link under 1320,
+	 * 1280-octet packets from the HoA still do not fit; not handled (that
+	 * would take fragmenting the outer packet, RFC 2473 §7).
 	 */
 	return mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
 }
