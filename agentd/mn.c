@@ -23,6 +23,21 @@
 #define REEVAL_DELAY_MS 100   /* let a burst of netlink events settle */
 #define BU_BUF          1280
 
+/*
+ * While away, traffic from the HoA leaves in a tunnel 40 octets longer than
+ * what the kernel sized it for. So the MN routes it by policy: rule
+ * "from HoA/128 lookup HOA_TABLE" (pref HOA_RULE_PREF, before main's 32766)
+ * and in that table one default route via the CoA interface's default
+ * router with mtu = interface MTU - 40. TCP then picks a fitting MSS and
+ * PMTU does the rest. Fixed numbers (4191 is the DSMIPv6 port) so that an
+ * operator can find them: ip -6 rule; ip -6 route show table 4191.
+ */
+#define HOA_TABLE       4191u
+#define HOA_RULE_PREF   4191u
+#define HOA_ROUTE_PRIO  1024u
+#define TUNNEL_OVERHEAD 40u     /* the outer IPv6 header */
+#define IPV6_MIN_MTU    1280u
+
 enum mn_where {
 	MN_UNKNOWN = 0,   /* just started */
 	MN_HOME,
@@ -45,6 +60,7 @@ struct xmip_mn {
 	struct in6_addr               coa;       /* MN_AWAY */
 	uint32_t                      coa_ifindex;
 	uint32_t                      home_ifindex;  /* MN_HOME */
+	bool                          warned_no_router;  /* said once per CoA interface */
 };
 
 /* What one address dump says about where we are. */
@@ -167,6 +183,113 @@ static void write_config(struct xmip_mn *mn, bool away, const struct in6_addr *s
 		log_err("writing %s: %s", XMIP_MAP_CONFIG, strerror(-rc));
 }
 
+/* What one route dump says about the HoA's route. */
+struct route_scan {
+	uint32_t                  coa_ifindex;
+	bool                      have_router, have_ours;
+	struct xmip_nl_route_info router;  /* main's best default route on the CoA interface */
+	struct xmip_nl_route_info ours;    /* the default route in HOA_TABLE */
+};
+
+static int scan_route(const struct xmip_nl_route_info *r, void *arg)
+{
+	struct route_scan *rs = arg;
+
+	if (r->dst_len || r->type != RTN_UNICAST)
+		return 0;
+	if (r->table == HOA_TABLE) {
+		rs->ours = *r;
+		rs->have_ours = true;
+	} else if (r->table == RT_TABLE_MAIN && r->has_gateway && r->ifindex == rs->coa_ifindex &&
+		   (!rs->have_router || r->priority < rs->router.priority)) {
+		rs->router = *r;
+		rs->have_router = true;
+	}
+	return 0;
+}
+
+/* The MTU for packets from the HoA: what is left of the CoA path after the outer header. */
+static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_info *router)
+{
+	char ifname[IF_NAMESIZE];
+	int dev = if_indextoname(mn->coa_ifindex, ifname) ? xmip_if_ipv6_mtu(ifname) : -1;
+	uint32_t mtu = dev > 0 ? (uint32_t)dev : 1500;
+
+	if (router->mtu && router->mtu < mtu)
+		mtu = router->mtu;
+	mtu = mtu > TUNNEL_OVERHEAD ? mtu - TUNNEL_OVERHEAD : 0;
+	if (mn->conf->tunnel_mtu && mn->conf->tunnel_mtu < mtu)
+		mtu = mn->conf->tunnel_mtu;
+	/*
+	 * Never below the IPv6 minimum (RFC 8200 §5): on a link under 1320,
+	 * 1280-octet packets from the HoA still do not fit; not handled (that
+	 * would take fragmenting the outer packet, RFC 2473 §7).
+	 */
+	return mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
+}
+
+/*
+ * Away: make HOA_TABLE's default route follow main's default router on the
+ * CoA interface. Called on every re-evaluation (address, link and route
+ * events), so a router that appears late, a move or an MTU change is picked
+ * up, and a route someone deleted comes back. Only changes are written.
+ */
+static void sync_hoa_route(struct xmip_mn *mn)
+{
+	struct route_scan rs = { .coa_ifindex = mn->coa_ifindex };
+	struct xmip_nl_route_info want = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO,
+	};
+	char ifname[IF_NAMESIZE] = "?";
+	int rc;
+
+	rc = xmip_nl_dump_routes(mn->nl, scan_route, &rs);
+	if (rc) {
+		log_err("route dump: %s", strerror(-rc));
+		return;
+	}
+	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, HOA_TABLE, HOA_RULE_PREF, true);
+	if_indextoname(mn->coa_ifindex, ifname);
+	if (!rs.have_router) {
+		if (!mn->warned_no_router)
+			log_warn("no default router on %s yet: packets from HoA %s keep the link MTU "
+				 "until one appears", ifname, xmip_ip6str(&mn->conf->self.hoa));
+		mn->warned_no_router = true;
+		/* A route through the interface we left would send them the wrong way. */
+		if (rs.have_ours && rs.ours.ifindex != mn->coa_ifindex) {
+			xmip_nl_route(mn->nl, &rs.ours, false);
+			log_info("removed table %u default route via the previous interface", HOA_TABLE);
+		}
+		return;
+	}
+	mn->warned_no_router = false;
+	want.has_gateway = true;
+	want.gateway = rs.router.gateway;
+	want.ifindex = mn->coa_ifindex;
+	want.mtu = hoa_mtu(mn, &rs.router);
+	if (rs.have_ours && rs.ours.has_gateway && rs.ours.ifindex == want.ifindex &&
+	    !memcmp(&rs.ours.gateway, &want.gateway, 16) && rs.ours.mtu == want.mtu &&
+	    rs.ours.priority == want.priority)
+		return;
+	if (!xmip_nl_route(mn->nl, &want, true))
+		log_info("packets from HoA %s: table %u default via %s dev %s mtu %u",
+			 xmip_ip6str(&mn->conf->self.hoa), HOA_TABLE, xmip_ip6str(&want.gateway),
+			 ifname, want.mtu);
+}
+
+/* Home: the HoA is on-link again; main routes it with the link's MTU. */
+static void drop_hoa_route(struct xmip_mn *mn)
+{
+	struct route_scan rs = { .coa_ifindex = 0 };
+
+	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, HOA_TABLE, HOA_RULE_PREF, false);
+	if (!xmip_nl_dump_routes(mn->nl, scan_route, &rs) && rs.have_ours) {
+		xmip_nl_route(mn->nl, &rs.ours, false);
+		log_info("removed the policy route of HoA %s (table %u)",
+			 xmip_ip6str(&mn->conf->self.hoa), HOA_TABLE);
+	}
+}
+
 static void go_home(struct xmip_mn *mn, const struct scan *s)
 {
 	const struct xmip_conf *conf = mn->conf;
@@ -181,6 +304,7 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
 	xmip_nl_addr(mn->nl, ifindex, &conf->self.hoa, conf->home_plen, IFA_F_NODAD, true);
 	write_config(mn, false, &conf->self.hoa, ifindex);
+	drop_hoa_route(mn);
 	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
 	send_bu(mn, &conf->self.hoa, true, false);
 }
@@ -199,6 +323,7 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	mn->coa = s->coa;
 	mn->coa_ifindex = ifindex;
 	mn->home_ifindex = 0;
+	mn->warned_no_router = false;
 	write_config(mn, true, &s->coa, ifindex);
 	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
 	send_bu(mn, &s->coa, false, false);
@@ -233,6 +358,7 @@ static void reevaluate(struct xmip_mn *mn)
 		go_home(mn, &s);
 	} else if (s.coa_if >= 0) {
 		go_away(mn, &s);
+		sync_hoa_route(mn);
 	} else if (mn->where != MN_NOWHERE) {
 		log_warn("no usable address on any configured interface: waiting");
 		mn->where = MN_NOWHERE;

@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -206,11 +208,249 @@ int xmip_nl_dump_addrs(int nl, int (*cb)(const struct xmip_nl_addr_info *a, void
 	return nl_talk(nl, &req.n, on_addr_msg, &ctx);
 }
 
+/* Start a nested attribute; close it with nest_end. */
+static struct rtattr *nest_begin(struct nlmsghdr *n, size_t cap, uint16_t type)
+{
+	struct rtattr *nest = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	size_t need = NLMSG_ALIGN(n->nlmsg_len) + RTA_SPACE(0);
+
+	if (need > cap)
+		return NULL;
+	nest->rta_type = type;
+	nest->rta_len = (unsigned short)RTA_LENGTH(0);
+	n->nlmsg_len = (uint32_t)need;
+	return nest;
+}
+
+static void nest_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	if (!nest)
+		return;
+	nest->rta_len = (unsigned short)((char *)n + n->nlmsg_len - (char *)nest);
+}
+
+int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add)
+{
+	struct nlmsghdr *n = buf;
+	struct rtmsg *rtm;
+	uint32_t table = r->table, oif = r->ifindex, prio = r->priority;
+
+	if (cap < NLMSG_LENGTH(sizeof(*rtm)) + 128)
+		return -ENOSPC;
+	memset(buf, 0, cap);
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(*rtm));
+	n->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	/* Replace: a move keeps one route per table, whatever it pointed at. */
+	n->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	rtm = NLMSG_DATA(n);
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = r->dst_len;
+	/* Tables above 255 exist only as RTA_TABLE. */
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	add_attr(n, cap, RTA_TABLE, &table, sizeof(table));
+	if (r->dst_len)
+		add_attr(n, cap, RTA_DST, &r->dst, sizeof(r->dst));
+	if (r->has_gateway)
+		add_attr(n, cap, RTA_GATEWAY, &r->gateway, sizeof(r->gateway));
+	if (oif)
+		add_attr(n, cap, RTA_OIF, &oif, sizeof(oif));
+	add_attr(n, cap, RTA_PRIORITY, &prio, sizeof(prio));
+	if (add && r->mtu) {
+		struct rtattr *m = nest_begin(n, cap, RTA_METRICS);
+		uint32_t mtu = r->mtu;
+
+		add_attr(n, cap, RTAX_MTU, &mtu, sizeof(mtu));
+		nest_end(n, m);
+	}
+	return (int)n->nlmsg_len;
+}
+
+int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src, uint32_t table,
+		       uint32_t priority, bool add)
+{
+	struct nlmsghdr *n = buf;
+	struct fib_rule_hdr *frh;
+
+	if (cap < NLMSG_LENGTH(sizeof(*frh)) + 64)
+		return -ENOSPC;
+	memset(buf, 0, cap);
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(*frh));
+	n->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
+	/* EXCL: without it the kernel happily adds a duplicate rule. */
+	n->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	frh = NLMSG_DATA(n);
+	frh->family = AF_INET6;
+	frh->src_len = 128;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	frh->action = FR_ACT_TO_TBL;
+	add_attr(n, cap, FRA_SRC, src, sizeof(*src));
+	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
+	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
+	return (int)n->nlmsg_len;
+}
+
+int xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add)
+{
+	char buf[512] __attribute__((aligned(4)));
+	int rc = xmip_nl_build_route(buf, sizeof(buf), r, add);
+
+	if (rc < 0)
+		return rc;
+	rc = nl_talk(nl, (struct nlmsghdr *)buf, NULL, NULL);
+	if (!add && rc == -ESRCH)
+		rc = 0;
+	if (rc)
+		log_warn("route %s %s/%u%s%s table %u: %s", add ? "add" : "delete",
+			 xmip_ip6str(&r->dst), r->dst_len, r->has_gateway ? " via " : "",
+			 r->has_gateway ? xmip_ip6str(&r->gateway) : "", r->table, strerror(-rc));
+	return rc;
+}
+
+int xmip_nl_rule(int nl, const struct in6_addr *src, uint32_t table, uint32_t priority,
+		 bool add)
+{
+	char buf[256] __attribute__((aligned(4)));
+	int rc = xmip_nl_build_rule(buf, sizeof(buf), src, table, priority, add);
+
+	if (rc < 0)
+		return rc;
+	rc = nl_talk(nl, (struct nlmsghdr *)buf, NULL, NULL);
+	if ((add && rc == -EEXIST) || (!add && rc == -ENOENT))
+		rc = 0;
+	if (rc)
+		log_warn("rule %s from %s/128 lookup %u pref %u: %s", add ? "add" : "delete",
+			 xmip_ip6str(src), table, priority, strerror(-rc));
+	return rc;
+}
+
+/* RTA_METRICS: only RTAX_MTU interests us. */
+static void parse_metrics(const struct rtattr *m, struct xmip_nl_route_info *r)
+{
+	int len = (int)RTA_PAYLOAD(m);
+	const struct rtattr *a;
+
+	for (a = RTA_DATA(m); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == RTAX_MTU && RTA_PAYLOAD(a) == sizeof(uint32_t))
+			memcpy(&r->mtu, RTA_DATA(a), sizeof(uint32_t));
+}
+
+/* RTA_MULTIPATH: keep the first next hop (gateway, device). */
+static void parse_multipath(const struct rtattr *m, struct xmip_nl_route_info *r)
+{
+	const struct rtnexthop *nh = RTA_DATA(m);
+	size_t left = RTA_PAYLOAD(m);
+
+	if (left < sizeof(*nh) || nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
+		return;
+	r->ifindex = (uint32_t)nh->rtnh_ifindex;
+	{
+		int alen = (int)(nh->rtnh_len - RTNH_LENGTH(0));
+		const struct rtattr *a;
+
+		for (a = RTNH_DATA(nh); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+			if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == sizeof(r->gateway)) {
+				memcpy(&r->gateway, RTA_DATA(a), sizeof(r->gateway));
+				r->has_gateway = true;
+			}
+	}
+}
+
+int xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *r)
+{
+	const struct nlmsghdr *h = msg;
+	const struct rtmsg *rtm;
+	const struct rtattr *rta;
+	int alen;
+
+	memset(r, 0, sizeof(*r));
+	if (len < NLMSG_LENGTH(sizeof(*rtm)) || h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    h->nlmsg_len > len || h->nlmsg_type != RTM_NEWROUTE)
+		return -EINVAL;
+	rtm = NLMSG_DATA(h);
+	if (rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len > 128)
+		return -EINVAL;
+	r->dst_len = rtm->rtm_dst_len;
+	r->table = rtm->rtm_table;
+	r->type = rtm->rtm_type;
+	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm)));
+	for (rta = RTM_RTA(rtm); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		size_t plen = RTA_PAYLOAD(rta);
+
+		switch (rta->rta_type) {
+		case RTA_TABLE:
+			if (plen == sizeof(uint32_t))
+				memcpy(&r->table, RTA_DATA(rta), sizeof(uint32_t));
+			break;
+		case RTA_DST:
+			if (plen == sizeof(r->dst))
+				memcpy(&r->dst, RTA_DATA(rta), sizeof(r->dst));
+			break;
+		case RTA_GATEWAY:
+			if (plen == sizeof(r->gateway)) {
+				memcpy(&r->gateway, RTA_DATA(rta), sizeof(r->gateway));
+				r->has_gateway = true;
+			}
+			break;
+		case RTA_OIF:
+			if (plen == sizeof(uint32_t))
+				memcpy(&r->ifindex, RTA_DATA(rta), sizeof(uint32_t));
+			break;
+		case RTA_PRIORITY:
+			if (plen == sizeof(uint32_t))
+				memcpy(&r->priority, RTA_DATA(rta), sizeof(uint32_t));
+			break;
+		case RTA_METRICS:
+			parse_metrics(rta, r);
+			break;
+		case RTA_MULTIPATH:
+			parse_multipath(rta, r);
+			break;
+		}
+	}
+	return 0;
+}
+
+struct route_dump_ctx {
+	int (*cb)(const struct xmip_nl_route_info *r, void *arg);
+	void *arg;
+};
+
+static int on_route_msg(const struct nlmsghdr *h, void *arg)
+{
+	const struct route_dump_ctx *ctx = arg;
+	struct xmip_nl_route_info r;
+
+	if (xmip_nl_route_parse(h, h->nlmsg_len, &r))
+		return 0;
+	return ctx->cb(&r, ctx->arg);
+}
+
+int xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, void *arg),
+			void *arg)
+{
+	struct {
+		struct nlmsghdr n;
+		struct rtmsg    rtm;
+	} req;
+	struct route_dump_ctx ctx = { cb, arg };
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.n.nlmsg_type = RTM_GETROUTE;
+	req.n.nlmsg_flags = NLM_F_DUMP;
+	req.rtm.rtm_family = AF_INET6;
+	return nl_talk(nl, &req.n, on_route_msg, &ctx);
+}
+
 int xmip_nl_monitor_open(void)
 {
 	struct sockaddr_nl sa = {
 		.nl_family = AF_NETLINK,
-		.nl_groups = RTMGRP_IPV6_IFADDR | RTMGRP_LINK,
+		/* Routes too: a default router may show up after the address. */
+		.nl_groups = RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE,
 	};
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
 
@@ -248,6 +488,7 @@ int xmip_nl_monitor_drain(int fd)
 			switch (h->nlmsg_type) {
 			case RTM_NEWADDR: case RTM_DELADDR:
 			case RTM_NEWLINK: case RTM_DELLINK:
+			case RTM_NEWROUTE: case RTM_DELROUTE:
 				seen++;
 			}
 		}
@@ -292,6 +533,26 @@ bool xmip_if_is_up(const char *ifname)
 	if (if_ioctl(ifname, SIOCGIFFLAGS, &ifr))
 		return false;
 	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
+int xmip_if_ipv6_mtu(const char *ifname)
+{
+	char path[128], val[16] = "";
+	struct ifreq ifr;
+	ssize_t n;
+	int fd, rc;
+
+	/* The IPv6 MTU (lowered by a Router Advertisement's MTU option) before the link's. */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/mtu", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, val, sizeof(val) - 1);
+		close(fd);
+		if (n > 0 && atoi(val) > 0)
+			return atoi(val);
+	}
+	rc = if_ioctl(ifname, SIOCGIFMTU, &ifr);
+	return rc ? rc : ifr.ifr_mtu;
 }
 
 int xmip_if_hwaddr(const char *ifname, uint8_t mac[6])

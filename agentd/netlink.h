@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Raw NETLINK_ROUTE (no libnl): proxy neighbour entries, addresses, the
- * IPv6 sysctls the HA needs, and a monitor socket for address/link events.
+ * Raw NETLINK_ROUTE (no libnl): proxy neighbour entries, addresses, routes
+ * and policy rules, the IPv6 sysctls the HA needs, and a monitor socket for
+ * address/link/route events.
  */
 #ifndef XMIP_NETLINK_H
 #define XMIP_NETLINK_H
@@ -35,9 +36,41 @@ struct xmip_nl_addr_info {
 int  xmip_nl_dump_addrs(int nl, int (*cb)(const struct xmip_nl_addr_info *a, void *arg),
 			void *arg);
 
-/* A socket subscribed to RTMGRP_IPV6_IFADDR | RTMGRP_LINK, non-blocking. */
+/* One IPv6 route, as dumped or to install (only what the agent uses). */
+struct xmip_nl_route_info {
+	uint32_t        table;      /* RT_TABLE_MAIN = 254; any u32 (RTA_TABLE) */
+	struct in6_addr dst;
+	uint8_t         dst_len;    /* 0: default route */
+	uint8_t         type;       /* RTN_* (dump only) */
+	bool            has_gateway;
+	struct in6_addr gateway;
+	uint32_t        ifindex;    /* RTA_OIF, or the first next hop's device */
+	uint32_t        priority;   /* metric */
+	uint32_t        mtu;        /* RTAX_MTU, 0: none (the device's) */
+};
+
+/*
+ * Build (into buf, cap octets) the request to add (create or replace: one
+ * route per table/dst/metric) or delete a route; returns its length or
+ * -ENOSPC. Split from sending so that tests can check the bytes.
+ */
+int  xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add);
+/* Add (exclusive) or delete "from SRC/128 lookup TABLE pref PRIORITY". */
+int  xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src, uint32_t table,
+			uint32_t priority, bool add);
+/* Send them. Deleting what is absent, or adding a rule that exists, is success. */
+int  xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add);
+int  xmip_nl_rule(int nl, const struct in6_addr *src, uint32_t table, uint32_t priority,
+		  bool add);
+/* Parse one RTM_NEWROUTE message of len octets (never reads past len). -EINVAL: not one. */
+int  xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *r);
+/* Dump the IPv6 routes of every table; cb returns non-zero to stop. */
+int  xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, void *arg),
+			 void *arg);
+
+/* A socket subscribed to RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE, non-blocking. */
 int  xmip_nl_monitor_open(void);
-/* Read everything pending; returns how many address/link messages were seen. */
+/* Read everything pending; returns how many address/link/route messages were seen. */
 int  xmip_nl_monitor_drain(int fd);
 
 /* /proc/sys/net/ipv6/conf/<ifname>/<key> = value. */
@@ -45,6 +78,8 @@ int  xmip_sysctl_ipv6_conf(const char *ifname, const char *key, const char *valu
 
 /* Interface administratively up and with carrier (IFF_UP && IFF_RUNNING). */
 bool xmip_if_is_up(const char *ifname);
+/* The interface's IPv6 MTU (conf/<if>/mtu, else the link MTU), or -errno. */
+int  xmip_if_ipv6_mtu(const char *ifname);
 /* The interface's Ethernet address. */
 int  xmip_if_hwaddr(const char *ifname, uint8_t mac[6]);
 
