@@ -29,8 +29,11 @@
  * "from HoA/128 lookup HOA_TABLE" (pref HOA_RULE_PREF, before main's 32766)
  * and in that table one default route via the CoA interface's default
  * router with mtu = interface MTU - 40. TCP then picks a fitting MSS and
- * PMTU does the rest. Fixed numbers (4191 is the DSMIPv6 port) so that an
- * operator can find them: ip -6 rule; ip -6 route show table 4191.
+ * PMTU does the rest. A second rule, "from CoA/128 to HA/128 lookup
+ * HOA_TABLE", sends the tunnel itself (and the BUs) the same way: main may
+ * still prefer a default route through a link that lost its carrier.
+ * Fixed numbers (4191 is the DSMIPv6 port) so that an operator can find
+ * them: ip -6 rule; ip -6 route show table 4191.
  */
 #define HOA_TABLE       4191u
 #define HOA_RULE_PREF   4191u
@@ -60,6 +63,8 @@ struct xmip_mn {
 	struct in6_addr               coa;       /* MN_AWAY */
 	uint32_t                      coa_ifindex;
 	uint32_t                      home_ifindex;  /* MN_HOME */
+	struct in6_addr               tunnel_rule_coa;  /* CoA of the installed tunnel rule */
+	bool                          have_tunnel_rule;
 	bool                          warned_no_router;  /* said once per CoA interface */
 };
 
@@ -151,7 +156,7 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 	log_info("%s BU%s seq %u: HoA %s CoA %s to HA %s", dereg ? "deregistration" : "binding",
 		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
 		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
-	xmip_rawsend(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
+	xmip_rawsend_via(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
 	xmip_loop_timer_in_ms(mn->loop, &mn->retrans, mn->st.retrans_ms);
 }
 
@@ -228,6 +233,22 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 	return mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
 }
 
+/* Keep "from CoA to HA lookup HOA_TABLE" on the current CoA only. */
+static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
+{
+	const struct in6_addr *ha = &mn->conf->home_agent;
+
+	if (mn->have_tunnel_rule && (!away || memcmp(&mn->tunnel_rule_coa, &mn->coa, 16))) {
+		xmip_nl_rule(mn->nl, &mn->tunnel_rule_coa, ha, HOA_TABLE, HOA_RULE_PREF, false);
+		mn->have_tunnel_rule = false;
+	}
+	if (away && !mn->have_tunnel_rule &&
+	    !xmip_nl_rule(mn->nl, &mn->coa, ha, HOA_TABLE, HOA_RULE_PREF, true)) {
+		mn->tunnel_rule_coa = mn->coa;
+		mn->have_tunnel_rule = true;
+	}
+}
+
 /*
  * Away: make HOA_TABLE's default route follow main's default router on the
  * CoA interface. Called on every re-evaluation (address, link and route
@@ -248,7 +269,8 @@ static void sync_hoa_route(struct xmip_mn *mn)
 		log_err("route dump: %s", strerror(-rc));
 		return;
 	}
-	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, HOA_TABLE, HOA_RULE_PREF, true);
+	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	sync_tunnel_rule(mn, true);
 	if_indextoname(mn->coa_ifindex, ifname);
 	if (!rs.have_router) {
 		if (!mn->warned_no_router)
@@ -282,7 +304,8 @@ static void drop_hoa_route(struct xmip_mn *mn)
 {
 	struct route_scan rs = { .coa_ifindex = 0 };
 
-	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, HOA_TABLE, HOA_RULE_PREF, false);
+	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, false);
+	sync_tunnel_rule(mn, false);
 	if (!xmip_nl_dump_routes(mn->nl, scan_route, &rs) && rs.have_ours) {
 		xmip_nl_route(mn->nl, &rs.ours, false);
 		log_info("removed the policy route of HoA %s (table %u)",

@@ -268,8 +268,8 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 	return (int)n->nlmsg_len;
 }
 
-int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src, uint32_t table,
-		       uint32_t priority, bool add)
+int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
+		       const struct in6_addr *dst, uint32_t table, uint32_t priority, bool add)
 {
 	struct nlmsghdr *n = buf;
 	struct fib_rule_hdr *frh;
@@ -284,9 +284,12 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src, uint32
 	frh = NLMSG_DATA(n);
 	frh->family = AF_INET6;
 	frh->src_len = 128;
+	frh->dst_len = dst ? 128 : 0;
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	frh->action = FR_ACT_TO_TBL;
 	add_attr(n, cap, FRA_SRC, src, sizeof(*src));
+	if (dst)
+		add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
 	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
 	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
 	return (int)n->nlmsg_len;
@@ -309,11 +312,11 @@ int xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add)
 	return rc;
 }
 
-int xmip_nl_rule(int nl, const struct in6_addr *src, uint32_t table, uint32_t priority,
-		 bool add)
+int xmip_nl_rule(int nl, const struct in6_addr *src, const struct in6_addr *dst,
+		 uint32_t table, uint32_t priority, bool add)
 {
 	char buf[256] __attribute__((aligned(4)));
-	int rc = xmip_nl_build_rule(buf, sizeof(buf), src, table, priority, add);
+	int rc = xmip_nl_build_rule(buf, sizeof(buf), src, dst, table, priority, add);
 
 	if (rc < 0)
 		return rc;
@@ -321,8 +324,9 @@ int xmip_nl_rule(int nl, const struct in6_addr *src, uint32_t table, uint32_t pr
 	if ((add && rc == -EEXIST) || (!add && rc == -ENOENT))
 		rc = 0;
 	if (rc)
-		log_warn("rule %s from %s/128 lookup %u pref %u: %s", add ? "add" : "delete",
-			 xmip_ip6str(src), table, priority, strerror(-rc));
+		log_warn("rule %s from %s/128%s%s lookup %u pref %u: %s", add ? "add" : "delete",
+			 xmip_ip6str(src), dst ? " to " : "", dst ? xmip_ip6str(dst) : "", table,
+			 priority, strerror(-rc));
 	return rc;
 }
 

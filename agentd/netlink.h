@@ -56,12 +56,13 @@ struct xmip_nl_route_info {
  */
 int  xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add);
 /* Add (exclusive) or delete "from SRC/128 lookup TABLE pref PRIORITY". */
-int  xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src, uint32_t table,
-			uint32_t priority, bool add);
+/* "from src/128 [to dst/128] lookup table pref priority"; dst may be NULL. */
+int  xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
+			const struct in6_addr *dst, uint32_t table, uint32_t priority, bool add);
 /* Send them. Deleting what is absent, or adding a rule that exists, is success. */
 int  xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add);
-int  xmip_nl_rule(int nl, const struct in6_addr *src, uint32_t table, uint32_t priority,
-		  bool add);
+int  xmip_nl_rule(int nl, const struct in6_addr *src, const struct in6_addr *dst,
+		  uint32_t table, uint32_t priority, bool add);
 /* Parse one RTM_NEWROUTE message of len octets (never reads past len). -EINVAL: not one. */
 int  xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *r);
 /* Dump the IPv6 routes of every table; cb returns non-zero to stop. */

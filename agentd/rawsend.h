@@ -18,4 +18,12 @@ int xmip_rawsend_open(void);
  */
 int xmip_rawsend(int fd, const uint8_t *pkt, size_t len, uint32_t ifindex);
 
+/*
+ * As xmip_rawsend, but out of interface ifindex whatever the main table
+ * prefers (IPV6_PKTINFO): a mobile node's BU must leave through the link
+ * its care-of address is on, even while a stale default route through the
+ * link it just left is still in place.
+ */
+int xmip_rawsend_via(int fd, const uint8_t *pkt, size_t len, uint32_t ifindex);
+
 #endif /* XMIP_RAWSEND_H */

@@ -235,6 +235,11 @@ def our_rules(mn):
     return [r for r in mn.ipj("rule", "show") if str(r.get("table")) == str(TABLE)]
 
 
+def rule_map(mn):
+    """{source: destination or None} of our rules: the HoA's, and the tunnel's (CoA -> HA)."""
+    return {r["src"]: r.get("dst") for r in our_rules(mn)}
+
+
 def our_routes(mn):
     r = mn.run("ip", "-6", "-j", "route", "show", "table", str(TABLE), check=False)
     if r.returncode and "table does not exist" in r.stderr:
@@ -294,10 +299,10 @@ def test_upload_from_hoa_fits_the_tunnel_and_policy_route_follows_the_mn(topo):
     wait_for("the registration", lambda: "BA: status 0" in topo.log("mn"), timeout=20)
 
     rules = our_rules(mn)
-    assert len(rules) == 1, rules
-    # iproute2 leaves "srclen" out for a /128.
-    assert rules[0]["src"] == HOA and rules[0].get("srclen", 128) == 128, rules
-    assert rules[0]["priority"] == PREF, rules
+    # From the HoA: everything; from the CoA: only the tunnel to the HA.
+    assert rule_map(mn) == {HOA: None, COA: HA}, rules
+    # iproute2 leaves "srclen"/"dstlen" out for a /128.
+    assert all(r.get("srclen", 128) == 128 and r["priority"] == PREF for r in rules), rules
     routes = our_routes(mn)
     assert len(routes) == 1, routes
     rt = routes[0]
@@ -314,11 +319,11 @@ def test_upload_from_hoa_fits_the_tunnel_and_policy_route_follows_the_mn(topo):
 
     # SIGTERM leaves the rule and the route: the datapath keeps running.
     topo.stop_agent("mn")
-    assert len(our_rules(mn)) == 1 and len(our_routes(mn)) == 1
+    assert rule_map(mn) == {HOA: None, COA: HA} and len(our_routes(mn)) == 1
     # A restarted agent takes them over without duplicating the rule.
     topo.start_agent("mn")
     wait_for("the new agent's BA", lambda: topo.log("mn").count("BA: status 0") >= 2, timeout=20)
-    assert len(our_rules(mn)) == 1 and len(our_routes(mn)) == 1
+    assert len(our_rules(mn)) == 2 and len(our_routes(mn)) == 1, our_rules(mn)
 
     # Home again (an address of the home prefix on the home interface; the
     # foreign interface keeps its CoA): both must go.
@@ -333,10 +338,8 @@ def test_upload_from_hoa_fits_the_tunnel_and_policy_route_follows_the_mn(topo):
 
 def test_policy_route_follows_a_move_and_the_new_link_mtu(topo):
     mn = topo.mn
-    # Without this the BUs after the move follow main's best default route,
-    # the dead one (agentd/rawsend.c uses the interface only for link-local
-    # destinations), until its router's neighbour entry fails (~7 s).
-    mn.run("sysctl", "-qw", "net.ipv6.conf.all.ignore_routes_with_linkdown=1")
+    # The dead link's default route stays in main (ignore_routes_with_linkdown
+    # is off): the agent must send its BUs out of the CoA's interface anyway.
     mn.run("ip", "-6", "route", "add", "default", "via", FOREIGN_GW, "dev", "xmtf")
     mn.run("ip", "-6", "route", "add", "default", "via", FOREIGN2_GW, "dev", "xmtg",
            "metric", "2048")
@@ -356,7 +359,8 @@ def test_policy_route_follows_a_move_and_the_new_link_mtu(topo):
     rt = wait_for("the route via xmtg",
                   lambda: [r for r in our_routes(mn) if r.get("dev") == "xmtg"])[0]
     assert (rt["gateway"], route_mtu(rt)) == (FOREIGN2_GW, LINK2_MTU - 40), rt
-    assert len(our_routes(mn)) == 1 and len(our_rules(mn)) == 1
+    assert len(our_routes(mn)) == 1
+    wait_for("the tunnel rule on the new CoA", lambda: rule_map(mn) == {HOA: None, COA2: HA})
 
     got, client = upload(topo, 20 * MB)
     assert got == expected(20 * MB), (got, client.stderr[-2000:], topo.log("mn")[-3000:])

@@ -140,7 +140,7 @@ static void test_rule_request(void **state)
 
 	(void)state;
 	inet_pton(AF_INET6, "2001:db8:1::100", &hoa);
-	len = xmip_nl_build_rule(buf, sizeof(buf), &hoa, 4191, 4191, true);
+	len = xmip_nl_build_rule(buf, sizeof(buf), &hoa, NULL, 4191, 4191, true);
 	assert_true(len > 0);
 	memcpy(&h, buf, sizeof(h));
 	assert_int_equal(h.nlmsg_len, len);
@@ -161,7 +161,7 @@ static void test_rule_request(void **state)
 	assert_int_equal(u32_of(find(a, n, FRA_TABLE)), 4191);
 	assert_int_equal(u32_of(find(a, n, FRA_PRIORITY)), 4191);
 
-	len = xmip_nl_build_rule(buf, sizeof(buf), &hoa, 4191, 4191, false);
+	len = xmip_nl_build_rule(buf, sizeof(buf), &hoa, NULL, 4191, 4191, false);
 	memcpy(&h, buf, sizeof(h));
 	assert_int_equal(h.nlmsg_type, RTM_DELRULE);
 	assert_int_equal(h.nlmsg_flags, 0);
