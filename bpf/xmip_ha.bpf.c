@@ -7,6 +7,7 @@
  *  4. everything else                      -> XDP_PASS, counted
  */
 #include "lib/common.h"
+#include "lib/entry.h"
 #include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/parse.h"
@@ -139,24 +140,11 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 	struct xmip_binding *b;
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6;
-	int proto;
+	int proto, verdict;
 
-	cfg = xmip_get_config();
-	if (!cfg || !(cfg->flags & XMIP_CFG_F_READY)) {
-		xmip_count(XMIP_STAT_PASS_NOT_READY);
-		return XDP_PASS;
-	}
-
-	proto = xmip_parse_eth(&c, &eth);
-	if (proto != ETH_P_IPV6) {
-		xmip_count(proto < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_PASS_NOT_IPV6);
-		return proto < 0 ? XDP_DROP : XDP_PASS;
-	}
-	proto = xmip_parse_ip6(&c, &ip6);
-	if (proto < 0) {
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return XDP_DROP;
-	}
+	proto = xmip_xdp_enter(&c, &cfg, &eth, &ip6, &verdict);
+	if (proto < 0)
+		return verdict;
 
 	if (xmip_addr_eq(&ip6->daddr, cfg->self_addr)) {
 		proto = xmip_parse_ext_xdp(ctx, &c, ip6, sizeof(*eth), proto, &l);

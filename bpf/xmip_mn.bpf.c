@@ -10,6 +10,7 @@
  */
 #define XMIP_BINDINGS_MAX 16   /* an MN keeps no binding cache; name kept for the map set */
 #include "lib/common.h"
+#include "lib/entry.h"
 #include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/parse.h"
@@ -58,23 +59,11 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6, *inner;
 	__u32 strip;
-	int proto;
+	int proto, verdict;
 
-	cfg = xmip_get_config();
-	if (!cfg || !(cfg->flags & XMIP_CFG_F_READY)) {
-		xmip_count(XMIP_STAT_PASS_NOT_READY);
-		return XDP_PASS;
-	}
-	proto = xmip_parse_eth(&c, &eth);
-	if (proto != ETH_P_IPV6) {
-		xmip_count(proto < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_PASS_NOT_IPV6);
-		return proto < 0 ? XDP_DROP : XDP_PASS;
-	}
-	proto = xmip_parse_ip6(&c, &ip6);
-	if (proto < 0) {
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return XDP_DROP;
-	}
+	proto = xmip_xdp_enter(&c, &cfg, &eth, &ip6, &verdict);
+	if (proto < 0)
+		return verdict;
 	if (!mn_is_mine(cfg, &ip6->daddr)) {
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;
