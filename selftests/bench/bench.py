@@ -49,7 +49,8 @@ HA_MN_SIDE = "2001:db8:9::1"
 MAC = {"s0": "02:00:00:00:05:01", "h0": "02:00:00:00:05:02",
        "h1": "02:00:00:00:09:01", "r0": "02:00:00:00:09:64"}
 KEY = "0123456789abcdef0123456789abcdef01234567"
-XDP = {0: "XDP_ABORTED", 1: "XDP_DROP", 2: "XDP_PASS", 3: "XDP_TX", 4: "XDP_REDIRECT"}
+XDP = {0: "XDP_ABORTED", 1: "XDP_DROP", 2: "XDP_PASS", 3: "XDP_TX", 4: "XDP_REDIRECT",
+       7: "TC_ACT_REDIRECT"}
 
 TAG = uuid.uuid4().hex[:6]
 FAILURES = []
@@ -184,6 +185,14 @@ def check_ptb(inp, out):
     return None if Ether(bytes(o2))[ICMPv6PacketTooBig].cksum == c else "PTB checksum wrong"
 
 
+def check_mn_encap(inp, out):
+    o, i = Ether(out), Ether(inp)
+    if not (o[IPv6].src == COA and o[IPv6].dst == HA and o[IPv6].nh == 41 and
+            o[IPv6].plen == len(i[IPv6])):
+        return "outer header wrong: " + o.summary()
+    return None if bytes(o[IPv6].payload) == bytes(i[IPv6]) else "inner packet changed"
+
+
 def check_same(inp, out):
     return None if inp == out else "packet changed"
 
@@ -200,6 +209,9 @@ def pkt_cases():
         other = bytes(udp_frame(size, dst="2001:db8:77::1"))
         mn_in = bytes(Ether(src=MAC["h1"], dst=MAC["r0"]) / IPv6(src=HA, dst=COA, nh=41, hlim=64) /
                       Ether(enc)[IPv6])
+        mn_out = bytes(Ether(src=MAC["r0"], dst=MAC["h1"]) /
+                       IPv6(src=HOA, dst=CN, hlim=64) / UDP(sport=5000, dport=4000) /
+                       Raw(b"\x5a" * (size - 62)))
         rows += [
             dict(name="HA encapsulate to CoA", size=size, obj="ha", dev="h0", frame=enc,
                  head_fix=40, restore=54, verdict=4, stat="ENCAP_OK", check=check_encap),
@@ -209,6 +221,9 @@ def pkt_cases():
                  head_fix=0, restore=0, verdict=2, stat="PASS_NOT_OURS", check=check_same),
             dict(name="MN decapsulate (XDP ingress)", size=size, obj="mn", dev="r0", frame=mn_in,
                  head_fix=-40, restore=94, verdict=2, stat="MN_DECAP_OK", check=None),
+            dict(name="MN encapsulate to the HA (tc egress)", size=size, obj="mn", dev="r0",
+                 frame=mn_out, head_fix=40, restore=54, verdict=7, stat="MN_ENCAP_OK",
+                 check=check_mn_encap, tc=True),
         ]
     rows.append(dict(name="HA Packet Too Big (tunnel MTU 1280)", size=1500, obj="ha", dev="h0",
                      frame=bytes(udp_frame(1500)), head_fix=48, restore=54, verdict=3,
@@ -232,7 +247,10 @@ def run_pkt(topo, case, repeat, runs, tmp, extra=()):
     else:
         ns, dev = topo.ns["rcv"], topo.dev[case["dev"]]
         args = ["--self", COA, "--peer", HA, "--hoa", HOA]
+        if case.get("tc"):
+            args += ["--tc", "--away", "--coa-ifindex", str(ifindex(ns, dev))]
     repeat = min(repeat, 150) if case.get("drain") else repeat
+    repeat = min(repeat, 20000) if case.get("tc") else repeat   # one syscall per repetition
     runs = runs * 4 if case.get("drain") else runs
     r = sh(BENCH, "pkt", "-o", case["obj"], "--netns", ns, "-I", ifindex(ns, dev), "-i", fin,
            "-w", fout, "--head-fix", case["head_fix"], "--restore-len", case["restore"],
@@ -247,7 +265,7 @@ def run_pkt(topo, case, repeat, runs, tmp, extra=()):
         err = "counter %s not 1: %s" % (case["stat"], res["once_stats"])
     elif case["check"]:
         err = case["check"](case["frame"], out)
-    elif case["obj"] == "mn":
+    elif case["obj"] == "mn" and not case.get("tc"):
         want = Ether(case["frame"])[IPv6].payload
         if bytes(Ether(out)[IPv6]) != bytes(want):
             err = "MN decap output wrong"
@@ -279,6 +297,29 @@ def part1(topo, q, tmp):
         print("  %-40s %5d B  %6.1f ns  (%s)" % (c["name"], len(c["frame"]), med(res["net_ns"]),
                                                 "verified" if res["verified"] else res["error"]),
               flush=True)
+    return out
+
+
+PROBES = [("probe_config_count", "config lookup + one per-CPU counter"),
+          ("probe_binding_lookup", "binding lookup (16-octet key, hash map)"),
+          ("probe_adjust_head_pair", "bpf_xdp_adjust_head -40 then +40"),
+          ("probe_fib_lookup", "bpf_fib_lookup for the CoA"),
+          ("probe_redirect", "bpf_redirect")]
+
+
+def part1_breakdown(topo, q, tmp):
+    """Where the encapsulation path's time goes: each piece alone, minus XDP_PASS."""
+    fin = os.path.join(tmp, "probe")
+    open(fin, "wb").write(bytes(udp_frame(64)))
+    h = topo.ns["ha"]
+    r = json.loads(sh(BENCH, "probe", "--netns", h, "-I", ifindex(h, topo.dev["h0"]), "-i", fin,
+                      "--self", HA, "--coa", COA, "--hoa", HOA, "--target", topo.dev["h1"],
+                      "--repeat", q["repeat"], "--runs", q["runs"]).stdout)
+    out = []
+    for name, label in PROBES:
+        net = [a - b for a, b in zip(r[name], r["probe_pass"])]
+        out.append(dict(probe=name, label=label, ns=med(net), spread=spread(net)))
+        print("  %-40s %6.1f ns over XDP_PASS" % (label, med(net)), flush=True)
     return out
 
 
@@ -565,6 +606,8 @@ def table(R, q):
     A("| 1 | trivial XDP_PASS, same runs (harness + program) | %.1f ns (%.1f..%.1f) | | |" % (
         med(pas), min(pas), max(pas)))
     A("| 1 | NAT rewrite | n/a (no NAT path yet) | < 40 ns | n/a |")
+    for b in R.get("breakdown", []):
+        A("| 1 | encap path piece alone: %s | %s | | |" % (b["label"], fmt_spread(b["ns"], b["spread"], " ns")))
     if "rate" in R:
         for m in R["rate"]["modes"]:
             A("| 2 | %s, 64 B, received | %s | | |" % (m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
@@ -632,6 +675,7 @@ def main():
         if "1" in only:
             print("1. per-packet cost (BPF_PROG_TEST_RUN)", flush=True)
             R["per_packet"] = part1(topo, q, tmp)
+            R["breakdown"] = part1_breakdown(topo, q, tmp)
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)

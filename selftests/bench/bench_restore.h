@@ -14,8 +14,8 @@
 #define XMIP_BENCH_RESTORE_H
 
 #define BENCH_TMPL_MAX 128
-#define BENCH_VERDICT_SLOTS 8        /* XDP_* / TC_ACT_* values; slot 7: restore failed */
-#define BENCH_RESTORE_FAILED 7
+#define BENCH_VERDICT_SLOTS 16       /* XDP_* / TC_ACT_* values; slot 15: restore failed */
+#define BENCH_RESTORE_FAILED 15
 
 struct bench_tmpl {
 	__s32 head_fix;              /* bpf_xdp_adjust_head() offset that undoes the program's */

@@ -4,7 +4,8 @@
  *
  *   xmip_bench pkt -o ha|mn -i IN -w OUT [--netns NS] [-I IFINDEX] [--self A]
  *       [--peer A] [--hoa A] [--mtu N] [-b HOA=COA]... [--fill N --fill-coa A]
- *       [--vary] [--head-fix N] [--restore-len N] [--drain]
+ *       [--vary] [--head-fix N] [--restore-len N] [--drain] [--tc]
+ *       [--away] [--coa-ifindex N]
  *       [--expect V] [--repeat R] [--runs K]
  *     Runs the shipped program once on IN (bench_*_once) and writes its
  *     output to OUT (checked by the caller with Scapy), then K times, side by
@@ -14,6 +15,7 @@
  *     and the binding map's memory (fdinfo memlock).
  *     --fill N: N extra bindings 2001:db8:100::/96 + i -> --fill-coa;
  *     --vary: every repetition targets a random one of them (cache misses).
+ *     --tc (-o mn): the MN's tc egress program instead of its XDP ingress.
  *
  *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N
  *     Sends FRAME N times out of DEV with BPF_F_TEST_XDP_LIVE_FRAMES.
@@ -24,6 +26,11 @@
  *     counters are pinned in DIR.
  *
  *   xmip_bench sink-read --pin-dir DIR [--reset]
+ *
+ *   xmip_bench probe --netns NS -I IFINDEX -i FRAME --self A --coa A --hoa A
+ *       --target DEV [--repeat R] [--runs K]
+ *     Times the encapsulation path's pieces (bench_probe.bpf.c) side by side,
+ *     each with the kernel's repeat loop; every repetition's verdict is checked.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,11 +54,12 @@
 #include "bench_ha.skel.h"
 #include "bench_mn.skel.h"
 #include "bench_net.skel.h"
+#include "bench_probe.skel.h"
 
 #define MAX_PKT 4096
 #define MAX_BINDS 16
 #define MAX_RUNS 64
-#define VERDICT_SLOTS 8
+#define VERDICT_SLOTS 16
 #define SINK_CLASSES 5
 #define SINK_TIMES 3
 #define FILL_BASE 0x20010db8u   /* 2001:db8:100::/96 */
@@ -73,6 +81,8 @@ static const char *const stat_names[] = {
 	XMIP_STAT_LIST(XMIP_STAT_NAME)
 #undef XMIP_STAT_NAME
 };
+
+static bool tc_mode;   /* pkt --tc: the programs under test are tc programs */
 
 struct opts {
 	const char *obj, *in, *out, *netns, *dev, *prog, *target, *pin_dir;
@@ -124,7 +134,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "dev", 1, NULL, 15 }, { "count", 1, NULL, 16 }, { "prog", 1, NULL, 17 },
 		{ "target", 1, NULL, 18 }, { "coa", 1, NULL, 19 }, { "coa2", 1, NULL, 20 },
 		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
-		{ "coa-ifindex", 1, NULL, 24 },
+		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -174,6 +184,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 22: o->reset = true; break;
 		case 23: o->cfg.flags |= XMIP_CFG_F_AWAY; break;
 		case 24: o->cfg.coa_ifindex = num(optarg); break;
+		case 25: tc_mode = true; break;
 		default: die_usage();
 		}
 	}
@@ -265,9 +276,15 @@ static double test_run(int prog_fd, const __u8 *in, size_t len, int ifindex, int
 {
 	static __u8 scratch[MAX_PKT + 256];
 	struct xdp_md ctx = { .data = 0, .data_end = len, .ingress_ifindex = ifindex };
+	struct __sk_buff sctx = { .ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
 		    .data_out = out ? out : scratch, .data_size_out = sizeof(scratch),
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
+
+	if (tc_mode) {
+		t.ctx_in = &sctx;
+		t.ctx_size_in = sizeof(sctx);
+	}
 
 	if (out)
 		t.data_size_out = MAX_PKT;
@@ -321,9 +338,10 @@ static int load_target(const struct opts *o, struct target *t)
 		t->stats = s->maps.xmip_stats;
 		t->tmpl = s->maps.bench_tmpl;
 		t->verdicts = s->maps.bench_verdicts;
-		t->once = s->progs.bench_mn_once;
-		t->loop = s->progs.bench_mn_loop;
-		t->rewrite_only = s->progs.bench_mn_rewrite_only;
+		t->once = tc_mode ? s->progs.bench_mn_tc_once : s->progs.bench_mn_once;
+		t->loop = tc_mode ? s->progs.bench_mn_tc_counted : s->progs.bench_mn_loop;
+		t->rewrite_only = tc_mode ? s->progs.bench_mn_tc_pass :
+					    s->progs.bench_mn_rewrite_only;
 		t->pass = NULL;
 	}
 	{
@@ -457,10 +475,26 @@ static int cmd_pkt(struct opts *o)
 		/* The signal path hands every packet to the ring: empty it first. */
 		if (rb)
 			ring_buffer__consume(rb);
-		loop_ns[r] = test_run(bpf_program__fd(t.loop), in, len, o->ifindex, o->repeat,
-				      NULL, NULL, NULL);
-		rew_ns[r] = test_run(bpf_program__fd(t.rewrite_only), in, len, o->ifindex,
-				     o->repeat, NULL, NULL, NULL);
+		if (tc_mode) {
+			/* repeat one-repetition runs of each (see bench_mn.bpf.c) */
+			loop_ns[r] = rew_ns[r] = 0;
+			for (int i = 0; i < o->repeat; i++) {
+				double a = test_run(bpf_program__fd(t.loop), in, len, o->ifindex, 1,
+						    NULL, NULL, NULL);
+				double b = test_run(bpf_program__fd(t.rewrite_only), in, len,
+						    o->ifindex, 1, NULL, NULL, NULL);
+
+				if (a < 0 || b < 0)
+					goto out;
+				loop_ns[r] += a / o->repeat;
+				rew_ns[r] += b / o->repeat;
+			}
+		} else {
+			loop_ns[r] = test_run(bpf_program__fd(t.loop), in, len, o->ifindex,
+					      o->repeat, NULL, NULL, NULL);
+			rew_ns[r] = test_run(bpf_program__fd(t.rewrite_only), in, len, o->ifindex,
+					     o->repeat, NULL, NULL, NULL);
+		}
 		pass_ns[r] = t.pass ? test_run(bpf_program__fd(t.pass), in, len, o->ifindex,
 					       o->repeat, NULL, NULL, NULL) : 0;
 		if (loop_ns[r] < 0 || rew_ns[r] < 0 || pass_ns[r] < 0)
@@ -631,6 +665,70 @@ static int cmd_sink_read(struct opts *o)
 	return 0;
 }
 
+struct probe_prog {
+	const char *name;
+	__u32 want;                   /* the verdict that proves the probe did its work */
+};
+
+static int cmd_probe(struct opts *o)
+{
+	static const struct probe_prog pp[] = {
+		{ "probe_pass", XDP_PASS }, { "probe_config_count", XDP_PASS },
+		{ "probe_binding_lookup", XDP_PASS }, { "probe_adjust_head_pair", XDP_PASS },
+		{ "probe_fib_lookup", XDP_PASS }, { "probe_redirect", XDP_REDIRECT },
+	};
+	enum { NP = sizeof(pp) / sizeof(pp[0]) };
+	static __u8 in[MAX_PKT];
+	double ns[NP][MAX_RUNS];
+	struct bench_probe *s = NULL;
+	struct { __u8 src[16], dst[16]; __u32 redirect_ifindex, pad; } cfg = { 0 };
+	struct xmip_binding_key k;
+	struct xmip_binding v = { 0 };
+	__u32 zero = 0;
+	size_t len;
+	int rc = 1;
+
+	if (!o->in || !o->target || read_frame(o->in, in, &len))
+		die_usage();
+	s = bench_probe__open_and_load();
+	if (!s) {
+		fprintf(stderr, "xmip_bench: loading bench_probe: %s\n", strerror(errno));
+		return 1;
+	}
+	memcpy(cfg.src, o->cfg.self_addr, 16);
+	memcpy(cfg.dst, o->coa, 16);
+	cfg.redirect_ifindex = if_nametoindex(o->target);
+	memcpy(k.hoa, o->hoa, 16);
+	memcpy(v.coa, o->coa, 16);
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.probe_cfg), &zero, &cfg, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(s->maps.probe_bindings), &k, &v, BPF_ANY))
+		goto out;
+	for (int r = 0; r < o->runs; r++) {
+		for (int i = 0; i < NP; i++) {
+			struct bpf_program *p = bpf_object__find_program_by_name(s->obj, pp[i].name);
+			__u32 ret = 0;
+
+			ns[i][r] = p ? test_run(bpf_program__fd(p), in, len, o->ifindex, o->repeat,
+						NULL, NULL, &ret) : -1;
+			if (ns[i][r] < 0)
+				goto out;
+			if (ret != pp[i].want) {
+				fprintf(stderr, "xmip_bench: %s returned %u, not %u\n", pp[i].name, ret,
+					pp[i].want);
+				goto out;
+			}
+		}
+	}
+	printf("{\"repeat\": %d, \"runs\": %d", o->repeat, o->runs);
+	for (int i = 0; i < NP; i++)
+		print_list(pp[i].name, ns[i], o->runs);
+	printf("}\n");
+	rc = 0;
+out:
+	bench_probe__destroy(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct opts o;
@@ -648,6 +746,8 @@ int main(int argc, char **argv)
 		return cmd_gen(&o);
 	if (!strcmp(cmd, "attach"))
 		return cmd_attach(&o);
+	if (!strcmp(cmd, "probe"))
+		return cmd_probe(&o);
 	if (!strcmp(cmd, "sink-read"))
 		return cmd_sink_read(&o);
 	die_usage();
