@@ -36,10 +36,16 @@ UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard selftests/tools/*.c)
 TOOL_BINS := $(patsubst selftests/tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
+# Benchmarks (selftests/bench): bench-only BPF wrappers around the shipped
+# programs, and the BU-rate tool that links the agent's protocol objects.
+BENCH_BPF_SRCS := $(wildcard selftests/bench/*.bpf.c)
+BENCH_BPF_OBJS := $(patsubst selftests/bench/%.bpf.c,$(BO)/%.bpf.o,$(BENCH_BPF_SRCS))
+BENCH_SKELS    := $(BENCH_BPF_OBJS:.bpf.o=.skel.h)
+BENCH_BINS     := $(O)/tools/xmip_bench_bu
 
 .SECONDARY:
-.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench
-all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS)
+.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench
+all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
 bpf: $(BPF_OBJS) $(SKELS)
@@ -70,6 +76,23 @@ $(O)/tools/%: $(O)/obj/selftests/tools/%.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A copy of a shipped BPF program whose entry points are static inline
+# functions, so a bench wrapper can call (and time) exactly that code.
+$(BO)/bench/%_body.c: bpf/%.bpf.c
+	@mkdir -p $(@D)
+	sed -e 's/^SEC("\(xdp\|tc\)")$$/static __always_inline/' $< > $@
+
+$(BENCH_BPF_OBJS): $(BO)/%.bpf.o: selftests/bench/%.bpf.c selftests/bench/bench_restore.h \
+		$(BO)/bench/xmip_ha_body.c $(BO)/bench/xmip_mn_body.c \
+		$(wildcard bpf/lib/*.h) $(wildcard include/*.h) vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -I$(BO) -Iselftests/bench -c $< -o $@
+
+$(O)/obj/selftests/tools/xmip_bench.o: | $(BENCH_SKELS)
+
+$(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Unit tests: CMocka, userspace only, run under the sanitizers when built so.
@@ -87,7 +110,15 @@ check-cli: $(O)/xmip
 check-e2e: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
 
-check: check-unit check-bpf check-cli check-e2e
+check: check-unit check-bpf check-cli check-e2e check-bench
+
+# Benchmarks (docs/BENCHMARKS.md): the table, and build/bench.json. Root.
+bench: all
+	XMIP_BUILD=$(O) $(PYTHON) selftests/bench/bench.py --json $(B)/bench.json
+
+# The same benchmark code in quick mode: tiny counts, correctness only.
+check-bench: all
+	XMIP_BUILD=$(O) $(PYTHON) selftests/bench/bench.py --quick --json $(B)/bench-quick.json
 
 demo: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py

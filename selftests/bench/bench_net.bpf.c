@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Bench-only programs for the packet-rate runs in namespaces:
+ *  - bench_gen:  a traffic generator run by BPF_PROG_TEST_RUN with
+ *                BPF_F_TEST_XDP_LIVE_FRAMES; pages are recycled, so every
+ *                send rewrites the frame's headers from a template first.
+ *  - bench_pass: XDP_PASS, on the HA's ingress for the kernel baselines
+ *                (a veth delivers XDP frames only to a peer running XDP).
+ *  - bench_redirect: bpf_redirect without parsing: the ceiling of the path.
+ *  - bench_sink: the receiver; classifies and counts what arrives, drops it.
+ */
+#include "lib/common.h"
+#include "bench_restore.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct bench_net_cfg {
+	__u32 redirect_ifindex;      /* bench_redirect's target */
+	__u32 pad;
+	__u8  hoa[16];               /* sink: the home address the sender targets */
+	__u8  coa[16];               /* sink: care-of address 1 */
+	__u8  coa2[16];              /* sink: care-of address 2 (latency runs) */
+};
+
+/* Configuration of these programs (one entry). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bench_net_cfg);
+} bench_net_cfg SEC(".maps");
+
+enum bench_sink_class {
+	SINK_TOTAL = 0,
+	SINK_ENCAP_COA,              /* IPv6-in-IPv6 to coa, inner destination hoa */
+	SINK_ENCAP_COA2,             /* IPv6-in-IPv6 to coa2, inner destination hoa */
+	SINK_PLAIN_HOA,              /* not tunnelled, destination hoa, hop limit 63 */
+	SINK_OTHER,
+	SINK__MAX,
+};
+
+/* Packets seen by the sink, by class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SINK__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} bench_sink_count SEC(".maps");
+
+enum bench_sink_time {
+	SINK_T_FIRST = 0,            /* CLOCK_MONOTONIC ns of the first packet */
+	SINK_T_LAST,                 /* ... of the latest packet */
+	SINK_T_FIRST_COA2,           /* ... of the first packet tunnelled to coa2 */
+	SINK_T__MAX,
+};
+
+/* Timestamps for rates and the BU-to-datapath latency. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SINK_T__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} bench_sink_time SEC(".maps");
+
+static __always_inline struct bench_net_cfg *net_cfg(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&bench_net_cfg, &zero);
+}
+
+SEC("xdp")
+int bench_gen(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct bench_tmpl *t = bpf_map_lookup_elem(&bench_tmpl, &zero);
+
+	if (!t || bench_rewrite_xdp(ctx, t))
+		return XDP_ABORTED;
+	return XDP_TX;   /* live frames: transmitted out of ctx->ingress_ifindex */
+}
+
+SEC("xdp")
+int bench_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bench_redirect(struct xdp_md *ctx)
+{
+	struct bench_net_cfg *cfg = net_cfg();
+
+	return cfg ? bpf_redirect(cfg->redirect_ifindex, 0) : XDP_ABORTED;
+}
+
+static __always_inline void sink_count(__u32 cls)
+{
+	__u64 *c = bpf_map_lookup_elem(&bench_sink_count, &cls);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline void sink_time(__u32 slot, __u64 now, int only_first)
+{
+	__u64 *t = bpf_map_lookup_elem(&bench_sink_time, &slot);
+
+	if (t && (!only_first || !*t))
+		*t = now;
+}
+
+static __always_inline __u32 sink_classify(struct xdp_md *ctx, struct bench_net_cfg *cfg)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1), *in;
+
+	if ((void *)(ip6 + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return SINK_OTHER;
+	if (ip6->nexthdr != 41)
+		return xmip_addr_eq(&ip6->daddr, cfg->hoa) && ip6->hop_limit == 63 ?
+		       SINK_PLAIN_HOA : SINK_OTHER;
+	in = ip6 + 1;
+	if ((void *)(in + 1) > data_end || !xmip_addr_eq(&in->daddr, cfg->hoa))
+		return SINK_OTHER;
+	if (xmip_addr_eq(&ip6->daddr, cfg->coa))
+		return SINK_ENCAP_COA;
+	if (xmip_addr_eq(&ip6->daddr, cfg->coa2))
+		return SINK_ENCAP_COA2;
+	return SINK_OTHER;
+}
+
+SEC("xdp")
+int bench_sink(struct xdp_md *ctx)
+{
+	struct bench_net_cfg *cfg = net_cfg();
+	__u64 now = bpf_ktime_get_ns();
+	__u32 cls;
+
+	if (!cfg)
+		return XDP_DROP;
+	cls = sink_classify(ctx, cfg);
+	sink_count(SINK_TOTAL);
+	sink_count(cls);
+	sink_time(SINK_T_FIRST, now, 1);
+	sink_time(SINK_T_LAST, now, 0);
+	if (cls == SINK_ENCAP_COA2)
+		sink_time(SINK_T_FIRST_COA2, now, 1);
+	return XDP_DROP;
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip_bench_bu: the agent's side of `make bench`.
+ *
+ *   xmip_bench_bu rate --mns K --bus N
+ *     Authenticated Binding Updates per second on one core, through the
+ *     agent's own code path for a BU that came off the ring buffer
+ *     (agentd/ha.c on_signal): xmip_pkt_parse, binding and replay lookups in
+ *     real BPF hash maps, xmip_ha_decide (MN-ID, RFC 4285 authenticator,
+ *     Mesg-ID, sequence window), binding + replay writes, building the
+ *     authenticated BA. Left out: the ring-buffer read, the raw send of the
+ *     BA, proxy ND and the expiry timer of a new binding, logging.
+ *     N BUs for K mobile nodes are built beforehand (rounds of increasing
+ *     sequence numbers and Mesg-IDs); every one must be accepted.
+ *
+ *   xmip_bench_bu send --netns NS --dev DEV --ha A --coa A --hoa A
+ *                      --nai NAI --spi N --key HEX --seq N
+ *     Builds one authenticated BU (the MN's builder) and sends it through a
+ *     raw socket; prints the CLOCK_MONOTONIC time just before the send.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "config.h"
+#include "ha_policy.h"
+#include "mh.h"
+#include "mn_policy.h"
+#include "rawsend.h"
+#include "xmip_maps.h"
+
+#define KEY_HEX "0123456789abcdef0123456789abcdef01234567"
+#define HA_ADDR "2001:db8:1::2"
+#define BU_MAX 512
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void hoa_of(unsigned int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "2001:db8:1::1:%x:%x", (i >> 16) & 0xffff, i & 0xffff);
+}
+
+/* The HA's configuration with K [mn] sections, through the real parser. */
+static int ha_conf(unsigned int k, struct xmip_conf *conf)
+{
+	size_t cap = 256 + (size_t)k * 160, off = 0;
+	char *text = malloc(cap), err[256], hoa[64];
+	int rc;
+
+	if (!text)
+		return -1;
+	off += snprintf(text + off, cap - off,
+			"role = ha\ninstance = xbn-bu\ninterface = lo\naddress = %s\n"
+			"home-prefix = 2001:db8:1::/64\nmax-lifetime = 600\n", HA_ADDR);
+	for (unsigned int i = 0; i < k; i++) {
+		hoa_of(i, hoa, sizeof(hoa));
+		off += snprintf(text + off, cap - off,
+				"[mn mn%u@bench.example]\nhome-address = %s\nspi = %u\nkey = %s\n",
+				i, hoa, 256 + i, KEY_HEX);
+	}
+	rc = xmip_conf_parse("bench", text, off, conf, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "xmip_bench_bu: %s\n", err);
+	free(text);
+	return rc;
+}
+
+static int mn_conf(unsigned int i, struct xmip_conf *conf)
+{
+	char text[512], err[256], hoa[64];
+	int n;
+
+	hoa_of(i, hoa, sizeof(hoa));
+	n = snprintf(text, sizeof(text),
+		     "role = mn\ninstance = xbn-mn\ninterface = lo\nhome-address = %s\n"
+		     "home-agent = %s\nhome-prefix = 2001:db8:1::/64\nnai = mn%u@bench.example\n"
+		     "spi = %u\nkey = %s\nlifetime = 300\n", hoa, HA_ADDR, i, 256 + i, KEY_HEX);
+	if (xmip_conf_parse("bench-mn", text, (size_t)n, conf, err, sizeof(err))) {
+		fprintf(stderr, "xmip_bench_bu: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct bu { uint8_t pkt[BU_MAX]; int len; };
+
+static int cmd_rate(unsigned int k, unsigned int n)
+{
+	struct xmip_conf ha = { 0 };
+	struct xmip_mn_state *st = calloc(k, sizeof(*st));
+	struct bu *bus = calloc(n, sizeof(*bus));
+	struct in6_addr coa;
+	unsigned int accepted = 0, other = 0;
+	uint64_t t0, t1, now_rt;
+	uint8_t ba[XMIP_SIGNAL_MAX_PKT];
+	int bfd, rfd, rc = 1;
+
+	if (!st || !bus || ha_conf(k, &ha))
+		return 1;
+	bfd = bpf_map_create(BPF_MAP_TYPE_HASH, "xmip_bindings", sizeof(struct xmip_binding_key),
+			     sizeof(struct xmip_binding), k + 16, NULL);
+	rfd = bpf_map_create(BPF_MAP_TYPE_HASH, "xmip_replay", sizeof(struct xmip_binding_key),
+			     sizeof(struct xmip_replay_state), k + 16, NULL);
+	if (bfd < 0 || rfd < 0) {
+		fprintf(stderr, "xmip_bench_bu: map create: %s\n", strerror(errno));
+		return 1;
+	}
+	inet_pton(AF_INET6, "2001:db8:9::100", &coa);
+	/* Round r gives every MN one BU with a newer seq and Mesg-ID. */
+	now_rt = clock_ns(CLOCK_REALTIME);
+	for (unsigned int i = 0; i < k; i++)
+		xmip_mn_init(&st[i], 1);
+	for (unsigned int j = 0; j < n; j++) {
+		unsigned int i = j % k;
+		struct xmip_conf mc;
+
+		if (mn_conf(i, &mc))
+			return 1;
+		bus[j].len = xmip_mn_build_bu(&st[i], &mc, &coa, false, false,
+					      now_rt + j * 1000ull, bus[j].pkt, BU_MAX);
+		xmip_conf_free(&mc);
+		if (bus[j].len <= 0) {
+			fprintf(stderr, "xmip_bench_bu: building BU %u failed\n", j);
+			return 1;
+		}
+	}
+
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	for (unsigned int j = 0; j < n; j++) {
+		struct xmip_replay_state replay;
+		struct xmip_ha_decision d;
+		struct xmip_binding cur;
+		struct xmip_pkt p;
+		enum xmip_parse_err perr = xmip_pkt_parse(bus[j].pkt, (size_t)bus[j].len, &p);
+		int have_cur, have_replay;
+
+		if (perr != XMIP_PARSE_OK) {
+			other++;
+			continue;
+		}
+		have_cur = bpf_map_lookup_elem(bfd, p.mh_src.s6_addr, &cur) == 0;
+		have_replay = bpf_map_lookup_elem(rfd, p.mh_src.s6_addr, &replay) == 0;
+		xmip_ha_decide(&ha, &p, perr, 1, have_cur ? &cur : NULL,
+			       have_replay ? &replay : NULL, clock_ns(CLOCK_REALTIME),
+			       clock_ns(CLOCK_BOOTTIME), &d);
+		if (!d.send_ba || d.ba.status != 0 || d.binding_op != XMIP_HA_BINDING_WRITE) {
+			other++;
+			continue;
+		}
+		if (bpf_map_update_elem(bfd, d.binding_key.hoa, &d.binding, BPF_ANY) ||
+		    (d.replay_write &&
+		     bpf_map_update_elem(rfd, d.binding_key.hoa, &d.replay, BPF_ANY)) ||
+		    xmip_ha_build_ba(&d, ba, sizeof(ba)) <= 0) {
+			other++;
+			continue;
+		}
+		accepted++;
+	}
+	t1 = clock_ns(CLOCK_MONOTONIC);
+	printf("{\"mns\": %u, \"bus\": %u, \"accepted\": %u, \"refused\": %u, "
+	       "\"seconds\": %.6f, \"bu_per_s\": %.0f, \"us_per_bu\": %.3f}\n",
+	       k, n, accepted, other, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9),
+	       (t1 - t0) / 1e3 / n);
+	rc = accepted == n ? 0 : 1;
+	xmip_conf_free(&ha);
+	free(st);
+	free(bus);
+	return rc;
+}
+
+static int cmd_send(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "netns", 1, NULL, 'n' }, { "dev", 1, NULL, 'd' }, { "ha", 1, NULL, 'a' },
+		{ "coa", 1, NULL, 'c' }, { "hoa", 1, NULL, 'h' }, { "nai", 1, NULL, 'i' },
+		{ "spi", 1, NULL, 's' }, { "key", 1, NULL, 'k' }, { "seq", 1, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *netns = NULL, *dev = NULL, *ha = NULL, *coa_s = NULL, *hoa = NULL,
+		   *nai = NULL, *spi = "256", *key = KEY_HEX;
+	unsigned int seq = 1;
+	char text[768], err[256], path[256];
+	struct xmip_conf mc;
+	struct xmip_mn_state st;
+	struct in6_addr coa;
+	uint8_t pkt[BU_MAX];
+	uint64_t t;
+	int c, n, len, fd, ifindex;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n': netns = optarg; break;
+		case 'd': dev = optarg; break;
+		case 'a': ha = optarg; break;
+		case 'c': coa_s = optarg; break;
+		case 'h': hoa = optarg; break;
+		case 'i': nai = optarg; break;
+		case 's': spi = optarg; break;
+		case 'k': key = optarg; break;
+		case 'q': seq = (unsigned int)strtoul(optarg, NULL, 0); break;
+		default: return 2;
+		}
+	}
+	if (!dev || !ha || !coa_s || !hoa || !nai || inet_pton(AF_INET6, coa_s, &coa) != 1)
+		return 2;
+	if (netns) {
+		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+			fprintf(stderr, "xmip_bench_bu: netns %s: %s\n", netns, strerror(errno));
+			return 1;
+		}
+		close(fd);
+	}
+	n = snprintf(text, sizeof(text),
+		     "role = mn\ninstance = xbn-mn\ninterface = %s\nhome-address = %s\n"
+		     "home-agent = %s\nhome-prefix = 2001:db8:1::/64\nnai = %s\nspi = %s\n"
+		     "key = %s\nlifetime = 300\n", dev, hoa, ha, nai, spi, key);
+	if (xmip_conf_parse("send", text, (size_t)n, &mc, err, sizeof(err))) {
+		fprintf(stderr, "xmip_bench_bu: %s\n", err);
+		return 1;
+	}
+	xmip_mn_init(&st, (uint16_t)seq);
+	len = xmip_mn_build_bu(&st, &mc, &coa, false, false, clock_ns(CLOCK_REALTIME), pkt,
+			       sizeof(pkt));
+	fd = xmip_rawsend_open();
+	ifindex = (int)if_nametoindex(dev);
+	if (len <= 0 || fd < 0 || !ifindex) {
+		fprintf(stderr, "xmip_bench_bu: cannot build or send the BU\n");
+		return 1;
+	}
+	t = clock_ns(CLOCK_MONOTONIC);
+	if (xmip_rawsend(fd, pkt, (size_t)len, (uint32_t)ifindex) < 0) {
+		fprintf(stderr, "xmip_bench_bu: send: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("{\"sent_ns\": %llu, \"seq\": %u, \"len\": %d}\n", (unsigned long long)t,
+	       st.seq, len);
+	xmip_conf_free(&mc);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "rate")) {
+		unsigned int k = 1000, n = 100000;
+
+		for (int i = 2; i + 1 < argc; i += 2) {
+			if (!strcmp(argv[i], "--mns"))
+				k = (unsigned int)strtoul(argv[i + 1], NULL, 0);
+			else if (!strcmp(argv[i], "--bus"))
+				n = (unsigned int)strtoul(argv[i + 1], NULL, 0);
+		}
+		if (!k || !n)
+			return 2;
+		return cmd_rate(k, n);
+	}
+	if (argc >= 2 && !strcmp(argv[1], "send"))
+		return cmd_send(argc - 1, argv + 1);
+	fprintf(stderr, "usage: xmip_bench_bu rate [--mns K] [--bus N] | send ...\n");
+	return 2;
+}

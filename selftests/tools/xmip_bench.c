@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xmip_bench: the BPF side of `make bench` (selftests/bench/bench.py drives it).
+ *
+ *   xmip_bench pkt -o ha|mn -i IN -w OUT [--netns NS] [-I IFINDEX] [--self A]
+ *       [--peer A] [--hoa A] [--mtu N] [-b HOA=COA]... [--fill N --fill-coa A]
+ *       [--vary] [--head-fix N] [--restore-len N] [--drain] [--tc]
+ *       [--away] [--coa-ifindex N]
+ *       [--expect V] [--repeat R] [--runs K]
+ *     Runs the shipped program once on IN (bench_*_once) and writes its
+ *     output to OUT (checked by the caller with Scapy), then K times, side by
+ *     side: R repetitions of program+restore (bench_*_loop), R of the restore's
+ *     template copy alone, R of XDP_PASS. Prints the kernel-measured ns per
+ *     repetition of each run, the verdict counts of every timed repetition,
+ *     and the binding map's memory (fdinfo memlock).
+ *     --fill N: N extra bindings 2001:db8:100::/96 + i -> --fill-coa;
+ *     --vary: every repetition targets a random one of them (cache misses).
+ *     --tc (-o mn): the MN's tc egress program instead of its XDP ingress.
+ *
+ *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N
+ *     Sends FRAME N times out of DEV with BPF_F_TEST_XDP_LIVE_FRAMES.
+ *
+ *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink
+ *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
+ *     Attaches a bench_net program (native XDP), left attached; the sink's
+ *     counters are pinned in DIR.
+ *
+ *   xmip_bench sink-read --pin-dir DIR [--reset]
+ *
+ *   xmip_bench probe --netns NS -I IFINDEX -i FRAME --self A --coa A --hoa A
+ *       --target DEV [--repeat R] [--runs K]
+ *     Times the encapsulation path's pieces (bench_probe.bpf.c) side by side,
+ *     each with the kernel's repeat loop; every repetition's verdict is checked.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+
+#include "xmip_maps.h"
+#include "bench_ha.skel.h"
+#include "bench_mn.skel.h"
+#include "bench_net.skel.h"
+#include "bench_probe.skel.h"
+
+#define MAX_PKT 4096
+#define MAX_BINDS 16
+#define MAX_RUNS 64
+#define VERDICT_SLOTS 16
+#define SINK_CLASSES 5
+#define SINK_TIMES 3
+#define FILL_BASE 0x20010db8u   /* 2001:db8:100::/96 */
+
+/* Mirrors of the bench programs' map values (selftests/bench/). */
+struct bench_tmpl {
+	__s32 head_fix, tail_fix;
+	__u32 restore_len, vary_n, vary_off, vary_base;
+	__u8  b[128];
+};
+
+struct bench_net_cfg {
+	__u32 redirect_ifindex, pad;
+	__u8  hoa[16], coa[16], coa2[16];
+};
+
+static const char *const stat_names[] = {
+#define XMIP_STAT_NAME(name, desc) #name,
+	XMIP_STAT_LIST(XMIP_STAT_NAME)
+#undef XMIP_STAT_NAME
+};
+
+static bool tc_mode;   /* pkt --tc: the programs under test are tc programs */
+
+struct opts {
+	const char *obj, *in, *out, *netns, *dev, *prog, *target, *pin_dir;
+	int ifindex, repeat, runs, expect, restore_len, head_fix;
+	unsigned int fill, count;
+	bool vary, reset, drain;
+	struct xmip_config cfg;
+	__u8 hoa[16], coa[16], coa2[16], fill_coa[16];
+	struct { struct xmip_binding_key k; struct xmip_binding v; } binds[MAX_BINDS];
+	int n_binds;
+};
+
+static void die_usage(void)
+{
+	fprintf(stderr, "usage: see the comment at the top of selftests/tools/xmip_bench.c\n");
+	exit(2);
+}
+
+static void addr(const char *s, __u8 out[16])
+{
+	if (inet_pton(AF_INET6, s, out) != 1) {
+		fprintf(stderr, "xmip_bench: bad IPv6 address '%s'\n", s);
+		exit(2);
+	}
+}
+
+static long num(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 0);
+
+	if (!*s || *end) {
+		fprintf(stderr, "xmip_bench: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse(struct opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "obj", 1, NULL, 'o' }, { "in", 1, NULL, 'i' }, { "out", 1, NULL, 'w' },
+		{ "ifindex", 1, NULL, 'I' }, { "binding", 1, NULL, 'b' },
+		{ "self", 1, NULL, 1 }, { "peer", 1, NULL, 2 }, { "hoa", 1, NULL, 3 },
+		{ "mtu", 1, NULL, 4 }, { "netns", 1, NULL, 5 }, { "fill", 1, NULL, 6 },
+		{ "fill-coa", 1, NULL, 7 }, { "vary", 0, NULL, 8 }, { "head-fix", 1, NULL, 9 },
+		{ "drain", 0, NULL, 10 }, { "restore-len", 1, NULL, 11 },
+		{ "expect", 1, NULL, 12 }, { "repeat", 1, NULL, 13 }, { "runs", 1, NULL, 14 },
+		{ "dev", 1, NULL, 15 }, { "count", 1, NULL, 16 }, { "prog", 1, NULL, 17 },
+		{ "target", 1, NULL, 18 }, { "coa", 1, NULL, 19 }, { "coa2", 1, NULL, 20 },
+		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
+		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->repeat = 1000;
+	o->runs = 1;
+	o->expect = -1;
+	o->cfg.flags = XMIP_CFG_F_READY;
+	while ((c = getopt_long(argc, argv, "o:i:w:I:b:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->obj = optarg; break;
+		case 'i': o->in = optarg; break;
+		case 'w': o->out = optarg; break;
+		case 'I': o->ifindex = num(optarg); break;
+		case 'b': {
+			char *eq = strchr(optarg, '=');
+
+			if (!eq || o->n_binds == MAX_BINDS)
+				die_usage();
+			*eq = '\0';
+			addr(optarg, o->binds[o->n_binds].k.hoa);
+			addr(eq + 1, o->binds[o->n_binds].v.coa);
+			o->binds[o->n_binds++].v.lifetime_s = 600;
+			break;
+		}
+		case 1: addr(optarg, o->cfg.self_addr); break;
+		case 2: addr(optarg, o->cfg.peer_addr); break;
+		case 3: addr(optarg, o->cfg.hoa); addr(optarg, o->hoa); break;
+		case 4: o->cfg.tunnel_mtu = num(optarg); break;
+		case 5: o->netns = optarg; break;
+		case 6: o->fill = num(optarg); break;
+		case 7: addr(optarg, o->fill_coa); break;
+		case 8: o->vary = true; break;
+		case 9: o->head_fix = num(optarg); break;
+		case 10: o->drain = true; break;
+		case 11: o->restore_len = num(optarg); break;
+		case 12: o->expect = num(optarg); break;
+		case 13: o->repeat = num(optarg); break;
+		case 14: o->runs = num(optarg); break;
+		case 15: o->dev = optarg; break;
+		case 16: o->count = num(optarg); break;
+		case 17: o->prog = optarg; break;
+		case 18: o->target = optarg; break;
+		case 19: addr(optarg, o->coa); break;
+		case 20: addr(optarg, o->coa2); break;
+		case 21: o->pin_dir = optarg; break;
+		case 22: o->reset = true; break;
+		case 23: o->cfg.flags |= XMIP_CFG_F_AWAY; break;
+		case 24: o->cfg.coa_ifindex = num(optarg); break;
+		case 25: tc_mode = true; break;
+		default: die_usage();
+		}
+	}
+	if (o->runs < 1 || o->runs > MAX_RUNS || o->repeat < 1 || o->restore_len < 0 ||
+	    o->restore_len > 128)
+		die_usage();
+}
+
+static int enter_netns(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "xmip_bench: netns %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int read_frame(const char *path, __u8 *buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		fprintf(stderr, "xmip_bench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	*len = fread(buf, 1, MAX_PKT, f);
+	fclose(f);
+	return *len ? 0 : -1;
+}
+
+static int write_frame(const char *path, const __u8 *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "xmip_bench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static __u64 sum_percpu(int fd, __u32 key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 vals[256] = { 0 }, s = 0;
+
+	if (ncpu <= 0 || ncpu > 256 || bpf_map_lookup_elem(fd, &key, vals))
+		return 0;
+	for (int c = 0; c < ncpu; c++)
+		s += vals[c];
+	return s;
+}
+
+static void zero_percpu(int fd, __u32 n)
+{
+	__u64 vals[256] = { 0 };
+
+	for (__u32 k = 0; k < n; k++)
+		bpf_map_update_elem(fd, &k, vals, BPF_ANY);
+}
+
+/* fdinfo "memlock:" of a map: the kernel's own account of its memory. */
+static long long map_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* One test run of R repetitions; kernel ns per repetition, or -1. */
+static double test_run(int prog_fd, const __u8 *in, size_t len, int ifindex, int repeat,
+		       __u8 *out, __u32 *out_len, __u32 *retval)
+{
+	static __u8 scratch[MAX_PKT + 256];
+	struct xdp_md ctx = { .data = 0, .data_end = len, .ingress_ifindex = ifindex };
+	struct __sk_buff sctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
+		    .data_out = out ? out : scratch, .data_size_out = sizeof(scratch),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
+
+	if (tc_mode) {
+		t.ctx_in = &sctx;
+		t.ctx_size_in = sizeof(sctx);
+	}
+
+	if (out)
+		t.data_size_out = MAX_PKT;
+	if (bpf_prog_test_run_opts(prog_fd, &t)) {
+		fprintf(stderr, "xmip_bench: test run: %s\n", strerror(errno));
+		return -1;
+	}
+	if (out_len)
+		*out_len = t.data_size_out;
+	if (retval)
+		*retval = t.retval;
+	return t.duration;
+}
+
+struct target {
+	struct bpf_object *obj;
+	struct bpf_map *config, *bindings, *stats, *tmpl, *verdicts;
+	struct bpf_program *once, *loop, *rewrite_only, *pass;
+	void *skel;
+};
+
+static int load_target(const struct opts *o, struct target *t)
+{
+	unsigned int max = (o->fill ? o->fill : 0) + MAX_BINDS + 1024;
+
+	if (!strcmp(o->obj, "ha")) {
+		struct bench_ha *s = bench_ha__open();
+
+		if (!s)
+			return -errno;
+		t->skel = s;
+		t->obj = s->obj;
+		t->config = s->maps.xmip_config;
+		t->bindings = s->maps.xmip_bindings;
+		t->stats = s->maps.xmip_stats;
+		t->tmpl = s->maps.bench_tmpl;
+		t->verdicts = s->maps.bench_verdicts;
+		t->once = s->progs.bench_ha_once;
+		t->loop = s->progs.bench_ha_loop;
+		t->rewrite_only = s->progs.bench_ha_rewrite_only;
+		t->pass = s->progs.bench_ha_pass;
+	} else {
+		struct bench_mn *s = bench_mn__open();
+
+		if (!s)
+			return -errno;
+		t->skel = s;
+		t->obj = s->obj;
+		t->config = s->maps.xmip_config;
+		t->bindings = s->maps.xmip_bindings;
+		t->stats = s->maps.xmip_stats;
+		t->tmpl = s->maps.bench_tmpl;
+		t->verdicts = s->maps.bench_verdicts;
+		t->once = tc_mode ? s->progs.bench_mn_tc_once : s->progs.bench_mn_once;
+		t->loop = tc_mode ? s->progs.bench_mn_tc_counted : s->progs.bench_mn_loop;
+		t->rewrite_only = tc_mode ? s->progs.bench_mn_tc_pass :
+					    s->progs.bench_mn_rewrite_only;
+		t->pass = NULL;
+	}
+	{
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, t->obj)
+			bpf_map__set_pin_path(m, NULL);
+	}
+	if (max > XMIP_DEFAULT_MAX_BINDINGS && bpf_map__set_max_entries(t->bindings, max))
+		return -EINVAL;
+	if (max > XMIP_DEFAULT_MAX_BINDINGS && bpf_map__set_max_entries(
+		    bpf_object__find_map_by_name(t->obj, "xmip_replay"), max))
+		return -EINVAL;
+	return bpf_object__load(t->obj);
+}
+
+/* --fill: N bindings in batches, as a million single updates would take long. */
+static int fill_bindings(const struct opts *o, int fd)
+{
+	const unsigned int chunk = 65536;
+	struct xmip_binding_key *keys = calloc(chunk, sizeof(*keys));
+	struct xmip_binding *vals = calloc(chunk, sizeof(*vals));
+	int rc = 0;
+
+	if (!keys || !vals)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < o->fill && !rc; i += chunk) {
+		__u32 n = o->fill - i < chunk ? o->fill - i : chunk;
+		LIBBPF_OPTS(bpf_map_batch_opts, bo);
+
+		for (__u32 j = 0; j < n; j++) {
+			__u32 w[4] = { htonl(FILL_BASE), htonl(0x01000000u), 0, htonl(i + j) };
+
+			memcpy(keys[j].hoa, w, 16);
+			memcpy(vals[j].coa, o->fill_coa, 16);
+			vals[j].lifetime_s = 600;
+		}
+		/* fill base is 2001:db8:100::/96: second word 0x0100 0000 */
+		if (bpf_map_update_batch(fd, keys, vals, &n, &bo))
+			rc = -errno;
+	}
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+static void print_list(const char *name, const double *v, int n)
+{
+	printf(", \"%s\": [", name);
+	for (int i = 0; i < n; i++)
+		printf("%s%.2f", i ? ", " : "", v[i]);
+	printf("]");
+}
+
+static int discard_event(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	(void)data;
+	(void)size;
+	return 0;
+}
+
+static int cmd_pkt(struct opts *o)
+{
+	static __u8 in[MAX_PKT], out[MAX_PKT];
+	double loop_ns[MAX_RUNS], rew_ns[MAX_RUNS], pass_ns[MAX_RUNS];
+	struct target t = { 0 };
+	struct ring_buffer *rb = NULL;
+	struct bench_tmpl tm = { 0 };
+	__u32 zero = 0, out_len = 0, retval = 0;
+	size_t len;
+	int err, rc = 1;
+
+	if (!o->obj || !o->in || !o->out || read_frame(o->in, in, &len))
+		die_usage();
+	o->cfg.role = !strcmp(o->obj, "ha") ? XMIP_ROLE_HA : XMIP_ROLE_MN;
+	err = load_target(o, &t);
+	if (err) {
+		fprintf(stderr, "xmip_bench: loading bench_%s: %s\n", o->obj, strerror(-err));
+		goto out;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(t.config), &zero, &o->cfg, BPF_ANY))
+		goto out;
+	for (int i = 0; i < o->n_binds; i++)
+		if (bpf_map_update_elem(bpf_map__fd(t.bindings), &o->binds[i].k, &o->binds[i].v,
+					BPF_ANY))
+			goto out;
+	if (o->fill && (err = fill_bindings(o, bpf_map__fd(t.bindings)))) {
+		fprintf(stderr, "xmip_bench: filling bindings: %s\n", strerror(-err));
+		goto out;
+	}
+
+	/* 1. The shipped program once; the caller checks OUT independently. */
+	if (test_run(bpf_program__fd(t.once), in, len, o->ifindex, 1, out, &out_len, &retval) < 0)
+		goto out;
+	if (write_frame(o->out, out, out_len))
+		goto out;
+	printf("{\"retval\": %u, \"out_len\": %u, \"once_stats\": {", retval, out_len);
+	for (__u32 k = 0, first = 1; k < XMIP_STAT__MAX; k++) {
+		__u64 v = sum_percpu(bpf_map__fd(t.stats), k);
+
+		if (v) {
+			printf("%s\"%s\": %llu", first ? "" : ", ", stat_names[k],
+			       (unsigned long long)v);
+			first = 0;
+		}
+	}
+	printf("}");
+	zero_percpu(bpf_map__fd(t.stats), XMIP_STAT__MAX);
+
+	/* 2. Timed: program+restore, restore's copy alone, XDP_PASS, side by side. */
+	tm.head_fix = o->head_fix;
+	/* Whatever the program did to the tail, once the head is back. */
+	tm.tail_fix = (int)len - ((int)out_len - o->head_fix);
+	tm.restore_len = o->restore_len;
+	memcpy(tm.b, in, len < sizeof(tm.b) ? len : sizeof(tm.b));
+	if (o->vary && o->fill) {
+		tm.vary_n = o->fill;
+		tm.vary_off = 14 + 24 + 12;   /* last word of the IPv6 destination */
+		tm.vary_base = 0;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(t.tmpl), &zero, &tm, BPF_ANY))
+		goto out;
+	if (o->drain) {
+		rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(t.obj, "xmip_signal")),
+				      discard_event, NULL, NULL);
+		if (!rb)
+			goto out;
+	}
+	for (int r = 0; r < o->runs; r++) {
+		/* The signal path hands every packet to the ring: empty it first. */
+		if (rb)
+			ring_buffer__consume(rb);
+		if (tc_mode) {
+			/* repeat one-repetition runs of each (see bench_mn.bpf.c) */
+			loop_ns[r] = rew_ns[r] = 0;
+			for (int i = 0; i < o->repeat; i++) {
+				double a = test_run(bpf_program__fd(t.loop), in, len, o->ifindex, 1,
+						    NULL, NULL, NULL);
+				double b = test_run(bpf_program__fd(t.rewrite_only), in, len,
+						    o->ifindex, 1, NULL, NULL, NULL);
+
+				if (a < 0 || b < 0)
+					goto out;
+				loop_ns[r] += a / o->repeat;
+				rew_ns[r] += b / o->repeat;
+			}
+		} else {
+			loop_ns[r] = test_run(bpf_program__fd(t.loop), in, len, o->ifindex,
+					      o->repeat, NULL, NULL, NULL);
+			rew_ns[r] = test_run(bpf_program__fd(t.rewrite_only), in, len, o->ifindex,
+					     o->repeat, NULL, NULL, NULL);
+		}
+		pass_ns[r] = t.pass ? test_run(bpf_program__fd(t.pass), in, len, o->ifindex,
+					       o->repeat, NULL, NULL, NULL) : 0;
+		if (loop_ns[r] < 0 || rew_ns[r] < 0 || pass_ns[r] < 0)
+			goto out;
+	}
+	print_list("loop_ns", loop_ns, o->runs);
+	print_list("rewrite_ns", rew_ns, o->runs);
+	print_list("pass_ns", pass_ns, o->runs);
+	printf(", \"repeat\": %d, \"runs\": %d, \"verdicts\": [", o->repeat, o->runs);
+	for (__u32 k = 0; k < VERDICT_SLOTS; k++)
+		printf("%s%llu", k ? ", " : "",
+		       (unsigned long long)sum_percpu(bpf_map__fd(t.verdicts), k));
+	printf("], \"loop_stats\": {");
+	for (__u32 k = 0, first = 1; k < XMIP_STAT__MAX; k++) {
+		__u64 v = sum_percpu(bpf_map__fd(t.stats), k);
+
+		if (v) {
+			printf("%s\"%s\": %llu", first ? "" : ", ", stat_names[k],
+			       (unsigned long long)v);
+			first = 0;
+		}
+	}
+	printf("}, \"bindings\": %u, \"bindings_memlock\": %lld}\n",
+	       o->fill + (unsigned int)o->n_binds, map_memlock(bpf_map__fd(t.bindings)));
+	rc = 0;
+out:
+	ring_buffer__free(rb);
+	if (t.skel && !strcmp(o->obj, "ha"))
+		bench_ha__destroy(t.skel);
+	else if (t.skel)
+		bench_mn__destroy(t.skel);
+	return rc;
+}
+
+static int cmd_gen(struct opts *o)
+{
+	static __u8 in[MAX_PKT];
+	struct bench_net *s = NULL;
+	struct bench_tmpl tm = { 0 };
+	struct timespec a, b;
+	__u32 zero = 0;
+	size_t len;
+	int ifindex, rc = 1;
+
+	if (!o->dev || !o->in || !o->count || read_frame(o->in, in, &len))
+		die_usage();
+	ifindex = if_nametoindex(o->dev);
+	s = bench_net__open_and_load();
+	if (!ifindex || !s) {
+		fprintf(stderr, "xmip_bench: gen on %s: %s\n", o->dev, strerror(errno));
+		goto out;
+	}
+	tm.restore_len = len < 128 ? len : 128;
+	memcpy(tm.b, in, tm.restore_len);
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_tmpl), &zero, &tm, BPF_ANY))
+		goto out;
+	{
+		struct xdp_md ctx = { .data = 0, .data_end = len, .ingress_ifindex = ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = o->count,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 256);
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.bench_gen), &t)) {
+			fprintf(stderr, "xmip_bench: live frames: %s\n", strerror(errno));
+			goto out;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		printf("{\"sent\": %u, \"start_ns\": %lld, \"end_ns\": %lld, \"seconds\": %.6f}\n",
+		       o->count, (long long)a.tv_sec * 1000000000LL + a.tv_nsec,
+		       (long long)b.tv_sec * 1000000000LL + b.tv_nsec,
+		       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+	}
+	rc = 0;
+out:
+	bench_net__destroy(s);
+	return rc;
+}
+
+static int pin_map(struct bpf_map *m, const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	return bpf_map__pin(m, path);
+}
+
+static int cmd_attach(struct opts *o)
+{
+	struct bench_net *s = bench_net__open_and_load();
+	struct bench_net_cfg cfg = { 0 };
+	struct bpf_program *p;
+	__u32 zero = 0;
+	int ifindex, rc = 1;
+
+	if (!o->dev || !o->prog)
+		die_usage();
+	ifindex = if_nametoindex(o->dev);
+	if (!s || !ifindex) {
+		fprintf(stderr, "xmip_bench: attach %s: %s\n", o->dev, strerror(errno));
+		goto out;
+	}
+	cfg.redirect_ifindex = o->target ? if_nametoindex(o->target) : 0;
+	memcpy(cfg.hoa, o->hoa, 16);
+	memcpy(cfg.coa, o->coa, 16);
+	memcpy(cfg.coa2, o->coa2, 16);
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_net_cfg), &zero, &cfg, BPF_ANY))
+		goto out;
+	if (!strcmp(o->prog, "pass"))
+		p = s->progs.bench_pass;
+	else if (!strcmp(o->prog, "redirect"))
+		p = s->progs.bench_redirect;
+	else if (!strcmp(o->prog, "sink"))
+		p = s->progs.bench_sink;
+	else
+		die_usage();
+	if (o->pin_dir && (pin_map(s->maps.bench_sink_count, o->pin_dir, "bench_sink_count") ||
+			   pin_map(s->maps.bench_sink_time, o->pin_dir, "bench_sink_time") ||
+			   pin_map(s->maps.bench_net_cfg, o->pin_dir, "bench_net_cfg"))) {
+		fprintf(stderr, "xmip_bench: pinning in %s: %s\n", o->pin_dir, strerror(errno));
+		goto out;
+	}
+	if (bpf_xdp_attach(ifindex, bpf_program__fd(p), XDP_FLAGS_DRV_MODE, NULL)) {
+		fprintf(stderr, "xmip_bench: XDP attach to %s: %s\n", o->dev, strerror(errno));
+		goto out;
+	}
+	printf("{\"attached\": \"%s\", \"prog\": \"%s\"}\n", o->dev, o->prog);
+	rc = 0;
+out:
+	bench_net__destroy(s);
+	return rc;
+}
+
+static int cmd_sink_read(struct opts *o)
+{
+	char path[512];
+	int cfd, tfd;
+
+	if (!o->pin_dir)
+		die_usage();
+	snprintf(path, sizeof(path), "%s/bench_sink_count", o->pin_dir);
+	cfd = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/bench_sink_time", o->pin_dir);
+	tfd = bpf_obj_get(path);
+	if (cfd < 0 || tfd < 0) {
+		fprintf(stderr, "xmip_bench: %s: %s\n", o->pin_dir, strerror(errno));
+		return 1;
+	}
+	printf("{\"count\": [");
+	for (__u32 k = 0; k < SINK_CLASSES; k++)
+		printf("%s%llu", k ? ", " : "", (unsigned long long)sum_percpu(cfd, k));
+	printf("], \"time\": [");
+	for (__u32 k = 0; k < SINK_TIMES; k++) {
+		__u64 v = 0;
+
+		bpf_map_lookup_elem(tfd, &k, &v);
+		printf("%s%llu", k ? ", " : "", (unsigned long long)v);
+	}
+	printf("]}\n");
+	if (o->reset) {
+		__u64 z = 0;
+
+		zero_percpu(cfd, SINK_CLASSES);
+		for (__u32 k = 0; k < SINK_TIMES; k++)
+			bpf_map_update_elem(tfd, &k, &z, BPF_ANY);
+	}
+	return 0;
+}
+
+struct probe_prog {
+	const char *name;
+	__u32 want;                   /* the verdict that proves the probe did its work */
+};
+
+static int cmd_probe(struct opts *o)
+{
+	static const struct probe_prog pp[] = {
+		{ "probe_pass", XDP_PASS }, { "probe_config_count", XDP_PASS },
+		{ "probe_binding_lookup", XDP_PASS }, { "probe_adjust_head_pair", XDP_PASS },
+		{ "probe_fib_lookup", XDP_PASS }, { "probe_redirect", XDP_REDIRECT },
+	};
+	enum { NP = sizeof(pp) / sizeof(pp[0]) };
+	static __u8 in[MAX_PKT];
+	double ns[NP][MAX_RUNS];
+	struct bench_probe *s = NULL;
+	struct { __u8 src[16], dst[16]; __u32 redirect_ifindex, pad; } cfg = { 0 };
+	struct xmip_binding_key k;
+	struct xmip_binding v = { 0 };
+	__u32 zero = 0;
+	size_t len;
+	int rc = 1;
+
+	if (!o->in || !o->target || read_frame(o->in, in, &len))
+		die_usage();
+	s = bench_probe__open_and_load();
+	if (!s) {
+		fprintf(stderr, "xmip_bench: loading bench_probe: %s\n", strerror(errno));
+		return 1;
+	}
+	memcpy(cfg.src, o->cfg.self_addr, 16);
+	memcpy(cfg.dst, o->coa, 16);
+	cfg.redirect_ifindex = if_nametoindex(o->target);
+	memcpy(k.hoa, o->hoa, 16);
+	memcpy(v.coa, o->coa, 16);
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.probe_cfg), &zero, &cfg, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(s->maps.probe_bindings), &k, &v, BPF_ANY))
+		goto out;
+	for (int r = 0; r < o->runs; r++) {
+		for (int i = 0; i < NP; i++) {
+			struct bpf_program *p = bpf_object__find_program_by_name(s->obj, pp[i].name);
+			__u32 ret = 0;
+
+			ns[i][r] = p ? test_run(bpf_program__fd(p), in, len, o->ifindex, o->repeat,
+						NULL, NULL, &ret) : -1;
+			if (ns[i][r] < 0)
+				goto out;
+			if (ret != pp[i].want) {
+				fprintf(stderr, "xmip_bench: %s returned %u, not %u\n", pp[i].name, ret,
+					pp[i].want);
+				goto out;
+			}
+		}
+	}
+	printf("{\"repeat\": %d, \"runs\": %d", o->repeat, o->runs);
+	for (int i = 0; i < NP; i++)
+		print_list(pp[i].name, ns[i], o->runs);
+	printf("}\n");
+	rc = 0;
+out:
+	bench_probe__destroy(s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct opts o;
+	const char *cmd;
+
+	if (argc < 2)
+		die_usage();
+	cmd = argv[1];
+	parse(&o, argc - 1, argv + 1);
+	if (o.netns && enter_netns(o.netns))
+		return 1;
+	if (!strcmp(cmd, "pkt"))
+		return cmd_pkt(&o);
+	if (!strcmp(cmd, "gen"))
+		return cmd_gen(&o);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(&o);
+	if (!strcmp(cmd, "probe"))
+		return cmd_probe(&o);
+	if (!strcmp(cmd, "sink-read"))
+		return cmd_sink_read(&o);
+	die_usage();
+	return 2;
+}
