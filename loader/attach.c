@@ -662,6 +662,9 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 		snprintf(err, errlen, "%s: %s", pin_dir, strerror(errno));
 		rc = -1;
 	}
+	/* The last instance gone: leave bpffs as we found it (fails while others remain). */
+	if (rc == 0)
+		rmdir(XMIP_PIN_ROOT);
 	if (rc == 0)
 		info("instance %s: detached, pins removed", instance);
 	return rc;

@@ -87,6 +87,12 @@ def existing_namespaces():
     return [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
 
 
+# Created by `ip link set ... xdp obj` (children first, for rmdir).
+IPROUTE2_BPFFS_DIRS = ["/sys/fs/bpf/ip", "/sys/fs/bpf/xdp", "/sys/fs/bpf/tc/globals",
+                       "/sys/fs/bpf/tc"]
+IPROUTE2_BPFFS_DIRS_BEFORE = {d for d in IPROUTE2_BPFFS_DIRS if os.path.lexists(d)}
+
+
 def cleanup_stale(log=print):
     """Remove what an earlier, interrupted run with our prefix left behind."""
     stale = [ns for ns in existing_namespaces() if ns.startswith(PREFIX)]
@@ -436,6 +442,19 @@ lifetime = 60
             run(["ip", "netns", "del", ns], check=False)
         for inst in (HA_INSTANCE, MN_INSTANCE):
             shutil.rmtree(os.path.join(PIN_ROOT, inst), ignore_errors=True)
+        # iproute2 made its pinning directories (ip and xdp are links to tc)
+        # when it loaded xdp_pass.o; leave bpffs as we found it (rmdir only
+        # removes a directory that is empty).
+        for d in IPROUTE2_BPFFS_DIRS:
+            if d not in IPROUTE2_BPFFS_DIRS_BEFORE:
+                try:
+                    os.unlink(d) if os.path.islink(d) else os.rmdir(d)
+                except OSError:
+                    pass
+        try:
+            os.rmdir(PIN_ROOT)
+        except OSError:
+            pass
 
 
 # ---- reading traffic results ----------------------------------------------------
