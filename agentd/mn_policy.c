@@ -145,6 +145,12 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 
 	if (m->seq != st->seq)
 		return ignore(res, "stale BA (seq)");
+	/* RFC 4285 §6: the HA echoes our Mesg-ID in its answer. The sequence
+	 * number alone does not tie a BA to this BU: it repeats (wrap, a
+	 * restarted MN), and the HA signs its 146 answer to a forged BU that
+	 * carried our seq without being able to check it. */
+	if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
+		return ignore(res, "BA does not echo the Mesg-ID of our BU");
 	st->pending = false;
 	if (m->ba_status >= 128) {
 		st->registered = false;

@@ -89,7 +89,8 @@ uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realti
  * A BA is acted on only if it is addressed to our HoA (RH2 or dst), comes
  * from our HA, carries a valid MN-HA authenticator with our SPI, and
  * (except 135, whose seq is the HA's last accepted one) has the seq of
- * the last BU we built.
+ * the last BU we built; every verdict but 144/145 (which carry the HA's
+ * clock instead) also needs the BA to echo that BU's Mesg-ID.
  */
 enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 				       const struct xmip_conf *conf,

@@ -376,6 +376,58 @@ static void test_ha_auth_fail_is_not_acted_on_blindly(void **state)
 	assert_true(st.pending);
 }
 
+/*
+ * An attacker who sees our BU (seq in clear) forges one with our NAI, HoA,
+ * CoA and seq and a made-up authenticator. The HA answers 146, signed with
+ * our key because it knows who we claim to be. That BA has our seq and a
+ * valid authenticator, but it is not an answer to our BU: it must not
+ * make us give up the registration. Nor may an old, genuine BA accepted
+ * for an earlier BU with the same seq (wrap, restart) be taken for ours.
+ */
+static void test_ba_must_echo_our_mesg_id(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], forged[512], ba[512];
+	struct xmip_pkt p;
+	int len, bu_len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 41);
+	len = bu_len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	assert_true(len > 0);
+	memcpy(forged, bu, (size_t)len);
+	assert_int_equal(xmip_pkt_parse(forged, (size_t)len, &p), XMIP_PARSE_OK);
+	forged[p.mh_off + p.msg.opts.auth_opt_off + 2 + 5] ^= 0x5a;  /* authenticator */
+	forged[p.mh_off + 4] = forged[p.mh_off + 5] = 0;
+	assert_int_equal(xmip_pkt_parse(forged, (size_t)len, &p), XMIP_PARSE_BAD_CSUM);
+	{
+		struct in6_addr hoa = A(V_HOA), ha = A(V_HA);
+
+		xmip_mh_set_checksum(&hoa, &ha, forged + p.mh_off, p.mh_len);
+	}
+	d = ha_handle(forged, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_MIPV6_AUTH_FAIL);
+	assert_int_equal(d.ba.seq, st.seq);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+
+	/* A genuine BA 0 with our seq but an older Mesg-ID: a replay. */
+	len = ha_ba(ba, 0, st.seq, true, st.last_mesg_id - 1, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	len = ha_ba(ba, 0, st.seq, false, 0, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+	assert_false(st.registered);
+
+	/* The real answer still registers us. */
+	d = ha_handle(bu, (size_t)bu_len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +440,7 @@ int main(void)
 		cmocka_unit_test_setup(test_145_resync_clock, setup),
 		cmocka_unit_test_setup(test_ba_checks, setup),
 		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
+		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
