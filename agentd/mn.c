@@ -464,6 +464,11 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		else if (mn->where == MN_AWAY)
 			send_bu(mn, &mn->coa, false, false);
 		break;
+	case XMIP_MN_BA_RESYNC_WAIT:
+		log_info("BA: status %u (%s) seq %u: resynchronised again (%s); next BU on the "
+			 "retransmission timer", res.status, xmip_ba_status_name(res.status),
+			 p->msg.seq, why);
+		break;
 	case XMIP_MN_BA_REJECTED:
 		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
 		log_warn("BA: refused, status %u (%s) seq %u, HoA %s CoA %s: %s; retrying on the next move",

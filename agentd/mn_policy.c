@@ -71,6 +71,8 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	if (len < 0)
 		return -1;
 
+	if (!st->pending)
+		st->resyncs = 0;
 	st->seq = f.seq;
 	st->last_mesg_id = mesg_id;
 	st->pending = true;
@@ -89,6 +91,17 @@ static enum xmip_mn_verdict ignore(struct xmip_mn_ba_result *res, const char *wh
 {
 	res->reason = why;
 	return XMIP_MN_BA_IGNORE;
+}
+
+/* The first resynchronisation of a registration is answered at once, the
+ * next ones on the retransmission timer (RFC 6275 §11.8 back-off). */
+static enum xmip_mn_verdict resynced(struct xmip_mn_state *st, struct xmip_mn_ba_result *res,
+				     const char *why)
+{
+	res->reason = why;
+	if (st->resyncs < UINT8_MAX)
+		st->resyncs++;
+	return st->resyncs > 1 ? XMIP_MN_BA_RESYNC_WAIT : XMIP_MN_BA_RESEND;
 }
 
 enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
@@ -125,8 +138,7 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
 			return ignore(res, "135 for another BU");
 		st->seq = m->seq;
-		res->reason = "sequence number resynchronised";
-		return XMIP_MN_BA_RESEND;
+		return resynced(st, res, "sequence number resynchronised");
 	case XMIP_BA_MIPV6_ID_MISMATCH:
 	case XMIP_BA_MIPV6_MESG_ID_REQD:
 		if (m->seq != st->seq)
@@ -137,8 +149,7 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		 * wrong clock, so restart it from the HA's time. */
 		st->clock_offset_ns = xmip_ntp_to_unix_ns(o->mesg_id) - (int64_t)now_realtime_ns;
 		st->last_mesg_id = 0;
-		res->reason = "clock resynchronised to the home agent";
-		return XMIP_MN_BA_RESEND;
+		return resynced(st, res, "clock resynchronised to the home agent");
 	default:
 		break;
 	}
@@ -152,6 +163,7 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 	if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
 		return ignore(res, "BA does not echo the Mesg-ID of our BU");
 	st->pending = false;
+	st->resyncs = 0;
 	if (m->ba_status >= 128) {
 		st->registered = false;
 		res->reason = "registration rejected";

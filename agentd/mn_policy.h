@@ -16,6 +16,10 @@
  *        DEREGISTERED    stop retransmitting; binding gone at the HA
  *        RESEND          the state was resynchronised (seq after 135, clock
  *                        after 144/145): send a fresh BU right away
+ *        RESYNC_WAIT     resynchronised again for the same registration: the
+ *                        next BU waits for the retransmit timer (back-off),
+ *                        or 144s from a HA that still refuses would be
+ *                        answered at round-trip speed
  *        REJECTED        give up (log res.status); retry on the next move
  *        IGNORE          not for us / stale / unauthenticated: do nothing
  *
@@ -45,6 +49,7 @@ struct xmip_mn_state {
 	bool     pending_dereg;     /* ... and it is a deregistration */
 	struct in6_addr pending_coa;
 	uint32_t retrans_ms;        /* arm the retransmit timer with this */
+	uint8_t  resyncs;           /* 135/144/145 answers to the pending registration */
 
 	bool     registered;        /* last BA accepted a registration */
 	struct in6_addr reg_coa;    /* the CoA it registered */
@@ -56,6 +61,7 @@ enum xmip_mn_verdict {
 	XMIP_MN_BA_ACCEPTED,
 	XMIP_MN_BA_DEREGISTERED,
 	XMIP_MN_BA_RESEND,
+	XMIP_MN_BA_RESYNC_WAIT,
 	XMIP_MN_BA_REJECTED,
 };
 

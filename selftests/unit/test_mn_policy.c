@@ -428,6 +428,57 @@ static void test_ba_must_echo_our_mesg_id(void **state)
 	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
 }
 
+/*
+ * The HA accepted a Mesg-ID from our clock while it ran 6 s fast; our
+ * clock has since been corrected (or we restarted). Every BU in the next
+ * 6 s is answered 144 (not newer than the last accepted), and adopting
+ * the HA's time does not help until its clock passes that Mesg-ID. The
+ * MN must not answer each 144 with an immediate new BU: that is a BU/BA
+ * storm at round-trip speed. One immediate resend, then the retransmission
+ * timer with its back-off (RFC 6275 §11.8).
+ */
+static void test_resync_answers_do_not_storm(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	unsigned int immediate = 0;
+	int len, ba_len;
+
+	(void)state;
+	replay = (struct xmip_replay_state){ .last_seq = 10, .seq_valid = 1,
+					     .last_mesg_id = xmip_ntp_from_unix_ns(t_ha + 6 * NS) };
+	have_replay = true;
+	xmip_mn_init(&st, 10);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	for (int round = 0; round < 20; round++) {
+		d = ha_handle(bu, (size_t)len, ba, &ba_len);
+		assert_int_equal(d.ba.status, XMIP_BA_MIPV6_ID_MISMATCH);
+		if (mn_handle(&st, ba, ba_len, t_ha, &res) != XMIP_MN_BA_RESEND)
+			break;
+		immediate++;
+		len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	}
+	assert_int_equal(immediate, 1);
+	assert_true(st.pending);
+	/* The retransmission timer goes on with its back-off ... */
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
+	assert_int_equal(st.retrans_ms, 2000);
+	/* ... and once the HA's clock has passed the old Mesg-ID, it works. */
+	t_ha += 7 * NS;
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+	/* The next resynchronisation is immediate again. */
+	replay.last_mesg_id = xmip_ntp_from_unix_ns(t_ha + 6 * NS);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_RESEND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +492,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ba_checks, setup),
 		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
 		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),
+		cmocka_unit_test_setup(test_resync_answers_do_not_storm, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
