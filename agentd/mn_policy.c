@@ -79,7 +79,8 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	st->pending_dereg = f.lifetime_units == 0;
 	st->pending_coa = *coa;
 	if (!retransmit || st->retrans_ms == 0)
-		st->retrans_ms = XMIP_MN_INITIAL_BINDACK_MS;
+		st->retrans_ms = st->registered || st->pending_dereg ?
+				 XMIP_MN_INITIAL_BINDACK_MS : XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS;
 	else if (st->retrans_ms < XMIP_MN_MAX_BINDACK_MS / 2)
 		st->retrans_ms *= 2;
 	else

@@ -10,7 +10,8 @@
  *                         send; arm the retransmit timer at st.retrans_ms
  *   on that timer, while st.pending:
  *                         len = xmip_mn_build_bu(&st, conf, coa, true, now_rt, ...)
- *                         send; re-arm at st.retrans_ms (doubled, max 32 s)
+ *                         send; re-arm at st.retrans_ms (doubled, max 32 s;
+ *                         first 1.5 s while the HA has no binding, else 1 s)
  *   on a parsed BA:       switch (xmip_mn_handle_ba(&st, conf, &pkt, now_rt, &res))
  *        ACCEPTED        stop retransmitting; refresh after res.refresh_after_s
  *        DEREGISTERED    stop retransmitting; binding gone at the HA
@@ -36,7 +37,11 @@
 #include "config.h"
 #include "mh.h"
 
-#define XMIP_MN_INITIAL_BINDACK_MS 1000    /* first retransmission after 1 s */
+#define XMIP_MN_INITIAL_BINDACK_MS 1000    /* INITIAL_BINDACK_TIMEOUT, RFC 6275 §12 */
+/* RFC 6275 §11.8, §13: InitialBindackTimeoutFirstReg, used while the HA
+ * has no binding for us (it may run DAD first; ours does not, but a HA
+ * that does must not be hurried). */
+#define XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS 1500
 #define XMIP_MN_MAX_BINDACK_MS     32000   /* MAX_BINDACK_TIMEOUT, RFC 6275 §12 */
 #define XMIP_MN_REFRESH_PERCENT    80      /* refresh at 80% of the granted lifetime */
 

@@ -143,7 +143,9 @@ static void test_bu_contents(void **state)
 
 static void test_backoff_and_new_numbers(void **state)
 {
-	static const uint32_t want[] = { 1000, 2000, 4000, 8000, 16000, 32000, 32000, 32000 };
+	/* No binding at the HA yet: RFC 6275 §11.8 InitialBindackTimeoutFirstReg
+	 * (1.5 s, §13) first, then doubling up to MAX_BINDACK_TIMEOUT. */
+	static const uint32_t want[] = { 1500, 3000, 6000, 12000, 24000, 32000, 32000, 32000 };
 	struct xmip_mn_state st;
 	struct in6_addr coa = A(V_COA);
 	uint64_t last_mesg = 0;
@@ -166,6 +168,16 @@ static void test_backoff_and_new_numbers(void **state)
 	}
 	/* A new registration (a move) restarts the back-off. */
 	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 1500);
+	/* With a binding at the HA (a move, a refresh, going home):
+	 * INITIAL_BINDACK_TIMEOUT, 1 s. */
+	st.registered = true;
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 1000);
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 2000);
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &mn_conf.self.hoa, true, false, t_ha, buf,
+				     sizeof(buf)) > 0);
 	assert_int_equal(st.retrans_ms, 1000);
 	/* Too small a buffer: -1 and no state change. */
 	{
@@ -465,7 +477,7 @@ static void test_resync_answers_do_not_storm(void **state)
 	assert_true(st.pending);
 	/* The retransmission timer goes on with its back-off ... */
 	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
-	assert_int_equal(st.retrans_ms, 2000);
+	assert_int_equal(st.retrans_ms, 2 * XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS);
 	/* ... and once the HA's clock has passed the old Mesg-ID, it works. */
 	t_ha += 7 * NS;
 	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
