@@ -228,6 +228,15 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
+	/* RFC 6275 §10.3.2: no home registration to delete → 133. The BU was
+	 * authentic and fresh, so echo its Mesg-ID for the MN. */
+	if (dereg && !cur) {
+		reject(d, XMIP_BA_NOT_HA_FOR_MN, "deregistration without a binding");
+		d->ba.has_mesg_id = true;
+		d->ba.mesg_id = o->mesg_id;
+		return 0;
+	}
+
 	/* Accepted. */
 	d->send_ba = (m->bu_flags & XMIP_BU_F_A) != 0;
 	d->ba.status = XMIP_BA_ACCEPTED;
@@ -240,7 +249,7 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 
 	if (dereg) {
 		d->binding_op = XMIP_HA_BINDING_DELETE;
-		d->proxy_nd = cur ? XMIP_HA_PROXY_ND_STOP : XMIP_HA_PROXY_ND_KEEP;
+		d->proxy_nd = XMIP_HA_PROXY_ND_STOP;
 		d->ba.lifetime_units = 0;
 		d->reason = "deregistration accepted";
 	} else {

@@ -165,6 +165,14 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		return ignore(res, "BA does not echo the Mesg-ID of our BU");
 	st->pending = false;
 	st->resyncs = 0;
+	/* RFC 6275 §10.3.2: 133 to a deregistration means the HA holds no
+	 * binding for us, which is what the deregistration was for. */
+	if (st->pending_dereg && m->ba_status == XMIP_BA_NOT_HA_FOR_MN) {
+		st->registered = false;
+		st->granted_s = 0;
+		res->reason = "no binding at the home agent";
+		return XMIP_MN_BA_DEREGISTERED;
+	}
 	if (m->ba_status >= 128) {
 		st->registered = false;
 		res->reason = "registration rejected";

@@ -262,6 +262,34 @@ static void test_deregistration(void **state)
 	assert_true(memcmp(&ba.dst, &k.hoa, 16) == 0);
 }
 
+/*
+ * RFC 6275 §10.3.2: "If the receiving node has no entry marked as a home
+ * registration in its Binding Cache for this mobile node, then this node
+ * MUST reject the Binding Update and SHOULD return a Binding
+ * Acknowledgement [...] 133 (not home agent for this mobile node)."
+ * The BA echoes the Mesg-ID so the MN can tie it to its BU.
+ */
+static void test_deregistration_without_binding_is_133(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	k.lifetime = 0;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+	assert_int_equal(d.ba.seq, V_SEQ);
+	ba = ba_of(&d, true);
+	assert_true(ba.msg.opts.has_mesg_id);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);
+	/* From home (CoA == HoA) likewise. */
+	k = good_bu();
+	k.coa = k.hoa;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+}
+
 static void test_131_no_h_flag(void **state)
 {
 	struct bu_knobs k = good_bu();
@@ -570,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lifetime_clamped_and_rounded, setup),
 		cmocka_unit_test_setup(test_refresh_keeps_proxy_nd, setup),
 		cmocka_unit_test_setup(test_deregistration, setup),
+		cmocka_unit_test_setup(test_deregistration_without_binding_is_133, setup),
 		cmocka_unit_test_setup(test_131_no_h_flag, setup),
 		cmocka_unit_test_setup(test_140_mobile_router, setup),
 		cmocka_unit_test_setup(test_132_not_home_subnet, setup),

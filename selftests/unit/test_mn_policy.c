@@ -491,6 +491,37 @@ static void test_resync_answers_do_not_storm(void **state)
 	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_RESEND);
 }
 
+/* An MN that starts at home deregisters; the HA has no binding and says
+ * 133 (RFC 6275 §10.3.2). For a deregistration that is the goal reached,
+ * not a refusal. */
+static void test_dereg_answered_133_means_deregistered(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	uint8_t bu[512], ba[512];
+	int len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 300);
+	len = xmip_mn_build_bu(&st, &mn_conf, &mn_conf.self.hoa, true, false, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_NOT_HA_FOR_MN);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_DEREGISTERED);
+	assert_int_equal(res.status, XMIP_BA_NOT_HA_FOR_MN);
+	assert_false(st.pending);
+	assert_false(st.registered);
+	/* A 133 to a registration is still a refusal. */
+	{
+		struct in6_addr coa = A(V_COA);
+
+		len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+		len = ha_ba(ba, XMIP_BA_NOT_HA_FOR_MN, st.seq, true, st.last_mesg_id, v_key,
+			    sizeof(v_key));
+		assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_REJECTED);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
 		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),
 		cmocka_unit_test_setup(test_resync_answers_do_not_storm, setup),
+		cmocka_unit_test_setup(test_dereg_answered_133_means_deregistered, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
