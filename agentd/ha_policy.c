@@ -83,7 +83,8 @@ static void reject(struct xmip_ha_decision *d, uint8_t status, const char *why)
 /* |mesg_id - now| within the window, both NTP 32.32 fixed point. */
 static bool mesg_id_in_window(uint64_t mesg_id, uint64_t now_ntp, uint32_t window_s)
 {
-	uint64_t diff = mesg_id > now_ntp ? mesg_id - now_ntp : now_ntp - mesg_id;
+	int64_t d = xmip_ntp_diff(mesg_id, now_ntp);
+	uint64_t diff = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
 
 	return diff <= ((uint64_t)window_s << 32);
 }
@@ -213,7 +214,8 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	}
 
 	if (!mesg_id_in_window(o->mesg_id, now_ntp, window) ||
-	    (replay && replay->seq_valid && o->mesg_id <= replay->last_mesg_id)) {
+	    (replay && replay->seq_valid &&
+	     xmip_ntp_diff(o->mesg_id, replay->last_mesg_id) <= 0)) {
 		reject(d, XMIP_BA_MIPV6_ID_MISMATCH, "Mesg-ID outside the window or replayed");
 		d->ba.has_mesg_id = true;
 		d->ba.mesg_id = now_ntp;

@@ -49,7 +49,7 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	int len;
 
 	/* The HA rejects a Mesg-ID not newer than the last it accepted. */
-	if (mesg_id <= st->last_mesg_id)
+	if (st->last_mesg_id && xmip_ntp_diff(mesg_id, st->last_mesg_id) <= 0)
 		mesg_id = st->last_mesg_id + 1;
 	if (units > 0xffff)
 		units = 0xffff;

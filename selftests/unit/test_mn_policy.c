@@ -522,6 +522,39 @@ static void test_dereg_answered_133_means_deregistered(void **state)
 	}
 }
 
+/* After the NTP era wrap (2036) the MN still reads the HA's time right
+ * from a 145 and keeps its Mesg-IDs increasing across the wrap. */
+static void test_mesg_id_across_the_ntp_era_wrap(void **state)
+{
+	const uint64_t wrap_ns = (4294967296ULL - XMIP_NTP_UNIX_OFFSET) * NS;
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	struct xmip_pkt p;
+	uint64_t before;
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, wrap_ns - 40 * NS, bu, sizeof(bu));
+	before = st.last_mesg_id;
+	/* HA 30 s ahead of us, and past the wrap. */
+	len = ha_ba(ba, XMIP_BA_MIPV6_MESG_ID_REQD, st.seq, true,
+		    xmip_ntp_from_unix_ns(wrap_ns + 10 * NS), v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, wrap_ns - 20 * NS, &res), XMIP_MN_BA_RESEND);
+	assert_true(st.clock_offset_ns == 30 * (int64_t)NS);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, wrap_ns - 20 * NS, bu,
+			       sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(wrap_ns + 10 * NS));
+	assert_true(p.msg.opts.mesg_id < before);          /* numerically, it wrapped */
+	/* With a frozen clock the next one is still one tick later. */
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, wrap_ns - 20 * NS, bu, sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(wrap_ns + 10 * NS) + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +570,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),
 		cmocka_unit_test_setup(test_resync_answers_do_not_storm, setup),
 		cmocka_unit_test_setup(test_dereg_answered_133_means_deregistered, setup),
+		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
