@@ -24,6 +24,20 @@ uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realti
 	return xmip_ntp_from_unix_ns(t > 0 ? (uint64_t)t : 0);
 }
 
+bool xmip_mn_update_allowed(const struct xmip_mn_state *st, uint64_t now_ns)
+{
+	/* The slot to be overwritten next holds the oldest of the last 3. */
+	uint64_t oldest = st->update_ns[st->update_i];
+
+	return oldest == 0 || now_ns - oldest >= 1000000000ULL;
+}
+
+void xmip_mn_update_sent(struct xmip_mn_state *st, uint64_t now_ns)
+{
+	st->update_ns[st->update_i] = now_ns ? now_ns : 1;
+	st->update_i = (st->update_i + 1) % XMIP_MN_MAX_UPDATE_RATE;
+}
+
 uint32_t xmip_mn_refresh_after_s(uint32_t granted_s, uint16_t refresh_units)
 {
 	uint32_t r = (uint32_t)((uint64_t)granted_s * XMIP_MN_REFRESH_PERCENT / 100);

@@ -44,6 +44,7 @@
 #define XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS 1500
 #define XMIP_MN_MAX_BINDACK_MS     32000   /* MAX_BINDACK_TIMEOUT, RFC 6275 §12 */
 #define XMIP_MN_REFRESH_PERCENT    80      /* refresh at 80% of the granted lifetime */
+#define XMIP_MN_MAX_UPDATE_RATE    3       /* BUs in any one second, RFC 6275 §11.8, §12 */
 
 struct xmip_mn_state {
 	uint16_t seq;               /* sequence number of the last BU built */
@@ -55,6 +56,8 @@ struct xmip_mn_state {
 	struct in6_addr pending_coa;
 	uint32_t retrans_ms;        /* arm the retransmit timer with this */
 	uint8_t  resyncs;           /* 135/144/145 answers to the pending registration */
+	uint64_t update_ns[XMIP_MN_MAX_UPDATE_RATE]; /* monotonic times of the last BUs sent */
+	unsigned update_i;          /* next slot of update_ns */
 
 	bool     registered;        /* last BA accepted a registration */
 	struct in6_addr reg_coa;    /* the CoA it registered */
@@ -91,6 +94,15 @@ void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq);
 int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 		     const struct in6_addr *coa, bool dereg, bool retransmit,
 		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap);
+
+/*
+ * MAX_UPDATE_RATE: may a BU go out at now_ns (monotonic) without making
+ * more than 3 in one second? Checked where the network, not our own
+ * state, asks for a BU (a Binding Refresh Request, which nobody signs).
+ * xmip_mn_update_sent() records each BU sent.
+ */
+bool xmip_mn_update_allowed(const struct xmip_mn_state *st, uint64_t now_ns);
+void xmip_mn_update_sent(struct xmip_mn_state *st, uint64_t now_ns);
 
 /* The Mesg-ID the next BU would carry (NTP format, our clock + offset). */
 uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realtime_ns);

@@ -11,7 +11,8 @@ import time
 
 import topology as T
 from mip6pkt import forged_bu, mac_of
-from scapy.layers.inet6 import IPv6, MIP6MH_Generic
+from scapy.layers.inet6 import (IPv6, IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR,
+                                MIP6MH_Generic)
 from scapy.layers.l2 import Ether
 from scenario import Capture, tshark_fields, wait_for
 
@@ -76,3 +77,46 @@ def test_binding_error_and_refusal_floods_are_rate_limited(xtopo):
     inject(t, unknown[:1])
     assert wait_for(lambda: "rate-limited, not sent" in t.agent_log("ha"), 5), \
         "suppressed Binding Errors are not accounted for\n" + t.agent_log("ha")[-2000:]
+
+
+def test_mobile_node_is_not_driven_by_spoofed_signalling(xtopo):
+    """Binding Refresh Requests are not authenticated (RFC 4285 covers BU/BA
+    only): anyone can send them to the care-of address in the HA's name. The
+    MN answers one with a BU, but never more than MAX_UPDATE_RATE (3) BUs a
+    second (RFC 6275 §11.8, §12). Bogus BAs and BEs are ignored without a
+    log line each."""
+    t = xtopo
+    t.move("a")
+    coa = T.LINKS["a"][0]
+    t.wait_binding(coa)
+    time.sleep(1.5)   # let the registration's own BUs leave the rate window
+    mn_mac = mac_of(t, T.NS_MN, "a")
+    rt_mac = mac_of(t, T.NS_RT, "rt-a")
+    to_mn = Ether(dst=mn_mac, src=rt_mac) / IPv6(src=T.HA_ADDR, dst=coa, hlim=64)
+
+    bus_before = t.agent_log("mn").count(" BU seq ")
+    start = time.time()
+    for _ in range(20):           # one BRR every ~50-100 ms (a process each)
+        t.sh(T.NS_RT, T.PY, INJECT, "rt-a", bytes(to_mn / MIP6MH_BRR()).hex())
+    elapsed = time.time() - start
+    time.sleep(0.5)
+    bus = t.agent_log("mn").count(" BU seq ") - bus_before
+    allowed = 3 * (int(elapsed) + 2)
+    assert 1 <= bus <= allowed, \
+        "%d BUs for 20 spoofed BRRs in %.1f s (at most %d allowed)" % (bus, elapsed, allowed)
+
+    # Bogus BAs (no authenticator) and Binding Errors, in one burst.
+    log_before = t.agent_log("mn")
+    frames = [to_mn / IPv6ExtHdrRouting(type=2, addresses=[T.HOA], segleft=1) /
+              MIP6MH_BA(status=0, seq=i, mhtime=15) for i in range(N)]
+    frames += [to_mn / MIP6MH_BE(status=1, ha=T.HOA) for _ in range(N)]
+    t.sh(T.NS_RT, T.PY, INJECT, "rt-a", *(bytes(f).hex() for f in frames))
+    time.sleep(1)
+    new = t.agent_log("mn")[len(log_before):]
+    assert "ignored" in new and "Binding Error" in new, new[-2000:]
+    assert new.count("ignored") <= BOUND, "%d log lines for %d bogus BAs" % (
+        new.count("ignored"), N)
+    assert new.count("Binding Error") <= BOUND, "%d log lines for %d BEs" % (
+        new.count("Binding Error"), N)
+    # And the registration is untouched.
+    assert t.binding_for()["coa"] == coa

@@ -555,6 +555,26 @@ static void test_mesg_id_across_the_ntp_era_wrap(void **state)
 	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(wrap_ns + 10 * NS) + 1);
 }
 
+/* MAX_UPDATE_RATE (RFC 6275 §11.8, §12): 3 BUs in any one second. */
+static void test_max_update_rate(void **state)
+{
+	struct xmip_mn_state st;
+	uint64_t t = 5000 * NS;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	for (int i = 0; i < 3; i++) {
+		assert_true(xmip_mn_update_allowed(&st, t + (uint64_t)i * 100000000ULL));
+		xmip_mn_update_sent(&st, t + (uint64_t)i * 100000000ULL);
+	}
+	assert_false(xmip_mn_update_allowed(&st, t + 300000000ULL));
+	assert_false(xmip_mn_update_allowed(&st, t + 999999999ULL));
+	assert_true(xmip_mn_update_allowed(&st, t + NS));
+	xmip_mn_update_sent(&st, t + NS);
+	assert_false(xmip_mn_update_allowed(&st, t + NS + 50000000ULL));  /* 2 + 1 in 1 s */
+	assert_true(xmip_mn_update_allowed(&st, t + NS + 100000000ULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +591,7 @@ int main(void)
 		cmocka_unit_test_setup(test_resync_answers_do_not_storm, setup),
 		cmocka_unit_test_setup(test_dereg_answered_133_means_deregistered, setup),
 		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
+		cmocka_unit_test_setup(test_max_update_rate, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
