@@ -302,9 +302,15 @@ static void log_decision(const struct xmip_ha_decision *d, const struct xmip_pkt
 		return;
 	}
 	if (d->ba.status >= 128) {
-		log_warn("BU refused: status %u (%s) HoA %s CoA %s seq %u: %s", d->ba.status,
-			 xmip_ba_status_name(d->ba.status), xmip_ip6str(&p->mh_src),
-			 xmip_ip6str(&p->src), p->msg.seq, why);
+		/* Anyone can make us refuse: a flood of forged BUs must not flood the log. */
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("BU refused: status %u (%s) HoA %s CoA %s seq %u: %s%s",
+				 d->ba.status, xmip_ba_status_name(d->ba.status),
+				 xmip_ip6str(&p->mh_src), xmip_ip6str(&p->src), p->msg.seq, why,
+				 more ? " (and earlier refusals not logged)" : "");
 	} else if (d->binding_op == XMIP_HA_BINDING_DELETE) {
 		log_info("deregistered: HoA %s seq %u", xmip_ip6str(&p->mh_src), p->msg.seq);
 	} else if (d->binding_op == XMIP_HA_BINDING_WRITE) {
@@ -363,9 +369,17 @@ static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *ar
 	if (d.send_ba)
 		send_packet(ha, out, xmip_ha_build_ba(&d, out, sizeof(out)), ifindex, "BA");
 	if (d.send_be) {
-		log_warn("Binding Error status %u to %s (MH type %u)", d.be_status,
-			 xmip_ip6str(&d.be_dst), p.msg.type);
-		send_packet(ha, out, xmip_ha_build_be(&d, out, sizeof(out)), ifindex, "BE");
+		/* RFC 6275 §9.3.3: Binding Errors are rate-limited like ICMPv6
+		 * errors (RFC 4443 §2.4); the log line goes with the packet. */
+		static struct xmip_ratelimit be_rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&be_rl, &more)) {
+			log_warn("Binding Error status %u to %s (MH type %u)%s", d.be_status,
+				 xmip_ip6str(&d.be_dst), p.msg.type,
+				 more ? " (earlier ones rate-limited, not sent, not logged)" : "");
+			send_packet(ha, out, xmip_ha_build_be(&d, out, sizeof(out)), ifindex, "BE");
+		}
 	}
 }
 

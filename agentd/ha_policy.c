@@ -83,7 +83,8 @@ static void reject(struct xmip_ha_decision *d, uint8_t status, const char *why)
 /* |mesg_id - now| within the window, both NTP 32.32 fixed point. */
 static bool mesg_id_in_window(uint64_t mesg_id, uint64_t now_ntp, uint32_t window_s)
 {
-	uint64_t diff = mesg_id > now_ntp ? mesg_id - now_ntp : now_ntp - mesg_id;
+	int64_t d = xmip_ntp_diff(mesg_id, now_ntp);
+	uint64_t diff = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
 
 	return diff <= ((uint64_t)window_s << 32);
 }
@@ -213,7 +214,8 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	}
 
 	if (!mesg_id_in_window(o->mesg_id, now_ntp, window) ||
-	    (replay && replay->seq_valid && o->mesg_id <= replay->last_mesg_id)) {
+	    (replay && replay->seq_valid &&
+	     xmip_ntp_diff(o->mesg_id, replay->last_mesg_id) <= 0)) {
 		reject(d, XMIP_BA_MIPV6_ID_MISMATCH, "Mesg-ID outside the window or replayed");
 		d->ba.has_mesg_id = true;
 		d->ba.mesg_id = now_ntp;
@@ -223,6 +225,15 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	if (replay && replay->seq_valid && !xmip_seq_newer(m->seq, replay->last_seq)) {
 		reject(d, XMIP_BA_SEQ_OUT_OF_WINDOW, "sequence number out of window");
 		d->ba.seq = replay->last_seq;
+		d->ba.has_mesg_id = true;
+		d->ba.mesg_id = o->mesg_id;
+		return 0;
+	}
+
+	/* RFC 6275 §10.3.2: no home registration to delete → 133. The BU was
+	 * authentic and fresh, so echo its Mesg-ID for the MN. */
+	if (dereg && !cur) {
+		reject(d, XMIP_BA_NOT_HA_FOR_MN, "deregistration without a binding");
 		d->ba.has_mesg_id = true;
 		d->ba.mesg_id = o->mesg_id;
 		return 0;
@@ -240,7 +251,7 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 
 	if (dereg) {
 		d->binding_op = XMIP_HA_BINDING_DELETE;
-		d->proxy_nd = cur ? XMIP_HA_PROXY_ND_STOP : XMIP_HA_PROXY_ND_KEEP;
+		d->proxy_nd = XMIP_HA_PROXY_ND_STOP;
 		d->ba.lifetime_units = 0;
 		d->reason = "deregistration accepted";
 	} else {

@@ -30,6 +30,8 @@
  *     with the result it got, and changes no state.
  *   - sequence number not newer than the last accepted: 135, the BA
  *     carrying the last accepted sequence number.
+ *   - deregistration (lifetime 0 or CoA == HoA) with no binding to
+ *     delete: 133 (RFC 6275 §10.3.2), the BA echoing the Mesg-ID.
  *   - accepted (0): lifetime 0 or CoA == HoA is a deregistration (delete
  *     the binding, stop proxy ND); otherwise granted lifetime =
  *     min(requested, max_lifetime_s) rounded down to 4 s units, binding

@@ -245,13 +245,24 @@ static inline uint64_t xmip_ntp_from_unix_ns(uint64_t unix_ns)
 	return ((sec + XMIP_NTP_UNIX_OFFSET) << 32) | ((nsec << 32) / 1000000000ULL);
 }
 
-/* Signed: a timestamp before 1970 (a broken clock) comes out negative. */
+/* Signed: a timestamp before 1970 (a broken clock) comes out negative.
+ * NTP era 0 ends in 2036; seconds with the top bit clear are taken as
+ * era 1, 2036-2104 (RFC 4330 §3), like every NTP client does. */
 static inline int64_t xmip_ntp_to_unix_ns(uint64_t ntp)
 {
 	int64_t sec = (int64_t)(ntp >> 32) - (int64_t)XMIP_NTP_UNIX_OFFSET;
 	uint64_t frac = ntp & 0xffffffffULL;
 
+	if (!(ntp >> 63))
+		sec += 1LL << 32;
 	return sec * 1000000000LL + (int64_t)((frac * 1000000000ULL) >> 32);
+}
+
+/* a - b for two Mesg-IDs, as serial numbers: right across the 2036 era
+ * wrap (xmip_ntp_from_unix_ns() wraps there, modulo 2^64). */
+static inline int64_t xmip_ntp_diff(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b);
 }
 
 #endif /* XMIP_MH_H */

@@ -157,6 +157,7 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
 		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
 	xmip_rawsend_via(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
+	xmip_mn_update_sent(&mn->st, xmip_now_ns());
 	xmip_loop_timer_in_ms(mn->loop, &mn->retrans, mn->st.retrans_ms);
 }
 
@@ -464,16 +465,28 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		else if (mn->where == MN_AWAY)
 			send_bu(mn, &mn->coa, false, false);
 		break;
+	case XMIP_MN_BA_RESYNC_WAIT:
+		log_info("BA: status %u (%s) seq %u: resynchronised again (%s); next BU on the "
+			 "retransmission timer", res.status, xmip_ba_status_name(res.status),
+			 p->msg.seq, why);
+		break;
 	case XMIP_MN_BA_REJECTED:
 		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
 		log_warn("BA: refused, status %u (%s) seq %u, HoA %s CoA %s: %s; retrying on the next move",
 			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.pending_coa), why);
 		break;
-	case XMIP_MN_BA_IGNORE:
-		log_warn("BA from %s seq %u status %u ignored: %s", xmip_ip6str(&p->src),
-			 p->msg.seq, p->msg.ba_status, why);
+	case XMIP_MN_BA_IGNORE: {
+		/* Anyone can send us BAs that we ignore: no log line each. */
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("BA from %s seq %u status %u ignored: %s%s", xmip_ip6str(&p->src),
+				 p->msg.seq, p->msg.ba_status, why,
+				 more ? " (and earlier ones not logged)" : "");
 		break;
+	}
 	}
 }
 
@@ -498,13 +511,23 @@ static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *ar
 	case XMIP_MH_BA:
 		on_ba(mn, &p);
 		break;
-	case XMIP_MH_BE:
-		log_warn("Binding Error status %u from %s for %s", p.msg.be_status,
-			 xmip_ip6str(&p.src), xmip_ip6str(&p.msg.be_hoa));
+	case XMIP_MH_BE: {
+		/* Unauthenticated: anyone can send them, so no log line each. */
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("Binding Error status %u from %s for %s%s", p.msg.be_status,
+				 xmip_ip6str(&p.src), xmip_ip6str(&p.msg.be_hoa),
+				 more ? " (and earlier ones not logged)" : "");
 		break;
+	}
 	case XMIP_MH_BRR:
-		/* The HA asks for a refresh: give it one now. */
-		if (mn->where == MN_AWAY && !mn->st.pending) {
+		/* The HA asks for a refresh: give it one now. Nobody signs a
+		 * BRR, so a flood of them must not become a flood of BUs
+		 * (MAX_UPDATE_RATE, RFC 6275 §11.8). */
+		if (mn->where == MN_AWAY && !mn->st.pending &&
+		    xmip_mn_update_allowed(&mn->st, xmip_now_ns())) {
 			log_info("Binding Refresh Request from %s", xmip_ip6str(&p.src));
 			send_bu(mn, &mn->coa, false, false);
 		}

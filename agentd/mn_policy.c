@@ -24,6 +24,20 @@ uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realti
 	return xmip_ntp_from_unix_ns(t > 0 ? (uint64_t)t : 0);
 }
 
+bool xmip_mn_update_allowed(const struct xmip_mn_state *st, uint64_t now_ns)
+{
+	/* The slot to be overwritten next holds the oldest of the last 3. */
+	uint64_t oldest = st->update_ns[st->update_i];
+
+	return oldest == 0 || now_ns - oldest >= 1000000000ULL;
+}
+
+void xmip_mn_update_sent(struct xmip_mn_state *st, uint64_t now_ns)
+{
+	st->update_ns[st->update_i] = now_ns ? now_ns : 1;
+	st->update_i = (st->update_i + 1) % XMIP_MN_MAX_UPDATE_RATE;
+}
+
 uint32_t xmip_mn_refresh_after_s(uint32_t granted_s, uint16_t refresh_units)
 {
 	uint32_t r = (uint32_t)((uint64_t)granted_s * XMIP_MN_REFRESH_PERCENT / 100);
@@ -49,7 +63,7 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	int len;
 
 	/* The HA rejects a Mesg-ID not newer than the last it accepted. */
-	if (mesg_id <= st->last_mesg_id)
+	if (st->last_mesg_id && xmip_ntp_diff(mesg_id, st->last_mesg_id) <= 0)
 		mesg_id = st->last_mesg_id + 1;
 	if (units > 0xffff)
 		units = 0xffff;
@@ -71,13 +85,16 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	if (len < 0)
 		return -1;
 
+	if (!st->pending)
+		st->resyncs = 0;
 	st->seq = f.seq;
 	st->last_mesg_id = mesg_id;
 	st->pending = true;
 	st->pending_dereg = f.lifetime_units == 0;
 	st->pending_coa = *coa;
 	if (!retransmit || st->retrans_ms == 0)
-		st->retrans_ms = XMIP_MN_INITIAL_BINDACK_MS;
+		st->retrans_ms = st->registered || st->pending_dereg ?
+				 XMIP_MN_INITIAL_BINDACK_MS : XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS;
 	else if (st->retrans_ms < XMIP_MN_MAX_BINDACK_MS / 2)
 		st->retrans_ms *= 2;
 	else
@@ -89,6 +106,17 @@ static enum xmip_mn_verdict ignore(struct xmip_mn_ba_result *res, const char *wh
 {
 	res->reason = why;
 	return XMIP_MN_BA_IGNORE;
+}
+
+/* The first resynchronisation of a registration is answered at once, the
+ * next ones on the retransmission timer (RFC 6275 §11.8 back-off). */
+static enum xmip_mn_verdict resynced(struct xmip_mn_state *st, struct xmip_mn_ba_result *res,
+				     const char *why)
+{
+	res->reason = why;
+	if (st->resyncs < UINT8_MAX)
+		st->resyncs++;
+	return st->resyncs > 1 ? XMIP_MN_BA_RESYNC_WAIT : XMIP_MN_BA_RESEND;
 }
 
 enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
@@ -125,8 +153,7 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
 			return ignore(res, "135 for another BU");
 		st->seq = m->seq;
-		res->reason = "sequence number resynchronised";
-		return XMIP_MN_BA_RESEND;
+		return resynced(st, res, "sequence number resynchronised");
 	case XMIP_BA_MIPV6_ID_MISMATCH:
 	case XMIP_BA_MIPV6_MESG_ID_REQD:
 		if (m->seq != st->seq)
@@ -137,15 +164,29 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		 * wrong clock, so restart it from the HA's time. */
 		st->clock_offset_ns = xmip_ntp_to_unix_ns(o->mesg_id) - (int64_t)now_realtime_ns;
 		st->last_mesg_id = 0;
-		res->reason = "clock resynchronised to the home agent";
-		return XMIP_MN_BA_RESEND;
+		return resynced(st, res, "clock resynchronised to the home agent");
 	default:
 		break;
 	}
 
 	if (m->seq != st->seq)
 		return ignore(res, "stale BA (seq)");
+	/* RFC 4285 §6: the HA echoes our Mesg-ID in its answer. The sequence
+	 * number alone does not tie a BA to this BU: it repeats (wrap, a
+	 * restarted MN), and the HA signs its 146 answer to a forged BU that
+	 * carried our seq without being able to check it. */
+	if (!o->has_mesg_id || o->mesg_id != st->last_mesg_id)
+		return ignore(res, "BA does not echo the Mesg-ID of our BU");
 	st->pending = false;
+	st->resyncs = 0;
+	/* RFC 6275 §10.3.2: 133 to a deregistration means the HA holds no
+	 * binding for us, which is what the deregistration was for. */
+	if (st->pending_dereg && m->ba_status == XMIP_BA_NOT_HA_FOR_MN) {
+		st->registered = false;
+		st->granted_s = 0;
+		res->reason = "no binding at the home agent";
+		return XMIP_MN_BA_DEREGISTERED;
+	}
 	if (m->ba_status >= 128) {
 		st->registered = false;
 		res->reason = "registration rejected";

@@ -10,12 +10,17 @@
  *                         send; arm the retransmit timer at st.retrans_ms
  *   on that timer, while st.pending:
  *                         len = xmip_mn_build_bu(&st, conf, coa, true, now_rt, ...)
- *                         send; re-arm at st.retrans_ms (doubled, max 32 s)
+ *                         send; re-arm at st.retrans_ms (doubled, max 32 s;
+ *                         first 1.5 s while the HA has no binding, else 1 s)
  *   on a parsed BA:       switch (xmip_mn_handle_ba(&st, conf, &pkt, now_rt, &res))
  *        ACCEPTED        stop retransmitting; refresh after res.refresh_after_s
  *        DEREGISTERED    stop retransmitting; binding gone at the HA
  *        RESEND          the state was resynchronised (seq after 135, clock
  *                        after 144/145): send a fresh BU right away
+ *        RESYNC_WAIT     resynchronised again for the same registration: the
+ *                        next BU waits for the retransmit timer (back-off),
+ *                        or 144s from a HA that still refuses would be
+ *                        answered at round-trip speed
  *        REJECTED        give up (log res.status); retry on the next move
  *        IGNORE          not for us / stale / unauthenticated: do nothing
  *
@@ -32,9 +37,14 @@
 #include "config.h"
 #include "mh.h"
 
-#define XMIP_MN_INITIAL_BINDACK_MS 1000    /* first retransmission after 1 s */
+#define XMIP_MN_INITIAL_BINDACK_MS 1000    /* INITIAL_BINDACK_TIMEOUT, RFC 6275 §12 */
+/* RFC 6275 §11.8, §13: InitialBindackTimeoutFirstReg, used while the HA
+ * has no binding for us (it may run DAD first; ours does not, but a HA
+ * that does must not be hurried). */
+#define XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS 1500
 #define XMIP_MN_MAX_BINDACK_MS     32000   /* MAX_BINDACK_TIMEOUT, RFC 6275 §12 */
 #define XMIP_MN_REFRESH_PERCENT    80      /* refresh at 80% of the granted lifetime */
+#define XMIP_MN_MAX_UPDATE_RATE    3       /* BUs in any one second, RFC 6275 §11.8, §12 */
 
 struct xmip_mn_state {
 	uint16_t seq;               /* sequence number of the last BU built */
@@ -45,6 +55,9 @@ struct xmip_mn_state {
 	bool     pending_dereg;     /* ... and it is a deregistration */
 	struct in6_addr pending_coa;
 	uint32_t retrans_ms;        /* arm the retransmit timer with this */
+	uint8_t  resyncs;           /* 135/144/145 answers to the pending registration */
+	uint64_t update_ns[XMIP_MN_MAX_UPDATE_RATE]; /* monotonic times of the last BUs sent */
+	unsigned update_i;          /* next slot of update_ns */
 
 	bool     registered;        /* last BA accepted a registration */
 	struct in6_addr reg_coa;    /* the CoA it registered */
@@ -56,6 +69,7 @@ enum xmip_mn_verdict {
 	XMIP_MN_BA_ACCEPTED,
 	XMIP_MN_BA_DEREGISTERED,
 	XMIP_MN_BA_RESEND,
+	XMIP_MN_BA_RESYNC_WAIT,
 	XMIP_MN_BA_REJECTED,
 };
 
@@ -81,6 +95,15 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 		     const struct in6_addr *coa, bool dereg, bool retransmit,
 		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap);
 
+/*
+ * MAX_UPDATE_RATE: may a BU go out at now_ns (monotonic) without making
+ * more than 3 in one second? Checked where the network, not our own
+ * state, asks for a BU (a Binding Refresh Request, which nobody signs).
+ * xmip_mn_update_sent() records each BU sent.
+ */
+bool xmip_mn_update_allowed(const struct xmip_mn_state *st, uint64_t now_ns);
+void xmip_mn_update_sent(struct xmip_mn_state *st, uint64_t now_ns);
+
 /* The Mesg-ID the next BU would carry (NTP format, our clock + offset). */
 uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realtime_ns);
 
@@ -89,7 +112,8 @@ uint64_t xmip_mn_mesg_id_now(const struct xmip_mn_state *st, uint64_t now_realti
  * A BA is acted on only if it is addressed to our HoA (RH2 or dst), comes
  * from our HA, carries a valid MN-HA authenticator with our SPI, and
  * (except 135, whose seq is the HA's last accepted one) has the seq of
- * the last BU we built.
+ * the last BU we built; every verdict but 144/145 (which carry the HA's
+ * clock instead) also needs the BA to echo that BU's Mesg-ID.
  */
 enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 				       const struct xmip_conf *conf,

@@ -94,6 +94,10 @@ static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct ipv6hdr 
 		xmip_count(XMIP_STAT_DROP_UNKNOWN_HOA);
 		return XDP_DROP;
 	}
+	if (xmip_binding_expired(b)) {
+		xmip_count(XMIP_STAT_DROP_BINDING_EXPIRED);
+		return XDP_DROP;
+	}
 	if (!xmip_addr_eq(b->coa, &outer->saddr)) {
 		xmip_count(XMIP_STAT_DROP_SPOOFED_COA);
 		return XDP_DROP;
@@ -169,6 +173,10 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 
 	xmip_addr_copy(key.hoa, &ip6->daddr);
 	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (b && xmip_binding_expired(b)) {
+		xmip_count(XMIP_STAT_PASS_BINDING_EXPIRED);
+		return XDP_PASS;
+	}
 	if (b) {
 		/* A router's unicast NUD probe for the HoA must reach the HA's
 		 * proxy ND (RFC 6275 §10.4.1), not the MN: tunnelled, it would

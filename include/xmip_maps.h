@@ -127,7 +127,9 @@ struct xmip_signal_event {
 	X(PASS_MN_AT_HOME,      "MN: at home, HoA traffic sent without a tunnel") \
 	X(DROP_NO_PTB_FOR_ICMP_ERR, "drop: too big for the tunnel, and an ICMPv6 error (no PTB for it)") \
 	X(FWD_REDIRECT_NEIGH,   "tc: outer header routed by the kernel (bpf_redirect_neigh)") \
-	X(PASS_ND_FOR_HOA,      "pass: Neighbour Discovery to a bound HoA (kernel proxy answers)")
+	X(PASS_ND_FOR_HOA,      "pass: Neighbour Discovery to a bound HoA (kernel proxy answers)") \
+	X(PASS_BINDING_EXPIRED, "pass: binding past its lifetime, not used (agent not running?)") \
+	X(DROP_BINDING_EXPIRED, "drop: reverse tunnel for a binding past its lifetime")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

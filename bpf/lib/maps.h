@@ -59,6 +59,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_replay SEC(".maps");
 
+/*
+ * A binding past its lifetime is dead (RFC 6275 §6.1.7) even if no agent
+ * is running to delete it: the MN may have left that care-of address.
+ */
+static __always_inline bool xmip_binding_expired(const struct xmip_binding *b)
+{
+	return b->expires_ns <= bpf_ktime_get_boot_ns();
+}
+
 /* The instance configuration, or NULL (never, for an ARRAY of one). */
 static __always_inline struct xmip_config *xmip_get_config(void)
 {

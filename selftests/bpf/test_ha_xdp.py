@@ -108,6 +108,27 @@ def test_unknown_hoa_passes_untouched(ha_ns):
     assert_same(r.out, frame)
 
 
+def test_expired_binding_is_not_used(ha_ns):
+    # RFC 6275 §6.1.7: the Lifetime is "the number of time units remaining
+    # before the binding MUST be considered expired". The agent deletes it
+    # then; while no agent runs, the datapath must not go on tunnelling to
+    # a care-of address the MN may have left long ago.
+    frame = from_home(inner_pkt())
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home,
+               ha_args(extra=["--expired-binding", "%s=%s" % (HOA, COA)]))
+    assert r.verdict == "XDP_PASS"
+    assert r.stats == {"PASS_BINDING_EXPIRED": 1}
+    assert_same(r.out, frame)
+
+
+def test_reverse_tunnel_with_an_expired_binding_dropped(ha_ns):
+    frame = from_uplink(IPv6(src=COA, dst=HA) / inner_pkt(src=HOA, dst=CN))
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.uplink,
+               ha_args(extra=["--expired-binding", "%s=%s" % (HOA, COA)]))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_BINDING_EXPIRED": 1}
+
+
 def test_unicast_ns_for_a_bound_hoa_is_left_to_proxy_nd(ha_ns):
     # A router's NUD probe for the HoA, sent to the HA's MAC after proxy ND.
     ns = IPv6(src="2001:db8:1::1", dst=HOA, hlim=255) / ICMPv6ND_NS(tgt=HOA) / \

@@ -7,6 +7,7 @@
  *   xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
+ *               [--expired-binding HOA=COA]...
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -82,6 +84,7 @@ static void usage(void)
 		"usage: xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
+		"       [--expired-binding HOA=COA]...\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
 		"native mode, tc on egress) and exit, leaving it attached; with --pin-dir\n"
@@ -115,7 +118,16 @@ static long parse_num(const char *s, long max)
 	return v;
 }
 
-static void parse_binding(struct opts *o, char *arg)
+static __u64 boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* A binding granted 600 s now, or (expired) one whose lifetime ran out. */
+static void parse_binding(struct opts *o, char *arg, bool expired)
 {
 	char *eq = strchr(arg, '=');
 	struct bind_arg *b;
@@ -128,6 +140,8 @@ static void parse_binding(struct opts *o, char *arg)
 	parse_addr(arg, b->key.hoa);
 	parse_addr(eq + 1, b->val.coa);
 	b->val.lifetime_s = 600;
+	b->val.expires_ns = expired ? boottime_ns() - 1000000000ull :
+			    boottime_ns() + 600 * 1000000000ull;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -154,6 +168,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "netns", required_argument, NULL, 13 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "attach", required_argument, NULL, 14 },
+		{ "expired-binding", required_argument, NULL, 15 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -168,7 +183,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'i': o->in = optarg; break;
 		case 'w': o->out = optarg; break;
 		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
-		case 'b': parse_binding(o, optarg); break;
+		case 'b': parse_binding(o, optarg, false); break;
+		case 15: parse_binding(o, optarg, true); break;
 		case 1: parse_addr(optarg, o->cfg.self_addr); break;
 		case 2: parse_addr(optarg, o->cfg.peer_addr); break;
 		case 3: parse_addr(optarg, o->cfg.hoa); break;

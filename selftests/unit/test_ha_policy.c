@@ -262,6 +262,72 @@ static void test_deregistration(void **state)
 	assert_true(memcmp(&ba.dst, &k.hoa, 16) == 0);
 }
 
+/*
+ * RFC 6275 §10.3.2: "If the receiving node has no entry marked as a home
+ * registration in its Binding Cache for this mobile node, then this node
+ * MUST reject the Binding Update and SHOULD return a Binding
+ * Acknowledgement [...] 133 (not home agent for this mobile node)."
+ * The BA echoes the Mesg-ID so the MN can tie it to its BU.
+ */
+static void test_deregistration_without_binding_is_133(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	k.lifetime = 0;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+	assert_int_equal(d.ba.seq, V_SEQ);
+	ba = ba_of(&d, true);
+	assert_true(ba.msg.opts.has_mesg_id);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);
+	/* From home (CoA == HoA) likewise. */
+	k = good_bu();
+	k.coa = k.hoa;
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+}
+
+/*
+ * RFC 4285 §6 Mesg-IDs are 64-bit NTP timestamps, and NTP era 0 ends on
+ * 2036-02-07 06:28:16 UTC: then the seconds field wraps to 0 (RFC 4330
+ * §3). A HA that compares Mesg-IDs as plain integers refuses every BU
+ * after the wrap, forever, because the last accepted one (just before)
+ * is numerically larger. Compared as serial numbers they stay ordered.
+ */
+static void test_mesg_id_across_the_ntp_era_wrap(void **state)
+{
+	const uint64_t wrap_unix_s = 4294967296ULL - XMIP_NTP_UNIX_OFFSET;
+	struct bu_knobs k = good_bu();
+	struct xmip_replay_state rs = { .last_seq = V_SEQ - 1, .seq_valid = 1 };
+	struct xmip_ha_decision d;
+
+	(void)state;
+	now_rt_ns = (wrap_unix_s + 1) * 1000000000ULL;
+	rs.last_mesg_id = xmip_ntp_from_unix_ns(now_rt_ns - 3000000000ULL);   /* era 0 */
+	k.mesg_id = xmip_ntp_from_unix_ns(now_rt_ns);                         /* era 1 */
+	assert_true(k.mesg_id < rs.last_mesg_id);          /* numerically, it wrapped */
+	assert_true(xmip_ntp_to_unix_ns(k.mesg_id) == (int64_t)now_rt_ns);
+	d = decide(&k, NULL, &rs);
+	assert_int_equal(d.ba.status, 0);
+	/* ... and the one just before the wrap is still a replay after it. */
+	rs = d.replay;
+	k.seq++;
+	k.mesg_id = xmip_ntp_from_unix_ns(now_rt_ns - 2000000000ULL);
+	d = decide(&k, NULL, &rs);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	/* Out of the window across the wrap, both ways. */
+	k.mesg_id = xmip_ntp_from_unix_ns(now_rt_ns + 60000000000ULL);
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	now_rt_ns = (wrap_unix_s - 1) * 1000000000ULL;
+	k.mesg_id = xmip_ntp_from_unix_ns(now_rt_ns + 2000000000ULL);       /* era 1 */
+	d = decide(&k, NULL, NULL);
+	assert_int_equal(d.ba.status, 0);
+}
+
 static void test_131_no_h_flag(void **state)
 {
 	struct bu_knobs k = good_bu();
@@ -570,6 +636,8 @@ int main(void)
 		cmocka_unit_test_setup(test_lifetime_clamped_and_rounded, setup),
 		cmocka_unit_test_setup(test_refresh_keeps_proxy_nd, setup),
 		cmocka_unit_test_setup(test_deregistration, setup),
+		cmocka_unit_test_setup(test_deregistration_without_binding_is_133, setup),
+		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
 		cmocka_unit_test_setup(test_131_no_h_flag, setup),
 		cmocka_unit_test_setup(test_140_mobile_router, setup),
 		cmocka_unit_test_setup(test_132_not_home_subnet, setup),

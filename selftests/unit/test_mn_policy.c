@@ -143,7 +143,9 @@ static void test_bu_contents(void **state)
 
 static void test_backoff_and_new_numbers(void **state)
 {
-	static const uint32_t want[] = { 1000, 2000, 4000, 8000, 16000, 32000, 32000, 32000 };
+	/* No binding at the HA yet: RFC 6275 §11.8 InitialBindackTimeoutFirstReg
+	 * (1.5 s, §13) first, then doubling up to MAX_BINDACK_TIMEOUT. */
+	static const uint32_t want[] = { 1500, 3000, 6000, 12000, 24000, 32000, 32000, 32000 };
 	struct xmip_mn_state st;
 	struct in6_addr coa = A(V_COA);
 	uint64_t last_mesg = 0;
@@ -166,6 +168,16 @@ static void test_backoff_and_new_numbers(void **state)
 	}
 	/* A new registration (a move) restarts the back-off. */
 	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 1500);
+	/* With a binding at the HA (a move, a refresh, going home):
+	 * INITIAL_BINDACK_TIMEOUT, 1 s. */
+	st.registered = true;
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 1000);
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, buf, sizeof(buf)) > 0);
+	assert_int_equal(st.retrans_ms, 2000);
+	assert_true(xmip_mn_build_bu(&st, &mn_conf, &mn_conf.self.hoa, true, false, t_ha, buf,
+				     sizeof(buf)) > 0);
 	assert_int_equal(st.retrans_ms, 1000);
 	/* Too small a buffer: -1 and no state change. */
 	{
@@ -376,6 +388,193 @@ static void test_ha_auth_fail_is_not_acted_on_blindly(void **state)
 	assert_true(st.pending);
 }
 
+/*
+ * An attacker who sees our BU (seq in clear) forges one with our NAI, HoA,
+ * CoA and seq and a made-up authenticator. The HA answers 146, signed with
+ * our key because it knows who we claim to be. That BA has our seq and a
+ * valid authenticator, but it is not an answer to our BU: it must not
+ * make us give up the registration. Nor may an old, genuine BA accepted
+ * for an earlier BU with the same seq (wrap, restart) be taken for ours.
+ */
+static void test_ba_must_echo_our_mesg_id(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], forged[512], ba[512];
+	struct xmip_pkt p;
+	int len, bu_len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 41);
+	len = bu_len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	assert_true(len > 0);
+	memcpy(forged, bu, (size_t)len);
+	assert_int_equal(xmip_pkt_parse(forged, (size_t)len, &p), XMIP_PARSE_OK);
+	forged[p.mh_off + p.msg.opts.auth_opt_off + 2 + 5] ^= 0x5a;  /* authenticator */
+	forged[p.mh_off + 4] = forged[p.mh_off + 5] = 0;
+	assert_int_equal(xmip_pkt_parse(forged, (size_t)len, &p), XMIP_PARSE_BAD_CSUM);
+	{
+		struct in6_addr hoa = A(V_HOA), ha = A(V_HA);
+
+		xmip_mh_set_checksum(&hoa, &ha, forged + p.mh_off, p.mh_len);
+	}
+	d = ha_handle(forged, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_MIPV6_AUTH_FAIL);
+	assert_int_equal(d.ba.seq, st.seq);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+
+	/* A genuine BA 0 with our seq but an older Mesg-ID: a replay. */
+	len = ha_ba(ba, 0, st.seq, true, st.last_mesg_id - 1, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	len = ha_ba(ba, 0, st.seq, false, 0, v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.pending);
+	assert_false(st.registered);
+
+	/* The real answer still registers us. */
+	d = ha_handle(bu, (size_t)bu_len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+}
+
+/*
+ * The HA accepted a Mesg-ID from our clock while it ran 6 s fast; our
+ * clock has since been corrected (or we restarted). Every BU in the next
+ * 6 s is answered 144 (not newer than the last accepted), and adopting
+ * the HA's time does not help until its clock passes that Mesg-ID. The
+ * MN must not answer each 144 with an immediate new BU: that is a BU/BA
+ * storm at round-trip speed. One immediate resend, then the retransmission
+ * timer with its back-off (RFC 6275 §11.8).
+ */
+static void test_resync_answers_do_not_storm(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	unsigned int immediate = 0;
+	int len, ba_len;
+
+	(void)state;
+	replay = (struct xmip_replay_state){ .last_seq = 10, .seq_valid = 1,
+					     .last_mesg_id = xmip_ntp_from_unix_ns(t_ha + 6 * NS) };
+	have_replay = true;
+	xmip_mn_init(&st, 10);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	for (int round = 0; round < 20; round++) {
+		d = ha_handle(bu, (size_t)len, ba, &ba_len);
+		assert_int_equal(d.ba.status, XMIP_BA_MIPV6_ID_MISMATCH);
+		if (mn_handle(&st, ba, ba_len, t_ha, &res) != XMIP_MN_BA_RESEND)
+			break;
+		immediate++;
+		len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	}
+	assert_int_equal(immediate, 1);
+	assert_true(st.pending);
+	/* The retransmission timer goes on with its back-off ... */
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
+	assert_int_equal(st.retrans_ms, 2 * XMIP_MN_INITIAL_BINDACK_FIRST_REG_MS);
+	/* ... and once the HA's clock has passed the old Mesg-ID, it works. */
+	t_ha += 7 * NS;
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_ACCEPTED);
+	/* The next resynchronisation is immediate again. */
+	replay.last_mesg_id = xmip_ntp_from_unix_ns(t_ha + 6 * NS);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_RESEND);
+}
+
+/* An MN that starts at home deregisters; the HA has no binding and says
+ * 133 (RFC 6275 §10.3.2). For a deregistration that is the goal reached,
+ * not a refusal. */
+static void test_dereg_answered_133_means_deregistered(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct xmip_ha_decision d;
+	uint8_t bu[512], ba[512];
+	int len, ba_len;
+
+	(void)state;
+	xmip_mn_init(&st, 300);
+	len = xmip_mn_build_bu(&st, &mn_conf, &mn_conf.self.hoa, true, false, t_ha, bu, sizeof(bu));
+	d = ha_handle(bu, (size_t)len, ba, &ba_len);
+	assert_int_equal(d.ba.status, XMIP_BA_NOT_HA_FOR_MN);
+	assert_int_equal(mn_handle(&st, ba, ba_len, t_ha, &res), XMIP_MN_BA_DEREGISTERED);
+	assert_int_equal(res.status, XMIP_BA_NOT_HA_FOR_MN);
+	assert_false(st.pending);
+	assert_false(st.registered);
+	/* A 133 to a registration is still a refusal. */
+	{
+		struct in6_addr coa = A(V_COA);
+
+		len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+		len = ha_ba(ba, XMIP_BA_NOT_HA_FOR_MN, st.seq, true, st.last_mesg_id, v_key,
+			    sizeof(v_key));
+		assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_REJECTED);
+	}
+}
+
+/* After the NTP era wrap (2036) the MN still reads the HA's time right
+ * from a 145 and keeps its Mesg-IDs increasing across the wrap. */
+static void test_mesg_id_across_the_ntp_era_wrap(void **state)
+{
+	const uint64_t wrap_ns = (4294967296ULL - XMIP_NTP_UNIX_OFFSET) * NS;
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	struct xmip_pkt p;
+	uint64_t before;
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, wrap_ns - 40 * NS, bu, sizeof(bu));
+	before = st.last_mesg_id;
+	/* HA 30 s ahead of us, and past the wrap. */
+	len = ha_ba(ba, XMIP_BA_MIPV6_MESG_ID_REQD, st.seq, true,
+		    xmip_ntp_from_unix_ns(wrap_ns + 10 * NS), v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, wrap_ns - 20 * NS, &res), XMIP_MN_BA_RESEND);
+	assert_true(st.clock_offset_ns == 30 * (int64_t)NS);
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, wrap_ns - 20 * NS, bu,
+			       sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(wrap_ns + 10 * NS));
+	assert_true(p.msg.opts.mesg_id < before);          /* numerically, it wrapped */
+	/* With a frozen clock the next one is still one tick later. */
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, true, wrap_ns - 20 * NS, bu, sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(p.msg.opts.mesg_id == xmip_ntp_from_unix_ns(wrap_ns + 10 * NS) + 1);
+}
+
+/* MAX_UPDATE_RATE (RFC 6275 §11.8, §12): 3 BUs in any one second. */
+static void test_max_update_rate(void **state)
+{
+	struct xmip_mn_state st;
+	uint64_t t = 5000 * NS;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	for (int i = 0; i < 3; i++) {
+		assert_true(xmip_mn_update_allowed(&st, t + (uint64_t)i * 100000000ULL));
+		xmip_mn_update_sent(&st, t + (uint64_t)i * 100000000ULL);
+	}
+	assert_false(xmip_mn_update_allowed(&st, t + 300000000ULL));
+	assert_false(xmip_mn_update_allowed(&st, t + 999999999ULL));
+	assert_true(xmip_mn_update_allowed(&st, t + NS));
+	xmip_mn_update_sent(&st, t + NS);
+	assert_false(xmip_mn_update_allowed(&st, t + NS + 50000000ULL));  /* 2 + 1 in 1 s */
+	assert_true(xmip_mn_update_allowed(&st, t + NS + 100000000ULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +587,11 @@ int main(void)
 		cmocka_unit_test_setup(test_145_resync_clock, setup),
 		cmocka_unit_test_setup(test_ba_checks, setup),
 		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
+		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),
+		cmocka_unit_test_setup(test_resync_answers_do_not_storm, setup),
+		cmocka_unit_test_setup(test_dereg_answered_133_means_deregistered, setup),
+		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
+		cmocka_unit_test_setup(test_max_update_rate, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
