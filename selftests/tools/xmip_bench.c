@@ -56,6 +56,9 @@
 #include "bench_net.skel.h"
 #include "bench_probe.skel.h"
 
+/* The datapath treats a binding past expires_ns as dead; these outlive the run. */
+#define NEVER_EXPIRES (~0ull)
+
 #define MAX_PKT 4096
 #define MAX_BINDS 16
 #define MAX_RUNS 64
@@ -157,6 +160,7 @@ static void parse(struct opts *o, int argc, char **argv)
 			*eq = '\0';
 			addr(optarg, o->binds[o->n_binds].k.hoa);
 			addr(eq + 1, o->binds[o->n_binds].v.coa);
+			o->binds[o->n_binds].v.expires_ns = NEVER_EXPIRES;
 			o->binds[o->n_binds++].v.lifetime_s = 600;
 			break;
 		}
@@ -378,6 +382,7 @@ static int fill_bindings(const struct opts *o, int fd)
 			memcpy(keys[j].hoa, w, 16);
 			memcpy(vals[j].coa, o->fill_coa, 16);
 			vals[j].lifetime_s = 600;
+			vals[j].expires_ns = NEVER_EXPIRES;
 		}
 		/* fill base is 2001:db8:100::/96: second word 0x0100 0000 */
 		if (bpf_map_update_batch(fd, keys, vals, &n, &bo))
@@ -700,6 +705,7 @@ static int cmd_probe(struct opts *o)
 	cfg.redirect_ifindex = if_nametoindex(o->target);
 	memcpy(k.hoa, o->hoa, 16);
 	memcpy(v.coa, o->coa, 16);
+	v.expires_ns = NEVER_EXPIRES;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.probe_cfg), &zero, &cfg, BPF_ANY) ||
 	    bpf_map_update_elem(bpf_map__fd(s->maps.probe_bindings), &k, &v, BPF_ANY))
 		goto out;
