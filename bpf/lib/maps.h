@@ -74,6 +74,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
+	__uint(map_flags, BPF_F_MMAPABLE);   /* writers store the 8 octets in one go */
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_nh_gen SEC(".maps");
 
