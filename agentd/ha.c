@@ -35,6 +35,7 @@ struct xmip_ha {
 	struct xmip_signal_rx        *rx;
 	int                           raw, nl;
 	int                           nh_mon;   /* next-hop monitor (netlink), -1 if none */
+	uint64_t                     *nh_gen;   /* xmip_nh_gen, mmapped; NULL if none */
 	/* Interfaces on the home link (holding an address in home-prefix): proxy ND goes there. */
 	uint32_t                      home_ifs[XMIP_CONF_MAX_IFS];
 	int                           n_home_ifs;
@@ -412,13 +413,8 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
  */
 static void nh_bump(struct xmip_ha *ha, const char *why)
 {
-	uint64_t gen;
-	int rc = xmip_nh_gen_bump(ha->maps->nh_gen, &gen);
+	uint64_t gen = xmip_nh_gen_bump_mapped(ha->nh_gen);
 
-	if (rc) {
-		log_warn("next-hop generation (%s): %s", why, strerror(-rc));
-		return;
-	}
 	log_debug("next-hop generation %llu (%s)", (unsigned long long)gen, why);
 }
 
@@ -433,11 +429,18 @@ static void on_nh_netlink(struct xmip_loop *loop, int fd, uint32_t events, void 
 /* Watch for changes, then invalidate whatever an earlier run left cached. */
 static int nh_watch(struct xmip_ha *ha)
 {
+	int rc;
+
 	if (ha->maps->nh_gen < 0) {
 		log_warn("%s not pinned (instance attached by an older xmip?): the datapath's "
 			 "next-hop cache is not invalidated on changes; re-run `xmip attach`",
 			 XMIP_MAP_NH_GEN);
 		return 0;
+	}
+	rc = xmip_nh_gen_map(ha->maps->nh_gen, &ha->nh_gen);
+	if (rc) {
+		log_err("mapping %s: %s", XMIP_MAP_NH_GEN, strerror(-rc));
+		return -1;
 	}
 	ha->nh_mon = xmip_nl_nexthop_monitor_open();
 	if (ha->nh_mon < 0) {
@@ -532,6 +535,7 @@ void xmip_ha_free(struct xmip_ha *ha)
 		xmip_loop_del_fd(ha->loop, ha->nh_mon);
 		close(ha->nh_mon);
 	}
+	xmip_nh_gen_unmap(ha->nh_gen);
 	if (ha->raw >= 0)
 		close(ha->raw);
 	if (ha->nl >= 0)
