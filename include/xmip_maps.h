@@ -101,13 +101,20 @@ struct xmip_nh_key {
 
 struct xmip_nh {
 	__u64 gen;             /* xmip_nh_gen when filled; used only while equal */
+	__u64 filled;          /* jiffies when filled; too old -> asked again */
 	__u32 ifindex;         /* output interface (0: empty slot, never used) */
 	__u16 mtu;             /* route MTU the FIB reported; larger packets re-ask */
 	__u16 pad;
 	__u8  smac[6];         /* output interface's MAC */
 	__u8  dmac[6];         /* next hop's MAC */
-	__u32 pad2;
 };
+
+/*
+ * Safety net for when no agent runs (nobody bumps the generation): a cached
+ * next hop is used for at most this many jiffies (2.5 s at HZ=1000, 10 s at
+ * HZ=250, 25 s at HZ=100). bpf_jiffies64 is inlined by the verifier: free.
+ */
+#define XMIP_NH_MAX_AGE_JIFFIES 2500
 
 /*
  * xmip_nh_gen, ARRAY of one __u64: the next-hop generation. Bumped (one

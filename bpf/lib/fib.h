@@ -54,7 +54,8 @@ static __always_inline int xmip_fib_emit_xdp(struct xdp_md *ctx, struct ethhdr *
  * Next-hop cache (xmip_nexthops): a FIB answer is reused while its
  * generation equals xmip_nh_gen, which the agent bumps on every neighbour,
  * route or link change, and only for packets no larger than the route MTU
- * it was given with. The generation is read before the lookup, so an entry
+ * it was given with, and for at most XMIP_NH_MAX_AGE_JIFFIES (a safety net
+ * for when no agent runs). The generation is read before the lookup, so an entry
  * filled from a FIB state older than a bump carries the old generation and
  * is never used. Only successes are cached: every other answer asks the FIB
  * again on the next packet (the kernel may resolve the neighbour meanwhile).
@@ -64,6 +65,7 @@ static __always_inline int xmip_fib_forward_xdp(struct xdp_md *ctx, struct ethhd
 {
 	__u32 tot_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
 	__u64 gen = xmip_nh_gen_now();
+	__u64 now = bpf_jiffies64();
 	struct bpf_fib_lookup p;
 	struct xmip_nh_key key;
 	struct xmip_nh *nh;
@@ -73,7 +75,8 @@ static __always_inline int xmip_fib_forward_xdp(struct xdp_md *ctx, struct ethhd
 	xmip_addr_copy(key.src, &ip6->saddr);
 	key.ifindex = ctx->ingress_ifindex;
 	nh = bpf_map_lookup_elem(&xmip_nexthops, &key);
-	if (nh && nh->gen == gen && nh->ifindex && tot_len <= nh->mtu) {
+	if (nh && nh->gen == gen && nh->ifindex && tot_len <= nh->mtu &&
+	    now - nh->filled < XMIP_NH_MAX_AGE_JIFFIES) {
 		xmip_count(XMIP_STAT_NH_HIT);
 		return xmip_fib_emit_xdp(ctx, eth, nh->smac, nh->dmac, nh->ifindex);
 	}
@@ -85,6 +88,7 @@ static __always_inline int xmip_fib_forward_xdp(struct xdp_md *ctx, struct ethhd
 	case BPF_FIB_LKUP_RET_SUCCESS: {
 		struct xmip_nh fill = {
 			.gen = gen,
+			.filled = now,
 			.ifindex = p.ifindex,
 			/* The XDP lookup checks the MTU and reports the route's
 			 * on success; never below what just passed. */
