@@ -107,6 +107,7 @@ struct xmip_nh {
 	__u16 pad;
 	__u8  smac[6];         /* output interface's MAC */
 	__u8  dmac[6];         /* next hop's MAC */
+	__u32 pad2;            /* explicit: no uninitialised padding */
 };
 
 /*
