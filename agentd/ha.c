@@ -34,6 +34,8 @@ struct xmip_ha {
 	const struct xmip_agent_maps *maps;
 	struct xmip_signal_rx        *rx;
 	int                           raw, nl;
+	int                           nh_mon;   /* next-hop monitor (netlink), -1 if none */
+	uint64_t                     *nh_gen;   /* xmip_nh_gen, mmapped; NULL if none */
 	/* Interfaces on the home link (holding an address in home-prefix): proxy ND goes there. */
 	uint32_t                      home_ifs[XMIP_CONF_MAX_IFS];
 	int                           n_home_ifs;
@@ -417,6 +419,58 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 	return 0;
 }
 
+/*
+ * Next-hop cache (bpf/lib/fib.h): any neighbour, route, link, address or
+ * forwarding change may change a bpf_fib_lookup answer the datapath has
+ * cached, so it invalidates them all by bumping the generation. A batch
+ * of events (everything readable at once) costs one bump.
+ */
+static void nh_bump(struct xmip_ha *ha, const char *why)
+{
+	uint64_t gen = xmip_nh_gen_bump_mapped(ha->nh_gen);
+
+	log_debug("next-hop generation %llu (%s)", (unsigned long long)gen, why);
+}
+
+static void on_nh_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)loop;
+	(void)events;
+	if (xmip_nl_monitor_drain(fd) > 0)
+		nh_bump(arg, "neighbour/route/link change");
+}
+
+/* Watch for changes, then invalidate whatever an earlier run left cached. */
+static int nh_watch(struct xmip_ha *ha)
+{
+	int rc;
+
+	if (ha->maps->nh_gen < 0) {
+		log_warn("%s not pinned (instance attached by an older xmip?): the datapath's "
+			 "next-hop cache is not invalidated on changes; re-run `xmip attach`",
+			 XMIP_MAP_NH_GEN);
+		return 0;
+	}
+	rc = xmip_nh_gen_map(ha->maps->nh_gen, &ha->nh_gen);
+	if (rc) {
+		log_err("mapping %s: %s", XMIP_MAP_NH_GEN, strerror(-rc));
+		return -1;
+	}
+	ha->nh_mon = xmip_nl_nexthop_monitor_open();
+	if (ha->nh_mon < 0) {
+		log_err("next-hop monitor: %s", strerror(-ha->nh_mon));
+		return -1;
+	}
+	if (xmip_loop_add_fd(ha->loop, ha->nh_mon, EPOLLIN, on_nh_netlink, ha)) {
+		close(ha->nh_mon);
+		ha->nh_mon = -1;
+		return -1;
+	}
+	/* Subscribed first: a change from here on bumps again. */
+	nh_bump(ha, "agent start");
+	return 0;
+}
+
 static int rebuild(struct xmip_ha *ha)
 {
 	struct rebuild_ctx c = { .ha = ha, .now = xmip_now_ns() };
@@ -443,6 +497,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf
 	ha->loop = loop;
 	ha->conf = conf;
 	ha->maps = maps;
+	ha->nh_mon = -1;
 	ha->raw = xmip_rawsend_open();
 	ha->nl = xmip_nl_open();
 	if (ha->raw < 0 || ha->nl < 0) {
@@ -463,7 +518,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
-	if (rebuild(ha))
+	if (rebuild(ha) || nh_watch(ha))
 		goto fail;
 	ha->rx = xmip_signal_rx_new(loop, maps->signal, on_signal, ha);
 	if (!ha->rx)
@@ -490,6 +545,11 @@ void xmip_ha_free(struct xmip_ha *ha)
 			free(e);
 		}
 	}
+	if (ha->nh_mon >= 0) {
+		xmip_loop_del_fd(ha->loop, ha->nh_mon);
+		close(ha->nh_mon);
+	}
+	xmip_nh_gen_unmap(ha->nh_gen);
 	if (ha->raw >= 0)
 		close(ha->raw);
 	if (ha->nl >= 0)

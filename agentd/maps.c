@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static int open_pin(const char *instance, const char *name, int *fd, char *err, size_t errlen)
@@ -30,7 +32,7 @@ int xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps
 	char ignored[256];
 	int rc;
 
-	m->bindings = m->config = m->replay = m->signal = -1;
+	m->bindings = m->config = m->replay = m->signal = m->nh_gen = -1;
 	if ((rc = open_pin(instance, XMIP_MAP_CONFIG, &m->config, err, errlen)) ||
 	    (rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)) ||
 	    (rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)))
@@ -39,6 +41,8 @@ int xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps
 		      need_replay ? err : ignored, need_replay ? errlen : sizeof(ignored));
 	if (rc && need_replay)
 		goto fail;
+	/* Optional: an instance attached before the next-hop cache has none. */
+	open_pin(instance, XMIP_MAP_NH_GEN, &m->nh_gen, ignored, sizeof(ignored));
 	return 0;
 fail:
 	xmip_maps_close(m);
@@ -47,7 +51,7 @@ fail:
 
 void xmip_maps_close(struct xmip_agent_maps *m)
 {
-	int *fds[] = { &m->bindings, &m->config, &m->replay, &m->signal };
+	int *fds[] = { &m->bindings, &m->config, &m->replay, &m->signal, &m->nh_gen };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -151,4 +155,48 @@ int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c
 	__u32 zero = 0;
 
 	return ret(bpf_map_update_elem(m->config, &zero, c, BPF_ANY));
+}
+
+int xmip_nh_gen_map(int nh_gen_fd, uint64_t **gen)
+{
+	void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       nh_gen_fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	*gen = p;
+	return 0;
+}
+
+void xmip_nh_gen_unmap(uint64_t *gen)
+{
+	if (gen)
+		munmap(gen, (size_t)sysconf(_SC_PAGESIZE));
+}
+
+uint64_t xmip_nh_gen_bump_mapped(uint64_t *gen)
+{
+	struct timespec ts;
+	uint64_t now, cur, next;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	cur = __atomic_load_n(gen, __ATOMIC_RELAXED);
+	next = now > cur ? now : cur + 1;
+	__atomic_store_n(gen, next, __ATOMIC_RELEASE);
+	return next;
+}
+
+int xmip_nh_gen_bump(int nh_gen_fd, uint64_t *gen_out)
+{
+	uint64_t *gen = NULL, next;
+	int rc = xmip_nh_gen_map(nh_gen_fd, &gen);
+
+	if (rc)
+		return rc;
+	next = xmip_nh_gen_bump_mapped(gen);
+	xmip_nh_gen_unmap(gen);
+	if (gen_out)
+		*gen_out = next;
+	return 0;
 }

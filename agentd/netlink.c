@@ -449,13 +449,9 @@ int xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, vo
 	return nl_talk(nl, &req.n, on_route_msg, &ctx);
 }
 
-int xmip_nl_monitor_open(void)
+int xmip_nl_monitor_open_groups(uint32_t groups)
 {
-	struct sockaddr_nl sa = {
-		.nl_family = AF_NETLINK,
-		/* Routes too: a default router may show up after the address. */
-		.nl_groups = RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE,
-	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
 
 	if (fd < 0)
@@ -467,6 +463,22 @@ int xmip_nl_monitor_open(void)
 		return -e;
 	}
 	return fd;
+}
+
+int xmip_nl_monitor_open(void)
+{
+	/* Routes too: a default router may show up after the address. */
+	return xmip_nl_monitor_open_groups(RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE);
+}
+
+int xmip_nl_nexthop_monitor_open(void)
+{
+	/* Everything a bpf_fib_lookup answer depends on: neighbours (MAC,
+	 * NUD state), routes, links (MAC, up/down, MTU), addresses (local
+	 * routes) and per-interface forwarding (netconf). */
+	return xmip_nl_monitor_open_groups(RTMGRP_NEIGH | RTMGRP_IPV6_ROUTE | RTMGRP_LINK |
+					   RTMGRP_IPV6_IFADDR |
+					   1u << (RTNLGRP_IPV6_NETCONF - 1));
 }
 
 int xmip_nl_monitor_drain(int fd)
@@ -493,6 +505,8 @@ int xmip_nl_monitor_drain(int fd)
 			case RTM_NEWADDR: case RTM_DELADDR:
 			case RTM_NEWLINK: case RTM_DELLINK:
 			case RTM_NEWROUTE: case RTM_DELROUTE:
+			case RTM_NEWNEIGH: case RTM_DELNEIGH:
+			case RTM_NEWNETCONF: case RTM_DELNETCONF:
 				seen++;
 			}
 		}

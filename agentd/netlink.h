@@ -71,7 +71,13 @@ int  xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, v
 
 /* A socket subscribed to RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE, non-blocking. */
 int  xmip_nl_monitor_open(void);
-/* Read everything pending; returns how many address/link/route messages were seen. */
+/* The HA's next-hop monitor: RTMGRP_NEIGH | _IPV6_ROUTE | _LINK | _IPV6_IFADDR | _IPV6_NETCONF. */
+int  xmip_nl_nexthop_monitor_open(void);
+/* A non-blocking socket subscribed to the RTMGRP_* bits in groups. */
+int  xmip_nl_monitor_open_groups(uint32_t groups);
+/* Read everything pending; returns how many address/link/route/neighbour/netconf
+ * messages were seen (the groups subscribed decide which can arrive); a lost
+ * batch (ENOBUFS) counts as one. */
 int  xmip_nl_monitor_drain(int fd);
 
 /* /proc/sys/net/ipv6/conf/<ifname>/<key> = value. */

@@ -23,9 +23,12 @@
 #define XMIP_MAP_STATS    "xmip_stats"
 #define XMIP_MAP_SIGNAL   "xmip_signal"
 #define XMIP_MAP_REPLAY   "xmip_replay"
+#define XMIP_MAP_NEXTHOPS "xmip_nexthops"
+#define XMIP_MAP_NH_GEN   "xmip_nh_gen"
 
 #define XMIP_DEFAULT_MAX_BINDINGS 65536
 #define XMIP_SIGNAL_RINGBUF_BYTES (256 * 1024)
+#define XMIP_NEXTHOPS_MAX 65536   /* next-hop cache entries (LRU, per CPU) */
 
 /* Roles a datapath instance can play. */
 enum xmip_role {
@@ -83,6 +86,46 @@ struct xmip_replay_state {
 };
 
 /*
+ * xmip_nexthops, LRU_PERCPU_HASH: the answers of bpf_fib_lookup, so the
+ * datapath need not ask the FIB for every packet. Keyed by everything the
+ * FIB decision depends on that varies per packet here: destination, source
+ * (source-specific routes, `ip -6 rule from`) and arrival interface (iif
+ * rules, per-interface forwarding). Per CPU: each CPU writes only its own
+ * copy, so a reader never sees a half-written entry.
+ */
+struct xmip_nh_key {
+	__u8  dst[16];
+	__u8  src[16];
+	__u32 ifindex;         /* arrival interface of the packet */
+};
+
+struct xmip_nh {
+	__u64 gen;             /* xmip_nh_gen when filled; used only while equal */
+	__u64 filled;          /* jiffies when filled; too old -> asked again */
+	__u32 ifindex;         /* output interface (0: empty slot, never used) */
+	__u16 mtu;             /* route MTU the FIB reported; larger packets re-ask */
+	__u16 pad;
+	__u8  smac[6];         /* output interface's MAC */
+	__u8  dmac[6];         /* next hop's MAC */
+	__u32 pad2;            /* explicit: no uninitialised padding */
+};
+
+/*
+ * Safety net for when no agent runs (nobody bumps the generation): a cached
+ * next hop is used for at most this many jiffies (2.5 s at HZ=1000, 10 s at
+ * HZ=250, 25 s at HZ=100). bpf_jiffies64 is inlined by the verifier: free.
+ */
+#define XMIP_NH_MAX_AGE_JIFFIES 2500
+
+/*
+ * xmip_nh_gen, ARRAY of one __u64: the next-hop generation. Bumped (one
+ * aligned 8-octet write) by the HA agent on every neighbour, route or link
+ * change and by `xmip attach`; a cached next hop of another generation is
+ * ignored. Never 0 once bumped (values are CLOCK_BOOTTIME ns, increasing).
+ */
+#define XMIP_NH_GEN_KEY 0
+
+/*
  * xmip_signal, RINGBUF: Mobility Header packets the kernel would drop
  * (HAO, type-2 routing header, protocol 135), handed to the agent whole,
  * from the IPv6 header on.
@@ -129,7 +172,10 @@ struct xmip_signal_event {
 	X(FWD_REDIRECT_NEIGH,   "tc: outer header routed by the kernel (bpf_redirect_neigh)") \
 	X(PASS_ND_FOR_HOA,      "pass: Neighbour Discovery to a bound HoA (kernel proxy answers)") \
 	X(PASS_BINDING_EXPIRED, "pass: binding past its lifetime, not used (agent not running?)") \
-	X(DROP_BINDING_EXPIRED, "drop: reverse tunnel for a binding past its lifetime")
+	X(DROP_BINDING_EXPIRED, "drop: reverse tunnel for a binding past its lifetime") \
+	X(NH_HIT,               "next-hop cache hit (no FIB lookup)") \
+	X(NH_MISS,              "next-hop cache miss or stale generation (FIB lookup)") \
+	X(NH_FILL_FAILED,       "next-hop cache: storing a FIB answer failed")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "maps.h"   /* agentd/: xmip_nh_gen_bump, shared with the agent */
 #include "pins.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
@@ -558,6 +559,16 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	if (bpf_map_update_elem(cfg_fd, &zero, &cfg, BPF_ANY)) {
 		snprintf(err, errlen, "writing xmip_config failed: %s", strerror(errno));
 		goto out;
+	}
+	/* Safety net for the next-hop cache: next hops cached while no agent
+	 * watched for changes are not trusted after a (re-)attach. */
+	{
+		struct bpf_map *gen = bpf_object__find_map_by_name(ro.obj, XMIP_MAP_NH_GEN);
+		int e = gen ? xmip_nh_gen_bump(bpf_map__fd(gen), NULL) : -ENOENT;
+
+		if (e)
+			info("%s: bumping the next-hop generation failed: %s", XMIP_MAP_NH_GEN,
+			     strerror(-e));
 	}
 
 	for (int i = 0; i < conf->n_ifs; i++) {

@@ -13,7 +13,8 @@
 	"FILES\n" \
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
 	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (xmip_bindings, xmip_config,\n" \
-	"                                xmip_stats, xmip_signal, xmip_replay) and\n" \
+	"                                xmip_stats, xmip_signal, xmip_replay,\n" \
+	"                                xmip_nexthops, xmip_nh_gen) and\n" \
 	"                                XDP links (link_xdp_IFNAME)\n"
 
 const char *const xmip_help_main =

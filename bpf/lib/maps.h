@@ -59,6 +59,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_replay SEC(".maps");
 
+/* Next-hop cache: FIB answers by (dst, src, arrival ifindex); see fib.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, XMIP_NEXTHOPS_MAX);
+	__type(key, struct xmip_nh_key);
+	__type(value, struct xmip_nh);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_nexthops SEC(".maps");
+
+/* Next-hop generation, one __u64: bumped by agent/loader on neighbour/route/link changes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_MMAPABLE);   /* writers store the 8 octets in one go */
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_nh_gen SEC(".maps");
+
 /*
  * A binding past its lifetime is dead (RFC 6275 §6.1.7) even if no agent
  * is running to delete it: the MN may have left that care-of address.

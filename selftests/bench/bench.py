@@ -304,7 +304,8 @@ PROBES = [("probe_config_count", "config lookup + one per-CPU counter"),
           ("probe_binding_lookup", "binding lookup (16-octet key, hash map)"),
           ("probe_adjust_head_pair", "bpf_xdp_adjust_head -40 then +40"),
           ("probe_fib_lookup", "bpf_fib_lookup for the CoA"),
-          ("probe_redirect", "bpf_redirect")]
+          ("probe_redirect", "bpf_redirect"),
+          ("probe_nh_lookup", "next-hop cache hit (36-octet key, LRU per-CPU hash)")]
 
 
 def part1_breakdown(topo, q, tmp):

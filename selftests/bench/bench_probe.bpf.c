@@ -33,6 +33,23 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } probe_bindings SEC(".maps");
 
+/* A next-hop cache of the HA's types (like xmip_nexthops); user space fills one key on every CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct xmip_nh_key);
+	__type(value, struct xmip_nh);
+} probe_nexthops SEC(".maps");
+
+/* The next-hop generation (like xmip_nh_gen). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} probe_nh_gen SEC(".maps");
+
 /* Per-CPU counters like xmip_stats. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -122,6 +139,31 @@ int probe_fib_lookup(struct xdp_md *ctx)
 	xmip_addr_copy(p.ipv6_dst, c->dst);
 	rc = bpf_fib_lookup(ctx, &p, sizeof(p), 0);
 	return rc == BPF_FIB_LKUP_RET_SUCCESS ? XDP_PASS : XDP_DROP;
+}
+
+/* The next-hop cache hit, as xmip_fib_forward_xdp does it: generation, key, lookup, checks (age too). */
+SEC("xdp")
+int probe_nh_lookup(struct xdp_md *ctx)
+{
+	struct probe_cfg *c = cfg();
+	struct xmip_nh_key key;
+	struct xmip_nh *nh;
+	__u32 zero = 0;
+	__u64 *gen;
+
+	if (!c)
+		return XDP_ABORTED;
+	gen = bpf_map_lookup_elem(&probe_nh_gen, &zero);
+	if (!gen)
+		return XDP_ABORTED;
+	xmip_addr_copy(key.dst, c->dst);
+	xmip_addr_copy(key.src, c->src);
+	key.ifindex = ctx->ingress_ifindex;
+	nh = bpf_map_lookup_elem(&probe_nexthops, &key);
+	/* The age test costs what the shipped one does; user space cannot
+	 * write jiffies, so it compares with a value no age takes. */
+	return nh && nh->gen == *gen && nh->ifindex && 104 <= nh->mtu &&
+	       bpf_jiffies64() - nh->filled != 1 ? XDP_PASS : XDP_DROP;
 }
 
 /* bpf_redirect's own cost (the test run does not carry the redirect out). */

@@ -48,10 +48,10 @@ def sh(*args, check=True):
 
 
 class Netns:
-    """A namespace named xbt-<role>-<random>, removed on close even after a failure."""
+    """A namespace named <prefix>-<role>-<random>, removed on close even after a failure."""
 
-    def __init__(self, role):
-        self.name = "xbt-%s-%s" % (role, uuid.uuid4().hex[:8])
+    def __init__(self, role, prefix="xbt"):
+        self.name = "%s-%s-%s" % (prefix, role, uuid.uuid4().hex[:8])
         sh("ip", "netns", "add", self.name)
 
     def ip(self, *args):
@@ -73,12 +73,12 @@ class Netns:
         sh("ip", "netns", "del", self.name, check=False)
 
 
-@pytest.fixture(scope="session")
-def ha_ns():
-    """The HA: home link xbth (HA address), uplink xbtu (default route)."""
+def make_ha_ns(prefix="xbt"):
+    """The HA: home link xbth (HA address), uplink xbtu (default route).
+    The caller closes it."""
     if not os.path.exists(PKTRUN):
         pytest.fail("%s not built (make, or set XMIP_BUILD)" % PKTRUN)
-    ns = Netns("ha")
+    ns = Netns("ha", prefix)
     try:
         ns.run("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
         ns.ip("link", "set", "lo", "up")
@@ -96,6 +96,17 @@ def ha_ns():
         ns.ip("-6", "route", "add", "blackhole", "2001:db8:dead::/48")
         ns.home = ns.ifindex("xbth")
         ns.uplink = ns.ifindex("xbtu")
+    except BaseException:
+        ns.close()
+        raise
+    return ns
+
+
+@pytest.fixture(scope="session")
+def ha_ns():
+    """The HA: home link xbth (HA address), uplink xbtu (default route)."""
+    ns = make_ha_ns()
+    try:
         yield ns
     finally:
         ns.close()
@@ -131,13 +142,16 @@ class Result:
         self.js = js
 
 
-def pktrun(ns, obj, prog, frame, ifindex=0, args=()):
-    """Run one program on one frame in namespace `ns`; returns a Result."""
+def pktrun(ns, obj, prog, frame, ifindex=0, args=(), cpu=None):
+    """Run one program on one frame in namespace `ns`; returns a Result.
+    cpu: pin the runner to that CPU (per-CPU state such as the next-hop
+    cache is then the same from one run to the next)."""
     with tempfile.TemporaryDirectory(prefix="xbt-") as d:
         pin, pout = os.path.join(d, "in"), os.path.join(d, "out")
         with open(pin, "wb") as f:
             f.write(bytes(frame))
-        cmd = [PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "-i", pin, "-w", pout]
+        cmd = [] if cpu is None else ["taskset", "-c", str(cpu)]
+        cmd += [PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "-i", pin, "-w", pout]
         if ifindex:
             cmd += ["-I", str(ifindex)]
         cmd += list(args)

@@ -681,6 +681,7 @@ static int cmd_probe(struct opts *o)
 		{ "probe_pass", XDP_PASS }, { "probe_config_count", XDP_PASS },
 		{ "probe_binding_lookup", XDP_PASS }, { "probe_adjust_head_pair", XDP_PASS },
 		{ "probe_fib_lookup", XDP_PASS }, { "probe_redirect", XDP_REDIRECT },
+		{ "probe_nh_lookup", XDP_PASS },
 	};
 	enum { NP = sizeof(pp) / sizeof(pp[0]) };
 	static __u8 in[MAX_PKT];
@@ -709,6 +710,30 @@ static int cmd_probe(struct opts *o)
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.probe_cfg), &zero, &cfg, BPF_ANY) ||
 	    bpf_map_update_elem(bpf_map__fd(s->maps.probe_bindings), &k, &v, BPF_ANY))
 		goto out;
+	{
+		/* One next-hop entry for (CoA, HA, arrival ifindex), valid on every CPU. */
+		int ncpu = libbpf_num_possible_cpus();
+		struct xmip_nh_key nk = { 0 };
+		struct xmip_nh *nv = ncpu > 0 ? calloc(ncpu, sizeof(*nv)) : NULL;
+		__u64 gen = 1;
+		int err;
+
+		if (!nv)
+			goto out;
+		memcpy(nk.dst, o->coa, 16);
+		memcpy(nk.src, o->cfg.self_addr, 16);
+		nk.ifindex = o->ifindex;
+		for (int c = 0; c < ncpu; c++) {
+			nv[c].gen = gen;
+			nv[c].ifindex = cfg.redirect_ifindex;
+			nv[c].mtu = 1500;
+		}
+		err = bpf_map_update_elem(bpf_map__fd(s->maps.probe_nexthops), &nk, nv, BPF_ANY) ||
+		      bpf_map_update_elem(bpf_map__fd(s->maps.probe_nh_gen), &zero, &gen, BPF_ANY);
+		free(nv);
+		if (err)
+			goto out;
+	}
 	for (int r = 0; r < o->runs; r++) {
 		for (int i = 0; i < NP; i++) {
 			struct bpf_program *p = bpf_object__find_program_by_name(s->obj, pp[i].name);

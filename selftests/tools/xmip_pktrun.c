@@ -9,6 +9,7 @@
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]...
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
+ *               [--nh-gen N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex).
@@ -71,6 +72,8 @@ struct opts {
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
 	unsigned int max_bindings;
+	bool set_nh_gen;
+	__u64 nh_gen;
 };
 
 struct events {
@@ -86,6 +89,9 @@ static void usage(void)
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]...\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
+		"       [--nh-gen N]\n"
+		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
+		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
 		"native mode, tc on egress) and exit, leaving it attached; with --pin-dir\n"
 		"the maps stay readable (for real-traffic tests in namespaces).\n"
@@ -169,6 +175,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "attach", required_argument, NULL, 14 },
 		{ "expired-binding", required_argument, NULL, 15 },
+		{ "nh-gen", required_argument, NULL, 16 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -209,6 +216,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 13: o->netns = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 14: o->attach_dev = optarg; break;
+		case 16:
+			o->nh_gen = parse_num(optarg, 0x7fffffffffffffffL);
+			o->set_nh_gen = true;
+			break;
 		default: usage();
 		}
 	}
@@ -355,7 +366,7 @@ static void print_events(const struct events *e)
 /* The maps and programs of whichever skeleton was loaded. */
 struct loaded {
 	struct bpf_object *obj;
-	struct bpf_map *config, *bindings, *stats, *signal;
+	struct bpf_map *config, *bindings, *stats, *signal, *nh_gen;
 	struct bpf_program *prog;
 };
 
@@ -426,6 +437,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->bindings = s->maps.xmip_bindings;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
+		l->nh_gen = s->maps.xmip_nh_gen;
 		l->prog = s->progs.xmip_ha_xdp;
 	} else {
 		struct xmip_mn *s = xmip_mn__open_opts(&oo);
@@ -438,6 +450,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->bindings = s->maps.xmip_bindings;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
+		l->nh_gen = s->maps.xmip_nh_gen;
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_mn_xdp : s->progs.xmip_mn_egress;
 	}
 	if (!o->pin_dir)
@@ -483,6 +496,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
 			goto out;
 		}
+	}
+	if (o.set_nh_gen && bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY)) {
+		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
+		goto out;
 	}
 	if (o.attach_dev) {
 		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
@@ -532,6 +549,12 @@ int main(int argc, char **argv)
 		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
 		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
 		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat);
+		{
+			__u64 gen = 0;
+
+			bpf_map_lookup_elem(bpf_map__fd(l.nh_gen), &zero, &gen);
+			printf(", \"nh_gen\": %llu", (unsigned long long)gen);
+		}
 		print_stats(bpf_map__fd(l.stats));
 		print_events(&events);
 		printf("}\n");
