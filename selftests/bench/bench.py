@@ -25,6 +25,8 @@ import tempfile
 import time
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import bpffs_tidy  # noqa: E402
 from scapy.all import Ether, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
 from scapy.layers.inet6 import HAO
 from scapy.layers.mobileip import *  # noqa: F401,F403  (MIP6 classes)
@@ -667,6 +669,7 @@ def main():
         q = dict(repeat=100000, runs=7, rate_runs=5, gen_count=3000000, tcp_runs=3, tcp_secs=5,
                  scale=(1000, 1000000), bu_runs=5, bu_count=200000, lat_trials=9,
                  lat_flood=60000000)
+    bpffs_before = bpffs_tidy.snapshot()
     os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
     R = {"machine": machine(), "quick": a.quick, "params": q}
     only = a.only.split(",")
@@ -691,6 +694,7 @@ def main():
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        bpffs_tidy.restore(bpffs_before)
     R["failures"] = FAILURES
     R["table"] = table(R, q) if "1" in only else ""
     print()

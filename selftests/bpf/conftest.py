@@ -15,6 +15,16 @@ import uuid
 
 import pytest
 
+import sys
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import bpffs_tidy  # noqa: E402
+
+_BPFFS_BEFORE = bpffs_tidy.snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    bpffs_tidy.restore(_BPFFS_BEFORE)
+
 BUILD = os.environ.get("XMIP_BUILD", "build/opt")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKTRUN = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD),

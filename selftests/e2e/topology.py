@@ -29,6 +29,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import bpffs_tidy  # noqa: E402
+
+BPFFS_BEFORE = bpffs_tidy.snapshot()
 import time
 
 PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
@@ -85,12 +90,6 @@ def in_ns(ns, cmd):
 def existing_namespaces():
     r = run(["ip", "netns", "list"], check=False)
     return [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
-
-
-# Created by `ip link set ... xdp obj` (children first, for rmdir).
-IPROUTE2_BPFFS_DIRS = ["/sys/fs/bpf/ip", "/sys/fs/bpf/xdp", "/sys/fs/bpf/tc/globals",
-                       "/sys/fs/bpf/tc"]
-IPROUTE2_BPFFS_DIRS_BEFORE = {d for d in IPROUTE2_BPFFS_DIRS if os.path.lexists(d)}
 
 
 def cleanup_stale(log=print):
@@ -442,19 +441,7 @@ lifetime = 60
             run(["ip", "netns", "del", ns], check=False)
         for inst in (HA_INSTANCE, MN_INSTANCE):
             shutil.rmtree(os.path.join(PIN_ROOT, inst), ignore_errors=True)
-        # iproute2 made its pinning directories (ip and xdp are links to tc)
-        # when it loaded xdp_pass.o; leave bpffs as we found it (rmdir only
-        # removes a directory that is empty).
-        for d in IPROUTE2_BPFFS_DIRS:
-            if d not in IPROUTE2_BPFFS_DIRS_BEFORE:
-                try:
-                    os.unlink(d) if os.path.islink(d) else os.rmdir(d)
-                except OSError:
-                    pass
-        try:
-            os.rmdir(PIN_ROOT)
-        except OSError:
-            pass
+        bpffs_tidy.restore(BPFFS_BEFORE)
 
 
 # ---- reading traffic results ----------------------------------------------------
