@@ -1,7 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """(a) The demo scenario: ping and one TCP stream survive home -> a -> b -> home."""
+import json
+
 import topology as T
-from scenario import Handover
+from scenario import Handover, wait_for
+
+
+def mac_of(topo, ns, dev):
+    return json.loads(topo.sh(ns, "ip", "-j", "link", "show", "dev", dev).stdout)[0]["address"]
+
+
+def ha_proxies_hoa(topo):
+    out = topo.sh(T.NS_HA, "ip", "-6", "-j", "neigh", "show", "proxy").stdout
+    return any(e.get("dst") == T.HOA for e in json.loads(out or "[]"))
+
+
+def router_lladdr_of_hoa(topo):
+    """The MAC the home router sends the HoA's packets to (its neighbour cache)."""
+    out = topo.sh(T.NS_RT, "ip", "-6", "-j", "neigh", "show", "to", T.HOA).stdout
+    entries = [e for e in json.loads(out or "[]") if "lladdr" in e]
+    return entries[0]["lladdr"] if entries else None
 
 
 def describe(step):
@@ -33,3 +51,13 @@ def test_handover_keeps_ping_and_tcp(xtopo):
             "TCP stream broken\n" + msg + "\nclient: " + h.cli.text()
         assert step["tcp_bytes"] > last_bytes, msg
         last_bytes = step["tcp_bytes"]
+        # Proxy ND (RFC 6275 §10.4.1): while away the HA answers for the HoA
+        # and the home router delivers its packets to the HA's MAC; once
+        # home, the MN's own NA (Override) takes the router's cache back.
+        away = step["coa"] is not None
+        owner = mac_of(xtopo, T.NS_HA, "eth0") if away else mac_of(xtopo, T.NS_MN, "home")
+        assert wait_for(lambda: ha_proxies_hoa(xtopo) == away, 5), \
+            "HA proxy ND entry for the HoA should be %s\n%s" % ("present" if away else "gone", msg)
+        assert wait_for(lambda: router_lladdr_of_hoa(xtopo) == owner, 5), \
+            "home router sends the HoA's packets to %s, not %s\n%s" % (
+                router_lladdr_of_hoa(xtopo), owner, msg)
