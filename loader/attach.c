@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "maps.h"   /* agentd/: xmip_nh_gen_bump, shared with the agent */
+#include "msg.h"
 #include "pins.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
@@ -117,18 +118,6 @@ static const char *rejected_prog(void)
 	return name;
 }
 
-static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("xmip: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* ---- the role's object, through its skeleton ---- */
 
 struct role_obj {
@@ -197,9 +186,9 @@ static void size_map(struct bpf_map *map, const char *pin_dir, uint32_t want)
 	fd = bpf_obj_get(path);
 	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &mi, &len) == 0 &&
 	    mi.max_entries != want) {
-		info("%s: keeping the pinned size %u (max-bindings = %u needs "
-		     "xmip detach first, which drops the bindings)",
-		     bpf_map__name(map), mi.max_entries, want);
+		xmip_msg("%s: keeping the pinned size %u (max-bindings = %u needs "
+			 "xmip detach first, which drops the bindings)",
+			 bpf_map__name(map), mi.max_entries, want);
 		want = mi.max_entries;
 	}
 	if (fd >= 0)
@@ -278,8 +267,8 @@ static int tc_attach(const char *ifname, uint32_t ifindex, int prog_fd, char *er
 		snprintf(err, errlen, "%s: tc egress attach failed: %s", ifname, strerror(-rc));
 		return -1;
 	}
-	info("%s: tc egress attached (handle %u priority 0x%x)", ifname, XMIP_TC_HANDLE,
-	     XMIP_TC_PRIORITY);
+	xmip_msg("%s: tc egress attached (handle %u priority 0x%x)", ifname, XMIP_TC_HANDLE,
+		 XMIP_TC_PRIORITY);
 	return 0;
 }
 
@@ -305,8 +294,8 @@ static int link_create(const char *ifname, uint32_t ifindex, int prog_fd,
 		return -1;
 	}
 	if (want == XMIP_XDP_AUTO) {
-		info("%s: native XDP failed (%s); falling back to generic (SKB) mode, "
-		     "which is slower", ifname, strerror(-fd));
+		xmip_msg("%s: native XDP failed (%s); falling back to generic (SKB) mode, "
+			 "which is slower", ifname, strerror(-fd));
 		lo.flags = XDP_FLAGS_SKB_MODE;
 		fd = bpf_link_create(prog_fd, (int)ifindex, BPF_XDP, &lo);
 		if (fd >= 0)
@@ -352,20 +341,20 @@ static int attach_xdp(const char *pin_dir, const char *ifname, uint32_t ifindex,
 			if (mode_acceptable(have, want)) {
 				if (bpf_link_update(fd, prog_fd, NULL) == 0) {
 					bpf_obj_get_info_by_fd(prog_fd, &pi, &pi_len);
-					info("%s: replaced XDP program in link %u (%s), now prog %u",
-					     ifname, li.id, mode_name(have), pi.id);
+					xmip_msg("%s: replaced XDP program in link %u (%s), "
+						 "now prog %u", ifname, li.id, mode_name(have), pi.id);
 					close(fd);
 					return 0;
 				}
-				info("%s: updating link %u failed (%s); re-creating it",
-				     ifname, li.id, strerror(errno));
+				xmip_msg("%s: updating link %u failed (%s); re-creating it",
+					 ifname, li.id, strerror(errno));
 			} else {
-				info("%s: link %u runs in %s mode but xdp-mode differs; re-creating it",
-				     ifname, li.id, mode_name(have));
+				xmip_msg("%s: link %u runs in %s mode but xdp-mode differs; "
+					 "re-creating it", ifname, li.id, mode_name(have));
 			}
 		} else {
-			info("%s: pinned link is stale (interface gone or re-created); re-creating it",
-			     ifname);
+			xmip_msg("%s: pinned link is stale (interface gone or re-created); "
+				 "re-creating it", ifname);
 		}
 		bpf_link_detach(fd);
 		close(fd);
@@ -382,8 +371,8 @@ static int attach_xdp(const char *pin_dir, const char *ifname, uint32_t ifindex,
 		return -1;
 	}
 	link_info(fd, &li);
-	info("%s: XDP attached in %s mode (prog %u, link %u)", ifname,
-	     mode_name(xdp_mode_of(ifindex, li.prog_id)), li.prog_id, li.id);
+	xmip_msg("%s: XDP attached in %s mode (prog %u, link %u)", ifname,
+		 mode_name(xdp_mode_of(ifindex, li.prog_id)), li.prog_id, li.id);
 	close(fd);
 	return 0;
 }
@@ -432,7 +421,7 @@ static void drop_stale_links(const char *pin_dir, const struct xmip_conf *conf)
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
 		ifindex = drop_link(path);
 		tc_detach(ifindex);
-		info("%s: detached (no longer in the configuration)", ifname);
+		xmip_msg("%s: detached (no longer in the configuration)", ifname);
 	}
 	closedir(d);
 }
@@ -550,8 +539,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 				 "log above says why", strerror(e));
 		goto out;
 	}
-	info("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
-	     conf->role == XMIP_ROLE_HA ? "ha" : "mn", pin_dir);
+	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
+		 conf->role == XMIP_ROLE_HA ? "ha" : "mn", pin_dir);
 
 	cfg_fd = bpf_map__fd(ro.config);
 	have_old = bpf_map_lookup_elem(cfg_fd, &zero, &old) == 0;
@@ -567,8 +556,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		int e = gen ? xmip_nh_gen_bump(bpf_map__fd(gen), NULL) : -ENOENT;
 
 		if (e)
-			info("%s: bumping the next-hop generation failed: %s", XMIP_MAP_NH_GEN,
-			     strerror(-e));
+			xmip_msg("%s: bumping the next-hop generation failed: %s", XMIP_MAP_NH_GEN,
+				 strerror(-e));
 	}
 
 	for (int i = 0; i < conf->n_ifs; i++) {
@@ -590,7 +579,7 @@ out:
 	if (rc && fresh) {
 		char derr[256];
 
-		info("rolling back the partial attach of instance %s", conf->instance);
+		xmip_msg("rolling back the partial attach of instance %s", conf->instance);
 		xmip_detach(conf->instance, conf, derr, sizeof(derr));
 	}
 	return rc;
@@ -645,8 +634,8 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
 		ifindex = drop_link(path);
 		if (role != XMIP_ROLE_HA && tc_detach(ifindex) == 0)
-			info("%s: tc egress detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
-		info("%s: XDP detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
+			xmip_msg("%s: tc egress detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
+		xmip_msg("%s: XDP detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
 	}
 	closedir(d);
 	if (role != XMIP_ROLE_HA) {
@@ -677,7 +666,7 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 	if (rc == 0)
 		rmdir(XMIP_PIN_ROOT);
 	if (rc == 0)
-		info("instance %s: detached, pins removed", instance);
+		xmip_msg("instance %s: detached, pins removed", instance);
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "help.h"
 #include "json.h"
+#include "msg.h"
 #include "pins.h"
 #include "stats.h"
 #include "xmip_wire.h"
@@ -38,18 +39,6 @@ struct opts {
 };
 
 static struct opts o;
-
-static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void errmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("xmip: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int usage_error(const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -69,7 +58,7 @@ static int need_root(const char *what)
 {
 	if (geteuid() == 0)
 		return 0;
-	errmsg("%s needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN); run it with sudo", what);
+	xmip_msg("%s needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN); run it with sudo", what);
 	return 1;
 }
 
@@ -79,7 +68,7 @@ static int load_conf(struct xmip_conf *conf)
 	char err[600];
 
 	if (xmip_conf_load(o.conf_path, conf, err, sizeof(err))) {
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -114,7 +103,7 @@ static int cmd_attach(int argc, char **argv)
 	}
 	rc = xmip_attach(&conf, err, sizeof(err));
 	if (rc)
-		errmsg("attach failed: %s", err);
+		xmip_msg("attach failed: %s", err);
 	xmip_conf_free(&conf);
 	return rc ? 1 : 0;
 }
@@ -146,7 +135,7 @@ static int cmd_detach(int argc, char **argv)
 	}
 	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
 	if (rc)
-		errmsg("detach failed: %s", err);
+		xmip_msg("detach failed: %s", err);
 	xmip_conf_free(&conf);
 	return rc ? 1 : 0;
 }
@@ -174,13 +163,13 @@ static int select_instances(char names[][32], int max)
 	} else {
 		n = xmip_instances_list(names, max, err, sizeof(err));
 		if (n < 0) {
-			errmsg("%s", err);
+			xmip_msg("%s", err);
 			return -1;
 		}
 		return n;
 	}
 	if (xmip_instance_check(names[0], err, sizeof(err))) {
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 		return -1;
 	}
 	return n;
@@ -244,7 +233,7 @@ static int gather(const char *instance, struct instance_view *v)
 	memset(v, 0, sizeof(*v));
 	fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
 	if (fd < 0) {
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 		return -1;
 	}
 	v->cfg_ok = bpf_map_lookup_elem(fd, &zero, &v->cfg) == 0;
@@ -426,7 +415,7 @@ static int cmd_show(int argc, char **argv)
 		return -n;
 	v = malloc(sizeof(*v));
 	if (!v) {
-		errmsg("out of memory");
+		xmip_msg("out of memory");
 		return 1;
 	}
 	if (o.json) {
@@ -500,7 +489,7 @@ static int read_bindings(const char *instance, struct binding_row **rows, size_t
 	int fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
 
 	if (fd < 0) {
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 		return -1;
 	}
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -511,7 +500,7 @@ static int read_bindings(const char *instance, struct binding_row **rows, size_t
 		r = realloc(*rows, (*n + 1) * sizeof(**rows));
 		if (!r) {
 			close(fd);
-			errmsg("out of memory");
+			xmip_msg("out of memory");
 			return -1;
 		}
 		*rows = r;
@@ -608,19 +597,19 @@ static int open_ha_bindings(const char *instance)
 	int fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
 
 	if (fd < 0) {
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 		return -1;
 	}
 	if (bpf_map_lookup_elem(fd, &zero, &cfg) || cfg.role != XMIP_ROLE_HA) {
 		close(fd);
-		errmsg("instance '%s' is not a home agent (role %s): bindings live on the HA",
-		       instance, role_name(cfg.role));
+		xmip_msg("instance '%s' is not a home agent (role %s): bindings live on the HA",
+			 instance, role_name(cfg.role));
 		return -1;
 	}
 	close(fd);
 	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
 	if (fd < 0)
-		errmsg("%s", err);
+		xmip_msg("%s", err);
 	return fd;
 }
 
@@ -654,8 +643,8 @@ static int cmd_binding_add(int argc, char **argv)
 	b.expires_ns = boottime_ns() + (uint64_t)lifetime * 1000000000ull;
 	b.bu_flags = XMIP_BU_F_H; /* a home registration, as the datapath expects */
 	if (bpf_map_update_elem(fd, &k, &b, BPF_ANY)) {
-		errmsg("adding the binding failed: %s%s", strerror(errno),
-		       errno == E2BIG ? " (binding cache full: max-bindings)" : "");
+		xmip_msg("adding the binding failed: %s%s", strerror(errno),
+			 errno == E2BIG ? " (binding cache full: max-bindings)" : "");
 		close(fd);
 		return 1;
 	}
@@ -682,9 +671,9 @@ static int cmd_binding_del(int argc, char **argv)
 		return 1;
 	if (bpf_map_delete_elem(fd, &k)) {
 		if (errno == ENOENT)
-			errmsg("instance '%s' has no binding for %s", instance, argv[0]);
+			xmip_msg("instance '%s' has no binding for %s", instance, argv[0]);
 		else
-			errmsg("deleting the binding failed: %s", strerror(errno));
+			xmip_msg("deleting the binding failed: %s", strerror(errno));
 		close(fd);
 		return 1;
 	}
