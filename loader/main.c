@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "cli.h"
 #include "config.h"
 #include "help.h"
 #include "json.h"
@@ -28,60 +29,11 @@
 #include "xmip_wire.h"
 
 #define XMIP_VERSION "0.1.0"
-#define EXIT_USAGE 2
-#define MAX_INSTANCES 64
 #define DEFAULT_STATIC_LIFETIME 3600
-
-struct opts {
-	bool json, pretty, all, debug, help;
-	const char *instance;
-	const char *conf_path;
-};
-
-static struct opts o;
-
-static int usage_error(const char *verb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int usage_error(const char *verb, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("xmip: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'xmip %s--help'.\n", verb ? verb : "");
-	return EXIT_USAGE;
-}
-
-static int need_root(const char *what)
-{
-	if (geteuid() == 0)
-		return 0;
-	xmip_msg("%s needs root (CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN); run it with sudo", what);
-	return 1;
-}
-
-/* Loads -c CONF; config errors are the operator's input, hence usage status. */
-static int load_conf(struct xmip_conf *conf)
-{
-	char err[600];
-
-	if (xmip_conf_load(o.conf_path, conf, err, sizeof(err))) {
-		xmip_msg("%s", err);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-static const char *role_name(int role)
-{
-	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" : "none";
-}
 
 /* ---- attach / detach ---- */
 
-static int cmd_attach(int argc, char **argv)
+static int cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_conf conf;
 	char err[600];
@@ -89,17 +41,17 @@ static int cmd_attach(int argc, char **argv)
 
 	(void)argv;
 	if (argc)
-		return usage_error("attach ", "unexpected argument '%s'", argv[0]);
-	if (!o.conf_path)
-		return usage_error("attach ", "attach needs -c CONF");
-	if (need_root("attach"))
+		return xmip_cli_usage_error("attach ", "unexpected argument '%s'", argv[0]);
+	if (!o->conf_path)
+		return xmip_cli_usage_error("attach ", "attach needs -c CONF");
+	if (xmip_cli_need_root("attach"))
 		return 1;
-	if ((rc = load_conf(&conf)))
+	if ((rc = xmip_cli_load_conf(o, &conf)))
 		return rc;
-	if (o.instance && strcmp(o.instance, conf.instance)) {
+	if (o->instance && strcmp(o->instance, conf.instance)) {
 		xmip_conf_free(&conf);
-		return usage_error("attach ", "-i %s does not match instance = %s in %s",
-				   o.instance, conf.instance, o.conf_path);
+		return xmip_cli_usage_error("attach ", "-i %s does not match instance = %s in %s",
+					    o->instance, conf.instance, o->conf_path);
 	}
 	rc = xmip_attach(&conf, err, sizeof(err));
 	if (rc)
@@ -108,28 +60,28 @@ static int cmd_attach(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-static int cmd_detach(int argc, char **argv)
+static int cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_conf conf = { 0 };
 	bool have_conf = false;
-	const char *instance = o.instance;
+	const char *instance = o->instance;
 	char err[600];
 	int rc;
 
 	if (argc)
-		return usage_error("detach ", "unexpected argument '%s'", argv[0]);
-	if (!o.conf_path && !instance)
-		return usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
-	if (need_root("detach"))
+		return xmip_cli_usage_error("detach ", "unexpected argument '%s'", argv[0]);
+	if (!o->conf_path && !instance)
+		return xmip_cli_usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
+	if (xmip_cli_need_root("detach"))
 		return 1;
-	if (o.conf_path) {
-		if ((rc = load_conf(&conf)))
+	if (o->conf_path) {
+		if ((rc = xmip_cli_load_conf(o, &conf)))
 			return rc;
 		have_conf = true;
 		if (instance && strcmp(instance, conf.instance)) {
 			xmip_conf_free(&conf);
-			return usage_error("detach ", "-i %s does not match instance = %s in %s",
-					   instance, conf.instance, o.conf_path);
+			return xmip_cli_usage_error("detach ", "-i %s does not match instance = %s "
+						    "in %s", instance, conf.instance, o->conf_path);
 		}
 		instance = conf.instance;
 	}
@@ -138,63 +90,6 @@ static int cmd_detach(int argc, char **argv)
 		xmip_msg("detach failed: %s", err);
 	xmip_conf_free(&conf);
 	return rc ? 1 : 0;
-}
-
-/* ---- instance selection ---- */
-
-/* The instances a read-only verb covers: -i, -c's instance, or every attached one. */
-static int select_instances(char names[][32], int max)
-{
-	char err[600];
-	int n;
-
-	if (o.conf_path && !o.instance) {
-		struct xmip_conf conf;
-		int rc = load_conf(&conf);
-
-		if (rc)
-			return -rc;
-		snprintf(names[0], 32, "%s", conf.instance);
-		xmip_conf_free(&conf);
-		n = 1;
-	} else if (o.instance) {
-		snprintf(names[0], 32, "%s", o.instance);
-		n = 1;
-	} else {
-		n = xmip_instances_list(names, max, err, sizeof(err));
-		if (n < 0) {
-			xmip_msg("%s", err);
-			return -1;
-		}
-		return n;
-	}
-	if (xmip_instance_check(names[0], err, sizeof(err))) {
-		xmip_msg("%s", err);
-		return -1;
-	}
-	return n;
-}
-
-/* For verbs that change one instance: -i, -c, or the only one attached. */
-static int one_instance(const char *verb, char name[32])
-{
-	char names[MAX_INSTANCES][32];
-	char err[600];
-	int n;
-
-	if (o.instance || o.conf_path) {
-		n = select_instances(names, MAX_INSTANCES);
-		if (n < 0)
-			return -n;
-		snprintf(name, 32, "%s", names[0]);
-		return 0;
-	}
-	n = xmip_instances_list(names, MAX_INSTANCES, err, sizeof(err));
-	if (n != 1)
-		return usage_error(verb, "%s -i INSTANCE is needed (%d instances attached)",
-				   verb, n < 0 ? 0 : n);
-	snprintf(name, 32, "%s", names[0]);
-	return 0;
 }
 
 /* ---- show ---- */
@@ -265,29 +160,24 @@ static const char *if_mode_name(enum xmip_if_mode m)
 	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "none";
 }
 
-static void addr_str(const uint8_t a[16], char *buf)
-{
-	inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
-}
-
-static void show_text(const char *instance, const struct instance_view *v)
+static void show_text(const char *instance, const struct instance_view *v, bool all_counters)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	int shown = 0;
 
-	printf("%s: role %s%s\n", instance, role_name(v->cfg.role),
+	printf("%s: role %s%s\n", instance, xmip_cli_role_name(v->cfg.role),
 	       v->cfg.flags & XMIP_CFG_F_READY ? "" : " (not ready)");
-	addr_str(v->cfg.home_prefix, a);
+	xmip_cli_addr_str(v->cfg.home_prefix, a);
 	if (v->cfg.role == XMIP_ROLE_HA) {
-		addr_str(v->cfg.self_addr, b);
+		xmip_cli_addr_str(v->cfg.self_addr, b);
 		printf("    address %s  home-prefix %s/%u  tunnel-mtu %u\n", b, a,
 		       v->cfg.home_plen, v->cfg.tunnel_mtu);
 	} else if (v->cfg.role == XMIP_ROLE_MN) {
 		char c[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
-		addr_str(v->cfg.hoa, b);
-		addr_str(v->cfg.peer_addr, c);
-		addr_str(v->cfg.self_addr, d);
+		xmip_cli_addr_str(v->cfg.hoa, b);
+		xmip_cli_addr_str(v->cfg.peer_addr, c);
+		xmip_cli_addr_str(v->cfg.self_addr, d);
 		printf("    home-address %s  home-agent %s  home-prefix %s/%u\n", b, c, a,
 		       v->cfg.home_plen);
 		printf("    %s  care-of %s  tunnel-mtu %u\n",
@@ -307,9 +197,9 @@ static void show_text(const char *instance, const struct instance_view *v)
 			       s->tc_prog_name);
 	}
 	printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
-	printf("    counters%s:\n", o.all ? "" : " (non-zero; -a for all)");
+	printf("    counters%s:\n", all_counters ? "" : " (non-zero; -a for all)");
 	for (int i = 0; i < XMIP_STAT__MAX; i++) {
-		if (!o.all && !v->stats[i])
+		if (!all_counters && !v->stats[i])
 			continue;
 		printf("    %14" PRIu64 "  %-24s %s\n", v->stats[i], xmip_stat_key(i),
 		       xmip_stat_desc(i));
@@ -327,27 +217,27 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 	xmip_json_key(j, "instance");
 	xmip_json_str(j, instance);
 	xmip_json_key(j, "role");
-	xmip_json_str(j, role_name(v->cfg.role));
+	xmip_json_str(j, xmip_cli_role_name(v->cfg.role));
 	xmip_json_key(j, "ready");
 	xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_READY);
 	if (v->cfg.role == XMIP_ROLE_HA) {
-		addr_str(v->cfg.self_addr, a);
+		xmip_cli_addr_str(v->cfg.self_addr, a);
 		xmip_json_key(j, "address");
 		xmip_json_str(j, a);
 	} else if (v->cfg.role == XMIP_ROLE_MN) {
-		addr_str(v->cfg.hoa, a);
+		xmip_cli_addr_str(v->cfg.hoa, a);
 		xmip_json_key(j, "home_address");
 		xmip_json_str(j, a);
-		addr_str(v->cfg.peer_addr, a);
+		xmip_cli_addr_str(v->cfg.peer_addr, a);
 		xmip_json_key(j, "home_agent");
 		xmip_json_str(j, a);
-		addr_str(v->cfg.self_addr, a);
+		xmip_cli_addr_str(v->cfg.self_addr, a);
 		xmip_json_key(j, "care_of_address");
 		xmip_json_str(j, a);
 		xmip_json_key(j, "away");
 		xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_AWAY);
 	}
-	addr_str(v->cfg.home_prefix, a);
+	xmip_cli_addr_str(v->cfg.home_prefix, a);
 	xmip_json_key(j, "home_prefix");
 	xmip_json_str(j, a);
 	xmip_json_key(j, "home_plen");
@@ -401,16 +291,16 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 	xmip_json_obj_close(j);
 }
 
-static int cmd_show(int argc, char **argv)
+static int cmd_show(const struct xmip_cli_opts *o, int argc, char **argv)
 {
-	char names[MAX_INSTANCES][32];
+	char names[XMIP_CLI_MAX_INSTANCES][32];
 	struct instance_view *v;
 	struct xmip_json j;
 	int n, rc = 0;
 
 	if (argc)
-		return usage_error("show ", "unexpected argument '%s'", argv[0]);
-	n = select_instances(names, MAX_INSTANCES);
+		return xmip_cli_usage_error("show ", "unexpected argument '%s'", argv[0]);
+	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
 	if (n < 0)
 		return -n;
 	v = malloc(sizeof(*v));
@@ -418,8 +308,8 @@ static int cmd_show(int argc, char **argv)
 		xmip_msg("out of memory");
 		return 1;
 	}
-	if (o.json) {
-		xmip_json_init(&j, stdout, o.pretty);
+	if (o->json) {
+		xmip_json_init(&j, stdout, o->pretty);
 		xmip_json_arr_open(&j);
 	} else if (n == 0) {
 		printf("no instance attached (under %s)\n", XMIP_PIN_ROOT);
@@ -429,12 +319,12 @@ static int cmd_show(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		if (o.json)
+		if (o->json)
 			show_json(&j, names[i], v);
 		else
-			show_text(names[i], v);
+			show_text(names[i], v, o->all);
 	}
-	if (o.json) {
+	if (o->json) {
 		xmip_json_arr_close(&j);
 		xmip_json_end(&j);
 	}
@@ -515,9 +405,9 @@ static int read_bindings(const char *instance, struct binding_row **rows, size_t
 	return 0;
 }
 
-static int cmd_binding_show(int argc, char **argv)
+static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv)
 {
-	char names[MAX_INSTANCES][32];
+	char names[XMIP_CLI_MAX_INSTANCES][32];
 	struct binding_row *rows = NULL;
 	uint64_t now = boottime_ns();
 	size_t n_rows = 0;
@@ -525,8 +415,8 @@ static int cmd_binding_show(int argc, char **argv)
 	int n, rc = 0;
 
 	if (argc)
-		return usage_error("binding ", "unexpected argument '%s'", argv[0]);
-	n = select_instances(names, MAX_INSTANCES);
+		return xmip_cli_usage_error("binding ", "unexpected argument '%s'", argv[0]);
+	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
 	if (n < 0)
 		return -n;
 	for (int i = 0; i < n; i++)
@@ -535,8 +425,8 @@ static int cmd_binding_show(int argc, char **argv)
 	if (n_rows)
 		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
 
-	if (o.json) {
-		xmip_json_init(&j, stdout, o.pretty);
+	if (o->json) {
+		xmip_json_init(&j, stdout, o->pretty);
 		xmip_json_arr_open(&j);
 	} else if (n_rows) {
 		printf("%-10s %-28s %-28s %8s %9s %5s %s\n", "INSTANCE", "HOME ADDRESS",
@@ -547,10 +437,10 @@ static int cmd_binding_show(int argc, char **argv)
 		char hoa[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN], flags[16];
 		uint64_t remaining = r->b.expires_ns > now ? (r->b.expires_ns - now) / 1000000000ull : 0;
 
-		addr_str(r->k.hoa, hoa);
-		addr_str(r->b.coa, coa);
+		xmip_cli_addr_str(r->k.hoa, hoa);
+		xmip_cli_addr_str(r->b.coa, coa);
 		bu_flag_letters(r->b.bu_flags, flags);
-		if (!o.json) {
+		if (!o->json) {
 			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %s\n", r->instance, hoa, coa,
 			       r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-");
 			continue;
@@ -572,7 +462,7 @@ static int cmd_binding_show(int argc, char **argv)
 		xmip_json_str(&j, flags);
 		xmip_json_obj_close(&j);
 	}
-	if (o.json) {
+	if (o->json) {
 		xmip_json_arr_close(&j);
 		xmip_json_end(&j);
 	} else if (!n_rows && rc == 0) {
@@ -585,7 +475,7 @@ static int cmd_binding_show(int argc, char **argv)
 static int parse_addr_arg(const char *what, const char *s, uint8_t out[16])
 {
 	if (inet_pton(AF_INET6, s, out) != 1)
-		return usage_error("binding ", "%s '%s' is not an IPv6 address", what, s);
+		return xmip_cli_usage_error("binding ", "%s '%s' is not an IPv6 address", what, s);
 	return 0;
 }
 
@@ -603,7 +493,7 @@ static int open_ha_bindings(const char *instance)
 	if (bpf_map_lookup_elem(fd, &zero, &cfg) || cfg.role != XMIP_ROLE_HA) {
 		close(fd);
 		xmip_msg("instance '%s' is not a home agent (role %s): bindings live on the HA",
-			 instance, role_name(cfg.role));
+			 instance, xmip_cli_role_name(cfg.role));
 		return -1;
 	}
 	close(fd);
@@ -613,7 +503,7 @@ static int open_ha_bindings(const char *instance)
 	return fd;
 }
 
-static int cmd_binding_add(int argc, char **argv)
+static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_binding_key k = { 0 };
 	struct xmip_binding b = { 0 };
@@ -622,19 +512,20 @@ static int cmd_binding_add(int argc, char **argv)
 	int fd, rc;
 
 	if (argc < 2 || argc > 3)
-		return usage_error("binding ", "usage: xmip binding add -i INSTANCE HOA COA [LIFETIME]");
+		return xmip_cli_usage_error("binding ", "usage: xmip binding add -i INSTANCE HOA COA "
+					    "[LIFETIME]");
 	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)) || (rc = parse_addr_arg("COA", argv[1], b.coa)))
 		return rc;
 	if (argc == 3) {
 		errno = 0;
 		lifetime = strtoul(argv[2], &end, 10);
 		if (errno || *end || !argv[2][0] || lifetime == 0 || lifetime > UINT32_MAX)
-			return usage_error("binding ", "LIFETIME '%s' is not a number of seconds "
-					   "(1..%u)", argv[2], UINT32_MAX);
+			return xmip_cli_usage_error("binding ", "LIFETIME '%s' is not a number of seconds "
+						    "(1..%u)", argv[2], UINT32_MAX);
 	}
-	if ((rc = one_instance("binding ", instance)))
+	if ((rc = xmip_cli_one_instance(o, "binding ", instance)))
 		return rc;
-	if (need_root("binding add"))
+	if (xmip_cli_need_root("binding add"))
 		return 1;
 	fd = open_ha_bindings(instance);
 	if (fd < 0)
@@ -652,19 +543,19 @@ static int cmd_binding_add(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_binding_del(int argc, char **argv)
+static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_binding_key k = { 0 };
 	char instance[32];
 	int fd, rc;
 
 	if (argc != 1)
-		return usage_error("binding ", "usage: xmip binding del -i INSTANCE HOA");
+		return xmip_cli_usage_error("binding ", "usage: xmip binding del -i INSTANCE HOA");
 	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)))
 		return rc;
-	if ((rc = one_instance("binding ", instance)))
+	if ((rc = xmip_cli_one_instance(o, "binding ", instance)))
 		return rc;
-	if (need_root("binding del"))
+	if (xmip_cli_need_root("binding del"))
 		return 1;
 	fd = open_ha_bindings(instance);
 	if (fd < 0)
@@ -681,27 +572,27 @@ static int cmd_binding_del(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_binding(int argc, char **argv)
+static int cmd_binding(const struct xmip_cli_opts *o, int argc, char **argv)
 {
-	if (o.help || argc == 0) {
-		if (o.help || argc == 0)
-			fputs(xmip_help_binding, o.help ? stdout : stderr);
-		return o.help ? 0 : EXIT_USAGE;
+	if (o->help || argc == 0) {
+		fputs(xmip_help_binding, o->help ? stdout : stderr);
+		return o->help ? 0 : XMIP_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
-		return cmd_binding_show(argc - 1, argv + 1);
+		return cmd_binding_show(o, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "add"))
-		return cmd_binding_add(argc - 1, argv + 1);
+		return cmd_binding_add(o, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
-		return cmd_binding_del(argc - 1, argv + 1);
-	return usage_error("binding ", "unknown binding command '%s' (show, add, del)", argv[0]);
+		return cmd_binding_del(o, argc - 1, argv + 1);
+	return xmip_cli_usage_error("binding ", "unknown binding command '%s' (show, add, del)",
+				    argv[0]);
 }
 
 /* ---- dispatch ---- */
 
 struct verb {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(const struct xmip_cli_opts *o, int argc, char **argv);
 	const char *const *help;
 };
 
@@ -725,6 +616,7 @@ int main(int argc, char **argv)
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct xmip_cli_opts o = { 0 };
 	const struct verb *v = NULL;
 	int c;
 
@@ -743,16 +635,16 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			fputs("Try 'xmip --help'.\n", stderr);
-			return EXIT_USAGE;
+			return XMIP_EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	xmip_attach_set_debug(o.debug);
 	if (o.instance && !xmip_instance_name_ok(o.instance))
-		return usage_error(NULL, "'%s' is not a valid instance name "
-				   "(letters, digits, '-', '_'; at most %d)", o.instance,
-				   XMIP_INSTANCE_MAX - 1);
+		return xmip_cli_usage_error(NULL, "'%s' is not a valid instance name "
+					    "(letters, digits, '-', '_'; at most %d)", o.instance,
+					    XMIP_INSTANCE_MAX - 1);
 
 	if (argc == 0 || !strcmp(argv[0], "help")) {
 		const char *topic = argc > 1 ? argv[1] : NULL;
@@ -761,19 +653,19 @@ int main(int argc, char **argv)
 			if (!strcmp(verbs[i].name, topic))
 				v = &verbs[i];
 		if (topic && !v)
-			return usage_error(NULL, "no help for unknown command '%s'", topic);
+			return xmip_cli_usage_error(NULL, "no help for unknown command '%s'", topic);
 		fputs(v ? *v->help : xmip_help_main, argc || o.help ? stdout : stderr);
-		return argc || o.help ? 0 : EXIT_USAGE;
+		return argc || o.help ? 0 : XMIP_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(verbs[i].name, argv[0]))
 			v = &verbs[i];
 	if (!v)
-		return usage_error(NULL, "unknown command '%s' (attach, detach, show, binding, help)",
-				   argv[0]);
+		return xmip_cli_usage_error(NULL, "unknown command '%s' (attach, detach, show, "
+					    "binding, help)", argv[0]);
 	if (o.help && v->run != cmd_binding) {
 		fputs(*v->help, stdout);
 		return 0;
 	}
-	return v->run(argc - 1, argv + 1);
+	return v->run(&o, argc - 1, argv + 1);
 }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What the xmip CLI's verbs share: the parsed options, the exit statuses,
+ * usage errors, and choosing the instance(s) a verb acts on.
+ */
+#ifndef XMIP_CLI_H
+#define XMIP_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Exit status: 0 ok, 1 runtime error, this for a usage error or an invalid configuration file. */
+#define XMIP_EXIT_USAGE 2
+
+/* At most this many attached instances are listed by show and binding show. */
+#define XMIP_CLI_MAX_INSTANCES 64
+
+/* The command-line options; they may come before or after the verb. */
+struct xmip_cli_opts {
+	bool json, pretty, all, debug, help;
+	const char *instance;  /* -i */
+	const char *conf_path; /* -c */
+};
+
+/*
+ * "xmip: <message>" and "Try 'xmip <verb>--help'." on stderr; returns
+ * XMIP_EXIT_USAGE. verb is "" or NULL for the top level, else "name ".
+ */
+int xmip_cli_usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* 0 when running as root, else 1 after saying that `what` needs root. */
+int xmip_cli_need_root(const char *what);
+
+/* Loads -c CONF; 0, or XMIP_EXIT_USAGE (config errors are the operator's input). */
+int xmip_cli_load_conf(const struct xmip_cli_opts *o, struct xmip_conf *conf);
+
+/*
+ * The instances a read-only verb covers: -i, -c's instance, or every
+ * attached one. Returns how many, or minus the exit status.
+ */
+int xmip_cli_select_instances(const struct xmip_cli_opts *o, char names[][32], int max);
+
+/* For verbs that change one instance: -i, -c, or the only one attached; 0 or the exit status. */
+int xmip_cli_one_instance(const struct xmip_cli_opts *o, const char *verb, char name[32]);
+
+/* "ha", "mn" or "none". */
+const char *xmip_cli_role_name(int role);
+
+/* An IPv6 address as text; buf holds INET6_ADDRSTRLEN. */
+void xmip_cli_addr_str(const uint8_t a[16], char *buf);
+
+#endif
