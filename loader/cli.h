@@ -52,4 +52,11 @@ const char *xmip_cli_role_name(int role);
 /* An IPv6 address as text; buf holds INET6_ADDRSTRLEN. */
 void xmip_cli_addr_str(const uint8_t a[16], char *buf);
 
+/*
+ * The verbs, one file each (cmd_*.c): they get the options and the
+ * arguments after the verb, and return the exit status.
+ */
+int xmip_cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv);
+int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv);
+
 #endif

@@ -31,67 +31,6 @@
 #define XMIP_VERSION "0.1.0"
 #define DEFAULT_STATIC_LIFETIME 3600
 
-/* ---- attach / detach ---- */
-
-static int cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv)
-{
-	struct xmip_conf conf;
-	char err[600];
-	int rc;
-
-	(void)argv;
-	if (argc)
-		return xmip_cli_usage_error("attach ", "unexpected argument '%s'", argv[0]);
-	if (!o->conf_path)
-		return xmip_cli_usage_error("attach ", "attach needs -c CONF");
-	if (xmip_cli_need_root("attach"))
-		return 1;
-	if ((rc = xmip_cli_load_conf(o, &conf)))
-		return rc;
-	if (o->instance && strcmp(o->instance, conf.instance)) {
-		xmip_conf_free(&conf);
-		return xmip_cli_usage_error("attach ", "-i %s does not match instance = %s in %s",
-					    o->instance, conf.instance, o->conf_path);
-	}
-	rc = xmip_attach(&conf, err, sizeof(err));
-	if (rc)
-		xmip_msg("attach failed: %s", err);
-	xmip_conf_free(&conf);
-	return rc ? 1 : 0;
-}
-
-static int cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv)
-{
-	struct xmip_conf conf = { 0 };
-	bool have_conf = false;
-	const char *instance = o->instance;
-	char err[600];
-	int rc;
-
-	if (argc)
-		return xmip_cli_usage_error("detach ", "unexpected argument '%s'", argv[0]);
-	if (!o->conf_path && !instance)
-		return xmip_cli_usage_error("detach ", "detach needs -c CONF or -i INSTANCE");
-	if (xmip_cli_need_root("detach"))
-		return 1;
-	if (o->conf_path) {
-		if ((rc = xmip_cli_load_conf(o, &conf)))
-			return rc;
-		have_conf = true;
-		if (instance && strcmp(instance, conf.instance)) {
-			xmip_conf_free(&conf);
-			return xmip_cli_usage_error("detach ", "-i %s does not match instance = %s "
-						    "in %s", instance, conf.instance, o->conf_path);
-		}
-		instance = conf.instance;
-	}
-	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
-	if (rc)
-		xmip_msg("detach failed: %s", err);
-	xmip_conf_free(&conf);
-	return rc ? 1 : 0;
-}
-
 /* ---- show ---- */
 
 struct instance_view {
@@ -597,8 +536,8 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "attach",  cmd_attach,  &xmip_help_attach },
-	{ "detach",  cmd_detach,  &xmip_help_detach },
+	{ "attach",  xmip_cmd_attach,  &xmip_help_attach },
+	{ "detach",  xmip_cmd_detach,  &xmip_help_detach },
 	{ "show",    cmd_show,    &xmip_help_show },
 	{ "binding", cmd_binding, &xmip_help_binding },
 };
