@@ -58,5 +58,6 @@ void xmip_cli_addr_str(const uint8_t a[16], char *buf);
  */
 int xmip_cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv);
 int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv);
+int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv);
 
 #endif

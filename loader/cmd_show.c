@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `xmip show`: per instance, its xmip_config, its interfaces and programs,
+ * how full the binding cache is, and the datapath counters; text or JSON.
+ */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "cli.h"
+#include "json.h"
+#include "msg.h"
+#include "pins.h"
+#include "stats.h"
+#include "xmip_maps.h"
+
+/* What show reports about one instance, read from its pins and the kernel. */
+struct instance_view {
+	struct xmip_config cfg;
+	bool cfg_ok;
+	struct xmip_if_state ifs[XMIP_CONF_MAX_IFS * 2];
+	int n_ifs;
+	uint64_t stats[XMIP_STAT__MAX];
+	bool stats_ok;
+	uint32_t max_bindings;
+	uint64_t n_bindings;
+};
+
+static uint64_t count_keys(int fd)
+{
+	struct xmip_binding_key k, next;
+	uint64_t n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static int gather(const char *instance, struct instance_view *v)
+{
+	char err[600];
+	uint32_t zero = 0;
+	int fd;
+
+	memset(v, 0, sizeof(*v));
+	fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
+	if (fd < 0) {
+		xmip_msg("%s", err);
+		return -1;
+	}
+	v->cfg_ok = bpf_map_lookup_elem(fd, &zero, &v->cfg) == 0;
+	close(fd);
+	fd = xmip_map_open(instance, XMIP_MAP_STATS, err, sizeof(err));
+	if (fd >= 0) {
+		v->stats_ok = xmip_stats_read(fd, v->stats) == 0;
+		close(fd);
+	}
+	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+	if (fd >= 0) {
+		struct bpf_map_info mi = { 0 };
+		uint32_t len = sizeof(mi);
+
+		if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0)
+			v->max_bindings = mi.max_entries;
+		v->n_bindings = count_keys(fd);
+		close(fd);
+	}
+	v->n_ifs = xmip_instance_ifs(instance, v->ifs, (int)(sizeof(v->ifs) / sizeof(v->ifs[0])),
+				     err, sizeof(err));
+	if (v->n_ifs < 0)
+		v->n_ifs = 0;
+	return 0;
+}
+
+static const char *if_mode_name(enum xmip_if_mode m)
+{
+	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "none";
+}
+
+static void show_text(const char *instance, const struct instance_view *v, bool all_counters)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int shown = 0;
+
+	printf("%s: role %s%s\n", instance, xmip_cli_role_name(v->cfg.role),
+	       v->cfg.flags & XMIP_CFG_F_READY ? "" : " (not ready)");
+	xmip_cli_addr_str(v->cfg.home_prefix, a);
+	if (v->cfg.role == XMIP_ROLE_HA) {
+		xmip_cli_addr_str(v->cfg.self_addr, b);
+		printf("    address %s  home-prefix %s/%u  tunnel-mtu %u\n", b, a,
+		       v->cfg.home_plen, v->cfg.tunnel_mtu);
+	} else if (v->cfg.role == XMIP_ROLE_MN) {
+		char c[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+		xmip_cli_addr_str(v->cfg.hoa, b);
+		xmip_cli_addr_str(v->cfg.peer_addr, c);
+		xmip_cli_addr_str(v->cfg.self_addr, d);
+		printf("    home-address %s  home-agent %s  home-prefix %s/%u\n", b, c, a,
+		       v->cfg.home_plen);
+		printf("    %s  care-of %s  tunnel-mtu %u\n",
+		       v->cfg.flags & XMIP_CFG_F_AWAY ? "away" : "at home", d, v->cfg.tunnel_mtu);
+	}
+	for (int i = 0; i < v->n_ifs; i++) {
+		const struct xmip_if_state *s = &v->ifs[i];
+
+		if (!s->ifindex) {
+			printf("    %s: interface gone (link %u still pinned)\n", s->ifname, s->link_id);
+			continue;
+		}
+		printf("    %s: xdp %s prog %u (%s) link %u\n", s->ifname, if_mode_name(s->mode),
+		       s->prog_id, s->prog_name, s->link_id);
+		if (s->tc_egress)
+			printf("    %s: tc egress prog %u (%s)\n", s->ifname, s->tc_prog_id,
+			       s->tc_prog_name);
+	}
+	printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
+	printf("    counters%s:\n", all_counters ? "" : " (non-zero; -a for all)");
+	for (int i = 0; i < XMIP_STAT__MAX; i++) {
+		if (!all_counters && !v->stats[i])
+			continue;
+		printf("    %14" PRIu64 "  %-24s %s\n", v->stats[i], xmip_stat_key(i),
+		       xmip_stat_desc(i));
+		shown++;
+	}
+	if (!shown)
+		printf("    %14s  (all zero)\n", "");
+}
+
+static void show_json(struct xmip_json *j, const char *instance, const struct instance_view *v)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	xmip_json_obj_open(j);
+	xmip_json_key(j, "instance");
+	xmip_json_str(j, instance);
+	xmip_json_key(j, "role");
+	xmip_json_str(j, xmip_cli_role_name(v->cfg.role));
+	xmip_json_key(j, "ready");
+	xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_READY);
+	if (v->cfg.role == XMIP_ROLE_HA) {
+		xmip_cli_addr_str(v->cfg.self_addr, a);
+		xmip_json_key(j, "address");
+		xmip_json_str(j, a);
+	} else if (v->cfg.role == XMIP_ROLE_MN) {
+		xmip_cli_addr_str(v->cfg.hoa, a);
+		xmip_json_key(j, "home_address");
+		xmip_json_str(j, a);
+		xmip_cli_addr_str(v->cfg.peer_addr, a);
+		xmip_json_key(j, "home_agent");
+		xmip_json_str(j, a);
+		xmip_cli_addr_str(v->cfg.self_addr, a);
+		xmip_json_key(j, "care_of_address");
+		xmip_json_str(j, a);
+		xmip_json_key(j, "away");
+		xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_AWAY);
+	}
+	xmip_cli_addr_str(v->cfg.home_prefix, a);
+	xmip_json_key(j, "home_prefix");
+	xmip_json_str(j, a);
+	xmip_json_key(j, "home_plen");
+	xmip_json_u64(j, v->cfg.home_plen);
+	xmip_json_key(j, "tunnel_mtu");
+	xmip_json_u64(j, v->cfg.tunnel_mtu);
+	xmip_json_key(j, "interfaces");
+	xmip_json_arr_open(j);
+	for (int i = 0; i < v->n_ifs; i++) {
+		const struct xmip_if_state *s = &v->ifs[i];
+
+		xmip_json_obj_open(j);
+		xmip_json_key(j, "name");
+		xmip_json_str(j, s->ifname);
+		xmip_json_key(j, "ifindex");
+		xmip_json_u64(j, s->ifindex);
+		xmip_json_key(j, "xdp_mode");
+		xmip_json_str(j, if_mode_name(s->mode));
+		xmip_json_key(j, "prog_id");
+		xmip_json_u64(j, s->prog_id);
+		xmip_json_key(j, "prog_name");
+		xmip_json_str(j, s->prog_name);
+		xmip_json_key(j, "link_id");
+		xmip_json_u64(j, s->link_id);
+		xmip_json_key(j, "tc_egress");
+		if (s->tc_egress) {
+			xmip_json_obj_open(j);
+			xmip_json_key(j, "prog_id");
+			xmip_json_u64(j, s->tc_prog_id);
+			xmip_json_key(j, "prog_name");
+			xmip_json_str(j, s->tc_prog_name);
+			xmip_json_obj_close(j);
+		} else {
+			xmip_json_null(j);
+		}
+		xmip_json_obj_close(j);
+	}
+	xmip_json_arr_close(j);
+	xmip_json_key(j, "bindings");
+	xmip_json_u64(j, v->n_bindings);
+	xmip_json_key(j, "max_bindings");
+	xmip_json_u64(j, v->max_bindings);
+	/* JSON always carries every counter: a stable schema for scripts. */
+	xmip_json_key(j, "counters");
+	xmip_json_obj_open(j);
+	for (int i = 0; i < XMIP_STAT__MAX; i++) {
+		xmip_json_key(j, xmip_stat_key(i));
+		xmip_json_u64(j, v->stats[i]);
+	}
+	xmip_json_obj_close(j);
+	xmip_json_obj_close(j);
+}
+
+int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv)
+{
+	char names[XMIP_CLI_MAX_INSTANCES][32];
+	struct instance_view *v;
+	struct xmip_json j;
+	int n, rc = 0;
+
+	if (argc)
+		return xmip_cli_usage_error("show ", "unexpected argument '%s'", argv[0]);
+	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
+	if (n < 0)
+		return -n;
+	v = malloc(sizeof(*v));
+	if (!v) {
+		xmip_msg("out of memory");
+		return 1;
+	}
+	if (o->json) {
+		xmip_json_init(&j, stdout, o->pretty);
+		xmip_json_arr_open(&j);
+	} else if (n == 0) {
+		printf("no instance attached (under %s)\n", XMIP_PIN_ROOT);
+	}
+	for (int i = 0; i < n; i++) {
+		if (gather(names[i], v)) {
+			rc = 1;
+			continue;
+		}
+		if (o->json)
+			show_json(&j, names[i], v);
+		else
+			show_text(names[i], v, o->all);
+	}
+	if (o->json) {
+		xmip_json_arr_close(&j);
+		xmip_json_end(&j);
+	}
+	free(v);
+	return rc;
+}
