@@ -53,11 +53,13 @@ const char *xmip_cli_role_name(int role);
 void xmip_cli_addr_str(const uint8_t a[16], char *buf);
 
 /*
- * The verbs, one file each (cmd_*.c): they get the options and the
- * arguments after the verb, and return the exit status.
+ * The verbs (cmd_attach.c, cmd_show.c, cmd_binding.c): each gets the
+ * options and the arguments after the verb, and returns the exit status.
  */
 int xmip_cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv);
 int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv);
 int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv);
+/* binding show|add|del; prints its own help for --help (or no subcommand). */
+int xmip_cmd_binding(const struct xmip_cli_opts *o, int argc, char **argv);
 
 #endif

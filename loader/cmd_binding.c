@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `xmip binding show|add|del`: the home agent's binding cache (map
+ * xmip_bindings) listed as text or JSON, and static bindings written or
+ * removed by hand for debugging and tests.
+ */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "help.h"
+#include "json.h"
+#include "msg.h"
+#include "pins.h"
+#include "xmip_maps.h"
+#include "xmip_wire.h"
+
+/* Seconds a `binding add` without LIFETIME lasts. */
+#define DEFAULT_STATIC_LIFETIME 3600
+
+struct binding_row {
+	char instance[32];
+	struct xmip_binding_key k;
+	struct xmip_binding b;
+};
+
+static void bu_flag_letters(uint16_t f, char *out)
+{
+	static const struct { uint16_t bit; char c; } letters[] = {
+		{ XMIP_BU_F_A, 'A' }, { XMIP_BU_F_H, 'H' }, { XMIP_BU_F_L, 'L' },
+		{ XMIP_BU_F_K, 'K' }, { XMIP_BU_F_M, 'M' }, { XMIP_BU_F_R, 'R' },
+		{ XMIP_BU_F_P, 'P' }, { XMIP_BU_F_F, 'F' }, { XMIP_BU_F_T, 'T' },
+	};
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (f & letters[i].bit)
+			*out++ = letters[i].c;
+	*out = '\0';
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct binding_row *x = a, *y = b;
+	int c = strcmp(x->instance, y->instance);
+
+	return c ? c : memcmp(x->k.hoa, y->k.hoa, 16);
+}
+
+/* Appends every binding of the instance to *rows. */
+static int read_bindings(const char *instance, struct binding_row **rows, size_t *n)
+{
+	struct xmip_binding_key k, next;
+	void *prev = NULL;
+	char err[600];
+	int fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+
+	if (fd < 0) {
+		xmip_msg("%s", err);
+		return -1;
+	}
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct binding_row *r;
+
+		k = next;
+		prev = &k;
+		r = realloc(*rows, (*n + 1) * sizeof(**rows));
+		if (!r) {
+			close(fd);
+			xmip_msg("out of memory");
+			return -1;
+		}
+		*rows = r;
+		r = &r[*n];
+		snprintf(r->instance, sizeof(r->instance), "%.31s", instance);
+		r->k = k;
+		if (bpf_map_lookup_elem(fd, &k, &r->b))
+			continue; /* removed between the two calls */
+		(*n)++;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv)
+{
+	char names[XMIP_CLI_MAX_INSTANCES][32];
+	struct binding_row *rows = NULL;
+	uint64_t now = boottime_ns();
+	size_t n_rows = 0;
+	struct xmip_json j;
+	int n, rc = 0;
+
+	if (argc)
+		return xmip_cli_usage_error("binding ", "unexpected argument '%s'", argv[0]);
+	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
+	if (n < 0)
+		return -n;
+	for (int i = 0; i < n; i++)
+		if (read_bindings(names[i], &rows, &n_rows))
+			rc = 1;
+	if (n_rows)
+		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
+
+	if (o->json) {
+		xmip_json_init(&j, stdout, o->pretty);
+		xmip_json_arr_open(&j);
+	} else if (n_rows) {
+		printf("%-10s %-28s %-28s %8s %9s %5s %s\n", "INSTANCE", "HOME ADDRESS",
+		       "CARE-OF ADDRESS", "LIFETIME", "REMAINING", "SEQ", "FLAGS");
+	}
+	for (size_t i = 0; i < n_rows; i++) {
+		const struct binding_row *r = &rows[i];
+		char hoa[INET6_ADDRSTRLEN], coa[INET6_ADDRSTRLEN], flags[16];
+		uint64_t remaining = r->b.expires_ns > now ? (r->b.expires_ns - now) / 1000000000ull : 0;
+
+		xmip_cli_addr_str(r->k.hoa, hoa);
+		xmip_cli_addr_str(r->b.coa, coa);
+		bu_flag_letters(r->b.bu_flags, flags);
+		if (!o->json) {
+			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %s\n", r->instance, hoa, coa,
+			       r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-");
+			continue;
+		}
+		xmip_json_obj_open(&j);
+		xmip_json_key(&j, "instance");
+		xmip_json_str(&j, r->instance);
+		xmip_json_key(&j, "hoa");
+		xmip_json_str(&j, hoa);
+		xmip_json_key(&j, "coa");
+		xmip_json_str(&j, coa);
+		xmip_json_key(&j, "lifetime");
+		xmip_json_u64(&j, r->b.lifetime_s);
+		xmip_json_key(&j, "remaining");
+		xmip_json_u64(&j, remaining);
+		xmip_json_key(&j, "seq");
+		xmip_json_u64(&j, r->b.seq);
+		xmip_json_key(&j, "flags");
+		xmip_json_str(&j, flags);
+		xmip_json_obj_close(&j);
+	}
+	if (o->json) {
+		xmip_json_arr_close(&j);
+		xmip_json_end(&j);
+	} else if (!n_rows && rc == 0) {
+		printf("no bindings\n");
+	}
+	free(rows);
+	return rc;
+}
+
+static int parse_addr_arg(const char *what, const char *s, uint8_t out[16])
+{
+	if (inet_pton(AF_INET6, s, out) != 1)
+		return xmip_cli_usage_error("binding ", "%s '%s' is not an IPv6 address", what, s);
+	return 0;
+}
+
+static int open_ha_bindings(const char *instance)
+{
+	struct xmip_config cfg;
+	char err[600];
+	uint32_t zero = 0;
+	int fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
+
+	if (fd < 0) {
+		xmip_msg("%s", err);
+		return -1;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) || cfg.role != XMIP_ROLE_HA) {
+		close(fd);
+		xmip_msg("instance '%s' is not a home agent (role %s): bindings live on the HA",
+			 instance, xmip_cli_role_name(cfg.role));
+		return -1;
+	}
+	close(fd);
+	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+	if (fd < 0)
+		xmip_msg("%s", err);
+	return fd;
+}
+
+static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
+{
+	struct xmip_binding_key k = { 0 };
+	struct xmip_binding b = { 0 };
+	unsigned long lifetime = DEFAULT_STATIC_LIFETIME;
+	char instance[32], *end;
+	int fd, rc;
+
+	if (argc < 2 || argc > 3)
+		return xmip_cli_usage_error("binding ", "usage: xmip binding add -i INSTANCE HOA COA "
+					    "[LIFETIME]");
+	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)) || (rc = parse_addr_arg("COA", argv[1], b.coa)))
+		return rc;
+	if (argc == 3) {
+		errno = 0;
+		lifetime = strtoul(argv[2], &end, 10);
+		if (errno || *end || !argv[2][0] || lifetime == 0 || lifetime > UINT32_MAX)
+			return xmip_cli_usage_error("binding ", "LIFETIME '%s' is not a number of seconds "
+						    "(1..%u)", argv[2], UINT32_MAX);
+	}
+	if ((rc = xmip_cli_one_instance(o, "binding ", instance)))
+		return rc;
+	if (xmip_cli_need_root("binding add"))
+		return 1;
+	fd = open_ha_bindings(instance);
+	if (fd < 0)
+		return 1;
+	b.lifetime_s = (uint32_t)lifetime;
+	b.expires_ns = boottime_ns() + (uint64_t)lifetime * 1000000000ull;
+	b.bu_flags = XMIP_BU_F_H; /* a home registration, as the datapath expects */
+	if (bpf_map_update_elem(fd, &k, &b, BPF_ANY)) {
+		xmip_msg("adding the binding failed: %s%s", strerror(errno),
+			 errno == E2BIG ? " (binding cache full: max-bindings)" : "");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
+{
+	struct xmip_binding_key k = { 0 };
+	char instance[32];
+	int fd, rc;
+
+	if (argc != 1)
+		return xmip_cli_usage_error("binding ", "usage: xmip binding del -i INSTANCE HOA");
+	if ((rc = parse_addr_arg("HOA", argv[0], k.hoa)))
+		return rc;
+	if ((rc = xmip_cli_one_instance(o, "binding ", instance)))
+		return rc;
+	if (xmip_cli_need_root("binding del"))
+		return 1;
+	fd = open_ha_bindings(instance);
+	if (fd < 0)
+		return 1;
+	if (bpf_map_delete_elem(fd, &k)) {
+		if (errno == ENOENT)
+			xmip_msg("instance '%s' has no binding for %s", instance, argv[0]);
+		else
+			xmip_msg("deleting the binding failed: %s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+int xmip_cmd_binding(const struct xmip_cli_opts *o, int argc, char **argv)
+{
+	if (o->help || argc == 0) {
+		fputs(xmip_help_binding, o->help ? stdout : stderr);
+		return o->help ? 0 : XMIP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return cmd_binding_show(o, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "add"))
+		return cmd_binding_add(o, argc - 1, argv + 1);
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
+		return cmd_binding_del(o, argc - 1, argv + 1);
+	return xmip_cli_usage_error("binding ", "unknown binding command '%s' (show, add, del)",
+				    argv[0]);
+}
