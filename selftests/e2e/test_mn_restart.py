@@ -8,7 +8,8 @@ refreshes the binding. It cannot know the last sequence number the old one
 used (it starts from a random one), so its first BU is refused with 135
 about half the time and must resynchronise from the BA: the agent is
 restarted until both cases were seen. At home, a restart sends at most one
-deregistration and never registers.
+deregistration and never registers. And after moves made while no agent ran,
+the new agent follows them and leaves no policy rule of the old CoA behind.
 """
 import json
 import re
@@ -241,3 +242,31 @@ def test_mn_agent_restart_at_home_is_quiet(xtopo):
     # At most the one deregistration (the agent cannot know whether the HA
     # still holds a binding); never a registration, never a storm.
     assert len(sent) <= 1 and all(int(b["mip6.bu.lifetime"]) == 0 for b in sent), sent
+
+
+def test_mn_agent_restarted_after_moves_made_while_it_was_down(xtopo):
+    """The new agent adopts what the old one left even when the MN moved in
+    between: the tunnel rule of the old CoA goes (it used to stay for good),
+    the binding follows, and home again it deregisters."""
+    t = xtopo
+    h = Handover(t)
+    h.start()
+    step = h.move("a")
+    assert step["binding_ok"] and step["tcp_ok"], step
+    for to in ("b", "home"):
+        assert t.stop_agent("mn") == 0
+        t.move(to)  # no agent: the datapath still tunnels from the old CoA
+        mark = len(t.agent_log("mn"))
+        t.start_agent("mn")
+        traffic = Traffic(h)
+        t.wait_binding(t.coa())
+        ok_tcp, ok_ping, counts = traffic.flowing(20)
+        new_log = t.agent_log("mn")[mark:]
+        assert ok_tcp and ok_ping, "traffic did not resume at %s: %s\n%s" % (to, counts, new_log)
+        assert h.tcp()[1] is None and h.cli.alive(), h.cli.text()
+        if to == "home":
+            assert wait_for(lambda: policy(t) == ([], []), 5), \
+                "policy rules or routes left at home: %s" % (policy(t),)
+            assert "BA: deregistered" in t.agent_log("mn")[mark:], new_log
+        else:
+            assert_policy_for(t, *T.LINKS[to])
