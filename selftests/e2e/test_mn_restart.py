@@ -19,7 +19,7 @@ import topology as T
 from scenario import PROGRESS_BYTES, Capture, Handover, tshark_fields, wait_for
 
 DOWN_S = 2.0            # how long the agent stays down
-QUIET_S = 4.0           # after a restart: time for any retransmission (1-1.5 s) or BU storm
+QUIET_S = 2.5           # after a restart: longer than the first retransmission timeout (1.5 s)
 MAX_RESTARTS = 12       # P(never a 135 in 12 restarts) = 2^-12
 CFG_AWAY, CFG_READY = 0x1, 0x2  # XMIP_CFG_F_* (include/xmip_maps.h)
 FIELDS = ["frame.time_epoch", "ipv6.src", "mip6.mhtype", "mip6.bu.seqnr", "mip6.bu.lifetime",
