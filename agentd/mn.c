@@ -251,6 +251,24 @@ static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 }
 
 /*
+ * A new agent takes over the tunnel rule its predecessor left: the rule is
+ * on the CoA that xmip_config still names while AWAY. Without this, a move
+ * made while no agent ran would leave that rule behind for good (the new
+ * agent would only add one for the new CoA).
+ */
+static void adopt_tunnel_rule(struct xmip_mn *mn)
+{
+	struct xmip_config c;
+
+	if (xmip_config_get(mn->maps, &c) || c.role != XMIP_ROLE_MN ||
+	    (c.flags & (XMIP_CFG_F_READY | XMIP_CFG_F_AWAY)) !=
+	    (XMIP_CFG_F_READY | XMIP_CFG_F_AWAY))
+		return;
+	memcpy(&mn->tunnel_rule_coa, c.self_addr, 16);
+	mn->have_tunnel_rule = true;
+}
+
+/*
  * Away: make HOA_TABLE's default route follow main's default router on the
  * CoA interface. Called on every re-evaluation (address, link and route
  * events), so a router that appears late, a move or an MTU change is picked
@@ -557,6 +575,7 @@ struct xmip_mn *xmip_mn_new(struct xmip_loop *loop, const struct xmip_conf *conf
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
 	mn->lo_ifindex = if_nametoindex("lo");
+	adopt_tunnel_rule(mn);
 	mn->raw = xmip_rawsend_open();
 	mn->nl = xmip_nl_open();
 	mn->mon = xmip_nl_monitor_open();
