@@ -56,7 +56,7 @@ static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_conf
 	if (mtu && mtu < XMIP_IPV6_MIN_MTU)
 		mtu = XMIP_IPV6_MIN_MTU;
 	if (mtu && inner_len > mtu) {
-		if (xmip_is_icmp6_error(ip6, data_end)) {
+		if (xmip_xdp_is_icmp6_error(ctx, sizeof(struct ethhdr))) {
 			xmip_count(XMIP_STAT_DROP_NO_PTB_FOR_ICMP_ERR);
 			return XDP_DROP;
 		}

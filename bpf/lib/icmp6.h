@@ -9,6 +9,7 @@
 #define XMIP_BPF_ICMP6_H
 
 #include "lib/csum.h"
+#include "lib/parse.h"
 
 #define XMIP_ICMP6_PKT_TOO_BIG 2
 #define XMIP_ICMP6_HLEN        8
@@ -16,15 +17,39 @@
 #define XMIP_PTB_ICMP_LEN  (XMIP_IPV6_MIN_MTU - XMIP_IP6_HLEN)
 #define XMIP_PTB_QUOTE_LEN (XMIP_PTB_ICMP_LEN - XMIP_ICMP6_HLEN)
 
-/* An ICMPv6 error message (type < 128) must never trigger another one. */
-static __always_inline int xmip_is_icmp6_error(struct ipv6hdr *ip6, void *data_end)
+/*
+ * An ICMPv6 error message (type < 128) must never trigger another one
+ * (RFC 4443 §2.4(e.1)), also behind extension headers. A global function,
+ * like xmip_xdp_find_hao: a second header walk inlined into the program
+ * would multiply the verifier's paths; this one is checked once, alone.
+ * Truncated, malformed or too deep to tell: treated as an error (silence).
+ * A non-first fragment cannot tell either; it gets its PTB (the usual case).
+ */
+__noinline int xmip_xdp_is_icmp6_error(struct xdp_md *ctx, __u32 ip6_off)
 {
-	__u8 *type = (__u8 *)(ip6 + 1);
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xmip_cursor c;
+	struct xmip_ip6_layers l;
+	struct ipv6hdr *ip6;
+	__u8 *type;
+	int proto;
 
-	if (ip6->nexthdr != XMIP_IPPROTO_ICMPV6)
+	if (!ctx || ip6_off > 64)
+		return 1;
+	ip6 = data + ip6_off;
+	if ((void *)(ip6 + 1) > data_end)
+		return 1;
+	c.pos = ip6 + 1;
+	c.end = data_end;
+	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
+	if (proto < 0)
+		return 1;
+	if (proto != XMIP_IPPROTO_ICMPV6)
 		return 0;
+	type = c.pos;
 	if ((void *)(type + 1) > data_end)
-		return 1;    /* truncated: treat as one, send nothing */
+		return 1;
 	return *type < 128;
 }
 

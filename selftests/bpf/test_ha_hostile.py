@@ -7,7 +7,8 @@ Each test states the outcome the datapath had before the fix in a comment.
 """
 import pytest
 from scapy.all import Ether, Raw, UDP
-from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, IPv6,
+from scapy.layers.inet6 import (HAO, ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_NA,
+                                ICMPv6PacketTooBig, IPv6, PadN,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, MIP6MH_BU, MIP6MH_HoTI)
 
 from conftest import (CN, COA, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER, MAC_UPLINK,
@@ -208,3 +209,28 @@ def test_first_fragment_of_a_reverse_tunnel_packet_is_left_to_the_kernel(ha_ns):
     assert r.verdict == "XDP_PASS"
     assert r.stats == {"PASS_FRAGMENT": 1}
     assert_same(r.out, frame)
+
+
+# --- no ICMPv6 error for an ICMPv6 error, behind extension headers too ---------
+
+def test_no_ptb_for_an_icmp_error_behind_extension_headers(ha_ns):
+    # RFC 4443 §2.4(e.1). Before: PTB_SENT (only the header right after the
+    # IPv6 header was looked at).
+    pkt = IPv6(src=CN, dst=HOA) / IPv6ExtHdrDestOpt(options=[PadN(optdata=bytes(4))]) / \
+        ICMPv6DestUnreach() / Raw(bytes(1500))
+    r = pktrun(ha_ns, "ha", "xdp", from_home(pkt), ha_ns.home, ha_args((HOA, COA), mtu=1400))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_NO_PTB_FOR_ICMP_ERR": 1}
+
+
+def test_ptb_for_an_echo_request_behind_extension_headers(ha_ns):
+    pkt = IPv6(src=CN, dst=HOA) / IPv6ExtHdrDestOpt(options=[PadN(optdata=bytes(4))]) / \
+        ICMPv6EchoRequest(data=bytes(1500))
+    frame = from_home(pkt)
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home, ha_args((HOA, COA), mtu=1400))
+    assert r.verdict == "XDP_TX"
+    assert r.stats == {"PTB_SENT": 1}
+    want = Ether(src=MAC_HOME, dst=MAC_HOME_ROUTER) / \
+        IPv6(src=HA, dst=CN, hlim=64, tc=0, fl=0) / ICMPv6PacketTooBig(mtu=1400) / \
+        Raw(bytes(pkt)[:1232])
+    assert_same(r.out, want)
