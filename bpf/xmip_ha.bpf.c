@@ -148,6 +148,35 @@ static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct xmip_con
 		return XDP_DROP;
 	}
 
+	/* MN to MN through the HA: a kernel tunnel would route the decapsulated
+	 * packet back into its own tunnel; the HA's stack cannot (it sends to
+	 * the HoA on the home link, where only its own proxy ND would answer).
+	 * Re-address the outer header in place to the other binding's CoA.
+	 * Outer extension headers, hop limit 1, an expired or bad binding: the
+	 * ordinary path below. */
+	xmip_addr_copy(key.hoa, &inner->daddr);
+	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (b && strip == sizeof(*outer) && inner->hop_limit > 1 && !xmip_binding_expired(b)) {
+		struct ethhdr *e = (void *)(long)ctx->data;
+
+		xmip_addr_copy(&outer->saddr, cfg->self_addr);
+		xmip_addr_copy(&outer->daddr, b->coa);
+		if (xmip_addr_is_special(&outer->daddr) ||
+		    xmip_addr_eq(&outer->daddr, cfg->self_addr) ||
+		    xmip_prefix_contains(cfg->home_prefix, cfg->home_plen, &outer->daddr)) {
+			xmip_count(XMIP_STAT_DROP_BAD_COA);
+			return XDP_DROP;
+		}
+		if ((void *)(e + 1) > data_end) {   /* cannot be: outer is after it */
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return XDP_DROP;
+		}
+		outer->hop_limit = XMIP_HOP_LIMIT_OUTER;
+		inner->hop_limit--;
+		xmip_count(XMIP_STAT_RETUNNEL_OK);
+		return xmip_fib_forward_xdp(ctx, e, outer, XMIP_STAT_FALLBACK_FIB_OTHER);
+	}
+
 	if (xmip_decap_ip6ip6(ctx, strip, &eth, &inner)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
 		return XDP_DROP;

@@ -11,7 +11,7 @@ from scapy.layers.inet6 import (HAO, ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv
                                 ICMPv6PacketTooBig, IPv6, PadN,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, MIP6MH_BU, MIP6MH_HoTI)
 
-from conftest import (CN, COA, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER, MAC_UPLINK,
+from conftest import (CN, COA, COA2, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER, MAC_UPLINK,
                       MAC_UPLINK_GW, UPLINK_GW, assert_same, ha_args, pktrun)
 
 HOME_PREFIX = "2001:db8:1::/64"
@@ -234,3 +234,25 @@ def test_ptb_for_an_echo_request_behind_extension_headers(ha_ns):
         IPv6(src=HA, dst=CN, hlim=64, tc=0, fl=0) / ICMPv6PacketTooBig(mtu=1400) / \
         Raw(bytes(pkt)[:1232])
     assert_same(r.out, want)
+
+
+# --- mobile node to mobile node through the HA ----------------------------------
+
+def test_reverse_tunnel_to_another_bound_hoa_is_tunnelled_on(ha_ns):
+    # Before: DECAP_OK, then the kernel got a packet for HoA2 on the home link
+    # (FALLBACK_FIB_NO_NEIGH), where only the HA's own proxy ND would answer.
+    inner = inner_pkt(src=HOA, dst=HOA2)
+    frame = from_uplink(IPv6(src=COA, dst=HA, hlim=50) / inner)
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.uplink, ha_args((HOA, COA), (HOA2, COA2)))
+    assert r.verdict == "XDP_TX"
+    assert r.stats == {"RETUNNEL_OK": 1, "NH_MISS": 1, "FWD_XDP_TX": 1}
+    want = Ether(src=MAC_UPLINK, dst=MAC_UPLINK_GW) / \
+        IPv6(src=HA, dst=COA2, nh=41, hlim=64, tc=0, fl=0, plen=len(inner)) / with_hlim(inner, 63)
+    assert_same(r.out, want)
+
+
+def test_reverse_tunnel_to_a_hoa_bound_to_a_bad_coa_dropped(ha_ns):
+    frame = from_uplink(IPv6(src=COA, dst=HA) / inner_pkt(src=HOA, dst=HOA2))
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.uplink, ha_args((HOA, COA), (HOA2, "ff02::2")))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_BAD_COA": 1}
