@@ -200,7 +200,10 @@ static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct xmip_con
 
 		inner->hop_limit--;
 		act = xmip_fib_forward_xdp(ctx, eth, inner, XMIP_STAT_FALLBACK_LOCAL);
-		if (act == XDP_PASS)
+		/* ...but never with 255, the on-link proof of Neighbour Discovery
+		 * (RFC 4861 §7.1.2): an ND message behind extension headers
+		 * escapes the check above, not this. */
+		if (act == XDP_PASS && inner->hop_limit < 254)
 			inner->hop_limit++;
 		return act;
 	}

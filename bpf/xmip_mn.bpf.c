@@ -119,10 +119,11 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 		xmip_count(XMIP_STAT_DROP_DECAP_NOT_HOA);
 		return XDP_DROP;
 	}
-	/* The HA never tunnels ND (it decrements the hop limit anyway): an NA
-	 * with hop limit 255 passed up would be taken as on-link and could
-	 * rewrite the MN's neighbour entry for its router (RFC 4861 §7.1.2). */
-	if (xmip_is_nd_message(inner, data_end)) {
+	/* The HA never tunnels ND and decrements the hop limit of what it
+	 * tunnels: hop limit 255 inside is forged. An NA with 255 passed up
+	 * would be taken as on-link and could rewrite the MN's neighbour entry
+	 * for its router (RFC 4861 §7.1.2), behind extension headers too. */
+	if (inner->hop_limit == 255 || xmip_is_nd_message(inner, data_end)) {
 		xmip_count(XMIP_STAT_DROP_TUNNELLED_ND);
 		return XDP_DROP;
 	}

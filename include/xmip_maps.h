@@ -180,7 +180,7 @@ struct xmip_signal_event {
 	X(DROP_NO_PTB_BAD_SRC,  "drop: too big for the tunnel, source the HA itself, multicast or unspecified (no PTB)") \
 	X(DROP_PTB_RATE_LIMITED,"drop: too big for the tunnel, Packet Too Big rate limit reached (RFC 4443 2.4(f))") \
 	X(DROP_INNER_SCOPE,     "drop: tunnelled packet to a multicast, link-local, loopback or unspecified destination") \
-	X(DROP_TUNNELLED_ND,    "drop: Neighbour Discovery inside a tunnel (would pass as on-link)") \
+	X(DROP_TUNNELLED_ND,    "drop: Neighbour Discovery (or MN: hop limit 255) inside a tunnel (would pass as on-link)") \
 	X(DROP_TUNNELLED_MH,    "drop: Mobility Header to the HA inside the reverse tunnel") \
 	X(DROP_DECAP_NOT_HOA,   "drop: MN tunnel packet whose inner destination is not the HoA") \
 	X(PASS_FRAGMENT,        "pass: fragmented signalling or tunnel packet (kernel reassembles)") \

@@ -256,3 +256,15 @@ def test_reverse_tunnel_to_a_hoa_bound_to_a_bad_coa_dropped(ha_ns):
     r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.uplink, ha_args((HOA, COA), (HOA2, "ff02::2")))
     assert r.verdict == "XDP_DROP"
     assert r.stats == {"DROP_BAD_COA": 1}
+
+
+def test_reverse_tunnelled_nd_behind_extension_headers_goes_up_below_255(ha_ns):
+    # The ND check sees only the first header; the local delivery never
+    # restores 255 (the kernel's ndisc then ignores it). Before: hop limit 255.
+    na = IPv6(src=HOA, dst=HA, hlim=255) / IPv6ExtHdrDestOpt(options=[PadN(optdata=bytes(4))]) / \
+        ICMPv6ND_NA(tgt=UPLINK_GW, R=0, S=0, O=1)
+    r = pktrun(ha_ns, "ha", "xdp", from_uplink(IPv6(src=COA, dst=HA) / na), ha_ns.uplink,
+               ha_args((HOA, COA)))
+    assert r.verdict == "XDP_PASS"
+    assert r.stats == {"DECAP_OK": 1, "NH_MISS": 1, "FALLBACK_LOCAL": 1}
+    assert_same(r.out, from_uplink(with_hlim(na, 254)))

@@ -6,7 +6,7 @@ HoA that is not Neighbour Discovery. Comments give the outcome before the fix.
 """
 import pytest
 from scapy.all import Ether, Raw, UDP
-from scapy.layers.inet6 import ICMPv6ND_NA, IPv6, IPv6ExtHdrFragment
+from scapy.layers.inet6 import ICMPv6ND_NA, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, PadN
 
 from conftest import CN, COA, HA, HOA, MAC_MN, MAC_MN_GW, assert_same, mn_args, pktrun
 
@@ -58,3 +58,13 @@ def test_tunnel_for_the_hoa_still_decapsulated(mn_ns):
     assert r.verdict == "XDP_PASS"
     assert r.stats == {"MN_DECAP_OK": 1}
     assert_same(r.out, arriving(inner))
+
+
+def test_tunnelled_hop_limit_255_dropped_even_behind_extension_headers(mn_ns):
+    # The HA decrements what it tunnels: 255 inside is forged. An NA behind a
+    # Destination Options header passed the ND check. Before: MN_DECAP_OK.
+    na = IPv6(src=CN, dst=HOA, hlim=255) / IPv6ExtHdrDestOpt(options=[PadN(optdata=bytes(4))]) / \
+        ICMPv6ND_NA(tgt=MN_GW, R=1, S=0, O=1)
+    r = pktrun(mn_ns, "mn", "xdp", arriving(IPv6(src=HA, dst=COA) / na), mn_ns.mn, mn_args())
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_TUNNELLED_ND": 1}
