@@ -30,6 +30,22 @@ static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_conf
 	struct ethhdr *eth;
 	struct ipv6hdr *outer;
 
+	/* The binding may change under us; take the CoA once. A CoA no
+	 * tunnel may lead to (written by a buggy agent or `xmip binding add`)
+	 * would loop back to us or leak off-link: never encapsulate to it. */
+	xmip_addr_copy(&coa, b->coa);
+	if (xmip_addr_is_special(&coa) || xmip_addr_eq(&coa, cfg->self_addr) ||
+	    xmip_prefix_contains(cfg->home_prefix, cfg->home_plen, &coa)) {
+		xmip_count(XMIP_STAT_DROP_BAD_COA);
+		return XDP_DROP;
+	}
+	/* ip6_forward never forwards a link-local, multicast or loopback
+	 * source ("security critical"), nor may a router forward :: (RFC 4291
+	 * §2.5.2): neither may the tunnel. The kernel answers (beyond scope). */
+	if (xmip_addr_is_special(&ip6->saddr)) {
+		xmip_count(XMIP_STAT_FALLBACK_SRC_SCOPE);
+		return XDP_PASS;
+	}
 	if (ip6->hop_limit <= 1) {
 		/* The kernel sends the Time Exceeded. */
 		xmip_count(XMIP_STAT_FALLBACK_HOP_LIMIT);
@@ -40,8 +56,16 @@ static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_conf
 	if (mtu && mtu < XMIP_IPV6_MIN_MTU)
 		mtu = XMIP_IPV6_MIN_MTU;
 	if (mtu && inner_len > mtu) {
-		if (xmip_is_icmp6_error(ip6, data_end)) {
+		if (xmip_xdp_is_icmp6_error(ctx, sizeof(struct ethhdr))) {
 			xmip_count(XMIP_STAT_DROP_NO_PTB_FOR_ICMP_ERR);
+			return XDP_DROP;
+		}
+		if (!xmip_ptb_src_ok(ip6, cfg->self_addr)) {
+			xmip_count(XMIP_STAT_DROP_NO_PTB_BAD_SRC);
+			return XDP_DROP;
+		}
+		if (!xmip_ptb_allowed()) {
+			xmip_count(XMIP_STAT_DROP_PTB_RATE_LIMITED);
 			return XDP_DROP;
 		}
 		if (xmip_build_ptb_xdp(ctx, cfg->self_addr, mtu)) {
@@ -52,8 +76,6 @@ static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_conf
 		return XDP_TX;
 	}
 
-	/* The binding may change under us; take the CoA once. */
-	xmip_addr_copy(&coa, b->coa);
 	ip6->hop_limit--;
 	if (xmip_encap_ip6ip6(ctx, cfg->self_addr, &coa, inner_len, &eth, &outer)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
@@ -64,8 +86,8 @@ static __always_inline int ha_tunnel_to_coa(struct xdp_md *ctx, struct xmip_conf
 }
 
 /* Step 3: reverse tunnel. `strip` octets of outer header precede the inner packet. */
-static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct ipv6hdr *outer,
-					     void *data_end, __u32 strip)
+static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct xmip_config *cfg,
+					     struct ipv6hdr *outer, void *data_end, __u32 strip)
 {
 	struct xmip_binding_key key;
 	struct xmip_binding *b;
@@ -102,6 +124,58 @@ static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct ipv6hdr 
 		xmip_count(XMIP_STAT_DROP_SPOOFED_COA);
 		return XDP_DROP;
 	}
+	/* Even an authentic MN may not use the tunnel to reach link scope on
+	 * the HA's links or multicast: decapsulated, such a packet would look
+	 * on-link to the HA's kernel (or be forwarded off its scope, which
+	 * bpf_fib_lookup does not police as ip6_forward does). */
+	if (xmip_addr_is_special(&inner->daddr)) {
+		xmip_count(XMIP_STAT_DROP_INNER_SCOPE);
+		return XDP_DROP;
+	}
+	/* Neighbour Discovery with hop limit 255 passed up on the arrival
+	 * interface would be taken as on-link (RFC 4861 §7.1.2): a tunnelled
+	 * NA could rewrite the HA's neighbour entries on its uplink. */
+	if (xmip_is_nd_message(inner, data_end)) {
+		xmip_count(XMIP_STAT_DROP_TUNNELLED_ND);
+		return XDP_DROP;
+	}
+	/* Signalling to the HA comes directly from the CoA with a HAO
+	 * (RFC 6275 §11.7.1); a BU inside the tunnel (source HoA, no HAO)
+	 * would read as a deregistration from home. Not for the agent, and
+	 * the kernel cannot process it: drop. */
+	if (inner->nexthdr == XMIP_IPPROTO_MH && xmip_addr_eq(&inner->daddr, cfg->self_addr)) {
+		xmip_count(XMIP_STAT_DROP_TUNNELLED_MH);
+		return XDP_DROP;
+	}
+
+	/* MN to MN through the HA: a kernel tunnel would route the decapsulated
+	 * packet back into its own tunnel; the HA's stack cannot (it sends to
+	 * the HoA on the home link, where only its own proxy ND would answer).
+	 * Re-address the outer header in place to the other binding's CoA.
+	 * Outer extension headers, hop limit 1, an expired or bad binding: the
+	 * ordinary path below. */
+	xmip_addr_copy(key.hoa, &inner->daddr);
+	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (b && strip == sizeof(*outer) && inner->hop_limit > 1 && !xmip_binding_expired(b)) {
+		struct ethhdr *e = (void *)(long)ctx->data;
+
+		xmip_addr_copy(&outer->saddr, cfg->self_addr);
+		xmip_addr_copy(&outer->daddr, b->coa);
+		if (xmip_addr_is_special(&outer->daddr) ||
+		    xmip_addr_eq(&outer->daddr, cfg->self_addr) ||
+		    xmip_prefix_contains(cfg->home_prefix, cfg->home_plen, &outer->daddr)) {
+			xmip_count(XMIP_STAT_DROP_BAD_COA);
+			return XDP_DROP;
+		}
+		if ((void *)(e + 1) > data_end) {   /* cannot be: outer is after it */
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return XDP_DROP;
+		}
+		outer->hop_limit = XMIP_HOP_LIMIT_OUTER;
+		inner->hop_limit--;
+		xmip_count(XMIP_STAT_RETUNNEL_OK);
+		return xmip_fib_forward_xdp(ctx, e, outer, XMIP_STAT_FALLBACK_FIB_OTHER);
+	}
 
 	if (xmip_decap_ip6ip6(ctx, strip, &eth, &inner)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
@@ -126,7 +200,10 @@ static __always_inline int ha_reverse_tunnel(struct xdp_md *ctx, struct ipv6hdr 
 
 		inner->hop_limit--;
 		act = xmip_fib_forward_xdp(ctx, eth, inner, XMIP_STAT_FALLBACK_LOCAL);
-		if (act == XDP_PASS)
+		/* ...but never with 255, the on-link proof of Neighbour Discovery
+		 * (RFC 4861 §7.1.2): an ND message behind extension headers
+		 * escapes the check above, not this. */
+		if (act == XDP_PASS && inner->hop_limit < 254)
 			inner->hop_limit++;
 		return act;
 	}
@@ -160,13 +237,21 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 			xmip_count(XMIP_STAT_DROP_MALFORMED);
 			return XDP_DROP;
 		}
+		if (proto == XMIP_IPPROTO_FRAGMENT ||
+		    (l.frag && (proto == XMIP_IPPROTO_MH || proto == XMIP_IPPROTO_IPV6))) {
+			/* The first fragment only: handing it on would give the
+			 * agent a cut message or decapsulate half a packet. The
+			 * kernel has the other fragments; let it reassemble. */
+			xmip_count(XMIP_STAT_PASS_FRAGMENT);
+			return XDP_PASS;
+		}
 		if (proto == XMIP_IPPROTO_MH) {
 			xmip_signal_xdp(ctx, sizeof(*eth),
 					bpf_ntohs(ip6->payload_len) + sizeof(*ip6));
 			return XDP_DROP;
 		}
 		if (proto == XMIP_IPPROTO_IPV6)
-			return ha_reverse_tunnel(ctx, ip6, data_end, l.l4_off);
+			return ha_reverse_tunnel(ctx, cfg, ip6, data_end, l.l4_off);
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;
 	}

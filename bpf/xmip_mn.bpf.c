@@ -15,6 +15,7 @@
 #include "lib/stats.h"
 #include "lib/parse.h"
 #include "lib/encap.h"
+#include "lib/icmp6.h"
 #include "lib/fib.h"
 #include "lib/signal.h"
 
@@ -77,6 +78,12 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return XDP_DROP;
 	}
+	if (proto == XMIP_IPPROTO_FRAGMENT ||
+	    (l.frag && (proto == XMIP_IPPROTO_MH || proto == XMIP_IPPROTO_IPV6))) {
+		/* Half a message or half a tunnel packet: the kernel reassembles. */
+		xmip_count(XMIP_STAT_PASS_FRAGMENT);
+		return XDP_PASS;
+	}
 
 	if (proto == XMIP_IPPROTO_MH) {
 		xmip_signal_xdp(ctx, sizeof(*eth), bpf_ntohs(ip6->payload_len) + sizeof(*ip6));
@@ -102,6 +109,22 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	inner = (void *)ip6 + strip;
 	if ((void *)(inner + 1) > data_end || inner->version != 6) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	/* The HA tunnels only packets for the HoA. The outer source is no
+	 * proof (anyone can write the HA's address there): anything else
+	 * decapsulated and passed up would arrive as if on the CoA's link,
+	 * where a host that forwards would route it on. */
+	if (!xmip_addr_eq(&inner->daddr, cfg->hoa)) {
+		xmip_count(XMIP_STAT_DROP_DECAP_NOT_HOA);
+		return XDP_DROP;
+	}
+	/* The HA never tunnels ND and decrements the hop limit of what it
+	 * tunnels: hop limit 255 inside is forged. An NA with 255 passed up
+	 * would be taken as on-link and could rewrite the MN's neighbour entry
+	 * for its router (RFC 4861 §7.1.2), behind extension headers too. */
+	if (inner->hop_limit == 255 || xmip_is_nd_message(inner, data_end)) {
+		xmip_count(XMIP_STAT_DROP_TUNNELLED_ND);
 		return XDP_DROP;
 	}
 	if (xmip_decap_ip6ip6(ctx, strip, &eth, &inner)) {

@@ -175,7 +175,17 @@ struct xmip_signal_event {
 	X(DROP_BINDING_EXPIRED, "drop: reverse tunnel for a binding past its lifetime") \
 	X(NH_HIT,               "next-hop cache hit (no FIB lookup)") \
 	X(NH_MISS,              "next-hop cache miss or stale generation (FIB lookup)") \
-	X(NH_FILL_FAILED,       "next-hop cache: storing a FIB answer failed")
+	X(NH_FILL_FAILED,       "next-hop cache: storing a FIB answer failed") \
+	X(DROP_BAD_COA,         "drop: binding's CoA is multicast, link-local, loopback, unspecified, the HA or in the home prefix") \
+	X(DROP_NO_PTB_BAD_SRC,  "drop: too big for the tunnel, source the HA itself, multicast or unspecified (no PTB)") \
+	X(DROP_PTB_RATE_LIMITED,"drop: too big for the tunnel, Packet Too Big rate limit reached (RFC 4443 2.4(f))") \
+	X(DROP_INNER_SCOPE,     "drop: tunnelled packet to a multicast, link-local, loopback or unspecified destination") \
+	X(DROP_TUNNELLED_ND,    "drop: Neighbour Discovery (or MN: hop limit 255) inside a tunnel (would pass as on-link)") \
+	X(DROP_TUNNELLED_MH,    "drop: Mobility Header to the HA inside the reverse tunnel") \
+	X(DROP_DECAP_NOT_HOA,   "drop: MN tunnel packet whose inner destination is not the HoA") \
+	X(PASS_FRAGMENT,        "pass: fragmented signalling or tunnel packet (kernel reassembles)") \
+	X(FALLBACK_SRC_SCOPE,   "fallback to kernel: source link-local, multicast, loopback or unspecified (not tunnelled)") \
+	X(RETUNNEL_OK,          "reverse-tunnelled packet for another bound HoA, tunnelled on to its CoA")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

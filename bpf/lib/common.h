@@ -50,6 +50,44 @@ static __always_inline void xmip_addr_copy(void *dst, const void *src)
 }
 
 /*
+ * Addresses no tunnel may lead to or come from as a unicast peer:
+ * multicast (ff00::/8), link-local (fe80::/10), unspecified (::) and
+ * loopback (::1). Link-scoped and multicast traffic does not cross a
+ * tunnel endpoint of ours, and a tunnel to any of these loops or leaks.
+ */
+static __always_inline int xmip_addr_is_special(const void *a)
+{
+	const __u8 *b = a;
+	const __u32 *w = a;
+
+	if (b[0] == 0xff || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80))
+		return 1;
+	return (w[0] | w[1] | w[2]) == 0 && (w[3] == 0 || w[3] == bpf_htonl(1));
+}
+
+/* Is `a` inside prefix/plen? plen 0 (not configured) contains nothing. */
+static __always_inline int xmip_prefix_contains(const void *prefix, __u8 plen, const void *a)
+{
+	const __u32 *p = prefix, *x = a;
+	int i;
+
+	if (plen == 0 || plen > 128)
+		return 0;
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		__u32 bits = plen > 32 * i ? plen - 32 * i : 0;
+		__u32 mask;
+
+		if (bits == 0)
+			break;
+		mask = bits >= 32 ? 0xffffffff : ~(0xffffffffu >> bits);
+		if ((bpf_ntohl(p[i]) ^ bpf_ntohl(x[i])) & mask)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * skb->data / skb->data_end read as one load from the unmodified context
  * register: clang otherwise may hoist `ctx + 76` into a register and the
  * verifier rejects a load through a modified ctx pointer.

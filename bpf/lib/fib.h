@@ -90,8 +90,10 @@ static __always_inline int xmip_fib_forward_xdp(struct xdp_md *ctx, struct ethhd
 			.gen = gen,
 			.filled = now,
 			.ifindex = p.ifindex,
-			/* The XDP lookup checks the MTU and reports the route's
-			 * on success; never below what just passed. */
+			/* The helper reports the route MTU only with FRAG_NEEDED;
+			 * on success mtu_result (a union with tot_len) still holds
+			 * our tot_len. So this is the largest size known to fit:
+			 * a larger packet asks the FIB again, which raises it. */
 			.mtu = p.mtu_result > tot_len ? p.mtu_result : tot_len,
 		};
 

@@ -9,6 +9,7 @@
 #define XMIP_BPF_ICMP6_H
 
 #include "lib/csum.h"
+#include "lib/parse.h"
 
 #define XMIP_ICMP6_PKT_TOO_BIG 2
 #define XMIP_ICMP6_HLEN        8
@@ -16,16 +17,87 @@
 #define XMIP_PTB_ICMP_LEN  (XMIP_IPV6_MIN_MTU - XMIP_IP6_HLEN)
 #define XMIP_PTB_QUOTE_LEN (XMIP_PTB_ICMP_LEN - XMIP_ICMP6_HLEN)
 
-/* An ICMPv6 error message (type < 128) must never trigger another one. */
-static __always_inline int xmip_is_icmp6_error(struct ipv6hdr *ip6, void *data_end)
+/*
+ * An ICMPv6 error message (type < 128) must never trigger another one
+ * (RFC 4443 §2.4(e.1)), also behind extension headers. A global function,
+ * like xmip_xdp_find_hao: a second header walk inlined into the program
+ * would multiply the verifier's paths; this one is checked once, alone.
+ * Truncated, malformed or too deep to tell: treated as an error (silence).
+ * A non-first fragment cannot tell either; it gets its PTB (the usual case).
+ */
+__noinline int xmip_xdp_is_icmp6_error(struct xdp_md *ctx, __u32 ip6_off)
 {
-	__u8 *type = (__u8 *)(ip6 + 1);
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xmip_cursor c;
+	struct xmip_ip6_layers l;
+	struct ipv6hdr *ip6;
+	__u8 *type;
+	int proto;
 
-	if (ip6->nexthdr != XMIP_IPPROTO_ICMPV6)
+	if (!ctx || ip6_off > 64)
+		return 1;
+	ip6 = data + ip6_off;
+	if ((void *)(ip6 + 1) > data_end)
+		return 1;
+	c.pos = ip6 + 1;
+	c.end = data_end;
+	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
+	if (proto < 0)
+		return 1;
+	if (proto != XMIP_IPPROTO_ICMPV6)
 		return 0;
+	type = c.pos;
 	if ((void *)(type + 1) > data_end)
-		return 1;    /* truncated: treat as one, send nothing */
+		return 1;
 	return *type < 128;
+}
+
+/*
+ * PTB rate per CPU: XMIP_PTB_PER_SEC a second, bursts of XMIP_PTB_BURST.
+ * Linux itself does not rate-limit PTB (icmpv6 ratemask excludes type 2)
+ * because path MTU discovery depends on it, hence a generous rate: what it
+ * stops is an oversized flood (spoofed sources) reflected at line rate.
+ */
+#ifndef XMIP_PTB_PER_SEC          /* the bench sets 1e9: times the limiter, never hits it */
+#define XMIP_PTB_PER_SEC    1000
+#endif
+#define XMIP_PTB_BURST      50
+#define XMIP_PTB_INTERVAL_NS (1000000000ull / XMIP_PTB_PER_SEC)
+
+/* Take one PTB token on this CPU: 1 if a PTB may be sent now. */
+static __always_inline int xmip_ptb_allowed(void)
+{
+	const __u64 tau = (XMIP_PTB_BURST - 1) * XMIP_PTB_INTERVAL_NS;
+	__u32 key = 0;
+	struct xmip_ptb_bucket *b = bpf_map_lookup_elem(&xmip_ptb_rate, &key);
+	__u64 now = bpf_ktime_get_ns();
+	__u64 tat;
+
+	if (!b)
+		return 0;
+	tat = b->tat_ns > now ? b->tat_ns : now;
+	if (tat - now > tau)
+		return 0;
+	b->tat_ns = tat + XMIP_PTB_INTERVAL_NS;   /* per-CPU slot: no atomic needed */
+	return 1;
+}
+
+/*
+ * A PTB goes back to the packet's source: never to a multicast or
+ * unspecified source (RFC 4443 §2.4(e)), nor to loopback or to the HA
+ * itself (a frame looping through our own XDP_TX).
+ */
+static __always_inline int xmip_ptb_src_ok(const struct ipv6hdr *ip6, const void *self_addr)
+{
+	const __u32 *w = (const __u32 *)&ip6->saddr;
+
+	if (ip6->saddr.in6_u.u6_addr8[0] == 0xff)
+		return 0;
+	/* :: and ::1 (a link-local source is fine: the PTB goes back on-link) */
+	if ((w[0] | w[1] | w[2]) == 0 && (w[3] == 0 || w[3] == bpf_htonl(1)))
+		return 0;
+	return !xmip_addr_eq(&ip6->saddr, self_addr);
 }
 
 /*

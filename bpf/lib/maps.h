@@ -79,6 +79,23 @@ struct {
 } xmip_nh_gen SEC(".maps");
 
 /*
+ * Packet Too Big rate limit (RFC 4443 §2.4(f)), one per CPU: a GCRA
+ * ("virtual scheduling") token bucket. tat_ns is the theoretical arrival
+ * time of the next PTB; one PTB moves it XMIP_PTB_INTERVAL_NS on.
+ */
+struct xmip_ptb_bucket {
+	__u64 tat_ns;          /* bpf_ktime_get_ns() clock */
+};
+
+/* Per-CPU PTB rate-limit state (struct xmip_ptb_bucket); see icmp6.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_ptb_bucket);
+} xmip_ptb_rate SEC(".maps");
+
+/*
  * A binding past its lifetime is dead (RFC 6275 §6.1.7) even if no agent
  * is running to delete it: the MN may have left that care-of address.
  */

@@ -31,7 +31,7 @@ struct xmip_ip6_layers {
 	__u8  proto;      /* upper-layer protocol (41, 58, 135, 6, ...) */
 	__u8  has_hao;    /* a Home Address destination option was seen */
 	__u8  has_rh2;    /* a type-2 routing header was seen */
-	__u8  pad;
+	__u8  frag;       /* a first fragment (M set): the upper layer is cut */
 	__u16 l4_off;     /* octets from the IPv6 header to the upper layer */
 	__u16 hao_off;    /* octets from the IPv6 header to the HAO address */
 	__u16 rh2_off;    /* octets from the IPv6 header to the RH2 address */
@@ -152,6 +152,7 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 
 	out->has_hao = 0;
 	out->has_rh2 = 0;
+	out->frag = 0;
 	out->hao_off = 0;
 	out->rh2_off = 0;
 	out->dstopts_off = 0;
@@ -163,6 +164,10 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 
 		if (!xmip_is_ext_hdr(nh))
 			break;
+		/* Hop-by-Hop only right after the IPv6 header (RFC 8200 §4.1);
+		 * the kernel rejects it anywhere else, so must we. */
+		if (nh == XMIP_IPPROTO_HOPOPTS && i > 0)
+			return XMIP_PARSE_MALFORMED;
 		if ((void *)(h + 8) > c->end)   /* every ext header is >= 8 octets */
 			return XMIP_PARSE_TRUNCATED;
 		if (nh == XMIP_IPPROTO_FRAGMENT) {
@@ -173,6 +178,10 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 				out->l4_off = (__u16)(c->pos - ip6);
 				return XMIP_IPPROTO_FRAGMENT;
 			}
+			/* Offset 0 with More Fragments: only the start of the
+			 * upper layer is here (an atomic fragment is whole). */
+			if (bpf_ntohs(*(__u16 *)(h + 2)) & 1)
+				out->frag = 1;
 		} else {
 			hlen = ((__u32)h[1] + 1) * 8;
 		}

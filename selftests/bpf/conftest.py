@@ -26,6 +26,9 @@ def pytest_sessionfinish(session, exitstatus):
     bpffs_tidy.restore(_BPFFS_BEFORE)
 
 BUILD = os.environ.get("XMIP_BUILD", "build/opt")
+# Names of our namespaces, pins and temporary files start with this, so two
+# runs side by side (XMIP_TEST_PREFIX=xbr ...) never touch each other's.
+PREFIX = os.environ.get("XMIP_TEST_PREFIX", "xbt")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PKTRUN = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD),
                       "tools", "xmip_pktrun")
@@ -60,8 +63,8 @@ def sh(*args, check=True):
 class Netns:
     """A namespace named <prefix>-<role>-<random>, removed on close even after a failure."""
 
-    def __init__(self, role, prefix="xbt"):
-        self.name = "%s-%s-%s" % (prefix, role, uuid.uuid4().hex[:8])
+    def __init__(self, role, prefix=None):
+        self.name = "%s-%s-%s" % (prefix or PREFIX, role, uuid.uuid4().hex[:8])
         sh("ip", "netns", "add", self.name)
 
     def ip(self, *args):
@@ -83,7 +86,7 @@ class Netns:
         sh("ip", "netns", "del", self.name, check=False)
 
 
-def make_ha_ns(prefix="xbt"):
+def make_ha_ns(prefix=None):
     """The HA: home link xbth (HA address), uplink xbtu (default route).
     The caller closes it."""
     if not os.path.exists(PKTRUN):
@@ -156,7 +159,7 @@ def pktrun(ns, obj, prog, frame, ifindex=0, args=(), cpu=None):
     """Run one program on one frame in namespace `ns`; returns a Result.
     cpu: pin the runner to that CPU (per-CPU state such as the next-hop
     cache is then the same from one run to the next)."""
-    with tempfile.TemporaryDirectory(prefix="xbt-") as d:
+    with tempfile.TemporaryDirectory(prefix=PREFIX + "-") as d:
         pin, pout = os.path.join(d, "in"), os.path.join(d, "out")
         with open(pin, "wb") as f:
             f.write(bytes(frame))

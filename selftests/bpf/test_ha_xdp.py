@@ -14,7 +14,7 @@ from scapy.layers.inet6 import (HAO, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, ICMPv6De
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, MIP6MH_BU, PadN)
 
-from conftest import (CN, COA, COA2, COA_NO_NEIGH, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER,
+from conftest import (PREFIX, CN, COA, COA2, COA_NO_NEIGH, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER,
                       MAC_REMOTE, MAC_UPLINK, MAC_UPLINK_GW, UPLINK_GW, assert_same, ha_args,
                       make_ha_ns, pktrun)
 
@@ -380,7 +380,7 @@ def test_garbage_extension_headers_never_crash(ha_ns):
 
 def test_maps_pinned_by_name_under_a_given_directory(ha_ns):
     os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
-    pin = "/sys/fs/bpf/xmip/xbt-%s" % uuid.uuid4().hex[:8]
+    pin = "/sys/fs/bpf/xmip/" + PREFIX + "-%s" % uuid.uuid4().hex[:8]
     os.makedirs(pin)
     try:
         r = pktrun(ha_ns, "ha", "xdp", from_home(inner_pkt()), ha_ns.home,

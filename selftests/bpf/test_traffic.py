@@ -23,7 +23,7 @@ import uuid
 
 import pytest
 
-from conftest import CN, COA, HA, HOA, PKTRUN, REPO, Netns, sh
+from conftest import CN, COA, HA, HOA, PKTRUN, PREFIX, REPO, Netns, sh
 
 TUNNEL_MTU = 1460
 MB = 1024 * 1024
@@ -108,7 +108,7 @@ def topo():
         pytest.fail("%s not built" % PKTRUN)
     os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
     tag = uuid.uuid4().hex[:8]
-    pins = ["/sys/fs/bpf/xmip/xbt-%s-%s" % (tag, role) for role in ("ha", "mn", "cn")]
+    pins = ["/sys/fs/bpf/xmip/" + PREFIX + "-%s-%s" % (tag, role) for role in ("ha", "mn", "cn")]
     nss = []
     try:
         cn, ha, mn = Netns("cn"), Netns("hat"), Netns("mnt")
