@@ -194,4 +194,12 @@ enum xmip_stat {
 	XMIP_STAT__MAX
 };
 
+/*
+ * Slots in xmip_stats. Larger than the list so that a build which appends
+ * counters can re-attach over the maps an older build pinned (a pinned
+ * map is reused only if its size matches) without losing its bindings.
+ */
+#define XMIP_STAT_SLOTS 128
+_Static_assert(XMIP_STAT__MAX <= XMIP_STAT_SLOTS, "xmip_stats: raise XMIP_STAT_SLOTS");
+
 #endif /* XMIP_MAPS_H */

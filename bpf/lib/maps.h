@@ -36,7 +36,7 @@ struct {
 /* One per-CPU counter per enum xmip_stat: outcomes, fallbacks, drops. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XMIP_STAT__MAX);
+	__uint(max_entries, XMIP_STAT_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
