@@ -228,23 +228,9 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 		return verdict;
 
 	if (xmip_addr_eq(&ip6->daddr, cfg->self_addr)) {
-		proto = xmip_parse_ext_xdp(ctx, &c, ip6, sizeof(*eth), proto, &l);
-		if (proto == XMIP_PARSE_TOO_DEEP) {
-			xmip_count(XMIP_STAT_PASS_NOT_OURS);
-			return XDP_PASS;
-		}
-		if (proto < 0) {
-			xmip_count(XMIP_STAT_DROP_MALFORMED);
-			return XDP_DROP;
-		}
-		if (proto == XMIP_IPPROTO_FRAGMENT ||
-		    (l.frag && (proto == XMIP_IPPROTO_MH || proto == XMIP_IPPROTO_IPV6))) {
-			/* The first fragment only: handing it on would give the
-			 * agent a cut message or decapsulate half a packet. The
-			 * kernel has the other fragments; let it reassemble. */
-			xmip_count(XMIP_STAT_PASS_FRAGMENT);
-			return XDP_PASS;
-		}
+		proto = xmip_xdp_walk_local(ctx, &c, ip6, proto, &l, &verdict);
+		if (proto < 0)
+			return verdict;
 		if (proto == XMIP_IPPROTO_MH) {
 			xmip_signal_xdp(ctx, sizeof(*eth),
 					bpf_ntohs(ip6->payload_len) + sizeof(*ip6));

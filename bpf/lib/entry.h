@@ -39,4 +39,36 @@ static __always_inline int xmip_xdp_enter(struct xmip_cursor *c, struct xmip_con
 	return proto;
 }
 
+/*
+ * For a packet addressed to this node: walk its extension headers. Returns
+ * the upper-layer protocol with *l filled in; or -1 with *verdict set and
+ * counted: too many headers to walk (pass), malformed (drop), or a fragment
+ * of signalling or of a tunnel packet (pass: handing on the first fragment
+ * would give the agent a cut message or decapsulate half a packet; the
+ * kernel has the other fragments and reassembles).
+ */
+static __always_inline int xmip_xdp_walk_local(struct xdp_md *ctx, struct xmip_cursor *c,
+					       struct ipv6hdr *ip6, int proto,
+					       struct xmip_ip6_layers *l, int *verdict)
+{
+	proto = xmip_parse_ext_xdp(ctx, c, ip6, sizeof(struct ethhdr), proto, l);
+	if (proto == XMIP_PARSE_TOO_DEEP) {
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+		*verdict = XDP_PASS;
+		return -1;
+	}
+	if (proto < 0) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		*verdict = XDP_DROP;
+		return -1;
+	}
+	if (proto == XMIP_IPPROTO_FRAGMENT ||
+	    (l->frag && (proto == XMIP_IPPROTO_MH || proto == XMIP_IPPROTO_IPV6))) {
+		xmip_count(XMIP_STAT_PASS_FRAGMENT);
+		*verdict = XDP_PASS;
+		return -1;
+	}
+	return proto;
+}
+
 #endif /* XMIP_BPF_ENTRY_H */
