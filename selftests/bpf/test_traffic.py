@@ -13,45 +13,22 @@ still fit the 1500-octet veth), and the HA decapsulates with its
 anti-spoofing checks. A ping too big for the tunnel must come back as an
 ICMPv6 Packet Too Big that the CN's kernel accepts (it caches the MTU).
 """
-import hashlib
 import json
 import os
+import sys
 import re
 import subprocess
-import time
 import uuid
 
 import pytest
 
 from conftest import CN, COA, HA, HOA, PKTRUN, PREFIX, REPO, Netns, sh
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hashstream import CLIENT, SERVER, expected  # noqa: E402
 
 TUNNEL_MTU = 1460
 MB = 1024 * 1024
 
-SERVER = r"""
-import hashlib, socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1)
-print("ready", flush=True)
-c, _ = s.accept(); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 16)
-    if not b: break
-    h.update(b); n += len(b)
-print(n, h.hexdigest(), flush=True)
-"""
-
-CLIENT = r"""
-import socket, sys
-n = int(sys.argv[3]); blk = bytes(range(256)) * 256
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.bind((sys.argv[1], 0)); s.settimeout(20); s.connect((sys.argv[2], 5001))
-sent = 0
-while sent < n:
-    k = min(len(blk), n - sent); s.sendall(blk[:k]); sent += k
-s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
-"""
 
 
 def stat_names():
@@ -75,17 +52,6 @@ def attach(ns, obj, prog, dev, pin, args):
     r = sh(PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "--attach", dev,
            "--pin-dir", pin, *args, check=False)
     assert r.returncode == 0, r.stderr[-2000:]
-
-
-def expected(n):
-    blk = bytes(range(256)) * 256
-    h = hashlib.sha256()
-    sent = 0
-    while sent < n:
-        k = min(len(blk), n - sent)
-        h.update(blk[:k])
-        sent += k
-    return "%d %s" % (n, h.hexdigest())
 
 
 def transfer(server_ns, server_addr, client_ns, client_addr, n):

@@ -14,15 +14,17 @@ oversized frame dies in the MN's own veth). The MN agent's rule
 20 MiB upload arrive intact, and both must go when the MN is home again.
 XMIP_AGENTD overrides the agent binary (to show an older one failing).
 """
-import hashlib
 import json
 import os
+import sys
 import signal
 import subprocess
 import time
 import uuid
 
 import pytest
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hashstream import CLIENT, SERVER, expected  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("XMIP_BUILD", "build/opt")
@@ -42,30 +44,6 @@ LINK_MTU = 1500
 KEY = "0123456789abcdef0123456789abcdef"
 MB = 1024 * 1024
 
-SERVER = r"""
-import hashlib, socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(60)
-print("ready", flush=True)
-c, _ = s.accept(); c.settimeout(20); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 16)
-    if not b: break
-    h.update(b); n += len(b)
-print(n, h.hexdigest(), flush=True)
-"""
-
-CLIENT = r"""
-import socket, sys
-n = int(sys.argv[3]); blk = bytes(range(256)) * 256
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.bind((sys.argv[1], 0)); s.settimeout(15); s.connect((sys.argv[2], 5001))
-sent = 0
-while sent < n:
-    k = min(len(blk), n - sent); s.sendall(blk[:k]); sent += k
-s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
-"""
 
 
 def sh(*args, check=True, timeout=60):
@@ -74,16 +52,6 @@ def sh(*args, check=True, timeout=60):
         raise AssertionError("%s: exit %d\n%s%s" % (" ".join(args), r.returncode, r.stdout,
                                                     r.stderr[-3000:]))
     return r
-
-
-def expected(n):
-    blk = bytes(range(256)) * 256
-    h, sent = hashlib.sha256(), 0
-    while sent < n:
-        k = min(len(blk), n - sent)
-        h.update(blk[:k])
-        sent += k
-    return "%d %s" % (n, h.hexdigest())
 
 
 class Ns:
