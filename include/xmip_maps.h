@@ -70,7 +70,18 @@ struct xmip_binding {
 	__u16 seq;             /* sequence number of the accepted BU */
 	__u16 bu_flags;        /* XMIP_BU_F_* of the accepted BU */
 	__u32 ifindex;         /* interface the BU arrived on (proxy ND) */
-	__u32 pad;
+	__u8  encap;           /* enum xmip_encap: how the datapath reaches the CoA */
+	__u8  pad[3];
+};
+
+/*
+ * How a binding's packets are carried to its care-of address; the HA's
+ * entry hands a packet for a bound home address to the handler of this
+ * encapsulation. 0 is what bindings written before the field existed hold
+ * (the field was padding), so it must stay IPv6-in-IPv6.
+ */
+enum xmip_encap {
+	XMIP_ENCAP_IP6IP6 = 0,   /* IPv6-in-IPv6 (RFC 2473), Mobile IPv6 home registration */
 };
 
 /*
@@ -126,16 +137,37 @@ struct xmip_nh {
 #define XMIP_NH_GEN_KEY 0
 
 /*
- * xmip_signal, RINGBUF: Mobility Header packets the kernel would drop
- * (HAO, type-2 routing header, protocol 135), handed to the agent whole,
- * from the IPv6 header on.
+ * Mobility families. A ring-buffer record names the family whose agent
+ * code gets it; a binding names the encapsulation its family uses. Values
+ * are fixed (they are in pinned maps and ring records): append only.
+ */
+enum xmip_family {
+	XMIP_FAMILY_NONE   = 0,
+	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6, RFC 6275 (Mobility Header) */
+	/* planned: DSMIPv6 (UDP 4191, RFC 5555), Mobile IPv4 (UDP 434,
+	 * RFC 5944), the NTMobile relay (UDP) */
+};
+
+/*
+ * xmip_signal, RINGBUF: signalling the kernel cannot deliver (Mobility
+ * Header packets with HAO or type-2 routing header, protocol 135), handed
+ * to the agent whole, from the IP header on. Each record starts with a
+ * small header (the fixed part of this struct, hdr_len octets): the
+ * family, so the agent dispatches by table, the arrival interface and the
+ * packet length. Records are fixed-size for now (issue 7 makes them
+ * variable); a reader takes the packet from hdr_len on.
  */
 #define XMIP_SIGNAL_MAX_PKT 1280
 struct xmip_signal_event {
+	__u16 family;          /* enum xmip_family */
+	__u16 hdr_len;         /* octets before pkt (this header); lets the header grow */
 	__u32 ifindex;         /* interface the packet arrived on */
 	__u32 len;             /* octets of pkt that are valid */
 	__u8  pkt[XMIP_SIGNAL_MAX_PKT];
 };
+#define XMIP_SIGNAL_HDR_LEN 12   /* offsetof(struct xmip_signal_event, pkt) */
+_Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_HDR_LEN,
+	       "xmip_signal_event: XMIP_SIGNAL_HDR_LEN");
 
 /*
  * xmip_stats, PERCPU_ARRAY indexed by enum xmip_stat: one counter per
@@ -185,7 +217,8 @@ struct xmip_signal_event {
 	X(DROP_DECAP_NOT_HOA,   "drop: MN tunnel packet whose inner destination is not the HoA") \
 	X(PASS_FRAGMENT,        "pass: fragmented signalling or tunnel packet (kernel reassembles)") \
 	X(FALLBACK_SRC_SCOPE,   "fallback to kernel: source link-local, multicast, loopback or unspecified (not tunnelled)") \
-	X(RETUNNEL_OK,          "reverse-tunnelled packet for another bound HoA, tunnelled on to its CoA")
+	X(RETUNNEL_OK,          "reverse-tunnelled packet for another bound HoA, tunnelled on to its CoA") \
+	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

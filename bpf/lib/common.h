@@ -28,6 +28,7 @@
 
 #define XMIP_ETH_HLEN  14
 #define XMIP_IP6_HLEN  40
+#define XMIP_IP4_HLEN  20
 #define XMIP_HOP_LIMIT_OUTER 64    /* RFC 2473 §6.3: default tunnel hop limit */
 
 /* 16-octet address compare without a libc: four 32-bit words. */

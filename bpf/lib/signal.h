@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Hand a signalling packet to the agent through the xmip_signal ring
- * buffer: the packet from its IPv6 header on, as the kernel without
- * CONFIG_IPV6_MIP6 would have dropped it.
+ * buffer: a record header naming the family whose agent code takes it,
+ * then the packet from its IP header on (for Mobile IPv6: as the kernel
+ * without CONFIG_IPV6_MIP6 would have dropped it).
  */
 #ifndef XMIP_BPF_SIGNAL_H
 #define XMIP_BPF_SIGNAL_H
@@ -11,11 +12,12 @@
 #include "lib/stats.h"
 
 /*
- * Copy `len` octets starting `ip6_off` octets into the XDP frame into a
- * ring-buffer event. Counts the outcome; the caller drops the packet in
- * every case (the kernel could not have processed it).
+ * Copy `len` octets starting `ip_off` octets into the XDP frame into a
+ * ring-buffer record for `family`. Counts the outcome; the caller drops
+ * the packet in every case (the kernel could not have processed it).
  */
-static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, __u32 ip6_off, __u32 len)
+static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family family,
+					    __u32 ip_off, __u32 len)
 {
 	struct xmip_signal_event *ev;
 
@@ -23,7 +25,7 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, __u32 ip6_off, _
 		xmip_count(XMIP_STAT_DROP_SIGNAL_TOO_BIG);
 		return;
 	}
-	if (len < XMIP_IP6_HLEN) {     /* the caller parsed an IPv6 header */
+	if (len < XMIP_IP4_HLEN) {     /* the caller parsed an IP header */
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return;
 	}
@@ -32,12 +34,14 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, __u32 ip6_off, _
 		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
 		return;
 	}
+	ev->family = family;
+	ev->hdr_len = XMIP_SIGNAL_HDR_LEN;
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->len = len;
-	/* Re-bound for the verifier: 40 <= len <= XMIP_SIGNAL_MAX_PKT. */
+	/* Re-bound for the verifier: 20 <= len <= XMIP_SIGNAL_MAX_PKT. */
 	len &= 0x7ff;
-	if (len < XMIP_IP6_HLEN || len > XMIP_SIGNAL_MAX_PKT ||
-	    bpf_xdp_load_bytes(ctx, ip6_off, ev->pkt, len) < 0) {
+	if (len < XMIP_IP4_HLEN || len > XMIP_SIGNAL_MAX_PKT ||
+	    bpf_xdp_load_bytes(ctx, ip_off, ev->pkt, len) < 0) {
 		bpf_ringbuf_discard(ev, 0);
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return;

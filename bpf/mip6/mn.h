@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Mobile IPv6 mobile node handlers (RFC 6275 §11; docs/DESIGN.md,
+ * "Datapath, MN"). The MN's entries (bpf/xmip_mn.bpf.c) classify once and
+ * call:
+ *  - xmip_mip6_mn_signal: a Mobility Header to the CoA or the HoA (with or
+ *                         without a type-2 routing header) -> the agent
+ *  - xmip_mip6_mn_decap:  IPv6-in-IPv6 to the node -> from the HA to the
+ *                         CoA: decapsulate; else drop (a global function)
+ *  - xmip_mip6_mn_egress: tc egress, IPv6: while away, packets from the HoA
+ *                         (but the agent's own signalling) into the tunnel
+ * Every handler reads the MN's addresses from a struct xmip_mn_view the
+ * entry filled once per packet.
+ */
+#ifndef XMIP_BPF_MIP6_MN_H
+#define XMIP_BPF_MIP6_MN_H
+
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/stats.h"
+#include "lib/parse.h"
+#include "lib/classify.h"
+#include "lib/encap.h"
+#include "lib/icmp6.h"
+#include "lib/fib.h"
+#include "lib/signal.h"
+
+/* What the MN's handlers know about the node, copied once per packet. */
+struct xmip_mn_view {
+	__u8  coa[16];        /* current care-of address (:: while none) */
+	__u8  ha[16];         /* its home agent */
+	__u8  hoa[16];        /* its home address */
+	__u32 coa_ifindex;    /* interface holding the CoA */
+	__u32 away;           /* 1: away from home, tunnel through the HA */
+};
+
+/* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
+static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
+{
+	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len);
+	return XDP_DROP;
+}
+
+static __always_inline int xmip_mip6_mn_is_mine(const struct xmip_mn_view *v, const void *a)
+{
+	return xmip_addr_eq(a, v->coa) || xmip_addr_eq(a, v->hoa);
+}
+
+/*
+ * After a decap: a Mobility Header inside the tunnel (HoT, RFC 6275 §5.2.5,
+ * reaches the MN through its HA) goes to the agent. Such packets carry no
+ * extension headers, so one header is checked, not the whole chain (a
+ * second full walk would double the verifier's work for no real packet).
+ */
+static __always_inline int xmip_mip6_mn_after_decap(struct xdp_md *ctx,
+						    const struct xmip_mn_view *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+
+	if ((void *)(ip6 + 1) > data_end)
+		return XDP_PASS;
+	if (ip6->nexthdr == XMIP_IPPROTO_MH && xmip_mip6_mn_is_mine(v, &ip6->daddr)) {
+		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr),
+				bpf_ntohs(ip6->payload_len) + sizeof(*ip6));
+		return XDP_DROP;
+	}
+	/* Anything else, malformed included, is the kernel's to judge. */
+	return XDP_PASS;
+}
+
+/* IPv6-in-IPv6 to the node (cls->ip6.l4_off octets of outer headers). */
+__noinline int xmip_mip6_mn_decap(struct xdp_md *ctx, const struct xmip_cls *cls,
+				  const struct xmip_mn_view *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct ipv6hdr *inner;
+	struct ethhdr *eth;
+	__u32 strip;
+
+	if (!cls || !v || (void *)(ip6 + 1) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);   /* cannot be: the entry checked */
+		return XDP_DROP;
+	}
+	/* A tunnel packet to us: only our home agent, to our CoA, may send one. */
+	if (!xmip_addr_eq(&ip6->saddr, v->ha) || !xmip_addr_eq(&ip6->daddr, v->coa)) {
+		xmip_count(XMIP_STAT_DROP_DECAP_NOT_HA);
+		return XDP_DROP;
+	}
+	strip = cls->ip6.l4_off;
+	barrier_var(strip);    /* compare and add the same register (verifier) */
+	if (strip > 512) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	inner = (void *)ip6 + strip;
+	if ((void *)(inner + 1) > data_end || inner->version != 6) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	/* The HA tunnels only packets for the HoA. The outer source is no
+	 * proof (anyone can write the HA's address there): anything else
+	 * decapsulated and passed up would arrive as if on the CoA's link,
+	 * where a host that forwards would route it on. */
+	if (!xmip_addr_eq(&inner->daddr, v->hoa)) {
+		xmip_count(XMIP_STAT_DROP_DECAP_NOT_HOA);
+		return XDP_DROP;
+	}
+	/* The HA never tunnels ND and decrements the hop limit of what it
+	 * tunnels: hop limit 255 inside is forged. An NA with 255 passed up
+	 * would be taken as on-link and could rewrite the MN's neighbour entry
+	 * for its router (RFC 4861 §7.1.2), behind extension headers too. */
+	if (inner->hop_limit == 255 || xmip_is_nd_message(inner, data_end)) {
+		xmip_count(XMIP_STAT_DROP_TUNNELLED_ND);
+		return XDP_DROP;
+	}
+	if (xmip_decap_ip6ip6(ctx, strip, &eth, &inner)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return XDP_DROP;
+	}
+	xmip_count(XMIP_STAT_MN_DECAP_OK);
+	return xmip_mip6_mn_after_decap(ctx, v);
+}
+
+/* Octets of the skb we want linear to parse the IPv6 header chain. */
+#define XMIP_MN_PULL_LEN 256
+
+/* tc egress, an IPv6 packet: tunnel it to the HA if it is from the HoA while away. */
+static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const struct xmip_mn_view *v)
+{
+	struct xmip_cursor c;
+	struct xmip_ip6_layers l;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6, outer;
+	__u32 inner_len, first;
+	void *data, *data_end;
+	int proto;
+
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	eth = data;
+	ip6 = (void *)(eth + 1);
+	if ((void *)(ip6 + 1) > data_end || ip6->version != 6) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	if (!xmip_addr_eq(&ip6->saddr, v->hoa)) {
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+		return TC_ACT_OK;
+	}
+	if (!v->away) {
+		xmip_count(XMIP_STAT_PASS_MN_AT_HOME);
+		return TC_ACT_OK;
+	}
+	/* The whole header chain must be linear to be walked (it is, for
+	 * locally built packets; pull only if not). */
+	if (data_end - data < XMIP_MN_PULL_LEN && skb->len > data_end - data) {
+		bpf_skb_pull_data(skb, skb->len < XMIP_MN_PULL_LEN ? skb->len : XMIP_MN_PULL_LEN);
+		data = xmip_skb_data(skb);
+		data_end = xmip_skb_data_end(skb);
+		ip6 = data + sizeof(*eth);
+		if ((void *)(ip6 + 1) > data_end) {
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return TC_ACT_SHOT;
+		}
+	}
+	c.pos = ip6 + 1;
+	c.end = data_end;
+	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
+	if (proto == XMIP_IPPROTO_MH) {
+		/* The agent builds its own signalling whole (RFC 6275 §11). */
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+		return TC_ACT_OK;
+	}
+	if (proto < 0 && proto != XMIP_PARSE_TOO_DEEP) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+
+	inner_len = skb->len - sizeof(*eth);
+	if (inner_len > 0xffff) {
+		/* GSO super-packets are fine (payload_len is fixed per segment),
+		 * but the field cannot carry this: store 0, GSO rewrites it. */
+		inner_len = 0;
+	}
+	/* version 6, traffic class of the inner packet, flow label 0 */
+	first = bpf_ntohl(*(__be32 *)ip6);
+	*(__be32 *)&outer = bpf_htonl(0x60000000 | (first & 0x0ff00000));
+	outer.payload_len = bpf_htons(inner_len);
+	outer.nexthdr = XMIP_IPPROTO_IPV6;
+	outer.hop_limit = XMIP_HOP_LIMIT_OUTER;
+	xmip_addr_copy(&outer.saddr, v->coa);
+	xmip_addr_copy(&outer.daddr, v->ha);
+
+	if (bpf_skb_adjust_room(skb, sizeof(outer), BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
+	    bpf_skb_store_bytes(skb, sizeof(*eth), &outer, sizeof(outer), 0)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
+	xmip_count(XMIP_STAT_MN_ENCAP_OK);
+
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	ip6 = data + sizeof(*eth);
+	if ((void *)(ip6 + 1) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex);
+}
+
+#endif /* XMIP_BPF_MIP6_MN_H */
