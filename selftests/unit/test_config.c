@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Unit tests of loader/config.c: every file is written to a temporary directory and loaded. */
+/* Unit tests of lib/config.c: every file is written to a temporary directory and loaded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

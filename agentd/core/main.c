@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ha.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
-#include "mn.h"
+#include "mip6/ha.h"
+#include "mip6/mn.h"
 
 static void usage(FILE *out)
 {
