@@ -1,88 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Parser of the configuration file shared by `xmip` and `xmip-agentd`
- * (format in docs/DESIGN.md). Strict on purpose: a typo in a security or
- * addressing key must stop the operator, not silently fall back to a default.
+ * Reader of the configuration file shared by `xmip` and `xmip-agentd`
+ * (format in docs/DESIGN.md): lines, section headers, which keys each
+ * section registered (conf_section.h), repeats, roles and required keys.
+ * Strict on purpose: a typo in a security or addressing key must stop the
+ * operator, not silently fall back to a default.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_section.h"
+
 #define CONF_MAX_FILE   (1024 * 1024)
 #define CONF_MAX_LINE   1024
-#define LIFETIME_MAX_S  (65535u * 4) /* MH lifetime field: 16 bits of 4 s units */
-#define SPI_RESERVED    256          /* RFC 4285: SPIs 0-255 are reserved */
 
-/* Which role(s) accept a key, and where. */
-enum key_scope {
-	SCOPE_ANY,      /* both roles, global part */
-	SCOPE_HA,       /* HA, global part */
-	SCOPE_MN,       /* MN, global part */
-	SCOPE_SECTION,  /* HA, inside [mn NAI] */
+/* One section as the file uses it: [mip6], one [mn NAI], or flat keys of a section. */
+struct sec_use {
+	const struct xmip_conf_section *sec;
+	size_t entry;                            /* [name ARG]: its index; else 0 */
+	int    line;                             /* header line; 0: flat keys only */
+	char  *arg;                              /* [name ARG]: ARG */
+	int    seen[XMIP_CONF_SECTION_MAX_KEYS]; /* line each key was set at, 0: not */
 };
 
-enum key_id {
-	K_ROLE, K_INSTANCE, K_INTERFACE, K_XDP_MODE, K_HOME_PREFIX, K_TUNNEL_MTU,
-	K_ADDRESS, K_MAX_LIFETIME, K_MAX_BINDINGS, K_MESG_ID_WINDOW,
-	K_HOME_AGENT, K_LIFETIME, K_NAI, K_HOME_ADDRESS, K_SPI, K_KEY,
-	K__MAX
-};
-
-struct key_desc {
-	const char *name;
-	enum key_id id;
-	enum key_scope scope;
-	bool repeatable;
-};
-
-/* home-address, spi and key appear both in the MN's global part and in [mn] sections. */
-static const struct key_desc keys[] = {
-	{ "role",           K_ROLE,           SCOPE_ANY, false },
-	{ "instance",       K_INSTANCE,       SCOPE_ANY, false },
-	{ "interface",      K_INTERFACE,      SCOPE_ANY, true  },
-	{ "xdp-mode",       K_XDP_MODE,       SCOPE_ANY, false },
-	{ "home-prefix",    K_HOME_PREFIX,    SCOPE_ANY, false },
-	{ "tunnel-mtu",     K_TUNNEL_MTU,     SCOPE_ANY, false },
-	{ "address",        K_ADDRESS,        SCOPE_HA,  false },
-	{ "max-lifetime",   K_MAX_LIFETIME,   SCOPE_HA,  false },
-	{ "max-bindings",   K_MAX_BINDINGS,   SCOPE_HA,  false },
-	{ "mesg-id-window", K_MESG_ID_WINDOW, SCOPE_HA,  false },
-	{ "home-agent",     K_HOME_AGENT,     SCOPE_MN,  false },
-	{ "lifetime",       K_LIFETIME,       SCOPE_MN,  false },
-	{ "nai",            K_NAI,            SCOPE_MN,  false },
-	{ "home-address",   K_HOME_ADDRESS,   SCOPE_MN,  false },
-	{ "spi",            K_SPI,            SCOPE_MN,  false },
-	{ "key",            K_KEY,            SCOPE_MN,  false },
-};
-
-/* Parser state: where each key was seen, so late checks can name a line. */
-struct parser {
-	const char *path;
-	char *err;
-	size_t errlen;
+struct xmip_conf_parser {
+	const char       *path;
+	char             *err;
+	size_t            errlen;
 	struct xmip_conf *conf;
-	int line;
-	int seen[K__MAX];            /* line of the global key, 0 if absent */
-	int role_line;
-	int first_section_line;
-	/* the [mn] section being filled: its index and where its keys were */
-	long cur_mn;
-	int sec_line;
-	int sec_seen[K__MAX];
-	int *mn_lines;               /* header line of every [mn] section */
+	int               line;
+	struct sec_use   *uses;
+	size_t            n_uses;
+	long              cur;                   /* uses[] of the current header; -1: none yet */
 };
 
-static int fail(struct parser *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static const struct {
+	const char *name;
+	int         role;
+} roles[] = {
+	{ "ha", XMIP_ROLE_HA },
+	{ "mn", XMIP_ROLE_MN },
+};
 
-static int fail(struct parser *p, int line, const char *fmt, ...)
+int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -95,313 +61,145 @@ static int fail(struct parser *p, int line, const char *fmt, ...)
 	return -1;
 }
 
-static const struct key_desc *find_key(const char *name)
+int xmip_conf_cur_line(const struct xmip_conf_parser *p)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcmp(keys[i].name, name) == 0)
-			return &keys[i];
+	return p->line;
+}
+
+const char *xmip_conf_role_name(int role)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "none";
+}
+
+int xmip_conf_role_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].role;
+	return XMIP_ROLE_NONE;
+}
+
+const char *xmip_conf_roles_text(uint32_t mask, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (mask & XMIP_ROLE_BIT(roles[i].role))
+			at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s",
+					       at ? " or " : "", roles[i].name);
+	return buf;
+}
+
+static size_t section_index(const struct xmip_conf_section *s)
+{
+	size_t i = 0;
+
+	while (i < xmip_conf_n_sections && xmip_conf_sections[i] != s)
+		i++;
+	return i;
+}
+
+static struct sec_use *find_use(const struct xmip_conf_parser *p,
+				const struct xmip_conf_section *s, size_t entry)
+{
+	for (size_t i = 0; i < p->n_uses; i++)
+		if (p->uses[i].sec == s && p->uses[i].entry == entry)
+			return &p->uses[i];
 	return NULL;
 }
 
-static int parse_u32(struct parser *p, const char *key, const char *val,
-		     uint32_t min, uint32_t max, uint32_t *out)
+static struct sec_use *add_use(struct xmip_conf_parser *p, const struct xmip_conf_section *s,
+			       size_t entry, int line)
 {
-	char *end;
-	unsigned long long v;
+	struct sec_use *u = realloc(p->uses, (p->n_uses + 1) * sizeof(*u));
 
-	if (!isdigit((unsigned char)val[0]))
-		return fail(p, p->line, "%s: '%s' is not a number", key, val);
-	errno = 0;
-	v = strtoull(val, &end, 10);
-	if (errno || *end)
-		return fail(p, p->line, "%s: '%s' is not a number", key, val);
-	if (v < min || v > max)
-		return fail(p, p->line, "%s: %llu is out of range %u..%u", key, v, min, max);
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_addr(struct parser *p, const char *key, const char *val, struct in6_addr *out)
-{
-	if (inet_pton(AF_INET6, val, out) != 1)
-		return fail(p, p->line, "%s: '%s' is not an IPv6 address", key, val);
-	return 0;
-}
-
-static bool prefix_contains(const struct in6_addr *pfx, unsigned plen, const struct in6_addr *a)
-{
-	for (unsigned bit = 0; bit < plen; bit++) {
-		uint8_t mask = 0x80 >> (bit % 8);
-
-		if ((pfx->s6_addr[bit / 8] & mask) != (a->s6_addr[bit / 8] & mask))
-			return false;
+	if (!u) {
+		xmip_conf_fail(p, p->line, "out of memory");
+		return NULL;
 	}
-	return true;
+	p->uses = u;
+	u = &p->uses[p->n_uses++];
+	memset(u, 0, sizeof(*u));
+	u->sec = s;
+	u->entry = entry;
+	u->line = line;
+	p->conf->sections |= 1u << section_index(s);
+	return u;
 }
 
-static int parse_prefix(struct parser *p, const char *key, const char *val,
-			struct in6_addr *out, uint8_t *plen)
+int xmip_conf_section_line(const struct xmip_conf_parser *p, const struct xmip_conf_section *s,
+			   size_t n)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *slash = strchr(val, '/');
-	uint32_t len;
-	size_t n;
+	const struct sec_use *u = find_use(p, s, n);
 
-	if (!slash)
-		return fail(p, p->line, "%s: '%s' is not a prefix (expected ADDRESS/LENGTH)", key, val);
-	n = (size_t)(slash - val);
-	if (n == 0 || n >= sizeof(addr))
-		return fail(p, p->line, "%s: '%s' is not a prefix (expected ADDRESS/LENGTH)", key, val);
-	memcpy(addr, val, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET6, addr, out) != 1)
-		return fail(p, p->line, "%s: '%s' is not an IPv6 address", key, addr);
-	if (parse_u32(p, key, slash + 1, 1, 128, &len))
-		return -1;
-	for (unsigned bit = len; bit < 128; bit++)
-		if (out->s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return fail(p, p->line, "%s: '%s' has bits set after the prefix length", key, val);
-	*plen = (uint8_t)len;
-	return 0;
+	return u ? u->line : 0;
 }
 
-static int hexval(char c)
+static int key_index(const struct xmip_conf_section *s, const char *name)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
+	for (size_t i = 0; i < s->n_keys; i++)
+		if (strcmp(s->keys[i].name, name) == 0)
+			return (int)i;
 	return -1;
 }
 
-static int parse_key(struct parser *p, const char *val, uint8_t *out, size_t *out_len)
+int xmip_conf_key_line(const struct xmip_conf_parser *p, const struct xmip_conf_section *s,
+		       size_t n, const char *key)
 {
-	size_t n = strlen(val);
+	const struct sec_use *u = find_use(p, s, n);
+	int k = key_index(s, key);
 
-	if (n == 0 || n % 2)
-		return fail(p, p->line, "key: expected an even number of hex digits, got %zu", n);
-	if (n / 2 > XMIP_CONF_MAX_KEY)
-		return fail(p, p->line, "key: %zu octets is longer than the maximum of %d",
-			    n / 2, XMIP_CONF_MAX_KEY);
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(val[i]), lo = hexval(val[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return fail(p, p->line, "key: '%c%c' is not hex", val[i], val[i + 1]);
-		out[i / 2] = (uint8_t)(hi << 4 | lo);
-	}
-	*out_len = n / 2;
-	return 0;
+	return u && k >= 0 ? u->seen[k] : 0;
 }
 
-static bool valid_instance(const char *s)
+/* "[mip6]" or "[mn mn1@example.org]". */
+static const char *use_label(const struct sec_use *u, char *buf, size_t len)
 {
-	if (!*s || strlen(s) >= XMIP_INSTANCE_MAX)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
-			return false;
-	return true;
+	snprintf(buf, len, "[%s%s%s]", u->sec->name, u->arg ? " " : "", u->arg ? u->arg : "");
+	return buf;
 }
 
-static int parse_spi(struct parser *p, const char *val, uint32_t *out)
+/* The checks that need a whole [name ARG] section: its required keys, then its own. */
+static int close_section(struct xmip_conf_parser *p)
 {
-	if (parse_u32(p, "spi", val, 0, UINT32_MAX, out))
-		return -1;
-	if (*out < SPI_RESERVED)
-		return fail(p, p->line, "spi: %u is reserved (RFC 4285: use 256 or above)", *out);
-	return 0;
+	const struct sec_use *u;
+	char label[300];
+
+	if (p->cur < 0)
+		return 0;
+	u = &p->uses[p->cur];
+	p->cur = -1;
+	if (!u->sec->arg_name)
+		return 0;
+	for (size_t k = 0; k < u->sec->n_keys; k++)
+		if (u->sec->keys[k].required && !u->seen[k])
+			return xmip_conf_fail(p, u->line, "%s: missing required key '%s'",
+					      use_label(u, label, sizeof(label)),
+					      u->sec->keys[k].name);
+	return u->sec->close ? u->sec->close(p, p->conf, u->entry) : 0;
 }
 
-/* Values of the keys that may appear both globally (MN) and in [mn] sections. */
-static int set_identity_key(struct parser *p, enum key_id id, const char *val,
-			    struct xmip_mn_entry *e)
+static const struct xmip_conf_section *find_section(const char *name)
 {
-	switch (id) {
-	case K_HOME_ADDRESS:
-		return parse_addr(p, "home-address", val, &e->hoa);
-	case K_SPI:
-		return parse_spi(p, val, &e->spi);
-	case K_KEY:
-		return parse_key(p, val, e->key, &e->key_len);
-	case K_NAI:
-		if (strlen(val) > XMIP_CONF_MAX_NAI)
-			return fail(p, p->line, "nai: longer than %d octets", XMIP_CONF_MAX_NAI);
-		strcpy(e->nai, val);
-		return 0;
-	default:
-		return fail(p, p->line, "internal: key %d is not an identity key", id);
-	}
+	for (size_t i = 0; i < xmip_conf_n_sections; i++)
+		if (xmip_conf_sections[i]->name[0] && strcmp(xmip_conf_sections[i]->name, name) == 0)
+			return xmip_conf_sections[i];
+	return NULL;
 }
 
-static int set_global(struct parser *p, enum key_id id, const char *name, const char *val)
+static int section_roles_ok(struct xmip_conf_parser *p, const struct xmip_conf_section *s,
+			    int line)
 {
-	struct xmip_conf *c = p->conf;
-	uint32_t v;
+	char want[32];
 
-	switch (id) {
-	case K_ROLE:
-		if (strcmp(val, "ha") == 0)
-			c->role = XMIP_ROLE_HA;
-		else if (strcmp(val, "mn") == 0)
-			c->role = XMIP_ROLE_MN;
-		else
-			return fail(p, p->line, "role: '%s' is not a role (ha or mn)", val);
+	if (p->conf->role == XMIP_ROLE_NONE || (s->roles & XMIP_ROLE_BIT(p->conf->role)))
 		return 0;
-	case K_INSTANCE:
-		if (!valid_instance(val))
-			return fail(p, p->line, "instance: '%s' must be 1-%d letters, digits, '-' or '_'",
-				    val, XMIP_INSTANCE_MAX - 1);
-		strcpy(c->instance, val);
-		return 0;
-	case K_INTERFACE:
-		if (strlen(val) >= IF_NAMESIZE || strchr(val, '/'))
-			return fail(p, p->line, "interface: '%s' is not a valid interface name", val);
-		if (c->n_ifs == XMIP_CONF_MAX_IFS)
-			return fail(p, p->line, "interface: more than %d interfaces", XMIP_CONF_MAX_IFS);
-		for (int i = 0; i < c->n_ifs; i++)
-			if (strcmp(c->ifnames[i], val) == 0)
-				return fail(p, p->line, "interface: '%s' is listed twice", val);
-		strcpy(c->ifnames[c->n_ifs++], val);
-		return 0;
-	case K_XDP_MODE:
-		if (strcmp(val, "auto") == 0)
-			c->xdp_mode = XMIP_XDP_AUTO;
-		else if (strcmp(val, "native") == 0)
-			c->xdp_mode = XMIP_XDP_NATIVE;
-		else if (strcmp(val, "generic") == 0)
-			c->xdp_mode = XMIP_XDP_GENERIC;
-		else
-			return fail(p, p->line, "xdp-mode: '%s' is not native, generic or auto", val);
-		return 0;
-	case K_HOME_PREFIX:
-		return parse_prefix(p, name, val, &c->home_prefix, &c->home_plen);
-	case K_TUNNEL_MTU:
-		if (parse_u32(p, name, val, 1280, 65535, &v))
-			return -1;
-		c->tunnel_mtu = (uint16_t)v;
-		return 0;
-	case K_ADDRESS:
-		return parse_addr(p, name, val, &c->address);
-	case K_MAX_LIFETIME:
-		return parse_u32(p, name, val, 4, LIFETIME_MAX_S, &c->max_lifetime_s);
-	case K_MAX_BINDINGS:
-		return parse_u32(p, name, val, 1, 16 * 1024 * 1024, &c->max_bindings);
-	case K_MESG_ID_WINDOW:
-		return parse_u32(p, name, val, 0, 3600, &c->mesg_id_window_s);
-	case K_HOME_AGENT:
-		return parse_addr(p, name, val, &c->home_agent);
-	case K_LIFETIME:
-		return parse_u32(p, name, val, 4, LIFETIME_MAX_S, &c->lifetime_s);
-	case K_NAI:
-	case K_HOME_ADDRESS:
-	case K_SPI:
-	case K_KEY:
-		return set_identity_key(p, id, val, &c->self);
-	default:
-		return fail(p, p->line, "internal: unhandled key '%s'", name);
-	}
-}
-
-/* The checks that need the whole [mn] section. */
-static int finish_section(struct parser *p)
-{
-	static const enum key_id required[] = { K_HOME_ADDRESS, K_SPI, K_KEY };
-	static const char *const names[] = { "home-address", "spi", "key" };
-	const struct xmip_mn_entry *e;
-
-	if (p->cur_mn < 0)
-		return 0;
-	e = &p->conf->mns[p->cur_mn];
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!p->sec_seen[required[i]])
-			return fail(p, p->sec_line, "[mn %s]: missing required key '%s'",
-				    e->nai, names[i]);
-	for (long i = 0; i < p->cur_mn; i++) {
-		if (memcmp(&p->conf->mns[i].hoa, &e->hoa, sizeof(e->hoa)) == 0)
-			return fail(p, p->sec_seen[K_HOME_ADDRESS],
-				    "[mn %s]: home-address is already used by [mn %s] (line %d)",
-				    e->nai, p->conf->mns[i].nai, p->mn_lines[i]);
-	}
-	return 0;
-}
-
-static int start_section(struct parser *p, char *hdr)
-{
-	struct xmip_conf *c = p->conf;
-	size_t n = strlen(hdr);
-	struct xmip_mn_entry *mns;
-	int *lines;
-	char *nai;
-
-	if (n < 2 || hdr[n - 1] != ']')
-		return fail(p, p->line, "section header must end with ']'");
-	hdr[n - 1] = '\0';
-	if (strncmp(hdr + 1, "mn", 2) != 0 || !isspace((unsigned char)hdr[3]))
-		return fail(p, p->line, "unknown section '[%s]' (only [mn NAI] exists)", hdr + 1);
-	nai = hdr + 3;
-	while (isspace((unsigned char)*nai))
-		nai++;
-	n = strlen(nai);
-	while (n && isspace((unsigned char)nai[n - 1]))
-		nai[--n] = '\0';
-	if (n == 0 || strpbrk(nai, " \t"))
-		return fail(p, p->line, "[mn NAI]: expected one NAI such as mn1@example.org");
-	if (n > XMIP_CONF_MAX_NAI)
-		return fail(p, p->line, "[mn %s]: NAI longer than %d octets", nai, XMIP_CONF_MAX_NAI);
-	if (p->seen[K_ROLE] && c->role == XMIP_ROLE_MN)
-		return fail(p, p->line, "[mn] sections are only valid with role = ha");
-	if (finish_section(p))
-		return -1;
-	for (size_t i = 0; i < c->n_mns; i++)
-		if (strcmp(c->mns[i].nai, nai) == 0)
-			return fail(p, p->line, "[mn %s]: section is already defined at line %d",
-				    nai, p->mn_lines[i]);
-
-	mns = realloc(c->mns, (c->n_mns + 1) * sizeof(*mns));
-	if (!mns)
-		return fail(p, p->line, "out of memory");
-	c->mns = mns;
-	lines = realloc(p->mn_lines, (c->n_mns + 1) * sizeof(*lines));
-	if (!lines)
-		return fail(p, p->line, "out of memory");
-	p->mn_lines = lines;
-	memset(&mns[c->n_mns], 0, sizeof(mns[0]));
-	strcpy(mns[c->n_mns].nai, nai);
-	lines[c->n_mns] = p->line;
-	p->cur_mn = (long)c->n_mns++;
-	p->sec_line = p->line;
-	memset(p->sec_seen, 0, sizeof(p->sec_seen));
-	if (!p->first_section_line)
-		p->first_section_line = p->line;
-	return 0;
-}
-
-static int handle_pair(struct parser *p, char *name, char *val)
-{
-	const struct key_desc *k = find_key(name);
-
-	if (!k)
-		return fail(p, p->line, "unknown key '%s'", name);
-	if (*val == '\0')
-		return fail(p, p->line, "%s: missing value", name);
-	if (p->cur_mn >= 0) {
-		if (k->id != K_HOME_ADDRESS && k->id != K_SPI && k->id != K_KEY)
-			return fail(p, p->line, "key '%s' is not valid inside [mn %s] "
-				    "(only home-address, spi, key)", name, p->conf->mns[p->cur_mn].nai);
-		if (p->sec_seen[k->id])
-			return fail(p, p->line, "key '%s' is repeated (first at line %d)",
-				    name, p->sec_seen[k->id]);
-		p->sec_seen[k->id] = p->line;
-		return set_identity_key(p, k->id, val, &p->conf->mns[p->cur_mn]);
-	}
-	if (p->seen[k->id] && !k->repeatable)
-		return fail(p, p->line, "key '%s' is repeated (first at line %d)",
-			    name, p->seen[k->id]);
-	if (!p->seen[k->id])
-		p->seen[k->id] = p->line;
-	return set_global(p, k->id, name, val);
+	return xmip_conf_fail(p, line, "[%s] sections are only valid with role = %s", s->name,
+			      xmip_conf_roles_text(s->roles, want, sizeof(want)));
 }
 
 static char *trim(char *s)
@@ -416,7 +214,122 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_line(struct parser *p, char *line)
+static int start_section(struct xmip_conf_parser *p, char *hdr)
+{
+	const struct xmip_conf_section *s;
+	size_t n = strlen(hdr), entry = 0;
+	struct sec_use *u;
+	char *name, *arg;
+
+	if (n < 2 || hdr[n - 1] != ']')
+		return xmip_conf_fail(p, p->line, "section header must end with ']'");
+	hdr[n - 1] = '\0';
+	name = trim(hdr + 1);
+	arg = name + strcspn(name, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg = trim(arg);
+	s = find_section(name);
+	if (!s)
+		return xmip_conf_fail(p, p->line, "unknown section '[%s%s%s]'", name,
+				      *arg ? " " : "", arg);
+	if (s->arg_name && !*arg)
+		return xmip_conf_fail(p, p->line, "unknown section '[%s]': expected [%s %s]",
+				      name, name, s->arg_name);
+	if (!s->arg_name && *arg)
+		return xmip_conf_fail(p, p->line, "section [%s] takes no argument", name);
+	if (close_section(p) || section_roles_ok(p, s, p->line))
+		return -1;
+	if (s->arg_name) {
+		while (find_use(p, s, entry))
+			entry++;
+		if (s->open(p, p->conf, arg, entry))
+			return -1;
+	} else if ((u = find_use(p, s, 0)) && u->line) {
+		return xmip_conf_fail(p, p->line, "[%s]: section is already defined at line %d",
+				      name, u->line);
+	}
+	u = find_use(p, s, entry);
+	if (!u && !(u = add_use(p, s, entry, p->line)))
+		return -1;
+	u->line = p->line;
+	if (s->arg_name && !(u->arg = strdup(arg)))
+		return xmip_conf_fail(p, p->line, "out of memory");
+	p->cur = u - p->uses;
+	return 0;
+}
+
+/* Before any header: the instance's keys and those of the flat sections. */
+static const struct xmip_conf_section *flat_key(const char *name, int *k)
+{
+	for (size_t i = 0; i < xmip_conf_n_sections; i++) {
+		const struct xmip_conf_section *s = xmip_conf_sections[i];
+
+		if ((!s->name[0] || s->flat) && (*k = key_index(s, name)) >= 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* A key this section does not have: say where it belongs, if anywhere. */
+static int misplaced(struct xmip_conf_parser *p, const struct sec_use *u, const char *name)
+{
+	const struct xmip_conf_section *s = u->sec, *owner;
+	char label[300], only[256] = "";
+	size_t at = 0;
+	int k;
+
+	for (size_t i = 0; i < s->n_keys && at < sizeof(only); i++)
+		at += (size_t)snprintf(only + at, sizeof(only) - at, "%s%s", i ? ", " : "",
+				       s->keys[i].name);
+	use_label(u, label, sizeof(label));
+	owner = flat_key(name, &k);
+	for (size_t i = 0; !owner && i < xmip_conf_n_sections; i++)
+		if (key_index(xmip_conf_sections[i], name) >= 0)
+			owner = xmip_conf_sections[i];
+	if (!owner)
+		return xmip_conf_fail(p, p->line, "unknown key '%s' in section %s", name, label);
+	if (!owner->name[0])
+		return xmip_conf_fail(p, p->line, "key '%s' is not valid inside %s (only %s); it "
+				      "goes before the first section", name, label, only);
+	return xmip_conf_fail(p, p->line, "key '%s' is not valid inside %s (only %s); it goes "
+			      "in [%s%s%s]", name, label, only, owner->name,
+			      owner->arg_name ? " " : "", owner->arg_name ? owner->arg_name : "");
+}
+
+static int handle_pair(struct xmip_conf_parser *p, const char *name, const char *val)
+{
+	const struct xmip_conf_section *s;
+	const struct xmip_conf_key *key;
+	struct sec_use *u;
+	int k;
+
+	if (p->cur >= 0) {
+		u = &p->uses[p->cur];
+		s = u->sec;
+		k = key_index(s, name);
+		if (k < 0)
+			return misplaced(p, u, name);
+	} else {
+		s = flat_key(name, &k);
+		if (!s)
+			return xmip_conf_fail(p, p->line, "unknown key '%s'", name);
+		u = find_use(p, s, 0);
+		if (!u && !(u = add_use(p, s, 0, 0)))
+			return -1;
+	}
+	key = &s->keys[k];
+	if (*val == '\0')
+		return xmip_conf_fail(p, p->line, "%s: missing value", name);
+	if (u->seen[k] && !key->repeatable)
+		return xmip_conf_fail(p, p->line, "key '%s' is repeated (first at line %d)",
+				      name, u->seen[k]);
+	if (!u->seen[k])
+		u->seen[k] = p->line;
+	return key->set(p, s->target ? s->target(p->conf, u->entry) : p->conf, name, val);
+}
+
+static int parse_line(struct xmip_conf_parser *p, char *line)
 {
 	char *hash = strchr(line, '#');
 	char *eq, *s;
@@ -430,85 +343,86 @@ static int parse_line(struct parser *p, char *line)
 		return start_section(p, s);
 	eq = strchr(s, '=');
 	if (!eq)
-		return fail(p, p->line, "expected 'key = value', got '%s'", s);
+		return xmip_conf_fail(p, p->line, "expected 'key = value', got '%s'", s);
 	*eq = '\0';
 	return handle_pair(p, trim(s), trim(eq + 1));
 }
 
-/* Role-dependent checks once the whole file is read. */
-static int finish(struct parser *p)
+/* Keys set for a role that does not have them; the earliest is reported. */
+static int check_key_roles(struct xmip_conf_parser *p)
 {
-	struct xmip_conf *c = p->conf;
-	const enum key_id *req;
-	size_t n_req;
-	static const enum key_id ha_req[] = { K_INSTANCE, K_INTERFACE, K_ADDRESS, K_HOME_PREFIX };
-	static const enum key_id mn_req[] = { K_INSTANCE, K_INTERFACE, K_HOME_ADDRESS,
-					      K_HOME_AGENT, K_HOME_PREFIX, K_NAI, K_SPI, K_KEY };
+	const struct xmip_conf_key *worst = NULL;
+	uint32_t bit = XMIP_ROLE_BIT(p->conf->role);
+	int at = 0;
 
-	if (!p->seen[K_ROLE])
-		return fail(p, p->line, "missing required key 'role' (ha or mn)");
-	if (c->role == XMIP_ROLE_MN && p->first_section_line)
-		return fail(p, p->first_section_line, "[mn] sections are only valid with role = ha");
-	if (finish_section(p))
+	for (size_t i = 0; i < p->n_uses; i++) {
+		const struct sec_use *u = &p->uses[i];
+
+		if (u->line && section_roles_ok(p, u->sec, u->line))
+			return -1;
+		for (size_t k = 0; k < u->sec->n_keys; k++)
+			if (u->seen[k] && !(u->sec->keys[k].roles & bit) && (!at || u->seen[k] < at)) {
+				at = u->seen[k];
+				worst = &u->sec->keys[k];
+			}
+	}
+	if (worst)
+		return xmip_conf_fail(p, at, "key '%s' is not valid for role %s", worst->name,
+				      xmip_conf_role_name(p->conf->role));
+	return 0;
+}
+
+/* Keys the role needs from sections without an argument, in registration order. */
+static int check_required(struct xmip_conf_parser *p)
+{
+	uint32_t bit = XMIP_ROLE_BIT(p->conf->role);
+
+	for (size_t i = 0; i < xmip_conf_n_sections; i++) {
+		const struct xmip_conf_section *s = xmip_conf_sections[i];
+		const struct sec_use *u = find_use(p, s, 0);
+
+		if (s->arg_name)
+			continue;
+		for (size_t k = 0; k < s->n_keys; k++)
+			if ((s->keys[k].required & bit) && !(u && u->seen[k]))
+				return xmip_conf_fail(p, p->line,
+						      "missing required key '%s' for role %s",
+						      s->keys[k].name,
+						      xmip_conf_role_name(p->conf->role));
+	}
+	return 0;
+}
+
+/* Role-dependent checks once the whole file is read. */
+static int finish(struct xmip_conf_parser *p)
+{
+	char known[32];
+
+	if (p->conf->role == XMIP_ROLE_NONE)
+		return xmip_conf_fail(p, p->line, "missing required key 'role' (%s)",
+				      xmip_conf_roles_text(~0u, known, sizeof(known)));
+	if (close_section(p) || check_key_roles(p) || check_required(p))
 		return -1;
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const struct key_desc *k = &keys[i];
-		int at = p->seen[k->id];
-
-		if (!at)
-			continue;
-		if ((k->scope == SCOPE_HA && c->role != XMIP_ROLE_HA) ||
-		    (k->scope == SCOPE_MN && c->role != XMIP_ROLE_MN))
-			return fail(p, at, "key '%s' is not valid for role %s", k->name,
-				    c->role == XMIP_ROLE_HA ? "ha" : "mn");
-	}
-	if (c->role == XMIP_ROLE_HA) {
-		req = ha_req;
-		n_req = sizeof(ha_req) / sizeof(ha_req[0]);
-	} else {
-		req = mn_req;
-		n_req = sizeof(mn_req) / sizeof(mn_req[0]);
-	}
-	for (size_t i = 0; i < n_req; i++) {
-		if (p->seen[req[i]])
-			continue;
-		for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
-			if (keys[j].id == req[i])
-				return fail(p, p->line, "missing required key '%s' for role %s",
-					    keys[j].name, c->role == XMIP_ROLE_HA ? "ha" : "mn");
-	}
-
-	/* A home address outside the home prefix can never be defended on the home link. */
-	if (c->role == XMIP_ROLE_MN &&
-	    !prefix_contains(&c->home_prefix, c->home_plen, &c->self.hoa))
-		return fail(p, p->seen[K_HOME_ADDRESS], "home-address is not inside home-prefix");
-	if (c->role == XMIP_ROLE_HA) {
-		for (size_t i = 0; i < c->n_mns; i++)
-			if (!prefix_contains(&c->home_prefix, c->home_plen, &c->mns[i].hoa))
-				return fail(p, p->mn_lines[i],
-					    "[mn %s]: home-address is not inside home-prefix",
-					    c->mns[i].nai);
-	}
+	for (size_t i = 0; i < xmip_conf_n_sections; i++)
+		if (xmip_conf_sections[i]->finish && xmip_conf_sections[i]->finish(p, p->conf))
+			return -1;
 	return 0;
 }
 
 int xmip_conf_parse(const char *path, const char *buf, size_t len,
 		    struct xmip_conf *out, char *err, size_t errlen)
 {
-	struct parser p = {
-		.path = path, .err = err, .errlen = errlen, .conf = out, .cur_mn = -1,
+	struct xmip_conf_parser p = {
+		.path = path, .err = err, .errlen = errlen, .conf = out, .cur = -1,
 	};
 	char line[CONF_MAX_LINE + 1];
 	size_t pos = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->xdp_mode = XMIP_XDP_AUTO;
-	out->max_lifetime_s = 600;
-	out->max_bindings = XMIP_DEFAULT_MAX_BINDINGS;
-	out->mesg_id_window_s = 7;
-	out->lifetime_s = 60;
+	for (size_t i = 0; i < xmip_conf_n_sections; i++)
+		if (xmip_conf_sections[i]->defaults)
+			xmip_conf_sections[i]->defaults(out);
 	if (err && errlen)
 		err[0] = '\0';
 
@@ -518,13 +432,14 @@ int xmip_conf_parse(const char *path, const char *buf, size_t len,
 
 		p.line++;
 		if (n > CONF_MAX_LINE) {
-			rc = fail(&p, p.line, "line longer than %d characters", CONF_MAX_LINE);
+			rc = xmip_conf_fail(&p, p.line, "line longer than %d characters",
+					    CONF_MAX_LINE);
 			break;
 		}
 		memcpy(line, buf + pos, n);
 		line[n] = '\0';
 		if (memchr(line, '\0', n)) {
-			rc = fail(&p, p.line, "NUL character in the file");
+			rc = xmip_conf_fail(&p, p.line, "NUL character in the file");
 			break;
 		}
 		pos += n + (nl ? 1 : 0);
@@ -532,7 +447,9 @@ int xmip_conf_parse(const char *path, const char *buf, size_t len,
 	}
 	if (rc == 0)
 		rc = finish(&p);
-	free(p.mn_lines);
+	for (size_t i = 0; i < p.n_uses; i++)
+		free(p.uses[i].arg);
+	free(p.uses);
 	if (rc)
 		xmip_conf_free(out);
 	return rc;
@@ -572,16 +489,15 @@ int xmip_conf_load(const char *path, struct xmip_conf *out, char *err, size_t er
 
 void xmip_conf_free(struct xmip_conf *conf)
 {
-	free(conf->mns);
-	conf->mns = NULL;
-	conf->n_mns = 0;
+	for (size_t i = 0; i < xmip_conf_n_sections; i++)
+		if (xmip_conf_sections[i]->free)
+			xmip_conf_sections[i]->free(conf);
 }
 
-const struct xmip_mn_entry *xmip_conf_find_mn(const struct xmip_conf *conf,
-					       const struct in6_addr *hoa)
+bool xmip_conf_has_section(const struct xmip_conf *conf, const char *name)
 {
-	for (size_t i = 0; i < conf->n_mns; i++)
-		if (memcmp(&conf->mns[i].hoa, hoa, sizeof(*hoa)) == 0)
-			return &conf->mns[i];
-	return NULL;
+	for (size_t i = 0; i < xmip_conf_n_sections; i++)
+		if (strcmp(xmip_conf_sections[i]->name, name) == 0)
+			return conf->sections & (1u << i);
+	return false;
 }

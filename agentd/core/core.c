@@ -35,7 +35,7 @@ int xmip_core_open_sockets(struct xmip_core *c)
 
 static bool runs(const struct xmip_family_ops *ops, const struct xmip_conf *conf)
 {
-	return (ops->roles & XMIP_FAMILY_ROLE(conf->role)) && (!ops->wanted || ops->wanted(conf));
+	return (ops->roles & XMIP_ROLE_BIT(conf->role)) && (!ops->wanted || ops->wanted(conf));
 }
 
 void xmip_core_on_signal(void *core, uint8_t family, uint32_t ifindex,

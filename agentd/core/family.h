@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "loop.h"
 
-struct xmip_conf;
 struct xmip_core;
 
 /*
@@ -35,17 +35,14 @@ enum xmip_family_id {
 	XMIP_FAMILY__MAX = 255,
 };
 
-/* Bit of a role (enum xmip_role) in xmip_family_ops.roles. */
-#define XMIP_FAMILY_ROLE(role) (1u << (role))
-
 struct xmip_family;
 struct xmip_family_timer;
 
 struct xmip_family_ops {
 	const char *name;       /* "mip6": log lines and the family's [section] */
 	uint8_t     id;         /* enum xmip_family_id: records addressed to it */
-	uint32_t    roles;      /* XMIP_FAMILY_ROLE(XMIP_ROLE_HA) | ...: roles it serves */
-	/* Optional: run only when the configuration asks (e.g. has its section); NULL: always. */
+	uint32_t    roles;      /* XMIP_ROLE_BIT(XMIP_ROLE_HA) | ...: roles it serves */
+	/* Optional: run only when the configuration asks (xmip_conf_has_section()); NULL: always. */
 	bool (*wanted)(const struct xmip_conf *conf);
 	/* Set up (sockets of its own, kernel settings); sets f->state. 0, or -1 (logged)
 	 * after undoing its own set-up: the core does not stop a family that failed. */

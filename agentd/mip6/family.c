@@ -50,7 +50,7 @@ static void mip6_stop(struct xmip_family *f)
 const struct xmip_family_ops xmip_mip6_family = {
 	.name   = "mip6",
 	.id     = XMIP_FAMILY_MIP6,
-	.roles  = XMIP_FAMILY_ROLE(XMIP_ROLE_HA) | XMIP_FAMILY_ROLE(XMIP_ROLE_MN),
+	.roles  = XMIP_ROLE_BIT(XMIP_ROLE_HA) | XMIP_ROLE_BIT(XMIP_ROLE_MN),
 	.start  = mip6_start,
 	.adopt  = mip6_adopt,
 	.handle = mip6_handle,

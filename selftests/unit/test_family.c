@@ -120,11 +120,11 @@ static void stub_stop(struct xmip_family *f)
 }
 
 static const struct xmip_family_ops stub_a =
-	STUB("a", STUB_A_ID, XMIP_FAMILY_ROLE(XMIP_ROLE_HA) | XMIP_FAMILY_ROLE(XMIP_ROLE_MN));
+	STUB("a", STUB_A_ID, XMIP_ROLE_BIT(XMIP_ROLE_HA) | XMIP_ROLE_BIT(XMIP_ROLE_MN));
 static const struct xmip_family_ops stub_b =
-	STUB("b", STUB_B_ID, XMIP_FAMILY_ROLE(XMIP_ROLE_HA));
+	STUB("b", STUB_B_ID, XMIP_ROLE_BIT(XMIP_ROLE_HA));
 static const struct xmip_family_ops stub_c =
-	STUB("c", STUB_C_ID, XMIP_FAMILY_ROLE(XMIP_ROLE_MN));
+	STUB("c", STUB_C_ID, XMIP_ROLE_BIT(XMIP_ROLE_MN));
 
 static const struct xmip_family_ops *const table[] = { &stub_a, &stub_b, &stub_c };
 
@@ -229,7 +229,7 @@ static void test_start_failure(void **state)
 {
 	static const char *const want[] = { "a.start", "x.start failed", "a.stop" };
 	static const struct xmip_family_ops failing = {
-		.name = "x", .id = 3, .roles = XMIP_FAMILY_ROLE(XMIP_ROLE_HA),
+		.name = "x", .id = 3, .roles = XMIP_ROLE_BIT(XMIP_ROLE_HA),
 		.start = failing_start, .handle = stub_handle, .timer = stub_timer,
 		.stop = stub_stop,
 	};
