@@ -15,23 +15,39 @@ O   := $(B)$(if $(filter 1,$(SANITIZE)),/san,/opt)
 BO  := $(B)/bpf
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(BO) -Iloader -Iagentd
-LDLIBS  := -lbpf -lelf -lz -lcrypto
+# Every object sees include/ and lib/; each folder adds only its own (below),
+# so loader/ and agentd/ never include each other's headers.
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ilib
+LDLIBS  := -lbpf -lelf -lz
+# OpenSSL (RFC 4285 HMAC) only where agent protocol code is linked.
+CRYPTO  := -lcrypto
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I. -Iinclude -Ibpf \
+# -Ibpf first: "lib/x.h" in BPF code means bpf/lib/x.h, never userspace lib/.
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Ibpf -I. -Iinclude \
               -Wall -Werror -Wno-unused-function
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BO)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BO)/%.skel.h,$(BPF_SRCS))
 
-MAINS     := loader/main.c agentd/main.c
-LIB_SRCS  := $(filter-out $(MAINS),$(wildcard loader/*.c agentd/*.c))
-LIB_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
+# lib/ -> libxmip.a: what both binaries share. loader/ -> xmip. agentd/core/
+# and every agentd/<family>/ -> xmip-agentd (a new family folder needs no
+# edit here). libxmip-agent.a holds the agent's objects but main, for the
+# unit tests and the BU-rate tool: the linker takes only what they use.
+LIB_SRCS    := $(wildcard lib/*.c)
+LIB_OBJS    := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
+LIBXMIP     := $(O)/libxmip.a
+CLI_SRCS    := $(wildcard loader/*.c)
+CLI_OBJS    := $(patsubst %.c,$(O)/obj/%.o,$(CLI_SRCS))
+AGENT_DIRS  := agentd/core $(filter-out agentd/core,$(patsubst %/,%,$(dir $(wildcard agentd/*/*.c))))
+AGENT_SRCS  := $(wildcard $(addsuffix /*.c,$(sort $(AGENT_DIRS))))
+AGENT_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(AGENT_SRCS))
+AGENT_MAIN  := $(O)/obj/agentd/core/main.o
+LIBAGENT    := $(O)/libxmip-agent.a
 UNIT_SRCS := $(wildcard selftests/unit/test_*.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard selftests/tools/*.c)
@@ -57,19 +73,38 @@ $(BO)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/*.h) vmlin
 $(BO)/%.skel.h: $(BO)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@
 
+# Include paths per folder: the CLI and the tools see the skeletons; the
+# agent sees agentd/core/ and agentd/ (a family's own headers sit beside
+# it); unit tests and the BU-rate tool see the agent folders they test.
+AGENT_INC := -Iagentd/core -Iagentd
+TEST_INC  := $(addprefix -I,$(sort $(AGENT_DIRS)))
+$(O)/obj/loader/%.o:          CFLAGS += -Iloader -I$(BO)
+$(O)/obj/agentd/%.o:          CFLAGS += $(AGENT_INC)
+$(O)/obj/selftests/unit/%.o:  CFLAGS += $(TEST_INC)
+$(O)/obj/selftests/bench/%.o: CFLAGS += $(TEST_INC)
+$(O)/obj/selftests/tools/%.o: CFLAGS += -I$(BO)
+
 $(O)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/xmip: $(O)/obj/loader/main.o $(LIB_OBJS)
+$(LIBXMIP): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBAGENT): $(filter-out $(AGENT_MAIN),$(AGENT_OBJS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/xmip: $(CLI_OBJS) $(LIBXMIP)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(O)/xmip-agentd: $(O)/obj/agentd/main.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(O)/xmip-agentd: $(AGENT_OBJS) $(LIBXMIP)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
 
-$(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIB_OBJS)
+$(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -lcmocka -o $@
 
 # Test and benchmark tools are standalone: one file on libbpf and the skeletons.
 $(O)/tools/%: $(O)/obj/selftests/tools/%.o
@@ -89,9 +124,9 @@ $(BENCH_BPF_OBJS): $(BO)/%.bpf.o: selftests/bench/%.bpf.c selftests/bench/bench_
 
 $(O)/obj/selftests/tools/xmip_bench.o: | $(BENCH_SKELS)
 
-$(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIB_OBJS)
+$(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -26,8 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "maps.h"   /* agentd/: xmip_nh_gen_bump, shared with the agent */
 #include "msg.h"
+#include "nh_gen.h"
 #include "pins.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"

@@ -5,7 +5,7 @@
  *   xmip_bench_bu rate --mns K --bus N
  *     Authenticated Binding Updates per second on one core, through the
  *     agent's own code path for a BU that came off the ring buffer
- *     (agentd/ha.c on_signal): xmip_pkt_parse, binding and replay lookups in
+ *     (agentd/mip6/ha.c on_signal): xmip_pkt_parse, binding and replay lookups in
  *     real BPF hash maps, xmip_ha_decide (MN-ID, RFC 4285 authenticator,
  *     Mesg-ID, sequence window), binding + replay writes, building the
  *     authenticated BA. Left out: the ring-buffer read, the raw send of the

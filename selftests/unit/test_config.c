@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Unit tests of loader/config.c: every file is written to a temporary directory and loaded. */
+/*
+ * Unit tests of lib/config.c and its sections (conf_*.c): every file is
+ * written to a temporary directory and loaded.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf_section.h"
 #include "config.h"
 
 static char tmpdir[] = "/tmp/xcl-conf-XXXXXX";
@@ -252,6 +256,110 @@ static void test_errors(void **state)
 	expect_error(buf, 6, "must end with ']'");
 }
 
+/* Today's flat file and the same keys in [mip6] give the same configuration. */
+static void test_mip6_section(void **state)
+{
+	static const char mn_sectioned[] =
+		"role = mn\n"
+		"instance = mn\n"
+		"interface = eth0\n"
+		"interface = wlan0\n"
+		"home-prefix = 2001:db8:1::/64\n"
+		"\n"
+		"[mip6]\n"
+		"home-address = 2001:db8:1::100\n"
+		"home-agent = 2001:db8:1::2\n"
+		"nai = mn1@example.org\n"
+		"spi = 256\n"
+		"key = 0123456789abcdef0123456789abcdef\n"
+		"lifetime = 60\n";
+	static const char ha_sectioned[] =
+		"role = ha\ninstance = h\ninterface = eth0\naddress = 2001:db8:1::2\n"
+		"home-prefix = 2001:db8:1::/64\n"
+		"[mip6]\nmax-lifetime = 120\nmesg-id-window = 3\n"
+		"[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 300\nkey = 00\n";
+	struct xmip_conf flat, sect;
+
+	(void)state;
+	assert_int_equal(load_text(mn_good, &flat), 0);
+	assert_int_equal(load_text(mn_sectioned, &sect), 0);
+	assert_memory_equal(&flat, &sect, sizeof(flat));
+	assert_true(xmip_conf_has_section(&sect, "mip6"));
+	assert_false(xmip_conf_has_section(&sect, "mn"));
+	xmip_conf_free(&flat);
+	xmip_conf_free(&sect);
+
+	assert_int_equal(load_text(ha_sectioned, &sect), 0);
+	assert_int_equal(sect.max_lifetime_s, 120);
+	assert_int_equal(sect.mesg_id_window_s, 3);
+	assert_int_equal(sect.n_mns, 1);
+	assert_true(xmip_conf_has_section(&sect, "mip6"));
+	assert_true(xmip_conf_has_section(&sect, "mn"));
+	assert_false(xmip_conf_has_section(&sect, "dsmip"));
+	xmip_conf_free(&sect);
+
+	/* Instance keys alone: no family section in use. */
+	assert_int_equal(load_text(ha_minimal, &sect), 0);
+	assert_false(xmip_conf_has_section(&sect, "mip6"));
+	xmip_conf_free(&sect);
+}
+
+/* "file:line: ..." for every misplaced or unknown key and section. */
+static void test_section_errors(void **state)
+{
+	char buf[2048];
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%s[mip6]\nmax-lifetime = 60\nfoo = 1\n", ha_minimal);
+	expect_error(buf, 8, "unknown key 'foo' in section [mip6]");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nfoo = 1\n",
+		 ha_minimal);
+	expect_error(buf, 8, "unknown key 'foo' in section [mn a@x]");
+	snprintf(buf, sizeof(buf), "%s[dsmip]\n", ha_minimal);
+	expect_error(buf, 6, "unknown section '[dsmip]'");
+	snprintf(buf, sizeof(buf), "%s[mip6 x]\n", ha_minimal);
+	expect_error(buf, 6, "section [mip6] takes no argument");
+	snprintf(buf, sizeof(buf), "%s[mip6]\ninterface = eth1\n", ha_minimal);
+	expect_error(buf, 7, "key 'interface' is not valid inside [mip6]");
+	expect_error(buf, 7, "it goes before the first section");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nmax-lifetime = 60\n", ha_minimal);
+	expect_error(buf, 7, "it goes in [mip6]");
+	snprintf(buf, sizeof(buf), "%smax-lifetime = 60\n[mip6]\nmax-lifetime = 90\n", ha_minimal);
+	expect_error(buf, 8, "key 'max-lifetime' is repeated (first at line 6)");
+	snprintf(buf, sizeof(buf), "%s[mip6]\n[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 300\n"
+		 "key = 00\n[mip6]\n", ha_minimal);
+	expect_error(buf, 11, "[mip6]: section is already defined at line 6");
+	/* The role still decides, inside a section too. */
+	snprintf(buf, sizeof(buf), "%s[mip6]\nlifetime = 60\n", ha_minimal);
+	expect_error(buf, 7, "key 'lifetime' is not valid for role ha");
+}
+
+/* The registration tables: no key twice in a section, none ambiguous before the first header. */
+static void test_section_tables(void **state)
+{
+	(void)state;
+	assert_string_equal(xmip_conf_sections[0]->name, "");
+	for (size_t i = 0; i < xmip_conf_n_sections; i++) {
+		const struct xmip_conf_section *s = xmip_conf_sections[i];
+
+		assert_true(s->n_keys <= XMIP_CONF_SECTION_MAX_KEYS);
+		assert_true(!s->arg_name || (s->open && s->target));
+		for (size_t k = 0; k < s->n_keys; k++) {
+			assert_non_null(s->keys[k].set);
+			for (size_t l = k + 1; l < s->n_keys; l++)
+				assert_string_not_equal(s->keys[k].name, s->keys[l].name);
+			if (s->name[0] && !s->flat)
+				continue;
+			for (size_t j = i + 1; j < xmip_conf_n_sections; j++) {
+				const struct xmip_conf_section *t = xmip_conf_sections[j];
+
+				for (size_t l = 0; (!t->name[0] || t->flat) && l < t->n_keys; l++)
+					assert_string_not_equal(s->keys[k].name, t->keys[l].name);
+			}
+		}
+	}
+}
+
 static void test_missing_file(void **state)
 {
 	struct xmip_conf c;
@@ -269,6 +377,9 @@ int main(void)
 		cmocka_unit_test(test_mn_good),
 		cmocka_unit_test(test_buffer_without_newline),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_mip6_section),
+		cmocka_unit_test(test_section_errors),
+		cmocka_unit_test(test_section_tables),
 		cmocka_unit_test(test_missing_file),
 	};
 

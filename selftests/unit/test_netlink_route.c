@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The MN's policy routing requests (agentd/netlink.c) as the kernel will
+ * The MN's policy routing requests (lib/netlink.c) as the kernel will
  * read them: "from HoA/128 lookup 4191" must be exclusive (no duplicate
  * rules on a restart) and carry the table as FRA_TABLE (it does not fit the
  * 8-bit field); the route must carry RTA_TABLE and a nested RTAX_MTU.

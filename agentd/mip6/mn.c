@@ -12,13 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "log.h"
+#include "maps.h"
 #include "mh.h"
 #include "mn_policy.h"
 #include "nd.h"
 #include "netlink.h"
 #include "rawsend.h"
-#include "signal_rx.h"
 
 #define REEVAL_DELAY_MS 100   /* let a burst of netlink events settle */
 #define BU_BUF          1280
@@ -49,15 +50,16 @@ enum mn_where {
 };
 
 struct xmip_mn {
+	struct xmip_family           *f;
 	struct xmip_loop             *loop;
 	const struct xmip_conf       *conf;
 	const struct xmip_agent_maps *maps;
-	struct xmip_signal_rx        *rx;
-	int                           raw, nl, mon;
+	int                           raw, nl;  /* the core's, shared with other families */
+	int                           mon;      /* our address/link/route monitor */
 	uint32_t                      lo_ifindex;
 
 	struct xmip_mn_state          st;
-	struct xmip_timer             reeval, retrans, refresh;
+	struct xmip_family_timer      reeval, retrans, refresh;
 
 	enum mn_where                 where;
 	struct in6_addr               coa;       /* MN_AWAY */
@@ -158,7 +160,7 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
 	xmip_rawsend_via(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
 	xmip_mn_update_sent(&mn->st, xmip_now_ns());
-	xmip_loop_timer_in_ms(mn->loop, &mn->retrans, mn->st.retrans_ms);
+	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
 }
 
 static void write_config(struct xmip_mn *mn, bool away, const struct in6_addr *self,
@@ -347,7 +349,7 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	xmip_nl_addr(mn->nl, ifindex, &conf->self.hoa, conf->home_plen, IFA_F_NODAD, true);
 	write_config(mn, false, &conf->self.hoa, ifindex);
 	drop_hoa_route(mn);
-	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	xmip_family_timer_cancel(&mn->refresh);
 	send_bu(mn, &conf->self.hoa, true, false);
 }
 
@@ -367,7 +369,7 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	mn->home_ifindex = 0;
 	mn->warned_no_router = false;
 	write_config(mn, true, &s->coa, ifindex);
-	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	xmip_family_timer_cancel(&mn->refresh);
 	send_bu(mn, &s->coa, false, false);
 }
 
@@ -405,49 +407,45 @@ static void reevaluate(struct xmip_mn *mn)
 		log_warn("no usable address on any configured interface: waiting");
 		mn->where = MN_NOWHERE;
 		memset(&mn->coa, 0, sizeof(mn->coa));
-		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		xmip_family_timer_cancel(&mn->retrans);
 		mn->st.pending = false;
 	}
-}
-
-static void on_reeval(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
-{
-	(void)loop;
-	(void)t;
-	reevaluate(arg);
 }
 
 static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct xmip_mn *mn = arg;
 
+	(void)loop;
 	(void)events;
-	if (xmip_nl_monitor_drain(fd) > 0 && !xmip_timer_armed(&mn->reeval))
-		xmip_loop_timer_in_ms(loop, &mn->reeval, REEVAL_DELAY_MS);
+	if (xmip_nl_monitor_drain(fd) > 0 && !xmip_family_timer_armed(&mn->reeval))
+		xmip_family_timer_in_ms(&mn->reeval, REEVAL_DELAY_MS);
 }
 
-static void on_retrans(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+static void on_retrans(struct xmip_mn *mn)
 {
-	struct xmip_mn *mn = arg;
-
-	(void)loop;
-	(void)t;
 	if (!mn->st.pending)
 		return;
 	log_info("no BA for seq %u: retransmitting", mn->st.seq);
 	send_bu(mn, &mn->st.pending_coa, mn->st.pending_dereg, true);
 }
 
-static void on_refresh(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+static void on_refresh(struct xmip_mn *mn)
 {
-	struct xmip_mn *mn = arg;
-
-	(void)loop;
-	(void)t;
 	if (mn->where != MN_AWAY)
 		return;
 	log_info("refreshing the binding of CoA %s", xmip_ip6str(&mn->coa));
 	send_bu(mn, &mn->coa, false, false);
+}
+
+void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
+{
+	if (t == &mn->reeval)
+		reevaluate(mn);
+	else if (t == &mn->retrans)
+		on_retrans(mn);
+	else if (t == &mn->refresh)
+		on_refresh(mn);
 }
 
 static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
@@ -459,16 +457,16 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 
 	switch (v) {
 	case XMIP_MN_BA_ACCEPTED:
-		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		xmip_family_timer_cancel(&mn->retrans);
 		log_info("BA: status %u (%s) seq %u, HoA %s CoA %s, lifetime %u s, refresh in %u s",
 			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.reg_coa),
 			 res.granted_s, res.refresh_after_s);
-		xmip_loop_timer_in_ms(mn->loop, &mn->refresh, (uint64_t)res.refresh_after_s * 1000);
+		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)res.refresh_after_s * 1000);
 		break;
 	case XMIP_MN_BA_DEREGISTERED:
-		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
-		xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+		xmip_family_timer_cancel(&mn->retrans);
+		xmip_family_timer_cancel(&mn->refresh);
 		log_info("BA: deregistered (seq %u), HoA %s is home", p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa));
 		/* Take the HoA back from the HA's proxy entry in the neighbours' caches. */
@@ -489,7 +487,7 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 p->msg.seq, why);
 		break;
 	case XMIP_MN_BA_REJECTED:
-		xmip_loop_timer_cancel(mn->loop, &mn->retrans);
+		xmip_family_timer_cancel(&mn->retrans);
 		log_warn("BA: refused, status %u (%s) seq %u, HoA %s CoA %s: %s; retrying on the next move",
 			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.pending_coa), why);
@@ -508,9 +506,8 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 	}
 }
 
-static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *arg)
+void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *buf, size_t len)
 {
-	struct xmip_mn *mn = arg;
 	enum xmip_parse_err perr;
 	struct xmip_pkt p;
 
@@ -555,63 +552,68 @@ static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *ar
 	}
 }
 
-struct xmip_mn *xmip_mn_new(struct xmip_loop *loop, const struct xmip_conf *conf,
-			    const struct xmip_agent_maps *maps)
+struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 {
 	struct xmip_mn *mn = calloc(1, sizeof(*mn));
 	uint16_t seq = 0;
 
 	if (!mn)
 		return NULL;
-	mn->loop = loop;
-	mn->conf = conf;
-	mn->maps = maps;
-	mn->raw = mn->nl = mn->mon = -1;
-	xmip_timer_init(&mn->reeval, on_reeval, mn);
-	xmip_timer_init(&mn->retrans, on_retrans, mn);
-	xmip_timer_init(&mn->refresh, on_refresh, mn);
+	mn->f = f;
+	mn->loop = f->core->loop;
+	mn->conf = f->core->conf;
+	mn->maps = f->core->maps;
+	mn->raw = f->core->raw;
+	mn->nl = f->core->nl;
+	xmip_family_timer_init(f, &mn->reeval, NULL);
+	xmip_family_timer_init(f, &mn->retrans, NULL);
+	xmip_family_timer_init(f, &mn->refresh, NULL);
 	/* A random first sequence number: a restarted MN must not replay old ones. */
 	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
 	mn->lo_ifindex = if_nametoindex("lo");
-	adopt_tunnel_rule(mn);
-	mn->raw = xmip_rawsend_open();
-	mn->nl = xmip_nl_open();
 	mn->mon = xmip_nl_monitor_open();
-	if (mn->raw < 0 || mn->nl < 0 || mn->mon < 0 || !mn->lo_ifindex) {
+	if (mn->mon < 0 || !mn->lo_ifindex) {
 		log_err("MN sockets: %s", strerror(errno));
 		goto fail;
 	}
-	if (xmip_loop_add_fd(loop, mn->mon, EPOLLIN, on_netlink, mn))
+	if (xmip_loop_add_fd(mn->loop, mn->mon, EPOLLIN, on_netlink, mn)) {
+		close(mn->mon);
+		mn->mon = -1;
 		goto fail;
-	mn->rx = xmip_signal_rx_new(loop, maps->signal, on_signal, mn);
-	if (!mn->rx)
-		goto fail;
-	log_info("mobile node %s, HoA %s, home agent %s, %d interface(s)", conf->self.nai,
-		 xmip_ip6str(&conf->self.hoa), xmip_ip6str(&conf->home_agent), conf->n_ifs);
-	xmip_loop_timer_in_ms(loop, &mn->reeval, 0);
+	}
 	return mn;
 fail:
 	xmip_mn_free(mn);
 	return NULL;
 }
 
+/*
+ * Restart: the tunnel rule of the CoA xmip_config names, then a first
+ * look at the addresses, which takes over the rest (home or away, table
+ * 4191) from the kernel as the previous agent left it.
+ */
+int xmip_mn_adopt(struct xmip_mn *mn)
+{
+	const struct xmip_conf *conf = mn->conf;
+
+	adopt_tunnel_rule(mn);
+	log_info("mobile node %s, HoA %s, home agent %s, %d interface(s)", conf->self.nai,
+		 xmip_ip6str(&conf->self.hoa), xmip_ip6str(&conf->home_agent), conf->n_ifs);
+	return xmip_family_timer_in_ms(&mn->reeval, 0);
+}
+
 void xmip_mn_free(struct xmip_mn *mn)
 {
 	if (!mn)
 		return;
-	xmip_signal_rx_free(mn->rx);
-	xmip_loop_timer_cancel(mn->loop, &mn->reeval);
-	xmip_loop_timer_cancel(mn->loop, &mn->retrans);
-	xmip_loop_timer_cancel(mn->loop, &mn->refresh);
+	xmip_family_timer_cancel(&mn->reeval);
+	xmip_family_timer_cancel(&mn->retrans);
+	xmip_family_timer_cancel(&mn->refresh);
 	if (mn->mon >= 0) {
 		xmip_loop_del_fd(mn->loop, mn->mon);
 		close(mn->mon);
 	}
-	if (mn->raw >= 0)
-		close(mn->raw);
-	if (mn->nl >= 0)
-		close(mn->nl);
 	free(mn);
 }

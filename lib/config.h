@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The configuration file shared by `xmip` and `xmip-agentd` (docs/DESIGN.md). */
+/*
+ * The configuration file shared by `xmip` and `xmip-agentd` (docs/DESIGN.md):
+ * the instance's keys first, then sections per family ([mip6], [mn NAI]...).
+ * Which keys each section has: conf_sections.c and the conf_<section>.c files.
+ */
 #ifndef XMIP_CONFIG_H
 #define XMIP_CONFIG_H
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +19,9 @@
 #define XMIP_CONF_MAX_KEY     64
 #define XMIP_CONF_MAX_NAI     255
 #define XMIP_INSTANCE_MAX     32
+
+/* A role (enum xmip_role) as a bit of a mask. */
+#define XMIP_ROLE_BIT(role)   (1u << (role))
 
 enum xmip_xdp_mode {
 	XMIP_XDP_AUTO = 0,     /* native, falling back to generic with a log line */
@@ -31,6 +39,7 @@ struct xmip_mn_entry {
 };
 
 struct xmip_conf {
+	/* The instance (conf_instance.c): what `xmip attach` sets the datapath up with. */
 	enum xmip_role     role;
 	char               instance[XMIP_INSTANCE_MAX];
 	char               ifnames[XMIP_CONF_MAX_IFS][IF_NAMESIZE];
@@ -40,19 +49,20 @@ struct xmip_conf {
 	struct in6_addr    home_prefix;
 	uint8_t            home_plen;
 	uint16_t           tunnel_mtu;       /* 0: interface MTU - 40 */
+	struct in6_addr    address;          /* HA: its own address */
+	uint32_t           max_bindings;     /* HA: default XMIP_DEFAULT_MAX_BINDINGS */
 
-	/* HA */
-	struct in6_addr    address;          /* the HA's own address */
+	/* Mobile IPv6 (conf_mip6.c): flat keys or [mip6], and [mn NAI]. HA: */
 	uint32_t           max_lifetime_s;   /* default 600 */
-	uint32_t           max_bindings;     /* default XMIP_DEFAULT_MAX_BINDINGS */
 	uint32_t           mesg_id_window_s; /* default 7 */
 	struct xmip_mn_entry *mns;           /* [mn NAI] sections */
 	size_t             n_mns;
-
-	/* MN */
+	/* MN: */
 	struct in6_addr    home_agent;
 	uint32_t           lifetime_s;       /* requested, default 60 */
 	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
+
+	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };
 
 /*
@@ -64,6 +74,9 @@ int xmip_conf_load(const char *path, struct xmip_conf *out, char *err, size_t er
 int xmip_conf_parse(const char *path, const char *buf, size_t len,
 		    struct xmip_conf *out, char *err, size_t errlen);
 void xmip_conf_free(struct xmip_conf *conf);
+
+/* Whether the file uses section name (a header, or a flat key of it). */
+bool xmip_conf_has_section(const struct xmip_conf *conf, const char *name);
 
 /* The [mn] entry with this home address, or NULL. */
 const struct xmip_mn_entry *xmip_conf_find_mn(const struct xmip_conf *conf,

@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ha.h"
+#include "core.h"
+#include "families.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
-#include "mn.h"
 
 static void usage(FILE *out)
 {
@@ -143,8 +143,7 @@ int main(int argc, char **argv)
 	struct xmip_agent_maps maps;
 	struct xmip_conf conf;
 	struct xmip_loop *loop = NULL;
-	struct xmip_ha *ha = NULL;
-	struct xmip_mn *mn = NULL;
+	struct xmip_core core;
 	char err[512];
 	int opt, rc = 1, ready_fd = -1;
 
@@ -186,12 +185,13 @@ int main(int argc, char **argv)
 	loop = xmip_loop_new();
 	if (!loop)
 		goto out_maps;
-	if (conf.role == XMIP_ROLE_HA)
-		ha = xmip_ha_new(loop, &conf, &maps);
-	else
-		mn = xmip_mn_new(loop, &conf, &maps);
-	if (!ha && !mn)
+	/* The role's families on one loop, ring buffer and raw socket. */
+	xmip_core_init(&core, loop, &conf, &maps);
+	if (xmip_core_open_sockets(&core) ||
+	    xmip_core_start(&core, xmip_families, xmip_n_families)) {
+		xmip_core_stop(&core);
 		goto out_loop;
+	}
 	if (!foreground) {
 		xmip_log_init("xmip-agentd", false, verbose);
 		detach_done(ready_fd);
@@ -200,8 +200,7 @@ int main(int argc, char **argv)
 		 conf.role == XMIP_ROLE_HA ? "home" : "mobile node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
-	xmip_ha_free(ha);
-	xmip_mn_free(mn);
+	xmip_core_stop(&core);
 out_loop:
 	xmip_loop_free(loop);
 out_maps:

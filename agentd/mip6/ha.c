@@ -6,36 +6,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "core.h"
 #include "ha_policy.h"
 #include "log.h"
+#include "maps.h"
 #include "mh.h"
 #include "nd.h"
 #include "netlink.h"
 #include "rawsend.h"
-#include "signal_rx.h"
 
 /* One expiry timer per binding, found by HoA. */
 struct ha_entry {
-	struct ha_entry  *next;
-	struct xmip_ha   *ha;
-	uint8_t           hoa[16];
-	struct xmip_timer expiry;
+	struct ha_entry          *next;
+	uint8_t                   hoa[16];
+	struct xmip_family_timer  expiry;   /* arg: this entry */
 };
 
 #define HA_BUCKETS 4096  /* power of two */
 
 struct xmip_ha {
-	struct xmip_loop             *loop;
+	struct xmip_family           *f;
 	const struct xmip_conf       *conf;
 	const struct xmip_agent_maps *maps;
-	struct xmip_signal_rx        *rx;
-	int                           raw, nl;
-	int                           nh_mon;   /* next-hop monitor (netlink), -1 if none */
-	uint64_t                     *nh_gen;   /* xmip_nh_gen, mmapped; NULL if none */
+	int                           raw, nl;  /* the core's, shared with other families */
 	/* Interfaces on the home link (holding an address in home-prefix): proxy ND goes there. */
 	uint32_t                      home_ifs[XMIP_CONF_MAX_IFS];
 	int                           n_home_ifs;
@@ -68,8 +63,6 @@ static struct ha_entry **entry_slot(struct xmip_ha *ha, const uint8_t hoa[16])
 	return pp;
 }
 
-static void on_expiry(struct xmip_loop *loop, struct xmip_timer *t, void *arg);
-
 static int arm_expiry(struct xmip_ha *ha, const uint8_t hoa[16], uint64_t expires_ns)
 {
 	struct ha_entry **pp = entry_slot(ha, hoa);
@@ -79,12 +72,11 @@ static int arm_expiry(struct xmip_ha *ha, const uint8_t hoa[16], uint64_t expire
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			return -ENOMEM;
-		e->ha = ha;
 		memcpy(e->hoa, hoa, 16);
-		xmip_timer_init(&e->expiry, on_expiry, e);
+		xmip_family_timer_init(ha->f, &e->expiry, e);
 		*pp = e;
 	}
-	return xmip_loop_timer_at(ha->loop, &e->expiry, expires_ns);
+	return xmip_family_timer_at(&e->expiry, expires_ns);
 }
 
 static void drop_expiry(struct xmip_ha *ha, const uint8_t hoa[16])
@@ -94,7 +86,7 @@ static void drop_expiry(struct xmip_ha *ha, const uint8_t hoa[16])
 
 	if (!e)
 		return;
-	xmip_loop_timer_cancel(ha->loop, &e->expiry);
+	xmip_family_timer_cancel(&e->expiry);
 	*pp = e->next;
 	free(e);
 }
@@ -221,15 +213,13 @@ static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 	drop_expiry(ha, hoa);
 }
 
-static void on_expiry(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+void xmip_ha_timer(struct xmip_ha *ha, struct xmip_family_timer *t)
 {
-	struct ha_entry *e = arg;
+	struct ha_entry *e = t->arg;
 	uint8_t hoa[16];
 
-	(void)loop;
-	(void)t;
 	memcpy(hoa, e->hoa, 16);  /* e may be freed below */
-	expire(e->ha, hoa);
+	expire(ha, hoa);
 }
 
 static void send_packet(struct xmip_ha *ha, const uint8_t *pkt, int len, uint32_t ifindex,
@@ -326,9 +316,8 @@ static void log_decision(const struct xmip_ha_decision *d, const struct xmip_pkt
 	}
 }
 
-static void on_signal(uint32_t ifindex, const uint8_t *buf, size_t len, void *arg)
+void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len)
 {
-	struct xmip_ha *ha = arg;
 	struct xmip_replay_state replay;
 	struct xmip_ha_decision d;
 	struct xmip_binding cur;
@@ -419,59 +408,8 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 	return 0;
 }
 
-/*
- * Next-hop cache (bpf/lib/fib.h): any neighbour, route, link, address or
- * forwarding change may change a bpf_fib_lookup answer the datapath has
- * cached, so it invalidates them all by bumping the generation. A batch
- * of events (everything readable at once) costs one bump.
- */
-static void nh_bump(struct xmip_ha *ha, const char *why)
-{
-	uint64_t gen = xmip_nh_gen_bump_mapped(ha->nh_gen);
-
-	log_debug("next-hop generation %llu (%s)", (unsigned long long)gen, why);
-}
-
-static void on_nh_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
-{
-	(void)loop;
-	(void)events;
-	if (xmip_nl_monitor_drain(fd) > 0)
-		nh_bump(arg, "neighbour/route/link change");
-}
-
-/* Watch for changes, then invalidate whatever an earlier run left cached. */
-static int nh_watch(struct xmip_ha *ha)
-{
-	int rc;
-
-	if (ha->maps->nh_gen < 0) {
-		log_warn("%s not pinned (instance attached by an older xmip?): the datapath's "
-			 "next-hop cache is not invalidated on changes; re-run `xmip attach`",
-			 XMIP_MAP_NH_GEN);
-		return 0;
-	}
-	rc = xmip_nh_gen_map(ha->maps->nh_gen, &ha->nh_gen);
-	if (rc) {
-		log_err("mapping %s: %s", XMIP_MAP_NH_GEN, strerror(-rc));
-		return -1;
-	}
-	ha->nh_mon = xmip_nl_nexthop_monitor_open();
-	if (ha->nh_mon < 0) {
-		log_err("next-hop monitor: %s", strerror(-ha->nh_mon));
-		return -1;
-	}
-	if (xmip_loop_add_fd(ha->loop, ha->nh_mon, EPOLLIN, on_nh_netlink, ha)) {
-		close(ha->nh_mon);
-		ha->nh_mon = -1;
-		return -1;
-	}
-	/* Subscribed first: a change from here on bumps again. */
-	nh_bump(ha, "agent start");
-	return 0;
-}
-
-static int rebuild(struct xmip_ha *ha)
+/* Restart: a timer for every binding a previous agent left, and its proxy entry. */
+int xmip_ha_adopt(struct xmip_ha *ha)
 {
 	struct rebuild_ctx c = { .ha = ha, .now = xmip_now_ns() };
 	int rc = xmip_binding_foreach(ha->maps, rebuild_one, &c);
@@ -479,31 +417,29 @@ static int rebuild(struct xmip_ha *ha)
 	for (size_t i = 0; i < c.n_stale; i++)
 		expire(ha, c.stale[i]);
 	free(c.stale);
-	if (rc)
+	if (rc) {
 		log_err("rebuilding timers from %s: %s", XMIP_MAP_BINDINGS, strerror(-rc));
-	else
-		log_info("%u binding(s) restored from %s, %zu expired while the agent was down",
-			 c.kept, XMIP_MAP_BINDINGS, c.n_stale);
-	return rc;
+		return rc;
+	}
+	log_info("%u binding(s) restored from %s, %zu expired while the agent was down",
+		 c.kept, XMIP_MAP_BINDINGS, c.n_stale);
+	log_info("home agent %s serving %s/%u, %zu mobile node(s)", xmip_ip6str(&ha->conf->address),
+		 xmip_ip6str(&ha->conf->home_prefix), ha->conf->home_plen, ha->conf->n_mns);
+	return 0;
 }
 
-struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf,
-			    const struct xmip_agent_maps *maps)
+struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 {
+	const struct xmip_conf *conf = f->core->conf;
 	struct xmip_ha *ha = calloc(1, sizeof(*ha));
 
 	if (!ha)
 		return NULL;
-	ha->loop = loop;
+	ha->f = f;
 	ha->conf = conf;
-	ha->maps = maps;
-	ha->nh_mon = -1;
-	ha->raw = xmip_rawsend_open();
-	ha->nl = xmip_nl_open();
-	if (ha->raw < 0 || ha->nl < 0) {
-		log_err("HA sockets: %s", strerror(-(ha->raw < 0 ? ha->raw : ha->nl)));
-		goto fail;
-	}
+	ha->maps = f->core->maps;
+	ha->raw = f->core->raw;
+	ha->nl = f->core->nl;
 	/*
 	 * The kernel answers NS for HoAs (proxy_ndp), and only on forwarding
 	 * interfaces; a unicast NUD probe for a HoA is proxied only with
@@ -518,41 +454,21 @@ struct xmip_ha *xmip_ha_new(struct xmip_loop *loop, const struct xmip_conf *conf
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
-	if (rebuild(ha) || nh_watch(ha))
-		goto fail;
-	ha->rx = xmip_signal_rx_new(loop, maps->signal, on_signal, ha);
-	if (!ha->rx)
-		goto fail;
-	log_info("home agent %s serving %s/%u, %zu mobile node(s)", xmip_ip6str(&conf->address),
-		 xmip_ip6str(&conf->home_prefix), conf->home_plen, conf->n_mns);
 	return ha;
-fail:
-	xmip_ha_free(ha);
-	return NULL;
 }
 
 void xmip_ha_free(struct xmip_ha *ha)
 {
 	if (!ha)
 		return;
-	xmip_signal_rx_free(ha->rx);
 	for (int i = 0; i < HA_BUCKETS; i++) {
 		while (ha->buckets[i]) {
 			struct ha_entry *e = ha->buckets[i];
 
 			ha->buckets[i] = e->next;
-			xmip_loop_timer_cancel(ha->loop, &e->expiry);
+			xmip_family_timer_cancel(&e->expiry);
 			free(e);
 		}
 	}
-	if (ha->nh_mon >= 0) {
-		xmip_loop_del_fd(ha->loop, ha->nh_mon);
-		close(ha->nh_mon);
-	}
-	xmip_nh_gen_unmap(ha->nh_gen);
-	if (ha->raw >= 0)
-		close(ha->raw);
-	if (ha->nl >= 0)
-		close(ha->nl);
 	free(ha);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nh_gen.h"
 #include "xmip_maps.h"
 
 struct xmip_agent_maps {
@@ -43,20 +44,6 @@ int xmip_replay_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		    struct xmip_replay_state *r);
 int xmip_replay_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		    const struct xmip_replay_state *r);
-
-/*
- * Invalidate every cached next hop (xmip_nexthops) of the instance: set
- * xmip_nh_gen to max(CLOCK_BOOTTIME ns, current + 1) with one aligned
- * 8-octet store through an mmap of the map (a datapath read sees the old
- * or the new value, never a mix). Values only grow, so two writers can't
- * bring an old generation back. xmip_nh_gen_map maps it once (the agent
- * keeps it: no munmap, so no TLB shootdown per bump); xmip_nh_gen_bump
- * does map, bump, unmap (the loader). Both return 0 or -errno.
- */
-int      xmip_nh_gen_map(int nh_gen_fd, uint64_t **gen);
-void     xmip_nh_gen_unmap(uint64_t *gen);
-uint64_t xmip_nh_gen_bump_mapped(uint64_t *gen);   /* returns the new generation */
-int      xmip_nh_gen_bump(int nh_gen_fd, uint64_t *gen_out);
 
 int xmip_config_get(const struct xmip_agent_maps *m, struct xmip_config *c);
 int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c);

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "core.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "maps.h"
+#include "netlink.h"
+#include "nh_watch.h"
+#include "rawsend.h"
+#include "signal_rx.h"
+
+void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
+		    const struct xmip_agent_maps *maps)
+{
+	memset(c, 0, sizeof(*c));
+	c->loop = loop;
+	c->conf = conf;
+	c->maps = maps;
+	c->raw = c->nl = -1;
+}
+
+int xmip_core_open_sockets(struct xmip_core *c)
+{
+	c->raw = xmip_rawsend_open();
+	c->nl = xmip_nl_open();
+	if (c->raw < 0 || c->nl < 0) {
+		log_err("agent sockets: %s", strerror(-(c->raw < 0 ? c->raw : c->nl)));
+		return -1;
+	}
+	return 0;
+}
+
+static bool runs(const struct xmip_family_ops *ops, const struct xmip_conf *conf)
+{
+	return (ops->roles & XMIP_ROLE_BIT(conf->role)) && (!ops->wanted || ops->wanted(conf));
+}
+
+void xmip_core_on_signal(void *core, uint8_t family, uint32_t ifindex,
+			 const uint8_t *pkt, size_t len)
+{
+	xmip_core_dispatch(core, family, ifindex, pkt, len);
+}
+
+int xmip_core_start(struct xmip_core *c, const struct xmip_family_ops *const *table, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct xmip_family *f = &c->fams[c->n_fams];
+
+		if (!runs(table[i], c->conf))
+			continue;
+		if (c->n_fams == XMIP_CORE_MAX_FAMILIES) {
+			log_err("more than %d families for one role", XMIP_CORE_MAX_FAMILIES);
+			goto fail;
+		}
+		f->ops = table[i];
+		f->core = c;
+		f->state = NULL;
+		if (f->ops->start(f))
+			goto fail;
+		c->n_fams++;
+	}
+	if (!c->n_fams) {
+		log_err("no protocol family serves this role");
+		return -1;
+	}
+	for (size_t i = 0; i < c->n_fams; i++)
+		if (c->fams[i].ops->adopt && c->fams[i].ops->adopt(&c->fams[i]))
+			goto fail;
+	/* Only the HA datapath caches next hops (bpf/lib/fib.h). */
+	if (c->conf->role == XMIP_ROLE_HA) {
+		c->nh = xmip_nh_watch_new(c->loop, c->maps->nh_gen);
+		if (!c->nh)
+			goto fail;
+	}
+	if (c->maps->signal >= 0) {
+		c->rx = xmip_signal_rx_new(c->loop, c->maps->signal, xmip_core_on_signal, c);
+		if (!c->rx)
+			goto fail;
+	}
+	return 0;
+fail:
+	xmip_core_stop(c);
+	return -1;
+}
+
+struct xmip_family *xmip_core_family(struct xmip_core *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_fams; i++)
+		if (strcmp(c->fams[i].ops->name, name) == 0)
+			return &c->fams[i];
+	return NULL;
+}
+
+void xmip_core_dispatch(struct xmip_core *c, uint8_t family, uint32_t ifindex,
+			const uint8_t *pkt, size_t len)
+{
+	for (size_t i = 0; i < c->n_fams; i++) {
+		if (c->fams[i].ops->id == family) {
+			c->fams[i].ops->handle(&c->fams[i], ifindex, pkt, len);
+			return;
+		}
+	}
+	/* A datapath newer than this agent, or a family this role does not run. */
+	if (c->unclaimed++ % 1000 == 0)
+		log_warn("signalling record for family %u on ifindex %u: no such family runs "
+			 "(%llu so far)", family, ifindex, (unsigned long long)c->unclaimed);
+}
+
+void xmip_core_stop(struct xmip_core *c)
+{
+	xmip_signal_rx_free(c->rx);
+	c->rx = NULL;
+	xmip_nh_watch_free(c->nh);
+	c->nh = NULL;
+	while (c->n_fams) {
+		struct xmip_family *f = &c->fams[--c->n_fams];
+
+		f->ops->stop(f);
+		f->state = NULL;
+	}
+	if (c->raw >= 0)
+		close(c->raw);
+	if (c->nl >= 0)
+		close(c->nl);
+	c->raw = c->nl = -1;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The agent's core: the families of the configured role on one loop, one
+ * ring-buffer consumer that hands each record to the family it names, one
+ * raw IPv6 socket and one netlink request socket for all of them, and the
+ * next-hop generation of the HA datapath.
+ */
+#ifndef XMIP_CORE_H
+#define XMIP_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "family.h"
+
+#define XMIP_CORE_MAX_FAMILIES 8
+
+struct xmip_agent_maps;
+struct xmip_nh_watch;
+struct xmip_signal_rx;
+
+/* Families read the first fields; the rest is the core's. */
+struct xmip_core {
+	struct xmip_loop             *loop;
+	const struct xmip_conf       *conf;
+	const struct xmip_agent_maps *maps;
+	int                           raw;   /* rawsend.h; -1 until xmip_core_open_sockets */
+	int                           nl;    /* netlink.h request socket; -1 likewise */
+
+	struct xmip_family            fams[XMIP_CORE_MAX_FAMILIES];
+	size_t                        n_fams;
+	struct xmip_signal_rx        *rx;
+	struct xmip_nh_watch         *nh;
+	uint64_t                      unclaimed;  /* records no running family took */
+};
+
+void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
+		    const struct xmip_agent_maps *maps);
+/* The raw and netlink sockets every family shares. 0 or -1 (logged). */
+int  xmip_core_open_sockets(struct xmip_core *c);
+/*
+ * Start every family of table[] that serves conf's role (and that the
+ * configuration wants), in table order; then adopt each, in the same
+ * order; then watch the next-hop generation (role HA) and the ring buffer
+ * (when maps->signal is open). 0, or -1 (logged) after stopping what started.
+ */
+int  xmip_core_start(struct xmip_core *c, const struct xmip_family_ops *const *table, size_t n);
+/* Hand one signalling packet to the running family with this id; unclaimed ones are counted. */
+void xmip_core_dispatch(struct xmip_core *c, uint8_t family, uint32_t ifindex,
+			const uint8_t *pkt, size_t len);
+/* The ring buffer's callback (signal_rx.h): xmip_core_dispatch on the core in arg. */
+void xmip_core_on_signal(void *core, uint8_t family, uint32_t ifindex,
+			 const uint8_t *pkt, size_t len);
+/* Stop the families in reverse order, then close what the core opened. */
+void xmip_core_stop(struct xmip_core *c);
+
+/* The running family called name, or NULL. */
+struct xmip_family *xmip_core_family(struct xmip_core *c, const char *name);
+
+#endif /* XMIP_CORE_H */

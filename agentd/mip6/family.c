@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Mobile IPv6 as a family of the core: role HA runs ha.c, role MN runs mn.c. */
+#include "mip6.h"
+
+#include "config.h"
+#include "core.h"
+#include "ha.h"
+#include "mn.h"
+
+static bool is_ha(const struct xmip_family *f)
+{
+	return f->core->conf->role == XMIP_ROLE_HA;
+}
+
+static int mip6_start(struct xmip_family *f)
+{
+	f->state = is_ha(f) ? (void *)xmip_ha_new(f) : (void *)xmip_mn_new(f);
+	return f->state ? 0 : -1;
+}
+
+static int mip6_adopt(struct xmip_family *f)
+{
+	return is_ha(f) ? xmip_ha_adopt(f->state) : xmip_mn_adopt(f->state);
+}
+
+static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *pkt, size_t len)
+{
+	if (is_ha(f))
+		xmip_ha_signal(f->state, ifindex, pkt, len);
+	else
+		xmip_mn_signal(f->state, ifindex, pkt, len);
+}
+
+static void mip6_timer(struct xmip_family *f, struct xmip_family_timer *t)
+{
+	if (is_ha(f))
+		xmip_ha_timer(f->state, t);
+	else
+		xmip_mn_timer(f->state, t);
+}
+
+static void mip6_stop(struct xmip_family *f)
+{
+	if (is_ha(f))
+		xmip_ha_free(f->state);
+	else
+		xmip_mn_free(f->state);
+}
+
+const struct xmip_family_ops xmip_mip6_family = {
+	.name   = "mip6",
+	.id     = XMIP_FAMILY_MIP6,
+	.roles  = XMIP_ROLE_BIT(XMIP_ROLE_HA) | XMIP_ROLE_BIT(XMIP_ROLE_MN),
+	.start  = mip6_start,
+	.adopt  = mip6_adopt,
+	.handle = mip6_handle,
+	.timer  = mip6_timer,
+	.stop   = mip6_stop,
+};

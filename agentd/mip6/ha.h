@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * MIPv6 home agent: decide on each BU (ha_policy), apply to the pinned
+ * maps and the kernel (proxy ND), answer (BA/BE), and expire bindings on
+ * time. All binding state lives in the maps, so a restarted agent rebuilds
+ * its timers from xmip_bindings (xmip_ha_adopt) and loses nothing.
+ */
+#ifndef XMIP_HA_H
+#define XMIP_HA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "family.h"
+
+struct xmip_ha;
+
+/* Set up for the family f (kernel settings, home link). NULL on error (logged). */
+struct xmip_ha *xmip_ha_new(struct xmip_family *f);
+/* Restart: expiry timers and proxy entries for the bindings in the maps. 0 or -errno. */
+int  xmip_ha_adopt(struct xmip_ha *ha);
+/* One Mobility Header packet from the datapath. */
+void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *pkt, size_t len);
+/* A binding's expiry timer is due. */
+void xmip_ha_timer(struct xmip_ha *ha, struct xmip_family_timer *t);
+/* Stops timers; leaves bindings and proxy entries in place. */
+void xmip_ha_free(struct xmip_ha *ha);
+
+#endif /* XMIP_HA_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * MIPv6 mobile node: movement detection from the kernel's addresses and
+ * links, home registration (BU with back-off, refresh before expiry),
+ * deregistration when back home, and the xmip_config the datapath reads
+ * (CoA, AWAY).
+ */
+#ifndef XMIP_MN_H
+#define XMIP_MN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "family.h"
+
+struct xmip_mn;
+
+/* Set up for the family f (address monitor). NULL on error (logged). */
+struct xmip_mn *xmip_mn_new(struct xmip_family *f);
+/* Restart: take over the previous agent's tunnel rule; first look at the addresses. */
+int  xmip_mn_adopt(struct xmip_mn *mn);
+/* One Mobility Header packet from the datapath (BA, BE, BRR). */
+void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *pkt, size_t len);
+/* One of the MN's timers (re-evaluation, retransmission, refresh) is due. */
+void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t);
+/* Stops timers, closes its socket; leaves addresses, config and binding as they are. */
+void xmip_mn_free(struct xmip_mn *mn);
+
+#endif /* XMIP_MN_H */

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The sections of the configuration file, one line each: the instance's
+ * keys (before any header), then each family's. A new family adds its
+ * lib/conf_<family>.c and one line here.
+ */
+#include "conf_section.h"
+
+
+const struct xmip_conf_section *const xmip_conf_sections[] = {
+	&xmip_conf_instance,
+	&xmip_conf_mip6,
+	&xmip_conf_mn,
+};
+
+const size_t xmip_conf_n_sections = sizeof(xmip_conf_sections) / sizeof(xmip_conf_sections[0]);
