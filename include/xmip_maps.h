@@ -138,14 +138,15 @@ struct xmip_nh {
 
 /*
  * Mobility families. A ring-buffer record names the family whose agent
- * code gets it; a binding names the encapsulation its family uses. Values
- * are fixed (they are in pinned maps and ring records): append only.
+ * code gets it (agentd/core dispatches by this id, agentd/core/family.h);
+ * values are fixed (they are in ring records): append only.
  */
-enum xmip_family {
+enum xmip_family_id {
 	XMIP_FAMILY_NONE   = 0,
-	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6, RFC 6275 (Mobility Header) */
+	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6 home registration (RFC 6275, RFC 4285) */
 	/* planned: DSMIPv6 (UDP 4191, RFC 5555), Mobile IPv4 (UDP 434,
 	 * RFC 5944), the NTMobile relay (UDP) */
+	XMIP_FAMILY__MAX   = 255,  /* the record's family field is one octet of use */
 };
 
 /*
@@ -159,7 +160,7 @@ enum xmip_family {
  */
 #define XMIP_SIGNAL_MAX_PKT 1280
 struct xmip_signal_event {
-	__u16 family;          /* enum xmip_family */
+	__u16 family;          /* enum xmip_family_id */
 	__u16 hdr_len;         /* octets before pkt (this header); lets the header grow */
 	__u32 ifindex;         /* interface the packet arrived on */
 	__u32 len;             /* octets of pkt that are valid */

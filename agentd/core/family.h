@@ -22,18 +22,9 @@
 
 #include "config.h"
 #include "loop.h"
+#include "xmip_maps.h"   /* enum xmip_family_id: the id a ring-buffer record names */
 
 struct xmip_core;
-
-/*
- * Which family a ring-buffer record belongs to. The datapath's record
- * header does not carry one yet (every record is MIPv6, see
- * signal_rx.c record_family()); these numbers move to include/ with it.
- */
-enum xmip_family_id {
-	XMIP_FAMILY_MIP6 = 1,   /* Mobile IPv6 home registration (RFC 6275, RFC 4285) */
-	XMIP_FAMILY__MAX = 255,
-};
 
 struct xmip_family;
 struct xmip_family_timer;

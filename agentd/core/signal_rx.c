@@ -37,15 +37,13 @@ int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
 	return 0;
 }
 
-/*
- * The family a record belongs to: the one place that reads it. The
- * datapath's records do not name one yet, so every record is MIPv6; once
- * the record header carries a family, return that field here.
- */
+/* The family a record belongs to (the datapath's record header names it): the one place that reads it. */
 static uint8_t record_family(const void *data)
 {
-	(void)data;
-	return XMIP_FAMILY_MIP6;
+	const struct xmip_signal_event *ev = data;
+
+	/* A family id beyond one octet reaches no family (counted unclaimed). */
+	return ev->family > XMIP_FAMILY__MAX ? XMIP_FAMILY_NONE : (uint8_t)ev->family;
 }
 
 int xmip_signal_deliver(const void *data, size_t size, xmip_signal_cb cb, void *arg)

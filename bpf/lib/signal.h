@@ -16,7 +16,7 @@
  * ring-buffer record for `family`. Counts the outcome; the caller drops
  * the packet in every case (the kernel could not have processed it).
  */
-static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family family,
+static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family_id family,
 					    __u32 ip_off, __u32 len)
 {
 	struct xmip_signal_event *ev;

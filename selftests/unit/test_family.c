@@ -21,7 +21,7 @@
 #include "signal_rx.h"
 #include "xmip_maps.h"
 
-#define STUB_A_ID 1   /* XMIP_FAMILY_MIP6: the id every record carries today */
+#define STUB_A_ID 1   /* XMIP_FAMILY_MIP6: the id the datapath's records carry today */
 #define STUB_B_ID 7
 #define STUB_C_ID 9
 
@@ -133,11 +133,14 @@ static struct xmip_agent_maps no_maps = {
 };
 
 /* A ring-buffer record as the datapath writes it, fed to the core's ring-buffer callback. */
-static void feed_record(struct xmip_core *core, uint32_t ifindex, uint8_t first, uint32_t len)
+static void feed_record(struct xmip_core *core, uint16_t family, uint32_t ifindex, uint8_t first,
+			uint32_t len)
 {
 	static struct xmip_signal_event ev;
 
 	memset(&ev, 0, sizeof(ev));
+	ev.family = family;
+	ev.hdr_len = XMIP_SIGNAL_HDR_LEN;
 	ev.ifindex = ifindex;
 	ev.len = len;
 	ev.pkt[0] = first;
@@ -169,7 +172,7 @@ static void test_role_mn(void **state)
 	assert_non_null(xmip_core_family(&core, "c"));
 	assert_null(xmip_core_family(&core, "b"));
 
-	feed_record(&core, 4, 0x60, 60);
+	feed_record(&core, STUB_A_ID, 4, 0x60, 60);
 	xmip_core_dispatch(&core, STUB_C_ID, 5, two, sizeof(two));
 	/* b is not running in this role: nobody gets its record, and it is counted. */
 	xmip_core_dispatch(&core, STUB_B_ID, 6, two, sizeof(two));
@@ -207,7 +210,7 @@ static void test_role_ha(void **state)
 	xmip_core_init(&core, loop, &conf, &no_maps);
 	assert_int_equal(xmip_core_start(&core, table, 3), 0);
 	xmip_core_dispatch(&core, STUB_B_ID, 2, &one, 1);
-	feed_record(&core, 3, 0x60, 40);
+	feed_record(&core, STUB_A_ID, 3, 0x60, 40);
 	xmip_core_dispatch(&core, STUB_C_ID, 2, &one, 1);
 	bad.len = 100;  /* longer than the record */
 	assert_int_not_equal(xmip_signal_deliver(&bad, offsetof(struct xmip_signal_event, pkt) + 10,
@@ -247,12 +250,40 @@ static void test_start_failure(void **state)
 	xmip_loop_free(loop);
 }
 
+/* The family named in the record's header picks the handler; no family, or one nobody runs: nobody. */
+static void test_record_names_its_family(void **state)
+{
+	static const char *const want[] = {
+		"a.start", "b.start", "a.adopt", "b.adopt",
+		"b.msg 7 20 45", "a.msg 8 40 60",
+		"b.stop", "a.stop",
+	};
+	struct xmip_conf conf = { .role = XMIP_ROLE_HA };
+	struct xmip_loop *loop = xmip_loop_new();
+	struct xmip_core core;
+
+	(void)state;
+	n_events = 0;
+	xmip_core_init(&core, loop, &conf, &no_maps);
+	assert_int_equal(xmip_core_start(&core, table, 3), 0);
+	feed_record(&core, STUB_B_ID, 7, 0x45, 20);     /* an IPv4 family's record */
+	feed_record(&core, STUB_A_ID, 8, 0x60, 40);
+	feed_record(&core, XMIP_FAMILY_NONE, 9, 0x60, 40);
+	feed_record(&core, STUB_C_ID, 9, 0x60, 40);     /* c serves only the MN */
+	feed_record(&core, 0x100 + STUB_A_ID, 9, 0x60, 40);   /* not a one-octet id */
+	assert_int_equal(core.unclaimed, 3);
+	xmip_core_stop(&core);
+	expect_events(want, sizeof(want) / sizeof(want[0]));
+	xmip_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_mn),
 		cmocka_unit_test(test_role_ha),
 		cmocka_unit_test(test_start_failure),
+		cmocka_unit_test(test_record_names_its_family),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
