@@ -130,9 +130,12 @@ $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
-# Unit tests: CMocka, userspace only, run under the sanitizers when built so.
-check-unit: $(UNIT_BINS)
+# Unit tests: CMocka, userspace only, run under the sanitizers when built so;
+# then what each binary links (nm, ldd: no OpenSSL or MH code in the CLI,
+# no attach code in the agent).
+check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+
 #define HA XMIP_ROLE_BIT(XMIP_ROLE_HA)
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
 
@@ -107,26 +109,15 @@ static void mip6_defaults(struct xmip_conf *c)
 	c->lifetime_s = 60;
 }
 
-static bool prefix_contains(const struct in6_addr *pfx, unsigned plen, const struct in6_addr *a)
-{
-	for (unsigned bit = 0; bit < plen; bit++) {
-		uint8_t mask = 0x80 >> (bit % 8);
-
-		if ((pfx->s6_addr[bit / 8] & mask) != (a->s6_addr[bit / 8] & mask))
-			return false;
-	}
-	return true;
-}
-
 /* A home address outside the home prefix can never be defended on the home link. */
 static int mip6_finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 {
 	if (c->role == XMIP_ROLE_MN &&
-	    !prefix_contains(&c->home_prefix, c->home_plen, &c->self.hoa))
+	    !xmip_in_prefix(&c->self.hoa, &c->home_prefix, c->home_plen))
 		return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_mip6, 0, "home-address"),
 				      "home-address is not inside home-prefix");
 	for (size_t i = 0; c->role == XMIP_ROLE_HA && i < c->n_mns; i++)
-		if (!prefix_contains(&c->home_prefix, c->home_plen, &c->mns[i].hoa))
+		if (!xmip_in_prefix(&c->mns[i].hoa, &c->home_prefix, c->home_plen))
 			return xmip_conf_fail(p, xmip_conf_section_line(p, &xmip_conf_mn, i),
 					      "[mn %s]: home-address is not inside home-prefix",
 					      c->mns[i].nai);
@@ -201,7 +192,7 @@ static int mn_close(struct xmip_conf_parser *p, struct xmip_conf *c, size_t n)
 	const struct xmip_mn_entry *e = &c->mns[n];
 
 	for (size_t i = 0; i < n; i++)
-		if (memcmp(&c->mns[i].hoa, &e->hoa, sizeof(e->hoa)) == 0)
+		if (xmip_addr_eq(&c->mns[i].hoa, &e->hoa))
 			return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_mn, n, "home-address"),
 					      "[mn %s]: home-address is already used by [mn %s] (line %d)",
 					      e->nai, c->mns[i].nai,
@@ -232,7 +223,7 @@ const struct xmip_mn_entry *xmip_conf_find_mn(const struct xmip_conf *conf,
 					       const struct in6_addr *hoa)
 {
 	for (size_t i = 0; i < conf->n_mns; i++)
-		if (memcmp(&conf->mns[i].hoa, hoa, sizeof(*hoa)) == 0)
+		if (xmip_addr_eq(&conf->mns[i].hoa, hoa))
 			return &conf->mns[i];
 	return NULL;
 }

@@ -34,7 +34,4 @@ bool xmip_log_ratelimit(struct xmip_ratelimit *rl, unsigned int *suppressed);
 /* "2001:db8::1" into a static rotating buffer: up to 4 in one log line. */
 const char *xmip_ip6str(const void *addr16);
 
-/* "accepted", "sequence out of window" ... for a BA status (RFC 6275 §6.1.8, RFC 4285). */
-const char *xmip_ba_status_name(unsigned int status);
-
 #endif /* XMIP_LOG_H */

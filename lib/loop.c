@@ -144,14 +144,6 @@ struct xmip_timer *xmip_timerq_pop_due(struct xmip_timerq *q, uint64_t now_ns)
 	return t;
 }
 
-uint64_t xmip_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- the loop ------------------------------------------------------------ */
 
 struct fd_reg {

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 struct xmip_loop;
 struct xmip_timer;
 
@@ -48,7 +50,6 @@ struct xmip_timer *xmip_timerq_peek(const struct xmip_timerq *q);
 /* Remove and return the earliest timer whose deadline is <= now_ns, or NULL. */
 struct xmip_timer *xmip_timerq_pop_due(struct xmip_timerq *q, uint64_t now_ns);
 
-uint64_t xmip_now_ns(void);  /* CLOCK_BOOTTIME */
 
 void xmip_timer_init(struct xmip_timer *t, xmip_timer_cb cb, void *arg);
 bool xmip_timer_armed(const struct xmip_timer *t);

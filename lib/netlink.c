@@ -55,44 +55,121 @@ static void add_attr(struct nlmsghdr *n, size_t cap, uint16_t type, const void *
 	n->nlmsg_len = (uint32_t)need;
 }
 
-/* Send n and wait for its ack (or walk a dump with cb). */
-static int nl_talk(int nl, struct nlmsghdr *n,
-		   int (*cb)(const struct nlmsghdr *h, void *arg), void *arg)
+/* Start a request in buf (cap octets, zeroed): the header and hdr_len octets of its own. */
+static struct nlmsghdr *nl_req(void *buf, size_t cap, uint16_t type, uint16_t flags,
+			       size_t hdr_len)
+{
+	struct nlmsghdr *n = buf;
+
+	memset(buf, 0, cap);
+	n->nlmsg_len = (uint32_t)NLMSG_LENGTH(hdr_len);
+	n->nlmsg_type = type;
+	n->nlmsg_flags = flags;
+	return n;
+}
+
+typedef int (*nl_msg_fn)(const struct nlmsghdr *h, void *arg);
+
+/* Each message of one datagram of len octets; fn returns non-zero to stop (returned). */
+static int nl_each(const char *buf, ssize_t len, nl_msg_fn fn, void *arg)
+{
+	const struct nlmsghdr *h;
+	int rc;
+
+	for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len))
+		if ((rc = fn(h, arg)))
+			return rc;
+	return 0;
+}
+
+/* The answers to one request: stop with its ack or error, or at the end of its dump. */
+struct talk {
+	uint32_t  seq;
+	nl_msg_fn cb;
+	void     *arg;
+	int       rc;
+};
+
+static int talk_msg(const struct nlmsghdr *h, void *arg)
+{
+	struct talk *t = arg;
+
+	if (h->nlmsg_seq != t->seq)
+		return 0;  /* a late answer to an earlier request */
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(h);
+
+		t->rc = h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) ? -EBADMSG : e->error; /* 0 = ack */
+		return 1;
+	}
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	return t->cb && t->cb(h, t->arg);
+}
+
+/* Send n and wait for its ack (or walk a dump with cb). The one receive loop of requests. */
+static int nl_talk(int nl, struct nlmsghdr *n, nl_msg_fn cb, void *arg)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	static char buf[NL_BUF] __attribute__((aligned(4)));
-	uint32_t seq = ++nl_seq;
+	struct talk t = { .seq = ++nl_seq, .cb = cb, .arg = arg };
 
-	n->nlmsg_seq = seq;
+	n->nlmsg_seq = t.seq;
 	n->nlmsg_flags |= NLM_F_REQUEST | (cb ? 0 : NLM_F_ACK);
 	if (sendto(nl, n, n->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
 		return -errno;
 	for (;;) {
 		ssize_t len = recv(nl, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
 
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != seq)
-				continue;  /* a late answer to an earlier request */
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					return -EBADMSG;
-				return e->error;  /* 0 = ack */
-			}
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (cb && cb(h, arg))
-				return 0;
-		}
+		if (nl_each(buf, len, talk_msg, &t))
+			return t.rc;
 	}
 }
+
+/*
+ * Send a change (add or delete) and wait for its ack. The errors that mean
+ * it is so already (exists on add, absent on delete; 0: none) are success.
+ */
+static int nl_change(int nl, struct nlmsghdr *n, bool add, int exists, int absent)
+{
+	int rc = nl_talk(nl, n, NULL, NULL);
+
+	if ((add && exists && rc == -exists) || (!add && absent && rc == -absent))
+		return 0;
+	return rc;
+}
+
+/*
+ * Dump every IPv6 object of one kind (RTM_GETADDR, RTM_GETROUTE); hdr_len
+ * is the size of its family header (struct ifaddrmsg, struct rtmsg). cb
+ * sees each answer; non-zero stops the walk.
+ */
+static int nl_dump(int nl, uint16_t type, size_t hdr_len, nl_msg_fn cb, void *arg)
+{
+	struct {
+		struct nlmsghdr n;
+		union {
+			struct ifaddrmsg ifa;
+			struct rtmsg     rtm;
+		} u;
+	} req;
+
+	nl_req(&req, sizeof(req), type, NLM_F_DUMP, hdr_len);
+	req.u.rtm.rtm_family = AF_INET6;   /* ifa_family too: both come first */
+	return nl_talk(nl, &req.n, cb, arg);
+}
+
+/* What the typed dumps below pass through nl_dump to their message parser. */
+struct dump_ctx {
+	int (*addr_cb)(const struct xmip_nl_addr_info *a, void *arg);
+	int (*route_cb)(const struct xmip_nl_route_info *r, void *arg);
+	void *arg;
+};
 
 int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add)
 {
@@ -103,18 +180,14 @@ int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, b
 	} req;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-	req.n.nlmsg_type = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
-	req.n.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	nl_req(&req, sizeof(req), add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
 	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
 	req.nd.ndm_flags = NTF_PROXY;
 	req.nd.ndm_state = NUD_PERMANENT;
 	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
-	rc = nl_talk(nl, &req.n, NULL, NULL);
-	if (rc == -EEXIST || (!add && rc == -ENOENT))
-		rc = 0;
+	rc = nl_change(nl, &req.n, add, EEXIST, ENOENT);
 	if (rc)
 		log_warn("proxy neighbour %s %s on ifindex %u: %s", add ? "add" : "delete",
 			 xmip_ip6str(addr), ifindex, strerror(-rc));
@@ -131,10 +204,8 @@ int xmip_nl_addr(int nl, uint32_t ifindex, const struct in6_addr *addr, uint8_t 
 	} req;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.n.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
-	req.n.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	nl_req(&req, sizeof(req), add ? RTM_NEWADDR : RTM_DELADDR,
+	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ifaddrmsg));
 	req.ifa.ifa_family = AF_INET6;
 	req.ifa.ifa_prefixlen = plen;
 	req.ifa.ifa_flags = (uint8_t)flags;
@@ -143,23 +214,16 @@ int xmip_nl_addr(int nl, uint32_t ifindex, const struct in6_addr *addr, uint8_t 
 	add_attr(&req.n, sizeof(req), IFA_ADDRESS, addr, sizeof(*addr));
 	if (add)
 		add_attr(&req.n, sizeof(req), IFA_FLAGS, &flags, sizeof(flags));
-	rc = nl_talk(nl, &req.n, NULL, NULL);
-	if (rc == -EEXIST || (!add && rc == -EADDRNOTAVAIL))
-		rc = 0;
+	rc = nl_change(nl, &req.n, add, EEXIST, EADDRNOTAVAIL);
 	if (rc)
 		log_warn("address %s %s/%u on ifindex %u: %s", add ? "add" : "delete",
 			 xmip_ip6str(addr), plen, ifindex, strerror(-rc));
 	return rc;
 }
 
-struct dump_ctx {
-	int (*cb)(const struct xmip_nl_addr_info *a, void *arg);
-	void *arg;
-};
-
-static int on_addr_msg(const struct nlmsghdr *h, void *arg)
+/* One RTM_NEWADDR message of an IPv6 address (h->nlmsg_len octets); -EINVAL: not one. */
+static int addr_parse(const struct nlmsghdr *h, struct xmip_nl_addr_info *out)
 {
-	const struct dump_ctx *ctx = arg;
 	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
 	struct xmip_nl_addr_info a = { 0 };
 	const struct rtattr *rta;
@@ -167,7 +231,7 @@ static int on_addr_msg(const struct nlmsghdr *h, void *arg)
 
 	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
 	    ifa->ifa_family != AF_INET6)
-		return 0;
+		return -EINVAL;
 	a.ifindex = ifa->ifa_index;
 	a.plen = ifa->ifa_prefixlen;
 	a.scope = ifa->ifa_scope;
@@ -187,25 +251,9 @@ static int on_addr_msg(const struct nlmsghdr *h, void *arg)
 		}
 	}
 	if (!have)
-		return 0;
-	return ctx->cb(&a, ctx->arg);
-}
-
-int xmip_nl_dump_addrs(int nl, int (*cb)(const struct xmip_nl_addr_info *a, void *arg),
-		       void *arg)
-{
-	struct {
-		struct nlmsghdr  n;
-		struct ifaddrmsg ifa;
-	} req;
-	struct dump_ctx ctx = { cb, arg };
-
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.n.nlmsg_type = RTM_GETADDR;
-	req.n.nlmsg_flags = NLM_F_DUMP;
-	req.ifa.ifa_family = AF_INET6;
-	return nl_talk(nl, &req.n, on_addr_msg, &ctx);
+		return -EINVAL;
+	*out = a;
+	return 0;
 }
 
 /* Start a nested attribute; close it with nest_end. */
@@ -231,17 +279,15 @@ static void nest_end(struct nlmsghdr *n, struct rtattr *nest)
 
 int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add)
 {
-	struct nlmsghdr *n = buf;
+	struct nlmsghdr *n;
 	struct rtmsg *rtm;
 	uint32_t table = r->table, oif = r->ifindex, prio = r->priority;
 
 	if (cap < NLMSG_LENGTH(sizeof(*rtm)) + 128)
 		return -ENOSPC;
-	memset(buf, 0, cap);
-	n->nlmsg_len = NLMSG_LENGTH(sizeof(*rtm));
-	n->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
 	/* Replace: a move keeps one route per table, whatever it pointed at. */
-	n->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	n = nl_req(buf, cap, add ? RTM_NEWROUTE : RTM_DELROUTE,
+		   add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(*rtm));
 	rtm = NLMSG_DATA(n);
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = r->dst_len;
@@ -271,16 +317,14 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 		       const struct in6_addr *dst, uint32_t table, uint32_t priority, bool add)
 {
-	struct nlmsghdr *n = buf;
+	struct nlmsghdr *n;
 	struct fib_rule_hdr *frh;
 
 	if (cap < NLMSG_LENGTH(sizeof(*frh)) + 64)
 		return -ENOSPC;
-	memset(buf, 0, cap);
-	n->nlmsg_len = NLMSG_LENGTH(sizeof(*frh));
-	n->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
 	/* EXCL: without it the kernel happily adds a duplicate rule. */
-	n->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	n = nl_req(buf, cap, add ? RTM_NEWRULE : RTM_DELRULE,
+		   add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*frh));
 	frh = NLMSG_DATA(n);
 	frh->family = AF_INET6;
 	frh->src_len = 128;
@@ -302,9 +346,7 @@ int xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add)
 
 	if (rc < 0)
 		return rc;
-	rc = nl_talk(nl, (struct nlmsghdr *)buf, NULL, NULL);
-	if (!add && rc == -ESRCH)
-		rc = 0;
+	rc = nl_change(nl, (struct nlmsghdr *)buf, add, 0, ESRCH);
 	if (rc)
 		log_warn("route %s %s/%u%s%s table %u: %s", add ? "add" : "delete",
 			 xmip_ip6str(&r->dst), r->dst_len, r->has_gateway ? " via " : "",
@@ -320,9 +362,7 @@ int xmip_nl_rule(int nl, const struct in6_addr *src, const struct in6_addr *dst,
 
 	if (rc < 0)
 		return rc;
-	rc = nl_talk(nl, (struct nlmsghdr *)buf, NULL, NULL);
-	if ((add && rc == -EEXIST) || (!add && rc == -ENOENT))
-		rc = 0;
+	rc = nl_change(nl, (struct nlmsghdr *)buf, add, EEXIST, ENOENT);
 	if (rc)
 		log_warn("rule %s from %s/128%s%s lookup %u pref %u: %s", add ? "add" : "delete",
 			 xmip_ip6str(src), dst ? " to " : "", dst ? xmip_ip6str(dst) : "", table,
@@ -417,36 +457,32 @@ int xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *
 	return 0;
 }
 
-struct route_dump_ctx {
-	int (*cb)(const struct xmip_nl_route_info *r, void *arg);
-	void *arg;
-};
-
-static int on_route_msg(const struct nlmsghdr *h, void *arg)
+/* One message of a dump: parsed, then handed to the typed callback; others are skipped. */
+static int on_dump_msg(const struct nlmsghdr *h, void *arg)
 {
-	const struct route_dump_ctx *ctx = arg;
+	const struct dump_ctx *ctx = arg;
 	struct xmip_nl_route_info r;
+	struct xmip_nl_addr_info a;
 
-	if (xmip_nl_route_parse(h, h->nlmsg_len, &r))
-		return 0;
-	return ctx->cb(&r, ctx->arg);
+	if (ctx->route_cb)
+		return xmip_nl_route_parse(h, h->nlmsg_len, &r) ? 0 : ctx->route_cb(&r, ctx->arg);
+	return addr_parse(h, &a) ? 0 : ctx->addr_cb(&a, ctx->arg);
+}
+
+int xmip_nl_dump_addrs(int nl, int (*cb)(const struct xmip_nl_addr_info *a, void *arg),
+		       void *arg)
+{
+	struct dump_ctx ctx = { .addr_cb = cb, .arg = arg };
+
+	return nl_dump(nl, RTM_GETADDR, sizeof(struct ifaddrmsg), on_dump_msg, &ctx);
 }
 
 int xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, void *arg),
 			void *arg)
 {
-	struct {
-		struct nlmsghdr n;
-		struct rtmsg    rtm;
-	} req;
-	struct route_dump_ctx ctx = { cb, arg };
+	struct dump_ctx ctx = { .route_cb = cb, .arg = arg };
 
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	req.n.nlmsg_type = RTM_GETROUTE;
-	req.n.nlmsg_flags = NLM_F_DUMP;
-	req.rtm.rtm_family = AF_INET6;
-	return nl_talk(nl, &req.n, on_route_msg, &ctx);
+	return nl_dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), on_dump_msg, &ctx);
 }
 
 int xmip_nl_monitor_open_groups(uint32_t groups)
@@ -481,6 +517,20 @@ int xmip_nl_nexthop_monitor_open(void)
 					   1u << (RTNLGRP_IPV6_NETCONF - 1));
 }
 
+/* Count the events a monitor subscribed to (one message each). */
+static int count_event(const struct nlmsghdr *h, void *arg)
+{
+	switch (h->nlmsg_type) {
+	case RTM_NEWADDR: case RTM_DELADDR:
+	case RTM_NEWLINK: case RTM_DELLINK:
+	case RTM_NEWROUTE: case RTM_DELROUTE:
+	case RTM_NEWNEIGH: case RTM_DELNEIGH:
+	case RTM_NEWNETCONF: case RTM_DELNETCONF:
+		(*(int *)arg)++;
+	}
+	return 0;
+}
+
 int xmip_nl_monitor_drain(int fd)
 {
 	static char buf[NL_BUF] __attribute__((aligned(4)));
@@ -488,7 +538,6 @@ int xmip_nl_monitor_drain(int fd)
 
 	for (;;) {
 		ssize_t len = recv(fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
 
 		if (len < 0) {
 			/* ENOBUFS: we missed events; report a change so the caller re-reads all. */
@@ -500,16 +549,7 @@ int xmip_nl_monitor_drain(int fd)
 				continue;
 			return seen;
 		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
-			switch (h->nlmsg_type) {
-			case RTM_NEWADDR: case RTM_DELADDR:
-			case RTM_NEWLINK: case RTM_DELLINK:
-			case RTM_NEWROUTE: case RTM_DELROUTE:
-			case RTM_NEWNEIGH: case RTM_DELNEIGH:
-			case RTM_NEWNETCONF: case RTM_DELNETCONF:
-				seen++;
-			}
-		}
+		nl_each(buf, len, count_event, &seen);
 	}
 }
 

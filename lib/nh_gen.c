@@ -4,8 +4,9 @@
 
 #include <errno.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 int xmip_nh_gen_map(int nh_gen_fd, uint64_t **gen)
 {
@@ -26,11 +27,8 @@ void xmip_nh_gen_unmap(uint64_t *gen)
 
 uint64_t xmip_nh_gen_bump_mapped(uint64_t *gen)
 {
-	struct timespec ts;
-	uint64_t now, cur, next;
+	uint64_t now = xmip_now_ns(), cur, next;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	cur = __atomic_load_n(gen, __ATOMIC_RELAXED);
 	next = now > cur ? now : cur + 1;
 	__atomic_store_n(gen, next, __ATOMIC_RELEASE);

@@ -5,6 +5,8 @@
 #include "config.h"
 #include "core.h"
 #include "ha.h"
+#include "log.h"
+#include "mh.h"
 #include "mn.h"
 
 static bool is_ha(const struct xmip_family *f)
@@ -23,12 +25,31 @@ static int mip6_adopt(struct xmip_family *f)
 	return is_ha(f) ? xmip_ha_adopt(f->state) : xmip_mn_adopt(f->state);
 }
 
-static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *pkt, size_t len)
+/*
+ * Parse the whole IPv6 packet once for either role. Only the HA answers an
+ * unknown MH type (a Binding Error, RFC 6275 §9.2); anything else that
+ * does not parse is dropped with a rate-limited line (anyone can send it).
+ */
+static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *buf, size_t len)
 {
+	enum xmip_parse_err perr;
+	struct xmip_pkt p;
+
+	perr = xmip_pkt_parse(buf, len, &p);
+	if (perr != XMIP_PARSE_OK && (perr != XMIP_PARSE_UNKNOWN_MH_TYPE || !is_ha(f))) {
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
+				 ifindex, xmip_parse_strerror(perr),
+				 more ? " (and earlier ones not logged)" : "");
+		return;
+	}
 	if (is_ha(f))
-		xmip_ha_signal(f->state, ifindex, pkt, len);
+		xmip_ha_signal(f->state, ifindex, &p, perr);
 	else
-		xmip_mn_signal(f->state, ifindex, pkt, len);
+		xmip_mn_signal(f->state, &p);
 }
 
 static void mip6_timer(struct xmip_family *f, struct xmip_family_timer *t)

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "addr.h"
 #include "core.h"
 #include "ha_policy.h"
 #include "log.h"
@@ -37,14 +37,6 @@ struct xmip_ha {
 	struct ha_entry              *buckets[HA_BUCKETS];
 };
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static unsigned int hoa_bucket(const uint8_t hoa[16])
 {
 	uint32_t h = 2166136261u;  /* FNV-1a */
@@ -58,7 +50,7 @@ static struct ha_entry **entry_slot(struct xmip_ha *ha, const uint8_t hoa[16])
 {
 	struct ha_entry **pp = &ha->buckets[hoa_bucket(hoa)];
 
-	while (*pp && memcmp((*pp)->hoa, hoa, 16))
+	while (*pp && !xmip_addr_eq((*pp)->hoa, hoa))
 		pp = &(*pp)->next;
 	return pp;
 }
@@ -140,22 +132,12 @@ struct home_scan {
 	uint32_t        conf_ifs[XMIP_CONF_MAX_IFS];
 };
 
-static bool in_home_prefix(const struct xmip_conf *conf, const struct in6_addr *a)
-{
-	unsigned int full = conf->home_plen / 8, rest = conf->home_plen % 8;
-
-	if (memcmp(a, &conf->home_prefix, full))
-		return false;
-	return !rest || ((a->s6_addr[full] ^ conf->home_prefix.s6_addr[full]) &
-			 (uint8_t)(0xff << (8 - rest))) == 0;
-}
-
 static int scan_home_addr(const struct xmip_nl_addr_info *a, void *arg)
 {
 	struct home_scan *hs = arg;
 	struct xmip_ha *ha = hs->ha;
 
-	if (!in_home_prefix(ha->conf, &a->addr))
+	if (!xmip_in_prefix(&a->addr, &ha->conf->home_prefix, ha->conf->home_plen))
 		return 0;
 	for (int i = 0; i < ha->conf->n_ifs; i++) {
 		if (hs->conf_ifs[i] != a->ifindex)
@@ -316,31 +298,19 @@ static void log_decision(const struct xmip_ha_decision *d, const struct xmip_pkt
 	}
 }
 
-void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len)
+void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const struct xmip_pkt *p,
+		    enum xmip_parse_err perr)
 {
 	struct xmip_replay_state replay;
 	struct xmip_ha_decision d;
 	struct xmip_binding cur;
-	struct xmip_pkt p;
-	enum xmip_parse_err perr;
 	bool have_cur, have_replay;
 	uint8_t out[XMIP_SIGNAL_MAX_PKT], status;
 
-	perr = xmip_pkt_parse(buf, len, &p);
-	if (perr != XMIP_PARSE_OK && perr != XMIP_PARSE_UNKNOWN_MH_TYPE) {
-		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
-		unsigned int more;
-
-		if (xmip_log_ratelimit(&rl, &more))
-			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
-				 ifindex, xmip_parse_strerror(perr),
-				 more ? " (and earlier ones not logged)" : "");
-		return;
-	}
-	have_cur = xmip_binding_get(ha->maps, p.mh_src.s6_addr, &cur) == 0;
-	have_replay = xmip_replay_get(ha->maps, p.mh_src.s6_addr, &replay) == 0;
-	xmip_ha_decide(ha->conf, &p, perr, ifindex, have_cur ? &cur : NULL,
-		       have_replay ? &replay : NULL, realtime_ns(), xmip_now_ns(), &d);
+	have_cur = xmip_binding_get(ha->maps, p->mh_src.s6_addr, &cur) == 0;
+	have_replay = xmip_replay_get(ha->maps, p->mh_src.s6_addr, &replay) == 0;
+	xmip_ha_decide(ha->conf, p, perr, ifindex, have_cur ? &cur : NULL,
+		       have_replay ? &replay : NULL, xmip_realtime_ns(), xmip_now_ns(), &d);
 
 	if (d.send_ba && d.ba.status < 128) {
 		status = apply(ha, &d, have_cur ? &cur : NULL, ifindex);
@@ -356,7 +326,7 @@ void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, si
 		if (d.binding_op != XMIP_HA_BINDING_KEEP || d.replay_write)
 			apply(ha, &d, have_cur ? &cur : NULL, ifindex);
 	}
-	log_decision(&d, &p);
+	log_decision(&d, p);
 	if (d.send_ba)
 		send_packet(ha, out, xmip_ha_build_ba(&d, out, sizeof(out)), ifindex, "BA");
 	if (d.send_be) {
@@ -367,7 +337,7 @@ void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, si
 
 		if (xmip_log_ratelimit(&be_rl, &more)) {
 			log_warn("Binding Error status %u to %s (MH type %u)%s", d.be_status,
-				 xmip_ip6str(&d.be_dst), p.msg.type,
+				 xmip_ip6str(&d.be_dst), p->msg.type,
 				 more ? " (earlier ones rate-limited, not sent, not logged)" : "");
 			send_packet(ha, out, xmip_ha_build_be(&d, out, sizeof(out)), ifindex, "BE");
 		}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "family.h"
+#include "mh.h"
 
 struct xmip_ha;
 
@@ -19,8 +20,9 @@ struct xmip_ha;
 struct xmip_ha *xmip_ha_new(struct xmip_family *f);
 /* Restart: expiry timers and proxy entries for the bindings in the maps. 0 or -errno. */
 int  xmip_ha_adopt(struct xmip_ha *ha);
-/* One Mobility Header packet from the datapath. */
-void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *pkt, size_t len);
+/* One Mobility Header packet from the datapath, parsed (perr: OK or UNKNOWN_MH_TYPE). */
+void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const struct xmip_pkt *p,
+		    enum xmip_parse_err perr);
 /* A binding's expiry timer is due. */
 void xmip_ha_timer(struct xmip_ha *ha, struct xmip_family_timer *t);
 /* Stops timers; leaves bindings and proxy entries in place. */

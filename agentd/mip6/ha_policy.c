@@ -4,31 +4,11 @@
 
 #include <string.h>
 
+#include "addr.h"
 #include "auth.h"
 #include "seqwin.h"
 
 #define NSEC_PER_SEC 1000000000ULL
-
-static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
-{
-	return memcmp(a->s6_addr, b->s6_addr, 16) == 0;
-}
-
-static bool in_prefix(const struct in6_addr *a, const struct in6_addr *pfx, uint8_t plen)
-{
-	unsigned full = plen / 8, rest = plen % 8;
-
-	if (plen > 128)
-		return false;
-	if (memcmp(a->s6_addr, pfx->s6_addr, full) != 0)
-		return false;
-	if (rest) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest));
-
-		return (a->s6_addr[full] & mask) == (pfx->s6_addr[full] & mask);
-	}
-	return true;
-}
 
 /* A home address must be a global unicast address (RFC 6275 §9.5.1). */
 static bool usable_hoa(const struct in6_addr *a)
@@ -39,18 +19,7 @@ static bool usable_hoa(const struct in6_addr *a)
 		return false;
 	if (a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80) /* link-local */
 		return false;
-	return !addr_eq(a, &zero) && !addr_eq(a, &loop);
-}
-
-static const struct xmip_mn_entry *find_mn(const struct xmip_conf *conf,
-					   const struct in6_addr *hoa)
-{
-	size_t i;
-
-	for (i = 0; i < conf->n_mns; i++)
-		if (addr_eq(&conf->mns[i].hoa, hoa))
-			return &conf->mns[i];
-	return NULL;
+	return !xmip_addr_eq(a, &zero) && !xmip_addr_eq(a, &loop);
 }
 
 static bool nai_matches(const struct xmip_mh_opts *o, const struct xmip_mn_entry *mn)
@@ -155,11 +124,11 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		reject(d, XMIP_BA_HOME_REG_NOT_SUPPORTED, "H flag clear");
 		return 0;
 	}
-	if (!in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
+	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
 		reject(d, XMIP_BA_NOT_HOME_SUBNET, "home address not in the home prefix");
 		return 0;
 	}
-	mn = find_mn(conf, &hoa);
+	mn = xmip_conf_find_mn(conf, &hoa);
 	if (!mn) {
 		reject(d, XMIP_BA_NOT_HA_FOR_MN, "no [mn] with this home address");
 		return 0;
@@ -189,7 +158,7 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
-	dereg = m->lifetime_units == 0 || addr_eq(&coa, &hoa);
+	dereg = m->lifetime_units == 0 || xmip_addr_eq(&coa, &hoa);
 
 	/* An exact retransmission of the BU we accepted last: same answer,
 	 * no state change (the binding's expiry is not pushed out). */
@@ -197,7 +166,7 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	    o->mesg_id == replay->last_mesg_id) {
 		bool same_dereg = dereg && !cur;
 		bool same_reg = !dereg && cur && cur->seq == m->seq &&
-				memcmp(cur->coa, coa.s6_addr, 16) == 0 &&
+				xmip_addr_eq(cur->coa, &coa) &&
 				cur->lifetime_s / XMIP_LIFETIME_UNIT_S ==
 				xmip_ha_grant_lifetime(m->lifetime_units, conf->max_lifetime_s);
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "addr.h"
 #include "auth.h"
 
 #define IPV6_HDR_LEN    40
@@ -565,7 +566,7 @@ int xmip_pkt_build_bu(uint8_t *buf, size_t cap,
 		      const struct in6_addr *hoa, const struct xmip_bu_fields *f,
 		      const struct xmip_mn_ha_sa *sa)
 {
-	bool away = memcmp(coa, hoa, sizeof(*coa)) != 0;
+	bool away = !xmip_addr_eq(coa, hoa);
 	size_t off = IPV6_HDR_LEN + (away ? HAO_DSTOPT_LEN : 0);
 	struct xmip_mh_layout lay;
 	int mh_len;
@@ -601,7 +602,7 @@ int xmip_pkt_build_ba(uint8_t *buf, size_t cap,
 		      const struct in6_addr *hoa, const struct xmip_ba_fields *f,
 		      const struct xmip_mn_ha_sa *sa)
 {
-	bool away = memcmp(coa, hoa, sizeof(*coa)) != 0;
+	bool away = !xmip_addr_eq(coa, hoa);
 	size_t off = IPV6_HDR_LEN + (away ? RH2_LEN : 0);
 	struct xmip_mh_layout lay;
 	int mh_len;

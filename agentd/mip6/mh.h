@@ -265,4 +265,7 @@ static inline int64_t xmip_ntp_diff(uint64_t a, uint64_t b)
 	return (int64_t)(a - b);
 }
 
+/* "accepted", "sequence out of window" ... for a BA status (ba_status.c). */
+const char *xmip_ba_status_name(unsigned int status);
+
 #endif /* XMIP_MH_H */

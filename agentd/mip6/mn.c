@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "core.h"
 #include "log.h"
 #include "maps.h"
@@ -83,25 +84,6 @@ struct scan {
 	bool            up[XMIP_CONF_MAX_IFS];
 };
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static bool in_prefix(const struct in6_addr *a, const struct in6_addr *p, unsigned int plen)
-{
-	unsigned int full = plen / 8, rest = plen % 8;
-
-	if (plen > 128 || memcmp(a, p, full))
-		return false;
-	if (!rest)
-		return true;
-	return ((a->s6_addr[full] ^ p->s6_addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
-}
-
 static int conf_if_of(const struct scan *s, uint32_t ifindex)
 {
 	for (int i = 0; i < s->mn->conf->n_ifs; i++)
@@ -114,7 +96,7 @@ static int scan_addr(const struct xmip_nl_addr_info *a, void *arg)
 {
 	struct scan *s = arg;
 	const struct xmip_conf *conf = s->mn->conf;
-	bool is_hoa = memcmp(&a->addr, &conf->self.hoa, 16) == 0;
+	bool is_hoa = xmip_addr_eq(&a->addr, &conf->self.hoa);
 	int i;
 
 	if (is_hoa && a->ifindex == s->mn->lo_ifindex && a->plen == 128) {
@@ -130,7 +112,7 @@ static int scan_addr(const struct xmip_nl_addr_info *a, void *arg)
 			s->hoa_plen_ifindex[s->n_hoa_plen++] = a->ifindex;
 		return 0;
 	}
-	if (in_prefix(&a->addr, &conf->home_prefix, conf->home_plen)) {
+	if (xmip_in_prefix(&a->addr, &conf->home_prefix, conf->home_plen)) {
 		/* First configured interface wins, so the choice is stable. */
 		if (s->home_if < 0 || i < s->home_if)
 			s->home_if = i;
@@ -148,7 +130,7 @@ static int scan_addr(const struct xmip_nl_addr_info *a, void *arg)
 static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, bool retransmit)
 {
 	uint8_t buf[BU_BUF];
-	int len = xmip_mn_build_bu(&mn->st, mn->conf, coa, dereg, retransmit, realtime_ns(),
+	int len = xmip_mn_build_bu(&mn->st, mn->conf, coa, dereg, retransmit, xmip_realtime_ns(),
 				   buf, sizeof(buf));
 
 	if (len <= 0) {
@@ -241,7 +223,7 @@ static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 {
 	const struct in6_addr *ha = &mn->conf->home_agent;
 
-	if (mn->have_tunnel_rule && (!away || memcmp(&mn->tunnel_rule_coa, &mn->coa, 16))) {
+	if (mn->have_tunnel_rule && (!away || !xmip_addr_eq(&mn->tunnel_rule_coa, &mn->coa))) {
 		xmip_nl_rule(mn->nl, &mn->tunnel_rule_coa, ha, HOA_TABLE, HOA_RULE_PREF, false);
 		mn->have_tunnel_rule = false;
 	}
@@ -311,7 +293,7 @@ static void sync_hoa_route(struct xmip_mn *mn)
 	want.ifindex = mn->coa_ifindex;
 	want.mtu = hoa_mtu(mn, &rs.router);
 	if (rs.have_ours && rs.ours.has_gateway && rs.ours.ifindex == want.ifindex &&
-	    !memcmp(&rs.ours.gateway, &want.gateway, 16) && rs.ours.mtu == want.mtu &&
+	    xmip_addr_eq(&rs.ours.gateway, &want.gateway) && rs.ours.mtu == want.mtu &&
 	    rs.ours.priority == want.priority)
 		return;
 	if (!xmip_nl_route(mn->nl, &want, true))
@@ -358,7 +340,7 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	const struct xmip_conf *conf = mn->conf;
 	uint32_t ifindex = s->ifindex[s->coa_if];
 
-	if (mn->where == MN_AWAY && mn->coa_ifindex == ifindex && !memcmp(&mn->coa, &s->coa, 16))
+	if (mn->where == MN_AWAY && mn->coa_ifindex == ifindex && xmip_addr_eq(&mn->coa, &s->coa))
 		return;
 	log_info("moved: %s CoA %s on %s (HoA %s)",
 		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
@@ -451,7 +433,7 @@ void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
 	struct xmip_mn_ba_result res = { 0 };
-	enum xmip_mn_verdict v = xmip_mn_handle_ba(&mn->st, mn->conf, p, realtime_ns(), &res);
+	enum xmip_mn_verdict v = xmip_mn_handle_ba(&mn->st, mn->conf, p, xmip_realtime_ns(), &res);
 	const char *why = res.reason ? res.reason : "";
 	char ifname[IF_NAMESIZE];
 
@@ -506,25 +488,11 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 	}
 }
 
-void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *buf, size_t len)
+void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
-	enum xmip_parse_err perr;
-	struct xmip_pkt p;
-
-	perr = xmip_pkt_parse(buf, len, &p);
-	if (perr != XMIP_PARSE_OK) {
-		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
-		unsigned int more;
-
-		if (xmip_log_ratelimit(&rl, &more))
-			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
-				 ifindex, xmip_parse_strerror(perr),
-				 more ? " (and earlier ones not logged)" : "");
-		return;
-	}
-	switch (p.msg.type) {
+	switch (p->msg.type) {
 	case XMIP_MH_BA:
-		on_ba(mn, &p);
+		on_ba(mn, p);
 		break;
 	case XMIP_MH_BE: {
 		/* Unauthenticated: anyone can send them, so no log line each. */
@@ -532,8 +500,8 @@ void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *buf, si
 		unsigned int more;
 
 		if (xmip_log_ratelimit(&rl, &more))
-			log_warn("Binding Error status %u from %s for %s%s", p.msg.be_status,
-				 xmip_ip6str(&p.src), xmip_ip6str(&p.msg.be_hoa),
+			log_warn("Binding Error status %u from %s for %s%s", p->msg.be_status,
+				 xmip_ip6str(&p->src), xmip_ip6str(&p->msg.be_hoa),
 				 more ? " (and earlier ones not logged)" : "");
 		break;
 	}
@@ -543,12 +511,12 @@ void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *buf, si
 		 * (MAX_UPDATE_RATE, RFC 6275 §11.8). */
 		if (mn->where == MN_AWAY && !mn->st.pending &&
 		    xmip_mn_update_allowed(&mn->st, xmip_now_ns())) {
-			log_info("Binding Refresh Request from %s", xmip_ip6str(&p.src));
+			log_info("Binding Refresh Request from %s", xmip_ip6str(&p->src));
 			send_bu(mn, &mn->coa, false, false);
 		}
 		break;
 	default:
-		log_debug("MH type %u from %s ignored", p.msg.type, xmip_ip6str(&p.src));
+		log_debug("MH type %u from %s ignored", p->msg.type, xmip_ip6str(&p->src));
 	}
 }
 

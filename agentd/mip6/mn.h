@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "family.h"
+#include "mh.h"
 
 struct xmip_mn;
 
@@ -19,8 +20,8 @@ struct xmip_mn;
 struct xmip_mn *xmip_mn_new(struct xmip_family *f);
 /* Restart: take over the previous agent's tunnel rule; first look at the addresses. */
 int  xmip_mn_adopt(struct xmip_mn *mn);
-/* One Mobility Header packet from the datapath (BA, BE, BRR). */
-void xmip_mn_signal(struct xmip_mn *mn, uint32_t ifindex, const uint8_t *pkt, size_t len);
+/* One Mobility Header packet from the datapath, parsed (BA, BE, BRR...). */
+void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p);
 /* One of the MN's timers (re-evaluation, retransmission, refresh) is due. */
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t);
 /* Stops timers, closes its socket; leaves addresses, config and binding as they are. */

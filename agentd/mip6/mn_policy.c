@@ -4,12 +4,8 @@
 
 #include <string.h>
 
+#include "addr.h"
 #include "auth.h"
-
-static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
-{
-	return memcmp(a->s6_addr, b->s6_addr, 16) == 0;
-}
 
 void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq)
 {
@@ -55,7 +51,7 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap)
 {
 	const struct xmip_mn_entry *self = &conf->self;
-	bool at_home = addr_eq(coa, &self->hoa);
+	bool at_home = xmip_addr_eq(coa, &self->hoa);
 	uint64_t mesg_id = xmip_mn_mesg_id_now(st, now_realtime_ns);
 	uint32_t units = conf->lifetime_s / XMIP_LIFETIME_UNIT_S;
 	struct xmip_mn_ha_sa sa = { .spi = self->spi, .key = self->key, .key_len = self->key_len };
@@ -135,9 +131,9 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 	res->status = m->ba_status;
 	if (!st->pending)
 		return ignore(res, "no Binding Update pending");
-	if (!addr_eq(&pkt->src, &conf->home_agent))
+	if (!xmip_addr_eq(&pkt->src, &conf->home_agent))
 		return ignore(res, "BA not from our home agent");
-	if (!addr_eq(&pkt->mh_dst, &self->hoa))
+	if (!xmip_addr_eq(&pkt->mh_dst, &self->hoa))
 		return ignore(res, "BA not for our home address");
 	/* coa = the BA's IPv6 destination, hoa = its final destination. */
 	if (!o->has_auth || !o->auth_is_last || o->auth_subtype != XMIP_AUTH_SUBTYPE_MN_HA ||
