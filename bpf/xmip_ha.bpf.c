@@ -14,9 +14,9 @@
  * here (a protocol or UDP port to the HA, an encapsulation of a binding).
  */
 #include "lib/common.h"
-#include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/classify.h"
+#include "lib/role_ha.h"
 #include "mip6/ha.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -24,17 +24,18 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 SEC("xdp")
 int xmip_ha_xdp(struct xdp_md *ctx)
 {
-	struct xmip_config *cfg = xmip_get_config();
 	struct xmip_local me = { };
+	struct xmip_ha_conf conf;
 	struct xmip_binding b;
 	struct xmip_cls c;
 	int verdict = XDP_PASS;
 
-	if (!cfg || !(cfg->flags & XMIP_CFG_F_READY)) {
+	xmip_ha_conf_load(&conf);
+	if (!conf.ready) {
 		xmip_count(XMIP_STAT_PASS_NOT_READY);
 		return XDP_PASS;
 	}
-	me.ip6[0] = cfg->self_addr;
+	me.ip6[0] = conf.self_addr;
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:
@@ -60,7 +61,7 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 		if ((void *)(ip6 + 1) > data_end)   /* cannot be: classify parsed it */
 			break;
 		/* One binding cache for every family of the role. */
-		if (xmip_mip6_binding_copy(&ip6->daddr, &b)) {
+		if (xmip_binding_copy(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return XDP_PASS;
 		}

@@ -10,27 +10,12 @@
  *    (except the agent's Mobility Header) are tunnelled to the home agent.
  */
 #include "lib/common.h"
-#include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/classify.h"
+#include "lib/role_mn.h"
 #include "mip6/mn.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/* The node's addresses and state for this packet, read once; 0 if not configured. */
-static __always_inline int xmip_mn_view_get(struct xmip_mn_view *v)
-{
-	struct xmip_config *cfg = xmip_get_config();
-
-	if (!cfg || !(cfg->flags & XMIP_CFG_F_READY))
-		return -1;
-	xmip_addr_copy(v->coa, cfg->self_addr);
-	xmip_addr_copy(v->ha, cfg->peer_addr);
-	xmip_addr_copy(v->hoa, cfg->hoa);
-	v->coa_ifindex = cfg->coa_ifindex;
-	v->away = !!(cfg->flags & XMIP_CFG_F_AWAY);
-	return 0;
-}
 
 SEC("xdp")
 int xmip_mn_xdp(struct xdp_md *ctx)
@@ -40,7 +25,7 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	struct xmip_cls c;
 	int verdict = XDP_PASS;
 
-	if (xmip_mn_view_get(&v)) {
+	if (xmip_mn_view_load(&v)) {
 		xmip_count(XMIP_STAT_PASS_NOT_READY);
 		return XDP_PASS;
 	}
@@ -83,7 +68,7 @@ int xmip_mn_egress(struct __sk_buff *skb)
 {
 	struct xmip_mn_view v;
 
-	if (xmip_mn_view_get(&v)) {
+	if (xmip_mn_view_load(&v)) {
 		xmip_count(XMIP_STAT_PASS_NOT_READY);
 		return TC_ACT_OK;
 	}

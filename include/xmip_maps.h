@@ -17,14 +17,29 @@
 
 #define XMIP_PIN_ROOT "/sys/fs/bpf/xmip"
 
-/* Pinned map names (the C identifiers of the maps in bpf/). */
+/*
+ * Pinned map names (the C identifiers of the maps in bpf/). Each role's
+ * object carries only the maps its programs use (docs/DESIGN.md, "Map set
+ * per role"): HA bindings, replay, nexthops, nh_gen, signal, stats; MN
+ * mn_state, signal, stats.
+ */
 #define XMIP_MAP_BINDINGS "xmip_bindings"
-#define XMIP_MAP_CONFIG   "xmip_config"
+#define XMIP_MAP_MN_STATE "xmip_mn_state"
 #define XMIP_MAP_STATS    "xmip_stats"
 #define XMIP_MAP_SIGNAL   "xmip_signal"
 #define XMIP_MAP_REPLAY   "xmip_replay"
 #define XMIP_MAP_NEXTHOPS "xmip_nexthops"
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
+/*
+ * The .rodata map of the programs `xmip attach` loaded last, pinned by it
+ * under this name: the instance's static configuration (struct
+ * xmip_ha_conf or xmip_mn_conf, in the variable of that name), read by
+ * `xmip show`; `bpftool map dump pinned .../xmip_rodata` prints it with
+ * field names. Replaced on every attach.
+ */
+#define XMIP_PIN_RODATA   "xmip_rodata"
+#define XMIP_RODATA_HA    "xmip_ha_conf"   /* the variable's name in the HA's .rodata */
+#define XMIP_RODATA_MN    "xmip_mn_conf"   /* ... in the MN's */
 
 #define XMIP_DEFAULT_MAX_BINDINGS 65536
 #define XMIP_SIGNAL_RINGBUF_BYTES (256 * 1024)
@@ -37,25 +52,46 @@ enum xmip_role {
 	XMIP_ROLE_MN   = 2,
 };
 
-/* xmip_config flags */
-#define XMIP_CFG_F_AWAY     0x1  /* MN: away from home, tunnel through the HA */
-#define XMIP_CFG_F_READY    0x2  /* config written; programs pass everything until set */
-
 /*
- * xmip_config, ARRAY of one entry. Written by `xmip attach` (HA) and by the
- * agent (MN, on every move); read on every packet.
+ * Static configuration of a datapath instance: load-time constants
+ * (`const volatile` in the role's .rodata), set by `xmip attach` through
+ * the skeleton before the programs load. Changing them means attaching
+ * again, which swaps the programs atomically (bpf_link_update). A program
+ * whose configuration was never set (ready 0) passes everything.
  */
-struct xmip_config {
-	__u8  self_addr[16];   /* HA: the HA's address; MN: the current CoA */
-	__u8  peer_addr[16];   /* MN: its home agent; HA: unused */
-	__u8  hoa[16];         /* MN: its home address; HA: unused */
+struct xmip_ha_conf {
+	__u8  self_addr[16];   /* the HA's own address (home link) */
 	__u8  home_prefix[16]; /* home subnet prefix */
 	__u8  home_plen;       /* home subnet prefix length */
-	__u8  role;            /* enum xmip_role */
-	__u16 tunnel_mtu;      /* largest inner packet the tunnel carries */
-	__u32 flags;           /* XMIP_CFG_F_* */
-	__u32 coa_ifindex;     /* MN: interface holding the CoA */
+	__u8  ready;           /* 1: set by xmip attach */
+	__u16 tunnel_mtu;      /* largest inner packet the tunnel carries (0: FIB decides) */
 	__u32 pad;
+};
+
+struct xmip_mn_conf {
+	__u8  hoa[16];         /* the MN's home address */
+	__u8  home_prefix[16]; /* home subnet prefix */
+	__u8  home_plen;       /* home subnet prefix length */
+	__u8  ready;           /* 1: set by xmip attach */
+	__u16 tunnel_mtu;      /* what attach computed (shown; the agent sizes the HoA's routes) */
+	__u32 pad;
+};
+
+/*
+ * xmip_mn_state, HASH of one element (key XMIP_MN_STATE_KEY): the MN's
+ * run-time state, which changes while traffic runs (every move). The agent
+ * replaces the element whole with one bpf_map_update_elem, never edits it
+ * in place: a CPU reading it sees the old or the new state, never a mix
+ * (docs/DESIGN.md, "Atomic updates"). Absent: at home, no care-of address.
+ */
+#define XMIP_MN_STATE_KEY 0
+#define XMIP_MN_F_AWAY    0x1  /* away from home: tunnel HoA traffic to the HA */
+
+struct xmip_mn_runstate {
+	__u8  coa[16];         /* current care-of address (:: at home) */
+	__u8  ha[16];          /* the home agent's address */
+	__u32 coa_ifindex;     /* interface holding the CoA */
+	__u32 flags;           /* XMIP_MN_F_* */
 };
 
 /* xmip_bindings, HASH: the HA's binding cache, keyed by home address. */

@@ -69,7 +69,8 @@ int xmip_instance_check(const char *instance, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not a valid instance name", instance);
 		return -1;
 	}
-	if (xmip_pin_path(instance, XMIP_MAP_CONFIG, path, sizeof(path)) || stat(path, &st)) {
+	/* Every role's object has the counters: their pin marks an attached instance. */
+	if (xmip_pin_path(instance, XMIP_MAP_STATS, path, sizeof(path)) || stat(path, &st)) {
 		if (errno == EACCES || errno == EPERM)
 			snprintf(err, errlen, "%s: %s (run as root)", path, strerror(errno));
 		else

@@ -19,7 +19,7 @@ int xmip_pin_dir(const char *instance, char *buf, size_t len);
 int xmip_pin_path(const char *instance, const char *name, char *buf, size_t len);
 
 /*
- * 0 if the instance is attached (its pin directory and xmip_config exist),
+ * 0 if the instance is attached (its pin directory and xmip_stats exist),
  * else -1 with "instance 'x' is not attached: run xmip attach -c ..." in err.
  */
 int xmip_instance_check(const char *instance, char *err, size_t errlen);

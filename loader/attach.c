@@ -2,10 +2,12 @@
 /*
  * Attach and detach an instance. Everything that must outlive this process
  * is pinned under /sys/fs/bpf/xmip/<instance>/: the maps (by libbpf's
- * pin_root_path, so a re-attach reuses them and keeps the bindings) and one
- * XDP bpf_link per interface (link_xdp_<ifname>). A re-attach swaps the
- * program inside the existing link with bpf_link_update, which the kernel
- * does atomically: no packet sees an interface without a program.
+ * pin_root_path, so a re-attach reuses them and keeps the bindings), the
+ * programs' .rodata (xmip_rodata: the static configuration, set here
+ * through the skeleton before load) and one XDP bpf_link per interface
+ * (link_xdp_<ifname>). A re-attach swaps the program inside the existing
+ * link with bpf_link_update, which the kernel does atomically: no packet
+ * sees an interface without a program, nor half an old configuration.
  * tc filters cannot be pinned; they are found again by their fixed
  * handle/priority on the interfaces that have a pinned link.
  */
@@ -29,6 +31,7 @@
 #include "msg.h"
 #include "nh_gen.h"
 #include "pins.h"
+#include "rodata.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
 
@@ -125,16 +128,25 @@ struct role_obj {
 	struct xmip_mn *mn;
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
-	struct bpf_program *egress; /* MN only */
-	struct bpf_map *bindings, *replay, *config;
+	struct bpf_program *egress;   /* MN only */
+	struct bpf_map *bindings, *replay; /* HA only */
+	struct bpf_map *state;        /* MN only: xmip_mn_state */
+	struct bpf_map *rodata;       /* the static configuration */
 };
 
-static int role_open(const struct xmip_conf *conf, const char *pin_dir, struct role_obj *ro)
+/*
+ * Open the role's object and set its static configuration (load-time
+ * rodata) from the configuration file; it is frozen when the programs load.
+ */
+static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t tunnel_mtu,
+		     struct role_obj *ro)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
 
 	memset(ro, 0, sizeof(*ro));
 	if (conf->role == XMIP_ROLE_HA) {
+		struct xmip_ha_conf *c;
+
 		ro->ha = xmip_ha__open_opts(&opts);
 		if (!ro->ha)
 			return -errno;
@@ -142,17 +154,32 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, struct r
 		ro->xdp = ro->ha->progs.xmip_ha_xdp;
 		ro->bindings = ro->ha->maps.xmip_bindings;
 		ro->replay = ro->ha->maps.xmip_replay;
-		ro->config = ro->ha->maps.xmip_config;
+		ro->rodata = ro->ha->maps.rodata;
+		c = (struct xmip_ha_conf *)&ro->ha->rodata->xmip_ha_conf;
+		memset(c, 0, sizeof(*c));
+		memcpy(c->self_addr, &conf->address, 16);
+		memcpy(c->home_prefix, &conf->home_prefix, 16);
+		c->home_plen = conf->home_plen;
+		c->tunnel_mtu = tunnel_mtu;
+		c->ready = 1;
 	} else {
+		struct xmip_mn_conf *c;
+
 		ro->mn = xmip_mn__open_opts(&opts);
 		if (!ro->mn)
 			return -errno;
 		ro->obj = ro->mn->obj;
 		ro->xdp = ro->mn->progs.xmip_mn_xdp;
 		ro->egress = ro->mn->progs.xmip_mn_egress;
-		ro->bindings = ro->mn->maps.xmip_bindings;
-		ro->replay = ro->mn->maps.xmip_replay;
-		ro->config = ro->mn->maps.xmip_config;
+		ro->state = ro->mn->maps.xmip_mn_state;
+		ro->rodata = ro->mn->maps.rodata;
+		c = (struct xmip_mn_conf *)&ro->mn->rodata->xmip_mn_conf;
+		memset(c, 0, sizeof(*c));
+		memcpy(c->hoa, &conf->self.hoa, 16);
+		memcpy(c->home_prefix, &conf->home_prefix, 16);
+		c->home_plen = conf->home_plen;
+		c->tunnel_mtu = tunnel_mtu;
+		c->ready = 1;
 	}
 	return 0;
 }
@@ -426,27 +453,118 @@ static void drop_stale_links(const char *pin_dir, const struct xmip_conf *conf)
 	closedir(d);
 }
 
-static void fill_config(const struct xmip_conf *conf, const struct xmip_config *old,
-			uint16_t tunnel_mtu, struct xmip_config *cfg)
+/*
+ * xmip_config as builds before the per-role maps pinned it (80 octets): an
+ * MN's care-of address and away state are carried over from it once, so
+ * an upgrade does not stop tunnelling until the agent's next move.
+ */
+struct old_config {
+	uint8_t  self_addr[16], peer_addr[16], hoa[16], home_prefix[16];
+	uint8_t  home_plen, role;
+	uint16_t tunnel_mtu;
+	uint32_t flags, coa_ifindex, pad;
+};
+#define OLD_CONFIG_PIN    "xmip_config"
+#define OLD_CONFIG_AWAY   0x1
+#define OLD_CONFIG_READY  0x2
+
+static bool old_config_state(const char *pin_dir, struct xmip_mn_runstate *st)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	memcpy(cfg->home_prefix, &conf->home_prefix, 16);
-	cfg->home_plen = conf->home_plen;
-	cfg->role = (uint8_t)conf->role;
-	cfg->tunnel_mtu = tunnel_mtu;
-	if (conf->role == XMIP_ROLE_HA) {
-		memcpy(cfg->self_addr, &conf->address, 16);
-	} else {
-		memcpy(cfg->hoa, &conf->self.hoa, 16);
-		memcpy(cfg->peer_addr, &conf->home_agent, 16);
-		/* The agent owns the CoA and the away state: a re-attach must not reset them. */
-		if (old && old->role == XMIP_ROLE_MN) {
-			memcpy(cfg->self_addr, old->self_addr, 16);
-			cfg->coa_ifindex = old->coa_ifindex;
-			cfg->flags |= old->flags & XMIP_CFG_F_AWAY;
-		}
+	struct bpf_map_info mi = { 0 };
+	uint32_t len = sizeof(mi), zero = 0;
+	struct old_config old;
+	char path[512];
+	bool ok = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, OLD_CONFIG_PIN);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0 && mi.value_size == sizeof(old) &&
+	    bpf_map_lookup_elem(fd, &zero, &old) == 0 && old.role == XMIP_ROLE_MN &&
+	    (old.flags & OLD_CONFIG_READY)) {
+		memset(st, 0, sizeof(*st));
+		memcpy(st->coa, old.self_addr, 16);
+		memcpy(st->ha, old.peer_addr, 16);
+		st->coa_ifindex = old.coa_ifindex;
+		st->flags = old.flags & OLD_CONFIG_AWAY ? XMIP_MN_F_AWAY : 0;
+		ok = true;
 	}
-	cfg->flags |= XMIP_CFG_F_READY;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The MN's run-time state belongs to the agent (CoA, away, on every move);
+ * attach only makes sure there is one, naming the configured home agent:
+ * a first attach writes it (from an older build's xmip_config if pinned),
+ * a re-attach keeps the agent's CoA and away state and replaces the
+ * element whole only if the home agent changed. Never edited in place.
+ */
+static int seed_state(int fd, const struct xmip_conf *conf, const char *pin_dir)
+{
+	struct xmip_mn_runstate cur, want;
+	uint32_t key = XMIP_MN_STATE_KEY;
+
+	if (bpf_map_lookup_elem(fd, &key, &cur) == 0) {
+		if (!memcmp(cur.ha, &conf->home_agent, 16))
+			return 0;
+		want = cur;
+		memcpy(want.ha, &conf->home_agent, 16);
+		return bpf_map_update_elem(fd, &key, &want, BPF_EXIST) ? -errno : 0;
+	}
+	if (old_config_state(pin_dir, &want))
+		xmip_msg("carrying the care-of state over from %s (an older build's map)",
+			 OLD_CONFIG_PIN);
+	else
+		memset(&want, 0, sizeof(want));
+	memcpy(want.ha, &conf->home_agent, 16);
+	return bpf_map_update_elem(fd, &key, &want, BPF_NOEXIST) ? -errno : 0;
+}
+
+/*
+ * Pin the programs' .rodata as xmip_rodata, replacing the previous
+ * attach's: pinned under a temporary name, then renamed over it.
+ */
+static int pin_rodata(struct bpf_map *rodata, const char *pin_dir, char *err, size_t errlen)
+{
+	char path[512], tmp[520];
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, XMIP_PIN_RODATA);
+	snprintf(tmp, sizeof(tmp), "%s_new", path);   /* bpffs refuses dots in names */
+	unlink(tmp);
+	if (bpf_obj_pin(bpf_map__fd(rodata), tmp) || rename(tmp, path)) {
+		snprintf(err, errlen, "pinning the configuration at %s failed: %s", path,
+			 strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Pins of maps this build's object does not have (an older build's
+ * xmip_config, an MN's binding cache): nothing reads them any more.
+ */
+static void drop_stale_pins(const char *pin_dir, struct bpf_object *obj)
+{
+	DIR *d = opendir(pin_dir);
+	struct dirent *de;
+	char path[512];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strncmp(de->d_name, XMIP_PIN_RODATA, strlen(XMIP_PIN_RODATA)) ||
+		    !strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP)) ||
+		    bpf_object__find_map_by_name(obj, de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
+		if (unlink(path) == 0)
+			xmip_msg("%s: removed (not a map of this build)", de->d_name);
+	}
+	closedir(d);
 }
 
 static int make_dirs(const char *pin_dir, char *err, size_t errlen)
@@ -465,14 +583,12 @@ static int make_dirs(const char *pin_dir, char *err, size_t errlen)
 int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 {
 	uint32_t ifindex[XMIP_CONF_MAX_IFS];
-	struct xmip_config cfg, old;
 	struct role_obj ro = { 0 };
 	char pin_dir[256];
 	uint16_t tunnel_mtu = conf->tunnel_mtu;
-	uint32_t zero = 0;
-	char cfg_path[512];
-	bool have_old, fresh;
-	int rc = -1, min_mtu = 0, cfg_fd;
+	char stats_path[512];
+	bool fresh;
+	int rc = -1, min_mtu = 0;
 
 	if (xmip_pin_dir(conf->instance, pin_dir, sizeof(pin_dir))) {
 		snprintf(err, errlen, "'%s' is not a valid instance name", conf->instance);
@@ -504,22 +620,24 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	if (xmip_bpffs_ensure(err, errlen))
 		return -1;
 	/* A failed first attach is rolled back; a failed re-attach leaves the working one. */
-	snprintf(cfg_path, sizeof(cfg_path), "%s/%s", pin_dir, XMIP_MAP_CONFIG);
-	fresh = access(cfg_path, F_OK) != 0;
+	snprintf(stats_path, sizeof(stats_path), "%s/%s", pin_dir, XMIP_MAP_STATS);
+	fresh = access(stats_path, F_OK) != 0;
 	if (make_dirs(pin_dir, err, errlen))
 		return -1;
 
 	libbpf_set_print(print_cb);
 	log_reset();
-	rc = role_open(conf, pin_dir, &ro);
+	rc = role_open(conf, pin_dir, tunnel_mtu, &ro);
 	if (rc) {
 		snprintf(err, errlen, "opening the BPF object failed: %s", strerror(-rc));
 		log_print_tail();
 		return -1;
 	}
 	rc = -1;
-	size_map(ro.bindings, pin_dir, conf->max_bindings);
-	size_map(ro.replay, pin_dir, conf->max_bindings);
+	if (ro.bindings) {
+		size_map(ro.bindings, pin_dir, conf->max_bindings);
+		size_map(ro.replay, pin_dir, conf->max_bindings);
+	}
 
 	if (role_load(&ro)) {
 		int e = errno;
@@ -542,13 +660,18 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
 		 conf->role == XMIP_ROLE_HA ? "ha" : "mn", pin_dir);
 
-	cfg_fd = bpf_map__fd(ro.config);
-	have_old = bpf_map_lookup_elem(cfg_fd, &zero, &old) == 0;
-	fill_config(conf, have_old ? &old : NULL, tunnel_mtu, &cfg);
-	if (bpf_map_update_elem(cfg_fd, &zero, &cfg, BPF_ANY)) {
-		snprintf(err, errlen, "writing xmip_config failed: %s", strerror(errno));
-		goto out;
+	if (ro.state) {
+		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);
+
+		if (e) {
+			snprintf(err, errlen, "writing %s failed: %s", XMIP_MAP_MN_STATE,
+				 strerror(-e));
+			goto out;
+		}
 	}
+	if (pin_rodata(ro.rodata, pin_dir, err, errlen))
+		goto out;
+	drop_stale_pins(pin_dir, ro.obj);
 	/* Safety net for the next-hop cache: next hops cached while no agent
 	 * watched for changes are not trusted after a (re-)attach. */
 	{
@@ -585,21 +708,13 @@ out:
 	return rc;
 }
 
+/* The role an attached instance was loaded for, from its pinned configuration; -1 if unknown. */
 static int read_role(const char *pin_dir)
 {
-	struct xmip_config cfg;
-	char path[512];
-	uint32_t zero = 0;
-	int fd, role = -1;
+	struct xmip_rodata rd;
+	char err[600];
 
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, XMIP_MAP_CONFIG);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -1;
-	if (bpf_map_lookup_elem(fd, &zero, &cfg) == 0)
-		role = cfg.role;
-	close(fd);
-	return role;
+	return xmip_rodata_read(pin_dir, &rd, err, sizeof(err)) ? -1 : rd.role;
 }
 
 int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, size_t errlen)

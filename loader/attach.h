@@ -41,8 +41,9 @@ void xmip_attach_set_debug(bool debug);
 
 /*
  * `xmip attach`: load the role's object with its maps pinned under the
- * instance's directory (reusing maps already pinned there), write
- * xmip_config, attach and pin the XDP link of every interface (replacing the
+ * instance's directory (reusing maps already pinned there), with the
+ * static configuration of CONF in their .rodata (pinned as xmip_rodata),
+ * seed the MN's xmip_mn_state, attach and pin the XDP link of every interface (replacing the
  * program atomically if a link is pinned already), and for the MN the tc
  * egress filter. Progress goes to stderr; returns 0 or -1 with err.
  */

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "msg.h"
 #include "pins.h"
+#include "rodata.h"
 #include "xmip_maps.h"
 #include "xmip_wire.h"
 
@@ -172,22 +173,22 @@ static int parse_addr_arg(const char *what, const char *s, uint8_t out[16])
 
 static int open_ha_bindings(const char *instance)
 {
-	struct xmip_config cfg;
-	char err[600];
-	uint32_t zero = 0;
-	int fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
+	struct xmip_rodata ro = { 0 };
+	char err[600], pin_dir[256];
+	int fd;
 
-	if (fd < 0) {
+	if (xmip_instance_check(instance, err, sizeof(err)) ||
+	    xmip_pin_dir(instance, pin_dir, sizeof(pin_dir))) {
 		xmip_msg("%s", err);
 		return -1;
 	}
-	if (bpf_map_lookup_elem(fd, &zero, &cfg) || cfg.role != XMIP_ROLE_HA) {
-		close(fd);
+	/* The role is the one its programs were loaded for (their .rodata). */
+	xmip_rodata_read(pin_dir, &ro, err, sizeof(err));
+	if (ro.role != XMIP_ROLE_HA) {
 		xmip_msg("instance '%s' is not a home agent (role %s): bindings live on the HA",
-			 instance, xmip_cli_role_name(cfg.role));
+			 instance, xmip_cli_role_name(ro.role));
 		return -1;
 	}
-	close(fd);
 	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
 	if (fd < 0)
 		xmip_msg("%s", err);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * `xmip show`: per instance, its xmip_config, its interfaces and programs,
- * how full the binding cache is, and the datapath counters; text or JSON.
+ * `xmip show`: per instance, its static configuration (the programs'
+ * pinned .rodata) and, on an MN, its run-time state (xmip_mn_state), its
+ * interfaces and programs, how full the binding cache is, and the
+ * datapath counters; text or JSON.
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -17,13 +19,15 @@
 #include "json.h"
 #include "msg.h"
 #include "pins.h"
+#include "rodata.h"
 #include "stats.h"
 #include "xmip_maps.h"
 
 /* What show reports about one instance, read from its pins and the kernel. */
 struct instance_view {
-	struct xmip_config cfg;
-	bool cfg_ok;
+	struct xmip_rodata ro;        /* role and static configuration */
+	bool ro_ok;
+	struct xmip_mn_runstate st;      /* MN: CoA, HA, away (zero if none yet) */
 	struct xmip_if_state ifs[XMIP_CONF_MAX_IFS * 2];
 	int n_ifs;
 	uint64_t stats[XMIP_STAT__MAX];
@@ -48,24 +52,34 @@ static uint64_t count_keys(int fd)
 
 static int gather(const char *instance, struct instance_view *v)
 {
-	char err[600];
-	uint32_t zero = 0;
+	char err[600], pin_dir[256];
+	uint32_t key = XMIP_MN_STATE_KEY;
 	int fd;
 
 	memset(v, 0, sizeof(*v));
-	fd = xmip_map_open(instance, XMIP_MAP_CONFIG, err, sizeof(err));
-	if (fd < 0) {
+	if (xmip_instance_check(instance, err, sizeof(err)) ||
+	    xmip_pin_dir(instance, pin_dir, sizeof(pin_dir))) {
 		xmip_msg("%s", err);
 		return -1;
 	}
-	v->cfg_ok = bpf_map_lookup_elem(fd, &zero, &v->cfg) == 0;
-	close(fd);
+	v->ro_ok = xmip_rodata_read(pin_dir, &v->ro, err, sizeof(err)) == 0;
+	if (!v->ro_ok)
+		xmip_msg("instance %s: configuration unreadable: %s", instance, err);
+	if (v->ro.role == XMIP_ROLE_MN) {
+		fd = xmip_map_open(instance, XMIP_MAP_MN_STATE, err, sizeof(err));
+		if (fd >= 0) {
+			/* Absent until attach or the agent writes it: zero, at home. */
+			bpf_map_lookup_elem(fd, &key, &v->st);
+			close(fd);
+		}
+	}
 	fd = xmip_map_open(instance, XMIP_MAP_STATS, err, sizeof(err));
 	if (fd >= 0) {
 		v->stats_ok = xmip_stats_read(fd, v->stats) == 0;
 		close(fd);
 	}
-	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
+	fd = v->ro.role == XMIP_ROLE_HA ? xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err))
+					: -1;
 	if (fd >= 0) {
 		struct bpf_map_info mi = { 0 };
 		uint32_t len = sizeof(mi);
@@ -82,6 +96,12 @@ static int gather(const char *instance, struct instance_view *v)
 	return 0;
 }
 
+/* Configured by attach (the programs pass everything until then). */
+static bool ready(const struct instance_view *v)
+{
+	return v->ro_ok && (v->ro.role == XMIP_ROLE_HA ? v->ro.ha.ready : v->ro.mn.ready);
+}
+
 static const char *if_mode_name(enum xmip_if_mode m)
 {
 	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "none";
@@ -92,23 +112,27 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	int shown = 0;
 
-	printf("%s: role %s%s\n", instance, xmip_cli_role_name(v->cfg.role),
-	       v->cfg.flags & XMIP_CFG_F_READY ? "" : " (not ready)");
-	xmip_cli_addr_str(v->cfg.home_prefix, a);
-	if (v->cfg.role == XMIP_ROLE_HA) {
-		xmip_cli_addr_str(v->cfg.self_addr, b);
+	const struct xmip_ha_conf *ha = &v->ro.ha;
+	const struct xmip_mn_conf *mn = &v->ro.mn;
+
+	printf("%s: role %s%s\n", instance, xmip_cli_role_name(v->ro.role),
+	       ready(v) ? "" : " (not ready)");
+	if (v->ro.role == XMIP_ROLE_HA) {
+		xmip_cli_addr_str(ha->home_prefix, a);
+		xmip_cli_addr_str(ha->self_addr, b);
 		printf("    address %s  home-prefix %s/%u  tunnel-mtu %u\n", b, a,
-		       v->cfg.home_plen, v->cfg.tunnel_mtu);
-	} else if (v->cfg.role == XMIP_ROLE_MN) {
+		       ha->home_plen, ha->tunnel_mtu);
+	} else if (v->ro.role == XMIP_ROLE_MN) {
 		char c[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
-		xmip_cli_addr_str(v->cfg.hoa, b);
-		xmip_cli_addr_str(v->cfg.peer_addr, c);
-		xmip_cli_addr_str(v->cfg.self_addr, d);
+		xmip_cli_addr_str(mn->home_prefix, a);
+		xmip_cli_addr_str(mn->hoa, b);
+		xmip_cli_addr_str(v->st.ha, c);
+		xmip_cli_addr_str(v->st.coa, d);
 		printf("    home-address %s  home-agent %s  home-prefix %s/%u\n", b, c, a,
-		       v->cfg.home_plen);
+		       mn->home_plen);
 		printf("    %s  care-of %s  tunnel-mtu %u\n",
-		       v->cfg.flags & XMIP_CFG_F_AWAY ? "away" : "at home", d, v->cfg.tunnel_mtu);
+		       v->st.flags & XMIP_MN_F_AWAY ? "away" : "at home", d, mn->tunnel_mtu);
 	}
 	for (int i = 0; i < v->n_ifs; i++) {
 		const struct xmip_if_state *s = &v->ifs[i];
@@ -123,7 +147,8 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 			printf("    %s: tc egress prog %u (%s)\n", s->ifname, s->tc_prog_id,
 			       s->tc_prog_name);
 	}
-	printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
+	if (v->ro.role == XMIP_ROLE_HA)
+		printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
 	printf("    counters%s:\n", all_counters ? "" : " (non-zero; -a for all)");
 	for (int i = 0; i < XMIP_STAT__MAX; i++) {
 		if (!all_counters && !v->stats[i])
@@ -144,33 +169,33 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 	xmip_json_key(j, "instance");
 	xmip_json_str(j, instance);
 	xmip_json_key(j, "role");
-	xmip_json_str(j, xmip_cli_role_name(v->cfg.role));
+	xmip_json_str(j, xmip_cli_role_name(v->ro.role));
 	xmip_json_key(j, "ready");
-	xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_READY);
-	if (v->cfg.role == XMIP_ROLE_HA) {
-		xmip_cli_addr_str(v->cfg.self_addr, a);
+	xmip_json_bool(j, ready(v));
+	if (v->ro.role == XMIP_ROLE_HA) {
+		xmip_cli_addr_str(v->ro.ha.self_addr, a);
 		xmip_json_key(j, "address");
 		xmip_json_str(j, a);
-	} else if (v->cfg.role == XMIP_ROLE_MN) {
-		xmip_cli_addr_str(v->cfg.hoa, a);
+	} else if (v->ro.role == XMIP_ROLE_MN) {
+		xmip_cli_addr_str(v->ro.mn.hoa, a);
 		xmip_json_key(j, "home_address");
 		xmip_json_str(j, a);
-		xmip_cli_addr_str(v->cfg.peer_addr, a);
+		xmip_cli_addr_str(v->st.ha, a);
 		xmip_json_key(j, "home_agent");
 		xmip_json_str(j, a);
-		xmip_cli_addr_str(v->cfg.self_addr, a);
+		xmip_cli_addr_str(v->st.coa, a);
 		xmip_json_key(j, "care_of_address");
 		xmip_json_str(j, a);
 		xmip_json_key(j, "away");
-		xmip_json_bool(j, v->cfg.flags & XMIP_CFG_F_AWAY);
+		xmip_json_bool(j, v->st.flags & XMIP_MN_F_AWAY);
 	}
-	xmip_cli_addr_str(v->cfg.home_prefix, a);
+	xmip_cli_addr_str(v->ro.role == XMIP_ROLE_MN ? v->ro.mn.home_prefix : v->ro.ha.home_prefix, a);
 	xmip_json_key(j, "home_prefix");
 	xmip_json_str(j, a);
 	xmip_json_key(j, "home_plen");
-	xmip_json_u64(j, v->cfg.home_plen);
+	xmip_json_u64(j, v->ro.role == XMIP_ROLE_MN ? v->ro.mn.home_plen : v->ro.ha.home_plen);
 	xmip_json_key(j, "tunnel_mtu");
-	xmip_json_u64(j, v->cfg.tunnel_mtu);
+	xmip_json_u64(j, v->ro.role == XMIP_ROLE_MN ? v->ro.mn.tunnel_mtu : v->ro.ha.tunnel_mtu);
 	xmip_json_key(j, "interfaces");
 	xmip_json_arr_open(j);
 	for (int i = 0; i < v->n_ifs; i++) {

@@ -12,10 +12,12 @@
 #define COMMON_FILES \
 	"FILES\n" \
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
-	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (xmip_bindings, xmip_config,\n" \
-	"                                xmip_stats, xmip_signal, xmip_replay,\n" \
-	"                                xmip_nexthops, xmip_nh_gen) and\n" \
-	"                                XDP links (link_xdp_IFNAME)\n"
+	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_replay,\n" \
+	"                                xmip_nexthops, xmip_nh_gen; MN:\n" \
+	"                                xmip_mn_state; both: xmip_stats,\n" \
+	"                                xmip_signal), the static configuration\n" \
+	"                                (xmip_rodata) and XDP links\n" \
+	"                                (link_xdp_IFNAME)\n"
 
 const char *const xmip_help_main =
 	"NAME\n"
@@ -63,10 +65,12 @@ const char *const xmip_help_attach =
 	"DESCRIPTION\n"
 	"    Loads the BPF object of the role in CONF (ha or mn). Maps are pinned\n"
 	"    by name in /sys/fs/bpf/xmip/INSTANCE; maps already pinned there are\n"
-	"    reused, so bindings survive a re-attach. Writes xmip_config (HA: its\n"
-	"    address, home prefix, tunnel MTU; MN: home address, home agent, home\n"
-	"    prefix; the MN's care-of address and away state are kept from the\n"
-	"    pinned map). Attaches the XDP program to every 'interface' through a\n"
+	"    reused, so bindings survive a re-attach. The static configuration (HA:\n"
+	"    its address, home prefix, tunnel MTU; MN: home address, home prefix)\n"
+	"    is set in the programs before they load (their .rodata, pinned as\n"
+	"    xmip_rodata); for role mn the home agent goes into xmip_mn_state,\n"
+	"    whose care-of address and away state (the agent's) are kept.\n"
+	"    Attaches the XDP program to every 'interface' through a\n"
 	"    bpf_link pinned as link_xdp_IFNAME; when such a link exists the\n"
 	"    program is swapped atomically inside it (no packet is lost). For role\n"
 	"    mn also attaches the tc egress filter (clsact, handle 1, priority\n"
@@ -135,7 +139,8 @@ const char *const xmip_help_show =
 	"\n"
 	"DESCRIPTION\n"
 	"    For every instance under /sys/fs/bpf/xmip (or the one given): its\n"
-	"    role and addresses from xmip_config, each interface with its XDP mode\n"
+	"    role and addresses from xmip_rodata (and, for an MN, its care-of\n"
+	"    address and away state from xmip_mn_state), each interface with its XDP mode\n"
 	"    (native or generic), program id and name and link id, the tc egress\n"
 	"    filter if any, the number of bindings, and the datapath counters\n"
 	"    summed over all CPUs, one per outcome or drop reason (non-zero ones\n"

@@ -44,7 +44,7 @@ static void usage(FILE *out)
 "                and in net.ipv6.conf.all.\n"
 "    role = mn   Keeps the home address on lo, watches the addresses of\n"
 "                the configured interfaces, writes the care-of address to\n"
-"                xmip_config and registers it with the home agent (BU,\n"
+"                xmip_mn_state and registers it with the home agent (BU,\n"
 "                retransmitted after 1, 2, 4 ... 32 s until acknowledged,\n"
 "                refreshed before it expires); deregisters and announces\n"
 "                the home address (unsolicited NA) when back home.\n"
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip-agentd: %s: role must be ha or mn\n", path);
 		goto out_conf;
 	}
-	if (xmip_maps_open(conf.instance, conf.role == XMIP_ROLE_HA, &maps, err, sizeof(err))) {
+	if (xmip_maps_open(conf.instance, conf.role, &maps, err, sizeof(err))) {
 		fprintf(stderr, "xmip-agentd: instance '%s' is not attached: %s\n", conf.instance, err);
 		goto out_conf;
 	}

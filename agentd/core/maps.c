@@ -24,23 +24,25 @@ static int open_pin(const char *instance, const char *name, int *fd, char *err, 
 	return 0;
 }
 
-int xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps *m,
+int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 		   char *err, size_t errlen)
 {
 	char ignored[256];
 	int rc;
 
-	m->bindings = m->config = m->replay = m->signal = m->nh_gen = -1;
-	if ((rc = open_pin(instance, XMIP_MAP_CONFIG, &m->config, err, errlen)) ||
-	    (rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)) ||
-	    (rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)))
+	m->bindings = m->mn_state = m->replay = m->signal = m->nh_gen = -1;
+	/* Each role's map set (docs/DESIGN.md, "Map set per role"). */
+	if ((rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)))
 		goto fail;
-	rc = open_pin(instance, XMIP_MAP_REPLAY, &m->replay,
-		      need_replay ? err : ignored, need_replay ? errlen : sizeof(ignored));
-	if (rc && need_replay)
+	if (role == XMIP_ROLE_HA) {
+		if ((rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)) ||
+		    (rc = open_pin(instance, XMIP_MAP_REPLAY, &m->replay, err, errlen)))
+			goto fail;
+		/* Optional: an instance attached before the next-hop cache has none. */
+		open_pin(instance, XMIP_MAP_NH_GEN, &m->nh_gen, ignored, sizeof(ignored));
+	} else if ((rc = open_pin(instance, XMIP_MAP_MN_STATE, &m->mn_state, err, errlen))) {
 		goto fail;
-	/* Optional: an instance attached before the next-hop cache has none. */
-	open_pin(instance, XMIP_MAP_NH_GEN, &m->nh_gen, ignored, sizeof(ignored));
+	}
 	return 0;
 fail:
 	xmip_maps_close(m);
@@ -49,7 +51,7 @@ fail:
 
 void xmip_maps_close(struct xmip_agent_maps *m)
 {
-	int *fds[] = { &m->bindings, &m->config, &m->replay, &m->signal, &m->nh_gen };
+	int *fds[] = { &m->bindings, &m->mn_state, &m->replay, &m->signal, &m->nh_gen };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -141,16 +143,22 @@ int xmip_replay_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 	return ret(bpf_map_update_elem(m->replay, &k, r, BPF_ANY));
 }
 
-int xmip_config_get(const struct xmip_agent_maps *m, struct xmip_config *c)
+int xmip_mn_state_get(const struct xmip_agent_maps *m, struct xmip_mn_runstate *st)
 {
-	__u32 zero = 0;
+	__u32 key = XMIP_MN_STATE_KEY;
 
-	return ret(bpf_map_lookup_elem(m->config, &zero, c));
+	if (m->mn_state < 0)
+		return -EBADF;
+	return ret(bpf_map_lookup_elem(m->mn_state, &key, st));
 }
 
-int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c)
+int xmip_mn_state_put(const struct xmip_agent_maps *m, const struct xmip_mn_runstate *st)
 {
-	__u32 zero = 0;
+	__u32 key = XMIP_MN_STATE_KEY;
 
-	return ret(bpf_map_update_elem(m->config, &zero, c, BPF_ANY));
+	if (m->mn_state < 0)
+		return -EBADF;
+	/* One update of the whole element: the kernel links a new element in
+	 * place of the old, so the datapath reads one state or the other. */
+	return ret(bpf_map_update_elem(m->mn_state, &key, st, BPF_ANY));
 }

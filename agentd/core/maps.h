@@ -14,18 +14,19 @@
 #include "xmip_maps.h"
 
 struct xmip_agent_maps {
-	int bindings;   /* HASH xmip_binding_key -> xmip_binding */
-	int config;     /* ARRAY[1] xmip_config */
-	int replay;     /* HASH xmip_binding_key -> xmip_replay_state; -1 if absent (MN) */
+	int bindings;   /* HA: HASH xmip_binding_key -> xmip_binding; -1 on the MN */
+	int mn_state;   /* MN: HASH[1] xmip_mn_state, replaced whole; -1 on the HA */
+	int replay;     /* HA: HASH xmip_binding_key -> xmip_replay_state; -1 on the MN */
 	int signal;     /* RINGBUF */
 	int nh_gen;     /* ARRAY[1] __u64 next-hop generation; -1 if absent (older attach) */
 };
 
 /*
- * Open the instance's pinned maps. need_replay: fail when xmip_replay is
- * missing (the HA needs it). On error returns -errno and explains in err.
+ * Open the pinned maps of the instance's role (enum xmip_role): the HA's
+ * signal, bindings, replay (nh_gen if there), the MN's signal and
+ * mn_state. On error returns -errno and explains in err.
  */
-int  xmip_maps_open(const char *instance, int need_replay, struct xmip_agent_maps *m,
+int  xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 		    char *err, size_t errlen);
 void xmip_maps_close(struct xmip_agent_maps *m);
 
@@ -45,7 +46,8 @@ int xmip_replay_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 int xmip_replay_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		    const struct xmip_replay_state *r);
 
-int xmip_config_get(const struct xmip_agent_maps *m, struct xmip_config *c);
-int xmip_config_put(const struct xmip_agent_maps *m, const struct xmip_config *c);
+/* The MN's run-time state: read it, or replace it whole (one update). 0 or -errno. */
+int xmip_mn_state_get(const struct xmip_agent_maps *m, struct xmip_mn_runstate *st);
+int xmip_mn_state_put(const struct xmip_agent_maps *m, const struct xmip_mn_runstate *st);
 
 #endif /* XMIP_AGENT_MAPS_H */

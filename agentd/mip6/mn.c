@@ -145,32 +145,25 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
 }
 
-static void write_config(struct xmip_mn *mn, bool away, const struct in6_addr *self,
-			 uint32_t ifindex)
+/*
+ * Tell the datapath where the node is: the whole run-time state in one
+ * element update (xmip_mn_state), never a field at a time, so no packet
+ * is tunnelled with the new CoA and the old away flag or interface.
+ */
+static void write_state(struct xmip_mn *mn, bool away, const struct in6_addr *self,
+			uint32_t ifindex)
 {
-	const struct xmip_conf *conf = mn->conf;
-	struct xmip_config c;
+	struct xmip_mn_runstate st;
 	int rc;
 
-	if (xmip_config_get(mn->maps, &c))
-		memset(&c, 0, sizeof(c));
-	memcpy(c.self_addr, self, 16);
-	memcpy(c.peer_addr, &conf->home_agent, 16);
-	memcpy(c.hoa, &conf->self.hoa, 16);
-	memcpy(c.home_prefix, &conf->home_prefix, 16);
-	c.home_plen = conf->home_plen;
-	c.role = XMIP_ROLE_MN;
-	if (!c.tunnel_mtu)
-		c.tunnel_mtu = conf->tunnel_mtu;
-	c.coa_ifindex = ifindex;
-	c.flags |= XMIP_CFG_F_READY;
-	if (away)
-		c.flags |= XMIP_CFG_F_AWAY;
-	else
-		c.flags &= ~XMIP_CFG_F_AWAY;
-	rc = xmip_config_put(mn->maps, &c);
+	memset(&st, 0, sizeof(st));
+	memcpy(st.coa, self, 16);
+	memcpy(st.ha, &mn->conf->home_agent, 16);
+	st.coa_ifindex = ifindex;
+	st.flags = away ? XMIP_MN_F_AWAY : 0;
+	rc = xmip_mn_state_put(mn->maps, &st);
 	if (rc)
-		log_err("writing %s: %s", XMIP_MAP_CONFIG, strerror(-rc));
+		log_err("writing %s: %s", XMIP_MAP_MN_STATE, strerror(-rc));
 }
 
 /* What one route dump says about the HoA's route. */
@@ -236,19 +229,17 @@ static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 
 /*
  * A new agent takes over the tunnel rule its predecessor left: the rule is
- * on the CoA that xmip_config still names while AWAY. Without this, a move
- * made while no agent ran would leave that rule behind for good (the new
- * agent would only add one for the new CoA).
+ * on the CoA that xmip_mn_state still names while AWAY. Without this, a
+ * move made while no agent ran would leave that rule behind for good (the
+ * new agent would only add one for the new CoA).
  */
 static void adopt_tunnel_rule(struct xmip_mn *mn)
 {
-	struct xmip_config c;
+	struct xmip_mn_runstate st;
 
-	if (xmip_config_get(mn->maps, &c) || c.role != XMIP_ROLE_MN ||
-	    (c.flags & (XMIP_CFG_F_READY | XMIP_CFG_F_AWAY)) !=
-	    (XMIP_CFG_F_READY | XMIP_CFG_F_AWAY))
+	if (xmip_mn_state_get(mn->maps, &st) || !(st.flags & XMIP_MN_F_AWAY))
 		return;
-	memcpy(&mn->tunnel_rule_coa, c.self_addr, 16);
+	memcpy(&mn->tunnel_rule_coa, st.coa, 16);
 	mn->have_tunnel_rule = true;
 }
 
@@ -329,7 +320,7 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	memset(&mn->coa, 0, sizeof(mn->coa));
 	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
 	xmip_nl_addr(mn->nl, ifindex, &conf->self.hoa, conf->home_plen, IFA_F_NODAD, true);
-	write_config(mn, false, &conf->self.hoa, ifindex);
+	write_state(mn, false, &conf->self.hoa, ifindex);
 	drop_hoa_route(mn);
 	xmip_family_timer_cancel(&mn->refresh);
 	send_bu(mn, &conf->self.hoa, true, false);
@@ -350,7 +341,7 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	mn->coa_ifindex = ifindex;
 	mn->home_ifindex = 0;
 	mn->warned_no_router = false;
-	write_config(mn, true, &s->coa, ifindex);
+	write_state(mn, true, &s->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
 	send_bu(mn, &s->coa, false, false);
 }
@@ -558,7 +549,7 @@ fail:
 }
 
 /*
- * Restart: the tunnel rule of the CoA xmip_config names, then a first
+ * Restart: the tunnel rule of the CoA xmip_mn_state names, then a first
  * look at the addresses, which takes over the rest (home or away, table
  * 4191) from the kernel as the previous agent left it.
  */

@@ -2,7 +2,7 @@
 /*
  * MIPv6 mobile node: movement detection from the kernel's addresses and
  * links, home registration (BU with back-off, refresh before expiry),
- * deregistration when back home, and the xmip_config the datapath reads
+ * deregistration when back home, and the xmip_mn_state the datapath reads
  * (CoA, AWAY).
  */
 #ifndef XMIP_MN_H

@@ -8,8 +8,15 @@
 #ifndef XMIP_BPF_SIGNAL_H
 #define XMIP_BPF_SIGNAL_H
 
-#include "lib/maps.h"
+#include "lib/common.h"
 #include "lib/stats.h"
+
+/* Signalling records for the agent (struct xmip_signal_event), every role. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XMIP_SIGNAL_RINGBUF_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_signal SEC(".maps");
 
 /*
  * Copy `len` octets starting `ip_off` octets into the XDP frame into a

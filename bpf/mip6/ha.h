@@ -17,15 +17,30 @@
 #define XMIP_BPF_MIP6_HA_H
 
 #include "lib/common.h"
-#include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/parse.h"
 #include "lib/classify.h"
 #include "lib/csum.h"
 #include "lib/encap.h"
 #include "lib/icmp6.h"
-#include "lib/fib.h"
+#include "lib/ptb.h"
+#include "lib/nexthop.h"
 #include "lib/signal.h"
+#include "lib/role_ha.h"
+
+/*
+ * MIPv6 replay state per home address (RFC 4285 Mesg-ID, last sequence
+ * number): the agent's alone, no program reads it; declared here so that
+ * attaching the HA creates and pins it beside the bindings it outlives.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP_BINDINGS_MAX);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_replay_state);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_replay SEC(".maps");
 
 /* A Mobility Header to the HA: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_ha_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
@@ -45,12 +60,13 @@ __noinline int xmip_mip6_ha_intercept(struct xdp_md *ctx, const struct xmip_cls 
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
-	const struct xmip_config *cfg = xmip_get_config();
+	struct xmip_ha_conf conf, *cfg = &conf;
 	struct ethhdr *eth;
 	struct ipv6hdr *outer;
 	__u32 inner_len, mtu;
 
-	if (!cls || !b || !cfg || (void *)(ip6 + 1) > data_end) {
+	xmip_ha_conf_load(cfg);
+	if (!cls || !b || (void *)(ip6 + 1) > data_end) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);   /* cannot be: the entry checked */
 		return XDP_DROP;
 	}
@@ -117,22 +133,6 @@ __noinline int xmip_mip6_ha_intercept(struct xdp_md *ctx, const struct xmip_cls 
 	return xmip_fib_forward_xdp(ctx, eth, outer, XMIP_STAT_FALLBACK_FIB_OTHER);
 }
 
-/* Copy of the binding of `hoa` into *b; 0 if there is one, else -1. */
-static __always_inline int xmip_mip6_binding_copy(const void *hoa, struct xmip_binding *b)
-{
-	struct xmip_binding_key key;
-	struct xmip_binding *v;
-
-	xmip_addr_copy(key.hoa, hoa);
-	v = bpf_map_lookup_elem(&xmip_bindings, &key);
-	if (!v)
-		return -1;
-	/* Once, right after the lookup: what follows never reads the map's
-	 * element again (docs/DESIGN.md, "Atomic updates"). */
-	__builtin_memcpy(b, v, sizeof(*b));
-	return 0;
-}
-
 /*
  * IPv6-in-IPv6 to the HA (cls->ip6.l4_off octets of outer header and
  * extension headers precede the inner packet): a reverse-tunnelled packet
@@ -143,13 +143,14 @@ __noinline int xmip_mip6_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *c
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *outer = data + sizeof(struct ethhdr);
-	const struct xmip_config *cfg = xmip_get_config();
+	struct xmip_ha_conf conf, *cfg = &conf;
 	struct xmip_binding b;
 	struct ipv6hdr *inner;
 	struct ethhdr *eth;
 	__u32 strip;
 
-	if (!cls || !cfg || (void *)(outer + 1) > data_end) {
+	xmip_ha_conf_load(cfg);
+	if (!cls || (void *)(outer + 1) > data_end) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);   /* cannot be: the entry checked */
 		return XDP_DROP;
 	}
@@ -170,7 +171,7 @@ __noinline int xmip_mip6_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *c
 	}
 	/* Anti-spoofing: the inner source must be a bound HoA, and the outer
 	 * source must be the CoA of that very binding. */
-	if (xmip_mip6_binding_copy(&inner->saddr, &b)) {
+	if (xmip_binding_copy(&inner->saddr, &b)) {
 		xmip_count(XMIP_STAT_DROP_UNKNOWN_HOA);
 		return XDP_DROP;
 	}
@@ -212,7 +213,7 @@ __noinline int xmip_mip6_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *c
 	 * Re-address the outer header in place to the other binding's CoA.
 	 * Outer extension headers, hop limit 1, an expired or bad binding: the
 	 * ordinary path below. */
-	if (!xmip_mip6_binding_copy(&inner->daddr, &b) && b.encap == XMIP_ENCAP_IP6IP6 &&
+	if (!xmip_binding_copy(&inner->daddr, &b) && b.encap == XMIP_ENCAP_IP6IP6 &&
 	    strip == sizeof(*outer) && inner->hop_limit > 1 && !xmip_binding_expired(&b)) {
 		struct ethhdr *e = data;
 

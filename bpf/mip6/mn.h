@@ -16,7 +16,6 @@
 #define XMIP_BPF_MIP6_MN_H
 
 #include "lib/common.h"
-#include "lib/maps.h"
 #include "lib/stats.h"
 #include "lib/parse.h"
 #include "lib/classify.h"
@@ -24,15 +23,7 @@
 #include "lib/icmp6.h"
 #include "lib/fib.h"
 #include "lib/signal.h"
-
-/* What the MN's handlers know about the node, copied once per packet. */
-struct xmip_mn_view {
-	__u8  coa[16];        /* current care-of address (:: while none) */
-	__u8  ha[16];         /* its home agent */
-	__u8  hoa[16];        /* its home address */
-	__u32 coa_ifindex;    /* interface holding the CoA */
-	__u32 away;           /* 1: away from home, tunnel through the HA */
-};
+#include "lib/role_mn.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)

@@ -157,6 +157,17 @@ def test_not_ipv6_passes(ha_ns):
     assert r.stats == {"PASS_NOT_IPV6": 1}
 
 
+def test_binding_with_an_unknown_encapsulation_is_dropped(ha_ns):
+    # A binding this datapath cannot carry (written by a newer agent):
+    # passed up, the kernel would send it to the home link, where only the
+    # HA answers for the HoA.
+    frame = from_home(inner_pkt())
+    r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home,
+               ha_args((HOA, COA), extra=["--binding-encap", "7"]))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_ENCAP_UNKNOWN": 1}
+
+
 def test_large_binding_cache_loads(ha_ns):
     r = pktrun(ha_ns, "ha", "xdp", from_home(inner_pkt()), ha_ns.home,
                ha_args((HOA, COA), extra=["--max-bindings", "1048576"]))
@@ -281,6 +292,8 @@ def test_mh_with_hao_goes_to_the_ring_buffer(ha_ns):
     assert ev["pkt"][:ev["len"]] == bytes(frame[IPv6])
     bu = IPv6(ev["pkt"][:ev["len"]])
     assert bu[HAO].hoa == HOA and bu[MIP6MH_BU].seq == 7
+    # The record's header names its family, so the agent dispatches by table.
+    assert ev["family"] == 1 and ev["hdr_len"] == 12   # XMIP_FAMILY_MIP6
 
 
 def test_mh_too_big_for_the_ring_slot_is_counted(ha_ns):
@@ -386,7 +399,9 @@ def test_maps_pinned_by_name_under_a_given_directory(ha_ns):
         r = pktrun(ha_ns, "ha", "xdp", from_home(inner_pkt()), ha_ns.home,
                    ha_args((HOA, COA), extra=["--pin-dir", pin]))
         assert r.verdict == "XDP_REDIRECT"
-        assert sorted(os.listdir(pin)) == ["xmip_bindings", "xmip_config", "xmip_nexthops",
+        # The HA's map set (docs/DESIGN.md, "Map set per role"): no
+        # configuration map (static configuration is rodata).
+        assert sorted(os.listdir(pin)) == ["xmip_bindings", "xmip_nexthops",
                                            "xmip_nh_gen", "xmip_replay", "xmip_signal",
                                            "xmip_stats"]
     finally:

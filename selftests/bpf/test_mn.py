@@ -8,7 +8,12 @@ from scapy.all import Ether, Raw, UDP
 from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, MIP6MH_BA,
                                 MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI)
 
-from conftest import (CN, COA, HA, HOA, MAC_MN, MAC_MN_GW, assert_same, mn_args, pktrun)
+import json
+import os
+import subprocess
+import uuid
+
+from conftest import (CN, COA, HA, HOA, MAC_MN, MAC_MN_GW, PREFIX, assert_same, mn_args, pktrun)
 
 OTHER = "2001:db8:6::1"
 
@@ -168,3 +173,57 @@ def test_egress_not_ready_untouched(mn_ns):
     assert r.verdict == "TC_ACT_OK"
     assert r.stats == {"PASS_NOT_READY": 1}
     assert_same(r.out, frame)
+
+
+# --- the MN's maps -----------------------------------------------------------
+
+def test_mn_map_set_and_state_readable_by_name(mn_ns):
+    # The MN's object carries only what its programs use (docs/DESIGN.md,
+    # "Map set per role"), and bpftool shows the state with field names.
+    os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
+    pin = "/sys/fs/bpf/xmip/" + PREFIX + "-%s" % uuid.uuid4().hex[:8]
+    os.makedirs(pin)
+    try:
+        r = pktrun(mn_ns, "mn", "tc", leaving(data_pkt(src=HOA, dst=CN)), mn_ns.mn,
+                   mn_args(away=True, extra=["--pin-dir", pin, "--coa-ifindex", str(mn_ns.mn)]))
+        assert r.verdict in ("TC_ACT_REDIRECT", "TC_ACT_OK")
+        assert sorted(os.listdir(pin)) == ["xmip_mn_state", "xmip_signal", "xmip_stats"]
+        dump = json.loads(subprocess.run(
+            ["bpftool", "-j", "map", "dump", "pinned", os.path.join(pin, "xmip_mn_state")],
+            check=True, capture_output=True, text=True).stdout)
+        assert len(dump) == 1
+        st = dump[0]["formatted"]["value"]
+        assert st["flags"] == 1 and st["coa_ifindex"] == mn_ns.mn
+        assert bytes(st["coa"]) == bytes.fromhex("20010db8000900000000000000000100")  # COA
+        assert bytes(st["ha"]) == bytes.fromhex("20010db8000100000000000000000002")   # HA
+    finally:
+        for f in os.listdir(pin):
+            os.unlink(os.path.join(pin, f))
+        os.rmdir(pin)
+
+
+def test_no_state_yet_is_at_home(mn_ns):
+    # Attached, no agent has written the state: at home, HoA traffic untouched.
+    frame = leaving(data_pkt(src=HOA, dst=CN))
+    r = pktrun(mn_ns, "mn", "tc", frame, mn_ns.mn, mn_args(away=True, extra=["--no-state"]))
+    assert r.verdict == "TC_ACT_OK"
+    assert r.stats == {"PASS_MN_AT_HOME": 1}
+    assert_same(r.out, frame)
+
+
+def test_no_state_yet_signalling_to_the_hoa_still_reaches_the_agent(mn_ns):
+    # The home address is static configuration (rodata), not state.
+    ba = IPv6(src=HA, dst=HOA) / MIP6MH_BA(status=0, seq=3)
+    r = pktrun(mn_ns, "mn", "xdp", arriving(ba), mn_ns.mn, mn_args(extra=["--no-state"]))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.signal[0]["family"] == 1
+    assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(ba)
+
+
+def test_no_state_yet_tunnel_packets_dropped(mn_ns):
+    # No CoA, no home agent known: nobody may tunnel to us.
+    r = pktrun(mn_ns, "mn", "xdp", arriving(IPv6(src=HA, dst=HOA) / data_pkt()), mn_ns.mn,
+               mn_args(extra=["--no-state"]))
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"DROP_DECAP_NOT_HA": 1}

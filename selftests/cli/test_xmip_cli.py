@@ -243,8 +243,8 @@ key = 0123456789abcdef0123456789abcdef
 def test_incompatible_pinned_map(env):
     # A map pinned by an older build with another layout must not be silently replaced.
     os.makedirs(env.pin_dir, exist_ok=True)
-    run(["bpftool", "map", "create", f"{env.pin_dir}/xmip_config", "type", "array",
-         "key", "4", "value", "8", "entries", "1", "name", "xmip_config"])
+    run(["bpftool", "map", "create", f"{env.pin_dir}/xmip_stats", "type", "array",
+         "key", "4", "value", "8", "entries", "1", "name", "xmip_stats"])
     p = env.xmip("attach", "-c", env.ha_conf(), check=False)
     assert p.returncode == 1
     assert "does not match this build's layout" in p.stderr
@@ -344,13 +344,7 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_replay SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xmip_config);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} xmip_config SEC(".maps");
+const volatile struct xmip_ha_conf xmip_ha_conf = {};
 
 SEC("xdp")
 int xmip_ha_xdp(struct xdp_md *ctx)
@@ -358,7 +352,8 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 	struct xmip_binding_key k = {};
 	struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &k);
 
-	b->seq = 1; /* no NULL check: rejected */
+	if (xmip_ha_conf.ready)   /* attach sets it: the path is verified */
+		b->seq = 1;       /* no NULL check: rejected */
 	return XDP_PASS;
 }
 
@@ -401,12 +396,15 @@ def test_mn_reattach_keeps_agent_state(env):
     env.instances.add(inst)
     conf = env.conf(MN_CONF.format(inst=inst))
     env.xmip("attach", "-c", conf)
-    path = f"{PIN_ROOT}/{inst}/xmip_config"
+    path = f"{PIN_ROOT}/{inst}/xmip_mn_state"
     cur = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", path,
                           "key", "0", "0", "0", "0"]).stdout)
     value = bytearray(int(x, 16) for x in cur["value"])
-    value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # self_addr = CoA
-    value[68:72] = (value[68] | 0x1 | 0x2).to_bytes(1, "little") + bytes(3)  # flags AWAY|READY
+    assert len(value) == 40                                           # struct xmip_mn_runstate
+    assert value[16:32] == bytes.fromhex("20010db8000100000000000000000002")  # ha, from CONF
+    value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # coa
+    value[36:40] = (0x1).to_bytes(4, "little")                       # flags AWAY
+    # As the agent does: the whole element in one update.
     run(["bpftool", "map", "update", "pinned", path, "key", "0", "0", "0", "0", "value"] +
         [str(b) for b in value])
     assert show(env, inst)["away"] is True
@@ -415,6 +413,61 @@ def test_mn_reattach_keeps_agent_state(env):
     assert s["away"] is True and s["ready"] is True
     assert s["care_of_address"] == "2001:db8:9::7"
     assert s["home_agent"] == "2001:db8:1::2"
+
+
+def test_static_configuration_is_rodata_readable_by_name(env):
+    # xmip show reads the pinned .rodata of the programs; bpftool prints it
+    # with field names; a re-attach with another address replaces it (and
+    # the program, atomically inside the same link).
+    env.xmip("attach", "-c", env.ha_conf())
+    dump = json.loads(run(["bpftool", "-j", "map", "dump", "pinned",
+                           f"{env.pin_dir}/xmip_rodata"]).stdout)
+    sec = dump[0]["formatted"]["value"][".rodata"]
+    conf = next(v["xmip_ha_conf"] for v in sec if "xmip_ha_conf" in v)
+    assert bytes(conf["self_addr"]) == bytes.fromhex("20010db8000100000000000000000002")
+    assert conf["ready"] == 1 and conf["tunnel_mtu"] == 1460 and conf["home_plen"] == 64
+    def link():
+        li = json.loads(run(["bpftool", "-j", "link", "show", "pinned",
+                             f"{env.pin_dir}/link_xdp_xclv0"]).stdout)
+        return li["id"], li["prog_id"]
+    link_before = link()
+    path = env.ha_conf().replace(".conf", "-b.conf")
+    with open(env.ha_conf()) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace("address = 2001:db8:1::2", "address = 2001:db8:1::3"))
+    env.xmip("attach", "-c", path)
+    assert show(env, env.instance)["address"] == "2001:db8:1::3"
+    link_after = link()
+    assert link_after[0] == link_before[0] and link_after[1] != link_before[1]  # same link, new program
+    # No configuration map pinned any more; the role's maps are.
+    assert not os.path.exists(f"{env.pin_dir}/xmip_config")
+    assert not os.path.exists(f"{env.pin_dir}/xmip_mn_state")
+
+
+def test_attach_over_an_older_builds_pins(env):
+    # An instance an older build attached: its xmip_config (an MN's care-of
+    # state) is carried into xmip_mn_state once, then removed; the maps both
+    # builds share are reused.
+    inst = env.instance + "o"
+    env.instances.add(inst)
+    pin = f"{PIN_ROOT}/{inst}"
+    os.makedirs(pin, exist_ok=True)
+    run(["bpftool", "map", "create", f"{pin}/xmip_config", "type", "array",
+         "key", "4", "value", "80", "entries", "1", "name", "xmip_config"])
+    old = bytearray(80)
+    old[0:16] = bytes.fromhex("20010db8000900000000000000000007")    # self_addr = CoA
+    old[16:32] = bytes.fromhex("20010db8000100000000000000000002")   # peer = HA
+    old[65] = 2                                                      # role MN
+    old[68:72] = (0x1 | 0x2).to_bytes(4, "little")                   # AWAY | READY
+    old[72:76] = (5).to_bytes(4, "little")                           # coa_ifindex
+    run(["bpftool", "map", "update", "pinned", f"{pin}/xmip_config", "key", "0", "0", "0", "0",
+         "value"] + [str(b) for b in old])
+    env.xmip("attach", "-c", env.conf(MN_CONF.format(inst=inst)))
+    s = show(env, inst)
+    assert s["away"] is True and s["care_of_address"] == "2001:db8:9::7"
+    assert sorted(f for f in os.listdir(pin) if not f.startswith("link_")) == [
+        "xmip_mn_state", "xmip_rodata", "xmip_signal", "xmip_stats"]
 
 
 def test_second_instance_on_same_interface_refused(env):

@@ -2,7 +2,7 @@
 """(d') Restarting the MOBILE NODE's agent loses no binding and does not stop the traffic.
 
 Away on link a, with a TCP stream and ping from the CN to the HoA: SIGTERM
-leaves the datapath (XDP/tc programs, xmip_config), the policy rules and the
+leaves the datapath (XDP/tc programs, xmip_mn_state), the policy rules and the
 HA's binding alone and sends nothing; a new agent adopts that state and
 refreshes the binding. It cannot know the last sequence number the old one
 used (it starts from a random one), so its first BU is refused with 135
@@ -21,7 +21,7 @@ from scenario import PROGRESS_BYTES, Capture, Handover, tshark_fields, wait_for
 DOWN_S = 2.0            # how long the agent stays down
 QUIET_S = 2.5           # after a restart: longer than the first retransmission timeout (1.5 s)
 MAX_RESTARTS = 12       # P(never a 135 in 12 restarts) = 2^-12
-CFG_AWAY, CFG_READY = 0x1, 0x2  # XMIP_CFG_F_* (include/xmip_maps.h)
+MN_F_AWAY = 0x1  # XMIP_MN_F_AWAY (include/xmip_maps.h)
 FIELDS = ["frame.time_epoch", "ipv6.src", "mip6.mhtype", "mip6.bu.seqnr", "mip6.bu.lifetime",
           "mip6.ba.status", "mip6.ba.seqnr"]
 
@@ -32,11 +32,11 @@ def seq_newer(new, last):
 
 
 def datapath(topo):
-    """What the datapath runs on: attached programs per interface, and xmip_config."""
+    """What the datapath runs on: attached programs per interface, and xmip_mn_state."""
     show = topo.xmip(T.NS_MN, "show", "-i", T.MN_INSTANCE).stdout
     progs = sorted(re.findall(r"^\s*(\w+): (xdp \w+ prog \d+|tc egress prog \d+)", show, re.M))
     cfg = topo.sh(T.NS_MN, "bpftool", "-j", "map", "dump", "pinned",
-                  "%s/%s/xmip_config" % (T.PIN_ROOT, T.MN_INSTANCE)).stdout
+                  "%s/%s/xmip_mn_state" % (T.PIN_ROOT, T.MN_INSTANCE)).stdout
     entry = json.loads(cfg)[0]
     return progs, entry.get("formatted", entry)["value"]
 
@@ -105,7 +105,7 @@ def test_mn_agent_restart_away_keeps_binding_and_traffic(xtopo):
     coa, router = T.LINKS["a"]
     assert_policy_for(t, coa, router)
     dp_before = datapath(t)
-    assert dp_before[1]["flags"] == CFG_AWAY | CFG_READY, "xmip_config not AWAY: %s" % dp_before[1]
+    assert dp_before[1]["flags"] == MN_F_AWAY, "xmip_mn_state not AWAY: %s" % dp_before[1]
     traffic = Traffic(h)
     windows = []      # (t_stop, t_start, t_settled, first BU seq, HA seq before)
     seen = {"accepted": 0, "resynced": 0}
@@ -158,7 +158,7 @@ def test_mn_agent_restart_away_keeps_binding_and_traffic(xtopo):
         assert ok_ping, "ping unanswered after the MN agent restarted: %s" % (counts,)
         assert h.tcp()[1] is None and h.cli.alive(), h.cli.text()
         assert datapath(t)[0] == dp_before[0], "programs replaced by the new agent"
-        assert datapath(t)[1] == dp_before[1], "xmip_config changed by the new agent"
+        assert datapath(t)[1] == dp_before[1], "xmip_mn_state changed by the new agent"
         assert_policy_for(t, coa, router)
         windows.append((t_stop, t_start, time.time(), first, before["seq"]))
         if seen["accepted"] and seen["resynced"]:
@@ -203,7 +203,7 @@ def test_mn_agent_restart_at_home_is_quiet(xtopo):
     # The first agent's start-up exchange (one deregistration, 133) is over.
     assert wait_for(lambda: "BA: deregistered" in t.agent_log("mn"), 5), t.agent_log("mn")
     progs, cfg = datapath(t)
-    assert cfg["flags"] == CFG_READY, cfg
+    assert cfg["flags"] == 0, cfg   # at home: not AWAY
 
     t_stop = time.time()
     assert t.stop_agent("mn") == 0

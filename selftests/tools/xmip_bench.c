@@ -92,7 +92,11 @@ struct opts {
 	int ifindex, repeat, runs, expect, restore_len, head_fix;
 	unsigned int fill, count;
 	bool vary, reset, drain;
-	struct xmip_config cfg;
+	/* The role's rodata (--self: HA address or MN CoA, --hoa, --mtu) and MN state. */
+	__u8 self[16], peer[16];
+	__u16 tunnel_mtu;
+	__u32 coa_ifindex;
+	bool away;
 	__u8 hoa[16], coa[16], coa2[16], fill_coa[16];
 	struct { struct xmip_binding_key k; struct xmip_binding v; } binds[MAX_BINDS];
 	int n_binds;
@@ -145,7 +149,6 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->repeat = 1000;
 	o->runs = 1;
 	o->expect = -1;
-	o->cfg.flags = XMIP_CFG_F_READY;
 	while ((c = getopt_long(argc, argv, "o:i:w:I:b:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->obj = optarg; break;
@@ -164,10 +167,10 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->binds[o->n_binds++].v.lifetime_s = 600;
 			break;
 		}
-		case 1: addr(optarg, o->cfg.self_addr); break;
-		case 2: addr(optarg, o->cfg.peer_addr); break;
-		case 3: addr(optarg, o->cfg.hoa); addr(optarg, o->hoa); break;
-		case 4: o->cfg.tunnel_mtu = num(optarg); break;
+		case 1: addr(optarg, o->self); break;
+		case 2: addr(optarg, o->peer); break;
+		case 3: addr(optarg, o->hoa); break;
+		case 4: o->tunnel_mtu = num(optarg); break;
 		case 5: o->netns = optarg; break;
 		case 6: o->fill = num(optarg); break;
 		case 7: addr(optarg, o->fill_coa); break;
@@ -186,8 +189,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 20: addr(optarg, o->coa2); break;
 		case 21: o->pin_dir = optarg; break;
 		case 22: o->reset = true; break;
-		case 23: o->cfg.flags |= XMIP_CFG_F_AWAY; break;
-		case 24: o->cfg.coa_ifindex = num(optarg); break;
+		case 23: o->away = true; break;
+		case 24: o->coa_ifindex = num(optarg); break;
 		case 25: tc_mode = true; break;
 		default: die_usage();
 		}
@@ -305,7 +308,7 @@ static double test_run(int prog_fd, const __u8 *in, size_t len, int ifindex, int
 
 struct target {
 	struct bpf_object *obj;
-	struct bpf_map *config, *bindings, *stats, *tmpl, *verdicts;
+	struct bpf_map *mn_state, *bindings, *stats, *tmpl, *verdicts;   /* NULL: not in the role */
 	struct bpf_program *once, *loop, *rewrite_only, *pass;
 	void *skel;
 };
@@ -321,11 +324,13 @@ static int load_target(const struct opts *o, struct target *t)
 			return -errno;
 		t->skel = s;
 		t->obj = s->obj;
-		t->config = s->maps.xmip_config;
 		t->bindings = s->maps.xmip_bindings;
 		t->stats = s->maps.xmip_stats;
 		t->tmpl = s->maps.bench_tmpl;
 		t->verdicts = s->maps.bench_verdicts;
+		memcpy(s->rodata->xmip_ha_conf.self_addr, o->self, 16);
+		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
+		s->rodata->xmip_ha_conf.ready = 1;
 		t->once = s->progs.bench_ha_once;
 		t->loop = s->progs.bench_ha_loop;
 		t->rewrite_only = s->progs.bench_ha_rewrite_only;
@@ -337,11 +342,13 @@ static int load_target(const struct opts *o, struct target *t)
 			return -errno;
 		t->skel = s;
 		t->obj = s->obj;
-		t->config = s->maps.xmip_config;
-		t->bindings = s->maps.xmip_bindings;
+		t->mn_state = s->maps.xmip_mn_state;
 		t->stats = s->maps.xmip_stats;
 		t->tmpl = s->maps.bench_tmpl;
 		t->verdicts = s->maps.bench_verdicts;
+		memcpy(s->rodata->xmip_mn_conf.hoa, o->hoa, 16);
+		s->rodata->xmip_mn_conf.tunnel_mtu = o->tunnel_mtu;
+		s->rodata->xmip_mn_conf.ready = 1;
 		t->once = tc_mode ? s->progs.bench_mn_tc_once : s->progs.bench_mn_once;
 		t->loop = tc_mode ? s->progs.bench_mn_tc_counted : s->progs.bench_mn_loop;
 		t->rewrite_only = tc_mode ? s->progs.bench_mn_tc_pass :
@@ -354,10 +361,9 @@ static int load_target(const struct opts *o, struct target *t)
 		bpf_object__for_each_map(m, t->obj)
 			bpf_map__set_pin_path(m, NULL);
 	}
-	if (max > XMIP_DEFAULT_MAX_BINDINGS && bpf_map__set_max_entries(t->bindings, max))
-		return -EINVAL;
-	if (max > XMIP_DEFAULT_MAX_BINDINGS && bpf_map__set_max_entries(
-		    bpf_object__find_map_by_name(t->obj, "xmip_replay"), max))
+	if (t->bindings && max > XMIP_DEFAULT_MAX_BINDINGS &&
+	    (bpf_map__set_max_entries(t->bindings, max) ||
+	     bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "xmip_replay"), max)))
 		return -EINVAL;
 	return bpf_object__load(t->obj);
 }
@@ -422,13 +428,22 @@ static int cmd_pkt(struct opts *o)
 
 	if (!o->obj || !o->in || !o->out || read_frame(o->in, in, &len))
 		die_usage();
-	o->cfg.role = !strcmp(o->obj, "ha") ? XMIP_ROLE_HA : XMIP_ROLE_MN;
 	err = load_target(o, &t);
 	if (err) {
 		fprintf(stderr, "xmip_bench: loading bench_%s: %s\n", o->obj, strerror(-err));
 		goto out;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(t.config), &zero, &o->cfg, BPF_ANY))
+	if (t.mn_state) {
+		struct xmip_mn_runstate st = { .coa_ifindex = o->coa_ifindex,
+					    .flags = o->away ? XMIP_MN_F_AWAY : 0 };
+		__u32 key = XMIP_MN_STATE_KEY;
+
+		memcpy(st.coa, o->self, 16);
+		memcpy(st.ha, o->peer, 16);
+		if (bpf_map_update_elem(bpf_map__fd(t.mn_state), &key, &st, BPF_ANY))
+			goto out;
+	}
+	if ((o->n_binds || o->fill) && !t.bindings)
 		goto out;
 	for (int i = 0; i < o->n_binds; i++)
 		if (bpf_map_update_elem(bpf_map__fd(t.bindings), &o->binds[i].k, &o->binds[i].v,
@@ -701,7 +716,7 @@ static int cmd_probe(struct opts *o)
 		fprintf(stderr, "xmip_bench: loading bench_probe: %s\n", strerror(errno));
 		return 1;
 	}
-	memcpy(cfg.src, o->cfg.self_addr, 16);
+	memcpy(cfg.src, o->self, 16);
 	memcpy(cfg.dst, o->coa, 16);
 	cfg.redirect_ifindex = if_nametoindex(o->target);
 	memcpy(k.hoa, o->hoa, 16);
@@ -721,7 +736,7 @@ static int cmd_probe(struct opts *o)
 		if (!nv)
 			goto out;
 		memcpy(nk.dst, o->coa, 16);
-		memcpy(nk.src, o->cfg.self_addr, 16);
+		memcpy(nk.src, o->self, 16);
 		nk.ifindex = o->ifindex;
 		for (int c = 0; c < ncpu; c++) {
 			nv[c].gen = gen;

@@ -7,7 +7,7 @@
  *   xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
- *               [--expired-binding HOA=COA]...
+ *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
  *               [--nh-gen N]
  *
@@ -68,7 +68,12 @@ struct opts {
 	int ifindex, repeat;
 	bool not_ready, verbose;
 	int kernel_repeat;
-	struct xmip_config cfg;
+	/* --self is the HA's address (ha) or the CoA (mn); --peer the MN's HA. */
+	__u8 self[16], peer[16], hoa[16], home_prefix[16];
+	__u8 home_plen;
+	__u16 tunnel_mtu;
+	__u32 coa_ifindex;
+	bool away, no_state;
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
 	unsigned int max_bindings;
@@ -87,9 +92,13 @@ static void usage(void)
 		"usage: xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
-		"       [--expired-binding HOA=COA]...\n"
+		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N]\n"
+		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
+		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
+		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
+		"--binding-encap N: the encapsulation of every binding (default 0).\n"
 		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
 		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
@@ -176,8 +185,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "attach", required_argument, NULL, 14 },
 		{ "expired-binding", required_argument, NULL, 15 },
 		{ "nh-gen", required_argument, NULL, 16 },
+		{ "binding-encap", required_argument, NULL, 17 },
+		{ "no-state", no_argument, NULL, 18 },
 		{ NULL, 0, NULL, 0 },
 	};
+	long encap = 0;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -192,12 +204,12 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
 		case 'b': parse_binding(o, optarg, false); break;
 		case 15: parse_binding(o, optarg, true); break;
-		case 1: parse_addr(optarg, o->cfg.self_addr); break;
-		case 2: parse_addr(optarg, o->cfg.peer_addr); break;
-		case 3: parse_addr(optarg, o->cfg.hoa); break;
-		case 4: o->cfg.tunnel_mtu = parse_num(optarg, 65535); break;
-		case 5: o->cfg.coa_ifindex = parse_num(optarg, 1 << 30); break;
-		case 6: o->cfg.flags |= XMIP_CFG_F_AWAY; break;
+		case 1: parse_addr(optarg, o->self); break;
+		case 2: parse_addr(optarg, o->peer); break;
+		case 3: parse_addr(optarg, o->hoa); break;
+		case 4: o->tunnel_mtu = parse_num(optarg, 65535); break;
+		case 5: o->coa_ifindex = parse_num(optarg, 1 << 30); break;
+		case 6: o->away = true; break;
 		case 7: o->not_ready = true; break;
 		case 8: o->max_bindings = parse_num(optarg, 1 << 26); break;
 		case 9: o->pin_dir = optarg; break;
@@ -209,8 +221,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			if (!slash)
 				usage();
 			*slash = '\0';
-			parse_addr(optarg, o->cfg.home_prefix);
-			o->cfg.home_plen = parse_num(slash + 1, 128);
+			parse_addr(optarg, o->home_prefix);
+			o->home_plen = parse_num(slash + 1, 128);
 			break;
 		}
 		case 13: o->netns = optarg; break;
@@ -220,6 +232,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->nh_gen = parse_num(optarg, 0x7fffffffffffffffL);
 			o->set_nh_gen = true;
 			break;
+		case 17:
+			encap = parse_num(optarg, 255);
+			break;
+		case 18: o->no_state = true; break;
 		default: usage();
 		}
 	}
@@ -232,9 +248,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (!strcmp(o->obj, "ha") && !strcmp(o->prog, "tc"))
 		usage();
-	o->cfg.role = !strcmp(o->obj, "ha") ? XMIP_ROLE_HA : XMIP_ROLE_MN;
-	if (!o->not_ready)
-		o->cfg.flags |= XMIP_CFG_F_READY;
+	for (int i = 0; i < o->n_binds; i++)
+		o->binds[i].val.encap = (__u8)encap;
 }
 
 static int enter_netns(const char *name)
@@ -354,8 +369,8 @@ static void print_events(const struct events *e)
 		const struct xmip_signal_event *ev = &e->ev[i];
 		__u32 len = ev->len < XMIP_SIGNAL_MAX_PKT ? ev->len : XMIP_SIGNAL_MAX_PKT;
 
-		printf("%s{\"ifindex\": %u, \"len\": %u, \"pkt\": \"", i ? ", " : "",
-		       ev->ifindex, ev->len);
+		printf("%s{\"family\": %u, \"hdr_len\": %u, \"ifindex\": %u, \"len\": %u, "
+		       "\"pkt\": \"", i ? ", " : "", ev->family, ev->hdr_len, ev->ifindex, ev->len);
 		for (j = 0; j < len; j++)
 			printf("%02x", ev->pkt[j]);
 		printf("\"}");
@@ -366,7 +381,7 @@ static void print_events(const struct events *e)
 /* The maps and programs of whichever skeleton was loaded. */
 struct loaded {
 	struct bpf_object *obj;
-	struct bpf_map *config, *bindings, *stats, *signal, *nh_gen;
+	struct bpf_map *bindings, *mn_state, *stats, *signal, *nh_gen;  /* NULL: not in the role */
 	struct bpf_program *prog;
 };
 
@@ -433,12 +448,17 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 			return -errno;
 		*skel_out = s;
 		l->obj = s->obj;
-		l->config = s->maps.xmip_config;
 		l->bindings = s->maps.xmip_bindings;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
 		l->nh_gen = s->maps.xmip_nh_gen;
 		l->prog = s->progs.xmip_ha_xdp;
+		/* The static configuration: load-time rodata, as xmip attach sets it. */
+		memcpy(s->rodata->xmip_ha_conf.self_addr, o->self, 16);
+		memcpy(s->rodata->xmip_ha_conf.home_prefix, o->home_prefix, 16);
+		s->rodata->xmip_ha_conf.home_plen = o->home_plen;
+		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
+		s->rodata->xmip_ha_conf.ready = !o->not_ready;
 	} else {
 		struct xmip_mn *s = xmip_mn__open_opts(&oo);
 
@@ -446,17 +466,21 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 			return -errno;
 		*skel_out = s;
 		l->obj = s->obj;
-		l->config = s->maps.xmip_config;
-		l->bindings = s->maps.xmip_bindings;
+		l->mn_state = s->maps.xmip_mn_state;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
-		l->nh_gen = s->maps.xmip_nh_gen;
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_mn_xdp : s->progs.xmip_mn_egress;
+		memcpy(s->rodata->xmip_mn_conf.hoa, o->hoa, 16);
+		memcpy(s->rodata->xmip_mn_conf.home_prefix, o->home_prefix, 16);
+		s->rodata->xmip_mn_conf.home_plen = o->home_plen;
+		s->rodata->xmip_mn_conf.tunnel_mtu = o->tunnel_mtu;
+		s->rodata->xmip_mn_conf.ready = !o->not_ready;
 	}
 	if (!o->pin_dir)
 		unpin_all(l->obj);
-	if (o->max_bindings && (err = bpf_map__set_max_entries(l->bindings, o->max_bindings)))
-		return err;
+	if (o->max_bindings && (!l->bindings ||
+				(err = bpf_map__set_max_entries(l->bindings, o->max_bindings))))
+		return l->bindings ? err : -EINVAL;
 	/* Both programs of an object are loaded: the verifier sees all of them. */
 	return bpf_object__load(l->obj);
 }
@@ -486,8 +510,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: loading %s: %s\n", o.obj, strerror(-err));
 		goto out;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(l.config), &zero, &o.cfg, BPF_ANY)) {
-		fprintf(stderr, "xmip_pktrun: writing xmip_config: %s\n", strerror(errno));
+	if (l.mn_state && !o.no_state) {
+		/* The run-time state, as the agent writes it: one element, whole. */
+		struct xmip_mn_runstate st = { .coa_ifindex = o.coa_ifindex,
+					    .flags = o.away ? XMIP_MN_F_AWAY : 0 };
+		__u32 key = XMIP_MN_STATE_KEY;
+
+		memcpy(st.coa, o.self, 16);
+		memcpy(st.ha, o.peer, 16);
+		if (bpf_map_update_elem(bpf_map__fd(l.mn_state), &key, &st, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: writing xmip_mn_state: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	if (o.n_binds && !l.bindings) {
+		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
 	}
 	for (i = 0; i < o.n_binds; i++) {
@@ -497,7 +534,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.set_nh_gen && bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY)) {
+	if (o.set_nh_gen && (!l.nh_gen ||
+			     bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY))) {
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
 		goto out;
 	}
@@ -549,7 +587,7 @@ int main(int argc, char **argv)
 		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
 		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
 		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat);
-		{
+		if (l.nh_gen) {
 			__u64 gen = 0;
 
 			bpf_map_lookup_elem(bpf_map__fd(l.nh_gen), &zero, &gen);

@@ -129,7 +129,7 @@ static const struct xmip_family_ops stub_c =
 static const struct xmip_family_ops *const table[] = { &stub_a, &stub_b, &stub_c };
 
 static struct xmip_agent_maps no_maps = {
-	.bindings = -1, .config = -1, .replay = -1, .signal = -1, .nh_gen = -1,
+	.bindings = -1, .mn_state = -1, .replay = -1, .signal = -1, .nh_gen = -1,
 };
 
 /* A ring-buffer record as the datapath writes it, fed to the core's ring-buffer callback. */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The static configuration of an attached instance, read back from the
+ * .rodata map of its programs, which `xmip attach` pins as xmip_rodata.
+ * The variable is found by name through the map's BTF (its DATASEC), so
+ * the reader depends on no offset; which variable is there says the role.
+ */
+#ifndef XMIP_RODATA_H
+#define XMIP_RODATA_H
+
+#include <stddef.h>
+
+#include "xmip_maps.h"
+
+struct xmip_rodata {
+	int                 role;   /* XMIP_ROLE_HA or XMIP_ROLE_MN */
+	struct xmip_ha_conf ha;     /* role HA */
+	struct xmip_mn_conf mn;     /* role MN */
+};
+
+/* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */
+int xmip_rodata_read(const char *pin_dir, struct xmip_rodata *out, char *err, size_t errlen);
+
+#endif
