@@ -26,9 +26,34 @@ CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The architecture the BPF objects are built for (__TARGET_ARCH_*, the
+# kernel types of vmlinux.h): the host's, as uname -m names it in kernel
+# terms, unless BPF_ARCH= says otherwise (x86, arm64, ...).
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' -e 's/aarch64/arm64/' \
+		-e 's/arm.*/arm/' -e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/ppc64.*/powerpc/' \
+		-e 's/loongarch64/loongarch/')
+BPF_ARCH  ?= $(HOST_ARCH)
+# vmlinux.h: generated at build time from the running kernel's BTF when the
+# objects are for this host, /sys/kernel/btf/vmlinux is there and bpftool
+# runs; otherwise the copy committed per architecture,
+# vmlinux/<arch>/vmlinux.h (x86 is committed; an arm64 copy goes in
+# vmlinux/arm64/, written by `make vmlinux` on an arm64 host). VMLINUX_H=
+# names another file. Only uapi types are used (xdp_md, __sk_buff,
+# bpf_fib_lookup, wire headers), alike on every 64-bit little-endian arch.
+KERNEL_BTF := /sys/kernel/btf/vmlinux
+ifeq ($(origin VMLINUX_H),undefined)
+ ifeq ($(BPF_ARCH)$(shell test -r $(KERNEL_BTF) && $(BPFTOOL) version >/dev/null 2>&1 && echo y),$(HOST_ARCH)y)
+  VMLINUX_H   := $(BO)/vmlinux-$(BPF_ARCH)/vmlinux.h
+  VMLINUX_GEN := 1
+ else
+  VMLINUX_H   := vmlinux/$(BPF_ARCH)/vmlinux.h
+ endif
+endif
+
 # -Ibpf first: "lib/x.h" in BPF code means bpf/lib/x.h, never userspace lib/.
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Ibpf -I. -Iinclude \
-              -Wall -Werror -Wno-unused-function
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -Ibpf \
+              -I$(dir $(VMLINUX_H)) -Iinclude -Wall -Werror -Wno-unused-function
+BPF_HDRS   := $(wildcard bpf/lib/*.h bpf/*/*.h) $(wildcard include/*.h) $(VMLINUX_H)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BO)/%.bpf.o,$(BPF_SRCS))
@@ -58,17 +83,31 @@ BENCH_BPF_SRCS := $(wildcard selftests/bench/*.bpf.c)
 BENCH_BPF_OBJS := $(patsubst selftests/bench/%.bpf.c,$(BO)/%.bpf.o,$(BENCH_BPF_SRCS))
 BENCH_SKELS    := $(BENCH_BPF_OBJS:.bpf.o=.skel.h)
 BENCH_BINS     := $(O)/tools/xmip_bench_bu
+# Test-only BPF probes (selftests/bpf/progs): code of bpf/lib run alone.
+PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
+PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench
+.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
-bpf: $(BPF_OBJS) $(SKELS)
+bpf: $(VMLINUX_H) $(BPF_OBJS) $(SKELS)
 
-$(BO)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h) $(wildcard include/*.h) vmlinux.h
+$(BO)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+ifeq ($(VMLINUX_GEN),1)
+# Rewritten only when the kernel's BTF changed, so objects are not rebuilt for nothing.
+$(VMLINUX_H): $(KERNEL_BTF)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $(KERNEL_BTF) format c > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+endif
+vmlinux/%/vmlinux.h:
+	@echo "no vmlinux.h for BPF_ARCH=$*: put one in $@ (make vmlinux on a $* host" \
+	      "with BTF), or name one with VMLINUX_H=" >&2; exit 1
 
 $(BO)/%.skel.h: $(BO)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@
@@ -119,10 +158,16 @@ $(BO)/bench/%_body.c: bpf/%.bpf.c
 
 $(BENCH_BPF_OBJS): $(BO)/%.bpf.o: selftests/bench/%.bpf.c selftests/bench/bench_restore.h \
 		$(BO)/bench/xmip_ha_body.c $(BO)/bench/xmip_mn_body.c \
-		$(wildcard bpf/lib/*.h) $(wildcard include/*.h) vmlinux.h
+		$(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -I$(BO) -Iselftests/bench -c $< -o $@
 
 $(O)/obj/selftests/tools/xmip_bench.o: | $(BENCH_SKELS)
+
+$(BO)/%.bpf.o: selftests/bpf/progs/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/obj/selftests/tools/xmip_pktrun.o: | $(PROBE_SKELS)
 
 $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
@@ -148,7 +193,7 @@ check-cli: $(O)/xmip
 check-e2e: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
 
-check: check-unit check-bpf check-cli check-e2e check-bench
+check: check-unit check-cross check-bpf check-cli check-e2e check-bench
 
 # Benchmarks (docs/BENCHMARKS.md): the table, and build/bench.json. Root.
 bench: all
@@ -161,9 +206,31 @@ check-bench: all
 demo: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py
 
-# Regenerate the committed vmlinux.h from the running kernel's BTF.
+# Regenerate the committed vmlinux.h of this host's architecture from the
+# running kernel's BTF (vmlinux/x86/vmlinux.h here; vmlinux/arm64/... on arm64).
 vmlinux:
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+	@mkdir -p vmlinux/$(HOST_ARCH)
+	$(BPFTOOL) btf dump file $(KERNEL_BTF) format c > vmlinux/$(HOST_ARCH)/vmlinux.h
+
+# The BPF objects built for another architecture (arm64 unless
+# CROSS_ARCH=), into build/bpf-<arch>: with its committed vmlinux.h if there
+# is one, else with this host's (the types used are uapi, the same on
+# every 64-bit little-endian arch). Then every program section must be the
+# same instructions as the host build's: nothing in the datapath depends on
+# the architecture.
+CROSS_ARCH ?= arm64
+check-cross: bpf
+	$(MAKE) --no-print-directory BPF_ARCH=$(CROSS_ARCH) BO=$(B)/bpf-$(CROSS_ARCH) \
+		VMLINUX_H=$(if $(wildcard vmlinux/$(CROSS_ARCH)/vmlinux.h),vmlinux/$(CROSS_ARCH)/vmlinux.h,$(VMLINUX_H)) \
+		$(B)/bpf-$(CROSS_ARCH)/xmip_ha.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_mn.bpf.o
+	@set -e; for o in xmip_ha xmip_mn; do \
+		llvm-objdump -d --no-show-raw-insn $(BO)/$$o.bpf.o | tail -n +3 > $(BO)/$$o.dis; \
+		llvm-objdump -d --no-show-raw-insn $(B)/bpf-$(CROSS_ARCH)/$$o.bpf.o | tail -n +3 \
+			> $(B)/bpf-$(CROSS_ARCH)/$$o.dis; \
+		cmp -s $(BO)/$$o.dis $(B)/bpf-$(CROSS_ARCH)/$$o.dis || \
+			{ echo "$$o: $(CROSS_ARCH) build differs from $(HOST_ARCH)"; exit 1; }; \
+		echo "ok: $$o.bpf.o builds for $(CROSS_ARCH) (__TARGET_ARCH_$(CROSS_ARCH)), same code"; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8

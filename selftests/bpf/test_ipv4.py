@@ -108,3 +108,93 @@ def test_ipv6_still_classified_beside_ipv4(ha_ns):
     assert r.verdict == "XDP_DROP"
     assert r.stats == {"SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(bu)
+
+
+# --- the classifier itself (selftests/bpf/progs/xmip_cls_probe.bpf.c) -------
+# What bpf/lib/classify.h decides before a role's entry maps it to a verdict:
+# the class, offsets, lengths, fragment state, options and UDP ports. A
+# future IPv4 family's case in an entry starts from exactly this.
+
+CLS_DONE, CLS_IP6_LOCAL, CLS_IP6_TRANSIT, CLS_IP4_LOCAL, CLS_IP4_TRANSIT, CLS_IP4_INVALID, \
+    CLS_OTHER = range(7)
+
+
+def classify(ns, pkt, self4=HA4, ethertype=0x0800):
+    frame = Ether(src=MAC_HOME_ROUTER, dst=MAC_HOME, type=ethertype) / pkt
+    args = ["--self", HA] + (["--self4", self4] if self4 else [])
+    r = pktrun(ns, "cls", "xdp", frame, ns.home, args)
+    assert_same(r.out, frame)   # the classifier only reads
+    return r.js["cls"], r.stats
+
+
+@pytest.mark.parametrize("name,proto,dport", [
+    ("udp-dsmip-4191", 17, 4191), ("udp-mip4-434", 17, 434), ("ipip-4", 4, 0),
+    ("minenc-55", 55, 0), ("gre-47", 47, 0), ("ipv6-in-ipv4-41", 41, 0), ("tcp", 6, 0),
+    ("icmp", 1, 0)])
+def test_classify_ipv4_to_this_node(ha_ns, name, proto, dport):
+    pkt = OK[name]
+    c, stats = classify(ha_ns, pkt)
+    assert c["class"] == CLS_IP4_LOCAL and stats == {}
+    assert (c["l3_off"], c["l4_off"], c["l3_len"]) == (14, 34, len(pkt))
+    assert c["proto"] == proto and c["dport"] == dport and c["frag"] == 0
+    if dport:
+        assert c["sport"] == IP(bytes(pkt))[UDP].sport
+
+
+def test_classify_ipv4_options_are_stepped_over(ha_ns):
+    c, _ = classify(ha_ns, OK["options"])
+    assert c["class"] == CLS_IP4_LOCAL and c["ip4_opts"] == 1
+    assert c["l4_off"] == 14 + 9 * 4 and c["dport"] == 4191
+
+
+def test_classify_ipv4_fragments(ha_ns):
+    c, _ = classify(ha_ns, OK["first-fragment"])
+    assert c["class"] == CLS_IP4_LOCAL and c["frag"] == 1 and c["dport"] == 4191
+    # A later fragment to this node has no header to classify: the kernel's.
+    c, stats = classify(ha_ns, OK["later-fragment"])
+    assert c["class"] == CLS_DONE and c["verdict"] == 2 and stats == {"PASS_FRAGMENT": 1}
+    # One to someone else is only transit, marked.
+    c, stats = classify(ha_ns, OK["later-fragment"], self4="192.0.2.99")
+    assert c["class"] == CLS_IP4_TRANSIT and c["frag"] == 2 and stats == {}
+
+
+def test_classify_ipv4_to_someone_else(ha_ns):
+    c, _ = classify(ha_ns, OK["udp-dsmip-4191"], self4="192.0.2.99")
+    assert c["class"] == CLS_IP4_TRANSIT and c["proto"] == 17 and c["l4_off"] == 34
+    assert c["dport"] == 0          # ports only for packets to this node
+    c, _ = classify(ha_ns, OK["udp-dsmip-4191"], self4=None)   # no IPv4 address yet
+    assert c["class"] == CLS_IP4_TRANSIT
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_classify_ipv4_invalid(ha_ns, name):
+    c, stats = classify(ha_ns, BAD[name])
+    assert c["class"] == CLS_IP4_INVALID and stats == {}
+
+
+def test_classify_checksum_is_checked_over_the_options_too(ha_ns):
+    raw = bytearray(bytes(OK["options"]))
+    raw[22] ^= 0x01                  # a bit of the record-route option
+    c, _ = classify(ha_ns, Raw(bytes(raw)))
+    assert c["class"] == CLS_IP4_INVALID
+    c, _ = classify(ha_ns, OK["options"])
+    assert c["class"] == CLS_IP4_LOCAL
+
+
+def test_classify_other_ethertypes(ha_ns):
+    from scapy.all import ARP
+    c, _ = classify(ha_ns, ARP(pdst="192.0.2.1"), ethertype=0x0806)
+    assert c["class"] == CLS_OTHER
+
+
+def test_classify_ipv6_beside_ipv4(ha_ns):
+    from scapy.layers.inet6 import HAO, IPv6, IPv6ExtHdrDestOpt, MIP6MH_BU
+    bu = IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / MIP6MH_BU(seq=1)
+    c, _ = classify(ha_ns, bu, ethertype=0x86DD)
+    assert c["class"] == CLS_IP6_LOCAL and c["proto"] == 135 and c["has_hao"] == 1
+    assert c["l4_off"] == 14 + 40 + 24 and c["l3_len"] == len(bu)
+    udp = IPv6(src=COA, dst=HA) / UDP(sport=7, dport=4191) / Raw(b"x")
+    c, _ = classify(ha_ns, udp, ethertype=0x86DD)
+    assert c["class"] == CLS_IP6_LOCAL and c["dport"] == 4191 and c["sport"] == 7
+    c, _ = classify(ha_ns, IPv6(src=COA, dst=HOA) / udp[UDP], ethertype=0x86DD)
+    assert c["class"] == CLS_IP6_TRANSIT and c["proto"] == 17

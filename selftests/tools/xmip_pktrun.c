@@ -4,7 +4,7 @@
  * BPF_PROG_TEST_RUN and report what it did, for the packet tests
  * (selftests/bpf) and the per-packet cost benchmark.
  *
- *   xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
+ *   xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
@@ -13,6 +13,8 @@
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex).
+ * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
+ * this node's addresses --self and --self4) and adds what it decided.
  *
  * Note on repetitions (measured on this kernel, 6.18): BPF_PROG_TEST_RUN
  * with repeat > 1 does NOT reset an XDP frame between repetitions
@@ -47,6 +49,7 @@
 #include "xmip_maps.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
+#include "xmip_cls_probe.skel.h"
 
 #define MAX_PKT   16384
 #define MAX_BINDS 64
@@ -74,6 +77,7 @@ struct opts {
 	__u16 tunnel_mtu;
 	__u32 coa_ifindex;
 	bool away, no_state;
+	__be32 self4;
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
 	unsigned int max_bindings;
@@ -89,7 +93,8 @@ struct events {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xmip_pktrun -o ha|mn -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
+		"usage: xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
+		"       [--self4 A.B.C.D] (cls: this node's IPv4 address)\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
@@ -187,6 +192,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "nh-gen", required_argument, NULL, 16 },
 		{ "binding-encap", required_argument, NULL, 17 },
 		{ "no-state", no_argument, NULL, 18 },
+		{ "self4", required_argument, NULL, 19 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -236,13 +242,19 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			encap = parse_num(optarg, 255);
 			break;
 		case 18: o->no_state = true; break;
+		case 19:
+			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
+				usage();
+			break;
 		default: usage();
 		}
 	}
 	if (!o->obj || !o->prog || (!o->in && !o->attach_dev) || optind != argc || o->repeat < 1 ||
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
-	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls"))
+		usage();
+	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc"))
 		usage();
@@ -378,11 +390,41 @@ static void print_events(const struct events *e)
 	printf("]");
 }
 
+/* What the classifier probe decided (selftests/bpf/progs/xmip_cls_probe.bpf.c). */
+static void print_cls(int fd)
+{
+	struct {
+		__s32 class, verdict;
+		__u16 l3_off, l4_off, l3_len, sport, dport;
+		__u8  proto, frag, ip4_opts, pad[3];
+		__u8  proto6, has_hao, has_rh2, frag6;
+		__u16 l4_off6, hao_off, rh2_off, dstopts_off, dstopts_len;
+	} r;
+	__u32 zero = 0;
+
+	struct bpf_map_info mi = { 0 };
+	__u32 mi_len = sizeof(mi);
+
+	/* struct probe_result: class, verdict, struct xmip_cls (its 30 octets), padding. */
+	if (bpf_obj_get_info_by_fd(fd, &mi, &mi_len) || mi.value_size != sizeof(r)) {
+		fprintf(stderr, "xmip_pktrun: probe_result is not the layout this tool reads\n");
+		exit(1);
+	}
+	if (bpf_map_lookup_elem(fd, &zero, &r))
+		return;
+	printf(", \"cls\": {\"class\": %d, \"verdict\": %d, \"l3_off\": %u, \"l4_off\": %u, "
+	       "\"l3_len\": %u, \"sport\": %u, \"dport\": %u, \"proto\": %u, \"frag\": %u, "
+	       "\"ip4_opts\": %u, \"has_hao\": %u, \"has_rh2\": %u}", r.class, r.verdict,
+	       r.l3_off, r.l4_off, r.l3_len, r.sport, r.dport, r.proto, r.frag, r.ip4_opts,
+	       r.has_hao, r.has_rh2);
+}
+
 /* The maps and programs of whichever skeleton was loaded. */
 struct loaded {
 	struct bpf_object *obj;
 	struct bpf_map *bindings, *mn_state, *stats, *signal, *nh_gen;  /* NULL: not in the role */
 	struct bpf_program *prog;
+	struct bpf_map *cls_result;   /* -o cls */
 };
 
 static void unpin_all(struct bpf_object *obj)
@@ -459,6 +501,18 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_ha_conf.home_plen = o->home_plen;
 		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_ha_conf.ready = !o->not_ready;
+	} else if (!strcmp(o->obj, "cls")) {
+		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->cls_result = s->maps.probe_result;
+		l->prog = s->progs.xmip_cls_probe;
+		memcpy((void *)s->rodata->probe_ip6, o->self, 16);
+		s->rodata->probe_ip4 = o->self4;
 	} else {
 		struct xmip_mn *s = xmip_mn__open_opts(&oo);
 
@@ -543,8 +597,8 @@ int main(int argc, char **argv)
 		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
 		goto out;
 	}
-	rb = ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL);
-	if (!rb) {
+	rb = l.signal ? ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL) : NULL;
+	if (l.signal && !rb) {
 		fprintf(stderr, "xmip_pktrun: ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
@@ -579,7 +633,8 @@ int main(int argc, char **argv)
 			}
 			total_ns += t.duration;
 		}
-		ring_buffer__consume(rb);
+		if (rb)
+			ring_buffer__consume(rb);
 		if (o.out && write_file(o.out, out, t.data_size_out))
 			goto out;
 
@@ -595,6 +650,8 @@ int main(int argc, char **argv)
 		}
 		print_stats(bpf_map__fd(l.stats));
 		print_events(&events);
+		if (l.cls_result)
+			print_cls(bpf_map__fd(l.cls_result));
 		printf("}\n");
 	}
 	rc = 0;
@@ -602,6 +659,8 @@ out:
 	ring_buffer__free(rb);
 	if (skel && !strcmp(o.obj, "ha"))
 		xmip_ha__destroy(skel);
+	else if (skel && !strcmp(o.obj, "cls"))
+		xmip_cls_probe__destroy(skel);
 	else if (skel)
 		xmip_mn__destroy(skel);
 	return rc;
