@@ -38,7 +38,8 @@ struct xmip_family_ops {
 	/* Set up (sockets of its own, kernel settings); sets f->state. 0, or -1 (logged)
 	 * after undoing its own set-up: the core does not stop a family that failed. */
 	int  (*start)(struct xmip_family *f);
-	/* Take over what a previous agent left (bindings, rules, timers); after every start. */
+	/* Optional: take over what a previous agent left (bindings, rules, timers); called
+	 * after every family of the role has started. 0, or non-zero (logged) to give up. */
 	int  (*adopt)(struct xmip_family *f);
 	/* One signalling packet (from the IPv6 header on); pkt is valid during the call. */
 	void (*handle)(struct xmip_family *f, uint32_t ifindex, const uint8_t *pkt, size_t len);
