@@ -481,7 +481,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 
 	if (o->verbose)
 		libbpf_set_print(print_all);
-	int err;
+	int err = 0;
 
 	if (!strcmp(o->obj, "ha")) {
 		struct xmip_ha *s = xmip_ha__open_opts(&oo);
