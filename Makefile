@@ -88,6 +88,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
+.PHONY: fuzz-ntm
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
@@ -181,6 +182,29 @@ $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $
 check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
+	@$(MAKE) --no-print-directory fuzz-ntm FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+# NTMobile parsers under libFuzzer (clang, ASan + UBSan), built apart from
+# the rest: selftests/fuzz/fuzz_ntm_*.c with the agentd/ntm/ sources they
+# test. `make fuzz-ntm` runs each for FUZZ_SECONDS from its committed seeds
+# (selftests/fuzz/corpus/<name>/, never written); new inputs go to
+# build/fuzz/corpus-<name>/. check-unit runs it for CHECK_FUZZ_SECONDS.
+FUZZ_SECONDS       ?= 60
+CHECK_FUZZ_SECONDS ?= 3
+FUZZ_NTM_SRCS := agentd/ntm/ntm_wire.c agentd/ntm/ntm_crypto.c agentd/ntm/ntm_replay.c \
+		 agentd/ntm/ntm_txt.c
+FUZZ_NTM      := $(patsubst selftests/fuzz/%.c,$(B)/fuzz/%,$(wildcard selftests/fuzz/fuzz_ntm_*.c))
+$(B)/fuzz/fuzz_ntm_%: selftests/fuzz/fuzz_ntm_%.c $(FUZZ_NTM_SRCS) $(wildcard agentd/ntm/*.h) include/xmip_ntm.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Ilib -Iagentd/ntm $< $(FUZZ_NTM_SRCS) -lcrypto -o $@
+fuzz-ntm: $(FUZZ_NTM)
+	@set -e; for f in $(FUZZ_NTM); do n=$${f##*/fuzz_}; mkdir -p $(B)/fuzz/corpus-$$n; \
+		echo "== $$f ($(FUZZ_SECONDS) s, log $(B)/fuzz/$$n.log)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-$$n \
+			selftests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || \
+			{ tail -40 $(B)/fuzz/$$n.log; echo "FAIL: $$f"; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz/$$n.log; done
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all

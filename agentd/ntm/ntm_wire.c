@@ -414,7 +414,7 @@ static int parse_opts(const uint8_t *buf, size_t off, size_t end, struct xmip_nt
 		      const struct type_info *t)
 {
 	unsigned seen = 0;
-	uint32_t prev = 0;   /* previous option type; 0: none yet */
+	int32_t prev = -1;   /* previous option type; -1: none yet (type 0 is a valid unknown) */
 
 	while (off < end) {
 		uint16_t type, n;
@@ -434,7 +434,7 @@ static int parse_opts(const uint8_t *buf, size_t off, size_t end, struct xmip_nt
 			if (v[i])
 				return XMIP_NTM_E_RESERVED;
 		/* Ascending order; only Real Address may repeat. */
-		if (prev && (type < prev || (type == prev && type != XMIP_NTM_OPT_REAL_ADDR)))
+		if (prev >= 0 && (type < prev || (type == prev && type != XMIP_NTM_OPT_REAL_ADDR)))
 			return XMIP_NTM_E_OPT_ORDER;
 		prev = type;
 		bit = opt_bit(type);

@@ -473,6 +473,13 @@ static void test_options(void **state)
 		assert_int_equal(p->unknown[0].type, 0x77);
 		assert_int_equal(p->unknown[0].len, 2);
 	}
+	{	/* an unknown type 0 repeated is out of order too (found by fuzz_ntm_wire) */
+		const uint8_t o[] = { 0, 0, 0, 1, 7, 0, 0, 0, 0, 0, 0, 1, 7, 0, 0, 0,
+				      OPT(0x01, 'a', '.', 'b', 'c') };
+
+		n = with_opts(0, o, sizeof(o), buf);
+		assert_int_equal(xmip_ntm_parse(buf, n, p), XMIP_NTM_E_OPT_ORDER);
+	}
 	{	/* truncated option header, truncated value */
 		const uint8_t o1[] = { OPT(0x01, 'a', '.', 'b', 'c'), 0x00, 0x05 };
 		const uint8_t o2[] = { 0x80, 0x01, 0x00, 0x09, 'a', '.', 'b', 'c' };
