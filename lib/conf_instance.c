@@ -10,6 +10,7 @@
 
 #define HA XMIP_ROLE_BIT(XMIP_ROLE_HA)
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
+#define ALL (HA | MN | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM))
 
 static int set_role(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
@@ -107,8 +108,8 @@ static int set_max_bindings(struct xmip_conf_parser *p, void *t, const char *key
 }
 
 static const struct xmip_conf_key keys[] = {
-	{ "role",         HA | MN, 0,       false, set_role },
-	{ "instance",     HA | MN, HA | MN, false, set_instance },
+	{ "role",         ALL,     0,       false, set_role },
+	{ "instance",     ALL,     ALL,     false, set_instance },
 	{ "interface",    HA | MN, HA | MN, true,  set_interface },
 	{ "xdp-mode",     HA | MN, 0,       false, set_xdp_mode },
 	{ "address",      HA,      HA,      false, set_address },
@@ -125,7 +126,7 @@ static void defaults(struct xmip_conf *c)
 
 const struct xmip_conf_section xmip_conf_instance = {
 	.name     = "",
-	.roles    = HA | MN,
+	.roles    = ALL,
 	.keys     = keys,
 	.n_keys   = sizeof(keys) / sizeof(keys[0]),
 	.defaults = defaults,

@@ -63,6 +63,9 @@ extern const size_t xmip_conf_n_sections;
 extern const struct xmip_conf_section xmip_conf_instance;  /* conf_instance.c */
 extern const struct xmip_conf_section xmip_conf_mip6;      /* conf_mip6.c: [mip6] */
 extern const struct xmip_conf_section xmip_conf_mn;        /* conf_mip6.c: [mn NAI] */
+/* conf_ntm.c: [dc], [node FQDN], [peer-dc DOMAIN], [relay NAME] (role dc); [ntm] (role ntm) */
+extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_conf_peer_dc,
+	xmip_conf_relay, xmip_conf_ntm;
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

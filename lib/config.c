@@ -46,6 +46,8 @@ static const struct {
 } roles[] = {
 	{ "ha", XMIP_ROLE_HA },
 	{ "mn", XMIP_ROLE_MN },
+	{ "dc", XMIP_ROLE_DC },
+	{ "ntm", XMIP_ROLE_NTM },
 };
 
 int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

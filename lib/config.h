@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf_ntm.h"
 #include "xmip_maps.h"
 
 #define XMIP_CONF_MAX_IFS     16
@@ -61,6 +62,9 @@ struct xmip_conf {
 	struct in6_addr    home_agent;
 	uint32_t           lifetime_s;       /* requested, default 60 */
 	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
+
+	/* NTMobile (conf_ntm.c): roles dc and ntm. */
+	struct xmip_ntm_conf ntm;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };

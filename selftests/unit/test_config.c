@@ -212,7 +212,7 @@ static void test_errors(void **state)
 	expect_error("role = ha\ninstance = a/b\n", 2, "instance: 'a/b'");
 	expect_error("role = ha\njust words\n", 2, "expected 'key = value'");
 	expect_error("role = ha\naddress =\n", 2, "address: missing value");
-	expect_error("role = ha\n[relay x]\n", 2, "unknown section");
+	expect_error("role = ha\n[bogus x]\n", 2, "unknown section");
 
 	/* the role decides which keys are allowed, wherever role appears */
 	expect_error("address = ::1\nrole = mn\n", 1, "key 'address' is not valid for role mn");
