@@ -19,8 +19,9 @@ CFLAGS  ?= -O2 -g
 # so loader/ and agentd/ never include each other's headers.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ilib
 LDLIBS  := -lbpf -lelf -lz
-# OpenSSL (RFC 4285 HMAC) only where agent protocol code is linked.
-CRYPTO  := -lcrypto
+# OpenSSL (RFC 4285 HMAC, NTMobile keys) and libresolv (NTMobile's DNS
+# lookups) only where agent protocol code is linked.
+CRYPTO  := -lcrypto -lresolv
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined

@@ -8,6 +8,7 @@
 
 #include "attach.h"
 #include "cli.h"
+#include "conf_section.h"
 #include "config.h"
 #include "msg.h"
 
@@ -29,6 +30,14 @@ int xmip_cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv)
 		xmip_conf_free(&conf);
 		return xmip_cli_usage_error("attach ", "-i %s does not match instance = %s in %s",
 					    o->instance, conf.instance, o->conf_path);
+	}
+	/* NTMobile's DC has no datapath; the node's comes later: say so, succeed. */
+	if (conf.role == XMIP_ROLE_DC || conf.role == XMIP_ROLE_NTM) {
+		xmip_msg("instance %s: role %s has no datapath to attach%s; nothing done "
+			 "(run xmip-agentd -c %s)", conf.instance, xmip_conf_role_name(conf.role),
+			 conf.role == XMIP_ROLE_NTM ? " in this version" : "", o->conf_path);
+		xmip_conf_free(&conf);
+		return 0;
 	}
 	rc = xmip_attach(&conf, err, sizeof(err));
 	if (rc)
@@ -61,6 +70,12 @@ int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv)
 						    "in %s", instance, conf.instance, o->conf_path);
 		}
 		instance = conf.instance;
+		if (conf.role == XMIP_ROLE_DC || conf.role == XMIP_ROLE_NTM) {
+			xmip_msg("instance %s: role %s has no datapath; nothing to detach", instance,
+				 xmip_conf_role_name(conf.role));
+			xmip_conf_free(&conf);
+			return 0;
+		}
 	}
 	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
 	if (rc)

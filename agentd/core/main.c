@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* xmip-agentd: the Mobile IPv6 control plane of one xmip instance. */
+/* xmip-agentd: the control plane of one xmip instance (Mobile IPv6, NTMobile). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,7 +20,7 @@ static void usage(FILE *out)
 {
 	fputs(
 "NAME\n"
-"    xmip-agentd - Mobile IPv6 home agent / mobile node signalling daemon\n"
+"    xmip-agentd - Mobile IPv6 and NTMobile signalling daemon\n"
 "\n"
 "SYNOPSIS\n"
 "    xmip-agentd -c CONF [-f] [-v]\n"
@@ -53,9 +53,25 @@ static void usage(FILE *out)
 "                to HA lookup 4191; table 4191 holds a default route via\n"
 "                the CoA interface's router with mtu = link MTU - 40), so\n"
 "                the tunnel overhead never makes a packet too big.\n"
+"    role = dc   NTMobile Direction Coordinator (docs/ntmobile.md): UDP\n"
+"                49600; registers NTM nodes (HMAC-SHA-256, pre-shared\n"
+"                node keys), detects NATs, assigns virtual IPv4/IPv6\n"
+"                addresses from its pools, finds a peer's DC by the DNS\n"
+"                TXT record _ntm.<name>, asks it (Information Request),\n"
+"                decides direct / RS-S / RS-N and directs the nodes\n"
+"                (Route Direction) and the relay (Relay Direction). No\n"
+"                datapath and no pinned maps; its registrations survive a\n"
+"                restart in state-file.\n"
+"    role = ntm  NTMobile node signalling: registers with its DC, sends\n"
+"                Keep Alives, asks for directions (connect = FQDN), takes\n"
+"                Route Directions and runs Tunnel Request/Response. Its\n"
+"                tunnel datapath is not built yet: tunnels are logged.\n"
+"    With dump-file set ([dc] or [ntm]), the state is written there as\n"
+"    JSON after every change.\n"
 "\n"
-"    All state that must outlive the process is in the pinned maps: a\n"
-"    restarted agent rebuilds its timers from them and loses no binding.\n"
+"    Roles ha and mn: all state that must outlive the process is in the\n"
+"    pinned maps: a restarted agent rebuilds its timers from them and\n"
+"    loses no binding.\n"
 "\n"
 "OPTIONS\n"
 "    -c, --config CONF  configuration file (see docs/DESIGN.md), the one\n"
@@ -74,7 +90,7 @@ static void usage(FILE *out)
 "\n"
 "EXIT STATUS\n"
 "    0 after SIGTERM/SIGINT; 1 on a configuration error or when the\n"
-"    instance is not attached; 2 on a usage error.\n"
+"    instance is not attached (roles ha, mn); 2 on a usage error.\n"
 "\n"
 "EXAMPLE\n"
 "    xmip attach -c /etc/xmip/home.conf\n"
@@ -86,6 +102,12 @@ static void usage(FILE *out)
  * worked: the parent waits on a pipe for one octet from the child (sent by
  * detach_done) and exits 0, or 1 when the pipe closes without it.
  */
+/* Roles with a datapath have pinned maps to open; dc has none, ntm none yet. */
+static bool role_has_maps(int role)
+{
+	return role == XMIP_ROLE_HA || role == XMIP_ROLE_MN;
+}
+
 static int detach_start(int *ready_fd)
 {
 	int p[2];
@@ -165,11 +187,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip-agentd: %s\n", err);
 		return 1;
 	}
-	if (conf.role != XMIP_ROLE_HA && conf.role != XMIP_ROLE_MN) {
-		fprintf(stderr, "xmip-agentd: %s: role must be ha or mn\n", path);
-		goto out_conf;
-	}
-	if (xmip_maps_open(conf.instance, conf.role, &maps, err, sizeof(err))) {
+	maps = (struct xmip_agent_maps){ -1, -1, -1, -1, -1 };
+	if (role_has_maps(conf.role) &&
+	    xmip_maps_open(conf.instance, conf.role, &maps, err, sizeof(err))) {
 		fprintf(stderr, "xmip-agentd: instance '%s' is not attached: %s\n", conf.instance, err);
 		goto out_conf;
 	}
@@ -197,7 +217,8 @@ int main(int argc, char **argv)
 		detach_done(ready_fd);
 	}
 	log_info("instance %s: %s agent running", conf.instance,
-		 conf.role == XMIP_ROLE_HA ? "home" : "mobile node");
+		 conf.role == XMIP_ROLE_HA ? "home" : conf.role == XMIP_ROLE_MN ? "mobile node" :
+		 conf.role == XMIP_ROLE_DC ? "direction coordinator" : "NTM node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);
