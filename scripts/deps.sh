@@ -8,7 +8,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	exit 1
 fi
 
-PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libssl-dev libcmocka-dev
+PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libssl-dev libcmocka-dev dnsmasq-base
       pkg-config make gcc iproute2 nftables iperf3 tshark tcpdump python3-scapy
       python3-pytest ethtool procps iputils-ping libclang-rt-14-dev)
 

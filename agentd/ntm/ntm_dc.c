@@ -473,8 +473,11 @@ static void dns_cb(void *arg, int ok, const struct xmip_ntm_dns_answer *a)
 		for (int i = 0; i < a->n; i++) {
 			struct xmip_ntm_txt txt;
 
-			if (xmip_ntm_txt_parse(a->txt[i], a->txt_len[i], &txt) != 0)
+			if (xmip_ntm_txt_parse(a->txt[i], a->txt_len[i], &txt) != 0) {
+				log_debug("ntm: TXT record for %s skipped: '%.*s'", job->target,
+					  (int)a->txt_len[i], a->txt[i]);
 				continue;
+			}
 			if (strcmp(txt.dc, dc->nc->name) == 0) {
 				int ti = find_node(dc, job->target);
 

@@ -142,6 +142,15 @@ int xmip_ntm_dc_load(struct ntm_dc *dc)
 		}
 	}
 	fclose(f);
+	/* a node's addresses are its assignment (the vip lines) */
+	for (size_t i = 0; i < dc->n_nodes; i++)
+		if (dc->nodes[i].registered &&
+		    xmip_ntm_pool_get(&dc->pool, dc->nodes[i].fqdn, dc->nodes[i].vip4,
+				      dc->nodes[i].vip6) != 0) {
+			log_err("ntm: %s: %s is registered but has no address assignment",
+				dc->nc->state_file, dc->nodes[i].fqdn);
+			return -1;
+		}
 	log_info("ntm: state from %s: %zu address assignments, %d registrations", dc->nc->state_file,
 		 dc->pool.n, nodes);
 	return 0;

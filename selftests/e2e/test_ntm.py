@@ -1,0 +1,382 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""NTMobile control plane end to end (docs/ntmobile.md), in namespaces:
+
+                       public 203.0.113.0/24 (a bridge in RT)
+   DNS .53 (dnsmasq)  DC a.example .10  DC b.example .20  RS stub .30  CN .50
+   NAT1 .41 -- 192.168.1.0/24 -- MN 192.168.1.2      (nftables masquerade)
+   NAT2 .42 -- 192.168.2.0/24 -- CN2 192.168.2.2     (nftables masquerade)
+
+dnsmasq serves _ntm TXT records for a.example and b.example, and only an A
+record for the General Node www.c.example. MN (mn.a.example, behind NAT1)
+asks for directions to cn.b.example (public: direct), cn2.b.example (behind
+NAT2: RS-S) and www.c.example (General Node: RS-N). The relay is a Python
+stub written from the document (ntm_rs_stub.py): it checks the DC's Relay
+Direction and the nodes' Tunnel Requests with its own HKDF/HMAC and key
+unwrap. State is read back from the agents' dump files (JSON).
+
+Then: captured Route Directions (DC -> node, DC -> DC) and Relay Direction
+Responses are replayed, and forged copies (one octet changed) are sent:
+every one is counted as rejected and no state changes. Finally DC a is
+killed (-9) and restarted: its registrations come back from its state
+file, and the node's Keep Alives under the old session are accepted.
+"""
+import ipaddress
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ntmpkt as P  # noqa: E402
+
+PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
+NS = {n: PREFIX + n for n in ("rt", "dns", "dca", "dcb", "rs", "cn", "nat1", "mn", "nat2", "cn2")}
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ART = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "test_ntm")
+PY = "/usr/bin/python3"
+PUB = {"dns": "203.0.113.53", "dca": "203.0.113.10", "dcb": "203.0.113.20", "rs": "203.0.113.30",
+       "cn": "203.0.113.50", "nat1": "203.0.113.41", "nat2": "203.0.113.42"}
+GN_ADDR = "203.0.113.80"
+KEY = {n: os.urandom(32).hex() for n in ("mn", "cn", "cn2", "dd", "rs")}
+
+
+def build_dir():
+    d = os.environ.get("XMIP_BUILD", "build/opt")
+    return d if os.path.isabs(d) else os.path.join(REPO, d)
+
+
+def sh(*cmd, check=True, ns=None, timeout=30):
+    cmd = (["nsenter", "--net=/run/netns/" + ns] if ns else []) + list(cmd)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode:
+        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
+    return r
+
+
+def cleanup():
+    listed = sh("ip", "netns", "list", check=False).stdout.split("\n")
+    for line in listed:
+        ns = line.split(" ")[0]
+        if ns in NS.values():
+            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            sh("ip", "netns", "del", ns, check=False)
+
+
+def veth(a, a_if, b, b_if):
+    sh("ip", "link", "add", a_if, "netns", NS[a], "type", "veth", "peer", "name", b_if,
+       "netns", NS[b])
+
+
+class Bed:
+    def __init__(self):
+        self.procs = []
+        os.makedirs(ART, exist_ok=True)
+        for f in os.listdir(ART):
+            os.unlink(os.path.join(ART, f))
+
+    def up(self):
+        cleanup()
+        for ns in NS.values():
+            sh("ip", "netns", "add", ns)
+            sh("ip", "link", "set", "lo", "up", ns=ns)
+        sh("ip", "link", "add", "br0", "type", "bridge", ns=NS["rt"])
+        sh("ip", "link", "set", "br0", "up", ns=NS["rt"])
+        sh("ip", "addr", "add", "203.0.113.1/24", "dev", "br0", ns=NS["rt"])
+        for n, a in PUB.items():
+            veth(n, "pub", "rt", "p-" + n)
+            sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=NS["rt"])
+            sh("ip", "addr", "add", a + "/24", "dev", "pub", ns=NS[n])
+            sh("ip", "link", "set", "pub", "up", ns=NS[n])
+        for nat, host, net in (("nat1", "mn", "192.168.1"), ("nat2", "cn2", "192.168.2")):
+            veth(nat, "in", host, "eth0")
+            sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=NS[nat])
+            sh("ip", "link", "set", "in", "up", ns=NS[nat])
+            sh("ip", "addr", "add", net + ".2/24", "dev", "eth0", ns=NS[host])
+            sh("ip", "link", "set", "eth0", "up", ns=NS[host])
+            sh("ip", "route", "add", "default", "via", net + ".1", ns=NS[host])
+            sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=NS[nat])
+            sh("nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
+               "priority 100 ; } ; add rule ip nat post oifname \"pub\" masquerade", ns=NS[nat])
+
+    def start(self, name, ns, cmd):
+        out = open(os.path.join(ART, name + ".log"), "w")
+        p = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd, stdout=out,
+                             stderr=subprocess.STDOUT)
+        self.procs.append((name, p))
+        return p
+
+    def conf(self, name, text):
+        path = os.path.join(ART, name + ".conf")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def agent(self, name, ns, text):
+        return self.start(name, ns, [os.path.join(build_dir(), "xmip-agentd"), "-c",
+                                     self.conf(name, text), "-f", "-v"])
+
+    def down(self):
+        for _, p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        cleanup()
+
+
+def dc_conf(name, inst, vip4, vip6, nodes, peer, relay):
+    t = ("role = dc\ninstance = %s\n[dc]\nname = %s\nvip4-pool = %s\nvip6-pool = %s\n"
+         "keepalive = 5\ndns-server = %s\nstate-file = %s\ndump-file = %s\n"
+         % (PREFIX + inst, name, vip4, vip6, PUB["dns"], os.path.join(ART, inst + ".state"),
+            os.path.join(ART, inst + ".json")))
+    for n in nodes:
+        t += "[node %s.%s]\nkey = %s\n" % (n, name, KEY[n])
+    t += "[peer-dc %s]\nkey = %s\n" % (peer, KEY["dd"])
+    if relay:
+        t += "[relay rs1.a.example]\naddress = %s\nkey = %s\n" % (PUB["rs"], KEY["rs"])
+    return t
+
+
+def node_conf(n, domain, dc, connect=()):
+    return ("role = ntm\ninstance = %s\n[ntm]\nfqdn = %s.%s\nkey = %s\ndc = %s\ndc-name = %s\n"
+            "dump-file = %s\n%s" % (PREFIX + n, n, domain, KEY[n], PUB[dc], domain,
+                                    os.path.join(ART, n + ".json"),
+                                    "".join("connect = %s\n" % c for c in connect)))
+
+
+def dump(name):
+    try:
+        with open(os.path.join(ART, name + ".json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def wait_for(what, cond, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def rs_events():
+    with open(os.path.join(ART, "rs.events")) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def node_by(d, fqdn):
+    return next(n for n in d["nodes"] if n["fqdn"] == fqdn)
+
+
+def in_net(a, net):
+    return ipaddress.ip_address(a) in ipaddress.ip_network(net)
+
+
+def pcap_payloads(path, typ, src=None):
+    """UDP payloads of NTMobile type typ in a capture (read with Scapy)."""
+    from scapy.all import IP, UDP, rdpcap  # noqa: PLC0415
+    out = []
+    for pkt in rdpcap(path):
+        if IP in pkt and UDP in pkt:
+            pl = bytes(pkt[UDP].payload)
+            if len(pl) >= 64 and pl[0] == 0x10 and pl[1] == typ and (src is None or pkt[IP].src == src):
+                out.append((pkt[IP].src, pkt[UDP].sport, pkt[IP].dst, pkt[UDP].dport, pl))
+    return out
+
+
+def inject(ns, src, sport, dst, dport, payload):
+    """Send one UDP datagram with a chosen source from a namespace (Scapy, raw)."""
+    code = ("from scapy.all import IP, UDP, Raw, send; send(IP(src=%r, dst=%r)/UDP(sport=%d, "
+            "dport=%d)/Raw(bytes.fromhex(%r)), verbose=0)" % (src, dst, sport, dport, payload.hex()))
+    sh(PY, "-c", code, ns=NS[ns])
+
+
+@pytest.fixture
+def bed():
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    for tool in ("dnsmasq", "nft", "tcpdump"):
+        if sh("which", tool, check=False).returncode:
+            pytest.skip(tool + " is not installed (scripts/deps.sh)")
+    b = Bed()
+    try:
+        b.up()
+        yield b
+    finally:
+        b.down()
+    bad = []
+    for f in os.listdir(ART):
+        if f.endswith(".log"):
+            with open(os.path.join(ART, f), errors="replace") as fh:
+                text = fh.read()
+            if "runtime error:" in text or "AddressSanitizer" in text:
+                bad.append(f)
+    assert not bad, "sanitizer reports in " + ", ".join(bad)
+
+
+def test_ntm_control_plane(bed):
+    b = bed
+    b.start("dns", "dns", ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv",
+                           "--no-hosts", "--user=root", "--pid-file=", "--bind-interfaces",
+                           "--listen-address=" + PUB["dns"], "--log-queries",
+                           "--local=/a.example/", "--local=/b.example/", "--local=/c.example/",
+                           '--txt-record=_ntm.a.example,v=ntm1 dc=a.example addr=%s' % PUB["dca"],
+                           '--txt-record=_ntm.b.example,v=ntm1 dc=b.example addr=%s' % PUB["dcb"],
+                           "--host-record=www.c.example," + GN_ADDR])
+    b.start("rs", "rs", [PY, os.path.join(REPO, "selftests/e2e/ntm_rs_stub.py"), "rs1.a.example",
+                         KEY["rs"], PUB["rs"], "49602", os.path.join(ART, "rs.events")])
+    # captures: what reaches MN (behind NAT1) and DC b
+    caps = [b.start("cap-mn", "mn", ["tcpdump", "-i", "eth0", "-U", "-w",
+                                     os.path.join(ART, "mn.pcap"), "udp"]),
+            b.start("cap-dcb", "dcb", ["tcpdump", "-i", "pub", "-U", "-w",
+                                       os.path.join(ART, "dcb.pcap"), "udp port 49600"]),
+            b.start("cap-dca", "dca", ["tcpdump", "-i", "pub", "-U", "-w",
+                                       os.path.join(ART, "dca.pcap"), "udp port 49600"])]
+    b.agent("dca", "dca", dc_conf("a.example", "dca", "10.200.0.0/16", "fd00:a::/64", ["mn"],
+                                  "b.example", True))
+    b.agent("dcb", "dcb", dc_conf("b.example", "dcb", "10.201.0.0/16", "fd00:b::/64",
+                                  ["cn", "cn2"], "a.example", True))
+    wait_for("the relay stub", lambda: os.path.exists(os.path.join(ART, "rs.events")))
+    time.sleep(1.0)   # tcpdump ready
+    b.agent("cn", "cn", node_conf("cn", "b.example", "dcb"))
+    b.agent("cn2", "cn2", node_conf("cn2", "b.example", "dcb"))
+    wait_for("cn, cn2 registered", lambda: dump("cn").get("registered") and dump("cn2").get("registered"))
+    b.agent("mn", "mn", node_conf("mn", "a.example", "dca",
+                                  ("cn.b.example", "cn2.b.example", "www.c.example")))
+
+    def all_up():
+        d = dump("mn")
+        ups = [t for t in d.get("tunnels", []) if t["state"] == "up"]
+        return d if len(ups) == 3 and all(x["answered"] for x in d["directions"]) else None
+    mn = wait_for("MN's three directions and tunnels up", all_up, 40)
+    cn, cn2, dca, dcb = dump("cn"), dump("cn2"), dump("dca"), dump("dcb")
+
+    # --- registration: virtual addresses from each DC's pools, NAT detection ---
+    assert in_net(mn["vip4"], "10.200.0.0/16") and in_net(mn["vip6"], "fd00:a::/64")
+    assert in_net(cn["vip4"], "10.201.0.0/16") and in_net(cn2["vip6"], "fd00:b::/64")
+    assert cn["vip4"] != cn2["vip4"] and cn["vip6"] != cn2["vip6"]
+    assert mn["nat"] and cn2["nat"] and not cn["nat"]
+    assert mn["observed"].startswith(PUB["nat1"] + ":") and mn["claimed"] == "192.168.1.2:49601"
+    assert cn["observed"] == cn["claimed"] == PUB["cn"] + ":49601"
+    assert node_by(dca, "mn.a.example")["nat"] and node_by(dca, "mn.a.example")["vip4"] == mn["vip4"]
+    assert not node_by(dcb, "cn.b.example")["nat"] and node_by(dcb, "cn2.b.example")["nat"]
+
+    # --- route decisions ---
+    dirs = {d["target"]: d for d in mn["directions"]}
+    tuns = {t["peer"]: t for t in mn["tunnels"]}
+    assert all(d["status"] == "ok" for d in dirs.values()), dirs
+    assert dirs["cn.b.example"]["mode"] == "direct"           # the peer is reachable
+    assert dirs["cn2.b.example"]["mode"] == "rs-s"            # both behind NATs
+    assert dirs["www.c.example"]["mode"] == "rs-n"            # a General Node
+    assert dirs["cn.b.example"]["peer_vip4"] == cn["vip4"] and dirs["cn.b.example"]["peer_vip6"] == cn["vip6"]
+    assert dirs["cn2.b.example"]["peer_vip4"] == cn2["vip4"]
+    gn_vip4 = dirs["www.c.example"]["peer_vip4"]
+    assert in_net(gn_vip4, "10.200.0.0/16") and gn_vip4 != mn["vip4"]
+    assert int(dirs["www.c.example"]["path_id"], 16) & 0x80000000          # RS-N bit
+    assert not int(dirs["cn2.b.example"]["path_id"], 16) & 0x80000000
+    # tunnels: MN initiates to CN directly; through the relay to CN2 and the GN
+    assert tuns["cn.b.example"]["role"] == "initiator"
+    assert tuns["cn.b.example"]["endpoint"] == PUB["cn"] + ":49601"
+    assert tuns["cn2.b.example"]["endpoint"] == tuns["www.c.example"]["endpoint"] == PUB["rs"] + ":49602"
+    cn_t = wait_for("CN's tunnel up", lambda: [t for t in dump("cn").get("tunnels", []) if t["state"] == "up"])
+    assert cn_t[0]["role"] == "responder" and cn_t[0]["peer"] == "mn.a.example"
+    assert cn_t[0]["endpoint"].startswith(PUB["nat1"] + ":")     # the NAT's mapping, learnt
+    assert cn_t[0]["path_id"] == dirs["cn.b.example"]["path_id"]
+    cn2_t = wait_for("CN2's tunnel up", lambda: [t for t in dump("cn2").get("tunnels", []) if t["state"] == "up"])
+    assert cn2_t[0]["mode"] == "rs-s" and cn2_t[0]["role"] == "initiator"
+    assert cn2_t[0]["endpoint"] == PUB["rs"] + ":49602"
+
+    # --- the relay got the Relay Directions (checked by its own decoder) ---
+    ev = rs_events()
+    rel = {e["mode"]: e for e in ev if e["event"] == "relay_req"}
+    assert set(rel) == {2, 3}, ev
+    assert rel[2]["path_id"] == int(dirs["cn2.b.example"]["path_id"], 16)
+    assert rel[2]["a"] == [mn["vip4"], mn["vip6"]] and rel[2]["b"] == [cn2["vip4"], cn2["vip6"]]
+    assert rel[2]["gn"] == ["0.0.0.0", "::"]
+    assert rel[3]["path_id"] == int(dirs["www.c.example"]["path_id"], 16)
+    assert rel[3]["b"][0] == gn_vip4 and rel[3]["gn"][0] == GN_ADDR
+    assert rel[3]["sender"] == P.sender_id("a.example")
+    assert not [e for e in ev if e["event"] in ("bad_mac", "replay", "malformed", "unknown_path")]
+    # both ends of the RS-S path proved the path key to the relay, each from its NAT
+    treq = [e for e in ev if e["event"] == "tun_req" and e["path_id"] == rel[2]["path_id"]]
+    assert {e["src"][0] for e in treq} == {PUB["nat1"], PUB["nat2"]}, treq
+
+    # --- forged and replayed messages change nothing ---
+    time.sleep(1.0)
+    for p in caps:
+        p.send_signal(signal.SIGINT)
+        p.wait(5)
+    def keep(d):
+        # the state, without counters and the seconds left of a registration
+        d = {k: v for k, v in d.items() if k != "counters"}
+        for n in d.get("nodes", []):
+            n.pop("expires_in", None)
+        return d
+    before = {n: dump(n) for n in ("mn", "cn", "dca", "dcb")}
+
+    # 1. a Route Direction DC a sent to MN, replayed and forged, through NAT1's mapping
+    rd = pcap_payloads(os.path.join(ART, "mn.pcap"), 11, PUB["dca"])
+    assert rd, "no Route Direction captured at MN"
+    _, sport, _, _, payload = rd[0]
+    nat_port = int(mn["observed"].rsplit(":", 1)[1])
+    inject("dca", PUB["dca"], sport, PUB["nat1"], nat_port, payload)
+    forged = bytearray(payload)
+    forged[32 + 56 + 15] ^= 0x01       # the tunnel endpoint, MAC left as it was
+    inject("dca", PUB["dca"], sport, PUB["nat1"], nat_port, bytes(forged))
+    # 2. a DC -> DC Route Direction, replayed and forged at DC b
+    rdd = pcap_payloads(os.path.join(ART, "dcb.pcap"), 11, PUB["dca"])
+    assert rdd, "no DC-to-DC Route Direction captured"
+    inject("dca", PUB["dca"], 49600, PUB["dcb"], 49600, rdd[0][4])
+    forged = bytearray(rdd[0][4])
+    forged[32 + 16] ^= 0x80            # the wrapped path key
+    inject("dca", PUB["dca"], 49600, PUB["dcb"], 49600, bytes(forged))
+    # 3. the relay's Relay Direction Response, replayed and forged at DC a
+    resp = bytes.fromhex(rel[2]["response"])
+    inject("rs", PUB["rs"], 49602, PUB["dca"], 49600, resp)
+    forged = bytearray(resp)
+    forged[32 + 8 + 15] ^= 0x01        # the relay endpoint
+    inject("rs", PUB["rs"], 49602, PUB["dca"], 49600, bytes(forged))
+
+    wait_for("rejections counted", lambda: dump("mn")["counters"]["rx_replay"] >= 1 and
+             dump("mn")["counters"]["rx_bad_mac"] >= 1 and dump("dcb")["counters"]["rx_replay"] >= 1 and
+             dump("dcb")["counters"]["rx_bad_mac"] >= 1 and dump("dca")["counters"]["rx_replay"] >= 1 and
+             dump("dca")["counters"]["rx_bad_mac"] >= 1, 10)
+    time.sleep(0.5)
+    after = {n: dump(n) for n in ("mn", "cn", "dca", "dcb")}
+    for n in after:
+        assert keep(after[n]) == keep(before[n]), n
+    # nothing was acted on: no new Route Direction from DC b to CN, none accepted by MN
+    assert after["dcb"]["counters"]["tx_route_dir"] == before["dcb"]["counters"]["tx_route_dir"]
+    assert after["dcb"]["counters"]["rx_route_dir"] == before["dcb"]["counters"]["rx_route_dir"]
+    assert after["mn"]["counters"]["rx_route_dir"] == before["mn"]["counters"]["rx_route_dir"]
+    assert after["dca"]["counters"]["rx_relay_resp"] == before["dca"]["counters"]["rx_relay_resp"]
+
+    # --- kill -9 DC a and start it again: no registration lost ---
+    name, p = next(x for x in b.procs if x[0] == "dca")
+    p.kill()
+    p.wait(5)
+    b.procs.remove((name, p))
+    os.unlink(os.path.join(ART, "dca.json"))
+    b.start("dca2", "dca", [os.path.join(build_dir(), "xmip-agentd"), "-c",
+                            os.path.join(ART, "dca.conf"), "-f", "-v"])
+    d2 = wait_for("DC a back, with MN's Keep Alive accepted", lambda: (
+        dump("dca").get("counters", {}).get("rx_ka", 0) >= 1 and dump("dca")), 20)
+    m2 = node_by(d2, "mn.a.example")
+    assert m2["registered"] and m2["vip4"] == mn["vip4"] and m2["vip6"] == mn["vip6"] and m2["nat"]
+    assert d2["counters"]["rx_reg_req"] == 0          # the old session goes on
+    assert d2["counters"]["rx_bad_mac"] == 0 and d2["counters"]["rx_replay"] == 0
+    assert dump("mn")["registered"]
+    assert oct(os.stat(os.path.join(ART, "dca.state")).st_mode & 0o777) == "0o600"
