@@ -418,7 +418,8 @@ static size_t with_opts(int ex, const uint8_t *opts, size_t olen, uint8_t *out)
 	build_example(ex, b);
 	fixed = XMIP_NTM_HDR_LEN + xmip_ntm_body_len(b->m.h.type);
 	memcpy(out, b->buf, fixed);
-	memcpy(out + fixed, opts, olen);
+	if (olen)
+		memcpy(out + fixed, opts, olen);
 	len = fixed + olen + XMIP_NTM_MAC_LEN;
 	memset(out + fixed + olen, 0, XMIP_NTM_MAC_LEN);
 	set_len(out, len);
