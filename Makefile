@@ -21,6 +21,8 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ilib
 LDLIBS  := -lbpf -lelf -lz
 # OpenSSL (RFC 4285 HMAC) only where agent protocol code is linked.
 CRYPTO  := -lcrypto
+# The agent's metrics exporter: libmicrohttpd, in a thread of its own.
+HTTPD   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -139,11 +141,11 @@ $(O)/xmip: $(CLI_OBJS) $(LIBXMIP)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/xmip-agentd: $(AGENT_OBJS) $(LIBXMIP)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -o $@
 
 $(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -lcmocka -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -lcmocka -o $@
 
 # Test and benchmark tools are standalone: one file on libbpf and the skeletons.
 $(O)/tools/%: $(O)/obj/selftests/tools/%.o
@@ -171,7 +173,7 @@ $(O)/obj/selftests/tools/xmip_pktrun.o: | $(PROBE_SKELS)
 
 $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -o $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -19,7 +19,7 @@
 #include "help.h"
 #include "pins.h"
 
-#define XMIP_VERSION "0.1.0"
+#include "xmip_version.h"
 
 struct verb {
 	const char *name;

@@ -11,10 +11,12 @@
 
 #include "config.h"
 #include "core.h"
+#include "events.h"
 #include "families.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
+#include "metrics.h"
 
 static void usage(FILE *out)
 {
@@ -185,12 +187,19 @@ int main(int argc, char **argv)
 	loop = xmip_loop_new();
 	if (!loop)
 		goto out_maps;
+	/* Operations (docs/metrics.md, xmip monitor): before the families, which report to them. */
+	xmip_metrics_set_role(conf.role);
+	if (xmip_events_open(loop, NULL, conf.instance, conf.role) == -2)
+		goto out_ops;
+	if (conf.metrics_on && xmip_metrics_http_start(&conf.metrics_addr.sa, conf.instance,
+						       conf.role))
+		goto out_ops;
 	/* The role's families on one loop, ring buffer and raw socket. */
 	xmip_core_init(&core, loop, &conf, &maps);
 	if (xmip_core_open_sockets(&core) ||
 	    xmip_core_start(&core, xmip_families, xmip_n_families)) {
 		xmip_core_stop(&core);
-		goto out_loop;
+		goto out_ops;
 	}
 	if (!foreground) {
 		xmip_log_init("xmip-agentd", false, verbose);
@@ -201,7 +210,9 @@ int main(int argc, char **argv)
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);
-out_loop:
+out_ops:
+	xmip_metrics_http_stop();
+	xmip_events_close();
 	xmip_loop_free(loop);
 out_maps:
 	xmip_maps_close(&maps);
