@@ -16,8 +16,8 @@ static void short_key(struct xmip_conf_parser *p, const struct xmip_conf_section
 {
 	if (e->key_len && e->key_len < KEY_MIN_OCTETS)
 		xmip_conf_warn(p, xmip_conf_key_line(p, s, n, "key"), "key",
-			       "%s%s%skey is %zu octets: use at least %d (20 for HMAC-SHA1, RFC 4285)",
-			       who ? "[mn " : "", who ? who : "", who ? "]: " : "", e->key_len,
+			       "%zu octets%s%s%s is short: use at least %d (20 for HMAC-SHA1, RFC 4285)",
+			       e->key_len, who ? " in [mn " : "", who ? who : "", who ? "]" : "",
 			       KEY_MIN_OCTETS);
 }
 
