@@ -8,6 +8,12 @@ BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/xmip
+# systemd reads units from /usr/local/lib/systemd/system too; Debian: /lib/systemd/system.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SANITIZE ?= 0
 
 B   := build
@@ -90,7 +96,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
+.PHONY: deb check-deb check-units check-ops all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -234,10 +240,45 @@ check-cross: bpf
 		echo "ok: $$o.bpf.o builds for $(CROSS_ARCH) (__TARGET_ARCH_$(CROSS_ARCH)), same code"; \
 	done
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(O)/xmip $(O)/xmip-agentd $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 docs/xmip.8 docs/xmip-agentd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+# The binaries, man pages, systemd units (paths filled in), bash completion,
+# example configurations and docs/metrics.md. Debian's packaging runs it
+# with PREFIX=/usr UNITDIR=/lib/systemd/system DESTDIR=debian/xmip.
+install: $(O)/xmip $(O)/xmip-agentd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(O)/xmip $(O)/xmip-agentd $(DESTDIR)$(SBINDIR)/
+	install -m 0644 docs/xmip.8 docs/xmip-agentd.8 $(DESTDIR)$(MANDIR)/man8/
+	for u in xmip@.service xmip-detach@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/$$u.in > $(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	install -m 0644 dist/bash-completion/xmip $(DESTDIR)$(BASHCOMPDIR)/xmip
+	ln -sf xmip $(DESTDIR)$(BASHCOMPDIR)/xmip-agentd
+	install -m 0644 dist/examples/home.conf dist/examples/mn.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 docs/metrics.md $(DESTDIR)$(DOCDIR)/
+
+# The Debian package, built from a copy of the tree's files (git's list, so
+# build/ is not swept by dpkg-buildpackage's clean): build/deb/xmip_*.deb.
+DEB_VERSION := $(shell dpkg-parsechangelog -S Version 2>/dev/null || echo 0)
+deb:
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/xmip-$(DEB_VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 tar -cf - | tar -xf - -C $(B)/deb/xmip-$(DEB_VERSION)
+	cd $(B)/deb/xmip-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b -j2
+	@ls -1 $(B)/deb/*.deb
+
+# The package: build, lintian (no error), contents, units verified, the
+# demo's HA configuration run with the packaged binaries (selftests/ops/).
+check-deb: deb
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_deb.py
+
+# systemd-analyze verify on the units as make install writes them.
+check-units:
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_units.py
+
+# The operations CLI (check, JSON errors, monitor) and the scripts' root handling.
+check-ops: $(O)/xmip $(O)/xmip-agentd
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_cli_ops.py
 
 clean:
 	rm -rf $(B)
