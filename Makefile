@@ -266,7 +266,7 @@ DEB_VERSION := $(shell dpkg-parsechangelog -S Version 2>/dev/null || echo 0)
 deb:
 	rm -rf $(B)/deb && mkdir -p $(B)/deb/xmip-$(DEB_VERSION)
 	if git rev-parse --git-dir >/dev/null 2>&1; then \
-		git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf -; \
+		git ls-files -z --cached --others --exclude-standard | tar -cf - --null -T -; \
 	else \
 		tar -cf - --exclude=./$(B) --exclude=./debian/xmip --exclude=./.git .; \
 	fi | tar -xf - -C $(B)/deb/xmip-$(DEB_VERSION)
