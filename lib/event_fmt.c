@@ -65,7 +65,7 @@ void xmip_event_print_text(FILE *f, const char *instance, const struct xmip_even
 	char a[INET6_ADDRSTRLEN], t[48];
 
 	time_str(ev->time_ns, t, sizeof(t), false);
-	fprintf(f, "%s %s %s %s %s", t, instance, xmip_family_name(ev->family),
+	fprintf(f, "%s %s %s %s %s", t, instance, xmip_fam_name(ev->family),
 		role_name(ev->role), xmip_event_type_name(ev->type));
 	if (ev->fields & XMIP_EVF_HOA)
 		fprintf(f, " hoa %s", addr_str(ev->hoa, a, sizeof(a)));
@@ -120,7 +120,7 @@ void xmip_event_json(struct xmip_json *j, const char *instance, const struct xmi
 	xmip_json_key(j, "instance");
 	xmip_json_str(j, instance);
 	xmip_json_key(j, "family");
-	xmip_json_str(j, xmip_family_name(ev->family));
+	xmip_json_str(j, xmip_fam_name(ev->family));
 	xmip_json_key(j, "role");
 	xmip_json_str(j, role_name(ev->role));
 	xmip_json_key(j, "type");

@@ -23,7 +23,7 @@ static const struct {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *xmip_family_name(unsigned int id)
+const char *xmip_fam_name(unsigned int id)
 {
 	for (size_t i = 0; i < N(families); i++)
 		if (families[i].id == id)
@@ -31,7 +31,7 @@ const char *xmip_family_name(unsigned int id)
 	return "unknown";
 }
 
-unsigned int xmip_family_id(const char *name)
+unsigned int xmip_fam_id(const char *name)
 {
 	for (size_t i = 0; i < N(families); i++)
 		if (strcmp(families[i].name, name) == 0)
@@ -39,12 +39,12 @@ unsigned int xmip_family_id(const char *name)
 	return XMIP_FAMILY_NONE;
 }
 
-unsigned int xmip_family_at(unsigned int i)
+unsigned int xmip_fam_at(unsigned int i)
 {
 	return i < N(families) ? families[i].id : XMIP_FAMILY_NONE;
 }
 
-const char *xmip_family_names(void)
+const char *xmip_fam_names(void)
 {
 	static char buf[128];
 

@@ -9,13 +9,13 @@
 #define XMIP_FAMILY_NAMES_H
 
 /* "mip6" for XMIP_FAMILY_MIP6; "unknown" otherwise. */
-const char *xmip_family_name(unsigned int id);
+const char *xmip_fam_name(unsigned int id);
 /* The id of a family name; 0 (XMIP_FAMILY_NONE) if unknown. */
-unsigned int xmip_family_id(const char *name);
+unsigned int xmip_fam_id(const char *name);
 /* The id of the i-th known family, 0 past the end (for listing them all). */
-unsigned int xmip_family_at(unsigned int i);
+unsigned int xmip_fam_at(unsigned int i);
 /* Every known family name, comma-separated, for messages. */
-const char *xmip_family_names(void);
+const char *xmip_fam_names(void);
 
 /* The family a binding of this encapsulation (enum xmip_encap) belongs to. */
 unsigned int xmip_encap_family(unsigned int encap);

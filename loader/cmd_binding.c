@@ -152,10 +152,10 @@ static int parse_filter(int argc, char **argv, struct binding_filter *f)
 				return rc;
 			f->coa_on = true;
 		} else if (!strcmp(argv[i], "family")) {
-			f->family = xmip_family_id(argv[i + 1]);
+			f->family = xmip_fam_id(argv[i + 1]);
 			if (!f->family)
 				return xmip_cli_usage_error("binding ", "unknown family '%s' (%s)",
-							    argv[i + 1], xmip_family_names());
+							    argv[i + 1], xmip_fam_names());
 		} else {
 			return xmip_cli_usage_error("binding ", "unexpected argument '%s' (hoa, coa, "
 						    "family)", argv[i]);
@@ -224,7 +224,7 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		if (!o->json) {
 			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %-5s %s\n", r->instance, hoa,
 			       coa, r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-",
-			       xmip_family_name(xmip_encap_family(r->b.encap)));
+			       xmip_fam_name(xmip_encap_family(r->b.encap)));
 			continue;
 		}
 		xmip_json_obj_open(&j);
@@ -243,7 +243,7 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_json_key(&j, "flags");
 		xmip_json_str(&j, flags);
 		xmip_json_key(&j, "family");
-		xmip_json_str(&j, xmip_family_name(xmip_encap_family(r->b.encap)));
+		xmip_json_str(&j, xmip_fam_name(xmip_encap_family(r->b.encap)));
 		xmip_json_key(&j, "encap");
 		xmip_json_str(&j, xmip_encap_name(r->b.encap));
 		xmip_json_obj_close(&j);

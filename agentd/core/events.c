@@ -154,7 +154,7 @@ unsigned int xmip_events_clients(void)
 {
 	unsigned int n = 0;
 
-	for (size_t i = 0; i < XMIP_EVENTS_MAX_CLIENTS; i++)
+	for (size_t i = 0; ev_srv.lfd >= 0 && i < XMIP_EVENTS_MAX_CLIENTS; i++)
 		n += ev_srv.clients[i].fd >= 0;
 	return n;
 }
@@ -178,6 +178,8 @@ void xmip_event_emit(const struct xmip_event *in)
 	ev.role = (__u8)ev_srv.role;
 	ev.time_ns = xmip_realtime_ns();
 	xmip_metrics_event(ev.family, ev.type);
+	if (ev_srv.lfd < 0)
+		return;   /* no socket (not opened, or a test): counted only */
 	for (size_t i = 0; i < XMIP_EVENTS_MAX_CLIENTS; i++) {
 		struct client *c = &ev_srv.clients[i];
 		int rc;

@@ -105,7 +105,7 @@ void xmip_metrics_event(unsigned int family, unsigned int type)
 
 	if (type >= XMIP_EV__MAX)
 		return;
-	r = row_get(ROW_EVENT, xmip_family_name(family), names[type], NULL, NULL);
+	r = row_get(ROW_EVENT, xmip_fam_name(family), names[type], NULL, NULL);
 	if (r)
 		atomic_fetch_add_explicit(&r->count, 1, memory_order_relaxed);
 }
@@ -250,11 +250,11 @@ static void render_bindings(FILE *out, const struct xmip_metrics_src *src, size_
 
 	head(out, "xmip_bindings", "gauge",
 	     "Bindings held, by family and role (HA: the binding cache xmip_bindings; MN: its own registration).");
-	for (unsigned int i = 0; from_map && xmip_family_at(i); i++) {
-		unsigned int id = xmip_family_at(i);
+	for (unsigned int i = 0; from_map && xmip_fam_at(i); i++) {
+		unsigned int id = xmip_fam_at(i);
 
 		fputs("xmip_bindings{", out);
-		label(out, "family", xmip_family_name(id), true);
+		label(out, "family", xmip_fam_name(id), true);
 		label(out, "role", role_name(src->role), false);
 		fprintf(out, "} %llu\n", (unsigned long long)by_family[id]);
 	}
