@@ -270,7 +270,8 @@ deb:
 	else \
 		tar -cf - --exclude=./$(B) --exclude=./debian/xmip --exclude=./.git .; \
 	fi | tar -xf - -C $(B)/deb/xmip-$(DEB_VERSION)
-	cd $(B)/deb/xmip-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b -j2
+	cd $(B)/deb/xmip-$(DEB_VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2
 	@ls -1 $(B)/deb/*.deb
 
 # The package: build, lintian (no error), contents, units verified, the
