@@ -9,6 +9,7 @@ The package is unpacked with dpkg -x into a temporary root, not installed:
 the host is left as it was for the tests that come after."""
 import glob
 import os
+import re
 import signal
 import subprocess
 import time
@@ -111,8 +112,11 @@ def test_demo_ha_configuration_runs(root, netns, tmp_path):
     assert run([xmip, "check", "-c", conf]).stdout.strip().endswith("valid (0 errors, 0 warnings)")
     run(ns(xmip, "attach", "-c", conf))
     log = open(str(tmp_path / "agent.log"), "w")
+    # As under systemd: $JOURNAL_STREAM names the file stderr is (dev:inode).
+    st = os.fstat(log.fileno())
+    env = dict(os.environ, JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
     agent = subprocess.Popen(ns(agentd, "-c", conf, "-f", "-v"), stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+                             stderr=subprocess.STDOUT, start_new_session=True, env=env)
     try:
         deadline = time.time() + 10
         body = ""
@@ -128,7 +132,13 @@ def test_demo_ha_configuration_runs(root, netns, tmp_path):
         agent.send_signal(signal.SIGTERM)
         rc = agent.wait(timeout=10)
         log.close()
-    assert rc == 0, open(log.name).read()
+    text = open(log.name).read()
+    assert rc == 0, text
+    # Journal priorities (sd-daemon prefixes) instead of time stamps, line by line.
+    lines = text.splitlines()
+    assert lines and all(re.match(r"<[0-7]>", l) for l in lines), text
+    assert any(l.startswith("<6>instance %s: home agent running" % INSTANCE) for l in lines), text
+    assert any(l.startswith("<7>") for l in lines), text
     # Stopping the agent leaves the datapath attached; detach takes it down.
     assert os.path.exists(PIN_DIR + "/xmip_bindings")
     assert not os.path.exists("/run/xmip/%s.sock" % INSTANCE)
