@@ -49,6 +49,23 @@ static int connect_agent(struct mon *m, int *err)
 	return 0;
 }
 
+void xmip_monitor_socket_tidy(const char *instance)
+{
+	struct mon m = { .fd = -1 };
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int err;
+
+	snprintf(m.name, sizeof(m.name), "%s", instance);
+	if (connect_agent(&m, &err) == 0) {
+		close(m.fd);   /* an agent still runs: its socket stays */
+		return;
+	}
+	if (err == ECONNREFUSED) {
+		snprintf(path, sizeof(path), "%s/%s.sock", XMIP_RUN_DIR, instance);
+		unlink(path);
+	}
+}
+
 static void print_event(const struct xmip_cli_opts *o, const struct mon *m,
 			const struct xmip_event *ev)
 {

@@ -119,6 +119,8 @@ const char *const xmip_help_detach =
 	"    pinned link is detached, then unpinned), removes the MN's tc egress\n"
 	"    filters, then removes every pinned map and the directory\n"
 	"    /sys/fs/bpf/xmip/INSTANCE. All bindings of the instance are lost.\n"
+	"    A monitor socket /run/xmip/INSTANCE.sock left by an agent that was\n"
+	"    killed (no agent listens on it) is removed too.\n"
 	"    A running xmip-agentd keeps its open maps but no longer feeds a\n"
 	"    datapath: stop it first. The clsact qdisc is left in place.\n"
 	"\n"
