@@ -8,6 +8,12 @@ BPFTOOL  ?= bpftool
 PYTHON   ?= /usr/bin/python3
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/xmip
+# systemd reads units from /usr/local/lib/systemd/system too; Debian: /lib/systemd/system.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SANITIZE ?= 0
 
 B   := build
@@ -22,6 +28,8 @@ LDLIBS  := -lbpf -lelf -lz
 # OpenSSL (RFC 4285 HMAC, NTMobile keys) and libresolv (NTMobile's DNS
 # lookups) only where agent protocol code is linked.
 CRYPTO  := -lcrypto -lresolv
+# The agent's metrics exporter: libmicrohttpd, in a thread of its own.
+HTTPD   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -90,7 +98,7 @@ PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_
 
 .SECONDARY:
 .PHONY: fuzz-ntm
-.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
+.PHONY: deb check-deb check-units check-ops all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -141,11 +149,11 @@ $(O)/xmip: $(CLI_OBJS) $(LIBXMIP)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(O)/xmip-agentd: $(AGENT_OBJS) $(LIBXMIP)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -o $@
 
 $(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -lcmocka -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -lcmocka -o $@
 
 # Test and benchmark tools are standalone: one file on libbpf and the skeletons.
 $(O)/tools/%: $(O)/obj/selftests/tools/%.o
@@ -173,7 +181,7 @@ $(O)/obj/selftests/tools/xmip_pktrun.o: | $(PROBE_SKELS)
 
 $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -o $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -218,7 +226,10 @@ check-cli: $(O)/xmip
 check-e2e: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
 
-check: check-unit check-cross check-bpf check-cli check-e2e check-bench
+# scripts/test.sh runs these one by one, except check-deb, which it starts
+# first in the background (it builds in a copy of the tree) and joins
+# before check-bpf, so that nothing timing-sensitive runs beside it.
+check: check-unit check-cross check-ops check-units check-deb check-bpf check-cli check-e2e check-bench
 
 # Benchmarks (docs/BENCHMARKS.md): the table, and build/bench.json. Root.
 bench: all
@@ -257,10 +268,49 @@ check-cross: bpf
 		echo "ok: $$o.bpf.o builds for $(CROSS_ARCH) (__TARGET_ARCH_$(CROSS_ARCH)), same code"; \
 	done
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(O)/xmip $(O)/xmip-agentd $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 docs/xmip.8 docs/xmip-agentd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+# The binaries, man pages, systemd units (paths filled in), bash completion,
+# example configurations and docs/metrics.md. Debian's packaging runs it
+# with PREFIX=/usr UNITDIR=/lib/systemd/system DESTDIR=debian/xmip.
+install: $(O)/xmip $(O)/xmip-agentd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(O)/xmip $(O)/xmip-agentd $(DESTDIR)$(SBINDIR)/
+	install -m 0644 docs/xmip.8 docs/xmip-agentd.8 $(DESTDIR)$(MANDIR)/man8/
+	for u in xmip@.service xmip-detach@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/$$u.in > $(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	install -m 0644 dist/bash-completion/xmip $(DESTDIR)$(BASHCOMPDIR)/xmip
+	ln -sf xmip $(DESTDIR)$(BASHCOMPDIR)/xmip-agentd
+	install -m 0644 dist/examples/home.conf dist/examples/mn.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 docs/metrics.md $(DESTDIR)$(DOCDIR)/
+
+# The Debian package, built from a copy of the tree's files (git's list, so
+# build/ is not swept by dpkg-buildpackage's clean): build/deb/xmip_*.deb.
+DEB_VERSION := $(shell dpkg-parsechangelog -S Version 2>/dev/null || echo 0)
+deb:
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/xmip-$(DEB_VERSION)
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | tar -cf - --null -T -; \
+	else \
+		tar -cf - --exclude=./$(B) --exclude=./debian/xmip --exclude=./.git .; \
+	fi | tar -xf - -C $(B)/deb/xmip-$(DEB_VERSION)
+	cd $(B)/deb/xmip-$(DEB_VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2
+	@ls -1 $(B)/deb/*.deb
+
+# The package: build, lintian (no error), contents, units verified, the
+# demo's HA configuration run with the packaged binaries (selftests/ops/).
+check-deb: deb
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_deb.py
+
+# systemd-analyze verify on the units as make install writes them.
+check-units:
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_units.py
+
+# The operations CLI (check, JSON errors, monitor) and the scripts' root handling.
+check-ops: $(O)/xmip $(O)/xmip-agentd
+	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/ops/test_cli_ops.py
 
 clean:
 	rm -rf $(B)

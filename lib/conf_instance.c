@@ -91,8 +91,11 @@ static int set_tunnel_mtu(struct xmip_conf_parser *p, void *t, const char *key, 
 	struct xmip_conf *c = t;
 	uint32_t v;
 
-	if (xmip_conf_u32(p, key, val, 1280, 65535, &v))
+	if (xmip_conf_u32(p, key, val, 0, 65535, &v))
 		return -1;
+	if (v < 1280)
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: %u is below 1280, the IPv6 "
+				      "minimum link MTU (RFC 8200 §5)", key, v);
 	c->tunnel_mtu = (uint16_t)v;
 	return 0;
 }

@@ -44,9 +44,22 @@ static int set_key(struct xmip_conf_parser *p, struct xmip_mn_entry *e, const ch
 
 /* ---- flat keys and [mip6] ---- */
 
+/* 4 s .. 65535 x 4 s: what the Mobility Header's 16-bit lifetime field can say. */
+static int lifetime_value(struct xmip_conf_parser *p, const char *key, const char *val,
+			  uint32_t *out)
+{
+	if (xmip_conf_u32(p, key, val, 0, UINT32_MAX, out))
+		return -1;
+	if (*out < 4 || *out > LIFETIME_MAX_S)
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: %u s is beyond what a Binding "
+				      "Update can carry: 4..%u s (16 bits in units of 4 s, RFC 6275 "
+				      "§6.1.7)", key, *out, LIFETIME_MAX_S);
+	return 0;
+}
+
 static int set_max_lifetime(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
-	return xmip_conf_u32(p, key, val, 4, LIFETIME_MAX_S, &((struct xmip_conf *)t)->max_lifetime_s);
+	return lifetime_value(p, key, val, &((struct xmip_conf *)t)->max_lifetime_s);
 }
 
 static int set_mesg_id_window(struct xmip_conf_parser *p, void *t, const char *key,
@@ -62,7 +75,7 @@ static int set_home_agent(struct xmip_conf_parser *p, void *t, const char *key, 
 
 static int set_lifetime(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
-	return xmip_conf_u32(p, key, val, 4, LIFETIME_MAX_S, &((struct xmip_conf *)t)->lifetime_s);
+	return lifetime_value(p, key, val, &((struct xmip_conf *)t)->lifetime_s);
 }
 
 static int set_nai(struct xmip_conf_parser *p, void *t, const char *key, const char *val)

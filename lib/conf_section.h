@@ -66,11 +66,17 @@ extern const struct xmip_conf_section xmip_conf_mn;        /* conf_mip6.c: [mn N
 /* conf_ntm.c: [dc], [node FQDN], [peer-dc DOMAIN], [relay NAME] (role dc); [ntm] (role ntm) */
 extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_conf_peer_dc,
 	xmip_conf_relay, xmip_conf_ntm;
+extern const struct xmip_conf_section xmip_conf_agent;     /* conf_agent.c: [agent] */
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));                 /* always -1 */
 int  xmip_conf_cur_line(const struct xmip_conf_parser *p);     /* the line being read */
+/* A risky but valid value (reported by `xmip check` only). key may be NULL. */
+void xmip_conf_warn(struct xmip_conf_parser *p, int line, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The warnings about risky values, once the file is valid (conf_lint.c). */
+void xmip_conf_lint(struct xmip_conf_parser *p, const struct xmip_conf *c);
 /* Line of [name ARG] entry n's header, or of key in it (n = 0 for other sections); 0: absent. */
 int  xmip_conf_section_line(const struct xmip_conf_parser *p, const struct xmip_conf_section *s,
 			    size_t n);

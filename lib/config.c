@@ -38,6 +38,12 @@ struct xmip_conf_parser {
 	struct sec_use   *uses;
 	size_t            n_uses;
 	long              cur;                   /* uses[] of the current header; -1: none yet */
+	/* xmip_conf_check: every diagnostic goes to diag, and reading goes on after an error. */
+	xmip_conf_diag_cb diag;
+	void             *diag_arg;
+	int               n_errors;
+	const char       *cur_key;               /* the key of the line being read */
+	bool              skip;                  /* after a bad header: its keys are not read */
 };
 
 static const struct {
@@ -58,9 +64,28 @@ int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err && p->errlen)
+	if (p->err && p->errlen && (!p->n_errors || !p->err[0]))
 		snprintf(p->err, p->errlen, "%s:%d: %s", p->path, line, msg);
+	p->n_errors++;
+	if (p->diag)
+		p->diag(&(struct xmip_conf_diag){ .severity = XMIP_CONF_ERROR, .path = p->path,
+						  .line = line, .key = p->cur_key, .msg = msg },
+			p->diag_arg);
 	return -1;
+}
+
+void xmip_conf_warn(struct xmip_conf_parser *p, int line, const char *key, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!p->diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->diag(&(struct xmip_conf_diag){ .severity = XMIP_CONF_WARNING, .path = p->path,
+					  .line = line, .key = key, .msg = msg }, p->diag_arg);
 }
 
 int xmip_conf_cur_line(const struct xmip_conf_parser *p)
@@ -240,7 +265,7 @@ static int start_section(struct xmip_conf_parser *p, char *hdr)
 				      name, name, s->arg_name);
 	if (!s->arg_name && *arg)
 		return xmip_conf_fail(p, p->line, "section [%s] takes no argument", name);
-	if (close_section(p) || section_roles_ok(p, s, p->line))
+	if ((close_section(p) && !p->diag) || section_roles_ok(p, s, p->line))
 		return -1;
 	if (s->arg_name) {
 		while (find_use(p, s, entry))
@@ -335,19 +360,35 @@ static int parse_line(struct xmip_conf_parser *p, char *line)
 {
 	char *hash = strchr(line, '#');
 	char *eq, *s;
+	int rc;
 
 	if (hash)
 		*hash = '\0';
 	s = trim(line);
 	if (*s == '\0')
 		return 0;
-	if (*s == '[')
-		return start_section(p, s);
+	if (*s == '[') {
+		int rc;
+
+		p->cur_key = NULL;
+		rc = start_section(p, s);
+		/* Checking: the keys under a header we could not open would only add noise. */
+		p->skip = rc != 0;
+		if (rc)
+			p->cur = -1;
+		return rc;
+	}
+	if (p->skip)
+		return 0;
 	eq = strchr(s, '=');
 	if (!eq)
 		return xmip_conf_fail(p, p->line, "expected 'key = value', got '%s'", s);
 	*eq = '\0';
-	return handle_pair(p, trim(s), trim(eq + 1));
+	s = trim(s);
+	p->cur_key = s;
+	rc = handle_pair(p, s, trim(eq + 1));
+	p->cur_key = NULL;
+	return rc;
 }
 
 /* Keys set for a role that does not have them; the earliest is reported. */
@@ -400,6 +441,12 @@ static int finish(struct xmip_conf_parser *p)
 {
 	char known[32];
 
+	if (p->diag) {
+		/* Checking: cross-checks only over lines that are all valid (else they echo the errors). */
+		close_section(p);
+		if (p->n_errors)
+			return -1;
+	}
 	if (p->conf->role == XMIP_ROLE_NONE)
 		return xmip_conf_fail(p, p->line, "missing required key 'role' (%s)",
 				      xmip_conf_roles_text(~0u, known, sizeof(known)));
@@ -411,11 +458,12 @@ static int finish(struct xmip_conf_parser *p)
 	return 0;
 }
 
-int xmip_conf_parse(const char *path, const char *buf, size_t len,
-		    struct xmip_conf *out, char *err, size_t errlen)
+static int parse(const char *path, const char *buf, size_t len, struct xmip_conf *out,
+		 char *err, size_t errlen, xmip_conf_diag_cb diag, void *diag_arg)
 {
 	struct xmip_conf_parser p = {
 		.path = path, .err = err, .errlen = errlen, .conf = out, .cur = -1,
+		.diag = diag, .diag_arg = diag_arg,
 	};
 	char line[CONF_MAX_LINE + 1];
 	size_t pos = 0;
@@ -446,14 +494,94 @@ int xmip_conf_parse(const char *path, const char *buf, size_t len,
 		}
 		pos += n + (nl ? 1 : 0);
 		rc = parse_line(&p, line);
+		if (diag)
+			rc = 0;     /* reported; read on */
 	}
 	if (rc == 0)
 		rc = finish(&p);
+	if (diag && rc == 0 && p.n_errors == 0)
+		xmip_conf_lint(&p, out);
+	if (diag && p.n_errors)
+		rc = -1;
 	for (size_t i = 0; i < p.n_uses; i++)
 		free(p.uses[i].arg);
 	free(p.uses);
 	if (rc)
 		xmip_conf_free(out);
+	return rc;
+}
+
+int xmip_conf_parse(const char *path, const char *buf, size_t len,
+		    struct xmip_conf *out, char *err, size_t errlen)
+{
+	return parse(path, buf, len, out, err, errlen, NULL, NULL);
+}
+
+struct counted {
+	xmip_conf_diag_cb cb;
+	void *arg;
+	int   errors;
+};
+
+static void count_diag(const struct xmip_conf_diag *d, void *arg)
+{
+	struct counted *c = arg;
+
+	c->errors += d->severity == XMIP_CONF_ERROR;
+	c->cb(d, c->arg);
+}
+
+int xmip_conf_check_buf(const char *path, const char *buf, size_t len, xmip_conf_diag_cb cb,
+			void *arg)
+{
+	struct counted c = { .cb = cb, .arg = arg };
+	struct xmip_conf conf;
+
+	if (parse(path, buf, len, &conf, NULL, 0, count_diag, &c) == 0)
+		xmip_conf_free(&conf);
+	return c.errors;
+}
+
+/* The whole file (at most CONF_MAX_FILE) into a new buffer; NULL and err on failure. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(CONF_MAX_FILE + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	n = fread(buf, 1, CONF_MAX_FILE + 1, f);
+	if (ferror(f) || n > CONF_MAX_FILE) {
+		snprintf(err, errlen, "%s: %s", path,
+			 ferror(f) ? "read error" : "file larger than 1 MiB");
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+int xmip_conf_check(const char *path, xmip_conf_diag_cb cb, void *arg, char *err, size_t errlen)
+{
+	size_t n;
+	char *buf = read_file(path, &n, err, errlen);
+	int rc;
+
+	if (!buf)
+		return -1;
+	rc = xmip_conf_check_buf(path, buf, n, cb, arg);
+	free(buf);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,13 @@ struct xmip_mn_entry {
 	size_t          key_len;
 };
 
+/* An IPv4 or IPv6 socket address (the metrics listener). */
+union xmip_sockaddr {
+	struct sockaddr     sa;
+	struct sockaddr_in  in;
+	struct sockaddr_in6 in6;
+};
+
 struct xmip_conf {
 	/* The instance (conf_instance.c): what `xmip attach` sets the datapath up with. */
 	enum xmip_role     role;
@@ -65,6 +73,9 @@ struct xmip_conf {
 
 	/* NTMobile (conf_ntm.c): roles dc and ntm. */
 	struct xmip_ntm_conf ntm;
+	/* The agent's operations keys (conf_agent.c): flat or [agent]. */
+	bool               metrics_on;       /* metrics = ADDR:PORT; default off */
+	union xmip_sockaddr metrics_addr;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };
@@ -78,6 +89,34 @@ int xmip_conf_load(const char *path, struct xmip_conf *out, char *err, size_t er
 int xmip_conf_parse(const char *path, const char *buf, size_t len,
 		    struct xmip_conf *out, char *err, size_t errlen);
 void xmip_conf_free(struct xmip_conf *conf);
+
+/* What `xmip check` reports: every error, and warnings about risky values. */
+enum xmip_conf_severity {
+	XMIP_CONF_ERROR,
+	XMIP_CONF_WARNING,
+};
+
+struct xmip_conf_diag {
+	enum xmip_conf_severity severity;
+	const char *path;
+	int         line;   /* 0: the file as a whole */
+	const char *key;    /* the key it is about, or NULL */
+	const char *msg;    /* without "path:line: " */
+};
+
+typedef void (*xmip_conf_diag_cb)(const struct xmip_conf_diag *d, void *arg);
+
+/*
+ * Check the file at path without using it: cb gets every error (each line
+ * is read even after an earlier one failed; a bad section header skips its
+ * keys; the checks across keys run once every line is valid) and, when the
+ * file is valid, a warning for each risky value (conf_lint.c). Returns the
+ * number of errors, or -1 if the file cannot be read (err says why).
+ */
+int xmip_conf_check(const char *path, xmip_conf_diag_cb cb, void *arg, char *err, size_t errlen);
+/* The same on a buffer. */
+int xmip_conf_check_buf(const char *path, const char *buf, size_t len, xmip_conf_diag_cb cb,
+			void *arg);
 
 /* Whether the file uses section name (a header, or a flat key of it). */
 bool xmip_conf_has_section(const struct xmip_conf *conf, const char *name);

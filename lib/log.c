@@ -4,14 +4,35 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static bool log_stderr = true;  /* before init, errors still reach someone */
+static bool log_journal;        /* stderr is systemd's journal stream */
 static bool log_verbose;
+
+/*
+ * systemd names the journal stream it connected to stderr in
+ * $JOURNAL_STREAM ("device:inode"). Then each line gets an sd-daemon
+ * priority prefix ("<3>" error ... "<7>" debug, sd-daemon(3)) instead of a
+ * time stamp: the journal keeps the priority and adds the time itself.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+	       (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void xmip_log_init(const char *ident, bool to_stderr, bool verbose)
 {
 	log_stderr = to_stderr;
+	log_journal = to_stderr && stderr_is_journal();
 	log_verbose = verbose;
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -34,7 +55,11 @@ void xmip_log(int level, const char *fmt, ...)
 	if (level >= LOG_DEBUG && !log_verbose)
 		return;
 	va_start(ap, fmt);
-	if (log_stderr) {
+	if (log_journal) {
+		fprintf(stderr, "<%d>", level);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else if (log_stderr) {
 		struct timespec ts;
 		struct tm tm;
 		char stamp[32];

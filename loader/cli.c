@@ -16,11 +16,11 @@ int xmip_cli_usage_error(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xmip: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	xmip_vmsg(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'xmip %s--help'.\n", verb ? verb : "");
+	if (!xmip_msg_json_mode())
+		fprintf(stderr, "Try 'xmip %s--help'.\n", verb ? verb : "");
 	return XMIP_EXIT_USAGE;
 }
 

@@ -61,5 +61,11 @@ int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv);
 int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv);
 /* binding show|add|del; prints its own help for --help (or no subcommand). */
 int xmip_cmd_binding(const struct xmip_cli_opts *o, int argc, char **argv);
+/* The agents' live events (cmd_monitor.c). */
+int xmip_cmd_monitor(const struct xmip_cli_opts *o, int argc, char **argv);
+/* Remove the instance's monitor socket if no agent listens on it (one killed with SIGKILL). */
+void xmip_monitor_socket_tidy(const char *instance);
+/* Validate a configuration file without touching the system (cmd_check.c). */
+int xmip_cmd_check(const struct xmip_cli_opts *o, int argc, char **argv);
 
 #endif

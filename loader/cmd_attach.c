@@ -80,6 +80,8 @@ int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv)
 	rc = xmip_detach(instance, have_conf ? &conf : NULL, err, sizeof(err));
 	if (rc)
 		xmip_msg("detach failed: %s", err);
+	else
+		xmip_monitor_socket_tidy(instance);
 	xmip_conf_free(&conf);
 	return rc ? 1 : 0;
 }

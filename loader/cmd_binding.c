@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cli.h"
+#include "family_names.h"
 #include "help.h"
 #include "json.h"
 #include "msg.h"
@@ -97,32 +99,119 @@ static int read_bindings(const char *instance, struct binding_row **rows, size_t
 	return 0;
 }
 
+/* What `binding show` keeps: hoa/coa ADDR[/LEN], family NAME (all must match). */
+struct binding_filter {
+	bool         hoa_on, coa_on;
+	uint8_t      hoa[16], coa[16];
+	unsigned int hoa_len, coa_len;
+	unsigned int family;          /* 0: any */
+};
+
+static int parse_prefix_arg(const char *what, const char *s, uint8_t out[16], unsigned int *len)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char *end;
+
+	*len = 128;
+	if (n >= sizeof(addr))
+		goto bad;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, out) != 1)
+		goto bad;
+	if (slash) {
+		unsigned long v = strtoul(slash + 1, &end, 10);
+
+		if (!slash[1] || *end || v > 128)
+			goto bad;
+		*len = (unsigned int)v;
+	}
+	return 0;
+bad:
+	return xmip_cli_usage_error("binding ", "%s '%s' is not an IPv6 address or prefix "
+				    "(ADDRESS or ADDRESS/LENGTH)", what, s);
+}
+
+static int parse_filter(int argc, char **argv, struct binding_filter *f)
+{
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return xmip_cli_usage_error("binding ", "'%s' needs a value (hoa ADDR[/LEN], "
+						    "coa ADDR[/LEN], family NAME)", argv[i]);
+		if (!strcmp(argv[i], "hoa")) {
+			if ((rc = parse_prefix_arg("hoa", argv[i + 1], f->hoa, &f->hoa_len)))
+				return rc;
+			f->hoa_on = true;
+		} else if (!strcmp(argv[i], "coa")) {
+			if ((rc = parse_prefix_arg("coa", argv[i + 1], f->coa, &f->coa_len)))
+				return rc;
+			f->coa_on = true;
+		} else if (!strcmp(argv[i], "family")) {
+			f->family = xmip_fam_id(argv[i + 1]);
+			if (!f->family)
+				return xmip_cli_usage_error("binding ", "unknown family '%s' (%s)",
+							    argv[i + 1], xmip_fam_names());
+		} else {
+			return xmip_cli_usage_error("binding ", "unexpected argument '%s' (hoa, coa, "
+						    "family)", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static bool filter_keeps(const struct binding_filter *f, const struct binding_row *r)
+{
+	return (!f->hoa_on || xmip_in_prefix(r->k.hoa, f->hoa, f->hoa_len)) &&
+	       (!f->coa_on || xmip_in_prefix(r->b.coa, f->coa, f->coa_len)) &&
+	       (!f->family || xmip_encap_family(r->b.encap) == f->family);
+}
+
 static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	char names[XMIP_CLI_MAX_INSTANCES][32];
 	struct binding_row *rows = NULL;
 	uint64_t now = boottime_ns();
-	size_t n_rows = 0;
+	struct binding_filter filt;
+	size_t n_rows = 0, kept = 0;
 	struct xmip_json j;
+	char *doc = NULL;
+	size_t doc_len = 0;
+	FILE *out = stdout;
 	int n, rc = 0;
 
-	if (argc)
-		return xmip_cli_usage_error("binding ", "unexpected argument '%s'", argv[0]);
+	if ((rc = parse_filter(argc, argv, &filt)))
+		return rc;
 	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
 	if (n < 0)
 		return -n;
 	for (int i = 0; i < n; i++)
 		if (read_bindings(names[i], &rows, &n_rows))
 			rc = 1;
+	for (size_t i = 0; i < n_rows; i++)
+		if (filter_keeps(&filt, &rows[i]))
+			rows[kept++] = rows[i];
+	n_rows = kept;
 	if (n_rows)
 		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
 
 	if (o->json) {
-		xmip_json_init(&j, stdout, o->pretty);
+		/* Written out only if every instance could be read: else {"error": ...}. */
+		out = open_memstream(&doc, &doc_len);
+		if (!out) {
+			free(rows);
+			xmip_msg("out of memory");
+			return 1;
+		}
+		xmip_json_init(&j, out, o->pretty);
 		xmip_json_arr_open(&j);
 	} else if (n_rows) {
-		printf("%-10s %-28s %-28s %8s %9s %5s %s\n", "INSTANCE", "HOME ADDRESS",
-		       "CARE-OF ADDRESS", "LIFETIME", "REMAINING", "SEQ", "FLAGS");
+		printf("%-10s %-28s %-28s %8s %9s %5s %-5s %s\n", "INSTANCE", "HOME ADDRESS",
+		       "CARE-OF ADDRESS", "LIFETIME", "REMAINING", "SEQ", "FLAGS", "FAMILY");
 	}
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct binding_row *r = &rows[i];
@@ -133,8 +222,9 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_cli_addr_str(r->b.coa, coa);
 		bu_flag_letters(r->b.bu_flags, flags);
 		if (!o->json) {
-			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %s\n", r->instance, hoa, coa,
-			       r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-");
+			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %-5s %s\n", r->instance, hoa,
+			       coa, r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-",
+			       xmip_fam_name(xmip_encap_family(r->b.encap)));
 			continue;
 		}
 		xmip_json_obj_open(&j);
@@ -152,13 +242,21 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_json_u64(&j, r->b.seq);
 		xmip_json_key(&j, "flags");
 		xmip_json_str(&j, flags);
+		xmip_json_key(&j, "family");
+		xmip_json_str(&j, xmip_fam_name(xmip_encap_family(r->b.encap)));
+		xmip_json_key(&j, "encap");
+		xmip_json_str(&j, xmip_encap_name(r->b.encap));
 		xmip_json_obj_close(&j);
 	}
 	if (o->json) {
 		xmip_json_arr_close(&j);
 		xmip_json_end(&j);
+		fclose(out);
+		if (rc == 0)
+			fwrite(doc, 1, doc_len, stdout);
+		free(doc);
 	} else if (!n_rows && rc == 0) {
-		printf("no bindings\n");
+		printf("no bindings%s\n", argc ? " match" : "");
 	}
 	free(rows);
 	return rc;

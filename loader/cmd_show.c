@@ -248,6 +248,9 @@ int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv)
 	char names[XMIP_CLI_MAX_INSTANCES][32];
 	struct instance_view *v;
 	struct xmip_json j;
+	char *doc = NULL;
+	size_t doc_len = 0;
+	FILE *out = NULL;
 	int n, rc = 0;
 
 	if (argc)
@@ -261,7 +264,14 @@ int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv)
 		return 1;
 	}
 	if (o->json) {
-		xmip_json_init(&j, stdout, o->pretty);
+		/* Written out only if every instance could be read: else {"error": ...}. */
+		out = open_memstream(&doc, &doc_len);
+		if (!out) {
+			free(v);
+			xmip_msg("out of memory");
+			return 1;
+		}
+		xmip_json_init(&j, out, o->pretty);
 		xmip_json_arr_open(&j);
 	} else if (n == 0) {
 		printf("no instance attached (under %s)\n", XMIP_PIN_ROOT);
@@ -279,6 +289,10 @@ int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv)
 	if (o->json) {
 		xmip_json_arr_close(&j);
 		xmip_json_end(&j);
+		fclose(out);
+		if (rc == 0)
+			fwrite(doc, 1, doc_len, stdout);
+		free(doc);
 	}
 	free(v);
 	return rc;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xmip: the operator's CLI. iproute2-style verbs (attach, detach, show,
- * binding show|add|del); -j/-p for JSON. Exit status: 0 ok, 1 runtime
- * error, 2 usage error or invalid configuration file.
+ * binding show|add|del, monitor, check); -j/-p for JSON, errors included
+ * ({"error": "..."} as bpftool does). Exit status: 0 ok, 1 runtime
+ * error, 2 usage error or invalid configuration file (check: also 3).
  *
  * This file parses the options and dispatches to the verb; each verb
  * lives in its own cmd_*.c, the helpers they share in cli.c.
@@ -17,9 +18,10 @@
 #include "cli.h"
 #include "config.h"
 #include "help.h"
+#include "msg.h"
 #include "pins.h"
 
-#define XMIP_VERSION "0.1.0"
+#include "xmip_version.h"
 
 struct verb {
 	const char *name;
@@ -32,9 +34,18 @@ static const struct verb verbs[] = {
 	{ "detach",  xmip_cmd_detach,  &xmip_help_detach },
 	{ "show",    xmip_cmd_show,    &xmip_help_show },
 	{ "binding", xmip_cmd_binding, &xmip_help_binding },
+	{ "monitor", xmip_cmd_monitor, &xmip_help_monitor },
+	{ "check",   xmip_cmd_check,   &xmip_help_check },
 };
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	return xmip_msg_finish(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
 		{ "json",     no_argument,       NULL, 'j' },
@@ -51,8 +62,14 @@ int main(int argc, char **argv)
 	const struct verb *v = NULL;
 	int c;
 
+	/* -j anywhere makes every error JSON, even one about another option. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json") ||
+		    !strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			xmip_msg_json(true);
+	opterr = 0;
 	/* GNU getopt permutes: options may come before or after the verb. */
-	while ((c = getopt_long(argc, argv, "jpadi:c:Vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jpadi:c:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.json = true; break;
 		case 'p': o.json = o.pretty = true; break;
@@ -64,9 +81,13 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("xmip %s (libbpf %s)\n", XMIP_VERSION, libbpf_version_string());
 			return 0;
+		case ':':
+			return xmip_cli_usage_error(NULL, "option '%s' needs an argument",
+						    argv[optind - 1]);
 		default:
-			fputs("Try 'xmip --help'.\n", stderr);
-			return XMIP_EXIT_USAGE;
+			if (optopt)
+				return xmip_cli_usage_error(NULL, "unknown option '-%c'", optopt);
+			return xmip_cli_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	argc -= optind;
@@ -77,6 +98,9 @@ int main(int argc, char **argv)
 					    "(letters, digits, '-', '_'; at most %d)", o.instance,
 					    XMIP_INSTANCE_MAX - 1);
 
+	if (argc == 0 && !o.help && xmip_msg_json_mode())
+		return xmip_cli_usage_error(NULL, "no command (attach, detach, show, binding, "
+					    "monitor, check, help)");
 	if (argc == 0 || !strcmp(argv[0], "help")) {
 		const char *topic = argc > 1 ? argv[1] : NULL;
 
@@ -93,7 +117,7 @@ int main(int argc, char **argv)
 			v = &verbs[i];
 	if (!v)
 		return xmip_cli_usage_error(NULL, "unknown command '%s' (attach, detach, show, "
-					    "binding, help)", argv[0]);
+					    "binding, monitor, check, help)", argv[0]);
 	if (o.help && v->run != xmip_cmd_binding) {
 		fputs(*v->help, stdout);
 		return 0;

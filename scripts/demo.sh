@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The xmip demo: install what is missing, build, run the handover demo.
-# Usage: sudo scripts/demo.sh
+# Usage: scripts/demo.sh (as root, or as a user with sudo: it asks for it)
 set -euo pipefail
+. "$(dirname "$0")/need-root.sh" "$@"
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 make -j"$(nproc)"

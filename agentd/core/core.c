@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "maps.h"
@@ -97,6 +98,7 @@ struct xmip_family *xmip_core_family(struct xmip_core *c, const char *name)
 void xmip_core_dispatch(struct xmip_core *c, uint8_t family, uint32_t ifindex,
 			const uint8_t *pkt, size_t len)
 {
+	c->rx_ns = xmip_now_ns();   /* registration latency starts here (metrics.h) */
 	for (size_t i = 0; i < c->n_fams; i++) {
 		if (c->fams[i].ops->id == family) {
 			c->fams[i].ops->handle(&c->fams[i], ifindex, pkt, len);

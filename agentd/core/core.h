@@ -32,6 +32,7 @@ struct xmip_core {
 	struct xmip_signal_rx        *rx;
 	struct xmip_nh_watch         *nh;
 	uint64_t                      unclaimed;  /* records no running family took */
+	uint64_t                      rx_ns;      /* CLOCK_BOOTTIME the record being handled was taken */
 };
 
 void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,

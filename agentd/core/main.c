@@ -11,10 +11,12 @@
 
 #include "config.h"
 #include "core.h"
+#include "events.h"
 #include "families.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
+#include "metrics.h"
 
 static void usage(FILE *out)
 {
@@ -73,12 +75,19 @@ static void usage(FILE *out)
 "    pinned maps: a restarted agent rebuilds its timers from them and\n"
 "    loses no binding.\n"
 "\n"
+"    Live events (registered, refreshed, deregistered, expired, refused\n"
+"    with the BA status) go to `xmip monitor` through the socket\n"
+"    /run/xmip/<instance>.sock (root only). With `metrics = ADDR:PORT` in\n"
+"    CONF (off by default) the agent serves Prometheus metrics at\n"
+"    http://ADDR:PORT/metrics from a thread of its own (docs/metrics.md).\n"
+"\n"
 "OPTIONS\n"
 "    -c, --config CONF  configuration file (see docs/DESIGN.md), the one\n"
 "                       given to `xmip attach`\n"
-"    -f, --foreground   stay in the foreground and log to stderr;\n"
-"                       without it the agent detaches once set up and\n"
-"                       logs to syslog (facility daemon)\n"
+"    -f, --foreground   stay in the foreground and log to stderr (under\n"
+"                       systemd, with sd-daemon priority prefixes <3>..<7>\n"
+"                       the journal keeps); without it the agent detaches\n"
+"                       once set up and logs to syslog (facility daemon)\n"
 "    -v, --verbose      also log debug messages\n"
 "    -h, --help         show this text\n"
 "\n"
@@ -89,8 +98,10 @@ static void usage(FILE *out)
 "    SIGHUP             logged; restart the agent to reload CONF\n"
 "\n"
 "EXIT STATUS\n"
-"    0 after SIGTERM/SIGINT; 1 on a configuration error or when the\n"
-"    instance is not attached (roles ha, mn); 2 on a usage error.\n"
+"    0 after SIGTERM/SIGINT; 1 on a configuration error, when the\n"
+"    instance is not attached (roles ha, mn), when another agent of the\n"
+"    instance runs or the metrics address cannot be bound; 2 on a usage\n"
+"    error.\n"
 "\n"
 "EXAMPLE\n"
 "    xmip attach -c /etc/xmip/home.conf\n"
@@ -205,12 +216,19 @@ int main(int argc, char **argv)
 	loop = xmip_loop_new();
 	if (!loop)
 		goto out_maps;
+	/* Operations (docs/metrics.md, xmip monitor): before the families, which report to them. */
+	xmip_metrics_set_role(conf.role);
+	if (xmip_events_open(loop, NULL, conf.instance, conf.role) == -2)
+		goto out_ops;
+	if (conf.metrics_on && xmip_metrics_http_start(&conf.metrics_addr.sa, conf.instance,
+						       conf.role))
+		goto out_ops;
 	/* The role's families on one loop, ring buffer and raw socket. */
 	xmip_core_init(&core, loop, &conf, &maps);
 	if (xmip_core_open_sockets(&core) ||
 	    xmip_core_start(&core, xmip_families, xmip_n_families)) {
 		xmip_core_stop(&core);
-		goto out_loop;
+		goto out_ops;
 	}
 	if (!foreground) {
 		xmip_log_init("xmip-agentd", false, verbose);
@@ -222,7 +240,9 @@ int main(int argc, char **argv)
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);
-out_loop:
+out_ops:
+	xmip_metrics_http_stop();
+	xmip_events_close();
 	xmip_loop_free(loop);
 out_maps:
 	xmip_maps_close(&maps);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "mh.h"
 #include "mn.h"
+#include "observe.h"
 
 static bool is_ha(const struct xmip_family *f)
 {
@@ -40,6 +41,7 @@ static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *
 		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
 		unsigned int more;
 
+		xmip_mip6_observe_malformed(perr);
 		if (xmip_log_ratelimit(&rl, &more))
 			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
 				 ifindex, xmip_parse_strerror(perr),

@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "mh.h"
 #include "nd.h"
+#include "observe.h"
 #include "netlink.h"
 #include "rawsend.h"
 
@@ -191,6 +192,7 @@ static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 		proxy_stop(ha, hoa, b.ifindex);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
 			 xmip_ip6str(b.coa), b.seq);
+		xmip_mip6_observe_ha_expired(hoa, &b);
 	}
 	drop_expiry(ha, hoa);
 }
@@ -329,6 +331,7 @@ void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const struct xmip_pkt 
 	log_decision(&d, p);
 	if (d.send_ba)
 		send_packet(ha, out, xmip_ha_build_ba(&d, out, sizeof(out)), ifindex, "BA");
+	xmip_mip6_observe_ha(ha->f, p, &d, have_cur ? &cur : NULL);
 	if (d.send_be) {
 		/* RFC 6275 §9.3.3: Binding Errors are rate-limited like ICMPv6
 		 * errors (RFC 4443 §2.4); the log line goes with the packet. */
@@ -340,6 +343,7 @@ void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const struct xmip_pkt 
 				 xmip_ip6str(&d.be_dst), p->msg.type,
 				 more ? " (earlier ones rate-limited, not sent, not logged)" : "");
 			send_packet(ha, out, xmip_ha_build_be(&d, out, sizeof(out)), ifindex, "BE");
+			xmip_mip6_observe_ha_be();
 		}
 	}
 }

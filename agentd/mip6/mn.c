@@ -19,6 +19,7 @@
 #include "mh.h"
 #include "mn_policy.h"
 #include "nd.h"
+#include "observe.h"
 #include "netlink.h"
 #include "rawsend.h"
 
@@ -141,6 +142,7 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
 		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
 	xmip_rawsend_via(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
+	xmip_mip6_observe_mn_bu(coa, dereg, retransmit);
 	xmip_mn_update_sent(&mn->st, xmip_now_ns());
 	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
 }
@@ -428,6 +430,7 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 	const char *why = res.reason ? res.reason : "";
 	char ifname[IF_NAMESIZE];
 
+	xmip_mip6_observe_mn_ba(p, v, &res, &mn->st, &mn->conf->self.hoa);
 	switch (v) {
 	case XMIP_MN_BA_ACCEPTED:
 		xmip_family_timer_cancel(&mn->retrans);
@@ -481,6 +484,8 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 
 void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
+	if (p->msg.type != XMIP_MH_BA)
+		xmip_mip6_observe_mn_msg(p);
 	switch (p->msg.type) {
 	case XMIP_MH_BA:
 		on_ba(mn, p);

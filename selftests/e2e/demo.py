@@ -5,8 +5,11 @@
 Builds the namespace topology (CN, RT, HA, MN), attaches xmip on the HA and
 the MN, starts both agents, then moves the MN home -> a -> b -> home while
 the CN pings the MN's home address and streams TCP to it. After each move it
-prints what the agents logged, the HA's binding cache and counters, and the
-traffic so far. Binaries come from $XMIP_BUILD (default build/opt).
+prints what the agents logged, the events `xmip monitor` showed on the HA,
+the HA's binding cache and counters, and the traffic so far; at the end a
+plot of throughput and ping over time with the moves marked (text here, SVG
+in the artifacts directory). Binaries come from $XMIP_BUILD (default
+build/opt).
 """
 import json
 import os
@@ -16,6 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import topology as T  # noqa: E402
 from scenario import Handover  # noqa: E402
+from timeline import TOPOLOGY, Timeline  # noqa: E402
 
 BOLD, DIM, GREEN, RED, OFF = ("\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m") \
     if sys.stdout.isatty() else ("",) * 5
@@ -27,6 +31,20 @@ def say(msg=""):
 
 def ok(b):
     return (GREEN + "yes" + OFF) if b else (RED + "NO" + OFF)
+
+
+MONITOR = {"proc": None, "seen": 0}
+
+
+def monitor_lines():
+    """Lines `xmip monitor` printed on the HA since the last call."""
+    p = MONITOR["proc"]
+    if p is None:
+        return []
+    text = p.text()
+    new = text[MONITOR["seen"]:]
+    MONITOR["seen"] = len(text)
+    return [l for l in new.splitlines() if l.strip() and not l.startswith("xmip:")]
 
 
 def report(step):
@@ -41,6 +59,11 @@ def report(step):
         lines = step[role + "_log"][-6:]
         for line in lines:
             say(DIM + "  [%s agent] %s" % (role.upper(), line.strip()) + OFF)
+    events = monitor_lines()
+    if events:
+        say("  xmip monitor (HA):")
+        for line in events:
+            say("    " + line)
     b = step["bindings"]
     say("  xmip binding show (HA):")
     if isinstance(b, list) and not b:
@@ -71,12 +94,17 @@ def main():
     workdir = os.environ.get("XMIP_DEMO_DIR") or None
     say(BOLD + "xmip demo: Mobile IPv6 home agent and mobile node, eBPF/XDP datapath" + OFF)
     say("binaries: %s" % T.build_dir())
+    say(TOPOLOGY)
     with T.Topology(with_xmip=True, workdir=workdir) as topo:
         say("logs, configs and captures: %s" % topo.workdir)
         say("CN %s pings the MN's home address %s and streams TCP to it;" % (T.CN_ADDR, T.HOA))
         say("the HA %s keeps the binding; the MN moves home -> a -> b -> home." % T.HA_ADDR)
+        MONITOR["proc"] = topo.spawn(T.NS_HA, "monitor-ha", [
+            os.path.join(topo.bin, "xmip"), "monitor", "-i", T.HA_INSTANCE])
         h = Handover(topo, report=report)
         h.start()
+        tl = Timeline(h)
+        tl.start()
         start_bytes = h.tcp()[0]
         say("\nagents started:")
         for role in ("ha", "mn"):
@@ -85,8 +113,13 @@ def main():
         say("\nat home: TCP stream running (%.1f MB so far), ping answering" % (
             start_bytes / 1e6))
         time.sleep(1)
-        steps = h.run(("a", "b", "home"), dwell=3.0)
+        monitor_lines()
+        steps = []
+        for to in ("a", "b", "home"):
+            tl.mark(to)
+            steps.append(h.move(to, dwell=3.0))
         time.sleep(1)
+        tl.stop()
 
         say()
         say(BOLD + "=== summary" + OFF)
@@ -106,6 +139,12 @@ def main():
             if survived else RED + "did NOT survive every move (%s)" % (err or "stalled") + OFF))
         replies, sent, _ = h.ping_stats()
         say("  ping: %d of %d echo requests answered" % (replies, sent))
+        say()
+        say(tl.text_plot())
+        say(tl.summary())
+        svg = os.path.join(topo.workdir, "handover.svg")
+        tl.svg(svg)
+        say("  the same as a picture: %s" % svg)
         good = survived and all(s["binding_ok"] and s["ping_ok"] for s in steps)
         say()
         say((GREEN + "VERDICT: PASS - the MN kept its address, its ping and its TCP session "

@@ -153,6 +153,9 @@ class Topology:
         self.where = None
         self.built = False
         self.bin = build_dir()
+        # Extra configuration lines (flat keys, e.g. "metrics = 127.0.0.1:9741").
+        self.ha_extra = ""
+        self.mn_extra = ""
 
     # ---- helpers -------------------------------------------------------
     def sh(self, ns, *cmd, check=True, timeout=30):
@@ -302,7 +305,7 @@ home-prefix = {HOME_PREFIX}
 max-lifetime = 600
 xdp-mode = native
 mesg-id-window = 7
-
+{self.ha_extra}
 [mn {NAI}]
 home-address = {HOA}
 spi = {SPI}
@@ -322,6 +325,7 @@ nai = {NAI}
 spi = {SPI}
 key = {KEY}
 lifetime = 60
+{self.mn_extra}
 """)
 
     def start_xmip(self):

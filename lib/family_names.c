@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Family and encapsulation names: one row each (family_names.h). */
+#include "family_names.h"
+
+#include <string.h>
+
+#include "xmip_maps.h"
+
+static const struct {
+	unsigned int id;
+	const char  *name;
+} families[] = {
+	{ XMIP_FAMILY_MIP6, "mip6" },
+};
+
+static const struct {
+	unsigned int encap;
+	unsigned int family;
+	const char  *name;
+} encaps[] = {
+	{ XMIP_ENCAP_IP6IP6, XMIP_FAMILY_MIP6, "ip6ip6" },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *xmip_fam_name(unsigned int id)
+{
+	for (size_t i = 0; i < N(families); i++)
+		if (families[i].id == id)
+			return families[i].name;
+	return "unknown";
+}
+
+unsigned int xmip_fam_id(const char *name)
+{
+	for (size_t i = 0; i < N(families); i++)
+		if (strcmp(families[i].name, name) == 0)
+			return families[i].id;
+	return XMIP_FAMILY_NONE;
+}
+
+unsigned int xmip_fam_at(unsigned int i)
+{
+	return i < N(families) ? families[i].id : XMIP_FAMILY_NONE;
+}
+
+const char *xmip_fam_names(void)
+{
+	static char buf[128];
+
+	if (!buf[0])
+		for (size_t i = 0; i < N(families); i++) {
+			if (i)
+				strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
+			strncat(buf, families[i].name, sizeof(buf) - strlen(buf) - 1);
+		}
+	return buf;
+}
+
+unsigned int xmip_encap_family(unsigned int encap)
+{
+	for (size_t i = 0; i < N(encaps); i++)
+		if (encaps[i].encap == encap)
+			return encaps[i].family;
+	return XMIP_FAMILY_NONE;
+}
+
+const char *xmip_encap_name(unsigned int encap)
+{
+	for (size_t i = 0; i < N(encaps); i++)
+		if (encaps[i].encap == encap)
+			return encaps[i].name;
+	return "unknown";
+}

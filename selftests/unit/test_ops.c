@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of the operations pieces: xmip_conf_check (every error with
+ * its line and key, warnings only on a valid file), the monitor record
+ * decoder, and the metrics registry's exposition text.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "config.h"
+#include "event_fmt.h"
+#include "metrics.h"
+#include "xmip_events.h"
+#include "xmip_maps.h"
+
+struct seen {
+	int  n;
+	int  line[16];
+	int  sev[16];
+	char key[16][32];
+	char msg[16][256];
+};
+
+static void collect(const struct xmip_conf_diag *d, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n == 16)
+		return;
+	s->line[s->n] = d->line;
+	s->sev[s->n] = d->severity;
+	snprintf(s->key[s->n], sizeof(s->key[0]), "%s", d->key ? d->key : "");
+	snprintf(s->msg[s->n], sizeof(s->msg[0]), "%s", d->msg);
+	s->n++;
+}
+
+static const char ha[] =
+	"role = ha\n"                       /* 1 */
+	"instance = home\n"                 /* 2 */
+	"interface = eth0\n"                /* 3 */
+	"address = 2001:db8:1::2\n"         /* 4 */
+	"home-prefix = 2001:db8:1::/64\n"   /* 5 */
+	"%s"                                /* 6 */
+	"[mn mn1@example.org]\n"            /* 7 */
+	"home-address = 2001:db8:1::100\n"  /* 8 */
+	"spi = 256\n"                       /* 9 */
+	"key = %s\n";                       /* 10 */
+
+static int check(const char *line6, const char *key, struct seen *s)
+{
+	char buf[1024];
+
+	memset(s, 0, sizeof(*s));
+	snprintf(buf, sizeof(buf), ha, line6, key);
+	return xmip_conf_check_buf("t.conf", buf, strlen(buf), collect, s);
+}
+
+static void test_check_every_error(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	/* Two bad lines: both reported, and no cross-check echoes them. */
+	assert_int_equal(check("tunnel-mtu = 99\n", "zz", &s), 2);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.line[0], 6);
+	assert_string_equal(s.key[0], "tunnel-mtu");
+	assert_int_equal(s.sev[0], XMIP_CONF_ERROR);
+	assert_int_equal(s.line[1], 10);
+	assert_string_equal(s.key[1], "key");
+	assert_non_null(strstr(s.msg[1], "is not hex"));
+}
+
+static void test_check_warnings_only_when_valid(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(check("max-lifetime = 30\n", "00112233445566778899aabbccddeeff", &s), 0);
+	assert_int_equal(s.n, 1);               /* 30 s is not a multiple of 4 */
+	assert_int_equal(s.sev[0], XMIP_CONF_WARNING);
+	assert_int_equal(s.line[0], 6);
+	assert_string_equal(s.key[0], "max-lifetime");
+	assert_int_equal(check("max-lifetime = 32\n", "00112233", &s), 0);
+	assert_int_equal(s.n, 1);               /* a 4-octet key */
+	assert_int_equal(s.line[0], 10);
+	assert_non_null(strstr(s.msg[0], "4 octets"));
+	/* The same risky key in an invalid file: only the error. */
+	assert_int_equal(check("max-lifetime = 3\n", "00112233", &s), 1);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.sev[0], XMIP_CONF_ERROR);
+	/* A header that fails skips its keys: one error, not one per key. */
+	assert_int_equal(check("[bogus]\nfoo = 1\nbar = 2\n", "00112233445566778899aabbccddeeff",
+			       &s), 1);
+	assert_int_equal(s.line[0], 6);
+}
+
+static void test_metrics_key(void **state)
+{
+	struct xmip_conf c;
+	char err[512];
+	const char *good = "role = mn\ninstance = m\ninterface = e\nhome-address = 2001:db8:1::100\n"
+			   "home-agent = 2001:db8:1::2\nhome-prefix = 2001:db8:1::/64\nnai = a@b\n"
+			   "spi = 256\nkey = 00\n[agent]\nmetrics = [::1]:9741\n";
+	const char *bad = "role = mn\nmetrics = ::1:9741\n";
+
+	(void)state;
+	assert_int_equal(xmip_conf_parse("m.conf", good, strlen(good), &c, err, sizeof(err)), 0);
+	assert_true(c.metrics_on);
+	assert_int_equal(c.metrics_addr.sa.sa_family, AF_INET6);
+	assert_int_equal(ntohs(c.metrics_addr.in6.sin6_port), 9741);
+	xmip_conf_free(&c);
+	assert_int_equal(xmip_conf_parse("m.conf", bad, strlen(bad), &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "m.conf:2: metrics:"));
+}
+
+static void test_event_decode(void **state)
+{
+	struct xmip_event ev = { .version = XMIP_EVENT_VERSION, .type = XMIP_EV_REFUSED,
+				 .fields = XMIP_EVF_STATUS, .status = 146 }, out;
+	char big[sizeof(ev) + 100];
+
+	(void)state;
+	memset(ev.status_name, 'x', sizeof(ev.status_name));   /* no NUL: cut */
+	assert_int_equal(xmip_event_decode(&ev, sizeof(ev), &out), 0);
+	assert_int_equal(strlen(out.status_name), sizeof(out.status_name) - 1);
+	/* An older, shorter record: the rest is zero. */
+	assert_int_equal(xmip_event_decode(&ev, offsetof(struct xmip_event, hoa), &out), 0);
+	assert_int_equal(out.status, 0);
+	/* A newer, longer one: what we know. */
+	memset(big, 0, sizeof(big));
+	memcpy(big, &ev, sizeof(ev));
+	assert_int_equal(xmip_event_decode(big, sizeof(big), &out), 0);
+	assert_int_equal(out.status, 146);
+	assert_int_equal(xmip_event_decode(&ev, 3, &out), -1);
+	ev.version = 99;
+	assert_int_equal(xmip_event_decode(&ev, sizeof(ev), &out), -1);
+	assert_string_equal(xmip_event_type_name(XMIP_EV_NAT_REBOUND), "nat-rebound");
+	assert_string_equal(xmip_event_type_name(9999), "unknown");
+}
+
+static char *render(void)
+{
+	struct xmip_metrics_src src = { .instance = "i\"x", .role = XMIP_ROLE_HA, .stats_fd = -1,
+					.bindings_fd = -1 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(xmip_metrics_render(f, &src), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_metrics_render(void **state)
+{
+	char *t;
+
+	(void)state;
+	xmip_metrics_set_role(XMIP_ROLE_HA);
+	xmip_metrics_message("mip6", "binding_update", "received", NULL);
+	xmip_metrics_message("mip6", "binding_update", "received", NULL);
+	xmip_metrics_message("mip6", "binding_ack", "sent", "accepted");
+	xmip_metrics_latency("mip6", 300000);        /* 0.3 ms */
+	xmip_metrics_latency("mip6", 2000000000ull); /* 2 s */
+	xmip_metrics_event(XMIP_FAMILY_MIP6, XMIP_EV_REGISTERED);
+	t = render();
+	assert_non_null(strstr(t, "xmip_signalling_messages_total{family=\"mip6\",role=\"ha\","
+				  "type=\"binding_update\",direction=\"received\"} 2\n"));
+	assert_non_null(strstr(t, "type=\"binding_ack\",direction=\"sent\",status=\"accepted\"} 1\n"));
+	assert_non_null(strstr(t, "xmip_events_total{family=\"mip6\",role=\"ha\",type=\"registered\"} 1\n"));
+	/* Cumulative buckets; +Inf and _count agree. */
+	assert_non_null(strstr(t, "le=\"0.00025\"} 0\n"));
+	assert_non_null(strstr(t, "le=\"0.0005\"} 1\n"));
+	assert_non_null(strstr(t, "le=\"1\"} 1\n"));
+	assert_non_null(strstr(t, "le=\"2.5\"} 2\n"));
+	assert_non_null(strstr(t, "le=\"+Inf\"} 2\n"));
+	assert_non_null(strstr(t, "xmip_registration_latency_seconds_count{family=\"mip6\",role=\"ha\"} 2\n"));
+	assert_non_null(strstr(t, "xmip_registration_latency_seconds_sum{family=\"mip6\",role=\"ha\"} 2.000300000\n"));
+	assert_non_null(strstr(t, "# TYPE xmip_registration_latency_seconds histogram\n"));
+	/* Label values escaped. */
+	assert_non_null(strstr(t, "xmip_instance=\"i\\\"x\""));
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_every_error),
+		cmocka_unit_test(test_check_warnings_only_when_valid),
+		cmocka_unit_test(test_metrics_key),
+		cmocka_unit_test(test_event_decode),
+		cmocka_unit_test(test_metrics_render),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
