@@ -191,8 +191,10 @@ enum xmip_family_id {
  * to the agent whole, from the IP header on. Each record starts with a
  * small header (the fixed part of this struct, hdr_len octets): the
  * family, so the agent dispatches by table, the arrival interface and the
- * packet length. Records are fixed-size for now (issue 7 makes them
- * variable); a reader takes the packet from hdr_len on.
+ * packet length. Records are variable-size: hdr_len + len octets (the
+ * ring rounds each up to 8), so a 100-octet BU takes about 120 octets of
+ * the ring, not a whole XMIP_SIGNAL_MAX_PKT slot; a reader takes the
+ * packet from hdr_len on and never reads past the record's size.
  */
 #define XMIP_SIGNAL_MAX_PKT 1280
 struct xmip_signal_event {
@@ -255,7 +257,10 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(PASS_FRAGMENT,        "pass: fragmented signalling or tunnel packet (kernel reassembles)") \
 	X(FALLBACK_SRC_SCOPE,   "fallback to kernel: source link-local, multicast, loopback or unspecified (not tunnelled)") \
 	X(RETUNNEL_OK,          "reverse-tunnelled packet for another bound HoA, tunnelled on to its CoA") \
-	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)")
+	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)") \
+	X(DROP_SIGNAL_RATE_LIMITED, "drop: signalling over its source's rate limit (per /64, per IPv4 address)") \
+	X(SIGNAL_SRC_NEW,       "signalling from a source without a rate-limit bucket: bucket made") \
+	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,
