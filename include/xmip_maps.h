@@ -20,7 +20,7 @@
 /*
  * Pinned map names (the C identifiers of the maps in bpf/). Each role's
  * object carries only the maps its programs use (docs/DESIGN.md, "Map set
- * per role"): HA bindings, replay, nexthops, nh_gen, signal, stats; MN
+ * per role"): HA bindings, replay, ident, nexthops, nh_gen, signal, stats; MN
  * mn_state, signal, stats.
  */
 #define XMIP_MAP_BINDINGS "xmip_bindings"
@@ -30,6 +30,7 @@
 #define XMIP_MAP_REPLAY   "xmip_replay"
 #define XMIP_MAP_NEXTHOPS "xmip_nexthops"
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
+#define XMIP_MAP_IDENT    "xmip_ident"
 /*
  * The .rodata map of the programs `xmip attach` loaded last, pinned by it
  * under this name: the instance's static configuration (struct
@@ -130,6 +131,21 @@ struct xmip_replay_state {
 	__u16 last_seq;        /* last accepted sequence number */
 	__u16 seq_valid;       /* 1 once a BU has been accepted */
 	__u32 pad;
+};
+
+/*
+ * xmip_ident, HASH keyed by home address: agent-only, whom each binding
+ * was made for: the mobile node's NAI (a 64-bit FNV-1a hash and its
+ * length) and SPI. A restarted agent keeps only the bindings whose home
+ * address, NAI and SPI its configuration still has together; a binding
+ * without a record (made by an agent older than the map) is kept when its
+ * home address is still configured, and recorded then.
+ */
+struct xmip_ident {
+	__u64 nai_hash;        /* FNV-1a 64 of the NAI's octets */
+	__u32 spi;             /* RFC 4285 SPI of the MN-HA association */
+	__u16 nai_len;         /* octets of the NAI */
+	__u16 pad;
 };
 
 /*

@@ -60,7 +60,7 @@ static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *
 		return;
 	}
 	if (is_ha(f))
-		xmip_ha_signal(f->state, ifindex, &p, perr);
+		xmip_ha_signal(f->state, ifindex, buf, len, &p, perr);
 	else
 		xmip_mn_signal(f->state, &p);
 }
