@@ -270,24 +270,6 @@ static void find_home_link(struct xmip_ha *ha)
 
 /* ---------------------------------------------------------------- identity */
 
-static uint64_t nai_hash(const char *nai, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL;   /* FNV-1a 64 */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)nai[i]) * 1099511628211ULL;
-	return h;
-}
-
-static struct xmip_ident ident_of(const struct xmip_mn_entry *mn)
-{
-	size_t n = strnlen(mn->nai, sizeof(mn->nai));
-	struct xmip_ident id = { .nai_hash = nai_hash(mn->nai, n), .spi = mn->spi,
-				 .nai_len = (uint16_t)n };
-
-	return id;
-}
-
 static void ident_write(struct xmip_ha *ha, const uint8_t hoa[16], const struct xmip_mn_entry *mn)
 {
 	struct xmip_binding_key k;
@@ -296,7 +278,7 @@ static void ident_write(struct xmip_ha *ha, const uint8_t hoa[16], const struct 
 	if (ha->ident < 0 || !mn)
 		return;
 	memcpy(k.hoa, hoa, 16);
-	id = ident_of(mn);
+	xmip_ha_ident(mn, &id);
 	if (bpf_map_update_elem(ha->ident, &k, &id, BPF_ANY))
 		log_warn("%s write for HoA %s: %s", XMIP_MAP_IDENT, xmip_ip6str(hoa), strerror(errno));
 }
@@ -811,33 +793,33 @@ static bool still_ours(struct rebuild_ctx *c, const uint8_t hoa[16])
 	struct xmip_ha *ha = c->ha;
 	const struct xmip_mn_entry *mn;
 	struct xmip_binding_key k;
-	struct xmip_ident have, want;
-	struct in6_addr a;
+	struct xmip_ident have;
+	bool recorded;
 
-	memcpy(&a, hoa, 16);
-	mn = xmip_conf_find_mn(ha->conf, &a);
-	if (!mn) {
-		log_warn("restart: binding of HoA %s dropped: no [mn] has this home address now",
-			 xmip_ip6str(hoa));
-		return false;
-	}
-	if (ha->ident < 0)
-		return true;
 	memcpy(k.hoa, hoa, 16);
-	want = ident_of(mn);
-	if (bpf_map_lookup_elem(ha->ident, &k, &have)) {
+	recorded = ha->ident >= 0 && bpf_map_lookup_elem(ha->ident, &k, &have) == 0;
+	switch (xmip_ha_restart_check(ha->conf, hoa, recorded ? &have : NULL, &mn)) {
+	case XMIP_HA_RESTART_KEEP:
+		return true;
+	case XMIP_HA_RESTART_KEEP_RECORD:
+		if (ha->ident < 0)
+			return true;      /* no map to record in: by home address alone */
 		log_info("restart: binding of HoA %s has no identity record (left by an older "
-			 "agent): kept, recorded as [mn %s] SPI %u", xmip_ip6str(hoa), mn->nai, mn->spi);
+			 "agent): kept, recorded as [mn %s] SPI %u", xmip_ip6str(hoa), mn->nai,
+			 mn->spi);
 		ident_write(ha, hoa, mn);
 		c->recorded++;
 		return true;
-	}
-	if (have.spi != want.spi || have.nai_len != want.nai_len || have.nai_hash != want.nai_hash) {
+	case XMIP_HA_RESTART_DROP_NO_MN:
+		log_warn("restart: binding of HoA %s dropped: no [mn] has this home address now",
+			 xmip_ip6str(hoa));
+		return false;
+	case XMIP_HA_RESTART_DROP_CHANGED:
 		log_warn("restart: binding of HoA %s dropped: it was made for another NAI or SPI "
 			 "than [mn %s] SPI %u now has", xmip_ip6str(hoa), mn->nai, mn->spi);
 		return false;
 	}
-	return true;
+	return false;
 }
 
 static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void *arg)

@@ -347,6 +347,39 @@ void xmip_ha_dad_failed(struct xmip_ha_decision *d, bool ll)
 			 "duplicate address detection failed (home address in use)");
 }
 
+void xmip_ha_ident(const struct xmip_mn_entry *mn, struct xmip_ident *out)
+{
+	size_t n = strnlen(mn->nai, sizeof(mn->nai));
+	uint64_t h = 14695981039346656037ULL;   /* FNV-1a 64 */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)mn->nai[i]) * 1099511628211ULL;
+	memset(out, 0, sizeof(*out));
+	out->nai_hash = h;
+	out->spi = mn->spi;
+	out->nai_len = (uint16_t)n;
+}
+
+enum xmip_ha_restart xmip_ha_restart_check(const struct xmip_conf *conf, const uint8_t hoa[16],
+					   const struct xmip_ident *recorded,
+					   const struct xmip_mn_entry **mn)
+{
+	struct xmip_ident want;
+	struct in6_addr a;
+
+	memcpy(&a, hoa, 16);
+	*mn = xmip_conf_find_mn(conf, &a);
+	if (!*mn)
+		return XMIP_HA_RESTART_DROP_NO_MN;
+	if (!recorded)
+		return XMIP_HA_RESTART_KEEP_RECORD;
+	xmip_ha_ident(*mn, &want);
+	if (recorded->spi != want.spi || recorded->nai_len != want.nai_len ||
+	    recorded->nai_hash != want.nai_hash)
+		return XMIP_HA_RESTART_DROP_CHANGED;
+	return XMIP_HA_RESTART_KEEP;
+}
+
 int xmip_ha_build_ba(const struct xmip_ha_decision *d, uint8_t *buf, size_t cap)
 {
 	struct xmip_mn_ha_sa sa;

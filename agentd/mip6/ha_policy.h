@@ -174,6 +174,26 @@ bool xmip_ha_bu_authentic(const struct xmip_conf *conf, const struct xmip_pkt *p
 /* DAD found the HoA (or, ll, only its link-local address) in use: 134, nothing written. */
 void xmip_ha_dad_failed(struct xmip_ha_decision *d, bool ll);
 
+/* Whom a binding is made for, as xmip_ident records it (NAI hash and length, SPI). */
+void xmip_ha_ident(const struct xmip_mn_entry *mn, struct xmip_ident *out);
+
+/* What a restarted agent does with a binding a previous one left. */
+enum xmip_ha_restart {
+	XMIP_HA_RESTART_KEEP = 0,        /* same home address, NAI and SPI configured */
+	XMIP_HA_RESTART_KEEP_RECORD,     /* no record (an older agent): kept, record it now */
+	XMIP_HA_RESTART_DROP_NO_MN,      /* no [mn] has the home address now */
+	XMIP_HA_RESTART_DROP_CHANGED,    /* its [mn] has another NAI or SPI now */
+};
+
+/*
+ * Check the binding of hoa against the configuration: recorded is its
+ * xmip_ident record, NULL if it has none (or the map is missing). *mn is
+ * set to the [mn] entry of hoa (NULL if none).
+ */
+enum xmip_ha_restart xmip_ha_restart_check(const struct xmip_conf *conf, const uint8_t hoa[16],
+					   const struct xmip_ident *recorded,
+					   const struct xmip_mn_entry **mn);
+
 /* Granted lifetime in 4 s units: min(requested, max_lifetime_s / 4). */
 uint16_t xmip_ha_grant_lifetime(uint16_t requested_units, uint32_t max_lifetime_s);
 

@@ -888,6 +888,45 @@ static void test_authentic_bu_for_holding(void **state)
 	assert_false(xmip_ha_bu_authentic(&conf, &p));
 }
 
+/*
+ * A restarted agent keeps a binding only if its configuration still gives
+ * the home address to the MN (NAI and SPI) the binding was made for
+ * (xmip_ident); one without a record (an older agent's) is kept and
+ * recorded when the home address is still configured.
+ */
+static void test_restart_keeps_only_bindings_still_configured(void **state)
+{
+	struct in6_addr hoa = A(V_HOA), other = A("2001:db8:1::999");
+	const struct xmip_mn_entry *mn;
+	struct xmip_ident rec, changed;
+
+	(void)state;
+	xmip_ha_ident(&mns[0], &rec);
+	assert_int_equal(rec.spi, V_SPI);
+	assert_int_equal(rec.nai_len, strlen(V_NAI));
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &rec, &mn), XMIP_HA_RESTART_KEEP);
+	assert_ptr_equal(mn, &mns[0]);
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, NULL, &mn),
+			 XMIP_HA_RESTART_KEEP_RECORD);
+	assert_int_equal(xmip_ha_restart_check(&conf, other.s6_addr, &rec, &mn),
+			 XMIP_HA_RESTART_DROP_NO_MN);
+	assert_null(mn);
+	assert_int_equal(xmip_ha_restart_check(&conf, other.s6_addr, NULL, &mn),
+			 XMIP_HA_RESTART_DROP_NO_MN);
+	changed = rec;
+	changed.spi++;                            /* the [mn] got another SPI */
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &changed, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
+	xmip_ha_ident(&mns[1], &changed);         /* made for another NAI */
+	changed.spi = V_SPI;
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &changed, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
+	/* The configuration changed under the same home address. */
+	strcpy(mns[0].nai, "someone-else@example.org");
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &rec, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
+}
+
 static void test_a_flag(void **state)
 {
 	struct bu_knobs k = good_bu();
@@ -1001,6 +1040,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mesg_id_state_ahead_of_the_clock, setup),
 		cmocka_unit_test_setup(test_dad_before_a_first_registration, setup),
 		cmocka_unit_test_setup(test_authentic_bu_for_holding, setup),
+		cmocka_unit_test_setup(test_restart_keeps_only_bindings_still_configured, setup),
 		cmocka_unit_test_setup(test_a_flag, setup),
 		cmocka_unit_test_setup(test_unknown_type_gets_binding_error, setup),
 		cmocka_unit_test_setup(test_ignored_inputs, setup),
