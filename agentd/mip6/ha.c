@@ -564,6 +564,7 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 	struct ha_pending *pd = e->pending;
 	bool in_use = pd->dad.state == XMIP_DAD_IN_USE;
 	struct xmip_pkt held;
+	uint8_t hoa[16];
 
 	xmip_family_timer_cancel(&pd->timer);
 	dad_groups(ha, pd, false);
@@ -576,6 +577,7 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 	if (!ha->n_pending)
 		nd_listen(ha, false);
 	e->pending = NULL;
+	memcpy(hoa, e->hoa, 16);
 
 	if (in_use) {
 		log_warn("DAD: %s %s is in use on the home link: registration refused (134)",
@@ -594,7 +596,9 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 		signal_one(ha, pd->held_ifindex, pd->held, pd->held_len, &held, perr);
 	}
 	free(pd);
-	entry_put(ha, e);
+	/* The answers above may have freed e (a held deregistration) or made
+	 * it anew: find it again. */
+	entry_put(ha, entry_find(ha, hoa));
 }
 
 static void on_nd(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
@@ -736,6 +740,10 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 	have_replay = xmip_replay_get(ha->maps, p->mh_src.s6_addr, &replay) == 0;
 	xmip_ha_decide(ha->conf, p, perr, ifindex, have_cur ? &cur : NULL,
 		       have_replay ? &replay : NULL, xmip_realtime_ns(), xmip_now_ns(), &d);
+	/* A virtual home link (no interface holds a home-prefix address) has
+	 * nobody on it to ask: no DAD there (logged at start). */
+	if (d.need_dad && !ha->n_home_ifs)
+		d.need_dad = false;
 	if (d.need_dad) {
 		status = dad_start(ha, &d, ifindex);
 		if (!status)
@@ -904,7 +912,10 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
-	if (conf->dad_transmits)
+	if (conf->dad_transmits && !ha->n_home_ifs)
+		log_warn("no home link: first registrations are accepted without duplicate "
+			 "address detection (a virtual home link has no other node to ask)");
+	else if (conf->dad_transmits)
 		log_info("first registrations wait for duplicate address detection: %u probe(s), "
 			 "%u ms apart, answered %u ms after the first", conf->dad_transmits,
 			 conf->dad_retrans_ms, conf->dad_transmits * conf->dad_retrans_ms);
