@@ -135,6 +135,14 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 		discard(d, XMIP_HA_DISCARD_NONCE, "Nonce Indices in a home registration");
 		return false;
 	}
+	/* §10.3.1: "A Home Address destination option MUST be present" in a
+	 * registration; only a deregistration from home (§10.3.2) may omit it,
+	 * and without one a BU naming a care-of address other than its source
+	 * would register that address for the source as home address. */
+	if (!pkt->has_hao && m->lifetime_units && !xmip_addr_eq(&coa, &pkt->src)) {
+		discard(d, XMIP_HA_DISCARD_NO_HAO, "registration without a Home Address option");
+		return false;
+	}
 
 	d->ba_src = pkt->dst;
 	d->ba_coa = pkt->src;

@@ -19,7 +19,10 @@
  *   - H clear: a correspondent registration, which needs Nonce Indices and
  *     Binding Authorization Data checked by return routability (§9.5.1);
  *     this node does not do route optimisation, so none passes;
- *   - H set with a Nonce Indices option (§9.5.1: MUST NOT be present).
+ *   - H set with a Nonce Indices option (§9.5.1: MUST NOT be present);
+ *   - a registration (lifetime not 0, care-of address not the source)
+ *     without a Home Address option (§10.3.1: MUST be present; only a
+ *     deregistration from home may omit it, §10.3.2).
  *   Answered, without changing anything:
  *   - R (mobile router) flag: 140, we do not do NEMO in this slice.
  *   - HoA outside the home prefix: 132.
@@ -105,6 +108,7 @@ enum xmip_ha_discard {
 	XMIP_HA_DISCARD_COA,            /* care-of address not unicast routable */
 	XMIP_HA_DISCARD_NOT_HOME_REG,   /* H clear: correspondent registration */
 	XMIP_HA_DISCARD_NONCE,          /* Nonce Indices in a home registration */
+	XMIP_HA_DISCARD_NO_HAO,         /* a registration without a Home Address option */
 	XMIP_HA_DISCARD_REPLAY,         /* authentic, but older than the last accepted, outside the window */
 };
 

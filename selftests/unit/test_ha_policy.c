@@ -376,6 +376,43 @@ static void test_nonce_indices_in_home_registration_discarded(void **state)
 	assert_false(xmip_ha_bu_authentic(&conf, &p));
 }
 
+/*
+ * §10.3.1: "A Home Address destination option MUST be present in the
+ * message" of a registration; a deregistration from home may omit it
+ * (§10.3.2; TAHI HA_3_1_4). Without one, a BU whose Alternate CoA names
+ * another address would register it for its source.
+ */
+static void test_registration_without_hao_discarded(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct in6_addr alt = A("2001:db8:9::9");
+	struct xmip_ha_decision d, reg;
+
+	(void)state;
+	k.coa = k.hoa;                           /* from home: no HAO */
+	k.alt_coa = &alt;
+	d = decide(&k, NULL, NULL);
+	assert_discarded(&d, XMIP_HA_DISCARD_NO_HAO);
+	/* A deregistration from home without a HAO is fine (§10.3.2). */
+	reg = decide(&(struct bu_knobs){ .seq = V_SEQ, .flags = XMIP_BU_F_A | XMIP_BU_F_H,
+					 .lifetime = V_LIFETIME_UNITS, .nai = V_NAI,
+					 .mesg_id = V_MESG_ID, .spi = V_SPI, .key = v_key,
+					 .key_len = sizeof(v_key), .coa = A(V_COA), .hoa = A(V_HOA) },
+		     NULL, NULL);
+	k = good_bu();
+	k.coa = k.hoa;
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_DELETE);
+	k.lifetime = 0;
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_DELETE);
+}
+
 /* §9.5.1, §9.3.1: a home address that is not unicast routable (TAHI
  * HA_2_2_9/10/13: link-local or multicast in the HAO). */
 static void test_unroutable_home_address_discarded(void **state)
@@ -1022,6 +1059,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
 		cmocka_unit_test_setup(test_h_clear_is_discarded, setup),
 		cmocka_unit_test_setup(test_nonce_indices_in_home_registration_discarded, setup),
+		cmocka_unit_test_setup(test_registration_without_hao_discarded, setup),
 		cmocka_unit_test_setup(test_unroutable_home_address_discarded, setup),
 		cmocka_unit_test_setup(test_unroutable_care_of_address_discarded, setup),
 		cmocka_unit_test_setup(test_coa_the_datapath_refuses_gets_129, setup),
