@@ -97,7 +97,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: fuzz-ntm
+.PHONY: fuzz-ntm fuzz fuzz-run
 .PHONY: deb check-deb check-units check-ops all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
@@ -267,6 +267,27 @@ check-cross: bpf
 			{ echo "$$o: $(CROSS_ARCH) build differs from $(HOST_ARCH)"; exit 1; }; \
 		echo "ok: $$o.bpf.o builds for $(CROSS_ARCH) (__TARGET_ARCH_$(CROSS_ARCH)), same code"; \
 	done
+
+# libFuzzer harnesses (selftests/fuzz/): clang with the fuzzer, ASan and
+# UBSan, against lib/ and the agent's sources (no main). `make fuzz-run`
+# runs each for FUZZ_SECONDS from its seed corpus.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_SRCS    := $(wildcard selftests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst selftests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_LIBSRC  := $(LIB_SRCS) $(filter-out agentd/core/main.c,$(AGENT_SRCS))
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-function \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -Iinclude -Ilib $(AGENT_INC) $(TEST_INC)
+fuzz: $(FUZZ_BINS)
+$(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIBSRC) $(wildcard lib/*.h agentd/*/*.h include/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIBSRC) $(LDLIBS) $(CRYPTO) -o $@
+fuzz-run: fuzz
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); echo "== $$n ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(B)/fuzz/corpus-$$n; \
+		(cd $(B)/fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			corpus-$$n $(CURDIR)/selftests/fuzz/corpus/$$n 2>&1 | tail -4); done
 
 # The binaries, man pages, systemd units (paths filled in), bash completion,
 # example configurations and docs/metrics.md. Debian's packaging runs it

@@ -20,7 +20,7 @@
 /*
  * Pinned map names (the C identifiers of the maps in bpf/). Each role's
  * object carries only the maps its programs use (docs/DESIGN.md, "Map set
- * per role"): HA bindings, replay, nexthops, nh_gen, signal, stats; MN
+ * per role"): HA bindings, replay, ident, nexthops, nh_gen, signal, stats; MN
  * mn_state, signal, stats.
  */
 #define XMIP_MAP_BINDINGS "xmip_bindings"
@@ -30,6 +30,7 @@
 #define XMIP_MAP_REPLAY   "xmip_replay"
 #define XMIP_MAP_NEXTHOPS "xmip_nexthops"
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
+#define XMIP_MAP_IDENT    "xmip_ident"
 /*
  * The .rodata map of the programs `xmip attach` loaded last, pinned by it
  * under this name: the instance's static configuration (struct
@@ -135,6 +136,21 @@ struct xmip_replay_state {
 };
 
 /*
+ * xmip_ident, HASH keyed by home address: agent-only, whom each binding
+ * was made for: the mobile node's NAI (a 64-bit FNV-1a hash and its
+ * length) and SPI. A restarted agent keeps only the bindings whose home
+ * address, NAI and SPI its configuration still has together; a binding
+ * without a record (made by an agent older than the map) is kept when its
+ * home address is still configured, and recorded then.
+ */
+struct xmip_ident {
+	__u64 nai_hash;        /* FNV-1a 64 of the NAI's octets */
+	__u32 spi;             /* RFC 4285 SPI of the MN-HA association */
+	__u16 nai_len;         /* octets of the NAI */
+	__u16 pad;
+};
+
+/*
  * xmip_nexthops, LRU_PERCPU_HASH: the answers of bpf_fib_lookup, so the
  * datapath need not ask the FIB for every packet. Keyed by everything the
  * FIB decision depends on that varies per packet here: destination, source
@@ -194,8 +210,10 @@ enum xmip_family_id {
  * to the agent whole, from the IP header on. Each record starts with a
  * small header (the fixed part of this struct, hdr_len octets): the
  * family, so the agent dispatches by table, the arrival interface and the
- * packet length. Records are fixed-size for now (issue 7 makes them
- * variable); a reader takes the packet from hdr_len on.
+ * packet length. Records are variable-size: hdr_len + len octets (the
+ * ring rounds each up to 8), so a 100-octet BU takes about 120 octets of
+ * the ring, not a whole XMIP_SIGNAL_MAX_PKT slot; a reader takes the
+ * packet from hdr_len on and never reads past the record's size.
  */
 #define XMIP_SIGNAL_MAX_PKT 1280
 struct xmip_signal_event {
@@ -258,7 +276,10 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(PASS_FRAGMENT,        "pass: fragmented signalling or tunnel packet (kernel reassembles)") \
 	X(FALLBACK_SRC_SCOPE,   "fallback to kernel: source link-local, multicast, loopback or unspecified (not tunnelled)") \
 	X(RETUNNEL_OK,          "reverse-tunnelled packet for another bound HoA, tunnelled on to its CoA") \
-	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)")
+	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)") \
+	X(DROP_SIGNAL_RATE_LIMITED, "drop: signalling over its source's rate limit (per /64, per IPv4 address)") \
+	X(SIGNAL_SRC_NEW,       "signalling from a source without a rate-limit bucket: bucket made") \
+	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

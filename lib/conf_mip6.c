@@ -68,6 +68,29 @@ static int set_mesg_id_window(struct xmip_conf_parser *p, void *t, const char *k
 	return xmip_conf_u32(p, key, val, 0, 3600, &((struct xmip_conf *)t)->mesg_id_window_s);
 }
 
+/*
+ * Duplicate Address Detection before a first home registration (RFC 6275
+ * §10.3.1 with RFC 4862 §5.4): DupAddrDetectTransmits probes, RetransTimer
+ * apart (RFC 4861 §10: 1000 ms by default; an RA may advertise another).
+ * 0 transmits turns DAD off, as RFC 4862 §5.1 allows for a host, though
+ * RFC 6275 §10.3.1 says a home agent MUST perform it.
+ */
+static int set_dad_transmits(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 0, 10, &((struct xmip_conf *)t)->dad_transmits);
+}
+
+static int set_dad_retrans_ms(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 100, 60000, &((struct xmip_conf *)t)->dad_retrans_ms);
+}
+
+static int set_link_local_compat(struct xmip_conf_parser *p, void *t, const char *key,
+				 const char *val)
+{
+	return xmip_conf_bool(p, key, val, &((struct xmip_conf *)t)->link_local_compat);
+}
+
 static int set_home_agent(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
 	return xmip_conf_addr6(p, key, val, &((struct xmip_conf *)t)->home_agent);
@@ -107,6 +130,9 @@ static int set_self_key(struct xmip_conf_parser *p, void *t, const char *key, co
 static const struct xmip_conf_key mip6_keys[] = {
 	{ "max-lifetime",   HA, 0,  false, set_max_lifetime },
 	{ "mesg-id-window", HA, 0,  false, set_mesg_id_window },
+	{ "dad-transmits",  HA, 0,  false, set_dad_transmits },
+	{ "dad-retrans-ms", HA, 0,  false, set_dad_retrans_ms },
+	{ "link-local-compat", MN, 0, false, set_link_local_compat },
 	{ "home-address",   MN, MN, false, set_self_hoa },
 	{ "home-agent",     MN, MN, false, set_home_agent },
 	{ "lifetime",       MN, 0,  false, set_lifetime },
@@ -119,6 +145,8 @@ static void mip6_defaults(struct xmip_conf *c)
 {
 	c->max_lifetime_s = 600;
 	c->mesg_id_window_s = 7;
+	c->dad_transmits = 1;          /* RFC 4862 §5.1 DupAddrDetectTransmits */
+	c->dad_retrans_ms = 1000;      /* RFC 4861 §10 RETRANS_TIMER */
 	c->lifetime_s = 60;
 }
 

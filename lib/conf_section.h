@@ -97,5 +97,7 @@ int  xmip_conf_prefix6(struct xmip_conf_parser *p, const char *key, const char *
 		       struct in6_addr *out, uint8_t *plen);
 int  xmip_conf_hex(struct xmip_conf_parser *p, const char *key, const char *val,
 		   uint8_t *out, size_t cap, size_t *out_len);
+/* yes/no (also true/false, 1/0). */
+int  xmip_conf_bool(struct xmip_conf_parser *p, const char *key, const char *val, bool *out);
 
 #endif /* XMIP_CONF_SECTION_H */

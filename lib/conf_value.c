@@ -95,3 +95,16 @@ int xmip_conf_hex(struct xmip_conf_parser *p, const char *key, const char *val,
 	*out_len = n / 2;
 	return 0;
 }
+
+int xmip_conf_bool(struct xmip_conf_parser *p, const char *key, const char *val, bool *out)
+{
+	if (!strcmp(val, "yes") || !strcmp(val, "true") || !strcmp(val, "1")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(val, "no") || !strcmp(val, "false") || !strcmp(val, "0")) {
+		*out = false;
+		return 0;
+	}
+	return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: expected yes or no, not '%s'", key, val);
+}

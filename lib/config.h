@@ -64,11 +64,14 @@ struct xmip_conf {
 	/* Mobile IPv6 (conf_mip6.c): flat keys or [mip6], and [mn NAI]. HA: */
 	uint32_t           max_lifetime_s;   /* default 600 */
 	uint32_t           mesg_id_window_s; /* default 7 */
+	uint32_t           dad_transmits;    /* DAD probes before a first registration, default 1 */
+	uint32_t           dad_retrans_ms;   /* between them and after the last, default 1000 */
 	struct xmip_mn_entry *mns;           /* [mn NAI] sections */
 	size_t             n_mns;
 	/* MN: */
 	struct in6_addr    home_agent;
 	uint32_t           lifetime_s;       /* requested, default 60 */
+	bool               link_local_compat; /* BUs carry L (RFC 6275 §10.3.1), default no */
 	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
 
 	/* NTMobile (conf_ntm.c): roles dc and ntm. */

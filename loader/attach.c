@@ -129,7 +129,7 @@ struct role_obj {
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
 	struct bpf_program *egress;   /* MN only */
-	struct bpf_map *bindings, *replay; /* HA only */
+	struct bpf_map *bindings, *replay, *ident; /* HA only */
 	struct bpf_map *state;        /* MN only: xmip_mn_state */
 	struct bpf_map *rodata;       /* the static configuration */
 };
@@ -154,6 +154,7 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		ro->xdp = ro->ha->progs.xmip_ha_xdp;
 		ro->bindings = ro->ha->maps.xmip_bindings;
 		ro->replay = ro->ha->maps.xmip_replay;
+		ro->ident = ro->ha->maps.xmip_ident;
 		ro->rodata = ro->ha->maps.rodata;
 		c = (struct xmip_ha_conf *)&ro->ha->rodata->xmip_ha_conf;
 		memset(c, 0, sizeof(*c));
@@ -637,6 +638,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	if (ro.bindings) {
 		size_map(ro.bindings, pin_dir, conf->max_bindings);
 		size_map(ro.replay, pin_dir, conf->max_bindings);
+		size_map(ro.ident, pin_dir, conf->max_bindings);
 	}
 
 	if (role_load(&ro)) {

@@ -13,7 +13,7 @@
 	"FILES\n" \
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
 	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_replay,\n" \
-	"                                xmip_nexthops, xmip_nh_gen; MN:\n" \
+	"                                xmip_ident, xmip_nexthops, xmip_nh_gen; MN:\n" \
 	"                                xmip_mn_state; both: xmip_stats,\n" \
 	"                                xmip_signal), the static configuration\n" \
 	"                                (xmip_rodata) and XDP links\n" \

@@ -23,8 +23,21 @@ void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xm
 	c->raw = c->nl = -1;
 }
 
+int xmip_core_icmp6_error(struct xmip_core *c, uint32_t ifindex, uint8_t type, uint8_t code,
+			  uint32_t param, const uint8_t *pkt, size_t len)
+{
+	if (c->raw < 0)
+		return -1;
+	return xmip_icmp6err_send(&c->icmp, c->raw, ifindex, type, code, param, pkt, len,
+				  xmip_now_ns());
+}
+
 int xmip_core_open_sockets(struct xmip_core *c)
 {
+	if (xmip_icmp6err_init(&c->icmp)) {
+		log_err("agent: out of memory");
+		return -1;
+	}
 	c->raw = xmip_rawsend_open();
 	c->nl = xmip_nl_open();
 	if (c->raw < 0 || c->nl < 0) {
@@ -128,4 +141,5 @@ void xmip_core_stop(struct xmip_core *c)
 	if (c->nl >= 0)
 		close(c->nl);
 	c->raw = c->nl = -1;
+	xmip_icmp6err_free(&c->icmp);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "family.h"
+#include "icmp6err.h"
 
 #define XMIP_CORE_MAX_FAMILIES 8
 
@@ -33,6 +34,7 @@ struct xmip_core {
 	struct xmip_nh_watch         *nh;
 	uint64_t                      unclaimed;  /* records no running family took */
 	uint64_t                      rx_ns;      /* CLOCK_BOOTTIME the record being handled was taken */
+	struct xmip_icmp6err          icmp;       /* ICMPv6 errors, rate-limited */
 };
 
 void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
@@ -54,6 +56,14 @@ void xmip_core_on_signal(void *core, uint8_t family, uint32_t ifindex,
 			 const uint8_t *pkt, size_t len);
 /* Stop the families in reverse order, then close what the core opened. */
 void xmip_core_stop(struct xmip_core *c);
+
+/*
+ * Answer a packet the datapath handed a family (pkt/len, from its IPv6
+ * header; arrived on ifindex) with an ICMPv6 error, rate-limited per
+ * source and overall (icmp6err.h). 1 sent, 0 held back, -1 not sent.
+ */
+int  xmip_core_icmp6_error(struct xmip_core *c, uint32_t ifindex, uint8_t type, uint8_t code,
+			   uint32_t param, const uint8_t *pkt, size_t len);
 
 /* The running family called name, or NULL. */
 struct xmip_family *xmip_core_family(struct xmip_core *c, const char *name);

@@ -18,6 +18,7 @@ struct xmip_signal_rx {
 	int                 epfd;
 	xmip_signal_cb      cb;
 	void               *arg;
+	struct xmip_timer   drain;   /* every XMIP_SIGNAL_DRAIN_MS */
 };
 
 int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
@@ -28,7 +29,8 @@ int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
 
 	if (size < hdr)
 		return -EINVAL;
-	/* The record may be shorter than the struct; len must fit in both. */
+	/* Records are variable-size (header + packet, bpf/lib/signal.h): len
+	 * must fit in the record as the ring gave it, and in the struct. */
 	if (ev->len > XMIP_SIGNAL_MAX_PKT || ev->len > size - hdr)
 		return -EINVAL;
 	*ifindex = ev->ifindex;
@@ -68,17 +70,35 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static void drain(struct xmip_signal_rx *rx)
+{
+	int n = ring_buffer__consume(rx->rb);
+
+	if (n < 0)
+		log_err("signal ring consume: %s", strerror(-n));
+}
+
 static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
-	struct xmip_signal_rx *rx = arg;
-	int n;
-
 	(void)loop;
 	(void)fd;
 	(void)events;
-	n = ring_buffer__consume(rx->rb);
-	if (n < 0)
-		log_err("signal ring consume: %s", strerror(-n));
+	drain(arg);
+}
+
+/*
+ * The datapath batches wake-ups (bpf/lib/signal.h): a record written
+ * while earlier ones were pending wakes nobody, on the grounds that the
+ * consumer reads on until the ring is empty. One written just after that
+ * last look would wait for the next wake-up; this timer bounds the wait.
+ * Consuming an empty ring is two loads from shared memory, no system call.
+ */
+static void on_drain_timer(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+{
+	struct xmip_signal_rx *rx = arg;
+
+	drain(rx);
+	xmip_loop_timer_in_ms(loop, t, XMIP_SIGNAL_DRAIN_MS);
 }
 
 struct xmip_signal_rx *xmip_signal_rx_new(struct xmip_loop *loop, int map_fd,
@@ -107,8 +127,10 @@ struct xmip_signal_rx *xmip_signal_rx_new(struct xmip_loop *loop, int map_fd,
 		free(rx);
 		return NULL;
 	}
-	/* Drain what queued while no agent was running. */
-	ring_buffer__consume(rx->rb);
+	/* Drain what queued while no agent was running, then on a timer. */
+	drain(rx);
+	xmip_timer_init(&rx->drain, on_drain_timer, rx);
+	xmip_loop_timer_in_ms(loop, &rx->drain, XMIP_SIGNAL_DRAIN_MS);
 	return rx;
 }
 
@@ -116,6 +138,7 @@ void xmip_signal_rx_free(struct xmip_signal_rx *rx)
 {
 	if (!rx)
 		return;
+	xmip_loop_timer_cancel(rx->loop, &rx->drain);
 	xmip_loop_del_fd(rx->loop, rx->epfd);
 	ring_buffer__free(rx->rb);
 	free(rx);

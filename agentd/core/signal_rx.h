@@ -2,13 +2,17 @@
 /*
  * Consumer of the pinned xmip_signal ring buffer: every signalling packet
  * the datapath took off the wire, from the IPv6 header on, handed on with
- * the family it belongs to.
+ * the family it belongs to. Woken by the ring (the datapath batches
+ * wake-ups) and every XMIP_SIGNAL_DRAIN_MS, so no record waits longer.
  */
 #ifndef XMIP_SIGNAL_RX_H
 #define XMIP_SIGNAL_RX_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* The longest a record written without a wake-up can wait to be read. */
+#define XMIP_SIGNAL_DRAIN_MS 20
 
 struct xmip_loop;
 struct xmip_signal_rx;

@@ -28,8 +28,11 @@ static int mip6_adopt(struct xmip_family *f)
 
 /*
  * Parse the whole IPv6 packet once for either role. Only the HA answers an
- * unknown MH type (a Binding Error, RFC 6275 §9.2); anything else that
- * does not parse is dropped with a rate-limited line (anyone can send it).
+ * unknown MH type (a Binding Error, RFC 6275 §9.2); a Payload Proto other
+ * than 59 or a Header Len too short for the type gets the ICMPv6 Parameter
+ * Problem §9.2 asks for, pointing at that field, from either role
+ * (rate-limited by the core); anything else that does not parse is
+ * dropped. Log lines are rate-limited too (anyone can send these).
  */
 static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *buf, size_t len)
 {
@@ -39,17 +42,27 @@ static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *
 	perr = xmip_pkt_parse(buf, len, &p);
 	if (perr != XMIP_PARSE_OK && (perr != XMIP_PARSE_UNKNOWN_MH_TYPE || !is_ha(f))) {
 		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		long ptr = xmip_parse_param_problem(&p, perr);
+		const char *answer = "";
 		unsigned int more;
 
 		xmip_mip6_observe_malformed(perr);
+		if (ptr >= 0) {
+			int rc = xmip_core_icmp6_error(f->core, ifindex, XMIP_ICMP6_PARAM_PROB,
+						       XMIP_ICMP6_PARAM_PROB_HEADER, (uint32_t)ptr,
+						       buf, len);
+
+			answer = rc > 0 ? "; ICMPv6 Parameter Problem sent" :
+				 rc == 0 ? "; Parameter Problem rate-limited" : "";
+		}
 		if (xmip_log_ratelimit(&rl, &more))
-			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len,
-				 ifindex, xmip_parse_strerror(perr),
+			log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s%s", len,
+				 ifindex, xmip_parse_strerror(perr), answer,
 				 more ? " (and earlier ones not logged)" : "");
 		return;
 	}
 	if (is_ha(f))
-		xmip_ha_signal(f->state, ifindex, &p, perr);
+		xmip_ha_signal(f->state, ifindex, buf, len, &p, perr);
 	else
 		xmip_mn_signal(f->state, &p);
 }

@@ -18,12 +18,21 @@ struct xmip_ha;
 
 /* Set up for the family f (kernel settings, home link). NULL on error (logged). */
 struct xmip_ha *xmip_ha_new(struct xmip_family *f);
-/* Restart: expiry timers and proxy entries for the bindings in the maps. 0 or -errno. */
+/*
+ * Restart: expiry timers and proxy entries for the bindings in the maps
+ * whose home address, NAI and SPI the configuration still has together
+ * (xmip_ident); the others are removed, logged. 0 or -errno.
+ */
 int  xmip_ha_adopt(struct xmip_ha *ha);
-/* One Mobility Header packet from the datapath, parsed (perr: OK or UNKNOWN_MH_TYPE). */
-void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const struct xmip_pkt *p,
-		    enum xmip_parse_err perr);
-/* A binding's expiry timer is due. */
+/*
+ * One Mobility Header packet from the datapath (buf/len, from the IPv6
+ * header), parsed (p; perr: OK or UNKNOWN_MH_TYPE). A first registration
+ * is answered once duplicate address detection is over (asynchronously);
+ * BUs for a home address with one pending are held and decided after it.
+ */
+void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,
+		    const struct xmip_pkt *p, enum xmip_parse_err perr);
+/* A binding's expiry timer, or a duplicate address detection's, is due. */
 void xmip_ha_timer(struct xmip_ha *ha, struct xmip_family_timer *t);
 /* Stops timers; leaves bindings and proxy entries in place. */
 void xmip_ha_free(struct xmip_ha *ha);

@@ -10,16 +10,11 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
-/* A home address must be a global unicast address (RFC 6275 §9.5.1). */
-static bool usable_hoa(const struct in6_addr *a)
+/* The answer carries the HA's time: high 32 bits ours, low 32 bits the
+ * BU's (RFC 4285 §6), so the MN can tie it to the BU it answers. */
+static uint64_t ha_time_for(uint64_t now_ntp, uint64_t bu_mesg_id)
 {
-	static const struct in6_addr zero, loop = { .s6_addr = { [15] = 1 } };
-
-	if (a->s6_addr[0] == 0xff)                                   /* multicast */
-		return false;
-	if (a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80) /* link-local */
-		return false;
-	return !xmip_addr_eq(a, &zero) && !xmip_addr_eq(a, &loop);
+	return (now_ntp & ~0xffffffffULL) | (bu_mesg_id & 0xffffffffULL);
 }
 
 static bool nai_matches(const struct xmip_mh_opts *o, const struct xmip_mn_entry *mn)
@@ -49,6 +44,22 @@ static void reject(struct xmip_ha_decision *d, uint8_t status, const char *why)
 	d->reason = why;
 }
 
+/* An authentic answer to a fresh BU: refused, its Mesg-ID echoed. */
+static void reject_echo(struct xmip_ha_decision *d, uint8_t status, uint64_t mesg_id,
+			const char *why)
+{
+	reject(d, status, why);
+	d->ba.has_mesg_id = true;
+	d->ba.mesg_id = mesg_id;
+}
+
+static void discard(struct xmip_ha_decision *d, enum xmip_ha_discard why, const char *text)
+{
+	d->send_ba = false;
+	d->discard = why;
+	d->reason = text;
+}
+
 /* |mesg_id - now| within the window, both NTP 32.32 fixed point. */
 static bool mesg_id_in_window(uint64_t mesg_id, uint64_t now_ntp, uint32_t window_s)
 {
@@ -56,6 +67,187 @@ static bool mesg_id_in_window(uint64_t mesg_id, uint64_t now_ntp, uint32_t windo
 	uint64_t diff = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
 
 	return diff <= ((uint64_t)window_s << 32);
+}
+
+/*
+ * The checks that depend on the packet and the configuration only, up to
+ * and including authentication. True: go on with the HoA's state; false:
+ * decided (d says how).
+ */
+static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
+			     enum xmip_parse_err perr, uint64_t now_ntp,
+			     struct xmip_ha_decision *d)
+{
+	const struct xmip_mh_msg *m = &pkt->msg;
+	const struct xmip_mh_opts *o = &m->opts;
+	const struct xmip_mn_entry *mn;
+	struct in6_addr hoa, coa;
+
+	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE) {
+		/* RFC 6275 §9.2: Binding Error status 2 to the source; never
+		 * to a multicast or unspecified source. */
+		if (xmip_addr_not_routable(&pkt->src)) {
+			discard(d, XMIP_HA_DISCARD_MALFORMED, "unknown MH type from an unusable source");
+			return false;
+		}
+		d->send_be = true;
+		d->be_status = XMIP_BE_UNRECOGNISED_MH;
+		d->be_src = pkt->dst;
+		d->be_dst = pkt->src;
+		d->be_has_hoa = pkt->has_hao;
+		d->be_hoa = pkt->hao;
+		d->reason = "unrecognised MH type";
+		return false;
+	}
+	if (perr != XMIP_PARSE_OK) {
+		discard(d, XMIP_HA_DISCARD_MALFORMED, xmip_parse_strerror(perr));
+		return false;
+	}
+	if (m->type != XMIP_MH_BU) {
+		discard(d, XMIP_HA_DISCARD_MALFORMED, "not a Binding Update");
+		return false;
+	}
+
+	hoa = pkt->has_hao ? pkt->hao : pkt->src;
+	coa = o->has_alt_coa ? o->alt_coa : pkt->src;
+	/* RFC 6275 §9.5.1 (and §9.3.1 for the HAO): a unicast routable home
+	 * address; the BA goes to the source, which must be one too. */
+	if (xmip_addr_not_routable(&hoa) || xmip_addr_not_routable(&pkt->src)) {
+		discard(d, XMIP_HA_DISCARD_HOA, "home address or source not unicast routable");
+		return false;
+	}
+	/* §6.1.7: "Binding Updates for a care-of address that is not a
+	 * unicast routable address MUST be silently discarded." */
+	if (xmip_addr_not_routable(&coa)) {
+		discard(d, XMIP_HA_DISCARD_COA, "care-of address not unicast routable");
+		return false;
+	}
+	/* §9.5.1: a correspondent registration must carry Nonce Indices and
+	 * Binding Authorization Data that return routability verifies; this
+	 * node does not do route optimisation, so none can pass. */
+	if (!(m->bu_flags & XMIP_BU_F_H)) {
+		discard(d, XMIP_HA_DISCARD_NOT_HOME_REG, "H clear (correspondent registration)");
+		return false;
+	}
+	/* §9.5.1: "If the Home Registration (H) bit is set, the Nonce Indices
+	 * mobility option MUST NOT be present." */
+	if (o->has_nonce_idx) {
+		discard(d, XMIP_HA_DISCARD_NONCE, "Nonce Indices in a home registration");
+		return false;
+	}
+	/* §10.3.1: "A Home Address destination option MUST be present" in a
+	 * registration; only a deregistration from home (§10.3.2) may omit it,
+	 * and without one a BU naming a care-of address other than its source
+	 * would register that address for the source as home address. */
+	if (!pkt->has_hao && m->lifetime_units && !xmip_addr_eq(&coa, &pkt->src)) {
+		discard(d, XMIP_HA_DISCARD_NO_HAO, "registration without a Home Address option");
+		return false;
+	}
+
+	d->ba_src = pkt->dst;
+	d->ba_coa = pkt->src;
+	d->ba_hoa = hoa;
+	d->ba.seq = m->seq;
+	d->binding_key = (struct xmip_binding_key){ { 0 } };
+	memcpy(d->binding_key.hoa, hoa.s6_addr, 16);
+
+	if (m->bu_flags & XMIP_BU_F_R) {
+		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile router registration not supported");
+		return false;
+	}
+	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
+		reject(d, XMIP_BA_NOT_HOME_SUBNET, "home address not in the home prefix");
+		return false;
+	}
+	mn = xmip_conf_find_mn(conf, &hoa);
+	if (!mn) {
+		reject(d, XMIP_BA_NOT_HA_FOR_MN, "no [mn] with this home address");
+		return false;
+	}
+	if (!nai_matches(o, mn)) {
+		reject(d, XMIP_BA_NOT_HA_FOR_MN, "MN-ID missing or not the NAI of this home address");
+		return false;
+	}
+
+	/* The MN is identified: every answer from here is authenticated. */
+	d->mn = mn;
+	d->ba.has_auth = true;
+	d->ba.spi = mn->spi;
+
+	if (!o->has_auth || !o->auth_is_last || o->auth_subtype != XMIP_AUTH_SUBTYPE_MN_HA ||
+	    o->auth_spi != mn->spi || o->auth_data_len != XMIP_AUTH_HMAC_SHA1_96_LEN ||
+	    !xmip_auth_verify(mn->key, mn->key_len, &pkt->src, &hoa,
+			      pkt->mh, pkt->mh_len, o->auth_opt_off)) {
+		reject(d, XMIP_BA_MIPV6_AUTH_FAIL, "MN-HA authentication failed");
+		return false;
+	}
+	if (!o->has_mesg_id) {
+		reject_echo(d, XMIP_BA_MIPV6_MESG_ID_REQD, now_ntp, "Mesg-ID option missing");
+		return false;
+	}
+	return true;
+}
+
+bool xmip_ha_bu_authentic(const struct xmip_conf *conf, const struct xmip_pkt *pkt)
+{
+	struct xmip_ha_decision d;
+
+	memset(&d, 0, sizeof(d));
+	return stateless_checks(conf, pkt, XMIP_PARSE_OK, 0, &d);
+}
+
+/*
+ * RFC 4285 §6 freshness of an authentic BU's Mesg-ID against the last
+ * accepted one (see ha_policy.h). True: fresh, go on; false: decided.
+ */
+static bool fresh(const struct xmip_pkt *pkt, const struct xmip_replay_state *replay,
+		  uint64_t now_ntp, uint32_t window, struct xmip_ha_decision *d)
+{
+	const struct xmip_mh_msg *m = &pkt->msg;
+	uint64_t mesg_id = m->opts.mesg_id;
+	bool have_last = replay && replay->seq_valid;
+	bool in_window = mesg_id_in_window(mesg_id, now_ntp, window);
+
+	if (have_last && mesg_id == replay->last_mesg_id && m->seq == replay->last_seq) {
+		if (!in_window) {
+			discard(d, XMIP_HA_DISCARD_REPLAY,
+				"the accepted BU again, after its Mesg-ID window (replay)");
+			return false;
+		}
+		/* §9.5.1: its sequence number is not greater than the last. */
+		reject_echo(d, XMIP_BA_SEQ_OUT_OF_WINDOW, mesg_id, "duplicate of the accepted BU");
+		d->ba.seq = replay->last_seq;
+		return false;
+	}
+	if (have_last && xmip_ntp_diff(mesg_id, replay->last_mesg_id) <= 0) {
+		bool last_ahead = !mesg_id_in_window(replay->last_mesg_id, now_ntp, window) &&
+				  xmip_ntp_diff(replay->last_mesg_id, now_ntp) > 0;
+
+		if (last_ahead && in_window && xmip_seq_newer(m->seq, replay->last_seq)) {
+			d->recovered = true;       /* the wall clock stepped back */
+			return true;
+		}
+		if (!in_window) {
+			discard(d, XMIP_HA_DISCARD_REPLAY,
+				"Mesg-ID older than the last accepted and outside the window (replay)");
+			return false;
+		}
+		if (!xmip_seq_newer(m->seq, replay->last_seq)) {
+			reject_echo(d, XMIP_BA_SEQ_OUT_OF_WINDOW, mesg_id,
+				    "older than the last accepted BU");
+			d->ba.seq = replay->last_seq;
+			return false;
+		}
+		reject_echo(d, XMIP_BA_MIPV6_ID_MISMATCH, ha_time_for(now_ntp, mesg_id),
+			    "Mesg-ID not newer than the last accepted");
+		return false;
+	}
+	if (!in_window) {
+		reject_echo(d, XMIP_BA_MIPV6_ID_MISMATCH, ha_time_for(now_ntp, mesg_id),
+			    "Mesg-ID outside the window");
+		return false;
+	}
+	return true;
 }
 
 int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
@@ -70,146 +262,45 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	uint32_t window = conf->mesg_id_window_s ? conf->mesg_id_window_s :
 			  XMIP_DEFAULT_MESG_ID_WINDOW_S;
 	uint64_t now_ntp = xmip_ntp_from_unix_ns(now_realtime_ns);
-	const struct xmip_mn_entry *mn;
 	struct in6_addr hoa, coa;
 	bool dereg;
 
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, sizeof(d[0]));
 	d->reason = "ignored";
+	if (!stateless_checks(conf, pkt, perr, now_ntp, d))
+		return 0;
+	if (!fresh(pkt, replay, now_ntp, window, d))
+		return 0;
 
-	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE) {
-		/* RFC 6275 §9.2: Binding Error status 2 to the source; never
-		 * to a multicast or unspecified source. */
-		if (!usable_hoa(&pkt->src)) {
-			d->reason = "unknown MH type from an unusable source";
-			return 0;
-		}
-		d->send_be = true;
-		d->be_status = XMIP_BE_UNRECOGNISED_MH;
-		d->be_src = pkt->dst;
-		d->be_dst = pkt->src;
-		d->be_has_hoa = pkt->has_hao;
-		d->be_hoa = pkt->hao;
-		d->reason = "unrecognised MH type";
-		return 0;
-	}
-	if (perr != XMIP_PARSE_OK) {
-		d->reason = xmip_parse_strerror(perr);
-		return 0;
-	}
-	if (m->type != XMIP_MH_BU) {
-		d->reason = "not a Binding Update";
-		return 0;
-	}
-
-	hoa = pkt->has_hao ? pkt->hao : pkt->src;
+	hoa = d->ba_hoa;
 	coa = o->has_alt_coa ? o->alt_coa : pkt->src;
-	if (!usable_hoa(&hoa) || !usable_hoa(&pkt->src)) {
-		d->reason = "no usable home address";
-		return 0;
-	}
-
-	d->ba_src = pkt->dst;
-	d->ba_coa = pkt->src;
-	d->ba_hoa = hoa;
-	d->ba.seq = m->seq;
-	d->binding_key = (struct xmip_binding_key){ { 0 } };
-	memcpy(d->binding_key.hoa, hoa.s6_addr, 16);
-
-	if (m->bu_flags & XMIP_BU_F_R) {
-		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile router registration not supported");
-		return 0;
-	}
-	if (!(m->bu_flags & XMIP_BU_F_H)) {
-		reject(d, XMIP_BA_HOME_REG_NOT_SUPPORTED, "H flag clear");
-		return 0;
-	}
-	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
-		reject(d, XMIP_BA_NOT_HOME_SUBNET, "home address not in the home prefix");
-		return 0;
-	}
-	mn = xmip_conf_find_mn(conf, &hoa);
-	if (!mn) {
-		reject(d, XMIP_BA_NOT_HA_FOR_MN, "no [mn] with this home address");
-		return 0;
-	}
-	if (!nai_matches(o, mn)) {
-		reject(d, XMIP_BA_NOT_HA_FOR_MN, "MN-ID missing or not the NAI of this home address");
-		return 0;
-	}
-
-	/* The MN is identified: every answer from here is authenticated. */
-	d->mn = mn;
-	d->ba.has_auth = true;
-	d->ba.spi = mn->spi;
-
-	if (!o->has_auth || !o->auth_is_last || o->auth_subtype != XMIP_AUTH_SUBTYPE_MN_HA ||
-	    o->auth_spi != mn->spi || o->auth_data_len != XMIP_AUTH_HMAC_SHA1_96_LEN ||
-	    !xmip_auth_verify(mn->key, mn->key_len, &pkt->src, &hoa,
-			      pkt->mh, pkt->mh_len, o->auth_opt_off)) {
-		reject(d, XMIP_BA_MIPV6_AUTH_FAIL, "MN-HA authentication failed");
-		return 0;
-	}
-
-	if (!o->has_mesg_id) {
-		reject(d, XMIP_BA_MIPV6_MESG_ID_REQD, "Mesg-ID option missing");
-		d->ba.has_mesg_id = true;
-		d->ba.mesg_id = now_ntp;
-		return 0;
-	}
-
 	dereg = m->lifetime_units == 0 || xmip_addr_eq(&coa, &hoa);
 
-	/* An exact retransmission of the BU we accepted last: same answer,
-	 * no state change (the binding's expiry is not pushed out). */
-	if (replay && replay->seq_valid && m->seq == replay->last_seq &&
-	    o->mesg_id == replay->last_mesg_id) {
-		bool same_dereg = dereg && !cur;
-		bool same_reg = !dereg && cur && cur->seq == m->seq &&
-				xmip_addr_eq(cur->coa, &coa) &&
-				cur->lifetime_s / XMIP_LIFETIME_UNIT_S ==
-				xmip_ha_grant_lifetime(m->lifetime_units, conf->max_lifetime_s);
-
-		if (same_dereg || same_reg) {
-			d->send_ba = (m->bu_flags & XMIP_BU_F_A) != 0;
-			d->ba.status = XMIP_BA_ACCEPTED;
-			d->ba.lifetime_units = same_reg ?
-				(uint16_t)(cur->lifetime_s / XMIP_LIFETIME_UNIT_S) : 0;
-			d->ba.has_mesg_id = true;
-			d->ba.mesg_id = o->mesg_id;
-			d->reason = "retransmission of the accepted BU";
-			return 0;
-		}
-	}
-
-	if (!mesg_id_in_window(o->mesg_id, now_ntp, window) ||
-	    (replay && replay->seq_valid &&
-	     xmip_ntp_diff(o->mesg_id, replay->last_mesg_id) <= 0)) {
-		reject(d, XMIP_BA_MIPV6_ID_MISMATCH, "Mesg-ID outside the window or replayed");
-		d->ba.has_mesg_id = true;
-		d->ba.mesg_id = now_ntp;
+	/* §9.5.1: the last accepted number constrains the next BU only while
+	 * a binding exists; with none, any number is accepted (replay is the
+	 * Mesg-ID's business, above). */
+	if (cur && !xmip_seq_newer(m->seq, cur->seq)) {
+		reject_echo(d, XMIP_BA_SEQ_OUT_OF_WINDOW, o->mesg_id, "sequence number out of window");
+		d->ba.seq = cur->seq;
 		return 0;
 	}
-
-	if (replay && replay->seq_valid && !xmip_seq_newer(m->seq, replay->last_seq)) {
-		reject(d, XMIP_BA_SEQ_OUT_OF_WINDOW, "sequence number out of window");
-		d->ba.seq = replay->last_seq;
-		d->ba.has_mesg_id = true;
-		d->ba.mesg_id = o->mesg_id;
-		return 0;
-	}
-
-	/* RFC 6275 §10.3.2: no home registration to delete → 133. The BU was
-	 * authentic and fresh, so echo its Mesg-ID for the MN. */
+	/* §10.3.2: no home registration to delete → 133. */
 	if (dereg && !cur) {
-		reject(d, XMIP_BA_NOT_HA_FOR_MN, "deregistration without a binding");
-		d->ba.has_mesg_id = true;
-		d->ba.mesg_id = o->mesg_id;
+		reject_echo(d, XMIP_BA_NOT_HA_FOR_MN, o->mesg_id, "deregistration without a binding");
+		return 0;
+	}
+	/* A care-of address the datapath would never tunnel to (it would loop
+	 * back to the HA or onto the home link): refused now rather than
+	 * accepted and then dropped packet by packet. */
+	if (!dereg && (xmip_addr_eq(&coa, &conf->address) ||
+		       xmip_in_prefix(&coa, &conf->home_prefix, conf->home_plen))) {
+		reject_echo(d, XMIP_BA_PROHIBITED, o->mesg_id,
+			    "care-of address is the home agent's or inside the home prefix");
 		return 0;
 	}
 
-	/* Accepted. */
-	d->send_ba = (m->bu_flags & XMIP_BU_F_A) != 0;
+	/* Accepted: answered whatever the A flag (§10.3.1, §10.3.2). */
+	d->send_ba = true;
 	d->ba.status = XMIP_BA_ACCEPTED;
 	d->ba.has_mesg_id = true;
 	d->ba.mesg_id = o->mesg_id;
@@ -238,8 +329,63 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		d->proxy_nd = cur ? XMIP_HA_PROXY_ND_KEEP : XMIP_HA_PROXY_ND_START;
 		d->ba.lifetime_units = units;
 		d->reason = cur ? "binding refreshed" : "binding created";
+		/* §10.3.1: DAD before the first registration of this HoA. */
+		if (!cur && conf->dad_transmits) {
+			d->need_dad = true;
+			d->dad_link_local = (m->bu_flags & XMIP_BU_F_L) != 0;
+		}
 	}
+	if (d->recovered)
+		d->reason = cur ? "binding refreshed; Mesg-ID state was ahead of the clock (recovered)" :
+			    "accepted; Mesg-ID state was ahead of the clock (recovered)";
 	return 0;
+}
+
+void xmip_ha_dad_failed(struct xmip_ha_decision *d, bool ll)
+{
+	uint64_t mesg_id = d->ba.mesg_id;
+
+	d->binding_op = XMIP_HA_BINDING_KEEP;
+	d->replay_write = false;
+	d->proxy_nd = XMIP_HA_PROXY_ND_KEEP;
+	d->need_dad = false;
+	d->recovered = false;
+	reject_echo(d, XMIP_BA_DAD_FAILED, mesg_id,
+		    ll ? "duplicate address detection failed (link-local address in use)" :
+			 "duplicate address detection failed (home address in use)");
+}
+
+void xmip_ha_ident(const struct xmip_mn_entry *mn, struct xmip_ident *out)
+{
+	size_t n = strnlen(mn->nai, sizeof(mn->nai));
+	uint64_t h = 14695981039346656037ULL;   /* FNV-1a 64 */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)mn->nai[i]) * 1099511628211ULL;
+	memset(out, 0, sizeof(*out));
+	out->nai_hash = h;
+	out->spi = mn->spi;
+	out->nai_len = (uint16_t)n;
+}
+
+enum xmip_ha_restart xmip_ha_restart_check(const struct xmip_conf *conf, const uint8_t hoa[16],
+					   const struct xmip_ident *recorded,
+					   const struct xmip_mn_entry **mn)
+{
+	struct xmip_ident want;
+	struct in6_addr a;
+
+	memcpy(&a, hoa, 16);
+	*mn = xmip_conf_find_mn(conf, &a);
+	if (!*mn)
+		return XMIP_HA_RESTART_DROP_NO_MN;
+	if (!recorded)
+		return XMIP_HA_RESTART_KEEP_RECORD;
+	xmip_ha_ident(*mn, &want);
+	if (recorded->spi != want.spi || recorded->nai_len != want.nai_len ||
+	    recorded->nai_hash != want.nai_hash)
+		return XMIP_HA_RESTART_DROP_CHANGED;
+	return XMIP_HA_RESTART_KEEP;
 }
 
 int xmip_ha_build_ba(const struct xmip_ha_decision *d, uint8_t *buf, size_t cap)

@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "auth.h"
+#include "csum.h"
 
 #define IPV6_HDR_LEN    40
 #define MAX_EXT_HDRS    8     /* more than this in a signalling packet is abuse */
@@ -58,39 +59,29 @@ const char *xmip_parse_strerror(enum xmip_parse_err err)
 	case XMIP_PARSE_BAD_CSUM:          return "bad MH checksum";
 	case XMIP_PARSE_UNKNOWN_MH_TYPE:   return "unrecognised MH type";
 	case XMIP_PARSE_BAD_OPTION:        return "malformed mobility option";
+	case XMIP_PARSE_MH_TOO_SHORT:      return "MH Header Len too short for its type";
 	}
 	return "?";
 }
 
-/* ---------------------------------------------------------------- checksum */
-
-static uint32_t sum_bytes(uint32_t sum, const uint8_t *p, size_t len)
+long xmip_parse_param_problem(const struct xmip_pkt *pkt, enum xmip_parse_err err)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += rd16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
+	if (pkt->mh_off < IPV6_HDR_LEN)       /* the parse never reached the MH */
+		return -1;
+	if (err == XMIP_PARSE_BAD_PAYLOAD_PROTO)
+		return (long)pkt->mh_off;          /* Payload Proto: octet 0 of the MH */
+	if (err == XMIP_PARSE_MH_TOO_SHORT)
+		return (long)pkt->mh_off + 1;      /* Header Len: octet 1 */
+	return -1;
 }
+
+/* ---------------------------------------------------------------- checksum */
 
 uint16_t xmip_mh_checksum(const struct in6_addr *src, const struct in6_addr *dst,
 			  const uint8_t *mh, size_t len)
 {
-	uint8_t tail[8] = { 0 };
-	uint32_t sum = 0;
-
 	/* Pseudo-header: src, dst, 32-bit upper-layer length, 3 zero, NH 135. */
-	sum = sum_bytes(sum, src->s6_addr, 16);
-	sum = sum_bytes(sum, dst->s6_addr, 16);
-	wr32(tail, (uint32_t)len);
-	tail[7] = XMIP_IPPROTO_MH;
-	sum = sum_bytes(sum, tail, 8);
-	sum = sum_bytes(sum, mh, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return xmip_csum_ip6(src, dst, XMIP_IPPROTO_MH, mh, len);
 }
 
 void xmip_mh_set_checksum(const struct in6_addr *src, const struct in6_addr *dst,
@@ -145,6 +136,15 @@ static enum xmip_parse_err parse_options(const uint8_t *mh, size_t pos, size_t l
 			o->has_alt_coa = true;
 			memcpy(o->alt_coa.s6_addr, d, 16);
 			break;
+		case XMIP_MOPT_NONCE_IDX:
+			/* Only its presence matters here (RFC 6275 §9.5.1). */
+			if (!opt_len_is(olen, 4))
+				return XMIP_PARSE_BAD_OPTION;
+			o->has_nonce_idx = true;
+			break;
+		case XMIP_MOPT_AUTH_DATA:
+			o->has_auth_data = true;
+			break;
 		case XMIP_MOPT_MN_ID:
 			/* subtype + at least one identifier octet (RFC 4283 §3) */
 			if (olen < 2 || o->has_mnid)
@@ -185,6 +185,18 @@ static enum xmip_parse_err parse_options(const uint8_t *mh, size_t pos, size_t l
 	return XMIP_PARSE_OK;
 }
 
+/* The shortest message of a type we handle (RFC 6275 §6.1.2, §6.1.7-§6.1.9); 0: not handled. */
+static size_t min_len(uint8_t type)
+{
+	switch (type) {
+	case XMIP_MH_BU:  return XMIP_MH_MIN_BU_LEN;
+	case XMIP_MH_BA:  return XMIP_MH_MIN_BA_LEN;
+	case XMIP_MH_BE:  return XMIP_MH_MIN_BE_LEN;
+	case XMIP_MH_BRR: return XMIP_MH_MIN_BRR_LEN;
+	}
+	return 0;
+}
+
 enum xmip_parse_err xmip_mh_parse(const uint8_t *mh, size_t len, struct xmip_mh_msg *out)
 {
 	size_t mh_len, opt_off;
@@ -195,22 +207,23 @@ enum xmip_parse_err xmip_mh_parse(const uint8_t *mh, size_t len, struct xmip_mh_
 	mh_len = ((size_t)mh[1] + 1) * 8;
 	if (mh_len > len)
 		return XMIP_PARSE_BAD_MH_LEN;
+	out->type = mh[2];
+	/* RFC 6275 §9.2, in its order: type, Payload Proto, Header Len. */
+	if (!min_len(out->type))
+		return XMIP_PARSE_UNKNOWN_MH_TYPE;
 	if (mh[0] != XMIP_IPPROTO_NONE)
 		return XMIP_PARSE_BAD_PAYLOAD_PROTO;
-	out->type = mh[2];
+	if (mh_len < min_len(out->type))
+		return XMIP_PARSE_MH_TOO_SHORT;
 
 	switch (out->type) {
 	case XMIP_MH_BU:
-		if (mh_len < XMIP_MH_MIN_BU_LEN)
-			return XMIP_PARSE_BAD_MH_LEN;
 		out->seq = rd16(mh + 6);
 		out->bu_flags = rd16(mh + 8);
 		out->lifetime_units = rd16(mh + 10);
 		opt_off = 12;
 		break;
 	case XMIP_MH_BA:
-		if (mh_len < XMIP_MH_MIN_BA_LEN)
-			return XMIP_PARSE_BAD_MH_LEN;
 		out->ba_status = mh[6];
 		out->ba_flags = mh[7];
 		out->seq = rd16(mh + 8);
@@ -218,17 +231,13 @@ enum xmip_parse_err xmip_mh_parse(const uint8_t *mh, size_t len, struct xmip_mh_
 		opt_off = 12;
 		break;
 	case XMIP_MH_BE:
-		if (mh_len < XMIP_MH_MIN_BE_LEN)
-			return XMIP_PARSE_BAD_MH_LEN;
 		out->be_status = mh[6];
 		memcpy(out->be_hoa.s6_addr, mh + 8, 16);
 		opt_off = 24;
 		break;
-	case XMIP_MH_BRR:
+	default:   /* XMIP_MH_BRR */
 		opt_off = 8;
 		break;
-	default:
-		return XMIP_PARSE_UNKNOWN_MH_TYPE;
 	}
 	return parse_options(mh, opt_off, mh_len, &out->opts);
 }
@@ -331,18 +340,29 @@ enum xmip_parse_err xmip_pkt_parse(const uint8_t *buf, size_t len, struct xmip_p
 	out->mh = buf + off;
 	out->mh_off = off;
 	out->mh_len = ((size_t)buf[off + 1] + 1) * 8;
+	if (out->mh_len > end - off)
+		return XMIP_PARSE_BAD_MH_LEN;     /* Header Len beyond the payload */
+
+	/*
+	 * RFC 6275 §9.2 first: a bad checksum is silently discarded, before
+	 * anything is answered. With Payload Proto 59 nothing follows the MH,
+	 * so the checksum covers the rest of the payload (as its sender
+	 * computed it, whatever Header Len says); with another header after
+	 * it (piggybacking), the MH alone.
+	 */
+	out->mh_src = out->has_hao ? out->hao : out->src;
+	out->mh_dst = out->has_rh2 ? out->rh2_addr : out->dst;
+	if (xmip_mh_checksum(&out->mh_src, &out->mh_dst, out->mh,
+			     out->mh[0] == XMIP_IPPROTO_NONE ? end - off : out->mh_len) != 0)
+		return XMIP_PARSE_BAD_CSUM;
+
+	err = xmip_mh_parse(out->mh, out->mh_len, &out->msg);
+	if (err)
+		return err;
 	/* Payload Proto 59: the MH is the last header and fills the payload. */
 	if (out->mh_len != end - off)
 		return XMIP_PARSE_BAD_MH_LEN;
-	if (out->mh[0] != XMIP_IPPROTO_NONE)
-		return XMIP_PARSE_BAD_PAYLOAD_PROTO;
-
-	out->mh_src = out->has_hao ? out->hao : out->src;
-	out->mh_dst = out->has_rh2 ? out->rh2_addr : out->dst;
-	if (xmip_mh_checksum(&out->mh_src, &out->mh_dst, out->mh, out->mh_len) != 0)
-		return XMIP_PARSE_BAD_CSUM;
-
-	return xmip_mh_parse(out->mh, out->mh_len, &out->msg);
+	return XMIP_PARSE_OK;
 }
 
 /* ------------------------------------------------------------------- build */

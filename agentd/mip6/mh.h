@@ -8,7 +8,11 @@
  * type-2 routing header up to the Mobility Header, checks the MH checksum
  * and parses the message and its options. It never reads past len, and
  * the result holds no pointer into the packet except pkt->mh (valid as
- * long as the caller's buffer is).
+ * long as the caller's buffer is). The checks come in the order of RFC
+ * 6275 §9.2: checksum (bad: silently discard), MH type (unknown: Binding
+ * Error 2), Payload Proto (not 59: ICMPv6 Parameter Problem), Header Len
+ * (too short for the type: Parameter Problem); xmip_parse_param_problem()
+ * says where the Parameter Problem's pointer goes.
  *
  * Building: xmip_pkt_build_bu/ba/be() write a whole IPv6 packet (header,
  * HAO or RH2, MH with options, RFC 4285 authenticator, MH checksum) into
@@ -58,7 +62,19 @@ enum xmip_parse_err {
 	                              * answer with Binding Error status 2;
 	                              * pkt src/dst/HAO and msg.type are filled */
 	XMIP_PARSE_BAD_OPTION,       /* an option overruns the message or has a bad length */
+	XMIP_PARSE_MH_TOO_SHORT,     /* Header Len below the minimum of the (known) type:
+	                              * ICMPv6 Parameter Problem, RFC 6275 §9.2 */
 };
+
+struct xmip_pkt;
+
+/*
+ * RFC 6275 §9.2: the ICMPv6 Parameter Problem (code 0) a packet that
+ * failed with err gets, and its Pointer (an offset into the packet as
+ * received): the Payload Proto field (BAD_PAYLOAD_PROTO) or the Header
+ * Len field (MH_TOO_SHORT). -1: no Parameter Problem for this error.
+ */
+long xmip_parse_param_problem(const struct xmip_pkt *pkt, enum xmip_parse_err err);
 
 const char *xmip_parse_strerror(enum xmip_parse_err err);
 
@@ -85,6 +101,9 @@ struct xmip_mh_opts {
 
 	bool     has_alt_coa;        /* Alternate Care-of Address (§6.2.5) */
 	struct in6_addr alt_coa;
+
+	bool     has_nonce_idx;      /* Nonce Indices (§6.2.6): never in a home registration */
+	bool     has_auth_data;      /* Binding Authorization Data (§6.2.7), RR only */
 
 	unsigned n_unknown;          /* unknown options skipped (RFC 6275 §6.2.1) */
 };

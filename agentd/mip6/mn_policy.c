@@ -69,6 +69,10 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	memset(&f, 0, sizeof(f));
 	f.seq = (uint16_t)(st->seq + 1);
 	f.flags = XMIP_BU_F_A | XMIP_BU_F_H;
+	/* RFC 6275 §11.7.1: L when our link-local address on the home link
+	 * has the home address's interface identifier (the operator says so). */
+	if (conf->link_local_compat)
+		f.flags |= XMIP_BU_F_L;
 	f.lifetime_units = (dereg || at_home) ? 0 : (uint16_t)units;
 	f.nai = self->nai;
 	f.nai_len = strnlen(self->nai, sizeof(self->nai));
@@ -156,6 +160,13 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 			return ignore(res, "stale BA (seq)");
 		if (!o->has_mesg_id)
 			return ignore(res, "144/145 without the HA's time");
+		/* RFC 4285 §6: a 144 carries our BU's low 32 bits under the
+		 * HA's seconds, which ties it to that BU: an old signed 144
+		 * replayed at us cannot set our clock. (145 answers a BU that
+		 * had no Mesg-ID: nothing to tie.) */
+		if (m->ba_status == XMIP_BA_MIPV6_ID_MISMATCH &&
+		    (o->mesg_id & 0xffffffffULL) != (st->last_mesg_id & 0xffffffffULL))
+			return ignore(res, "144 for another BU (Mesg-ID low 32 bits)");
 		/* Adopt the HA's clock; our own Mesg-ID history was on the
 		 * wrong clock, so restart it from the HA's time. */
 		st->clock_offset_ns = xmip_ntp_to_unix_ns(o->mesg_id) - (int64_t)now_realtime_ns;

@@ -77,19 +77,23 @@ void xmip_mip6_observe_ha(const struct xmip_family *f, const struct xmip_pkt *p,
 {
 	struct xmip_event ev = { .family = XMIP_FAMILY_MIP6, .fields = XMIP_EVF_HOA | XMIP_EVF_SEQ };
 
-	xmip_metrics_message(FAMILY, mh_type_name(p->msg.type), "received", NULL);
+	/* p is NULL for a BU held back during DAD and decided later: it was
+	 * counted as received when it arrived, and its latency is not this
+	 * record's. */
+	if (p)
+		xmip_metrics_message(FAMILY, mh_type_name(p->msg.type), "received", NULL);
 	if (!d->send_ba)
 		return;
 	xmip_metrics_message(FAMILY, "binding_ack", "sent", status_label(d->ba.status));
-	if (f->core && f->core->rx_ns)   /* 0: not from the ring buffer (a test calling ha.c) */
+	if (p && f->core && f->core->rx_ns)   /* 0: not from the ring buffer (a test calling ha.c) */
 		xmip_metrics_latency(FAMILY, xmip_now_ns() - f->core->rx_ns);
 
-	memcpy(ev.hoa, &p->mh_src, 16);
-	ev.seq = p->msg.seq;
+	memcpy(ev.hoa, &d->ba_hoa, 16);
+	ev.seq = p ? p->msg.seq : d->ba.seq;
 	if (d->ba.status >= 128) {
 		ev.type = XMIP_EV_REFUSED;
 		ev.fields |= XMIP_EVF_COA;
-		memcpy(ev.coa, &p->src, 16);
+		memcpy(ev.coa, &d->ba_coa, 16);
 		set_status(&ev, d->ba.status);
 	} else if (d->binding_op == XMIP_HA_BINDING_DELETE) {
 		ev.type = XMIP_EV_DEREGISTERED;

@@ -4,6 +4,18 @@
  * buffer: a record header naming the family whose agent code takes it,
  * then the packet from its IP header on (for Mobile IPv6: as the kernel
  * without CONFIG_IPV6_MIP6 would have dropped it).
+ *
+ * In front of the ring, a token bucket per source (per /64 for IPv6, per
+ * address for IPv4): one source flooding signalling at line rate fills
+ * its own bucket, not the ring, and every other source's packets still
+ * reach the agent (docs/DESIGN.md, "Signalling path").
+ *
+ * Records are variable-size (header + packet, copied through a per-CPU
+ * scratch record and written with bpf_ringbuf_output), and wake-ups are
+ * batched: the agent is woken for a record that finds the ring empty and
+ * when XMIP_SIGNAL_WAKEUP_BYTES are pending; records in between are
+ * written without a wake-up (the agent drains until the ring is empty,
+ * and on a timer, so none waits for long).
  */
 #ifndef XMIP_BPF_SIGNAL_H
 #define XMIP_BPF_SIGNAL_H
@@ -11,12 +23,104 @@
 #include "lib/common.h"
 #include "lib/stats.h"
 
+/*
+ * Admission per source: XMIP_SIGNAL_SRC_PER_SEC packets a second, bursts
+ * of XMIP_SIGNAL_SRC_BURST. A mobile node sends at most 3 BUs a second
+ * (MAX_UPDATE_RATE, RFC 6275 §11.8) and usually one per refresh, so this
+ * leaves room for several nodes behind one /64 or one IPv4 address. The
+ * bench (and a build that wants other values) defines them first.
+ */
+#ifndef XMIP_SIGNAL_SRC_PER_SEC
+#define XMIP_SIGNAL_SRC_PER_SEC 20
+#endif
+#ifndef XMIP_SIGNAL_SRC_BURST
+#define XMIP_SIGNAL_SRC_BURST   40
+#endif
+#define XMIP_SIGNAL_SRC_INTERVAL_NS (1000000000ull / XMIP_SIGNAL_SRC_PER_SEC)
+/* Sources remembered at once (LRU: the least recently seen is forgotten). */
+#define XMIP_SIGNAL_SOURCES     16384
+/* Pending octets at which a record wakes the agent even mid-batch (1/8 of the ring). */
+#define XMIP_SIGNAL_WAKEUP_BYTES (XMIP_SIGNAL_RINGBUF_BYTES / 8)
+
 /* Signalling records for the agent (struct xmip_signal_event), every role. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, XMIP_SIGNAL_RINGBUF_BYTES);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_signal SEC(".maps");
+
+/* A source of signalling: an IPv6 /64 (low 8 octets zero) or ::ffff:a.b.c.d. */
+struct xmip_signal_src {
+	__u8 src[16];
+};
+
+/* GCRA state of one source: theoretical arrival time of its next packet. */
+struct xmip_signal_bucket {
+	__u64 tat_ns;          /* bpf_ktime_get_ns() clock */
+};
+
+/* Per-source token buckets in front of the ring (not pinned: a re-attach starts afresh). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XMIP_SIGNAL_SOURCES);
+	__type(key, struct xmip_signal_src);
+	__type(value, struct xmip_signal_bucket);
+} xmip_signal_rate SEC(".maps");
+
+/* One record's worth of scratch per CPU, written whole to the ring at its real length. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_signal_event);
+} xmip_signal_scratch SEC(".maps");
+
+/*
+ * Take one token of the source of the IP packet `ip_off` octets into the
+ * frame: 1 admitted, 0 over its rate, -1 unreadable header. GCRA
+ * ("virtual scheduling"): the bucket holds the time its next packet is
+ * due; a packet is admitted while that time is at most tau ahead, and
+ * moves it one interval on. The bucket is shared by every CPU, so the
+ * move is a compare-and-swap; a CPU that loses the race to another packet
+ * of the same source counts its packet as over the rate (the source is
+ * sending faster than two CPUs can admit it anyway).
+ */
+static __always_inline int xmip_signal_admit(struct xdp_md *ctx, __u32 ip_off)
+{
+	const __u64 interval = XMIP_SIGNAL_SRC_INTERVAL_NS;
+	const __u64 tau = (XMIP_SIGNAL_SRC_BURST - 1) * XMIP_SIGNAL_SRC_INTERVAL_NS;
+	struct xmip_signal_src key = {};
+	struct xmip_signal_bucket nb, *b;
+	__u64 now = bpf_ktime_get_ns(), old, tat;
+	__u8 ver;
+
+	if (bpf_xdp_load_bytes(ctx, ip_off, &ver, 1))
+		return -1;
+	if ((ver >> 4) == 6) {
+		if (bpf_xdp_load_bytes(ctx, ip_off + 8, key.src, 8))     /* source /64 */
+			return -1;
+	} else {
+		key.src[10] = key.src[11] = 0xff;
+		if (bpf_xdp_load_bytes(ctx, ip_off + 12, &key.src[12], 4))
+			return -1;
+	}
+	b = bpf_map_lookup_elem(&xmip_signal_rate, &key);
+	if (!b) {
+		nb.tat_ns = now + interval;             /* this packet is the first token */
+		if (!bpf_map_update_elem(&xmip_signal_rate, &key, &nb, BPF_NOEXIST)) {
+			xmip_count(XMIP_STAT_SIGNAL_SRC_NEW);
+			return 1;
+		}
+		b = bpf_map_lookup_elem(&xmip_signal_rate, &key);   /* another CPU made it */
+		if (!b)
+			return 0;
+	}
+	old = b->tat_ns;
+	tat = old > now ? old : now;
+	if (tat - now > tau)
+		return 0;
+	return __sync_val_compare_and_swap(&b->tat_ns, old, tat + interval) == old;
+}
 
 /*
  * Copy `len` octets starting `ip_off` octets into the XDP frame into a
@@ -27,6 +131,9 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family
 					    __u32 ip_off, __u32 len)
 {
 	struct xmip_signal_event *ev;
+	__u64 avail, flags, size;
+	__u32 zero = 0;
+	int ok;
 
 	if (len > XMIP_SIGNAL_MAX_PKT) {
 		xmip_count(XMIP_STAT_DROP_SIGNAL_TOO_BIG);
@@ -36,9 +143,14 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return;
 	}
-	ev = bpf_ringbuf_reserve(&xmip_signal, sizeof(*ev), 0);
+	ok = xmip_signal_admit(ctx, ip_off);
+	if (ok <= 0) {
+		xmip_count(ok < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_DROP_SIGNAL_RATE_LIMITED);
+		return;
+	}
+	ev = bpf_map_lookup_elem(&xmip_signal_scratch, &zero);
 	if (!ev) {
-		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
+		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);   /* cannot be: a per-CPU slot */
 		return;
 	}
 	ev->family = family;
@@ -49,11 +161,30 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family
 	len &= 0x7ff;
 	if (len < XMIP_IP4_HLEN || len > XMIP_SIGNAL_MAX_PKT ||
 	    bpf_xdp_load_bytes(ctx, ip_off, ev->pkt, len) < 0) {
-		bpf_ringbuf_discard(ev, 0);
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return;
 	}
-	bpf_ringbuf_submit(ev, 0);
+	size = XMIP_SIGNAL_HDR_LEN + len;
+	/*
+	 * Wake-ups: a record that finds the ring empty wakes the agent (flags
+	 * 0: the kernel wakes a consumer that has caught up, which it has);
+	 * one that brings the backlog to XMIP_SIGNAL_WAKEUP_BYTES forces a
+	 * wake-up; the others wake nobody: the agent, busy with the earlier
+	 * ones, reads on until the ring is empty (and drains on a timer too).
+	 */
+	avail = bpf_ringbuf_query(&xmip_signal, BPF_RB_AVAIL_DATA);
+	if (avail == 0) {
+		flags = 0;
+	} else if (avail + size >= XMIP_SIGNAL_WAKEUP_BYTES) {
+		flags = BPF_RB_FORCE_WAKEUP;
+		xmip_count(XMIP_STAT_SIGNAL_WAKEUP_FORCED);
+	} else {
+		flags = BPF_RB_NO_WAKEUP;
+	}
+	if (bpf_ringbuf_output(&xmip_signal, ev, size, flags)) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
+		return;
+	}
 	xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
 }
 

@@ -42,6 +42,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_replay SEC(".maps");
 
+/* Whom each binding was made for (NAI hash, SPI): agent-only, read back on restart. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XMIP_BINDINGS_MAX);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_ident);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_ident SEC(".maps");
+
 /* A Mobility Header to the HA: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_ha_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
 {

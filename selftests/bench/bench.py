@@ -557,7 +557,10 @@ def part4_latency(topo, q, tmp):
         frame = os.path.join(tmp, "lat64")
         open(frame, "wb").write(bytes(udp_frame(64)))
         bu(COA)
-        time.sleep(0.2)
+        # A first registration waits for duplicate address detection (1 probe,
+        # 1 s: RFC 6275 §10.3.1, dad-transmits/dad-retrans-ms); the trials
+        # below measure moves of an existing binding, which need none.
+        time.sleep(1.4)
         gen = subprocess.Popen(["taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"],
                                 "-i", frame, "--count", str(q["lat_flood"])],
                                stdout=subprocess.PIPE, text=True)

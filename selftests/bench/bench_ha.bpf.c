@@ -8,6 +8,9 @@
 /* One PTB a nanosecond: the rate limiter runs, but never refuses the
  * millions of PTBs a timing loop makes. */
 #define XMIP_PTB_PER_SEC 1000000000
+/* Likewise the per-source signalling admission (bpf/lib/signal.h). */
+#define XMIP_SIGNAL_SRC_PER_SEC 1000000000
+#define XMIP_SIGNAL_SRC_BURST   1000000
 #include "bench/xmip_ha_body.c"
 #include "bench_restore.h"
 

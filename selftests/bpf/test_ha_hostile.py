@@ -185,7 +185,7 @@ def test_atomic_fragment_of_a_bu_is_signalled(ha_ns):
         IPv6ExtHdrFragment(nh=135, offset=0, m=0, id=78) / Raw(bu_bytes())
     r = pktrun(ha_ns, "ha", "xdp", from_uplink(pkt), ha_ns.uplink, ha_args((HOA, COA)))
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(pkt)
 
 

@@ -106,7 +106,7 @@ def test_ipv6_still_classified_beside_ipv4(ha_ns):
     frame = Ether(src=MAC_HOME_ROUTER, dst=MAC_HOME) / bu
     r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.home, ha_args())
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(bu)
 
 

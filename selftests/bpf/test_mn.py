@@ -64,7 +64,7 @@ def test_ba_with_type2_routing_header_goes_to_ring_buffer(mn_ns):
         MIP6MH_BA(status=0, seq=7, mhtime=15)
     r = pktrun(mn_ns, "mn", "xdp", arriving(ba), mn_ns.mn, mn_args())
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert len(r.signal) == 1
     ev = r.signal[0]
     assert ev["ifindex"] == mn_ns.mn
@@ -76,7 +76,7 @@ def test_mh_without_rh2_to_hoa_goes_to_ring_buffer(mn_ns):
     be = IPv6(src=HA, dst=HOA) / MIP6MH_BA(status=0, seq=9)
     r = pktrun(mn_ns, "mn", "xdp", arriving(be), mn_ns.mn, mn_args())
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(be)
 
 
@@ -84,7 +84,7 @@ def test_mh_inside_the_tunnel_goes_to_ring_buffer(mn_ns):
     hot = IPv6(src=CN, dst=HOA) / MIP6MH_HoT(index=1)
     r = pktrun(mn_ns, "mn", "xdp", arriving(IPv6(src=HA, dst=COA) / hot), mn_ns.mn, mn_args())
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"MN_DECAP_OK": 1, "SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"MN_DECAP_OK": 1, "SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(hot)
 
 
@@ -216,7 +216,7 @@ def test_no_state_yet_signalling_to_the_hoa_still_reaches_the_agent(mn_ns):
     ba = IPv6(src=HA, dst=HOA) / MIP6MH_BA(status=0, seq=3)
     r = pktrun(mn_ns, "mn", "xdp", arriving(ba), mn_ns.mn, mn_args(extra=["--no-state"]))
     assert r.verdict == "XDP_DROP"
-    assert r.stats == {"SIGNAL_TO_AGENT": 1}
+    assert r.stats == {"SIGNAL_SRC_NEW": 1, "SIGNAL_TO_AGENT": 1}
     assert r.signal[0]["family"] == 1
     assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(ba)
 

@@ -344,6 +344,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_replay SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_ident);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_ident SEC(".maps");
+
 const volatile struct xmip_ha_conf xmip_ha_conf = {};
 
 SEC("xdp")

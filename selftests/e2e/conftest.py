@@ -43,3 +43,30 @@ def xtopo(request):
         t.stop_agent("ha")
     errors = t.sanitizer_errors()
     assert not errors, "sanitizer reports in agent logs:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def make_topo(request):
+    """A topology built the way the test asks (T.Topology's keywords: with_cn,
+    mn_conf_extra, ha_conf_extra...), xmip attached and both agents running;
+    torn down after the test, and no agent log may hold a sanitizer report.
+    Lean tests leave out what they do not need (with_cn=False)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    made = []
+
+    def make(**kw):
+        assert not made, "one topology per test"
+        t = T.Topology(with_xmip=True, workdir=_workdir(request), log=lambda m: None, **kw)
+        t.__enter__()
+        made.append(t)
+        return t
+    yield make
+    for t in made:
+        try:
+            t.stop_agent("mn")
+            t.stop_agent("ha")
+        finally:
+            t.__exit__(None, None, None)
+        errors = t.sanitizer_errors()
+        assert not errors, "sanitizer reports in agent logs:\n" + "\n".join(errors)

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """Mobile IPv6 packets built and read with Scapy, an implementation independent of ours."""
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -9,6 +11,7 @@ import time
 from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, MIP6MH_BU,
                                 MIP6OptMNID, MIP6OptMsgAuth, MIP6OptReplayProtection)
 from scapy.layers.l2 import Ether
+from scapy.packet import Raw
 from scapy.utils import checksum, rdpcap
 
 import topology as T
@@ -38,6 +41,53 @@ def forged_bu(ha_mac, src_mac, coa, seq, lifetime_s=60, authenticator=None):
     return (Ether(dst=ha_mac, src=src_mac) /
             IPv6(src=coa, dst=T.HA_ADDR, hlim=64) /
             IPv6ExtHdrDestOpt(options=[HAO(hoa=T.HOA)]) / bu)
+
+
+def _auth_opt_offset(mh):
+    """Offset of the Authentication option (type 9) in a Mobility Header."""
+    pos = 12                                    # BU fixed part
+    while pos < len(mh):
+        if mh[pos] == 0:                        # Pad1
+            pos += 1
+            continue
+        if mh[pos] == 9:
+            return pos
+        pos += 2 + mh[pos + 1]
+    raise ValueError("no Authentication option")
+
+
+def _mh_checksum(src, dst, mh):
+    ph = (socket.inet_pton(socket.AF_INET6, src) + socket.inet_pton(socket.AF_INET6, dst) +
+          struct.pack("!I", len(mh)) + b"\0\0\0\x87")
+    return checksum(ph + bytes(mh))
+
+
+def signed_bu(ha_mac, src_mac, coa, seq, lifetime_s=60, flags="AH", mesg_id=None, hoa=None):
+    """A genuine home-registration BU, as the MN would send it: MN-ID, Mesg-ID
+    (now, or mesg_id), RFC 4285 MN-HA authenticator = First(96, HMAC-SHA1(key,
+    CoA | HoA | MH up to the SPI, checksum 0)), MH checksum over the pseudo-
+    header with the HoA as source. From the home link (coa == hoa) without a
+    Home Address option."""
+    hoa = hoa or T.HOA
+    ts = mesg_id if mesg_id is not None else ntp_now()
+
+    def mh_bytes(auth):
+        return bytearray(bytes(MIP6MH_BU(seq=seq, flags=flags, mhtime=lifetime_s // 4, cksum=0,
+                                         options=[MIP6OptMNID(id=T.NAI.encode()),
+                                                  MIP6OptReplayProtection(timestamp=ts),
+                                                  MIP6OptMsgAuth(mspi=T.SPI, authdata=auth)])))
+    mh = mh_bytes(b"\0" * 12)
+    off = _auth_opt_offset(mh)
+    key = bytes.fromhex(T.KEY)
+    cover = (socket.inet_pton(socket.AF_INET6, coa) + socket.inet_pton(socket.AF_INET6, hoa) +
+             bytes(mh[:off + 7]))
+    mh = mh_bytes(hmac.new(key, cover, hashlib.sha1).digest()[:12])
+    mh[4:6] = struct.pack("!H", _mh_checksum(hoa, T.HA_ADDR, mh))
+    eth = Ether(dst=ha_mac, src=src_mac)
+    if coa == hoa:
+        return eth / IPv6(src=coa, dst=T.HA_ADDR, hlim=64, nh=135) / Raw(bytes(mh))
+    return (eth / IPv6(src=coa, dst=T.HA_ADDR, hlim=64) /
+            IPv6ExtHdrDestOpt(nh=135, options=[HAO(hoa=hoa)]) / Raw(bytes(mh)))
 
 
 def bus_in(pcap, src=None):

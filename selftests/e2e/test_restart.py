@@ -36,3 +36,46 @@ def test_ha_agent_restart_keeps_binding_and_tcp(xtopo):
     # The restarted agent still does its job: the next move registers.
     step = h.move("b")
     assert step["binding_ok"] and step["ping_ok"] and step["tcp_ok"], step
+
+
+def test_restart_keeps_only_bindings_still_configured(make_topo):
+    """A new agent keeps a binding only if its configuration still has the
+    binding's home address, NAI and SPI together (xmip_ident): restarted
+    with the same configuration it keeps it; with another SPI for that MN
+    it drops it (binding, proxy entry) with a log line; a binding without an
+    identity record (as an older agent left it) is kept and recorded."""
+    import json
+    t = make_topo(with_cn=False)
+    coa = T.LINKS["a"][0]
+    t.move("a")
+    t.wait_binding(coa, timeout=10)
+    ident = "/sys/fs/bpf/xmip/%s/xmip_ident" % T.HA_INSTANCE
+
+    def proxied():
+        out = t.sh(T.NS_HA, "ip", "-6", "-j", "neigh", "show", "proxy").stdout
+        return T.HOA in [e["dst"] for e in json.loads(out or "[]")]
+
+    def records():
+        out = T.run(["bpftool", "-j", "map", "dump", "pinned", ident]).stdout
+        return len(json.loads(out or "[]"))
+
+    assert records() == 1
+    # As an older agent would have left it: no identity record.
+    T.run(["bpftool", "map", "delete", "pinned", ident, "key"] +
+          [str(b) for b in bytes.fromhex("20010db8000100000000000000000100")])
+    t.stop_agent("ha")
+    t.start_agent("ha")
+    assert wait_for(lambda: "1 binding(s) restored" in t.agent_log("ha"), 5), t.agent_log("ha")
+    assert "no identity record" in t.agent_log("ha")
+    assert records() == 1 and t.binding_for()["coa"] == coa and proxied()
+
+    # The same MN with another SPI now: the binding was made for the old one.
+    t.stop_agent("ha")
+    with open(t.ha_conf) as f:
+        conf = f.read()
+    with open(t.ha_conf, "w") as f:
+        f.write(conf.replace("spi = %d" % T.SPI, "spi = %d" % (T.SPI + 1)))
+    t.start_agent("ha")
+    assert wait_for(lambda: "1 dropped" in t.agent_log("ha"), 5), t.agent_log("ha")
+    assert "made for another NAI or SPI" in t.agent_log("ha")
+    assert t.bindings() == [] and not proxied() and records() == 0

@@ -143,8 +143,15 @@ class Proc:
 
 
 class Topology:
-    def __init__(self, with_xmip=True, workdir=None, log=print):
+    def __init__(self, with_xmip=True, workdir=None, log=print, with_cn=True, mn_conf_extra="",
+                 ha_conf_extra=""):
+        """with_cn=False leaves the correspondent out (tests of signalling alone);
+        *_conf_extra: lines appended to the agents' configuration files."""
         self.with_xmip = with_xmip
+        self.with_cn = with_cn
+        self.namespaces = ALL_NS if with_cn else tuple(n for n in ALL_NS if n != NS_CN)
+        self.mn_conf_extra = mn_conf_extra
+        self.ha_conf_extra = ha_conf_extra
         self.log = log
         self.workdir = workdir or tempfile.mkdtemp(prefix="xmip-e2e-")
         os.makedirs(self.workdir, exist_ok=True)
@@ -199,7 +206,7 @@ class Topology:
         cleanup_stale(self.log)
         atexit.register(self.teardown)
         self.built = True
-        for ns in ALL_NS:
+        for ns in self.namespaces:
             run(["ip", "netns", "add", ns])
             # Before any interface exists, so every new one inherits it.
             self.sysctl(ns, net__ipv6__conf__all__accept_dad=0,
@@ -218,6 +225,8 @@ class Topology:
         # veth pairs: RT side name, other namespace, other side name
         pairs = [("h-ha", NS_HA, "eth0"), ("h-mn", NS_MN, "home"),
                  ("rt-cn", NS_CN, "eth0"), ("rt-a", NS_MN, "a"), ("rt-b", NS_MN, "b")]
+        if not self.with_cn:
+            pairs = [p for p in pairs if p[1] != NS_CN]
         for rname, ons, oname in pairs:
             rt("ip", "link", "add", rname, "type", "veth", "peer", "name", oname,
                "netns", ons)
@@ -237,15 +246,17 @@ class Topology:
         for port in ("h-ha", "h-mn"):
             rt("ip", "link", "set", port, "master", "br-home")
         rt("ip", "addr", "add", RT_HOME + "/64", "dev", "br-home")
-        rt("ip", "addr", "add", RT_CN + "/64", "dev", "rt-cn")
         rt("ip", "addr", "add", LINKS["a"][1] + "/64", "dev", "rt-a")
         rt("ip", "addr", "add", LINKS["b"][1] + "/64", "dev", "rt-b")
-        for dev in ("br-home", "h-ha", "h-mn", "rt-cn", "rt-a", "rt-b"):
+        for dev in ("br-home", "h-ha", "h-mn", "rt-a", "rt-b"):
             rt("ip", "link", "set", "dev", dev, "up")
 
-        self.sh(NS_CN, "ip", "addr", "add", CN_ADDR + "/64", "dev", "eth0")
-        self.sh(NS_CN, "ip", "link", "set", "eth0", "up")
-        self.sh(NS_CN, "ip", "-6", "route", "add", "default", "via", RT_CN)
+        if self.with_cn:
+            rt("ip", "addr", "add", RT_CN + "/64", "dev", "rt-cn")
+            rt("ip", "link", "set", "dev", "rt-cn", "up")
+            self.sh(NS_CN, "ip", "addr", "add", CN_ADDR + "/64", "dev", "eth0")
+            self.sh(NS_CN, "ip", "link", "set", "eth0", "up")
+            self.sh(NS_CN, "ip", "-6", "route", "add", "default", "via", RT_CN)
 
         self.sh(NS_HA, "ip", "addr", "add", HA_ADDR + "/64", "dev", "eth0")
         self.sh(NS_HA, "ip", "link", "set", "eth0", "up")
@@ -255,7 +266,7 @@ class Topology:
             self.sh(NS_MN, "ip", "link", "set", "dev", dev, "down")
         self._link_up("home")
         self.where = "home"
-        self.log("topology: namespaces %s up, MN at home" % " ".join(ALL_NS))
+        self.log("topology: namespaces %s up, MN at home" % " ".join(self.namespaces))
 
     def _xdp_pass_obj(self):
         src = os.path.join(REPO, "selftests", "e2e", "xdp_pass.c")
@@ -310,7 +321,7 @@ mesg-id-window = 7
 home-address = {HOA}
 spi = {SPI}
 key = {KEY}
-""")
+{self.ha_conf_extra}""")
         with open(self.mn_conf, "w") as f:
             f.write(f"""# MN of the e2e topology
 role = mn
@@ -326,7 +337,7 @@ spi = {SPI}
 key = {KEY}
 lifetime = 60
 {self.mn_extra}
-""")
+{self.mn_conf_extra}""")
 
     def start_xmip(self):
         for b in ("xmip", "xmip-agentd"):
@@ -441,7 +452,7 @@ lifetime = 60
                 xmip = os.path.join(self.bin, "xmip")
                 if os.access(xmip, os.X_OK):
                     run(in_ns(ns, [xmip, "detach", "-i", inst]), check=False)
-        for ns in ALL_NS:
+        for ns in self.namespaces:
             run(["ip", "netns", "del", ns], check=False)
         for inst in (HA_INSTANCE, MN_INSTANCE):
             shutil.rmtree(os.path.join(PIN_ROOT, inst), ignore_errors=True)

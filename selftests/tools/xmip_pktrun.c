@@ -9,10 +9,14 @@
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
- *               [--nh-gen N]
+ *               [--nh-gen N] [--then IN2]...
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
- * the non-zero counters by name, and the ring-buffer events (hex).
+ * the non-zero counters by name, and the ring-buffer events (hex, with
+ * each record's size as the ring gave it: records are variable-size).
+ * --then IN2 (repeatable) runs more packets once each after IN's --repeat
+ * runs, in order, on the same maps (per-source limits, counters and ring
+ * carry over); verdict and output are the last run's.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
  *
@@ -53,7 +57,8 @@
 
 #define MAX_PKT   16384
 #define MAX_BINDS 64
-#define MAX_EVENTS 16
+#define MAX_EVENTS 128
+#define MAX_THEN   16
 
 static const char *const stat_names[] = {
 #define XMIP_STAT_NAME(name, desc) #name,
@@ -83,11 +88,15 @@ struct opts {
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
+	const char *then[MAX_THEN];
+	int n_then;
+	bool probe_signal;
 };
 
 struct events {
 	int n;
 	struct xmip_signal_event ev[MAX_EVENTS];
+	size_t size[MAX_EVENTS];   /* the record's size in the ring */
 };
 
 static void usage(void)
@@ -99,7 +108,7 @@ static void usage(void)
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
-		"       [--nh-gen N]\n"
+		"       [--nh-gen N] [--then IN2]...\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
@@ -113,6 +122,10 @@ static void usage(void)
 		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
 		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
 		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
+		"--probe-signal: cls: hand frames to this node (IPv6 or IPv4) to the\n"
+		"signalling path (per-source admission, ring buffer) after classifying.\n"
+		"--then IN2: after IN's runs, run IN2 once on the same maps; repeatable;\n"
+		"the verdict and OUT are the last run's.\n"
 		"--kernel-repeat N: one test run with repeat=N (the kernel does not\n"
 		"reset the packet between repetitions: only for read-only programs).\n");
 	exit(2);
@@ -193,6 +206,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "binding-encap", required_argument, NULL, 17 },
 		{ "no-state", no_argument, NULL, 18 },
 		{ "self4", required_argument, NULL, 19 },
+		{ "then", required_argument, NULL, 20 },
+		{ "probe-signal", no_argument, NULL, 21 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -246,6 +261,12 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
 				usage();
 			break;
+		case 20:
+			if (o->n_then == MAX_THEN)
+				usage();
+			o->then[o->n_then++] = optarg;
+			break;
+		case 21: o->probe_signal = true; break;
 		default: usage();
 		}
 	}
@@ -334,8 +355,11 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct events *e = ctx;
 
-	if (e->n < MAX_EVENTS && size >= offsetof(struct xmip_signal_event, pkt))
-		memcpy(&e->ev[e->n++], data, size < sizeof(e->ev[0]) ? size : sizeof(e->ev[0]));
+	if (e->n < MAX_EVENTS && size >= offsetof(struct xmip_signal_event, pkt)) {
+		memset(&e->ev[e->n], 0, sizeof(e->ev[0]));
+		memcpy(&e->ev[e->n], data, size < sizeof(e->ev[0]) ? size : sizeof(e->ev[0]));
+		e->size[e->n++] = size;
+	}
 	return 0;
 }
 
@@ -382,7 +406,8 @@ static void print_events(const struct events *e)
 		__u32 len = ev->len < XMIP_SIGNAL_MAX_PKT ? ev->len : XMIP_SIGNAL_MAX_PKT;
 
 		printf("%s{\"family\": %u, \"hdr_len\": %u, \"ifindex\": %u, \"len\": %u, "
-		       "\"pkt\": \"", i ? ", " : "", ev->family, ev->hdr_len, ev->ifindex, ev->len);
+		       "\"size\": %zu, \"pkt\": \"", i ? ", " : "", ev->family, ev->hdr_len,
+		       ev->ifindex, ev->len, e->size[i]);
 		for (j = 0; j < len; j++)
 			printf("%02x", ev->pkt[j]);
 		printf("\"}");
@@ -510,7 +535,9 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->obj = s->obj;
 		l->stats = s->maps.xmip_stats;
 		l->cls_result = s->maps.probe_result;
+		l->signal = s->maps.xmip_signal;
 		l->prog = s->progs.xmip_cls_probe;
+		s->rodata->probe_signal = o->probe_signal;
 		memcpy((void *)s->rodata->probe_ip6, o->self, 16);
 		s->rodata->probe_ip4 = o->self4;
 	} else {
@@ -541,13 +568,14 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 
 int main(int argc, char **argv)
 {
-	static unsigned char in[MAX_PKT], out[MAX_PKT];
+	static unsigned char in[1 + MAX_THEN][MAX_PKT], out[MAX_PKT];
+	size_t in_lens[1 + MAX_THEN] = { 0 };
+	int n_in = 1;
 	static struct events events;
 	struct opts o;
 	struct loaded l = { 0 };
 	void *skel = NULL;
 	struct ring_buffer *rb = NULL;
-	size_t in_len = 0;
 	__u32 zero = 0;
 	bool xdp;
 	int err, i, rc = 1;
@@ -556,8 +584,11 @@ int main(int argc, char **argv)
 	if (o.netns && enter_netns(o.netns))
 		return 1;
 	xdp = !strcmp(o.prog, "xdp");
-	if (o.in && read_file(o.in, in, sizeof(in), &in_len))
+	if (o.in && read_file(o.in, in[0], sizeof(in[0]), &in_lens[0]))
 		return 1;
+	for (i = 0; i < o.n_then; i++, n_in++)
+		if (read_file(o.then[i], in[n_in], sizeof(in[n_in]), &in_lens[n_in]))
+			return 1;
 
 	err = load(&o, &l, &skel);
 	if (err) {
@@ -604,18 +635,19 @@ int main(int argc, char **argv)
 	}
 
 	{
-		struct xdp_md xctx = { .data = 0, .data_end = in_len,
-				       .ingress_ifindex = o.ifindex };
+		struct xdp_md xctx = { .data = 0, .ingress_ifindex = o.ifindex };
 		struct __sk_buff sctx = { .ifindex = o.ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
-		int run;
+		int run, k;
 
-		for (run = 0; run < o.repeat; run++) {
+		for (k = 0; k < n_in; k++)
+		for (run = 0; run < (k ? 1 : o.repeat); run++) {
+			xctx.data_end = in_lens[k];
 			memset(&t, 0, sizeof(t));
 			t.sz = sizeof(t);
-			t.data_in = in;
-			t.data_size_in = in_len;
+			t.data_in = in[k];
+			t.data_size_in = in_lens[k];
 			t.data_out = out;
 			t.data_size_out = sizeof(out);
 			t.repeat = o.kernel_repeat;
@@ -641,7 +673,7 @@ int main(int argc, char **argv)
 		printf("{\"retval\": %u, \"verdict\": \"%s\", \"out_len\": %u, "
 		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
 		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
-		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat);
+		       o.repeat, o.kernel_repeat, (double)total_ns / (o.repeat + n_in - 1));
 		if (l.nh_gen) {
 			__u64 gen = 0;
 

@@ -157,7 +157,45 @@ static void test_ha_defaults(void **state)
 	assert_int_equal(c.mesg_id_window_s, 7);
 	assert_int_equal(c.tunnel_mtu, 0); /* derived from the interfaces at attach */
 	assert_int_equal(c.n_mns, 0);
+	/* RFC 4862 §5.1 DupAddrDetectTransmits 1, RFC 4861 §10 RETRANS_TIMER. */
+	assert_int_equal(c.dad_transmits, 1);
+	assert_int_equal(c.dad_retrans_ms, 1000);
 	xmip_conf_free(&c);
+}
+
+static void test_dad_and_link_local_keys(void **state)
+{
+	char buf[512];
+	struct xmip_conf c;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%s[mip6]\ndad-transmits = 3\ndad-retrans-ms = 250\n", ha_minimal);
+	assert_int_equal(load_text(buf, &c), 0);
+	assert_int_equal(c.dad_transmits, 3);
+	assert_int_equal(c.dad_retrans_ms, 250);
+	xmip_conf_free(&c);
+	snprintf(buf, sizeof(buf), "%sdad-transmits = 0\n", ha_minimal);   /* DAD off */
+	assert_int_equal(load_text(buf, &c), 0);
+	assert_int_equal(c.dad_transmits, 0);
+	xmip_conf_free(&c);
+	snprintf(buf, sizeof(buf), "%sdad-transmits = 11\n", ha_minimal);
+	expect_error(buf, 6, "out of range 0..10");
+	snprintf(buf, sizeof(buf), "%sdad-retrans-ms = 50\n", ha_minimal);
+	expect_error(buf, 6, "out of range 100..60000");
+	snprintf(buf, sizeof(buf), "%slink-local-compat = yes\n", ha_minimal);
+	expect_error(buf, 6, "not valid for role ha");
+
+	assert_int_equal(load_text(mn_good, &c), 0);
+	assert_false(c.link_local_compat);
+	xmip_conf_free(&c);
+	snprintf(buf, sizeof(buf), "%slink-local-compat = yes\n", mn_good);
+	assert_int_equal(load_text(buf, &c), 0);
+	assert_true(c.link_local_compat);
+	xmip_conf_free(&c);
+	snprintf(buf, sizeof(buf), "%slink-local-compat = maybe\n", mn_good);
+	expect_error(buf, 12, "expected yes or no");
+	snprintf(buf, sizeof(buf), "%sdad-transmits = 1\n", mn_good);
+	expect_error(buf, 12, "not valid for role mn");
 }
 
 static void test_mn_good(void **state)
@@ -375,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_ha_good),
 		cmocka_unit_test(test_ha_defaults),
 		cmocka_unit_test(test_mn_good),
+		cmocka_unit_test(test_dad_and_link_local_keys),
 		cmocka_unit_test(test_buffer_without_newline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mip6_section),

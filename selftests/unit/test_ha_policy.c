@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The HA's decision for a BU: one test per BA status this slice produces
- * (0, 131, 132, 133, 135, 140, 144, 145, 146), lifetimes, deregistration,
- * retransmissions, Binding Error for unknown MH types, and the BA packet
+ * (0, 129, 132, 133, 134, 135, 140, 144, 145, 146), every silent-discard
+ * rule (RFC 6275 §6.1.7, §9.5.1), the sequence number rules with and
+ * without a binding, Mesg-ID freshness (duplicates, replays, the
+ * clock-step recovery), DAD before a first registration, lifetimes,
+ * deregistration, Binding Error for unknown MH types, and the BA packet
  * that comes out (parsed back, authenticator checked).
  */
 #include <arpa/inet.h>
@@ -72,6 +75,7 @@ struct bu_knobs {
 	const uint8_t *key;
 	size_t key_len;
 	struct in6_addr coa, hoa;
+	const struct in6_addr *alt_coa;
 };
 
 static struct bu_knobs good_bu(void)
@@ -94,7 +98,7 @@ static struct xmip_pkt make_bu(const struct bu_knobs *k)
 		.seq = k->seq, .flags = k->flags, .lifetime_units = k->lifetime,
 		.nai = k->nai, .nai_len = k->nai ? strlen(k->nai) : 0,
 		.has_mesg_id = !k->no_mesg_id, .mesg_id = k->mesg_id,
-		.has_auth = !k->no_auth, .spi = k->spi,
+		.has_auth = !k->no_auth, .spi = k->spi, .alt_coa = k->alt_coa,
 	};
 	struct xmip_mn_ha_sa sa = { .spi = k->spi, .key = k->key, .key_len = k->key_len };
 	struct xmip_pkt p;
@@ -328,7 +332,25 @@ static void test_mesg_id_across_the_ntp_era_wrap(void **state)
 	assert_int_equal(d.ba.status, 0);
 }
 
-static void test_131_no_h_flag(void **state)
+/* Silently discarded: no BA, no BE, nothing written. */
+static void assert_discarded(const struct xmip_ha_decision *d, enum xmip_ha_discard why)
+{
+	assert_false(d->send_ba);
+	assert_false(d->send_be);
+	assert_int_equal(d->discard, why);
+	assert_int_equal(d->binding_op, XMIP_HA_BINDING_KEEP);
+	assert_false(d->replay_write);
+	assert_int_equal(d->proxy_nd, XMIP_HA_PROXY_ND_KEEP);
+	assert_false(d->need_dad);
+}
+
+/*
+ * RFC 6275 §9.5.1: a BU with H clear is a correspondent registration, which
+ * must carry Nonce Indices and Binding Authorization Data verified by
+ * return routability; this node does not do route optimisation, so it
+ * cannot pass those tests: "MUST be silently discarded".
+ */
+static void test_h_clear_is_discarded(void **state)
 {
 	struct bu_knobs k = good_bu();
 	struct xmip_ha_decision d;
@@ -336,8 +358,136 @@ static void test_131_no_h_flag(void **state)
 	(void)state;
 	k.flags = XMIP_BU_F_A;
 	d = decide(&k, NULL, NULL);
-	assert_rejected(&d, XMIP_BA_HOME_REG_NOT_SUPPORTED);
-	ba_of(&d, false);
+	assert_discarded(&d, XMIP_HA_DISCARD_NOT_HOME_REG);
+}
+
+/* §9.5.1: "If the Home Registration (H) bit is set, the Nonce Indices
+ * mobility option MUST NOT be present" (TAHI HA_2_2_7). */
+static void test_nonce_indices_in_home_registration_discarded(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_pkt p = make_bu(&k);
+	struct xmip_ha_decision d;
+
+	(void)state;
+	p.msg.opts.has_nonce_idx = true;
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 1, NULL, NULL, now_rt_ns, NOW_BOOT_NS, &d);
+	assert_discarded(&d, XMIP_HA_DISCARD_NONCE);
+	assert_false(xmip_ha_bu_authentic(&conf, &p));
+}
+
+/*
+ * §10.3.1: "A Home Address destination option MUST be present in the
+ * message" of a registration; a deregistration from home may omit it
+ * (§10.3.2; TAHI HA_3_1_4). Without one, a BU whose Alternate CoA names
+ * another address would register it for its source.
+ */
+static void test_registration_without_hao_discarded(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct in6_addr alt = A("2001:db8:9::9");
+	struct xmip_ha_decision d, reg;
+
+	(void)state;
+	k.coa = k.hoa;                           /* from home: no HAO */
+	k.alt_coa = &alt;
+	d = decide(&k, NULL, NULL);
+	assert_discarded(&d, XMIP_HA_DISCARD_NO_HAO);
+	/* A deregistration from home without a HAO is fine (§10.3.2). */
+	reg = decide(&(struct bu_knobs){ .seq = V_SEQ, .flags = XMIP_BU_F_A | XMIP_BU_F_H,
+					 .lifetime = V_LIFETIME_UNITS, .nai = V_NAI,
+					 .mesg_id = V_MESG_ID, .spi = V_SPI, .key = v_key,
+					 .key_len = sizeof(v_key), .coa = A(V_COA), .hoa = A(V_HOA) },
+		     NULL, NULL);
+	k = good_bu();
+	k.coa = k.hoa;
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_DELETE);
+	k.lifetime = 0;
+	k.seq++;
+	k.mesg_id += SEC_NTP(1);
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_DELETE);
+}
+
+/* §9.5.1, §9.3.1: a home address that is not unicast routable (TAHI
+ * HA_2_2_9/10/13: link-local or multicast in the HAO). */
+static void test_unroutable_home_address_discarded(void **state)
+{
+	static const char *const bad[] = { "fe80::100", "ff02::1", "::1", "::ffff:192.0.2.1" };
+	struct xmip_ha_decision d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct bu_knobs k = good_bu();
+
+		k.hoa = A(bad[i]);
+		d = decide(&k, NULL, NULL);
+		assert_discarded(&d, XMIP_HA_DISCARD_HOA);
+		k.flags |= XMIP_BU_F_L;          /* L=1 does not make a link-local HoA valid */
+		d = decide(&k, NULL, NULL);
+		assert_discarded(&d, XMIP_HA_DISCARD_HOA);
+	}
+}
+
+/*
+ * §6.1.7: "Binding Updates for a care-of address that is not a unicast
+ * routable address MUST be silently discarded", whether the CoA is the
+ * source or in an Alternate Care-of Address option.
+ */
+static void test_unroutable_care_of_address_discarded(void **state)
+{
+	static const char *const bad[] = { "fe80::1", "ff0e::1", "::", "::1", "::ffff:192.0.2.1" };
+	struct xmip_ha_decision d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct bu_knobs k = good_bu();
+		struct in6_addr alt = A(bad[i]);
+
+		k.alt_coa = &alt;
+		d = decide(&k, NULL, NULL);
+		assert_discarded(&d, XMIP_HA_DISCARD_COA);
+	}
+}
+
+/*
+ * A routable CoA the datapath would still never tunnel to (bpf/mip6/ha.h
+ * DROP_BAD_COA): the HA's own address, or one inside the home prefix.
+ * Refused in the BA with 129, authenticated, the Mesg-ID echoed; nothing
+ * written. Deregistration (CoA == HoA) is not affected.
+ */
+static void test_coa_the_datapath_refuses_gets_129(void **state)
+{
+	static const char *const bad[] = { V_HA, "2001:db8:1::77" };
+	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct bu_knobs k = good_bu();
+		struct in6_addr alt = A(bad[i]);
+
+		k.alt_coa = &alt;
+		d = decide(&k, NULL, NULL);
+		assert_rejected(&d, XMIP_BA_PROHIBITED);
+		assert_false(d.need_dad);
+		ba = ba_of(&d, true);
+		assert_true(ba.msg.opts.mesg_id == V_MESG_ID);
+		/* ... also as a refresh of an existing binding. */
+		{
+			struct bu_knobs r = good_bu();
+			struct xmip_ha_decision d1 = decide(&r, NULL, NULL);
+
+			k.seq++;
+			k.mesg_id += SEC_NTP(1);
+			d = decide(&k, &d1.binding, &d1.replay);
+			assert_rejected(&d, XMIP_BA_PROHIBITED);
+		}
+	}
 }
 
 static void test_140_mobile_router(void **state)
@@ -458,10 +608,12 @@ static void test_144_mesg_id_window_and_replay(void **state)
 					.seq_valid = 1 };
 
 	(void)state;
-	k.mesg_id = V_MESG_ID - SEC_NTP(8);      /* 8 s behind, window 7 */
+	k.mesg_id = V_MESG_ID - SEC_NTP(8) + 0x1234;   /* 8 s behind, window 7 */
 	d = decide(&k, NULL, NULL);
 	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
-	assert_true(d.ba.mesg_id == xmip_ntp_from_unix_ns(now_rt_ns));
+	/* RFC 4285 §6: the HA's time in the high 32 bits, the BU's low 32. */
+	assert_true(d.ba.mesg_id >> 32 == xmip_ntp_from_unix_ns(now_rt_ns) >> 32);
+	assert_true((d.ba.mesg_id & 0xffffffffULL) == (k.mesg_id & 0xffffffffULL));
 	k.mesg_id = V_MESG_ID + SEC_NTP(8);      /* 8 s ahead */
 	d = decide(&k, NULL, NULL);
 	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
@@ -491,11 +643,14 @@ static void test_135_seq_out_of_window(void **state)
 	struct bu_knobs k = good_bu();
 	struct xmip_replay_state rs = { .last_mesg_id = V_MESG_ID - SEC_NTP(1),
 					.last_seq = 2000, .seq_valid = 1 };
+	struct xmip_binding cur = { .seq = 2000, .lifetime_s = 60,
+				    .expires_ns = NOW_BOOT_NS + 30 * 1000000000ULL };
 	struct xmip_ha_decision d;
 	struct xmip_pkt ba;
 
 	(void)state;
-	d = decide(&k, NULL, &rs);               /* 1000 after 2000 */
+	memcpy(cur.coa, A("2001:db8:9::9").s6_addr, 16);
+	d = decide(&k, &cur, &rs);               /* 1000 after 2000, a binding exists */
 	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
 	assert_int_equal(d.ba.seq, 2000);        /* carries the last accepted */
 	ba = ba_of(&d, true);
@@ -503,61 +658,310 @@ static void test_135_seq_out_of_window(void **state)
 	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);   /* ties it to the BU */
 
 	k.seq = 2000;                            /* equal */
-	d = decide(&k, NULL, &rs);
+	d = decide(&k, &cur, &rs);
 	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
 	k.seq = 2000 + 32768;                    /* half way round */
-	d = decide(&k, NULL, &rs);
+	d = decide(&k, &cur, &rs);
 	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
 	k.seq = 2001;
-	d = decide(&k, NULL, &rs);
+	d = decide(&k, &cur, &rs);
+	assert_int_equal(d.ba.status, 0);
+	k.seq = 2000 + 32767;                    /* the farthest still newer (TAHI HA_2_5_2) */
+	d = decide(&k, &cur, &rs);
 	assert_int_equal(d.ba.status, 0);
 
-	rs.last_seq = 65535;                     /* wrap */
+	cur.seq = rs.last_seq = 65535;           /* wrap */
 	k.seq = 0;
-	d = decide(&k, NULL, &rs);
+	d = decide(&k, &cur, &rs);
 	assert_int_equal(d.ba.status, 0);
 	assert_int_equal(d.replay.last_seq, 0);
+	/* TAHI HA_2_7_2: 32783 then 14 is newer; HA_2_8_3: 32783 then 15 is not. */
+	cur.seq = rs.last_seq = 32783;
+	k.seq = 14;
+	d = decide(&k, &cur, &rs);
+	assert_int_equal(d.ba.status, 0);
+	k.seq = 15;
+	d = decide(&k, &cur, &rs);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(d.ba.seq, 32783);
 }
 
-static void test_retransmission_idempotent(void **state)
+/*
+ * §9.5.1: "If the receiving node has no Binding Cache entry for the
+ * indicated home address, it MUST accept any Sequence Number value". The
+ * last accepted number (kept in xmip_replay beyond the binding) constrains
+ * only while a binding exists; a fresh Mesg-ID is what keeps replays out.
+ */
+static void test_any_seq_without_a_binding(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_replay_state rs = { .last_mesg_id = V_MESG_ID - SEC_NTP(1),
+					.last_seq = 2000, .seq_valid = 1 };
+	static const uint16_t seqs[] = { 1000, 2000, 2000 + 32768, 1999, 0 };
+	struct xmip_ha_decision d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		k.seq = seqs[i];
+		d = decide(&k, NULL, &rs);       /* never registered, deregistered or expired */
+		assert_int_equal(d.ba.status, 0);
+		assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+		assert_int_equal(d.binding.seq, seqs[i]);
+		assert_int_equal(d.replay.last_seq, seqs[i]);
+	}
+}
+
+/* A deregistration, then a registration with a lower sequence number
+ * (a restarted MN): accepted, the binding is made again. */
+static void test_lower_seq_after_deregistration(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision reg, dereg, again;
+
+	(void)state;
+	k.seq = 100;
+	reg = decide(&k, NULL, NULL);
+	k.seq = 101;
+	k.mesg_id += SEC_NTP(1);
+	k.lifetime = 0;
+	dereg = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(dereg.binding_op, XMIP_HA_BINDING_DELETE);
+	k = good_bu();
+	k.seq = 7;
+	k.mesg_id += SEC_NTP(2);
+	again = decide(&k, NULL, &dereg.replay);
+	assert_int_equal(again.ba.status, 0);
+	assert_int_equal(again.binding_op, XMIP_HA_BINDING_WRITE);
+	assert_int_equal(again.binding.seq, 7);
+	assert_int_equal(again.proxy_nd, XMIP_HA_PROXY_ND_START);
+}
+
+/*
+ * §10.3.2's race: a refresh sent from the visited link is delayed past the
+ * deregistration sent from home. It must not make the binding again: its
+ * Mesg-ID is older than the deregistration's, so it gets 135 with the
+ * deregistration's sequence number, and nothing is written.
+ */
+static void test_delayed_bu_after_deregistration(void **state)
+{
+	struct bu_knobs k = good_bu(), delayed;
+	struct xmip_ha_decision reg, dereg, d;
+
+	(void)state;
+	reg = decide(&k, NULL, NULL);
+	delayed = k;
+	delayed.seq++;
+	delayed.mesg_id += SEC_NTP(1);
+	k.seq += 2;
+	k.mesg_id += SEC_NTP(2);
+	k.coa = k.hoa;                           /* from home */
+	dereg = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(dereg.binding_op, XMIP_HA_BINDING_DELETE);
+	now_rt_ns += 3ULL * 1000000000ULL;
+	d = decide(&delayed, NULL, &dereg.replay);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	assert_int_equal(d.ba.seq, k.seq);
+	/* Once outside the window, the same BU is a replay: no answer at all. */
+	now_rt_ns += 10ULL * 1000000000ULL;
+	d = decide(&delayed, NULL, &dereg.replay);
+	assert_discarded(&d, XMIP_HA_DISCARD_REPLAY);
+}
+
+/*
+ * An exact duplicate of the accepted BU (same sequence number, same
+ * Mesg-ID) gets 135 carrying the last accepted number (§9.5.1: its number
+ * is not greater), changing nothing; the MN uses a new number for every
+ * retransmission (§11.8), so only a copy of its BU can be a duplicate.
+ * Replayed after its Mesg-ID window, the copy gets no answer at all: a
+ * signed one would be a signing oracle for captured traffic (RFC 4285 §6:
+ * a conforming MN's timestamps only grow, so it is no fresh BU).
+ */
+static void test_exact_duplicate_is_135_then_silence(void **state)
 {
 	struct bu_knobs k = good_bu();
 	struct xmip_ha_decision d1 = decide(&k, NULL, NULL), d2;
-	struct xmip_pkt p;
+	struct xmip_pkt ba;
 
 	(void)state;
-	/* The same BU again, 5 s later: same answer, nothing written, the
-	 * expiry not pushed out. */
 	now_rt_ns += 5ULL * 1000000000ULL;
 	d2 = decide(&k, &d1.binding, &d1.replay);
-	assert_true(d2.send_ba);
-	assert_int_equal(d2.ba.status, 0);
+	assert_rejected(&d2, XMIP_BA_SEQ_OUT_OF_WINDOW);
 	assert_int_equal(d2.ba.seq, V_SEQ);
-	assert_int_equal(d2.ba.lifetime_units, V_LIFETIME_UNITS);
-	assert_true(d2.ba.mesg_id == V_MESG_ID);
-	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_KEEP);
-	assert_false(d2.replay_write);
-	assert_int_equal(d2.proxy_nd, XMIP_HA_PROXY_ND_KEEP);
-
-	/* Same seq and Mesg-ID but another CoA: not a retransmission → 144. */
-	k.coa = A("2001:db8:9::9");
+	ba = ba_of(&d2, true);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);
+	/* The same, another CoA (no HAO rewrite can pass the authenticator,
+	 * but the policy does not rely on it): still 135. */
+	now_rt_ns += 3ULL * 1000000000ULL;        /* 8 s after: outside the 7 s window */
 	d2 = decide(&k, &d1.binding, &d1.replay);
-	assert_rejected(&d2, XMIP_BA_MIPV6_ID_MISMATCH);
+	assert_discarded(&d2, XMIP_HA_DISCARD_REPLAY);
+	/* An older captured BU, replayed after its window: silence too. */
+	k.seq--;
+	k.mesg_id -= SEC_NTP(1);
+	d2 = decide(&k, &d1.binding, &d1.replay);
+	assert_discarded(&d2, XMIP_HA_DISCARD_REPLAY);
+	/* Without a binding (deregistered since) likewise. */
+	d2 = decide(&k, NULL, &d1.replay);
+	assert_discarded(&d2, XMIP_HA_DISCARD_REPLAY);
+}
 
-	/* Retransmitted deregistration after the binding is gone. */
+/*
+ * The wall clock stepped back after the last accepted BU: its Mesg-ID is
+ * now more than the window ahead of the clock, and an MN on the right time
+ * would be refused until the clock caught up. Recovered from: a BU inside
+ * the window of the clock, with a sequence number newer than the last
+ * accepted, is accepted (and the stored Mesg-ID moves back to it). A replay
+ * still fails: older BUs have older numbers, newer ones carry Mesg-IDs
+ * beyond the window.
+ */
+static void test_mesg_id_state_ahead_of_the_clock(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_replay_state ahead = { .last_mesg_id = V_MESG_ID + SEC_NTP(3600),
+					   .last_seq = V_SEQ - 1, .seq_valid = 1 };
+	struct xmip_binding cur = { .seq = V_SEQ - 1, .lifetime_s = 60,
+				    .expires_ns = NOW_BOOT_NS + 30 * 1000000000ULL };
+	struct xmip_ha_decision d;
+
+	(void)state;
+	memcpy(cur.coa, A(V_COA).s6_addr, 16);
+	d = decide(&k, &cur, &ahead);
+	assert_int_equal(d.ba.status, 0);
+	assert_true(d.recovered);
+	assert_true(d.replay_write);
+	assert_true(d.replay.last_mesg_id == V_MESG_ID);   /* back on the clock */
+	assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+	/* Without a binding too. */
+	d = decide(&k, NULL, &ahead);
+	assert_int_equal(d.ba.status, 0);
+	assert_true(d.recovered);
+
+	/* A replayed BU sent before the last accepted one: older number. */
+	k.seq = V_SEQ - 5;
+	d = decide(&k, &cur, &ahead);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	assert_false(d.recovered);
+	d = decide(&k, NULL, &ahead);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+	/* One sent after it (newer number): its Mesg-ID is ahead of the window. */
+	k.seq = V_SEQ + 1;
+	k.mesg_id = ahead.last_mesg_id + SEC_NTP(2);
+	d = decide(&k, &cur, &ahead);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	/* A stored Mesg-ID only a little ahead (inside the window) is not a step. */
+	k = good_bu();
+	ahead.last_mesg_id = V_MESG_ID + SEC_NTP(3);
+	d = decide(&k, &cur, &ahead);
+	assert_rejected(&d, XMIP_BA_MIPV6_ID_MISMATCH);
+	assert_false(d.recovered);
+	/* After recovering, the recovered BU itself is a duplicate. */
+	ahead.last_mesg_id = V_MESG_ID + SEC_NTP(3600);
+	d = decide(&k, &cur, &ahead);
+	assert_true(d.recovered);
+	cur = d.binding;
+	d = decide(&k, &cur, &d.replay);
+	assert_rejected(&d, XMIP_BA_SEQ_OUT_OF_WINDOW);
+}
+
+/* §10.3.1: DAD before answering a first registration only. */
+static void test_dad_before_a_first_registration(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_ha_decision d, reg;
+	struct xmip_pkt ba;
+
+	(void)state;
+	d = decide(&k, NULL, NULL);              /* dad-transmits 0: none */
+	assert_false(d.need_dad);
+	conf.dad_transmits = 1;
+	reg = decide(&k, NULL, NULL);
+	assert_true(reg.need_dad);
+	assert_false(reg.dad_link_local);
+	assert_int_equal(reg.binding_op, XMIP_HA_BINDING_WRITE);   /* once DAD succeeds */
+	k.flags |= XMIP_BU_F_L;
+	d = decide(&k, NULL, NULL);
+	assert_true(d.need_dad);
+	assert_true(d.dad_link_local);
+	assert_true(d.binding.bu_flags & XMIP_BU_F_L);
+	/* A refresh, or a new CoA, for an existing binding: no new DAD. */
 	k = good_bu();
 	k.seq++;
 	k.mesg_id += SEC_NTP(1);
+	k.coa = A("2001:db8:9::1");
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_int_equal(d.ba.status, 0);
+	assert_false(d.need_dad);
+	/* A deregistration: none either. */
 	k.lifetime = 0;
-	d2 = decide(&k, &d1.binding, &d1.replay);
-	assert_int_equal(d2.binding_op, XMIP_HA_BINDING_DELETE);
+	d = decide(&k, &reg.binding, &reg.replay);
+	assert_false(d.need_dad);
+	/* DAD failed: 134, authenticated, the Mesg-ID echoed, nothing written. */
+	d = reg;
+	xmip_ha_dad_failed(&d, false);
+	assert_rejected(&d, XMIP_BA_DAD_FAILED);
+	assert_false(d.need_dad);
+	ba = ba_of(&d, true);
+	assert_int_equal(ba.msg.ba_status, XMIP_BA_DAD_FAILED);
+	assert_int_equal(ba.msg.seq, V_SEQ);
+	assert_true(ba.msg.opts.mesg_id == V_MESG_ID);
+	d = reg;
+	xmip_ha_dad_failed(&d, true);
+	assert_rejected(&d, XMIP_BA_DAD_FAILED);
+}
+
+/* The BUs the HA holds while an earlier one for the HoA is processed. */
+static void test_authentic_bu_for_holding(void **state)
+{
+	struct bu_knobs k = good_bu();
+	struct xmip_pkt p = make_bu(&k);
+
+	(void)state;
+	assert_true(xmip_ha_bu_authentic(&conf, &p));
+	k.key = key2;
 	p = make_bu(&k);
-	xmip_ha_decide(&conf, &p, XMIP_PARSE_OK, 3, NULL, &d2.replay, now_rt_ns,
-		       NOW_BOOT_NS, &d1);
-	assert_int_equal(d1.ba.status, 0);
-	assert_int_equal(d1.binding_op, XMIP_HA_BINDING_KEEP);
-	assert_int_equal(d1.proxy_nd, XMIP_HA_PROXY_ND_KEEP);
-	assert_false(d1.replay_write);
+	assert_false(xmip_ha_bu_authentic(&conf, &p));
+	k = good_bu();
+	k.nai = "mn2@example.org";
+	p = make_bu(&k);
+	assert_false(xmip_ha_bu_authentic(&conf, &p));
+}
+
+/*
+ * A restarted agent keeps a binding only if its configuration still gives
+ * the home address to the MN (NAI and SPI) the binding was made for
+ * (xmip_ident); one without a record (an older agent's) is kept and
+ * recorded when the home address is still configured.
+ */
+static void test_restart_keeps_only_bindings_still_configured(void **state)
+{
+	struct in6_addr hoa = A(V_HOA), other = A("2001:db8:1::999");
+	const struct xmip_mn_entry *mn;
+	struct xmip_ident rec, changed;
+
+	(void)state;
+	xmip_ha_ident(&mns[0], &rec);
+	assert_int_equal(rec.spi, V_SPI);
+	assert_int_equal(rec.nai_len, strlen(V_NAI));
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &rec, &mn), XMIP_HA_RESTART_KEEP);
+	assert_ptr_equal(mn, &mns[0]);
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, NULL, &mn),
+			 XMIP_HA_RESTART_KEEP_RECORD);
+	assert_int_equal(xmip_ha_restart_check(&conf, other.s6_addr, &rec, &mn),
+			 XMIP_HA_RESTART_DROP_NO_MN);
+	assert_null(mn);
+	assert_int_equal(xmip_ha_restart_check(&conf, other.s6_addr, NULL, &mn),
+			 XMIP_HA_RESTART_DROP_NO_MN);
+	changed = rec;
+	changed.spi++;                            /* the [mn] got another SPI */
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &changed, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
+	xmip_ha_ident(&mns[1], &changed);         /* made for another NAI */
+	changed.spi = V_SPI;
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &changed, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
+	/* The configuration changed under the same home address. */
+	strcpy(mns[0].nai, "someone-else@example.org");
+	assert_int_equal(xmip_ha_restart_check(&conf, hoa.s6_addr, &rec, &mn),
+			 XMIP_HA_RESTART_DROP_CHANGED);
 }
 
 static void test_a_flag(void **state)
@@ -566,11 +970,26 @@ static void test_a_flag(void **state)
 	struct xmip_ha_decision d;
 
 	(void)state;
-	k.flags = XMIP_BU_F_H;                   /* accepted without A: no BA */
+	/* §10.3.1: "Regardless of the setting of the Acknowledge (A) bit in
+	 * the Binding Update, the home agent MUST return a Binding
+	 * Acknowledgement" (TAHI HA_2_1_2); §10.3.2 likewise for a
+	 * deregistration (HA_3_1_6). */
+	k.flags = XMIP_BU_F_H;
 	d = decide(&k, NULL, NULL);
 	assert_int_equal(d.ba.status, 0);
-	assert_false(d.send_ba);
+	assert_true(d.send_ba);
 	assert_int_equal(d.binding_op, XMIP_HA_BINDING_WRITE);
+	{
+		struct bu_knobs dk = k;
+		struct xmip_ha_decision dd;
+
+		dk.seq++;
+		dk.mesg_id += SEC_NTP(1);
+		dk.lifetime = 0;
+		dd = decide(&dk, &d.binding, &d.replay);
+		assert_true(dd.send_ba);
+		assert_int_equal(dd.binding_op, XMIP_HA_BINDING_DELETE);
+	}
 	k.no_mesg_id = true;                     /* rejected without A: BA anyway */
 	d = decide(&k, NULL, NULL);
 	assert_rejected(&d, XMIP_BA_MIPV6_MESG_ID_REQD);
@@ -638,7 +1057,12 @@ int main(void)
 		cmocka_unit_test_setup(test_deregistration, setup),
 		cmocka_unit_test_setup(test_deregistration_without_binding_is_133, setup),
 		cmocka_unit_test_setup(test_mesg_id_across_the_ntp_era_wrap, setup),
-		cmocka_unit_test_setup(test_131_no_h_flag, setup),
+		cmocka_unit_test_setup(test_h_clear_is_discarded, setup),
+		cmocka_unit_test_setup(test_nonce_indices_in_home_registration_discarded, setup),
+		cmocka_unit_test_setup(test_registration_without_hao_discarded, setup),
+		cmocka_unit_test_setup(test_unroutable_home_address_discarded, setup),
+		cmocka_unit_test_setup(test_unroutable_care_of_address_discarded, setup),
+		cmocka_unit_test_setup(test_coa_the_datapath_refuses_gets_129, setup),
 		cmocka_unit_test_setup(test_140_mobile_router, setup),
 		cmocka_unit_test_setup(test_132_not_home_subnet, setup),
 		cmocka_unit_test_setup(test_133_unknown_mn_or_nai, setup),
@@ -647,7 +1071,14 @@ int main(void)
 		cmocka_unit_test_setup(test_145_mesg_id_missing, setup),
 		cmocka_unit_test_setup(test_144_mesg_id_window_and_replay, setup),
 		cmocka_unit_test_setup(test_135_seq_out_of_window, setup),
-		cmocka_unit_test_setup(test_retransmission_idempotent, setup),
+		cmocka_unit_test_setup(test_any_seq_without_a_binding, setup),
+		cmocka_unit_test_setup(test_lower_seq_after_deregistration, setup),
+		cmocka_unit_test_setup(test_delayed_bu_after_deregistration, setup),
+		cmocka_unit_test_setup(test_exact_duplicate_is_135_then_silence, setup),
+		cmocka_unit_test_setup(test_mesg_id_state_ahead_of_the_clock, setup),
+		cmocka_unit_test_setup(test_dad_before_a_first_registration, setup),
+		cmocka_unit_test_setup(test_authentic_bu_for_holding, setup),
+		cmocka_unit_test_setup(test_restart_keeps_only_bindings_still_configured, setup),
 		cmocka_unit_test_setup(test_a_flag, setup),
 		cmocka_unit_test_setup(test_unknown_type_gets_binding_error, setup),
 		cmocka_unit_test_setup(test_ignored_inputs, setup),

@@ -421,7 +421,67 @@ static void test_payload_proto_not_59(void **state)
 	pkt[64] = XMIP_IPPROTO_TCP;
 	reseal(pkt, 64, 64);
 	assert_int_equal(parse_exact(pkt, sizeof(pkt), &p), XMIP_PARSE_BAD_PAYLOAD_PROTO);
+	/* RFC 6275 §9.2: the Parameter Problem points at Payload Proto
+	 * (octet 64 here: IPv6 40 + Destination Options 24, as in TAHI HA_1_1_2). */
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_BAD_PAYLOAD_PROTO), 64);
+	/* ... after the checksum: a bad one is silently discarded first. */
+	pkt[64 + 4] ^= 1;
+	assert_int_equal(parse_exact(pkt, sizeof(pkt), &p), XMIP_PARSE_BAD_CSUM);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_BAD_CSUM), -1);
+	/* ... and an unknown type is a Binding Error whatever the Payload Proto. */
+	memcpy(pkt, scapy_bu, sizeof(pkt));
+	pkt[64] = XMIP_IPPROTO_TCP;
+	pkt[64 + 2] = 99;
+	reseal(pkt, 64, 64);
+	assert_int_equal(parse_exact(pkt, sizeof(pkt), &p), XMIP_PARSE_UNKNOWN_MH_TYPE);
 }
+
+/*
+ * A BU piggybacked on another header (Payload Proto 58 and an ICMPv6 Echo
+ * Request after the MH, TAHI HA_1_1_2): the checksum covers the MH alone,
+ * and the answer is a Parameter Problem pointing at Payload Proto.
+ */
+static void test_piggybacked_bu(void **state)
+{
+	uint8_t pkt[sizeof(scapy_bu) + 8];
+	struct xmip_pkt p;
+
+	(void)state;
+	memcpy(pkt, scapy_bu, sizeof(scapy_bu));
+	memcpy(pkt + sizeof(scapy_bu), (uint8_t[]){ 128, 0, 0, 0, 0, 1, 0, 1 }, 8);
+	pkt[5] += 8;                                  /* IPv6 payload length */
+	pkt[64] = XMIP_IPPROTO_ICMPV6;
+	reseal(pkt, 64, 64);
+	assert_int_equal(parse_exact(pkt, sizeof(pkt), &p), XMIP_PARSE_BAD_PAYLOAD_PROTO);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_BAD_PAYLOAD_PROTO), 64);
+}
+
+/*
+ * Header Len 0 on a BU (TAHI HA_1_1_4): shorter than any BU. The sender
+ * checksummed its whole payload; the answer points at Header Len (65).
+ */
+static void test_header_len_too_short_for_the_type(void **state)
+{
+	uint8_t pkt[sizeof(scapy_bu)];
+	struct xmip_pkt p;
+
+	(void)state;
+	memcpy(pkt, scapy_bu, sizeof(pkt));
+	pkt[64 + 1] = 0;
+	reseal(pkt, 64, 64);
+	assert_int_equal(parse_exact(pkt, sizeof(pkt), &p), XMIP_PARSE_MH_TOO_SHORT);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_MH_TOO_SHORT), 65);
+	assert_int_equal(p.msg.type, XMIP_MH_BU);
+	/* The same with only the 8 octets Header Len announces. */
+	pkt[5] = 24 + 8;
+	reseal(pkt, 64, 8);
+	assert_int_equal(parse_exact(pkt, 64 + 8, &p), XMIP_PARSE_MH_TOO_SHORT);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_MH_TOO_SHORT), 65);
+	/* A wrong checksum: silence, not a Parameter Problem. */
+	pkt[64 + 4] ^= 0x80;
+	assert_int_equal(parse_exact(pkt, 64 + 8, &p), XMIP_PARSE_BAD_CSUM);
+}
+
 
 static void test_option_overruns_mh(void **state)
 {
@@ -522,18 +582,31 @@ static void test_auth_not_last_detected(void **state)
 	assert_true(m.opts.auth_is_last);
 }
 
+/* RFC 6275 §9.5.1 needs to know whether a Nonce Indices option is there. */
+static void test_nonce_indices_seen(void **state)
+{
+	static const uint8_t opts[] = { 1, 0, 4, 4, 0, 1, 0, 2 };   /* PadN, Nonce Indices at 2n */
+	static const uint8_t bad[] = { 1, 0, 4, 3, 0, 1, 0 };
+	struct xmip_mh_msg m;
+
+	(void)state;
+	assert_int_equal(parse_bu_with_opts(opts, sizeof(opts), &m), XMIP_PARSE_OK);
+	assert_true(m.opts.has_nonce_idx);
+	assert_int_equal(parse_bu_with_opts(bad, sizeof(bad), &m), XMIP_PARSE_BAD_OPTION);
+}
+
 static void test_min_header_len_per_type(void **state)
 {
 	uint8_t mh[16] = { 59, 0, XMIP_MH_BU };
 	struct xmip_mh_msg m;
 
 	(void)state;
-	assert_int_equal(xmip_mh_parse(mh, 8, &m), XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_mh_parse(mh, 8, &m), XMIP_PARSE_MH_TOO_SHORT);
 	mh[2] = XMIP_MH_BA;
-	assert_int_equal(xmip_mh_parse(mh, 8, &m), XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_mh_parse(mh, 8, &m), XMIP_PARSE_MH_TOO_SHORT);
 	mh[2] = XMIP_MH_BE;
 	mh[1] = 1;
-	assert_int_equal(xmip_mh_parse(mh, 16, &m), XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_mh_parse(mh, 16, &m), XMIP_PARSE_MH_TOO_SHORT);
 	mh[2] = XMIP_MH_BRR;
 	mh[1] = 0;
 	assert_int_equal(xmip_mh_parse(mh, 8, &m), XMIP_PARSE_OK);
@@ -640,6 +713,9 @@ int main(void)
 		cmocka_unit_test(test_payload_len_cuts_mh),
 		cmocka_unit_test(test_bad_checksum),
 		cmocka_unit_test(test_payload_proto_not_59),
+		cmocka_unit_test(test_piggybacked_bu),
+		cmocka_unit_test(test_header_len_too_short_for_the_type),
+		cmocka_unit_test(test_nonce_indices_seen),
 		cmocka_unit_test(test_option_overruns_mh),
 		cmocka_unit_test(test_option_bad_lengths),
 		cmocka_unit_test(test_unknown_option_skipped),

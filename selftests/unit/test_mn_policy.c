@@ -246,10 +246,16 @@ static void test_135_resync_seq(void **state)
 	int len, ba_len;
 
 	(void)state;
-	/* The HA accepted seq 5000 from us before we lost our state. */
+	/* The HA accepted seq 5000 from us before we lost our state (an agent
+	 * restart while away): the binding is still there, so the number
+	 * counts (RFC 6275 §9.5.1). */
 	replay = (struct xmip_replay_state){ .last_seq = 5000, .seq_valid = 1,
 					     .last_mesg_id = xmip_ntp_from_unix_ns(t_ha - 100 * NS) };
 	have_replay = true;
+	binding = (struct xmip_binding){ .seq = 5000, .lifetime_s = 60,
+					 .expires_ns = NOW_BOOT_NS + 30 * NS };
+	memcpy(binding.coa, &coa, 16);
+	have_binding = true;
 	xmip_mn_init(&st, 5000 + 40000);        /* behind, modulo 2^16 */
 	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
 	d = ha_handle(bu, (size_t)len, ba, &ba_len);
@@ -319,6 +325,54 @@ static void test_145_resync_clock(void **state)
 	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_RESEND);
 	assert_true(st.clock_offset_ns > 29 * (int64_t)NS && st.clock_offset_ns <= 30 * (int64_t)NS);
 	assert_true(xmip_mn_mesg_id_now(&st, t_ha) >= xmip_ntp_from_unix_ns(t_ha + 29 * NS));
+}
+
+/*
+ * RFC 4285 §6: a 144 carries the BU's low 32 bits under the HA's seconds.
+ * One with other low bits answers another BU (an old signed 144 replayed
+ * at us): ignored, our clock untouched.
+ */
+static void test_144_must_carry_our_low_bits(void **state)
+{
+	struct xmip_mn_state st;
+	struct xmip_mn_ba_result res;
+	struct in6_addr coa = A(V_COA);
+	uint8_t bu[512], ba[512];
+	uint64_t ha_time;
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	ha_time = xmip_ntp_from_unix_ns(t_ha + 30 * NS);
+	len = ha_ba(ba, XMIP_BA_MIPV6_ID_MISMATCH, st.seq, true,
+		    (ha_time & ~0xffffffffULL) | ((st.last_mesg_id + 1) & 0xffffffffULL),
+		    v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_IGNORE);
+	assert_true(st.clock_offset_ns == 0);
+	len = ha_ba(ba, XMIP_BA_MIPV6_ID_MISMATCH, st.seq, true,
+		    (ha_time & ~0xffffffffULL) | (st.last_mesg_id & 0xffffffffULL),
+		    v_key, sizeof(v_key));
+	assert_int_equal(mn_handle(&st, ba, len, t_ha, &res), XMIP_MN_BA_RESEND);
+	assert_true(st.clock_offset_ns > 28 * (int64_t)NS && st.clock_offset_ns < 31 * (int64_t)NS);
+}
+
+/* link-local-compat = yes: every BU carries L (RFC 6275 §11.7.1). */
+static void test_l_flag(void **state)
+{
+	struct xmip_mn_state st;
+	struct in6_addr coa = A(V_COA);
+	struct xmip_pkt p;
+	uint8_t bu[512];
+	int len;
+
+	(void)state;
+	xmip_mn_init(&st, 1);
+	mn_conf.link_local_compat = true;
+	len = xmip_mn_build_bu(&st, &mn_conf, &coa, false, false, t_ha, bu, sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_int_equal(p.msg.bu_flags, XMIP_BU_F_A | XMIP_BU_F_H | XMIP_BU_F_L);
+	mn_conf.link_local_compat = false;
 }
 
 static void test_ba_checks(void **state)
@@ -585,6 +639,8 @@ int main(void)
 		cmocka_unit_test_setup(test_135_resync_seq, setup),
 		cmocka_unit_test_setup(test_144_resync_clock, setup),
 		cmocka_unit_test_setup(test_145_resync_clock, setup),
+		cmocka_unit_test_setup(test_144_must_carry_our_low_bits, setup),
+		cmocka_unit_test_setup(test_l_flag, setup),
 		cmocka_unit_test_setup(test_ba_checks, setup),
 		cmocka_unit_test_setup(test_ha_auth_fail_is_not_acted_on_blindly, setup),
 		cmocka_unit_test_setup(test_ba_must_echo_our_mesg_id, setup),

@@ -4,16 +4,22 @@
  * and stores what it decided, so the packet tests can check the IPv4 and
  * IPv6 parsing itself (class, offsets, lengths, fragment state, options,
  * UDP ports), not only the verdict the role entries derive from it.
- * xmip_pktrun -o cls runs it and prints the result.
+ * xmip_pktrun -o cls runs it and prints the result. With probe_signal set
+ * (xmip_pktrun --probe-signal), a frame to this node, IPv6 or IPv4, is then
+ * handed to the signalling path (bpf/lib/signal.h) as a family handler
+ * would: the per-source admission is checked for both address families,
+ * though no IPv4 family exists yet.
  */
 #include "lib/common.h"
 #include "lib/classify.h"
+#include "lib/signal.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* This node's addresses for the probe (set through the skeleton). */
 const volatile __u8 probe_ip6[16] = {};
 const volatile __be32 probe_ip4 = 0;
+const volatile __u8 probe_signal = 0;
 
 struct probe_result {
 	__s32 class;             /* enum xmip_class */
@@ -47,5 +53,9 @@ int xmip_cls_probe(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	r->verdict = -1;
 	r->class = xmip_classify_xdp(ctx, &me, &r->cls, &r->verdict);
+	if (probe_signal && (r->class == XMIP_CLS_IP6_LOCAL || r->class == XMIP_CLS_IP4_LOCAL)) {
+		xmip_signal_xdp(ctx, XMIP_FAMILY_NONE, r->cls.l3_off, r->cls.l3_len);
+		return XDP_DROP;
+	}
 	return XDP_PASS;
 }

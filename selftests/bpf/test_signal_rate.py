@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Signalling under attack, in front of the ring buffer (bpf/lib/signal.h).
+
+One source (an IPv6 /64, an IPv4 address) gets XMIP_SIGNAL_SRC_BURST (40)
+packets into the ring at once and 20 a second after that; the rest are
+dropped and counted DROP_SIGNAL_RATE_LIMITED, while every other source still
+gets through. Records are as long as the packet they carry (header + packet,
+not a fixed 1280-octet slot), and a backlog of XMIP_SIGNAL_WAKEUP_BYTES wakes
+the agent early (SIGNAL_WAKEUP_FORCED). The runs of one test share their maps
+(xmip_pktrun --then), as packets arriving back to back do; a run takes a few
+microseconds, so at 20 a second at most one token comes back during a test.
+"""
+import os
+import tempfile
+
+from scapy.all import IP, UDP, Raw
+from scapy.layers.inet6 import HAO, IPv6, IPv6ExtHdrDestOpt, MIP6MH_BA, MIP6MH_BU, MIP6OptUnknown
+from scapy.layers.inet6 import IPv6ExtHdrRouting
+
+from conftest import COA, HA, HOA, MAC_MN, MAC_MN_GW, PKTRUN, Result, ha_args, mn_args, sh
+from test_ha_xdp import from_uplink
+
+import json
+
+BURST = 40          # XMIP_SIGNAL_SRC_BURST
+RB_HDR = 8          # BPF_RINGBUF_HDR_SZ
+WAKEUP_BYTES = 256 * 1024 // 8   # XMIP_SIGNAL_WAKEUP_BYTES
+HA4 = "192.0.2.2"
+
+
+def bu(src=COA, pad=0):
+    opts = []
+    while pad > 0:                       # unknown options of at most 200 octets each
+        n = min(pad, 202) - 2
+        opts.append(MIP6OptUnknown(otype=200, odata=b"\0" * max(n, 0)))
+        pad -= n + 2
+    return IPv6(src=src, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / \
+        MIP6MH_BU(seq=7, flags=0x5 << 5, mhtime=15, options=opts)
+
+
+def run(ns, obj, first, repeat, then=(), args=(), ifindex=None):
+    """Run `first` `repeat` times, then each frame of `then` once, on the same maps."""
+    with tempfile.TemporaryDirectory(prefix="sigrate-") as d:
+        paths = []
+        for i, f in enumerate([first] + list(then)):
+            p = os.path.join(d, "in%d" % i)
+            with open(p, "wb") as fh:
+                fh.write(bytes(f))
+            paths.append(p)
+        cmd = [PKTRUN, "--netns", ns.name, "-o", obj, "-p", "xdp", "-i", paths[0],
+               "--repeat", str(repeat)]
+        for p in paths[1:]:
+            cmd += ["--then", p]
+        if ifindex:
+            cmd += ["-I", str(ifindex)]
+        r = sh(*(cmd + list(args)), check=False)
+        assert r.returncode == 0, "xmip_pktrun failed: %s\n%s" % (" ".join(cmd), r.stderr[-3000:])
+        return Result(json.loads(r.stdout), b"")
+
+
+def admitted_after(stats, n):
+    """Packets of one source admitted out of n back to back: the burst, plus at
+    most one token that came back while the runs took place."""
+    got = stats.get("SIGNAL_TO_AGENT", 0)
+    assert BURST <= got <= BURST + 1, stats
+    assert stats.get("DROP_SIGNAL_RATE_LIMITED", 0) == n - got, stats
+    return got
+
+
+def test_one_source_gets_its_burst_then_is_dropped_and_counted(ha_ns):
+    n = 60
+    r = run(ha_ns, "ha", from_uplink(bu()), n, args=ha_args((HOA, COA)), ifindex=ha_ns.uplink)
+    assert r.verdict == "XDP_DROP"
+    got = admitted_after(r.stats, n)
+    assert r.stats["SIGNAL_SRC_NEW"] == 1
+    assert set(r.stats) <= {"SIGNAL_TO_AGENT", "DROP_SIGNAL_RATE_LIMITED", "SIGNAL_SRC_NEW"}
+    # Exactly the admitted ones are in the ring, whole.
+    assert len(r.signal) == got
+    assert all(e["pkt"][:e["len"]] == bytes(bu()) for e in r.signal)
+
+
+def test_other_sources_are_not_held_back_by_a_flooding_one(ha_ns):
+    n = 60
+    same_64 = "2001:db8:9::abcd"          # COA's /64: the same bucket
+    other_64 = "2001:db8:8::1"
+    r = run(ha_ns, "ha", from_uplink(bu()), n,
+            then=[from_uplink(bu(src=same_64)), from_uplink(bu(src=other_64))],
+            args=ha_args((HOA, COA)), ifindex=ha_ns.uplink)
+    got = r.stats["SIGNAL_TO_AGENT"] - 1          # the other /64's one is in too
+    assert BURST <= got <= BURST + 1, r.stats
+    assert r.stats["DROP_SIGNAL_RATE_LIMITED"] == n - got + 1, r.stats   # + same_64's
+    assert r.stats["SIGNAL_SRC_NEW"] == 2
+    assert IPv6(r.signal[-1]["pkt"]).src == other_64
+    assert not any(IPv6(e["pkt"]).src == same_64 for e in r.signal)
+
+
+def test_records_are_as_long_as_their_packet(ha_ns):
+    small, big = bu(), bu(src="2001:db8:8::1", pad=600)
+    r = run(ha_ns, "ha", from_uplink(small), 1, then=[from_uplink(big)],
+            args=ha_args((HOA, COA)), ifindex=ha_ns.uplink)
+    assert r.stats["SIGNAL_TO_AGENT"] == 2, r.stats
+    sizes = [(e["len"], e["size"], e["hdr_len"]) for e in r.signal]
+    # hdr_len (12) + the packet, not 12 + 1280 as fixed slots were.
+    assert sizes == [(len(small), 12 + len(small), 12), (len(big), 12 + len(big), 12)]
+    assert r.signal[1]["pkt"][:len(big)] == bytes(big)
+
+
+def test_a_backlog_wakes_the_agent_early(ha_ns):
+    # 1200-octet BUs, none consumed: each record finds the ring fuller; from
+    # the one that brings it to WAKEUP_BYTES on, the agent is woken.
+    pkt = bu(pad=1200 - len(bu()) - 2)
+    size = 12 + len(pkt)
+    slot = (RB_HDR + size + 7) // 8 * 8
+    n = BURST
+    want_forced = sum(1 for i in range(n) if i > 0 and i * slot + size >= WAKEUP_BYTES)
+    r = run(ha_ns, "ha", from_uplink(pkt), n, args=ha_args((HOA, COA)), ifindex=ha_ns.uplink)
+    assert r.stats["SIGNAL_TO_AGENT"] == n, r.stats
+    assert want_forced > 0
+    assert r.stats.get("SIGNAL_WAKEUP_FORCED") == want_forced, (want_forced, r.stats)
+
+
+def test_ipv4_sources_are_limited_per_address(ha_ns):
+    # No IPv4 family yet: the classifier probe hands frames to this node to
+    # the signalling path, as a family handler will.
+    def v4(src):
+        return from_uplink(IP(src=src, dst=HA4) / UDP(sport=4191, dport=4191) / Raw(b"x" * 40))
+    n = 50
+    args = ["--self", HA, "--self4", HA4, "--probe-signal"]
+    r = run(ha_ns, "cls", v4("198.51.100.7"), n, then=[v4("198.51.100.8")], args=args,
+            ifindex=ha_ns.uplink)
+    got = r.stats["SIGNAL_TO_AGENT"] - 1          # .8 is another address: its own bucket
+    assert BURST <= got <= BURST + 1, r.stats
+    assert r.stats["DROP_SIGNAL_RATE_LIMITED"] == n - got
+    assert r.stats["SIGNAL_SRC_NEW"] == 2
+    assert IP(r.signal[-1]["pkt"]).src == "198.51.100.8"
+    # An IPv6 source in the probe: per /64, as in the roles.
+    r = run(ha_ns, "cls", from_uplink(bu()), n, then=[from_uplink(bu(src="2001:db8:9::1"))],
+            args=args, ifindex=ha_ns.uplink)
+    admitted_after(dict(r.stats, DROP_SIGNAL_RATE_LIMITED=r.stats["DROP_SIGNAL_RATE_LIMITED"] - 1),
+                   n)
+
+
+def test_the_mobile_node_limits_per_source_too(mn_ns):
+    from scapy.layers.l2 import Ether
+    ba = Ether(src=MAC_MN_GW, dst=MAC_MN) / IPv6(src=HA, dst=COA) / \
+        IPv6ExtHdrRouting(type=2, addresses=[HOA], segleft=1) / MIP6MH_BA(status=0, seq=1)
+    n = 50
+    r = run(mn_ns, "mn", ba, n, args=mn_args(), ifindex=mn_ns.mn)
+    assert r.verdict == "XDP_DROP"
+    admitted_after(r.stats, n)
