@@ -88,7 +88,8 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
+.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross \
+	fuzz fuzz-build check-fuzz
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -193,7 +194,7 @@ check-cli: $(O)/xmip
 check-e2e: all
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
 
-check: check-unit check-cross check-bpf check-cli check-e2e check-bench
+check: check-unit check-cross check-fuzz check-bpf check-cli check-e2e check-bench
 
 # Benchmarks (docs/BENCHMARKS.md): the table, and build/bench.json. Root.
 bench: all
@@ -202,6 +203,78 @@ bench: all
 # The same benchmark code in quick mode: tiny counts, correctness only.
 check-bench: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/bench/bench.py --quick --json $(B)/bench-quick.json
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (docs/RELIABILITY.md): one file per harness,
+# selftests/fuzz/fuzz_<name>.c, and its committed seeds in
+# selftests/fuzz/<name>/; both are found by wildcard, so a new parser's
+# harness needs no edit here. Built with clang (libFuzzer, ASan, UBSan)
+# into build/fuzz, against the library and agent sources compiled the same
+# way. `make fuzz` runs every harness for FUZZ_SECONDS (and at most
+# FUZZ_RUNS inputs, -1: no limit), one after the other; new inputs go to build/fuzz/corpus/<name>, crashes
+# to build/fuzz/artifacts/. `make fuzz-<name>` runs one. `make check-fuzz`
+# replays every seed, then fuzzes each harness for FUZZ_CHECK_SECONDS
+# (root not needed; nothing shared with the other layers).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= -1
+FUZZ_CHECK_SECONDS ?= 3
+FUZZ_MAX_LEN ?= 4096
+FZ           := $(B)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ilib \
+		$(AGENT_INC) $(TEST_INC) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_SRCS    := $(wildcard selftests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(patsubst selftests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS    := $(addprefix $(FZ)/fuzz_,$(FUZZ_NAMES))
+FUZZ_LIB     := $(FZ)/libxmip.a
+FUZZ_AGENT   := $(FZ)/libxmip-agent.a
+
+$(FZ)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_AGENT): $(patsubst %.c,$(FZ)/obj/%.o,$(filter-out agentd/core/main.c,$(AGENT_SRCS)))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: $(FZ)/obj/selftests/fuzz/fuzz_%.o $(FUZZ_AGENT) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) $(CRYPTO) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+# One harness: fuzz for FUZZ_SECONDS from the committed seeds and what
+# earlier runs found; the last status line (#execs, cov, ft, exec/s) ends
+# up in build/fuzz/<name>.log.
+fuzz-%: $(FZ)/fuzz_%
+	@mkdir -p $(FZ)/corpus/$* $(FZ)/artifacts
+	@echo "== fuzz_$*: $(FUZZ_SECONDS) s, runs $(FUZZ_RUNS) (log: $(FZ)/$*.log)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) \
+		-print_final_stats=1 -artifact_prefix=$(FZ)/artifacts/$*- \
+		$(FZ)/corpus/$* selftests/fuzz/$* > $(FZ)/$*.log 2>&1; rc=$$?; \
+		grep -E '^#[0-9]+ +(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
+		$(FZ)/$*.log; exit $$rc
+
+fuzz: $(addprefix fuzz-,$(FUZZ_NAMES))
+
+# The test command's layer: every seed replayed (a regression test each),
+# then a few seconds of fuzzing per harness in a scratch corpus, so the
+# harnesses cannot rot.
+check-fuzz: $(FUZZ_BINS)
+	@set -e; for n in $(FUZZ_NAMES); do \
+		echo "== fuzz_$$n: $$(ls selftests/fuzz/$$n | wc -l) seeds, then $(FUZZ_CHECK_SECONDS) s"; \
+		rm -rf $(FZ)/check/$$n; mkdir -p $(FZ)/check/$$n $(FZ)/artifacts; \
+		$(FZ)/fuzz_$$n -runs=0 selftests/fuzz/$$n > $(FZ)/check/$$n.replay.log 2>&1 || \
+			{ tail -40 $(FZ)/check/$$n.replay.log; exit 1; }; \
+		$(FZ)/fuzz_$$n -max_total_time=$(FUZZ_CHECK_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+			-artifact_prefix=$(FZ)/artifacts/$$n- $(FZ)/check/$$n selftests/fuzz/$$n \
+			> $(FZ)/check/$$n.log 2>&1 || { tail -40 $(FZ)/check/$$n.log; exit 1; }; \
+		grep -E '^#[0-9]+ +DONE' $(FZ)/check/$$n.log | tail -1; \
+	done
 
 demo: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py
