@@ -23,7 +23,7 @@ from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop
                                 IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR,
                                 MIP6MH_BU, MIP6MH_Generic, MIP6OptAltCoA,
                                 MIP6OptBRAdvice, MIP6OptMNID, MIP6OptMsgAuth,
-                                MIP6OptReplayProtection, Pad1, PadN)
+                                MIP6OptReplayProtection, MIP6OptUnknown, Pad1, PadN)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HA, HOA, COA = "2001:db8:1::2", "2001:db8:1::100", "2001:db8:2::100"
@@ -52,8 +52,9 @@ def mh_of(p):
 
 def signed(build, coa, hoa, key=KEY):
     """build(authdata) -> packet; returns the packet with the right authenticator."""
-    mh = mh_of(build(b"\0" * 12))
-    auth = hmac.new(key, a(coa) + a(hoa) + mh[:len(mh) - 12], hashlib.sha1).digest()[:12]
+    mh = bytearray(mh_of(build(b"\0" * 12)))
+    mh[4:6] = b"\0\0"   # RFC 4285 §5.1: the checksum counts as zero
+    auth = hmac.new(key, a(coa) + a(hoa) + bytes(mh[:len(mh) - 12]), hashlib.sha1).digest()[:12]
     return raw(build(auth))
 
 
@@ -80,7 +81,7 @@ def ba(status=0, seq=1000, life=15, ts=TS, refresh=None, coa=COA, hoa=HOA):
                 MIP6OptMsgAuth(mspi=SPI, authdata=auth)]
         if refresh is not None:
             opts = [PadN(optdata=b"\0" * 4), MIP6OptReplayProtection(timestamp=ts),
-                    MIP6OptBRAdvice(rinter=refresh), PadN(optdata=b"\0"),
+                    MIP6OptBRAdvice(rinter=refresh), PadN(optdata=b"\0" * 3),
                     MIP6OptMsgAuth(mspi=SPI, authdata=auth)]
         mh = MIP6MH_BA(status=status, flags=0, res=0, res2=0, seq=seq, mhtime=life,
                        autopad=0, options=opts)
@@ -100,7 +101,7 @@ def packets():
         "bu_alt_coa": bu(alt="2001:db8:3::100"),
         "bu_wrong_hoa": bu(hoa=HOA2),
         "bu_router_flag": bu(flags="HAR"),
-        "bu_unknown_option": bu(extra=[PadN(optdata=b"\0" * 2)]),
+        "bu_unknown_option": bu(extra=[MIP6OptUnknown(otype=0x7f, odata=b"\0" * 6)]),
         "ba_accepted": ba(),
         "ba_refresh": ba(refresh=10),
         "ba_135": ba(status=135, seq=999),
