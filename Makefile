@@ -207,7 +207,8 @@ check-bench: all
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer harnesses (docs/RELIABILITY.md): one file per harness,
 # selftests/fuzz/fuzz_<name>.c, and its committed seeds in
-# selftests/fuzz/<name>/; both are found by wildcard, so a new parser's
+# selftests/fuzz/<name>/ (and, optionally, a libFuzzer dictionary
+# selftests/fuzz/<name>.dict); all found by wildcard, so a new parser's
 # harness needs no edit here. Built with clang (libFuzzer, ASan, UBSan)
 # into build/fuzz, against the library and agent sources compiled the same
 # way. `make fuzz` runs every harness for FUZZ_SECONDS (and at most
@@ -255,6 +256,7 @@ fuzz-%: $(FZ)/fuzz_%
 	@echo "== fuzz_$*: $(FUZZ_SECONDS) s, runs $(FUZZ_RUNS) (log: $(FZ)/$*.log)"
 	@$< -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) \
 		-print_final_stats=1 -artifact_prefix=$(FZ)/artifacts/$*- \
+		$(if $(wildcard selftests/fuzz/$*.dict),-dict=selftests/fuzz/$*.dict) \
 		$(FZ)/corpus/$* selftests/fuzz/$* > $(FZ)/$*.log 2>&1; rc=$$?; \
 		grep -E '^#[0-9]+ +(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
 		$(FZ)/$*.log; exit $$rc
@@ -271,6 +273,7 @@ check-fuzz: $(FUZZ_BINS)
 		$(FZ)/fuzz_$$n -runs=0 selftests/fuzz/$$n > $(FZ)/check/$$n.replay.log 2>&1 || \
 			{ tail -40 $(FZ)/check/$$n.replay.log; exit 1; }; \
 		$(FZ)/fuzz_$$n -max_total_time=$(FUZZ_CHECK_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+			$$(test -f selftests/fuzz/$$n.dict && echo -dict=selftests/fuzz/$$n.dict) \
 			-artifact_prefix=$(FZ)/artifacts/$$n- $(FZ)/check/$$n selftests/fuzz/$$n \
 			> $(FZ)/check/$$n.log 2>&1 || { tail -40 $(FZ)/check/$$n.log; exit 1; }; \
 		grep -E '^#[0-9]+ +DONE' $(FZ)/check/$$n.log | tail -1; \
