@@ -169,3 +169,74 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def netlink_seeds():
+    """fuzz_netlink: real kernel answers, captured in a namespace of ours
+    holding only documentation addresses (needs root; skipped otherwise).
+    Format: op octet, then datagrams of 2-octet length, flags octet (bit
+    0: the harness writes the request's sequence number), bytes."""
+    import socket
+    import subprocess
+    import uuid
+    if os.geteuid() != 0:
+        print("netlink seeds need root: skipped")
+        return
+    ns = "zbseed-" + uuid.uuid4().hex[:6]
+    sh = lambda *a: subprocess.run(a, check=True)  # noqa: E731
+    sh("ip", "netns", "add", ns)
+    try:
+        for c in (["link", "add", "v0", "type", "veth", "peer", "name", "v1"],
+                  ["link", "set", "v0", "up"], ["link", "set", "v1", "up"],
+                  ["-6", "addr", "add", "2001:db8:1::2/64", "dev", "v0", "nodad"],
+                  ["-6", "route", "add", "default", "via", "2001:db8:1::1", "dev", "v0"],
+                  ["-6", "route", "add", "2001:db8:5::/64", "via", "2001:db8:1::1",
+                   "dev", "v0", "mtu", "1400", "table", "4191"],
+                  ["-6", "route", "add", "2001:db8:6::/64", "nexthop", "via", "2001:db8:1::1",
+                   "dev", "v0", "nexthop", "via", "2001:db8:1::3", "dev", "v0"]):
+            sh("ip", "-n", ns, *c)
+        fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+        pid = os.fork()
+        if pid == 0:
+            import ctypes
+            if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000):   # CLONE_NEWNET
+                os._exit(1)
+            out = {}
+            for name, typ, fam_hdr in (("addrs", 22, b"\x0a" + b"\0" * 7),        # RTM_GETADDR
+                                       ("routes", 26, b"\x0a" + b"\0" * 11)):     # RTM_GETROUTE
+                s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+                s.bind((0, 0))
+                req = struct.pack("=IHHII", 16 + len(fam_hdr), typ, 0x301, 1, 0) + fam_hdr
+                s.send(req)
+                dgrams = []
+                while True:
+                    d = s.recv(65536)
+                    dgrams.append(d)
+                    off, end = 0, False
+                    while off + 16 <= len(d):
+                        ln, ty = struct.unpack_from("=IH", d, off)
+                        end |= ty in (2, 3)   # NLMSG_ERROR, NLMSG_DONE
+                        off += (ln + 3) & ~3
+                    if end:
+                        break
+                out[name] = dgrams
+            op = {"addrs": 0, "routes": 1}
+            for name, dgrams in out.items():
+                body = b"".join(struct.pack(">HB", len(d), 1) + d for d in dgrams)
+                write("netlink", "dump_" + name, bytes([op[name]]) + body)
+                write("netlink", "monitor_" + name, bytes([6]) + body)
+                first = dgrams[0]
+                write("netlink", "route_parse_" + name, bytes([7]) + first[:struct.unpack_from("=I", first)[0]])
+            err = struct.pack("=IHHII", 36, 2, 0, 1, 0) + struct.pack("=i", -17) + req[:16]
+            for op_ in (2, 3, 4, 5):
+                write("netlink", "change_%d_eexist" % op_,
+                      bytes([op_]) + struct.pack(">HB", len(err), 1) + err)
+            os._exit(0)   # the child never returns into the caller's finally
+        os.waitpid(pid, 0)
+        os.close(fd)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+if __name__ == "__main__" and os.geteuid() == 0:
+    netlink_seeds()
