@@ -89,7 +89,7 @@ PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_
 
 .SECONDARY:
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross \
-	fuzz fuzz-build check-fuzz
+	fuzz fuzz-build fuzz-bpf check-fuzz
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -261,7 +261,16 @@ fuzz-%: $(FZ)/fuzz_%
 		grep -E '^#[0-9]+ +(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
 		$(FZ)/$*.log; exit $$rc
 
-fuzz: $(addprefix fuzz-,$(FUZZ_NAMES))
+# The BPF programs through BPF_PROG_TEST_RUN (selftests/bpf/fuzz_bpf.py,
+# root): FUZZ_BPF_PACKETS frames per program from seed FUZZ_BPF_SEED. The
+# check layer runs 3000 (selftests/bpf/test_fuzz_bpf.py, in check-bpf).
+FUZZ_BPF_PACKETS ?= 200000
+FUZZ_BPF_SEED    ?= 1
+fuzz-bpf: all
+	XMIP_BUILD=$(O) $(PYTHON) selftests/bpf/fuzz_bpf.py --packets $(FUZZ_BPF_PACKETS) \
+		--seed $(FUZZ_BPF_SEED)
+
+fuzz: $(addprefix fuzz-,$(FUZZ_NAMES)) fuzz-bpf
 
 # The test command's layer: every seed replayed (a regression test each),
 # then a few seconds of fuzzing per harness in a scratch corpus, so the

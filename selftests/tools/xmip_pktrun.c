@@ -9,9 +9,16 @@
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
- *               [--nh-gen N]
+ *               [--nh-gen N] [--batch]
  *
- * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
+ * --batch (for selftests/bpf/fuzz_bpf.py): IN holds many frames, each a
+ * 4-octet little-endian length then the frame; each is run once (from its
+ * own bytes) and gets one JSON line: index, retval, verdict, the counters
+ * that moved for it (deltas), the ring-buffer records it produced, and the
+ * output frame in hex when the program may have sent it on (XDP_TX or
+ * XDP_REDIRECT) or changed it.
+ *
+ * Otherwise prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex).
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
@@ -83,6 +90,7 @@ struct opts {
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
+	bool batch;
 };
 
 struct events {
@@ -99,7 +107,7 @@ static void usage(void)
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
-		"       [--nh-gen N]\n"
+		"       [--nh-gen N] [--batch]\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
@@ -114,7 +122,10 @@ static void usage(void)
 		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
 		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
 		"--kernel-repeat N: one test run with repeat=N (the kernel does not\n"
-		"reset the packet between repetitions: only for read-only programs).\n");
+		"reset the packet between repetitions: only for read-only programs).\n"
+		"--batch: IN is many frames (4-octet little-endian length, frame); one\n"
+		"JSON line per frame with its verdict, counter deltas, ring records and,\n"
+		"when it may leave, the output frame.\n");
 	exit(2);
 }
 
@@ -193,6 +204,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "binding-encap", required_argument, NULL, 17 },
 		{ "no-state", no_argument, NULL, 18 },
 		{ "self4", required_argument, NULL, 19 },
+		{ "batch", no_argument, NULL, 20 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -246,6 +258,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
 				usage();
 			break;
+		case 20: o->batch = true; break;
 		default: usage();
 		}
 	}
@@ -539,10 +552,95 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 	return bpf_object__load(l->obj);
 }
 
+/* Ring-buffer records of the current run (on_event fills it). */
+static struct events events;
+
+/* Sum over CPUs of every counter, into out[XMIP_STAT__MAX]. */
+static void read_stats(int fd, __u64 *out, __u64 *vals, int ncpu)
+{
+	for (__u32 k = 0; k < XMIP_STAT__MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+}
+
+/* --batch: every frame of IN once, one JSON line each (see the top). */
+static int run_batch(const struct opts *o, const struct loaded *l, struct ring_buffer *rb,
+		     bool xdp)
+{
+	static unsigned char in[MAX_PKT], out[MAX_PKT];
+	static __u64 before[XMIP_STAT__MAX], after[XMIP_STAT__MAX];
+	int ncpu = libbpf_num_possible_cpus(), stats_fd = bpf_map__fd(l->stats);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	FILE *f = fopen(o->in, "rb");
+	unsigned char lenb[4];
+	long idx = 0;
+
+	if (!f || !vals) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", o->in, strerror(errno));
+		return -1;
+	}
+	read_stats(stats_fd, before, vals, ncpu);
+	while (fread(lenb, 1, 4, f) == 4) {
+		__u32 len = lenb[0] | lenb[1] << 8 | lenb[2] << 16 | (__u32)lenb[3] << 24;
+		struct xdp_md xctx = { .data = 0, .data_end = len, .ingress_ifindex = o->ifindex };
+		struct __sk_buff sctx = { .ifindex = o->ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
+			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+		bool first = true, show;
+
+		if (len > sizeof(in) || fread(in, 1, len, f) != len) {
+			fprintf(stderr, "xmip_pktrun: %s: frame %ld truncated\n", o->in, idx);
+			return -1;
+		}
+		if (xdp) {
+			t.ctx_in = &xctx;
+			t.ctx_size_in = sizeof(xctx);
+		} else {
+			t.ctx_in = &sctx;
+			t.ctx_size_in = sizeof(sctx);
+		}
+		events.n = 0;
+		if (bpf_prog_test_run_opts(bpf_program__fd(l->prog), &t)) {
+			/* The kernel refuses some frames itself (too short for an
+			 * Ethernet header...): reported, not a program verdict. */
+			printf("{\"i\": %ld, \"error\": %d}\n", idx++, errno);
+			continue;
+		}
+		if (rb)
+			ring_buffer__consume(rb);
+		read_stats(stats_fd, after, vals, ncpu);
+		printf("{\"i\": %ld, \"retval\": %u, \"verdict\": \"%s\", \"stats\": {", idx++,
+		       t.retval, verdict_name(xdp, t.retval));
+		for (int k = 0; k < XMIP_STAT__MAX; k++)
+			if (after[k] != before[k]) {
+				printf("%s\"%s\": %llu", first ? "" : ", ", stat_names[k],
+				       (unsigned long long)(after[k] - before[k]));
+				first = false;
+			}
+		memcpy(before, after, sizeof(before));
+		printf("}, \"signal\": %d, \"out_len\": %u", events.n, t.data_size_out);
+		show = (xdp && (t.retval == XDP_TX || t.retval == XDP_REDIRECT)) ||
+		       t.data_size_out != len || memcmp(in, out, len);
+		if (show) {
+			printf(", \"out\": \"");
+			for (__u32 j = 0; j < t.data_size_out; j++)
+				printf("%02x", out[j]);
+			printf("\"");
+		}
+		printf("}\n");
+	}
+	fclose(f);
+	free(vals);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char in[MAX_PKT], out[MAX_PKT];
-	static struct events events;
 	struct opts o;
 	struct loaded l = { 0 };
 	void *skel = NULL;
@@ -556,7 +654,7 @@ int main(int argc, char **argv)
 	if (o.netns && enter_netns(o.netns))
 		return 1;
 	xdp = !strcmp(o.prog, "xdp");
-	if (o.in && read_file(o.in, in, sizeof(in), &in_len))
+	if (o.in && !o.batch && read_file(o.in, in, sizeof(in), &in_len))
 		return 1;
 
 	err = load(&o, &l, &skel);
@@ -600,6 +698,10 @@ int main(int argc, char **argv)
 	rb = l.signal ? ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL) : NULL;
 	if (l.signal && !rb) {
 		fprintf(stderr, "xmip_pktrun: ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	if (o.batch) {
+		rc = run_batch(&o, &l, rb, xdp) ? 1 : 0;
 		goto out;
 	}
 
