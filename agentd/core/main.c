@@ -15,6 +15,7 @@
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
+#include "privs.h"
 
 static void usage(FILE *out)
 {
@@ -189,6 +190,12 @@ int main(int argc, char **argv)
 	xmip_core_init(&core, loop, &conf, &maps);
 	if (xmip_core_open_sockets(&core) ||
 	    xmip_core_start(&core, xmip_families, xmip_n_families)) {
+		xmip_core_stop(&core);
+		goto out_loop;
+	}
+	/* Set up: maps, sockets and sysctls are done. Keep only what the
+	 * loop needs (privs.h). */
+	if (xmip_privs_drop()) {
 		xmip_core_stop(&core);
 		goto out_loop;
 	}

@@ -173,6 +173,34 @@ static void find_home_link(struct xmip_ha *ha)
 			 ha->conf->home_plen);
 }
 
+/*
+ * A home interface removed and created again under a running agent (new
+ * ifindex) took every proxy neighbour entry with it, and a refresh leaves
+ * proxy ND alone: nobody answered for the home addresses on the new one
+ * (test_faults.py, interface removed and re-added). Checked at each
+ * registration; when a cached home ifindex is gone, find the home link
+ * again and put back the entries of every binding.
+ */
+static int reproxy_one(const uint8_t hoa[16], const struct xmip_binding *b, void *arg)
+{
+	proxy_start(arg, hoa, b->ifindex, true);
+	return 0;
+}
+
+static void home_link_check(struct xmip_ha *ha)
+{
+	char n[IF_NAMESIZE];
+	int i;
+
+	for (i = 0; i < ha->n_home_ifs && if_indextoname(ha->home_ifs[i], n); i++)
+		;
+	if (i == ha->n_home_ifs)
+		return;
+	log_warn("a home interface was removed or re-created: proxy ND entries restored");
+	find_home_link(ha);
+	xmip_binding_foreach(ha->maps, reproxy_one, ha);
+}
+
 /* Remove a binding whose lifetime ran out (or that is already gone). */
 static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 {
@@ -221,6 +249,8 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 	const uint8_t *hoa = d->binding_key.hoa;
 	int rc;
 
+	if (d->binding_op == XMIP_HA_BINDING_WRITE)
+		home_link_check(ha);
 	switch (d->binding_op) {
 	case XMIP_HA_BINDING_WRITE:
 		rc = xmip_binding_put(ha->maps, hoa, &d->binding);
