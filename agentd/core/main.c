@@ -57,6 +57,8 @@ static void usage(FILE *out)
 "\n"
 "    All state that must outlive the process is in the pinned maps: a\n"
 "    restarted agent rebuilds its timers from them and loses no binding.\n"
+"    Once set up, it keeps only CAP_NET_ADMIN and CAP_NET_RAW (and sets\n"
+"    no_new_privs).\n"
 "\n"
 "OPTIONS\n"
 "    -c, --config CONF  configuration file (see docs/DESIGN.md), the one\n"
