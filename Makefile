@@ -258,7 +258,7 @@ fuzz-%: $(FZ)/fuzz_%
 		-print_final_stats=1 -artifact_prefix=$(FZ)/artifacts/$*- \
 		$(if $(wildcard selftests/fuzz/$*.dict),-dict=selftests/fuzz/$*.dict) \
 		$(FZ)/corpus/$* selftests/fuzz/$* > $(FZ)/$*.log 2>&1; rc=$$?; \
-		grep -E '^#[0-9]+ +(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
+		grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
 		$(FZ)/$*.log; exit $$rc
 
 # The BPF programs through BPF_PROG_TEST_RUN (selftests/bpf/fuzz_bpf.py,
@@ -285,7 +285,7 @@ check-fuzz: $(FUZZ_BINS)
 			$$(test -f selftests/fuzz/$$n.dict && echo -dict=selftests/fuzz/$$n.dict) \
 			-artifact_prefix=$(FZ)/artifacts/$$n- $(FZ)/check/$$n selftests/fuzz/$$n \
 			> $(FZ)/check/$$n.log 2>&1 || { tail -40 $(FZ)/check/$$n.log; exit 1; }; \
-		grep -E '^#[0-9]+ +DONE' $(FZ)/check/$$n.log | tail -1; \
+		grep -E '^#[0-9]+[[:space:]]+DONE' $(FZ)/check/$$n.log | tail -1; \
 	done
 
 demo: all
