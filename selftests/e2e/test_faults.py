@@ -192,7 +192,7 @@ def test_ha_clock_stepped_back_one_hour(xtopo):
 
     with open(clock, "r+b") as f:
         f.write(struct.pack("<q", -3600 * 10**9))
-    step = h.move("b", bind_timeout=10)
+    step = h.move("b", bind_timeout=10, traffic_timeout=8)
     log = xtopo.agent_log("ha")
     assert step["binding_ok"], "MN locked out after the HA's clock stepped back:\n%s" % (
         "\n".join(l for l in log.splitlines() if re.search(r"BU|14[45]|Mesg", l))[-2000:])
