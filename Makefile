@@ -277,6 +277,8 @@ fuzz: $(addprefix fuzz-,$(FUZZ_NAMES)) fuzz-bpf
 # harnesses cannot rot.
 check-fuzz: $(FUZZ_BINS)
 	@set -e; for n in $(FUZZ_NAMES); do \
+		test -d selftests/fuzz/$$n || \
+			{ echo "fuzz_$$n: no seed corpus selftests/fuzz/$$n/ (every harness has one)"; exit 1; }; \
 		echo "== fuzz_$$n: $$(ls selftests/fuzz/$$n | wc -l) seeds, then $(FUZZ_CHECK_SECONDS) s"; \
 		rm -rf $(FZ)/check/$$n; mkdir -p $(FZ)/check/$$n $(FZ)/artifacts; \
 		$(FZ)/fuzz_$$n -runs=0 selftests/fuzz/$$n > $(FZ)/check/$$n.replay.log 2>&1 || \
