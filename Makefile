@@ -97,8 +97,8 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: fuzz-ntm fuzz fuzz-run
-.PHONY: deb check-deb check-units check-ops all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
+.PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench \
+	check-cross fuzz fuzz-build fuzz-bpf check-fuzz deb check-deb check-units check-ops
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
 
@@ -191,29 +191,6 @@ $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $
 check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
-	@$(MAKE) --no-print-directory fuzz-ntm FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
-
-# NTMobile parsers under libFuzzer (clang, ASan + UBSan), built apart from
-# the rest: selftests/fuzz/fuzz_ntm_*.c with the agentd/ntm/ sources they
-# test. `make fuzz-ntm` runs each for FUZZ_SECONDS from its committed seeds
-# (selftests/fuzz/corpus/<name>/, never written); new inputs go to
-# build/fuzz/corpus-<name>/. check-unit runs it for CHECK_FUZZ_SECONDS.
-FUZZ_SECONDS       ?= 60
-CHECK_FUZZ_SECONDS ?= 3
-FUZZ_NTM_SRCS := agentd/ntm/ntm_wire.c agentd/ntm/ntm_crypto.c agentd/ntm/ntm_replay.c \
-		 agentd/ntm/ntm_txt.c
-FUZZ_NTM      := $(patsubst selftests/fuzz/%.c,$(B)/fuzz/%,$(wildcard selftests/fuzz/fuzz_ntm_*.c))
-$(B)/fuzz/fuzz_ntm_%: selftests/fuzz/fuzz_ntm_%.c $(FUZZ_NTM_SRCS) $(wildcard agentd/ntm/*.h) include/xmip_ntm.h
-	@mkdir -p $(@D)
-	$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iinclude -Ilib -Iagentd/ntm $< $(FUZZ_NTM_SRCS) -lcrypto -o $@
-fuzz-ntm: $(FUZZ_NTM)
-	@set -e; for f in $(FUZZ_NTM); do n=$${f##*/fuzz_}; mkdir -p $(B)/fuzz/corpus-$$n; \
-		echo "== $$f ($(FUZZ_SECONDS) s, log $(B)/fuzz/$$n.log)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-$$n \
-			selftests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || \
-			{ tail -40 $(B)/fuzz/$$n.log; echo "FAIL: $$f"; exit 1; }; \
-		grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz/$$n.log; done
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all
@@ -229,7 +206,8 @@ check-e2e: all
 # scripts/test.sh runs these one by one, except check-deb, which it starts
 # first in the background (it builds in a copy of the tree) and joins
 # before check-bpf, so that nothing timing-sensitive runs beside it.
-check: check-unit check-cross check-ops check-units check-deb check-bpf check-cli check-e2e check-bench
+# (One line: scripts/test.sh reads the list from it.)
+check: check-unit check-cross check-fuzz check-ops check-units check-deb check-bpf check-cli check-e2e check-bench
 
 # Benchmarks (docs/BENCHMARKS.md): the table, and build/bench.json. Root.
 bench: all
@@ -238,6 +216,92 @@ bench: all
 # The same benchmark code in quick mode: tiny counts, correctness only.
 check-bench: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/bench/bench.py --quick --json $(B)/bench-quick.json
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (docs/RELIABILITY.md): one file per harness,
+# selftests/fuzz/fuzz_<name>.c, and its committed seeds in
+# selftests/fuzz/<name>/ (and, optionally, a libFuzzer dictionary
+# selftests/fuzz/<name>.dict); all found by wildcard, so a new parser's
+# harness needs no edit here. Built with clang (libFuzzer, ASan, UBSan)
+# into build/fuzz, against the library and agent sources compiled the same
+# way. `make fuzz` runs every harness for FUZZ_SECONDS (and at most
+# FUZZ_RUNS inputs, -1: no limit), one after the other; new inputs go to build/fuzz/corpus/<name>, crashes
+# to build/fuzz/artifacts/. `make fuzz-<name>` runs one. `make check-fuzz`
+# replays every seed, then fuzzes each harness for FUZZ_CHECK_SECONDS
+# (root not needed; nothing shared with the other layers).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= -1
+FUZZ_CHECK_SECONDS ?= 3
+FUZZ_MAX_LEN ?= 4096
+FZ           := $(B)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ilib \
+		$(AGENT_INC) $(TEST_INC) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_SRCS    := $(wildcard selftests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(patsubst selftests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS    := $(addprefix $(FZ)/fuzz_,$(FUZZ_NAMES))
+FUZZ_LIB     := $(FZ)/libxmip.a
+FUZZ_AGENT   := $(FZ)/libxmip-agent.a
+
+$(FZ)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRCS))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_AGENT): $(patsubst %.c,$(FZ)/obj/%.o,$(filter-out agentd/core/main.c,$(AGENT_SRCS)))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FZ)/fuzz_%: $(FZ)/obj/selftests/fuzz/fuzz_%.o $(FUZZ_AGENT) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+# One harness: fuzz for FUZZ_SECONDS from the committed seeds and what
+# earlier runs found; the last status line (#execs, cov, ft, exec/s) ends
+# up in build/fuzz/<name>.log.
+fuzz-%: $(FZ)/fuzz_%
+	@mkdir -p $(FZ)/corpus/$* $(FZ)/artifacts
+	@echo "== fuzz_$*: $(FUZZ_SECONDS) s, runs $(FUZZ_RUNS) (log: $(FZ)/$*.log)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) \
+		-print_final_stats=1 -artifact_prefix=$(FZ)/artifacts/$*- \
+		$(if $(wildcard selftests/fuzz/$*.dict),-dict=selftests/fuzz/$*.dict) \
+		$(FZ)/corpus/$* selftests/fuzz/$* > $(FZ)/$*.log 2>&1; rc=$$?; \
+		grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done|ERROR|SUMMARY|stat::(number_of_executed_units|peak_rss)' \
+		$(FZ)/$*.log; exit $$rc
+
+# The BPF programs through BPF_PROG_TEST_RUN (selftests/bpf/fuzz_bpf.py,
+# root): FUZZ_BPF_PACKETS frames per program from seed FUZZ_BPF_SEED. The
+# check layer runs 3000 (selftests/bpf/test_fuzz_bpf.py, in check-bpf).
+FUZZ_BPF_PACKETS ?= 200000
+FUZZ_BPF_SEED    ?= 1
+fuzz-bpf: all
+	XMIP_BUILD=$(O) $(PYTHON) selftests/bpf/fuzz_bpf.py --packets $(FUZZ_BPF_PACKETS) \
+		--seed $(FUZZ_BPF_SEED)
+
+fuzz: $(addprefix fuzz-,$(FUZZ_NAMES)) fuzz-bpf
+
+# The test command's layer: every seed replayed (a regression test each),
+# then a few seconds of fuzzing per harness in a scratch corpus, so the
+# harnesses cannot rot.
+check-fuzz: $(FUZZ_BINS)
+	@set -e; for n in $(FUZZ_NAMES); do \
+		test -d selftests/fuzz/$$n || \
+			{ echo "fuzz_$$n: no seed corpus selftests/fuzz/$$n/ (every harness has one)"; exit 1; }; \
+		echo "== fuzz_$$n: $$(ls selftests/fuzz/$$n | wc -l) seeds, then $(FUZZ_CHECK_SECONDS) s"; \
+		rm -rf $(FZ)/check/$$n; mkdir -p $(FZ)/check/$$n $(FZ)/artifacts; \
+		$(FZ)/fuzz_$$n -runs=0 selftests/fuzz/$$n > $(FZ)/check/$$n.replay.log 2>&1 || \
+			{ tail -40 $(FZ)/check/$$n.replay.log; exit 1; }; \
+		$(FZ)/fuzz_$$n -max_total_time=$(FUZZ_CHECK_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+			$$(test -f selftests/fuzz/$$n.dict && echo -dict=selftests/fuzz/$$n.dict) \
+			-artifact_prefix=$(FZ)/artifacts/$$n- $(FZ)/check/$$n selftests/fuzz/$$n \
+			> $(FZ)/check/$$n.log 2>&1 || { tail -40 $(FZ)/check/$$n.log; exit 1; }; \
+		grep -E '^#[0-9]+[[:space:]]+DONE' $(FZ)/check/$$n.log | tail -1; \
+	done
 
 demo: all
 	XMIP_BUILD=$(O) $(PYTHON) selftests/e2e/demo.py
@@ -267,27 +331,6 @@ check-cross: bpf
 			{ echo "$$o: $(CROSS_ARCH) build differs from $(HOST_ARCH)"; exit 1; }; \
 		echo "ok: $$o.bpf.o builds for $(CROSS_ARCH) (__TARGET_ARCH_$(CROSS_ARCH)), same code"; \
 	done
-
-# libFuzzer harnesses (selftests/fuzz/): clang with the fuzzer, ASan and
-# UBSan, against lib/ and the agent's sources (no main). `make fuzz-run`
-# runs each for FUZZ_SECONDS from its seed corpus.
-FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 30
-FUZZ_SRCS    := $(wildcard selftests/fuzz/fuzz_*.c)
-FUZZ_BINS    := $(patsubst selftests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_LIBSRC  := $(LIB_SRCS) $(filter-out agentd/core/main.c,$(AGENT_SRCS))
-FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-function \
-                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-                -Iinclude -Ilib $(AGENT_INC) $(TEST_INC)
-fuzz: $(FUZZ_BINS)
-$(B)/fuzz/%: selftests/fuzz/%.c $(FUZZ_LIBSRC) $(wildcard lib/*.h agentd/*/*.h include/*.h)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIBSRC) $(LDLIBS) $(CRYPTO) -o $@
-fuzz-run: fuzz
-	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		mkdir -p $(B)/fuzz/corpus-$$n; \
-		(cd $(B)/fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			corpus-$$n $(CURDIR)/selftests/fuzz/corpus/$$n 2>&1 | tail -4); done
 
 # The binaries, man pages, systemd units (paths filled in), bash completion,
 # example configurations and docs/metrics.md. Debian's packaging runs it

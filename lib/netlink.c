@@ -70,15 +70,28 @@ static struct nlmsghdr *nl_req(void *buf, size_t cap, uint16_t type, uint16_t fl
 
 typedef int (*nl_msg_fn)(const struct nlmsghdr *h, void *arg);
 
-/* Each message of one datagram of len octets; fn returns non-zero to stop (returned). */
+/*
+ * Each message of one datagram of len octets; fn returns non-zero to stop
+ * (returned). Not NLMSG_OK/NLMSG_NEXT with a size_t length: a last message
+ * whose aligned length passes the end made the length negative, and cast
+ * to size_t the walk went on past the datagram (fuzz_netlink).
+ */
 static int nl_each(const char *buf, ssize_t len, nl_msg_fn fn, void *arg)
 {
-	const struct nlmsghdr *h;
+	size_t off = 0, left = len > 0 ? (size_t)len : 0;
 	int rc;
 
-	for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len))
+	while (left - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left - off)
+			break;
 		if ((rc = fn(h, arg)))
 			return rc;
+		if (NLMSG_ALIGN(h->nlmsg_len) >= left - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
 	return 0;
 }
 
@@ -99,7 +112,10 @@ static int talk_msg(const struct nlmsghdr *h, void *arg)
 	if (h->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = NLMSG_DATA(h);
 
-		t->rc = h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) ? -EBADMSG : e->error; /* 0 = ack */
+		/* 0 = ack, else a negative errno; anything else is not an answer
+		 * a kernel gives (callers print strerror(-rc)). */
+		t->rc = h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) || e->error > 0 || e->error < -4095 ?
+			-EBADMSG : e->error;
 		return 1;
 	}
 	if (h->nlmsg_type == NLMSG_DONE)
@@ -230,7 +246,7 @@ static int addr_parse(const struct nlmsghdr *h, struct xmip_nl_addr_info *out)
 	int len, have = 0;
 
 	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)) ||
-	    ifa->ifa_family != AF_INET6)
+	    ifa->ifa_family != AF_INET6 || ifa->ifa_prefixlen > 128)
 		return -EINVAL;
 	a.ifindex = ifa->ifa_index;
 	a.plen = ifa->ifa_prefixlen;

@@ -578,6 +578,13 @@ static int make_dirs(const char *pin_dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", pin_dir, strerror(errno));
 		return -1;
 	}
+	/* Root only, even if they existed (made by hand, or by an older
+	 * build): whoever can write a pinned map can rewrite bindings
+	 * (docs/RELIABILITY.md). The pins themselves are 0600 (bpffs). */
+	if (chmod(XMIP_PIN_ROOT, 0700) || chmod(pin_dir, 0700)) {
+		snprintf(err, errlen, "%s: chmod 0700: %s", pin_dir, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

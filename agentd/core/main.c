@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "maps.h"
 #include "metrics.h"
+#include "privs.h"
 
 static void usage(FILE *out)
 {
@@ -92,6 +93,11 @@ static void usage(FILE *out)
 "    /run/xmip/<instance>.sock (root only). With `metrics = ADDR:PORT` in\n"
 "    CONF (off by default) the agent serves Prometheus metrics at\n"
 "    http://ADDR:PORT/metrics from a thread of its own (docs/metrics.md).\n"
+"\n"
+"    Once set up, every role keeps only CAP_NET_ADMIN and CAP_NET_RAW\n"
+"    (and sets no_new_privs); the metrics thread starts after that, so\n"
+"    a metrics port below 1024 cannot be bound (that would need\n"
+"    CAP_NET_BIND_SERVICE): use one from 1024 on, like the examples' 9741.\n"
 "\n"
 "OPTIONS\n"
 "    -c, --config CONF  configuration file (see docs/DESIGN.md), the one\n"
@@ -232,13 +238,27 @@ int main(int argc, char **argv)
 	xmip_metrics_set_role(conf.role);
 	if (xmip_events_open(loop, NULL, conf.instance, conf.role) == -2)
 		goto out_ops;
-	if (conf.metrics_on && xmip_metrics_http_start(&conf.metrics_addr.sa, conf.instance,
-						       conf.role))
-		goto out_ops;
 	/* The role's families on one loop, ring buffer and raw socket. */
 	xmip_core_init(&core, loop, &conf, &maps);
 	if (xmip_core_open_sockets(&core) ||
 	    xmip_core_start(&core, xmip_families, xmip_n_families)) {
+		xmip_core_stop(&core);
+		goto out_ops;
+	}
+	/* Set up: maps, sockets and sysctls are done. Keep only what the
+	 * loop needs (privs.h). */
+	if (xmip_privs_drop()) {
+		xmip_core_stop(&core);
+		goto out_ops;
+	}
+	/*
+	 * Only now the metrics thread: capabilities are per thread, and one
+	 * started before the drop would keep all of root's. Its listening
+	 * socket is bound with what is left, so a port below 1024 is refused
+	 * (no CAP_NET_BIND_SERVICE; privs.h).
+	 */
+	if (conf.metrics_on && xmip_metrics_http_start(&conf.metrics_addr.sa, conf.instance,
+						       conf.role)) {
 		xmip_core_stop(&core);
 		goto out_ops;
 	}

@@ -118,7 +118,9 @@ int xmip_metrics_http_start(const struct sockaddr *addr, const char *instance, u
 				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				  MHD_OPTION_END);
 	if (!http.d) {
-		log_err("metrics: cannot serve on port %u (address in use? see above)", port);
+		log_err("metrics: cannot serve on port %u (%s)", port,
+			port < 1024 ? "below 1024: the agent has dropped CAP_NET_BIND_SERVICE by "
+				      "now; use a port from 1024 on" : "address in use? see above");
 		xmip_metrics_http_stop();
 		return -1;
 	}

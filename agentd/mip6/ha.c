@@ -294,6 +294,37 @@ static void ident_del(struct xmip_ha *ha, const uint8_t hoa[16])
 	bpf_map_delete_elem(ha->ident, &k);
 }
 
+/* ---------------------------------------------------------------- home link */
+
+/*
+ * A home interface removed and created again under a running agent (new
+ * ifindex) took every proxy neighbour entry with it, and a refresh leaves
+ * proxy ND alone: nobody answered for the home addresses on the new one
+ * (test_faults.py, interface removed and re-added). Checked at each
+ * registration (before its DAD too, whose probes go on the home link):
+ * when a cached home ifindex is gone, find the home link again and put
+ * back the entries of every binding.
+ */
+static int reproxy_one(const uint8_t hoa[16], const struct xmip_binding *b, void *arg)
+{
+	proxy_start(arg, hoa, b->bu_flags, b->ifindex, true);
+	return 0;
+}
+
+static void home_link_check(struct xmip_ha *ha)
+{
+	char n[IF_NAMESIZE];
+	int i;
+
+	for (i = 0; i < ha->n_home_ifs && if_indextoname(ha->home_ifs[i], n); i++)
+		;
+	if (i == ha->n_home_ifs)
+		return;
+	log_warn("a home interface was removed or re-created: proxy ND entries restored");
+	find_home_link(ha);
+	xmip_binding_foreach(ha->maps, reproxy_one, ha);
+}
+
 /* ---------------------------------------------------------------- expiry */
 
 /* Remove a binding whose lifetime ran out (or that is already gone). */
@@ -338,6 +369,8 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 	uint16_t old_flags = cur ? cur->bu_flags : 0;
 	int rc;
 
+	if (d->binding_op == XMIP_HA_BINDING_WRITE)
+		home_link_check(ha);
 	switch (d->binding_op) {
 	case XMIP_HA_BINDING_WRITE:
 		rc = xmip_binding_put(ha->maps, hoa, &d->binding);
@@ -744,6 +777,8 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 	have_replay = xmip_replay_get(ha->maps, p->mh_src.s6_addr, &replay) == 0;
 	xmip_ha_decide(ha->conf, p, perr, ifindex, have_cur ? &cur : NULL,
 		       have_replay ? &replay : NULL, xmip_realtime_ns(), xmip_now_ns(), &d);
+	if (d.need_dad)
+		home_link_check(ha);
 	/* A virtual home link (no interface holds a home-prefix address) has
 	 * nobody on it to ask: no DAD there (logged at start). */
 	if (d.need_dad && !ha->n_home_ifs)

@@ -54,8 +54,12 @@ int xmip_nd_send_unsolicited_na(const char *ifname, const struct in6_addr *targe
 	xmip_nd_build_na(buf, sizeof(buf), target, mac);
 	/* A raw ICMPv6 socket: the kernel computes the checksum and the source. */
 	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		rc = -errno;   /* EPERM without CAP_NET_RAW: say so, it is not silent */
+		log_warn("unsolicited NA for %s on %s: socket: %s", xmip_ip6str(target), ifname,
+			 strerror(-rc));
+		return rc;
+	}
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) < 0) {

@@ -264,6 +264,15 @@ def test_ntm_control_plane(bed):
     mn = wait_for("MN's three directions and tunnels up", all_up, 40)
     cn, cn2, dca, dcb = dump("cn"), dump("cn2"), dump("dca"), dump("dcb")
 
+    # --- all of that with CAP_NET_ADMIN and CAP_NET_RAW only (privs.c): the
+    # UDP sockets were bound before the drop, state and dump files are root's ---
+    for name, p in b.procs:
+        if name in ("dca", "dcb", "cn", "cn2", "mn"):
+            with open("/proc/%d/status" % p.pid) as f:
+                st = dict(l.rstrip("\n").split(":\t", 1) for l in f if ":\t" in l)
+            assert "xmip-agentd" in st["Name"] and int(st["CapEff"], 16) == 0x3000 and \
+                int(st["CapBnd"], 16) == 0x3000 and st["NoNewPrivs"].strip() == "1", (name, st)
+
     # --- registration: virtual addresses from each DC's pools, NAT detection ---
     assert in_net(mn["vip4"], "10.200.0.0/16") and in_net(mn["vip6"], "fd00:a::/64")
     assert in_net(cn["vip4"], "10.201.0.0/16") and in_net(cn2["vip6"], "fd00:b::/64")

@@ -349,9 +349,9 @@ lifetime = 60
         self.start_agent("ha")
         self.start_agent("mn")
 
-    def start_agent(self, role):
+    def start_agent(self, role, extra_env=None):
         ns, conf = (NS_HA, self.ha_conf) if role == "ha" else (NS_MN, self.mn_conf)
-        env = dict(os.environ)
+        env = dict(os.environ, **(extra_env or {}))
         # Sanitizer builds: report to the log and keep going on leaks at exit
         # so the report lands in the log where sanitizer_errors() finds it.
         env.setdefault("ASAN_OPTIONS", "abort_on_error=0:detect_leaks=1")

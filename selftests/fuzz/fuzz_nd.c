@@ -4,9 +4,10 @@
  * the home link while the HA runs duplicate address detection
  * (xmip_nd_parse, then the DAD state machine). Properties: nothing read
  * past len (ASan), no undefined behaviour (UBSan), and what parses is an
- * NS or NA with a unicast target, hop limit 255 and code 0, whose options
- * all lie inside the message; a detection becomes IN_USE only through a
- * message about one of its targets, never through its own probe.
+ * NS or NA of at least 24 octets with hop limit 255 and code 0, whose
+ * target is the one on the wire and not multicast; a detection becomes
+ * IN_USE only through a message about one of its targets, never through
+ * its own probe.
  */
 #include <stdint.h>
 #include <stdlib.h>

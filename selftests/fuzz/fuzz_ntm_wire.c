@@ -9,8 +9,8 @@
  *    changed octet of that message (position and value from the input)
  *    is accepted under the key: a wrong MAC is never accepted;
  *  - describe never overflows.
- * Seeds: selftests/fuzz/corpus/ntm_wire/ (the examples of docs/ntmobile.md).
- * Run: make fuzz-ntm (FUZZ_SECONDS=...).
+ * Seeds: selftests/fuzz/ntm_wire/ (the examples of docs/ntmobile.md).
+ * Run: make fuzz-ntm_wire (FUZZ_SECONDS=..., FUZZ_RUNS=...).
  */
 #include <stdint.h>
 #include <stdio.h>

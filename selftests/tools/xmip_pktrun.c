@@ -9,7 +9,7 @@
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
- *               [--nh-gen N] [--then IN2]...
+ *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -17,6 +17,13 @@
  * --then IN2 (repeatable) runs more packets once each after IN's --repeat
  * runs, in order, on the same maps (per-source limits, counters and ring
  * carry over); verdict and output are the last run's.
+ *
+ * --batch (for selftests/bpf/fuzz_bpf.py): IN holds many frames, each a
+ * 4-octet little-endian length then the frame; each is run once (from its
+ * own bytes) and gets one JSON line instead: index, retval, verdict, the
+ * counters that moved for it (deltas), the number of ring-buffer records
+ * it produced, and the output frame in hex when the program may have sent
+ * it on (XDP_TX or XDP_REDIRECT) or changed it.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
  *
@@ -91,6 +98,7 @@ struct opts {
 	const char *then[MAX_THEN];
 	int n_then;
 	bool probe_signal;
+	bool batch;
 };
 
 struct events {
@@ -108,7 +116,7 @@ static void usage(void)
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
-		"       [--nh-gen N] [--then IN2]...\n"
+		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
@@ -127,7 +135,10 @@ static void usage(void)
 		"--then IN2: after IN's runs, run IN2 once on the same maps; repeatable;\n"
 		"the verdict and OUT are the last run's.\n"
 		"--kernel-repeat N: one test run with repeat=N (the kernel does not\n"
-		"reset the packet between repetitions: only for read-only programs).\n");
+		"reset the packet between repetitions: only for read-only programs).\n"
+		"--batch: IN is many frames (4-octet little-endian length, frame); one\n"
+		"JSON line per frame with its verdict, counter deltas, ring records and,\n"
+		"when it may leave, the output frame (not with --then or --repeat).\n");
 	exit(2);
 }
 
@@ -208,6 +219,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "self4", required_argument, NULL, 19 },
 		{ "then", required_argument, NULL, 20 },
 		{ "probe-signal", no_argument, NULL, 21 },
+		{ "batch", no_argument, NULL, 22 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -267,6 +279,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->then[o->n_then++] = optarg;
 			break;
 		case 21: o->probe_signal = true; break;
+		case 22: o->batch = true; break;
 		default: usage();
 		}
 	}
@@ -275,6 +288,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls"))
 		usage();
+	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
+		usage();   /* a batch runs each of its frames once */
 	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc"))
@@ -566,12 +581,97 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 	return bpf_object__load(l->obj);
 }
 
+/* Ring-buffer records of the current run (on_event fills it). */
+static struct events events;
+
+/* Sum over CPUs of every counter, into out[XMIP_STAT__MAX]. */
+static void read_stats(int fd, __u64 *out, __u64 *vals, int ncpu)
+{
+	for (__u32 k = 0; k < XMIP_STAT__MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+}
+
+/* --batch: every frame of IN once, one JSON line each (see the top). */
+static int run_batch(const struct opts *o, const struct loaded *l, struct ring_buffer *rb,
+		     bool xdp)
+{
+	static unsigned char in[MAX_PKT], out[MAX_PKT];
+	static __u64 before[XMIP_STAT__MAX], after[XMIP_STAT__MAX];
+	int ncpu = libbpf_num_possible_cpus(), stats_fd = bpf_map__fd(l->stats);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	FILE *f = fopen(o->in, "rb");
+	unsigned char lenb[4];
+	long idx = 0;
+
+	if (!f || !vals) {
+		fprintf(stderr, "xmip_pktrun: %s: %s\n", o->in, strerror(errno));
+		return -1;
+	}
+	read_stats(stats_fd, before, vals, ncpu);
+	while (fread(lenb, 1, 4, f) == 4) {
+		__u32 len = lenb[0] | lenb[1] << 8 | lenb[2] << 16 | (__u32)lenb[3] << 24;
+		struct xdp_md xctx = { .data = 0, .data_end = len, .ingress_ifindex = o->ifindex };
+		struct __sk_buff sctx = { .ifindex = o->ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
+			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+		bool first = true, show;
+
+		if (len > sizeof(in) || fread(in, 1, len, f) != len) {
+			fprintf(stderr, "xmip_pktrun: %s: frame %ld truncated\n", o->in, idx);
+			return -1;
+		}
+		if (xdp) {
+			t.ctx_in = &xctx;
+			t.ctx_size_in = sizeof(xctx);
+		} else {
+			t.ctx_in = &sctx;
+			t.ctx_size_in = sizeof(sctx);
+		}
+		events.n = 0;
+		if (bpf_prog_test_run_opts(bpf_program__fd(l->prog), &t)) {
+			/* The kernel refuses some frames itself (too short for an
+			 * Ethernet header...): reported, not a program verdict. */
+			printf("{\"i\": %ld, \"error\": %d}\n", idx++, errno);
+			continue;
+		}
+		if (rb)
+			ring_buffer__consume(rb);
+		read_stats(stats_fd, after, vals, ncpu);
+		printf("{\"i\": %ld, \"retval\": %u, \"verdict\": \"%s\", \"stats\": {", idx++,
+		       t.retval, verdict_name(xdp, t.retval));
+		for (int k = 0; k < XMIP_STAT__MAX; k++)
+			if (after[k] != before[k]) {
+				printf("%s\"%s\": %llu", first ? "" : ", ", stat_names[k],
+				       (unsigned long long)(after[k] - before[k]));
+				first = false;
+			}
+		memcpy(before, after, sizeof(before));
+		printf("}, \"signal\": %d, \"out_len\": %u", events.n, t.data_size_out);
+		show = (xdp && (t.retval == XDP_TX || t.retval == XDP_REDIRECT)) ||
+		       t.data_size_out != len || memcmp(in, out, len);
+		if (show) {
+			printf(", \"out\": \"");
+			for (__u32 j = 0; j < t.data_size_out; j++)
+				printf("%02x", out[j]);
+			printf("\"");
+		}
+		printf("}\n");
+	}
+	fclose(f);
+	free(vals);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char in[1 + MAX_THEN][MAX_PKT], out[MAX_PKT];
 	size_t in_lens[1 + MAX_THEN] = { 0 };
 	int n_in = 1;
-	static struct events events;
 	struct opts o;
 	struct loaded l = { 0 };
 	void *skel = NULL;
@@ -584,7 +684,7 @@ int main(int argc, char **argv)
 	if (o.netns && enter_netns(o.netns))
 		return 1;
 	xdp = !strcmp(o.prog, "xdp");
-	if (o.in && read_file(o.in, in[0], sizeof(in[0]), &in_lens[0]))
+	if (o.in && !o.batch && read_file(o.in, in[0], sizeof(in[0]), &in_lens[0]))
 		return 1;
 	for (i = 0; i < o.n_then; i++, n_in++)
 		if (read_file(o.then[i], in[n_in], sizeof(in[n_in]), &in_lens[n_in]))
@@ -631,6 +731,10 @@ int main(int argc, char **argv)
 	rb = l.signal ? ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL) : NULL;
 	if (l.signal && !rb) {
 		fprintf(stderr, "xmip_pktrun: ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	if (o.batch) {
+		rc = run_batch(&o, &l, rb, xdp) ? 1 : 0;
 		goto out;
 	}
 

@@ -1,0 +1,430 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Fuzz the shipped BPF programs through BPF_PROG_TEST_RUN (docs/RELIABILITY.md).
+
+Frames are random bytes, or mutations (octet flips, truncation, growth,
+addresses swapped for those of the bindings, header fields overwritten)
+of the BPF tests' packets built with Scapy; the generator is seeded, so a
+run is reproducible (--seed). xmip_pktrun --batch runs each frame once in
+a namespace set up as for the packet tests (selftests/bpf/conftest.py:
+real interfaces, routes and neighbours for bpf_fib_lookup) and reports the
+verdict, the counters that moved and the output frame.
+
+Properties checked for every frame (violations are printed with the frame):
+  1. the verdict is one the path allows (HA XDP: DROP, PASS, TX, REDIRECT;
+     MN XDP: DROP, PASS; MN tc: OK, SHOT, REDIRECT); never XDP_ABORTED;
+  2. exactly one outcome counter moves per frame and its kind matches the
+     verdict: a drop is counted under a DROP_* reason (or is signalling
+     handed to the agent), a pass under PASS_*/FALLBACK_*, a frame sent on
+     under FWD_*/PTB_SENT. Stage counters (ENCAP_OK, DECAP_OK, RETUNNEL_OK,
+     MN_ENCAP_OK, MN_DECAP_OK, NH_*) may move beside it; MN_DECAP_OK alone
+     is the outcome of a decapsulated frame passed up; the signalling
+     admission's SIGNAL_SRC_NEW and SIGNAL_WAKEUP_FORCED move only beside
+     SIGNAL_TO_AGENT or a DROP_SIGNAL_* reason;
+  3. a frame leaves (XDP_TX/REDIRECT, or passed up changed) only as
+       - a tunnel from the HA (outer source = the HA) to the CoA of a live,
+         usable binding whose home address is the inner destination, the
+         inner source being, if the frame came through the reverse tunnel,
+         a bound home address whose CoA was the outer source;
+       - a decapsulated reverse-tunnelled frame whose inner source is a
+         bound home address and whose outer source was that binding's CoA;
+       - a Packet Too Big from the HA to the source of a frame for a bound
+         home address;
+       - MN: a frame from the home address, tunnelled from the CoA to the
+         HA (tc), or the inner frame of a tunnel from the HA to the CoA
+         whose inner destination is the home address (XDP);
+  4. a signalling record is produced only when SIGNAL_TO_AGENT moved.
+
+Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,mn-xdp,mn-tc]
+(root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
+Exit status 1 if any property was violated.
+"""
+import argparse
+import json
+import os
+import random
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conftest as C  # noqa: E402
+from scapy.all import Ether, Raw, TCP, UDP, raw  # noqa: E402
+from scapy.layers.inet import IP  # noqa: E402
+from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,  # noqa: E402
+                                ICMPv6DestUnreach, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT)
+
+HOME_PREFIX = "2001:db8:1::/64"
+HOA_EXPIRED = "2001:db8:1::102"     # binding whose lifetime has passed
+HOA_BADCOA = "2001:db8:1::103"      # binding to a CoA inside the home prefix
+BAD_COA = "2001:db8:1::99"
+OTHER = "2001:db8:77::1"
+MN_OTHER_SRC = "2001:db8:9::200"
+
+VERDICTS = {
+    "ha-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
+    "mn-xdp": {"XDP_DROP", "XDP_PASS"},
+    "mn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
+}
+# Signalling admission (bpf/lib/signal.h): a source's first bucket, a forced wake-up.
+SIGNAL_STAGE = {"SIGNAL_SRC_NEW", "SIGNAL_WAKEUP_FORCED"}
+STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
+         "NH_HIT", "NH_MISS", "NH_FILL_FAILED"} | SIGNAL_STAGE
+# What kind of verdict each outcome counter stands for.
+SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH"}
+
+
+def outcome_kind(name, prog):
+    if name.startswith("DROP_") or name == "SIGNAL_TO_AGENT":
+        return "drop"
+    if name in SENT:
+        return "sent"
+    if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
+        return "sent" if prog == "mn-tc" else "pass"
+    if name.startswith("PASS_") or name.startswith("FALLBACK_") or name in (
+            "MN_DECAP_OK", "FWD_SAME_DEV"):
+        return "pass"
+    return "?"
+
+
+VERDICT_KIND = {"XDP_DROP": "drop", "TC_ACT_SHOT": "drop", "XDP_PASS": "pass", "TC_ACT_OK": "pass",
+                "XDP_TX": "sent", "XDP_REDIRECT": "sent", "TC_ACT_REDIRECT": "sent"}
+
+
+def a16(s):
+    import ipaddress
+    return ipaddress.IPv6Address(s).packed
+
+
+# ---------------------------------------------------------------- packets
+
+def payload(rng, n=None):
+    n = rng.randrange(0, 200) if n is None else n
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+def base_frames(prog):
+    """The BPF tests' kinds of packets for one program, as Ethernet frames."""
+    if prog == "ha-xdp":
+        home = lambda p: Ether(src=C.MAC_HOME_ROUTER, dst=C.MAC_HOME) / p      # noqa: E731
+        up = lambda p: Ether(src=C.MAC_UPLINK_GW, dst=C.MAC_UPLINK) / p        # noqa: E731
+        inner = IPv6(src=C.CN, dst=C.HOA) / UDP(sport=4000, dport=5000) / Raw(b"x" * 40)
+        rev = IPv6(src=C.HOA, dst=C.CN) / TCP(sport=5000, dport=80) / Raw(b"y" * 20)
+        return [
+            home(inner),
+            home(IPv6(src=C.CN, dst=C.HOA2) / ICMPv6EchoRequest(data=b"p" * 30)),
+            home(IPv6(src=C.CN, dst=C.HOA) / UDP() / Raw(b"z" * 1500)),          # > tunnel MTU
+            home(IPv6(src=C.CN, dst=HOA_EXPIRED) / UDP() / Raw(b"e" * 10)),
+            home(IPv6(src=C.CN, dst=HOA_BADCOA) / UDP() / Raw(b"b" * 10)),
+            home(IPv6(src="fe80::1", dst=C.HOA, hlim=255) / ICMPv6ND_NS(tgt=C.HOA)),
+            home(IPv6(src=C.CN, dst=C.HOA) / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / UDP()),
+            home(IPv6(src=C.CN, dst=C.HOA) / IPv6ExtHdrFragment(m=1) / UDP() / Raw(b"f" * 16)),
+            up(IPv6(src=C.COA, dst=C.HA) / rev),
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6(src=C.HOA, dst=C.HOA2) / UDP() / Raw(b"m" * 8)),
+            up(IPv6(src=OTHER, dst=C.HA) / rev),                                  # spoofed CoA
+            up(IPv6(src=C.COA2, dst=C.HA) / rev),                                 # other MN's CoA
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6(src=C.HOA, dst=C.HA) / MIP6MH_BU()),
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6(src=C.HOA, dst="fe80::1", hlim=255) /
+               ICMPv6ND_NA(tgt="fe80::1")),
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt() / rev),
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
+               MIP6MH_BU(seq=1, flags="HA", mhtime=15)),
+            up(IPv6(src=C.CN, dst=C.HOA) / ICMPv6DestUnreach() / Raw(b"q" * 1400)),
+            up(IP(src="192.0.2.1", dst="192.0.2.2") / UDP(dport=4191) / Raw(b"v4")),
+        ]
+    if prog == "mn-xdp":
+        arr = lambda p: Ether(src=C.MAC_MN_GW, dst=C.MAC_MN) / p              # noqa: E731
+        inner = IPv6(src=C.CN, dst=C.HOA, hlim=63) / UDP() / Raw(b"d" * 30)
+        return [
+            arr(IPv6(src=C.HA, dst=C.COA) / inner),
+            arr(IPv6(src=OTHER, dst=C.COA) / inner),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6(src=C.CN, dst=OTHER) / UDP()),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6(src=C.HA, dst=C.HOA) / MIP6MH_HoT()),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA]) /
+                MIP6MH_BA(status=0, seq=5)),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6(src=C.CN, dst=C.HOA, hlim=255) /
+                ICMPv6ND_NA(tgt=C.MN_GW)),
+            arr(IPv6(src=C.CN, dst=C.COA) / TCP() / Raw(b"t" * 10)),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6ExtHdrFragment(m=1) / inner),
+            arr(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
+        ]
+    leave = lambda p: Ether(src=C.MAC_MN, dst=C.MAC_MN_GW) / p                 # noqa: E731
+    return [
+        leave(IPv6(src=C.HOA, dst=C.CN) / TCP(sport=5000, dport=80) / Raw(b"u" * 40)),
+        leave(IPv6(src=C.HOA, dst=C.CN) / UDP() / Raw(b"g" * 1300)),
+        leave(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
+              MIP6MH_BU(seq=1, flags="HA", mhtime=15)),
+        leave(IPv6(src=MN_OTHER_SRC, dst=C.CN) / UDP()),
+        leave(IPv6(src=C.HOA, dst=C.CN) / IPv6ExtHdrHopByHop() / UDP()),
+        leave(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
+    ]
+
+
+ADDRS = [C.HA, C.HOA, C.HOA2, C.COA, C.COA2, C.CN, HOA_EXPIRED, HOA_BADCOA, OTHER,
+         "fe80::1", "ff02::1", "::", "::1"]
+
+
+def mutate(rng, frame):
+    b = bytearray(frame)
+    for _ in range(rng.randrange(1, 4)):
+        op = rng.randrange(8)
+        if op == 0 and b:                        # flip octets
+            for _ in range(rng.randrange(1, 9)):
+                b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+        elif op == 1 and len(b) > 1:             # truncate
+            del b[rng.randrange(1, len(b)):]
+        elif op == 2:                            # grow
+            b += payload(rng, rng.randrange(1, 64))
+        elif op == 3 and len(b) >= 14 + 40:      # an address of ours somewhere
+            at = rng.choice([22, 38] + [rng.randrange(14, len(b) - 15)])
+            if at + 16 <= len(b):
+                b[at:at + 16] = a16(rng.choice(ADDRS))
+        elif op == 4 and len(b) >= 14 + 8:       # IPv6 fixed-header fields
+            f = rng.choice([(18, 2), (20, 1), (21, 1)])   # payload length, next header, hop limit
+            b[14 + f[0] - 14:14 + f[0] - 14 + f[1]] = payload(rng, f[1])
+        elif op == 5 and len(b) >= 14 + 40:      # a next header or length anywhere past IPv6
+            i = rng.randrange(54, len(b)) if len(b) > 54 else 54
+            if i < len(b):
+                b[i] = rng.choice([0, 4, 6, 17, 41, 43, 44, 58, 59, 60, 135, 255, rng.randrange(256)])
+        elif op == 6 and len(b) >= 14:           # ethertype
+            b[12:14] = rng.choice([b"\x86\xdd", b"\x08\x00", b"\x81\x00", payload(rng, 2)])
+        elif op == 7 and len(b) > 20:            # splice a piece of itself
+            i, j = sorted(rng.randrange(len(b)) for _ in range(2))
+            k = rng.randrange(len(b))
+            b[k:k] = b[i:j]
+    # At most 3000 octets: test runs refuse frames past about a page.
+    return bytes(b[:3000])
+
+
+def random_frame(rng, prog):
+    kind = rng.randrange(3)
+    if kind == 0:                                # noise
+        return payload(rng, rng.randrange(0, 300))
+    eth = (a16("::")[:0] + bytes.fromhex("020000000164" if prog != "ha-xdp" else "020000000102") +
+           bytes.fromhex("020000000901") + b"\x86\xdd")
+    src, dst = (rng.choice(ADDRS) for _ in range(2))
+    nh = rng.choice([0, 6, 17, 41, 43, 44, 58, 60, 135, rng.randrange(256)])
+    body = payload(rng, rng.randrange(0, 120))
+    if kind == 2 and nh != 41:                   # a tunnel of random inner
+        inner = struct.pack(">IHBB", 0x60000000, len(body), nh, rng.randrange(256)) + \
+            a16(rng.choice(ADDRS)) + a16(rng.choice(ADDRS)) + body
+        nh, body = 41, inner
+    plen = len(body) if rng.random() < 0.8 else rng.randrange(65536)
+    ip = struct.pack(">IHBB", 0x60000000, plen, nh, rng.randrange(256)) + a16(src) + a16(dst)
+    return eth + ip + body
+
+
+def frames(prog, n, seed):
+    rng = random.Random("%s-%d" % (prog, seed))
+    bases = [raw(f) for f in base_frames(prog)]
+    out = list(bases)
+    while len(out) < n:
+        r = rng.random()
+        out.append(random_frame(rng, prog) if r < 0.25 else mutate(rng, rng.choice(bases)))
+    return out[:n]
+
+
+# ------------------------------------------------------------------ checks
+
+def ip6_walk(b, off):
+    """(next header, offset of the upper layer) after the IPv6 header at off."""
+    if len(b) < off + 40:
+        return None, None
+    nh, at = b[off + 6], off + 40
+    for _ in range(8):
+        if nh in (0, 43, 60) and len(b) >= at + 2:
+            nh, at = b[at], at + (b[at + 1] + 1) * 8
+        elif nh == 44 and len(b) >= at + 8:
+            nh, at = b[at], at + 8
+        else:
+            break
+    return nh, at
+
+
+class Bindings:
+    """What the program was given: live, usable bindings hoa -> coa."""
+
+    def __init__(self, live, self_addr):
+        self.live = {a16(h): a16(c) for h, c in live}
+        self.self = a16(self_addr)
+
+
+def check_ha_sent(inp, out, st, b):
+    """A frame that left the HA (property 3)."""
+    if len(out) < 54 or out[12:14] != b"\x86\xdd":
+        return "left without an IPv6 header"
+    o_src, o_dst, o_nh = out[22:38], out[38:54], out[20]
+    i_src, i_dst = inp[22:38], inp[38:54]
+    if "PTB_SENT" in st:
+        if o_src != b.self or o_dst != i_src or o_nh != 58 or out[54] != 2:
+            return "Packet Too Big not from the HA to the source"
+        if i_dst not in b.live:
+            return "Packet Too Big for a frame to no bound home address"
+        return None
+    if o_src == b.self and o_nh == 41:           # a tunnel to a CoA
+        inner_dst = out[54 + 24:54 + 40]
+        if inner_dst not in b.live or b.live[inner_dst] != o_dst:
+            return "tunnelled to a CoA that is not the inner destination's binding"
+        if "RETUNNEL_OK" in st:                  # came through the reverse tunnel
+            nh, at = ip6_walk(inp, 14)
+            inner_src = inp[at + 8:at + 24] if at else b""
+            if inp[38:54] != b.self or inner_src not in b.live or b.live[inner_src] != i_src:
+                return "re-tunnelled a frame that fails the anti-spoofing rule"
+        elif i_dst != inner_dst:
+            return "tunnelled a frame for another address"
+        return None
+    if "DECAP_OK" in st:
+        if o_src not in b.live or b.live[o_src] != i_src or i_dst != b.self:
+            return "decapsulated a frame whose outer source is not its binding's CoA"
+        return None
+    return "a frame left that is neither a tunnel, a decapsulation nor a PTB"
+
+
+def check_mn(prog, inp, out, st, coa, ha, hoa):
+    if prog == "mn-tc":
+        if "MN_ENCAP_OK" in st:
+            if out[22:38] != coa or out[38:54] != ha or out[20] != 41 or out[54 + 8:54 + 24] != hoa:
+                return "tunnel not CoA -> HA with the home address inside"
+            if inp[22:38] != hoa:
+                return "a frame not from the home address was tunnelled"
+        elif out[12:] != inp[12:]:
+            return "a frame changed beyond its MACs without being tunnelled"
+        return None
+    if "MN_DECAP_OK" in st:
+        if inp[22:38] != ha or inp[38:54] != coa:
+            return "decapsulated a tunnel that is not from the HA to the CoA"
+        if out[38:54] != hoa:
+            return "decapsulated a frame for another address"
+        return None
+    return "a frame changed without being decapsulated"
+
+
+def run(prog, pkts, ns, tmp, verbose=False):
+    obj, sec = prog.split("-")
+    path = os.path.join(tmp, prog + ".bin")
+    with open(path, "wb") as f:
+        for p in pkts:
+            f.write(struct.pack("<I", len(p)) + p)
+    if prog == "ha-xdp":
+        binds = [(C.HOA, C.COA), (C.HOA2, C.COA2), (HOA_BADCOA, BAD_COA)]
+        args = C.ha_args(*binds, extra=["--home-prefix", HOME_PREFIX,
+                                        "--expired-binding", "%s=%s" % (HOA_EXPIRED, C.COA)])
+        ifindex = ns.home
+        b = Bindings(binds[:2], C.HA)
+    else:
+        args = C.mn_args(extra=["--coa-ifindex", str(ns.mn), "--home-prefix", HOME_PREFIX])
+        ifindex = ns.mn
+    cmd = [C.PKTRUN, "--netns", ns.name, "-o", obj, "-p", sec, "-i", path, "-I", str(ifindex),
+           "--batch"] + args
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError("xmip_pktrun: %s\n%s" % (" ".join(cmd), r.stderr[-2000:]))
+    lines = r.stdout.splitlines()
+    if len(lines) != len(pkts):
+        raise RuntimeError("%d results for %d frames" % (len(lines), len(pkts)))
+    bad, verdicts, outcomes, sent, refused = [], {}, {}, 0, 0
+    for line in lines:
+        j = json.loads(line)
+        inp = pkts[j["i"]]
+        if "error" in j:
+            # The kernel refuses frames shorter than an Ethernet header, and
+            # for tc an IPv4/IPv6 ethertype with less than its fixed header.
+            refused += 1
+            if len(inp) >= (14 if prog != "mn-tc" else 14 + 40):
+                bad.append((j["i"], "test run refused a %d-octet frame (errno %d)"
+                            % (len(inp), j["error"])))
+            continue
+        v, st = j["verdict"], j["stats"]
+        verdicts[v] = verdicts.get(v, 0) + 1
+        why = None
+        out = bytes.fromhex(j.get("out", ""))
+        final = [k for k in st if k not in STAGE]
+        if not final and "MN_DECAP_OK" in st:
+            final = ["MN_DECAP_OK"]
+        if v not in VERDICTS[prog]:
+            why = "verdict %s (retval %d) not allowed" % (v, j["retval"])
+        elif len(final) != 1 or any(n != 1 for n in st.values() if n):
+            why = "counters %s: not exactly one outcome" % st
+        elif outcome_kind(final[0], prog) != VERDICT_KIND[v]:
+            why = "verdict %s counted as %s" % (v, final[0])
+        elif SIGNAL_STAGE & set(st) and not (final[0] == "SIGNAL_TO_AGENT" or
+                                             final[0].startswith("DROP_SIGNAL_")):
+            why = "signalling admission counted beside %s" % final[0]
+        elif j["signal"] and "SIGNAL_TO_AGENT" not in st:
+            why = "a ring-buffer record without SIGNAL_TO_AGENT"
+        elif out and prog == "ha-xdp":
+            why = check_ha_sent(inp, out, st, b)
+        elif out and prog != "ha-xdp":
+            why = check_mn(prog, inp, out, st, a16(C.COA), a16(C.HA), a16(C.HOA))
+        elif not out and VERDICT_KIND[v] == "sent":
+            why = "sent on, but no output frame"
+        if final:
+            outcomes[final[0]] = outcomes.get(final[0], 0) + 1
+        sent += VERDICT_KIND.get(v) == "sent"
+        if why:
+            bad.append((j["i"], why))
+    verdicts["refused by the kernel"] = refused
+    return bad, verdicts, outcomes, sent
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--packets", type=int, default=3000, help="frames per program")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--prog", default="ha-xdp,mn-xdp,mn-tc")
+    ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
+    args = ap.parse_args(argv)
+    failed = 0
+    ha_ns = C.make_ha_ns()
+    mn_ns = make_mn_ns()
+    try:
+        with tempfile.TemporaryDirectory(prefix=C.PREFIX + "-fz-") as tmp:
+            for prog in args.prog.split(","):
+                total_bad, verdicts, outcomes, sent = [], {}, {}, 0
+                pkts = frames(prog, args.packets, args.seed)
+                for i in range(0, len(pkts), args.chunk):
+                    part = pkts[i:i + args.chunk]
+                    bad, v, o, s = run(prog, part, ha_ns if prog == "ha-xdp" else mn_ns, tmp)
+                    total_bad += [(k + i, w) for k, w in bad]
+                    for d, src in ((verdicts, v), (outcomes, o)):
+                        for k, n in src.items():
+                            d[k] = d.get(k, 0) + n
+                    sent += s
+                print("%s: %d frames (seed %d), verdicts %s, %d sent on, %d outcomes: %s"
+                      % (prog, len(pkts), args.seed, json.dumps(verdicts, sort_keys=True), sent,
+                         len(outcomes), ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
+                for i, why in total_bad[:20]:
+                    print("  VIOLATION frame %d: %s\n    %s%s" % (i, why, pkts[i][:160].hex(),
+                                                             "..." if len(pkts[i]) > 160 else ""))
+                if total_bad:
+                    print("%s: %d violations" % (prog, len(total_bad)))
+                failed += len(total_bad)
+    finally:
+        ha_ns.close()
+        mn_ns.close()
+    return 1 if failed else 0
+
+
+def make_mn_ns():
+    """As conftest's mn_ns fixture, for use outside pytest."""
+    ns = C.Netns("mn")
+    try:
+        ns.ip("link", "set", "lo", "up")
+        ns.veth("xbtm", C.MAC_MN)
+        ns.ip("-6", "addr", "add", C.COA + "/64", "dev", "xbtm", "nodad")
+        ns.ip("-6", "addr", "add", C.HOA + "/128", "dev", "lo", "nodad")
+        ns.ip("-6", "route", "add", "default", "via", C.MN_GW, "dev", "xbtm")
+        ns.ip("-6", "neigh", "replace", C.MN_GW, "lladdr", C.MAC_MN_GW, "dev", "xbtm",
+              "nud", "permanent")
+        ns.mn = ns.ifindex("xbtm")
+    except BaseException:
+        ns.close()
+        raise
+    return ns
+
+
+if __name__ == "__main__":
+    sys.exit(main())
