@@ -46,7 +46,13 @@ static struct {
 	struct row     rows[XMIP_METRICS_MAX_ROWS];
 	_Atomic size_t n;
 	_Atomic uint64_t dropped;            /* observations with no room for a row */
+	_Atomic uint64_t signal_malformed;   /* ring records refused (signal_rx.c) */
 } reg;
+
+void xmip_metrics_signal_malformed(void)
+{
+	atomic_fetch_add_explicit(&reg.signal_malformed, 1, memory_order_relaxed);
+}
 
 void xmip_metrics_set_role(unsigned int role)
 {
@@ -369,6 +375,11 @@ int xmip_metrics_render(FILE *out, const struct xmip_metrics_src *src)
 	     "Events by family and type, as xmip monitor shows them (registered, refused, expired...).");
 	render_rows(out, src, n, ROW_EVENT);
 	render_latency(out, src, n);
+	head(out, "xmip_signal_records_malformed_total", "counter",
+	     "Records of the signalling ring buffer refused: header length or packet length "
+	     "outside the record (should stay 0).");
+	fprintf(out, "xmip_signal_records_malformed_total %llu\n",
+		(unsigned long long)atomic_load_explicit(&reg.signal_malformed, memory_order_relaxed));
 	head(out, "xmip_metrics_rows_dropped_total", "counter",
 	     "Observations not recorded because the metrics table was full (should stay 0).");
 	fprintf(out, "xmip_metrics_rows_dropped_total %llu\n",

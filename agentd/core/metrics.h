@@ -38,6 +38,8 @@ void xmip_metrics_latency(const char *family, uint64_t ns);
 void xmip_metrics_bindings_set(const char *family, int64_t n);
 /* One event (events.c). */
 void xmip_metrics_event(unsigned int family, unsigned int type);
+/* One ring-buffer record refused as malformed (signal_rx.c). */
+void xmip_metrics_signal_malformed(void);
 
 /* Histogram bucket upper bounds, seconds (the last one is +Inf, implied). */
 extern const double xmip_metrics_latency_buckets[];

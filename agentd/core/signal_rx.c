@@ -10,6 +10,7 @@
 #include "family.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "xmip_maps.h"
 
 struct xmip_signal_rx {
@@ -25,16 +26,24 @@ int xmip_signal_event_check(const void *data, size_t size, uint32_t *ifindex,
 			    const uint8_t **pkt, size_t *len)
 {
 	const struct xmip_signal_event *ev = data;
-	size_t hdr = offsetof(struct xmip_signal_event, pkt);
+	size_t hdr;
 
-	if (size < hdr)
+	if (size < XMIP_SIGNAL_HDR_LEN)
 		return -EINVAL;
-	/* Records are variable-size (header + packet, bpf/lib/signal.h): len
-	 * must fit in the record as the ring gave it, and in the struct. */
+	/*
+	 * The packet starts at hdr_len (bpf/lib/signal.h writes the header's
+	 * size there, so the header may grow): never inside the fields read
+	 * here, never past the record. Records are variable-size (header +
+	 * packet): len must fit in what follows the header as the ring gave
+	 * the record, and in the struct.
+	 */
+	hdr = ev->hdr_len;
+	if (hdr < XMIP_SIGNAL_HDR_LEN || hdr > size)
+		return -EINVAL;
 	if (ev->len > XMIP_SIGNAL_MAX_PKT || ev->len > size - hdr)
 		return -EINVAL;
 	*ifindex = ev->ifindex;
-	*pkt = ev->pkt;
+	*pkt = (const uint8_t *)data + hdr;
 	*len = ev->len;
 	return 0;
 }
@@ -55,7 +64,16 @@ int xmip_signal_deliver(const void *data, size_t size, xmip_signal_cb cb, void *
 	size_t len;
 
 	if (xmip_signal_event_check(data, size, &ifindex, &pkt, &len)) {
-		log_warn("signal ring: malformed record of %zu octets dropped", size);
+		/* Only the datapath, or whoever can write its pinned ring, writes
+		 * records: counted (xmip_signal_records_malformed_total), logged
+		 * at most 10 times a second. */
+		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+		unsigned int more;
+
+		xmip_metrics_signal_malformed();
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("signal ring: malformed record of %zu octets dropped%s", size,
+				 more ? " (and earlier ones not logged)" : "");
 		return -EINVAL;
 	}
 	cb(arg, record_family(data), ifindex, pkt, len);

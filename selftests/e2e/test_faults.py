@@ -13,12 +13,12 @@ import struct
 import subprocess
 import time
 
-import pytest
-
 import topology as T
-from scenario import PROGRESS_BYTES, Handover, wait_for
+from mip6pkt import bus_in
+from scenario import PROGRESS_BYTES, Capture, Handover, tshark_fields, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+INJECT = os.path.join(HERE, "inject.py")
 
 
 def kill9(topo, role):
@@ -164,12 +164,6 @@ def build_faketime(workdir):
     return so
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "lock-out on the current tree: after the step the HA answers 144 with its "
-    "(earlier) time, the MN adopts it, but the HA's replay state keeps the last "
-    "accepted Mesg-ID, an hour ahead, so every BU is 'not newer' and refused "
-    "with 144 until the clock catches up (ha_policy.c). The recovery rule is "
-    "issue 7's (i7-sig)."))
 def test_ha_clock_stepped_back_one_hour(xtopo):
     """The HA's CLOCK_REALTIME (which RFC 4285 Mesg-IDs are checked against)
     steps back one hour while the MN is registered and TCP flows. The step
@@ -177,7 +171,11 @@ def test_ha_clock_stepped_back_one_hour(xtopo):
     offsets CLOCK_REALTIME for that process (a time namespace cannot: it
     offsets only CLOCK_MONOTONIC and CLOCK_BOOTTIME). The MN's next
     registration must complete within a few seconds, not be locked out, and
-    the binding and traffic must follow it."""
+    the binding and traffic must follow it: the HA answers the first BU
+    with 144 and its time, the MN's next BU (its clock, a newer sequence
+    number) is accepted by the recovery rule (ha_policy.c, fresh()). A
+    replay still fails afterwards: the BU accepted before the step (its
+    Mesg-ID now an hour ahead of the HA's clock) changes nothing."""
     so = build_faketime(xtopo.workdir)
     clock = os.path.join(xtopo.workdir, "ha-clock-offset")
     with open(clock, "wb") as f:
@@ -186,6 +184,7 @@ def test_ha_clock_stepped_back_one_hour(xtopo):
     env = {"LD_PRELOAD": so, "XMIP_FAKETIME_FILE": clock,
            "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1:verify_asan_link_order=0"}
     xtopo.start_agent("ha", extra_env=env)
+    cap = Capture(xtopo)
     h = Handover(xtopo)
     h.start()
     assert h.move("a")["binding_ok"]
@@ -197,7 +196,29 @@ def test_ha_clock_stepped_back_one_hour(xtopo):
     assert step["binding_ok"], "MN locked out after the HA's clock stepped back:\n%s" % (
         "\n".join(l for l in log.splitlines() if re.search(r"BU|14[45]|Mesg", l))[-2000:])
     assert step["tcp_ok"]
+    assert "wall clock stepped back" in log, "registered, but not by the recovery rule"
     assert_tcp_whole(h)
+
+    # The BU accepted from link a before the step, sent again: no new binding.
+    before = xtopo.binding_for()
+    replays = bus_in(cap.path, src=T.LINKS["a"][0])
+    assert replays, "no BU from link a captured on the HA's link"
+    accepted_a = [r for r in tshark_fields(cap.path, ["ipv6.dst", "mip6.ba.status"],
+                                           "mip6.mhtype == 6")
+                  if r["ipv6.dst"] == T.LINKS["a"][0] and r["mip6.ba.status"] == "0"]
+    assert accepted_a, "the HA's accepting BA to link a is not in the capture"
+    xtopo.sh(T.NS_RT, T.PY, INJECT, "h-ha", bytes(replays[-1]).hex())
+    time.sleep(1.5)
+    cap.stop()
+    after = xtopo.binding_for()
+    assert before and after and after["coa"] == T.LINKS["b"][0] and \
+        (after["coa"], after["seq"]) == (before["coa"], before["seq"]), \
+        "a replayed BU from before the clock step changed the binding: %s -> %s" % (before, after)
+    answers = [r for r in tshark_fields(cap.path, ["ipv6.dst", "mip6.ba.status"],
+                                        "mip6.mhtype == 6")
+               if r["ipv6.dst"] == T.LINKS["a"][0]]
+    assert [r["mip6.ba.status"] for r in answers].count("0") == len(accepted_a), \
+        "the replayed BU was accepted: %s" % answers
 
 
 # ---- an interface removed and re-added under an attached program -------------------

@@ -87,7 +87,7 @@ def test_agents_keep_only_net_admin_and_net_raw(mtopo):
     # ...the metrics are served and `xmip monitor` connects to the agent.
     for ns in (T.NS_HA, T.NS_MN):
         body = mtopo.sh(ns, "curl", "-sf", "http://%s/metrics" % METRICS).stdout
-        assert "xmip_build_info{" in body, \
+        assert "xmip_build_info{" in body and "xmip_signal_records_malformed_total 0" in body, \
             body[:500]
     mon = mtopo.spawn(T.NS_HA, "monitor", [os.path.join(mtopo.bin, "xmip"), "monitor", "-j",
                                            "-i", T.HA_INSTANCE])

@@ -5,9 +5,11 @@
  * them (struct xmip_signal_event: family, hdr_len, ifindex, len, packet).
  * The ring buffer is writable by whoever can write the pinned map, so the
  * record is input like any other. Properties:
- *  - a record accepted hands on a packet that lies inside the record
- *    (pkt >= record + header, pkt + len <= record + size) and is at most
+ *  - a record accepted hands on the packet that starts at its hdr_len
+ *    (at least the 12-octet header, at most the record's size) and lies
+ *    inside the record (pkt + len <= record + size), of at most
  *    XMIP_SIGNAL_MAX_PKT octets; the ifindex and length are the record's;
+ *    a record with hdr_len < 12 or beyond its size is refused;
  *  - the family handed on is the record's, or none for one beyond an
  *    octet; the callback runs exactly once for an accepted record and
  *    never for a refused one.
@@ -65,8 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(s.calls == 1 && size >= XMIP_SIGNAL_HDR_LEN);
 	memcpy(&hdr, rec, XMIP_SIGNAL_HDR_LEN);
-	FUZZ_CHECK(s.pkt >= rec + XMIP_SIGNAL_HDR_LEN && s.pkt + s.len <= rec + size,
-		   "packet [%td, +%zu) outside the %zu-octet record", s.pkt - rec, s.len, size);
+	FUZZ_CHECK(hdr.hdr_len >= XMIP_SIGNAL_HDR_LEN && hdr.hdr_len <= size,
+		   "accepted with hdr_len %u in a %zu-octet record", hdr.hdr_len, size);
+	FUZZ_CHECK(s.pkt == rec + hdr.hdr_len && s.pkt + s.len <= rec + size,
+		   "packet [%td, +%zu) not at hdr_len %u or outside the %zu-octet record",
+		   s.pkt - rec, s.len, hdr.hdr_len, size);
 	FUZZ_CHECK(s.len <= XMIP_SIGNAL_MAX_PKT && s.len == hdr.len && s.ifindex == hdr.ifindex);
 	FUZZ_CHECK(s.family == (hdr.family > 255 ? XMIP_FAMILY_NONE : hdr.family));
 	free(rec);

@@ -165,6 +165,12 @@ def main():
     write("signal_rec", "len_past_record",
           struct.pack("=HHII", 1, 12, 3, 2000) + pkts["be_status2"])
     write("signal_rec", "unknown_family", struct.pack("=HHII", 300, 12, 1, 4) + b"\x60\0\0\0")
+    # hdr_len: a grown header (16: the packet after 4 more octets), one
+    # shorter than the fields the agent reads, one past the record.
+    bu = pkts["bu_away"]
+    write("signal_rec", "hdr_len_16", struct.pack("=HHII", 1, 16, 3, len(bu)) + b"\xee" * 4 + bu)
+    write("signal_rec", "hdr_len_8", struct.pack("=HHII", 1, 8, 3, len(bu)) + bu)
+    write("signal_rec", "hdr_len_past_record", struct.pack("=HHII", 1, 400, 3, 0) + bu)
 
 
 if __name__ == "__main__":

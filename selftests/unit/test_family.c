@@ -212,6 +212,7 @@ static void test_role_ha(void **state)
 	xmip_core_dispatch(&core, STUB_B_ID, 2, &one, 1);
 	feed_record(&core, STUB_A_ID, 3, 0x60, 40);
 	xmip_core_dispatch(&core, STUB_C_ID, 2, &one, 1);
+	bad.hdr_len = XMIP_SIGNAL_HDR_LEN;
 	bad.len = 100;  /* longer than the record */
 	assert_int_not_equal(xmip_signal_deliver(&bad, offsetof(struct xmip_signal_event, pkt) + 10,
 						 xmip_core_on_signal, &core), 0);
