@@ -9,10 +9,17 @@
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
- *               [--nh-gen N]
+ *               [--nh-gen N] [--no-nh] [--no-lease] [--path-mtu N]
+ *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex).
+ * HA bindings are written as the agent writes them: the record in
+ * xmip_bindings and the slot in xmip_fwtable (lib/fwtable.c), with the
+ * CoA's next hop resolved in the namespace over netlink (--no-nh: none,
+ * the datapath hands such packets to tc; --no-lease: prepared next hops
+ * not trusted, as with no agent running). --path-mtu: every binding's
+ * learnt path MTU. --ll-binding: a bound MN's link-local address.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
  *
@@ -46,6 +53,10 @@
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
 
+#include "fwtable.h"
+#include "fwclock.h"
+#include "netlink.h"
+#include "nexthop.h"
 #include "xmip_maps.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
@@ -64,6 +75,8 @@ static const char *const stat_names[] = {
 struct bind_arg {
 	struct xmip_binding_key key;
 	struct xmip_binding val;
+	bool expired;
+	bool linklocal;       /* --ll-binding: the slot of a bound MN's link-local address */
 };
 
 struct opts {
@@ -83,6 +96,10 @@ struct opts {
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
+	bool no_nh, no_lease;
+	__u16 path_mtu;
+	__u8 gw_mac[6];
+	__u32 fw_seed;
 };
 
 struct events {
@@ -104,6 +121,8 @@ static void usage(void)
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
 		"--binding-encap N: the encapsulation of every binding (default 0).\n"
+		"--no-nh / --no-lease / --path-mtu N / --ll-binding ADDR=COA / --gw-mac MAC\n"
+		"/ --fw-seed N: see the comment at the top of selftests/tools/xmip_pktrun.c\n"
 		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
 		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
@@ -147,7 +166,7 @@ static __u64 boottime_ns(void)
 }
 
 /* A binding granted 600 s now, or (expired) one whose lifetime ran out. */
-static void parse_binding(struct opts *o, char *arg, bool expired)
+static void parse_binding(struct opts *o, char *arg, bool expired, bool linklocal)
 {
 	char *eq = strchr(arg, '=');
 	struct bind_arg *b;
@@ -162,6 +181,9 @@ static void parse_binding(struct opts *o, char *arg, bool expired)
 	b->val.lifetime_s = 600;
 	b->val.expires_ns = expired ? boottime_ns() - 1000000000ull :
 			    boottime_ns() + 600 * 1000000000ull;
+	b->val.bu_flags = 0x4000;   /* H */
+	b->expired = expired;
+	b->linklocal = linklocal;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -193,6 +215,12 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "binding-encap", required_argument, NULL, 17 },
 		{ "no-state", no_argument, NULL, 18 },
 		{ "self4", required_argument, NULL, 19 },
+		{ "no-nh", no_argument, NULL, 20 },
+		{ "no-lease", no_argument, NULL, 21 },
+		{ "path-mtu", required_argument, NULL, 22 },
+		{ "ll-binding", required_argument, NULL, 23 },
+		{ "gw-mac", required_argument, NULL, 24 },
+		{ "fw-seed", required_argument, NULL, 25 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -208,8 +236,19 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'i': o->in = optarg; break;
 		case 'w': o->out = optarg; break;
 		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
-		case 'b': parse_binding(o, optarg, false); break;
-		case 15: parse_binding(o, optarg, true); break;
+		case 'b': parse_binding(o, optarg, false, false); break;
+		case 15: parse_binding(o, optarg, true, false); break;
+		case 23: parse_binding(o, optarg, false, true); break;
+		case 20: o->no_nh = true; break;
+		case 21: o->no_lease = true; break;
+		case 22: o->path_mtu = parse_num(optarg, 65535); break;
+		case 24:
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &o->gw_mac[0],
+				   &o->gw_mac[1], &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4],
+				   &o->gw_mac[5]) != 6)
+				usage();
+			break;
+		case 25: o->fw_seed = parse_num(optarg, 0xffffffffL); break;
 		case 1: parse_addr(optarg, o->self); break;
 		case 2: parse_addr(optarg, o->peer); break;
 		case 3: parse_addr(optarg, o->hoa); break;
@@ -256,12 +295,16 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
-	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc"))
+	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (!strcmp(o->obj, "ha") && !strcmp(o->prog, "tc"))
+	if (strcmp(o->obj, "ha") && !strcmp(o->prog, "tc-out"))
 		usage();
-	for (int i = 0; i < o->n_binds; i++)
+	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
+		o->binds[i].val.path_mtu = o->path_mtu;
+	}
+	if (!o->fw_seed)
+		o->fw_seed = 0x5eed1234;
 }
 
 static int enter_netns(const char *name)
@@ -423,6 +466,9 @@ static void print_cls(int fd)
 struct loaded {
 	struct bpf_object *obj;
 	struct bpf_map *bindings, *mn_state, *stats, *signal, *nh_gen;  /* NULL: not in the role */
+	struct bpf_map *fwtable;
+	struct bpf_program *clock;
+	__u32 fw_slots;
 	struct bpf_program *prog;
 	struct bpf_map *cls_result;   /* -o cls */
 };
@@ -449,7 +495,10 @@ static int attach(const struct opts *o, bool xdp, int prog_fd)
 	if (xdp) {
 		err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
 	} else {
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		/* The HA's "tc" is its ingress program; every other tc program is egress. */
+		bool in = !strcmp(o->obj, "ha") && !strcmp(o->prog, "tc");
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = in ? BPF_TC_INGRESS : BPF_TC_EGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = prog_fd);
 
 		err = bpf_tc_hook_create(&hook);
@@ -494,13 +543,23 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
 		l->nh_gen = s->maps.xmip_nh_gen;
-		l->prog = s->progs.xmip_ha_xdp;
+		l->fwtable = s->maps.xmip_fwtable;
+		l->clock = s->progs.xmip_clock;
+		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_ha_xdp :
+			  !strcmp(o->prog, "tc") ? s->progs.xmip_ha_tc_in : s->progs.xmip_ha_tc_out;
 		/* The static configuration: load-time rodata, as xmip attach sets it. */
 		memcpy(s->rodata->xmip_ha_conf.self_addr, o->self, 16);
 		memcpy(s->rodata->xmip_ha_conf.home_prefix, o->home_prefix, 16);
 		s->rodata->xmip_ha_conf.home_plen = o->home_plen;
 		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_ha_conf.ready = !o->not_ready;
+		s->rodata->xmip_ha_conf.mode = !strcmp(o->prog, "xdp") ? XMIP_HA_MODE_XDP :
+								       XMIP_HA_MODE_TC;
+		l->fw_slots = xmip_fwt_slots_for(o->max_bindings ? o->max_bindings :
+						  XMIP_DEFAULT_MAX_BINDINGS);
+		s->rodata->xmip_ha_conf.fw_seed = o->fw_seed;
+		s->rodata->xmip_ha_conf.fw_mask = l->fw_slots - 1;
+		bpf_map__set_max_entries(l->fwtable, 1 + l->fw_slots);
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -539,6 +598,65 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 	return bpf_object__load(l->obj);
 }
 
+/*
+ * The HA's bindings as the agent writes them: the record, and the slot
+ * with the next hop resolved here (lib/fwtable.c, lib/nexthop.c).
+ */
+static int write_bindings(const struct opts *o, const struct loaded *l)
+{
+	struct xmip_clock_ctx now;
+	struct xmip_fwt *t;
+	char err[256];
+	__u32 seed;
+	int nl, rc = -1;
+
+	if (xmip_fwt_format(bpf_map__fd(l->fwtable), l->fw_slots, 250, o->fw_seed, &seed) ||
+	    seed != o->fw_seed || xmip_fwclock_sample(bpf_program__fd(l->clock), &now)) {
+		fprintf(stderr, "xmip_pktrun: setting up %s: %s\n", XMIP_MAP_FWTABLE, strerror(errno));
+		return -1;
+	}
+	t = xmip_fwt_map(bpf_map__fd(l->fwtable), -1, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "xmip_pktrun: %s\n", err);
+		return -1;
+	}
+	/* No agent renews the lease here: trusted for ever, or never. */
+	xmip_fwt_set_lease(t, o->no_lease ? 0 : ~0ull);
+	nl = xmip_nl_open();
+	for (int i = 0; i < o->n_binds; i++) {
+		const struct bind_arg *b = &o->binds[i];
+		struct xmip_fw_entry e;
+		struct xmip_nh_info nh;
+		struct in6_addr coa, self;
+
+		if (!b->linklocal &&
+		    bpf_map_update_elem(bpf_map__fd(l->bindings), &b->key, &b->val, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
+			goto out;
+		}
+		/* Expired: its time is the jiffies sampled before the run. */
+		xmip_fw_entry_init(&e, b->key.hoa, &b->val,
+				   b->expired ? now.jiffies : now.jiffies + (1ull << 40));
+		if (b->linklocal)
+			e.flags = XMIP_FW_F_LINKLOCAL;
+		memcpy(&coa, b->val.coa, 16);
+		memcpy(&self, o->self, 16);
+		if (!o->no_nh && !b->linklocal && nl >= 0 &&
+		    xmip_nh_resolve(nl, &self, &coa, &nh) == 0)
+			xmip_fw_entry_set_nh(&e, &nh);
+		if (xmip_fwt_put(t, &e)) {
+			fprintf(stderr, "xmip_pktrun: no slot for binding %d\n", i);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (nl >= 0)
+		close(nl);
+	xmip_fwt_close(t);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char in[MAX_PKT], out[MAX_PKT];
@@ -550,7 +668,7 @@ int main(int argc, char **argv)
 	size_t in_len = 0;
 	__u32 zero = 0;
 	bool xdp;
-	int err, i, rc = 1;
+	int err, rc = 1;
 
 	parse_args(&o, argc, argv);
 	if (o.netns && enter_netns(o.netns))
@@ -570,6 +688,7 @@ int main(int argc, char **argv)
 					    .flags = o.away ? XMIP_MN_F_AWAY : 0 };
 		__u32 key = XMIP_MN_STATE_KEY;
 
+		memcpy(st.gw_mac, o.gw_mac, 6);
 		memcpy(st.coa, o.self, 16);
 		memcpy(st.ha, o.peer, 16);
 		if (bpf_map_update_elem(bpf_map__fd(l.mn_state), &key, &st, BPF_ANY)) {
@@ -581,13 +700,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
 	}
-	for (i = 0; i < o.n_binds; i++) {
-		if (bpf_map_update_elem(bpf_map__fd(l.bindings), &o.binds[i].key,
-					&o.binds[i].val, BPF_ANY)) {
-			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
-			goto out;
-		}
-	}
+	if (l.fwtable && write_bindings(&o, &l))
+		goto out;
 	if (o.set_nh_gen && (!l.nh_gen ||
 			     bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY))) {
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
@@ -606,7 +720,7 @@ int main(int argc, char **argv)
 	{
 		struct xdp_md xctx = { .data = 0, .data_end = in_len,
 				       .ingress_ifindex = o.ifindex };
-		struct __sk_buff sctx = { .ifindex = o.ifindex };
+		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
 		int run;
