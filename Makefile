@@ -88,6 +88,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
+.PHONY: fuzz check-fuzz
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
@@ -176,12 +177,30 @@ $(O)/tools/xmip_bench_bu: $(O)/obj/selftests/bench/xmip_bench_bu.o $(LIBAGENT) $
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+# libFuzzer harnesses (selftests/fuzz): one per parser of untrusted input
+# that has none elsewhere; clang, ASan/UBSan, built with the sources they test.
+FUZZ_SRCS := $(wildcard selftests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst selftests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -Ilib -Iagentd/core -Iagentd \
+	-fsanitize=fuzzer,address,undefined
+$(B)/fuzz/fuzz_icmp_report: selftests/fuzz/fuzz_icmp_report.c agentd/core/icmp_parse.c lib/csum.c \
+		lib/addr.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -DXMIP_FUZZ $^ -o $@
+fuzz: $(FUZZ_BINS)
+# A short run of each harness (make fuzz, then run one by hand for longer).
+check-fuzz: fuzz
+	@set -e; for f in $(FUZZ_BINS); do n=$${f##*/fuzz_}; echo "== $$f"; \
+		mkdir -p $(B)/fuzz/corpus-$$n; \
+		$$f -runs=300000 -max_len=600 $(B)/fuzz/corpus-$$n selftests/fuzz/corpus/$$n 2>&1 | tail -1; done
+
 # Unit tests: CMocka, userspace only, run under the sanitizers when built so;
 # then what each binary links (nm, ldd: no OpenSSL or MH code in the CLI,
 # no attach code in the agent).
 check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
+	@$(MAKE) --no-print-directory check-fuzz
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all
