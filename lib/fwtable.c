@@ -85,6 +85,7 @@ static struct xmip_fwt *wrap(void *mem, void *map, size_t map_len, int lock_fd, 
 	t->lock_fd = lock_fd;
 	t->now_ms = mono_ms;
 	t->sleep_ms = real_sleep_ms;
+	t->quarantine_ms = XMIP_FW_QUARANTINE_MS;
 	return t;
 }
 
@@ -287,7 +288,7 @@ static bool reclaim(struct xmip_fwt *t, uint32_t i)
 	struct xmip_fw_slot *s = &t->slot[i];
 
 	if ((s->state != XMIP_FW_REPLACED && s->state != XMIP_FW_DELETED) ||
-	    age_ms(t, s) < XMIP_FW_QUARANTINE_MS)
+	    age_ms(t, s) < t->quarantine_ms)
 		return false;
 	set_state(s, XMIP_FW_DEAD);
 	try_empty(t, i);
@@ -356,7 +357,7 @@ static void scan_window(struct xmip_fwt *t, const uint8_t key[16], struct scan *
 				if (sc->free < 0)
 					sc->free = (int)idx;
 			} else {
-				uint32_t left = XMIP_FW_QUARANTINE_MS - age_ms(t, s);
+				uint32_t left = t->quarantine_ms - age_ms(t, s);
 
 				if (!sc->wait_ms || left < sc->wait_ms)
 					sc->wait_ms = left;

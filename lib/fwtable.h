@@ -60,6 +60,8 @@ struct xmip_fwt {
 	/* Sleep while a window waits for a slot in quarantine; tests replace it. */
 	void               (*sleep_ms)(void *arg, uint32_t ms);
 	unsigned long        waits;    /* how often a change waited for a quarantine */
+	/* XMIP_FW_QUARANTINE_MS; the atomicity test shortens it to reuse slots faster. */
+	uint16_t             quarantine_ms;
 };
 
 /* Octets of an mmapable ARRAY of n 64-octet elements (the kernel's page rounding). */

@@ -401,11 +401,17 @@ __noinline int xmip_mip6_ha_retunnel(struct xdp_md *ctx, const struct xmip_cls *
 		return XDP_DROP;
 	if (xmip_ha_binding(&inner->daddr, &b2) || b2.encap != XMIP_ENCAP_IP6IP6 ||
 	    (b2.flags & XMIP_FW_F_LINKLOCAL) || strip != sizeof(*outer) ||
-	    inner->hop_limit <= 1 || xmip_fw_expired(&b2, now) || !xmip_fw_nh_ok(&b2, now))
+	    inner->hop_limit <= 1 || xmip_fw_expired(&b2, now))
 		return XMIP_ACT_NEXT;
 	if (xmip_ha_coa_bad(b2.coa, &conf)) {
 		xmip_count(XMIP_STAT_DROP_BAD_COA);
 		return XDP_DROP;
+	}
+	/* The kernel could not deliver it decapsulated (the HoA is the HA's
+	 * on the home link): the tc path re-tunnels through the kernel's next hop. */
+	if (!xmip_fw_nh_ok(&b2, now)) {
+		xmip_count(XMIP_STAT_FALLBACK_NH_TO_TC);
+		return XMIP_ACT_TO_TC;
 	}
 	inner_len = bpf_ntohs(inner->payload_len) + sizeof(*inner);
 	mtu = xmip_ha_tunnel_mtu(&b2, conf.tunnel_mtu);

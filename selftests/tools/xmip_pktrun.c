@@ -723,6 +723,7 @@ int main(int argc, char **argv)
 		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
+		bool marked = false;
 		int run;
 
 		for (run = 0; run < o.repeat; run++) {
@@ -749,13 +750,28 @@ int main(int argc, char **argv)
 		}
 		if (rb)
 			ring_buffer__consume(rb);
+		/* XDP hands back its metadata in front of the frame: the HA
+		 * marks a packet it decided about before passing it (tc
+		 * leaves it alone). Reported, and taken off the frame. */
+		if (xdp && t.data_size_out >= 4 && t.retval == XDP_PASS) {
+			__u32 m;
+
+			memcpy(&m, out, 4);
+			if (m == 0x786d6470u) {   /* XMIP_META_DONE */
+				marked = true;
+				memmove(out, out + 4, t.data_size_out - 4);
+				t.data_size_out -= 4;
+			}
+		}
 		if (o.out && write_file(o.out, out, t.data_size_out))
 			goto out;
 
 		printf("{\"retval\": %u, \"verdict\": \"%s\", \"out_len\": %u, "
-		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
+		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f, "
+		       "\"marked\": %s",
 		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
-		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat);
+		       o.repeat, o.kernel_repeat, (double)total_ns / o.repeat,
+		       marked ? "true" : "false");
 		if (l.nh_gen) {
 			__u64 gen = 0;
 
