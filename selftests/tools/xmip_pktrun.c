@@ -100,6 +100,7 @@ struct opts {
 	__u16 path_mtu;
 	__u8 gw_mac[6];
 	__u32 fw_seed;
+	__u32 gso_size;       /* tc: the skb stands for segments of this size (gso_size) */
 };
 
 struct events {
@@ -221,6 +222,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "ll-binding", required_argument, NULL, 23 },
 		{ "gw-mac", required_argument, NULL, 24 },
 		{ "fw-seed", required_argument, NULL, 25 },
+		{ "gso-size", required_argument, NULL, 26 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -249,6 +251,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 				usage();
 			break;
 		case 25: o->fw_seed = parse_num(optarg, 0xffffffffL); break;
+		case 26: o->gso_size = parse_num(optarg, 65535); break;
 		case 1: parse_addr(optarg, o->self); break;
 		case 2: parse_addr(optarg, o->peer); break;
 		case 3: parse_addr(optarg, o->hoa); break;
@@ -720,7 +723,9 @@ int main(int argc, char **argv)
 	{
 		struct xdp_md xctx = { .data = 0, .data_end = in_len,
 				       .ingress_ifindex = o.ifindex };
-		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex };
+		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex,
+					  .gso_size = o.gso_size,
+					  .gso_segs = o.gso_size ? (__u32)(in_len / o.gso_size + 1) : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
 		bool marked = false;
