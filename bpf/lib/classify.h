@@ -70,7 +70,7 @@ struct xmip_local {
 __noinline int xmip_xdp_ip6_walk(struct xdp_md *ctx, __u32 ip6_off, struct xmip_ip6_layers *out)
 {
 	void *data, *data_end;
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct ipv6hdr *ip6;
 
 	barrier_var(ip6_off);   /* bound and use the same register (verifier) */
@@ -90,7 +90,7 @@ __noinline int xmip_xdp_ip6_walk(struct xdp_md *ctx, __u32 ip6_off, struct xmip_
 __noinline int xmip_skb_ip6_walk(struct __sk_buff *skb, __u32 ip6_off, struct xmip_ip6_layers *out)
 {
 	void *data, *data_end;
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct ipv6hdr *ip6;
 
 	barrier_var(ip6_off);
@@ -219,7 +219,8 @@ static __always_inline int xmip_classify(void *ctx, bool skb, void *data, void *
 					 const struct xmip_local *me, struct xmip_cls *cls,
 					 int *verdict)
 {
-	struct xmip_cursor c = { .pos = data, .end = data_end, .start = data };
+	struct xmip_cursor c = { .pos = data, .end = data_end, .start = data,
+				 .pkt_len = skb ? ((struct __sk_buff *)ctx)->len : 0 };
 	struct ethhdr *eth;
 	int proto;
 

@@ -16,7 +16,7 @@
  */
 static __always_inline int xmip_is_icmp6_error(void *data, void *data_end, __u32 ip6_off)
 {
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct xmip_ip6_layers l;
 	struct ipv6hdr *ip6;
 	__u8 *type;

@@ -25,6 +25,8 @@ struct xmip_cursor {
 	void *pos;
 	void *end;
 	void *start;      /* where the frame starts (classify) */
+	__u32 pkt_len;    /* tc: the whole packet's length (only part of it is linear,
+			   * [start, end)); 0: the packet ends at end (XDP) */
 };
 
 /* What the extension-header walk found after the fixed IPv6 header. */
@@ -64,9 +66,14 @@ static __always_inline int xmip_parse_ip6(struct xmip_cursor *c, struct ipv6hdr 
 	if (h->version != 6)
 		return XMIP_PARSE_MALFORMED;
 	/* The payload the header claims must be in the frame (trailing
-	 * Ethernet padding is allowed, a short frame is not). */
-	if ((void *)(h + 1) + bpf_ntohs(h->payload_len) > c->end)
+	 * Ethernet padding is allowed, a short frame is not). On an skb only
+	 * the headers are linear: its length counts. */
+	if (c->pkt_len) {
+		if ((__u64)((void *)(h + 1) - c->start) + bpf_ntohs(h->payload_len) > c->pkt_len)
+			return XMIP_PARSE_TRUNCATED;
+	} else if ((void *)(h + 1) + bpf_ntohs(h->payload_len) > c->end) {
 		return XMIP_PARSE_TRUNCATED;
+	}
 	*ip6 = h;
 	c->pos = h + 1;
 	return h->nexthdr;

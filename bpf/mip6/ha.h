@@ -825,7 +825,7 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 {
 	struct xmip_ha_conf conf, *cfg = &conf;
 	struct xmip_ip6_layers l;
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct xmip_fw_view b;
 	struct ipv6hdr *ip6;
 	void *data, *data_end;

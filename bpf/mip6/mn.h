@@ -123,7 +123,7 @@ __noinline int xmip_mip6_mn_decap(struct xdp_md *ctx, const struct xmip_cls *cls
 /* tc egress, an IPv6 packet: tunnel it to the HA if it is from the HoA while away. */
 static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const struct xmip_mn_view *v)
 {
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct xmip_ip6_layers l;
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6;
