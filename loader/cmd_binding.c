@@ -156,6 +156,9 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_json_u64(&j, r->b.seq);
 		xmip_json_key(&j, "flags");
 		xmip_json_str(&j, flags);
+		/* Learnt from a Packet Too Big about the tunnel (0: none). */
+		xmip_json_key(&j, "path_mtu");
+		xmip_json_u64(&j, r->b.path_mtu);
 		xmip_json_obj_close(&j);
 	}
 	if (o->json) {
