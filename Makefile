@@ -150,7 +150,7 @@ $(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIBAGENT) $(LIBXMIP)
 # (the one writer of the HA's fast-path table, netlink next hops).
 $(O)/tools/%: $(O)/obj/selftests/tools/%.o $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -lm -o $@
 
 # A copy of a shipped BPF program whose entry points are static inline
 # functions, so a bench wrapper can call (and time) exactly that code.

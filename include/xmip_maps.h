@@ -166,7 +166,7 @@ struct xmip_replay_state {
  */
 #define XMIP_FW_MAGIC          0x786d6677u   /* "xmfw" */
 #define XMIP_FW_VERSION        1
-#define XMIP_FW_PROBE          8             /* slots a key may be placed in */
+#define XMIP_FW_PROBE          16            /* slots a key may be placed in */
 #define XMIP_FW_QUARANTINE_MS  100           /* a retired slot is not reused before */
 
 /* Slot states. */
