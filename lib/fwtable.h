@@ -20,6 +20,10 @@
  *    that saw it live has finished its copy long before;
  *  - the reader loads the state, then (ordered after it) the key and the
  *    fields, once.
+ * One exception: a refresh, which changes nothing but the expiry, stores
+ * the new expiry in place (one aligned 8-octet store, single-copy atomic on
+ * 64-bit CPUs, loaded whole by the reader): either expiry beside identical
+ * fields is one whole version.
  * A key whose window holds no free slot is refused (-ENOSPC: the agent
  * answers BA 130, insufficient resources); a window blocked only by slots
  * in quarantine waits for the oldest to come out.
@@ -67,7 +71,7 @@ struct xmip_fwt {
 /* Octets of an mmapable ARRAY of n 64-octet elements (the kernel's page rounding). */
 size_t xmip_fwt_map_bytes(uint32_t elements);
 
-/* Slots for max_bindings (twice as many, a power of two, at least 64). */
+/* Slots for max_bindings (four times as many, a power of two, at least 64). */
 uint32_t xmip_fwt_slots_for(uint32_t max_bindings);
 
 /*

@@ -21,7 +21,7 @@
 #include "lib/common.h"
 
 #ifndef XMIP_FW_SLOTS
-#define XMIP_FW_SLOTS (2 * XMIP_DEFAULT_MAX_BINDINGS)   /* attach sizes it to max-bindings */
+#define XMIP_FW_SLOTS (4 * XMIP_DEFAULT_MAX_BINDINGS)   /* attach sizes it to max-bindings */
 #endif
 
 /* Fast-path index of the bindings: element 0 header, then slots (open addressing). */

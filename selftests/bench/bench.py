@@ -769,7 +769,7 @@ def table(R, q):
         A("| 4 | %d uniform minus %d bindings (ns per packet) | %.1f ns | ≤ %.1f ns (one access) | %s |" % (
             big, small, s["uniform_minus_small"], s["chase"]["ns"],
             met(s["uniform_minus_small"] <= s["chase"]["ns"])))
-        A("| 4 | memory per binding (fast-path table, 2 slots of 64 B) | %.0f B | | |" % s["bytes_per_binding"])
+        A("| 4 | memory per binding (fast-path table: 4 slots of 64 B; the record map adds 128 B) | %.0f B | | |" % s["bytes_per_binding"])
     if "bu" in R:
         b = R["bu"]
         A("| 4 | authenticated BU/s, one core (1000 MNs) | %s | ≥ 50,000 | %s |" % (

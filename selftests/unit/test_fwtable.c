@@ -136,7 +136,8 @@ static void test_layout_and_hash(void **state)
 	assert_int_equal(xmip_fwt_home(f->t, key), xmip_fw_hash(w, SEED) & (SLOTS - 1));
 	/* Another seed, another place (for this key: a fixed expectation). */
 	assert_int_not_equal(xmip_fw_hash(w, SEED), xmip_fw_hash(w, SEED + 1));
-	assert_int_equal(xmip_fwt_slots_for(65536), 131072);
+	assert_int_equal(xmip_fwt_slots_for(65536), 262144);
+	assert_int_equal(xmip_fwt_slots_for(1000000), 4194304);
 	assert_int_equal(xmip_fwt_slots_for(1), 64);
 }
 
@@ -165,6 +166,29 @@ static void test_put_places_in_the_home_slot_and_get_finds_it(void **state)
 	assert_int_equal(got.coa[15], 2);
 	census_is(f, 1, 1, 0, 0);
 	assert_int_equal(xmip_fwt_put(f->t, &(struct xmip_fw_entry){ 0 }), -EINVAL);
+}
+
+static void test_a_refresh_of_the_expiry_alone_is_stored_in_place(void **state)
+{
+	struct fix *f = *state;
+	struct xmip_fw_entry e, got;
+	uint8_t key[16];
+
+	key_at(f->t, 12, 0, key);
+	entry(&e, key, 1);
+	assert_int_equal(xmip_fwt_put(f->t, &e), 0);
+	e.expires += 5000;
+	assert_int_equal(xmip_fwt_put(f->t, &e), 0);
+	/* The same slot, no retired version: only the expiry changed. */
+	census_is(f, 1, 0, 0, 0);
+	assert_int_equal(slot(f, 12)->expires, 123456 + 5000);
+	assert_int_equal(xmip_fwt_get(f->t, key, &got), 0);
+	assert_memory_equal(&got, &e, sizeof(e));
+	/* Anything else changing (the next hop's MAC): a new slot. */
+	e.dmac[5] ^= 1;
+	assert_int_equal(xmip_fwt_put(f->t, &e), 0);
+	census_is(f, 1, 1, 0, 0);
+	assert_int_equal(slot(f, 13)->dmac[5], e.dmac[5]);
 }
 
 static void test_keys_of_one_home_fill_the_window_then_are_refused(void **state)
@@ -365,6 +389,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_put_places_in_the_home_slot_and_get_finds_it,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_of_one_home_fill_the_window_then_are_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_refresh_of_the_expiry_alone_is_stored_in_place,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_retired_slot_waits_out_its_quarantine, setup,
 						teardown),
