@@ -13,8 +13,6 @@ tunnel's ends with a smaller MTU than the tunnel entry assumed.
   the MN agent lowers the table-4191 route to 1360, and a 20 MiB upload
   arrives intact.
 """
-import json
-import time
 
 import topology as T
 from scenario import Capture, tshark_fields, wait_for
