@@ -15,7 +15,7 @@ from scapy.layers.inet6 import (HAO, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, ICMPv6De
                                 IPv6ExtHdrRouting, MIP6MH_BU, PadN)
 
 from conftest import (PREFIX, CN, COA, COA2, COA_NO_NEIGH, HA, HOA, HOA2, MAC_HOME, MAC_HOME_ROUTER,
-                      MAC_REMOTE, MAC_UPLINK, MAC_UPLINK_GW, UPLINK_GW, assert_same, ha_args,
+                      MAC_REMOTE, MAC_UPLINK, MAC_UPLINK_GW, assert_same, ha_args,
                       make_ha_ns, pktrun)
 
 REMOTE = "2001:db8:7::1"   # an Internet host, reached through the uplink
