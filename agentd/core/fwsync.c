@@ -39,6 +39,7 @@ struct xmip_fwsync {
 	struct nh_cached              cache[NH_CACHE];
 	unsigned int                  cache_next;
 	bool                          all_neigh;   /* too many next hops to tell: every event */
+	bool                          swept;       /* the start's sweep is done */
 };
 
 /* ---- next hops, remembered until the next change ---- */
@@ -215,7 +216,9 @@ static int sweep_one(const uint8_t hoa[16], const struct xmip_binding *b, void *
 	struct sweep *sw = arg;
 	uint8_t ll[16];
 
-	if (xmip_fwsync_put(sw->s, hoa, b, NULL))
+	/* The first sweep adopts the bindings (their neighbour entries too);
+	 * later ones only follow next hops. */
+	if (xmip_fwsync_put(sw->s, hoa, b, sw->s->swept ? b : NULL))
 		sw->failed++;
 	keyset_add(&sw->keys, hoa);
 	if (b->bu_flags & XMIP_BU_F_L) {
@@ -249,7 +252,10 @@ void xmip_fwsync_sweep(struct xmip_fwsync *s)
 		if (!keyset_has(&sw.keys, key) && xmip_fwt_del(s->t, key) == 0)
 			dropped++;
 	}
+	/* Slots out of quarantine become reusable, tombstones empty. */
+	xmip_fwt_reap(s->t);
 	xmip_fwt_unlock(s->t);
+	s->swept = true;
 	free(sw.keys.k);
 	log_debug("fast-path table: %u binding(s) swept, %u slot(s) without a record removed%s",
 		  sw.n, dropped, sw.failed ? ", some bindings had no slot" : "");

@@ -82,12 +82,18 @@ int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     const struct xmip_binding *b)
 {
 	struct xmip_binding_key k;
-	struct xmip_binding old;
+	struct xmip_binding old, nb = *b;
 	bool had;
 	int rc;
 
 	memcpy(k.hoa, hoa, 16);
 	had = bpf_map_lookup_elem(m->bindings, &k, &old) == 0;
+	/* The path MTU belongs to the path to this CoA (RFC 2473 §7): a new
+	 * record for the same CoA (a BU refresh) keeps what a Packet Too Big
+	 * taught, unless it says otherwise; a new CoA starts afresh. */
+	if (had && !nb.path_mtu && !memcmp(old.coa, nb.coa, 16))
+		nb.path_mtu = old.path_mtu;
+	b = &nb;
 	if (bpf_map_update_elem(m->bindings, &k, b, BPF_ANY))
 		return -errno;
 	if (!m->fw)

@@ -39,7 +39,9 @@ void xmip_maps_close(struct xmip_agent_maps *m);
  * The binding cache. xmip_bindings holds the record; put and del also
  * write the datapath's fast-path table (when m->fw is set): a put the
  * table cannot take (-ENOSPC: the home address's slots are all in use)
- * leaves the record as it was. 0, -ENOENT or another -errno.
+ * leaves the record as it was. A put for the CoA the record has already,
+ * with path_mtu 0, keeps the record's path_mtu (a BU refresh does not
+ * forget a Packet Too Big). 0, -ENOENT or another -errno.
  */
 int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     struct xmip_binding *b);

@@ -52,6 +52,14 @@ def test_a_smaller_mtu_towards_the_mn_lowers_the_bindings_path_mtu(xtopo):
     # The CN learnt it too (its route cache for the HoA).
     route = xtopo.sh(T.NS_CN, "ip", "-6", "route", "get", T.HOA).stdout
     assert "mtu 1360" in route, route
+    # A refresh for the same CoA (a restarted MN agent registers again,
+    # newer sequence number) keeps what the Packet Too Big taught.
+    xtopo.stop_agent("mn")
+    xtopo.start_agent("mn")
+    assert wait_for(lambda: (binding(xtopo) or {}).get("seq") != b["seq"], 15), \
+        "no refresh after the MN agent's restart"
+    b2 = binding(xtopo)
+    assert b2["coa"] == coa and b2["path_mtu"] == 1360, (b, b2)
 
 
 def test_a_smaller_mtu_towards_the_ha_lowers_the_mns_route(xtopo):
