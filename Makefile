@@ -155,10 +155,11 @@ $(O)/tests/%: $(O)/obj/selftests/unit/%.o $(LIBAGENT) $(LIBXMIP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(CRYPTO) $(HTTPD) -lcmocka -o $@
 
-# Test and benchmark tools are standalone: one file on libbpf and the skeletons.
-$(O)/tools/%: $(O)/obj/selftests/tools/%.o
+# Test and benchmark tools: one file on libbpf, the skeletons and libxmip.a
+# (the one writer of the HA's fast-path table, netlink next hops).
+$(O)/tools/%: $(O)/obj/selftests/tools/%.o $(LIBXMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -lm -o $@
 
 # A copy of a shipped BPF program whose entry points are static inline
 # functions, so a bench wrapper can call (and time) exactly that code.

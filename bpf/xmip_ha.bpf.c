@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * xmip home agent datapath: the one XDP entry of the HA role. It
- * classifies each frame once (bpf/lib/classify.h) and hands it to the
- * handler of the family it belongs to (docs/DESIGN.md, "Datapath layout"):
+ * xmip home agent datapath: the entries of the HA role. Each classifies a
+ * packet once (bpf/lib/classify.h) and hands it to the handler of the
+ * family it belongs to (docs/DESIGN.md, "Datapath layout"):
  *
  *   IPv6 to the HA, Mobility Header        -> mip6: to the agent, drop
  *   IPv6 to the HA, IPv6-in-IPv6           -> mip6: reverse tunnel
+ *   IPv6 to the HA, ICMPv6 error about one
+ *     of our tunnel packets                -> to the agent (path MTU, relay)
  *   IPv6 to a home address with a binding  -> the binding's encapsulation
  *                                             (mip6: IPv6-in-IPv6 to the CoA)
- *   everything else, IPv4 included         -> XDP_PASS, counted
+ *   IPv6 to a bound MN's link-local address-> Destination Unreachable code 3
+ *   everything else, IPv4 included         -> to the kernel, counted
+ *
+ * Three programs: xmip_ha_xdp (native XDP, the fast path), xmip_ha_tc_in
+ * (tc ingress: everything in xdp-mode = tc; in XDP mode only what the XDP
+ * program handed on, i.e. packets whose next hop the agent has not
+ * prepared) and xmip_ha_tc_out (tc egress: the HA's own packets to a
+ * bound home address). Plus xmip_clock, which user space runs to read
+ * jiffies (lib/fwclock.h).
  *
  * A new family adds its handler file under bpf/<family>/ and its cases
  * here (a protocol or UDP port to the HA, an encapsulation of a binding).
@@ -21,12 +31,11 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("xdp")
-int xmip_ha_xdp(struct xdp_md *ctx)
+static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 {
 	struct xmip_local me = { };
 	struct xmip_ha_conf conf;
-	struct xmip_binding b;
+	struct xmip_fw_view b;
 	struct xmip_cls c;
 	int verdict = XDP_PASS;
 
@@ -46,10 +55,23 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 			if (c.frag)
 				return xmip_cls_pass_fragment();
 			return xmip_mip6_ha_signal(ctx, &c);
-		case XMIP_IPPROTO_IPV6:
+		case XMIP_IPPROTO_IPV6: {
+			int act;
+
 			if (c.frag)
 				return xmip_cls_pass_fragment();
-			return xmip_mip6_ha_reverse(ctx, &c);
+			/* b: the binding of the inner source */
+			act = xmip_mip6_ha_reverse(ctx, &c, &b);
+			if (act == XMIP_ACT_NEXT)
+				act = xmip_mip6_ha_retunnel(ctx, &c, &b);
+			if (act == XMIP_ACT_NEXT)
+				act = xmip_mip6_ha_decap(ctx, &c);
+			return act;
+		}
+		case XMIP_IPPROTO_ICMPV6:
+			if (c.frag)
+				break;
+			return xmip_mip6_ha_icmp(ctx, &c);
 		}
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;
@@ -60,13 +82,15 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 
 		if ((void *)(ip6 + 1) > data_end)   /* cannot be: classify parsed it */
 			break;
-		/* One binding cache for every family of the role. */
-		if (xmip_binding_copy(&ip6->daddr, &b)) {
+		/* One lookup, one slot: every family's bindings share the table. */
+		if (xmip_ha_binding(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return XDP_PASS;
 		}
+		if (b.flags & XMIP_FW_F_LINKLOCAL)
+			return xmip_mip6_ha_linklocal(ctx);
 		/* Dead after its lifetime even if no agent deletes it (RFC 6275 §6.1.7). */
-		if (xmip_binding_expired(&b)) {
+		if (xmip_fw_expired(&b, bpf_jiffies64())) {
 			xmip_count(XMIP_STAT_PASS_BINDING_EXPIRED);
 			return XDP_PASS;
 		}
@@ -89,4 +113,127 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 	}
 	xmip_count(XMIP_STAT_DROP_MALFORMED);
 	return XDP_DROP;
+}
+
+SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	int act = xmip_ha_xdp_main(ctx);
+
+	/* Handed on to tc on purpose: unmarked, so tc ingress takes it. */
+	if (act == XMIP_ACT_TO_TC)
+		return XDP_PASS;
+	/* Decided (and counted) here: tc ingress leaves it alone. */
+	if (act == XDP_PASS)
+		xmip_xdp_mark_done(ctx);
+	return act;
+}
+
+static __always_inline int xmip_tc_verdict(int xdp_verdict)
+{
+	return xdp_verdict == XDP_DROP ? TC_ACT_SHOT : TC_ACT_OK;
+}
+
+SEC("tc")
+int xmip_ha_tc_in(struct __sk_buff *skb)
+{
+	struct xmip_local me = { };
+	struct xmip_ha_conf conf;
+	struct xmip_fw_view b;
+	struct xmip_cls c;
+	int verdict = XDP_PASS;
+
+	if (xmip_tc_marked_done(skb))
+		return TC_ACT_OK;
+	xmip_ha_conf_load(&conf);
+	if (!conf.ready) {
+		xmip_count(XMIP_STAT_PASS_NOT_READY);
+		return TC_ACT_OK;
+	}
+	if (xmip_tc_pull(skb)) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	me.ip6[0] = conf.self_addr;
+
+	switch (xmip_classify_tc(skb, &me, &c, &verdict)) {
+	case XMIP_CLS_DONE:
+		return xmip_tc_verdict(verdict);
+	case XMIP_CLS_IP6_LOCAL:
+		switch (c.proto) {
+		case XMIP_IPPROTO_MH:
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			xmip_signal_tc(skb, XMIP_FAMILY_MIP6, c.l3_off, c.l3_len);
+			return TC_ACT_SHOT;
+		case XMIP_IPPROTO_IPV6: {
+			int act;
+
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			act = xmip_mip6_ha_reverse_tc(skb, &c, &b);
+			if (act == XMIP_ACT_NEXT)
+				act = xmip_mip6_ha_retunnel_tc(skb, &c, &b);
+			if (act == XMIP_ACT_NEXT)
+				act = xmip_mip6_ha_decap_tc(skb, &c);
+			return act;
+		}
+		case XMIP_IPPROTO_ICMPV6:
+			if (c.frag)
+				break;
+			return xmip_mip6_ha_icmp_tc(skb, &c);
+		}
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+		return TC_ACT_OK;
+	case XMIP_CLS_IP6_TRANSIT: {
+		void *data = xmip_skb_data(skb);
+		void *data_end = xmip_skb_data_end(skb);
+		struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+
+		if ((void *)(ip6 + 1) > data_end)
+			break;
+		if (xmip_ha_binding(&ip6->daddr, &b)) {
+			xmip_count(XMIP_STAT_PASS_NOT_OURS);
+			return TC_ACT_OK;
+		}
+		if (b.flags & XMIP_FW_F_LINKLOCAL)
+			return xmip_mip6_ha_linklocal_tc(skb);
+		if (xmip_fw_expired(&b, bpf_jiffies64())) {
+			xmip_count(XMIP_STAT_PASS_BINDING_EXPIRED);
+			return TC_ACT_OK;
+		}
+		switch (b.encap) {
+		case XMIP_ENCAP_IP6IP6:
+			return xmip_mip6_ha_intercept_tc(skb, &c, &b);
+		}
+		xmip_count(XMIP_STAT_DROP_ENCAP_UNKNOWN);
+		return TC_ACT_SHOT;
+	}
+	case XMIP_CLS_IP4_LOCAL:
+	case XMIP_CLS_IP4_TRANSIT:
+	case XMIP_CLS_IP4_INVALID:
+	case XMIP_CLS_OTHER:
+		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
+		return TC_ACT_OK;
+	}
+	xmip_count(XMIP_STAT_DROP_MALFORMED);
+	return TC_ACT_SHOT;
+}
+
+SEC("tc")
+int xmip_ha_tc_out(struct __sk_buff *skb)
+{
+	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !xmip_ha_conf.ready)
+		return TC_ACT_OK;
+	return xmip_mip6_ha_egress(skb);
+}
+
+/* Jiffies for user space (lib/fwclock.h): run by BPF_PROG_RUN, never attached. */
+SEC("syscall")
+int xmip_clock(struct xmip_clock_ctx *c)
+{
+	c->jiffies = bpf_jiffies64();
+	c->mono_ns = bpf_ktime_get_ns();
+	c->boot_ns = bpf_ktime_get_boot_ns();
+	return 0;
 }

@@ -45,6 +45,10 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 			if (c.frag)
 				return xmip_cls_pass_fragment();
 			return xmip_mip6_mn_decap(ctx, &c, &v);
+		case XMIP_IPPROTO_ICMPV6:
+			if (c.frag)
+				break;
+			return xmip_mip6_mn_icmp(ctx, &c, &v);
 		}
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;

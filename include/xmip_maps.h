@@ -20,7 +20,7 @@
 /*
  * Pinned map names (the C identifiers of the maps in bpf/). Each role's
  * object carries only the maps its programs use (docs/DESIGN.md, "Map set
- * per role"): HA bindings, replay, ident, nexthops, nh_gen, signal, stats; MN
+ * per role"): HA bindings, replay, ident, fwtable, nexthops, nh_gen, signal, stats; MN
  * mn_state, signal, stats.
  */
 #define XMIP_MAP_BINDINGS "xmip_bindings"
@@ -31,6 +31,12 @@
 #define XMIP_MAP_NEXTHOPS "xmip_nexthops"
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
 #define XMIP_MAP_IDENT    "xmip_ident"
+#define XMIP_MAP_FWTABLE  "xmip_fwtable"
+/* The HA's clock program (a BPF_PROG_TYPE_SYSCALL program, pinned by
+ * `xmip attach`): run by the writers of xmip_fwtable to read jiffies. */
+#define XMIP_PIN_CLOCK    "xmip_clock"
+/* Marker pin (the tc ingress program) of an HA interface, in every mode. */
+#define XMIP_PIN_TC_PREFIX "tc_"
 /*
  * The .rodata map of the programs `xmip attach` loaded last, pinned by it
  * under this name: the instance's static configuration (struct
@@ -67,9 +73,15 @@ struct xmip_ha_conf {
 	__u8  home_prefix[16]; /* home subnet prefix */
 	__u8  home_plen;       /* home subnet prefix length */
 	__u8  ready;           /* 1: set by xmip attach */
-	__u16 tunnel_mtu;      /* largest inner packet the tunnel carries (0: FIB decides) */
-	__u32 pad;
+	__u16 tunnel_mtu;      /* largest inner packet the tunnel carries (0: 1280) */
+	__u32 mode;            /* XMIP_HA_MODE_*: how the HA is attached */
+	__u32 fw_seed;         /* xmip_fwtable's hash seed (its header's, read at attach) */
+	__u32 fw_mask;         /* xmip_fwtable's slots - 1 (a power of two - 1) */
 };
+
+/* How the HA's programs are attached (xdp-mode). The tc programs are attached in both. */
+#define XMIP_HA_MODE_XDP 0     /* native XDP fast path; tc ingress takes what XDP passes it */
+#define XMIP_HA_MODE_TC  1     /* tc ingress alone (drivers without XDP, GSO/GRO traffic) */
 
 struct xmip_mn_conf {
 	__u8  hoa[16];         /* the MN's home address */
@@ -95,6 +107,8 @@ struct xmip_mn_runstate {
 	__u8  ha[16];          /* the home agent's address */
 	__u32 coa_ifindex;     /* interface holding the CoA */
 	__u32 flags;           /* XMIP_MN_F_* */
+	__u8  gw_mac[6];       /* the CoA link's router (next hop to the HA); 0: not known */
+	__u16 pad;
 };
 
 /* xmip_bindings, HASH: the HA's binding cache, keyed by home address. */
@@ -110,7 +124,9 @@ struct xmip_binding {
 	__u16 bu_flags;        /* XMIP_BU_F_* of the accepted BU */
 	__u32 ifindex;         /* interface the BU arrived on (proxy ND) */
 	__u8  encap;           /* enum xmip_encap: how the datapath reaches the CoA */
-	__u8  pad[3];
+	__u8  pad;
+	__u16 path_mtu;        /* learnt from a Packet Too Big about the tunnel, for the
+				* inner packet (RFC 2473 §7); 0: not learnt */
 };
 
 /*
@@ -148,6 +164,95 @@ struct xmip_ident {
 	__u32 spi;             /* RFC 4285 SPI of the MN-HA association */
 	__u16 nai_len;         /* octets of the NAI */
 	__u16 pad;
+};
+
+/*
+ * xmip_fwtable: the HA datapath's fast-path index of the bindings
+ * (docs/DESIGN.md, "The fast-path table"). xmip_bindings stays the
+ * authoritative record (agent, CLI, restart, bpftool); this is derived
+ * from it by the writers (lib/fwtable.c) and carries, per home address,
+ * everything a packet to it needs, prepared by the agent: the CoA, the
+ * output interface, source and next-hop MACs, the path MTU, the expiry in
+ * jiffies. An open-addressed table in an mmapable ARRAY of 64-octet
+ * slots, one cache line each: element 0 is the header, the slots of key
+ * k are 1 + ((hash(k) + i) & mask), i < XMIP_FW_PROBE.
+ *
+ * Writers never change a live slot: a new version goes into a free slot
+ * of the window, its state stored last (release); the old one is retired
+ * and reused only after XMIP_FW_QUARANTINE_MS. The datapath reads the
+ * state, then the key, then copies the fields once.
+ */
+#define XMIP_FW_MAGIC          0x786d6677u   /* "xmfw" */
+#define XMIP_FW_VERSION        1
+#define XMIP_FW_PROBE          16            /* slots a key may be placed in */
+#define XMIP_FW_QUARANTINE_MS  100           /* a retired slot is not reused before */
+
+/* Slot states. */
+#define XMIP_FW_EMPTY     0    /* never used since the last sweep: a lookup stops here */
+#define XMIP_FW_VALID     1    /* the current version of its key */
+#define XMIP_FW_REPLACED  2    /* an older version, retired by a newer one (quarantine):
+				* still whole, used only when no VALID one is found */
+#define XMIP_FW_DELETED   3    /* retired by a delete (quarantine): never used */
+#define XMIP_FW_DEAD      4    /* reusable; a lookup goes on past it */
+
+/* Slot flags. */
+#define XMIP_FW_F_NH        0x01   /* ifindex, smac, dmac hold a resolved next hop */
+#define XMIP_FW_F_LINKLOCAL 0x02   /* key is a bound MN's link-local address: not tunnelled,
+				    * Destination Unreachable code 3 (RFC 6275 §10.4.2) */
+
+struct xmip_fw_slot {
+	__u8  state;           /* XMIP_FW_*; written last by the writer (release) */
+	__u8  flags;           /* XMIP_FW_F_* */
+	__u8  encap;           /* enum xmip_encap */
+	__u8  pad;
+	__u16 retired_ms;      /* writer only: CLOCK_MONOTONIC ms (mod 2^16) of retirement */
+	__u16 mtu;             /* largest inner packet for this CoA; 0: the instance's */
+	__u8  key[16];         /* home address (an IPv4 one as ::ffff:a.b.c.d) */
+	__u8  coa[16];         /* outer destination */
+	__u64 expires;         /* jiffies (bpf_jiffies64) at which the binding is dead */
+	__u32 ifindex;         /* output interface (XMIP_FW_F_NH) */
+	__u8  smac[6];         /* its MAC */
+	__u8  dmac[6];         /* the next hop's MAC */
+};
+
+/* Element 0 of xmip_fwtable. */
+struct xmip_fw_hdr {
+	__u32 magic;           /* XMIP_FW_MAGIC */
+	__u32 version;         /* XMIP_FW_VERSION */
+	__u32 nslots;          /* slots after the header, a power of two */
+	__u32 seed;            /* hash seed, chosen when the table was made */
+	__u64 nh_lease;        /* jiffies until which XMIP_FW_F_NH next hops are trusted:
+				* renewed by the HA agent every second; past it, packets
+				* take the tc path, where the kernel resolves next hops */
+	__u32 hz;              /* kernel HZ (jiffies per second), measured at attach */
+	__u32 pad;
+	__u64 gen;             /* writes so far (monitoring) */
+	__u8  rsvd[24];
+};
+
+_Static_assert(sizeof(struct xmip_fw_slot) == 64, "xmip_fw_slot: one cache line");
+_Static_assert(sizeof(struct xmip_fw_hdr) == 64, "xmip_fw_hdr: one slot");
+
+/* The table's hash (the datapath and lib/fwtable.c compute it alike): the
+ * key as four 32-bit words as they lie in memory, mixed with the seed. */
+static inline __attribute__((always_inline)) __u32 xmip_fw_hash(const void *key, __u32 seed)
+{
+	const __u32 *w = (const __u32 *)key;
+	__u64 h = ((__u64)seed << 32 | seed) ^ 0x9e3779b97f4a7c15ull;
+
+	h = (h ^ w[0]) * 0xff51afd7ed558ccdull;
+	h = (h ^ w[1]) * 0xc4ceb9fe1a85ec53ull;
+	h = (h ^ w[2]) * 0xff51afd7ed558ccdull;
+	h = (h ^ w[3]) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (__u32)(h ^ (h >> 32));
+}
+
+/* Context of the clock program (SEC("syscall"), run by BPF_PROG_RUN): filled in by it. */
+struct xmip_clock_ctx {
+	__u64 jiffies;         /* bpf_jiffies64() */
+	__u64 mono_ns;         /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 boot_ns;         /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
 };
 
 /*
@@ -201,6 +306,12 @@ enum xmip_family_id {
 	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2, Mobile IPv4 (UDP 434,
 	 * RFC 5944) = 3 */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
+	/* Not a family: a report of the datapath itself for the agent's core,
+	 * an ICMPv6 error from the tunnel path quoting one of our tunnel
+	 * packets (Packet Too Big: path MTU; Destination Unreachable, Time
+	 * Exceeded: relayed). The record carries the ICMPv6 packet from its
+	 * IPv6 header on, cut at XMIP_ICMP_REPORT_MAX octets. */
+	XMIP_FAMILY_ICMP_REPORT = 254,
 	XMIP_FAMILY__MAX   = 255,  /* the record's family field is one octet of use */
 };
 
@@ -224,6 +335,10 @@ struct xmip_signal_event {
 	__u8  pkt[XMIP_SIGNAL_MAX_PKT];
 };
 #define XMIP_SIGNAL_HDR_LEN 12   /* offsetof(struct xmip_signal_event, pkt) */
+/* What of an ICMPv6 error an XMIP_FAMILY_ICMP_REPORT record carries: its IPv6
+ * and ICMPv6 headers, the quoted tunnel header and the quoted inner packet's
+ * first 160 octets. */
+#define XMIP_ICMP_REPORT_MAX 256
 _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_HDR_LEN,
 	       "xmip_signal_event: XMIP_SIGNAL_HDR_LEN");
 
@@ -279,7 +394,15 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)") \
 	X(DROP_SIGNAL_RATE_LIMITED, "drop: signalling over its source's rate limit (per /64, per IPv4 address)") \
 	X(SIGNAL_SRC_NEW,       "signalling from a source without a rate-limit bucket: bucket made") \
-	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending")
+	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending") \
+	X(FALLBACK_NH_TO_TC,    "pass: next hop not prepared (or the agent's lease ran out): the original packet to the tc path") \
+	X(DU_SENT,              "ICMPv6 Destination Unreachable code 3 sent: packet to a bound MN's link-local address (RFC 6275 10.4.2)") \
+	X(DROP_DU_RATE_LIMITED, "drop: packet to a bound MN's link-local address, ICMPv6 error rate limit reached") \
+	X(ICMP_TO_AGENT,        "ICMPv6 error from the tunnel path about a tunnel packet, to the agent (path MTU, relay)") \
+	X(DROP_ICMP_REPORT_LIMITED, "drop: ICMPv6 error about a tunnel packet over its source's report rate or the per-CPU one (ring full: DROP_SIGNAL_NO_ROOM)") \
+	X(PASS_RH_SEGS_LEFT,    "pass: routing header with segments left (not type 2): the HA is not the final destination") \
+	X(DROP_EGRESS_TOO_BIG,  "drop: the HA's own packet to a bound HoA is larger than the tunnel MTU") \
+	X(EGRESS_ENCAP_OK,      "the HA's own packet to a bound HoA tunnelled to its CoA (tc egress)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -73,9 +73,11 @@ static int set_xdp_mode(struct xmip_conf_parser *p, void *t, const char *key, co
 		c->xdp_mode = XMIP_XDP_NATIVE;
 	else if (strcmp(val, "generic") == 0)
 		c->xdp_mode = XMIP_XDP_GENERIC;
+	else if (strcmp(val, "tc") == 0)
+		c->xdp_mode = XMIP_XDP_TC;
 	else
 		return xmip_conf_fail(p, xmip_conf_cur_line(p),
-				      "%s: '%s' is not native, generic or auto", key, val);
+				      "%s: '%s' is not native, tc, generic or auto", key, val);
 	return 0;
 }
 

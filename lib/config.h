@@ -26,9 +26,10 @@
 #define XMIP_ROLE_BIT(role)   (1u << (role))
 
 enum xmip_xdp_mode {
-	XMIP_XDP_AUTO = 0,     /* native, falling back to generic with a log line */
+	XMIP_XDP_AUTO = 0,     /* native; then HA: tc, MN: generic, with a log line */
 	XMIP_XDP_NATIVE,
-	XMIP_XDP_GENERIC,
+	XMIP_XDP_GENERIC,      /* MN only: generic XDP cannot carry the HA's GRO'd packets */
+	XMIP_XDP_TC,           /* HA only: tc ingress and egress, no XDP */
 };
 
 /* One mobile node the HA serves ([mn NAI] section), or the MN's own identity. */

@@ -501,6 +501,155 @@ int xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, vo
 	return nl_dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), on_dump_msg, &ctx);
 }
 
+/* A GET answered by one message: cb sees it; the kernel's ack (asked for) ends the talk. */
+static int nl_get(int nl, struct nlmsghdr *n, nl_msg_fn cb, void *arg)
+{
+	n->nlmsg_flags |= NLM_F_ACK;
+	return nl_talk(nl, n, cb, arg);
+}
+
+static int on_route_reply(const struct nlmsghdr *h, void *arg)
+{
+	struct xmip_nl_route_info *r = arg;
+
+	if (h->nlmsg_type == RTM_NEWROUTE)
+		xmip_nl_route_parse(h, h->nlmsg_len, r);
+	return 0;
+}
+
+int xmip_nl_route_get(int nl, const struct in6_addr *dst, const struct in6_addr *src,
+		      struct xmip_nl_route_info *r)
+{
+	struct {
+		struct nlmsghdr n;
+		struct rtmsg    rtm;
+		char            attrs[64];
+	} req;
+
+	memset(r, 0, sizeof(*r));
+	nl_req(&req, sizeof(req), RTM_GETROUTE, 0, sizeof(struct rtmsg));
+	req.rtm.rtm_family = AF_INET6;
+	req.rtm.rtm_dst_len = 128;
+	add_attr(&req.n, sizeof(req), RTA_DST, dst, sizeof(*dst));
+	if (src) {
+		req.rtm.rtm_src_len = 128;
+		add_attr(&req.n, sizeof(req), RTA_SRC, src, sizeof(*src));
+	}
+	return nl_get(nl, &req.n, on_route_reply, r);
+}
+
+/* One RTM_NEWNEIGH of len octets: its destination, device, state and MAC. -EINVAL: not one. */
+int xmip_nl_neigh_parse(const void *msg, size_t len, struct xmip_nl_neigh_info *ni)
+{
+	const struct nlmsghdr *h = msg;
+	const struct ndmsg *nd;
+	const struct rtattr *rta;
+	int alen;
+
+	memset(ni, 0, sizeof(*ni));
+	if (len < NLMSG_LENGTH(sizeof(*nd)) || h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
+	    h->nlmsg_len > len || (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH))
+		return -EINVAL;
+	nd = NLMSG_DATA(h);
+	if (nd->ndm_family != AF_INET6)
+		return -EINVAL;
+	ni->ifindex = (uint32_t)nd->ndm_ifindex;
+	ni->state = nd->ndm_state;
+	ni->flags = nd->ndm_flags;
+	ni->deleted = h->nlmsg_type == RTM_DELNEIGH;
+	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
+	for (rta = (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+	     RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == sizeof(ni->addr)) {
+			memcpy(&ni->addr, RTA_DATA(rta), sizeof(ni->addr));
+			ni->has_addr = true;
+		} else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) == 6) {
+			memcpy(ni->mac, RTA_DATA(rta), 6);
+			ni->has_mac = true;
+		}
+	}
+	return ni->has_addr ? 0 : -EINVAL;
+}
+
+static int on_neigh_reply(const struct nlmsghdr *h, void *arg)
+{
+	if (h->nlmsg_type == RTM_NEWNEIGH)
+		xmip_nl_neigh_parse(h, h->nlmsg_len, arg);
+	return 0;
+}
+
+int xmip_nl_neigh_get(int nl, uint32_t ifindex, const struct in6_addr *addr,
+		      struct xmip_nl_neigh_info *ni)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ndmsg    nd;
+		char            attrs[64];
+	} req;
+	int rc;
+
+	memset(ni, 0, sizeof(*ni));
+	nl_req(&req, sizeof(req), RTM_GETNEIGH, 0, sizeof(struct ndmsg));
+	req.nd.ndm_family = AF_INET6;
+	req.nd.ndm_ifindex = (int)ifindex;
+	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	rc = nl_get(nl, &req.n, on_neigh_reply, ni);
+	if (rc)
+		return rc;
+	return ni->has_addr ? 0 : -ENOENT;
+}
+
+int xmip_nl_neigh_set(int nl, uint32_t ifindex, const struct in6_addr *addr, const uint8_t mac[6],
+		      bool add)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ndmsg    nd;
+		char            attrs[64];
+	} req;
+
+	nl_req(&req, sizeof(req), add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
+	req.nd.ndm_family = AF_INET6;
+	req.nd.ndm_ifindex = (int)ifindex;
+	req.nd.ndm_state = NUD_PERMANENT;
+	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	if (add)
+		add_attr(&req.n, sizeof(req), NDA_LLADDR, mac, 6);
+	return nl_change(nl, &req.n, add, EEXIST, ENOENT);
+}
+
+bool xmip_nl_neigh_usable(uint16_t state)
+{
+	/* A MAC the kernel itself would send to (a STALE one too: it is
+	 * still the last one heard; a change is announced and seen). */
+	return state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT |
+			NUD_NOARP);
+}
+
+int xmip_nl_monitor_walk(int fd, int (*cb)(const struct nlmsghdr *h, void *arg), void *arg)
+{
+	static char buf[NL_BUF] __attribute__((aligned(4)));
+	int lost = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				lost = 1;
+				continue;
+			}
+			if (errno != EAGAIN)
+				log_warn("netlink monitor: %s", strerror(errno));
+			return lost;
+		}
+		nl_each(buf, len, cb, arg);
+	}
+}
+
 int xmip_nl_monitor_open_groups(uint32_t groups)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = groups };

@@ -69,6 +69,35 @@ int  xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info 
 int  xmip_nl_dump_routes(int nl, int (*cb)(const struct xmip_nl_route_info *r, void *arg),
 			 void *arg);
 
+/* The kernel's output route to dst (from src, NULL: any), as RTM_GETROUTE answers it. 0 or -errno. */
+int  xmip_nl_route_get(int nl, const struct in6_addr *dst, const struct in6_addr *src,
+		       struct xmip_nl_route_info *r);
+
+/* One IPv6 neighbour entry. */
+struct xmip_nl_neigh_info {
+	uint32_t        ifindex;
+	struct in6_addr addr;
+	uint16_t        state;      /* NUD_* */
+	uint8_t         flags;      /* NTF_* */
+	uint8_t         mac[6];
+	bool            has_addr, has_mac, deleted;
+};
+
+/* The neighbour entry of addr on ifindex: 0, -ENOENT, or -errno. */
+int  xmip_nl_neigh_get(int nl, uint32_t ifindex, const struct in6_addr *addr,
+		       struct xmip_nl_neigh_info *ni);
+/* Add (replace) or delete a permanent neighbour entry addr -> mac on ifindex. */
+int  xmip_nl_neigh_set(int nl, uint32_t ifindex, const struct in6_addr *addr,
+		       const uint8_t mac[6], bool add);
+/* Parse one RTM_NEWNEIGH/RTM_DELNEIGH of len octets (never reads past len). -EINVAL: not one. */
+int  xmip_nl_neigh_parse(const void *msg, size_t len, struct xmip_nl_neigh_info *ni);
+/* A state whose MAC the kernel would use (REACHABLE, STALE, DELAY, PROBE, PERMANENT, NOARP). */
+bool xmip_nl_neigh_usable(uint16_t state);
+
+struct nlmsghdr;
+/* Read everything pending on a monitor, cb on every message; 1 if events were lost (ENOBUFS). */
+int  xmip_nl_monitor_walk(int fd, int (*cb)(const struct nlmsghdr *h, void *arg), void *arg);
+
 /* A socket subscribed to RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE, non-blocking. */
 int  xmip_nl_monitor_open(void);
 /* The HA's next-hop monitor: RTMGRP_NEIGH | _IPV6_ROUTE | _LINK | _IPV6_IFADDR | _IPV6_NETCONF. */

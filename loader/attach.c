@@ -24,10 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fwclock.h"
+#include "fwtable.h"
 #include "msg.h"
 #include "nh_gen.h"
 #include "pins.h"
@@ -128,8 +131,10 @@ struct role_obj {
 	struct xmip_mn *mn;
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
-	struct bpf_program *egress;   /* MN only */
-	struct bpf_map *bindings, *replay, *ident; /* HA only */
+	struct bpf_program *egress;   /* MN, HA: tc egress */
+	struct bpf_program *ingress;  /* HA: tc ingress */
+	struct bpf_program *clock;    /* HA: the clock program (lib/fwclock.h) */
+	struct bpf_map *bindings, *replay, *ident, *fwtable; /* HA only */
 	struct bpf_map *state;        /* MN only: xmip_mn_state */
 	struct bpf_map *rodata;       /* the static configuration */
 };
@@ -138,8 +143,14 @@ struct role_obj {
  * Open the role's object and set its static configuration (load-time
  * rodata) from the configuration file; it is frozen when the programs load.
  */
+/* What the HA's rodata needs beyond the configuration file. */
+struct ha_extra {
+	uint32_t mode;            /* XMIP_HA_MODE_* */
+	uint32_t fw_slots, fw_seed;
+};
+
 static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t tunnel_mtu,
-		     struct role_obj *ro)
+		     const struct ha_extra *hx, struct role_obj *ro)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pin_dir);
 
@@ -152,9 +163,13 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 			return -errno;
 		ro->obj = ro->ha->obj;
 		ro->xdp = ro->ha->progs.xmip_ha_xdp;
+		ro->ingress = ro->ha->progs.xmip_ha_tc_in;
+		ro->egress = ro->ha->progs.xmip_ha_tc_out;
+		ro->clock = ro->ha->progs.xmip_clock;
 		ro->bindings = ro->ha->maps.xmip_bindings;
 		ro->replay = ro->ha->maps.xmip_replay;
 		ro->ident = ro->ha->maps.xmip_ident;
+		ro->fwtable = ro->ha->maps.xmip_fwtable;
 		ro->rodata = ro->ha->maps.rodata;
 		c = (struct xmip_ha_conf *)&ro->ha->rodata->xmip_ha_conf;
 		memset(c, 0, sizeof(*c));
@@ -162,7 +177,11 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		memcpy(c->home_prefix, &conf->home_prefix, 16);
 		c->home_plen = conf->home_plen;
 		c->tunnel_mtu = tunnel_mtu;
+		c->mode = hx->mode;
+		c->fw_seed = hx->fw_seed;
+		c->fw_mask = hx->fw_slots - 1;
 		c->ready = 1;
+		bpf_map__set_max_entries(ro->fwtable, 1 + hx->fw_slots);
 	} else {
 		struct xmip_mn_conf *c;
 
@@ -243,7 +262,8 @@ static int if_mtu(const char *ifname)
 
 static const char *mode_name(enum xmip_if_mode m)
 {
-	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "unknown";
+	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" :
+	       m == XMIP_IF_MODE_TC ? "tc" : "unknown";
 }
 
 /* In which mode prog_id runs on ifindex. */
@@ -268,9 +288,9 @@ static int link_info(int fd, struct bpf_link_info *li)
 	return bpf_obj_get_info_by_fd(fd, li, &len);
 }
 
-static int tc_detach(uint32_t ifindex)
+static int tc_detach_at(uint32_t ifindex, enum bpf_tc_attach_point where)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = where);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = XMIP_TC_HANDLE, .priority = XMIP_TC_PRIORITY);
 
 	if (!ifindex)
@@ -278,30 +298,60 @@ static int tc_detach(uint32_t ifindex)
 	return bpf_tc_detach(&hook, &o);
 }
 
-static int tc_attach(const char *ifname, uint32_t ifindex, int prog_fd, char *err, size_t errlen)
+/* Our tc filters of an interface, egress and ingress; 0 if there was one. */
+static int tc_detach(uint32_t ifindex)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = BPF_TC_EGRESS);
+	int e = tc_detach_at(ifindex, BPF_TC_EGRESS);
+	int i = tc_detach_at(ifindex, BPF_TC_INGRESS);
+
+	return e == 0 || i == 0 ? 0 : e;
+}
+
+static int tc_attach(const char *ifname, uint32_t ifindex, int prog_fd,
+		     enum bpf_tc_attach_point where, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = where);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = XMIP_TC_HANDLE, .priority = XMIP_TC_PRIORITY,
 		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	const char *dir = where == BPF_TC_INGRESS ? "ingress" : "egress";
 	int rc = bpf_tc_hook_create(&hook);
 
 	if (rc && rc != -EEXIST) {
-		snprintf(err, errlen, "%s: cannot create the clsact qdisc for tc egress: %s",
-			 ifname, strerror(-rc));
+		snprintf(err, errlen, "%s: cannot create the clsact qdisc for tc %s: %s",
+			 ifname, dir, strerror(-rc));
 		return -1;
 	}
 	rc = bpf_tc_attach(&hook, &o);
 	if (rc) {
-		snprintf(err, errlen, "%s: tc egress attach failed: %s", ifname, strerror(-rc));
+		snprintf(err, errlen, "%s: tc %s attach failed: %s", ifname, dir, strerror(-rc));
 		return -1;
 	}
-	xmip_msg("%s: tc egress attached (handle %u priority 0x%x)", ifname, XMIP_TC_HANDLE,
+	xmip_msg("%s: tc %s attached (handle %u priority 0x%x)", ifname, dir, XMIP_TC_HANDLE,
 		 XMIP_TC_PRIORITY);
 	return 0;
 }
 
+/*
+ * Pin `fd` at pin_dir/name, replacing what is pinned there: pinned under
+ * a temporary name, then renamed over it.
+ */
+static int pin_replace(int fd, const char *pin_dir, const char *name, char *err, size_t errlen)
+{
+	char path[512], tmp[520];
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
+	snprintf(tmp, sizeof(tmp), "%s_new", path);   /* bpffs refuses dots in names */
+	unlink(tmp);
+	if (bpf_obj_pin(fd, tmp) || rename(tmp, path)) {
+		snprintf(err, errlen, "pinning %s failed: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 static int link_create(const char *ifname, uint32_t ifindex, int prog_fd,
-		       enum xmip_xdp_mode want, char *err, size_t errlen)
+		       enum xmip_xdp_mode want, bool ha, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	int fd;
@@ -321,6 +371,12 @@ static int link_create(const char *ifname, uint32_t ifindex, int prog_fd,
 			 ifname, q.prog_id, ifname);
 		return -1;
 	}
+	if (want == XMIP_XDP_AUTO && ha) {
+		/* The HA falls back to tc, which its tc ingress program serves. */
+		xmip_msg("%s: native XDP failed (%s); falling back to tc mode", ifname,
+			 strerror(-fd));
+		return -ENOTSUP;
+	}
 	if (want == XMIP_XDP_AUTO) {
 		xmip_msg("%s: native XDP failed (%s); falling back to generic (SKB) mode, "
 			 "which is slower", ifname, strerror(-fd));
@@ -334,7 +390,7 @@ static int link_create(const char *ifname, uint32_t ifindex, int prog_fd,
 	}
 	if (want == XMIP_XDP_NATIVE)
 		snprintf(err, errlen, "%s: native XDP attach failed: %s (does the driver support "
-			 "XDP? set xdp-mode = auto or generic)", ifname, strerror(-fd));
+			 "XDP? set xdp-mode = auto or %s)", ifname, strerror(-fd), ha ? "tc" : "generic");
 	else
 		snprintf(err, errlen, "%s: generic XDP attach failed: %s", ifname, strerror(-fd));
 	return -1;
@@ -349,9 +405,12 @@ static bool mode_acceptable(enum xmip_if_mode have, enum xmip_xdp_mode want)
 	return have != XMIP_IF_MODE_UNKNOWN;
 }
 
-/* Attach (or atomically replace) the XDP program of one interface and pin its link. */
+/*
+ * Attach (or atomically replace) the XDP program of one interface and pin
+ * its link. 0; -ENOTSUP when an HA in auto mode takes tc instead; -1 with err.
+ */
 static int attach_xdp(const char *pin_dir, const char *ifname, uint32_t ifindex, int prog_fd,
-		      enum xmip_xdp_mode want, char *err, size_t errlen)
+		      enum xmip_xdp_mode want, bool ha, char *err, size_t errlen)
 {
 	struct bpf_link_info li;
 	struct bpf_prog_info pi = { 0 };
@@ -389,7 +448,9 @@ static int attach_xdp(const char *pin_dir, const char *ifname, uint32_t ifindex,
 		unlink(path);
 	}
 
-	fd = link_create(ifname, ifindex, prog_fd, want, err, errlen);
+	fd = link_create(ifname, ifindex, prog_fd, want, ha, err, errlen);
+	if (fd == -ENOTSUP)
+		return fd;
 	if (fd < 0)
 		return -1;
 	if (bpf_obj_pin(fd, path)) {
@@ -430,7 +491,7 @@ static bool conf_has_if(const struct xmip_conf *conf, const char *ifname)
 	return false;
 }
 
-/* Links pinned for interfaces the configuration no longer lists. */
+/* Links (and HA tc markers) pinned for interfaces the configuration no longer lists. */
 static void drop_stale_links(const char *pin_dir, const struct xmip_conf *conf)
 {
 	DIR *d = opendir(pin_dir);
@@ -440,14 +501,20 @@ static void drop_stale_links(const char *pin_dir, const struct xmip_conf *conf)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		const char *ifname = de->d_name + strlen(XMIP_PIN_LINK_XDP);
+		bool link = !strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP));
+		bool tc = !strncmp(de->d_name, XMIP_PIN_TC_PREFIX, strlen(XMIP_PIN_TC_PREFIX));
+		const char *ifname = de->d_name + strlen(link ? XMIP_PIN_LINK_XDP : XMIP_PIN_TC_PREFIX);
 		uint32_t ifindex;
 
-		if (strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP)) ||
-		    conf_has_if(conf, ifname))
+		if ((!link && !tc) || conf_has_if(conf, ifname))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
-		ifindex = drop_link(path);
+		if (link) {
+			ifindex = drop_link(path);
+		} else {
+			ifindex = if_nametoindex(ifname);
+			unlink(path);
+		}
 		tc_detach(ifindex);
 		xmip_msg("%s: detached (no longer in the configuration)", ifname);
 	}
@@ -524,24 +591,10 @@ static int seed_state(int fd, const struct xmip_conf *conf, const char *pin_dir)
 	return bpf_map_update_elem(fd, &key, &want, BPF_NOEXIST) ? -errno : 0;
 }
 
-/*
- * Pin the programs' .rodata as xmip_rodata, replacing the previous
- * attach's: pinned under a temporary name, then renamed over it.
- */
+/* Pin the programs' .rodata as xmip_rodata, replacing the previous attach's. */
 static int pin_rodata(struct bpf_map *rodata, const char *pin_dir, char *err, size_t errlen)
 {
-	char path[512], tmp[520];
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, XMIP_PIN_RODATA);
-	snprintf(tmp, sizeof(tmp), "%s_new", path);   /* bpffs refuses dots in names */
-	unlink(tmp);
-	if (bpf_obj_pin(bpf_map__fd(rodata), tmp) || rename(tmp, path)) {
-		snprintf(err, errlen, "pinning the configuration at %s failed: %s", path,
-			 strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return pin_replace(bpf_map__fd(rodata), pin_dir, XMIP_PIN_RODATA, err, errlen);
 }
 
 /*
@@ -559,6 +612,8 @@ static void drop_stale_pins(const char *pin_dir, struct bpf_object *obj)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !strncmp(de->d_name, XMIP_PIN_RODATA, strlen(XMIP_PIN_RODATA)) ||
 		    !strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP)) ||
+		    !strncmp(de->d_name, XMIP_PIN_TC_PREFIX, strlen(XMIP_PIN_TC_PREFIX)) ||
+		    !strcmp(de->d_name, XMIP_PIN_CLOCK) ||
 		    bpf_object__find_map_by_name(obj, de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
@@ -588,18 +643,115 @@ static int make_dirs(const char *pin_dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The HA's fast-path table as it will be: the pinned one keeps its size
+ * and seed (its slots are live); a new one is sized to max-bindings and
+ * gets a random seed. Both go into the programs' rodata.
+ */
+static void ha_table_plan(const char *pin_dir, uint32_t max_bindings, struct ha_extra *hx)
+{
+	struct xmip_fw_hdr h;
+	char path[512];
+	int fd;
+
+	hx->fw_slots = xmip_fwt_slots_for(max_bindings);
+	hx->fw_seed = 0;
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, XMIP_MAP_FWTABLE);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		if (xmip_fwt_peek(fd, &h) == 0) {
+			if (h.nslots != hx->fw_slots)
+				xmip_msg("%s: keeping the pinned size, %u slots (max-bindings = %u "
+					 "needs xmip detach first, which drops the bindings)",
+					 XMIP_MAP_FWTABLE, h.nslots, max_bindings);
+			hx->fw_slots = h.nslots;
+			hx->fw_seed = h.seed;
+		}
+		close(fd);
+	}
+	while (!hx->fw_seed && getrandom(&hx->fw_seed, sizeof(hx->fw_seed), 0) != sizeof(hx->fw_seed))
+		hx->fw_seed = (uint32_t)getpid();
+}
+
+/* After load: the table's header (kept if valid), HZ measured, the clock pinned. */
+static int ha_table_setup(const struct role_obj *ro, const char *pin_dir, const struct ha_extra *hx,
+			  char *err, size_t errlen)
+{
+	uint32_t hz = 0, seed = 0;
+	int rc;
+
+	rc = xmip_fwclock_measure_hz(bpf_program__fd(ro->clock), &hz);
+	if (rc) {
+		snprintf(err, errlen, "running the clock program (%s): %s", XMIP_PIN_CLOCK,
+			 strerror(-rc));
+		return -1;
+	}
+	rc = xmip_fwt_format(bpf_map__fd(ro->fwtable), hx->fw_slots, hz, hx->fw_seed, &seed);
+	if (rc || seed != hx->fw_seed) {
+		snprintf(err, errlen, "%s: setting up the table failed: %s", XMIP_MAP_FWTABLE,
+			 rc ? strerror(-rc) : "its seed changed under us (another attach?)");
+		return -1;
+	}
+	return pin_replace(bpf_program__fd(ro->clock), pin_dir, XMIP_PIN_CLOCK, err, errlen);
+}
+
+/*
+ * The HA's programs on one interface: XDP (native, unless xdp-mode = tc or
+ * auto found no native XDP), tc ingress and egress always, and the marker
+ * pin tc_<ifname>. An XDP link left from an earlier mode is removed.
+ */
+static int attach_ha_if(const struct role_obj *ro, const char *pin_dir, const char *ifname,
+			uint32_t ifindex, enum xmip_xdp_mode want, char *err, size_t errlen)
+{
+	char name[64], path[512];
+	int rc = -ENOTSUP;
+
+	if (want != XMIP_XDP_TC)
+		rc = attach_xdp(pin_dir, ifname, ifindex, bpf_program__fd(ro->xdp), want, true,
+				err, errlen);
+	if (rc == -1)
+		return -1;
+	if (tc_attach(ifname, ifindex, bpf_program__fd(ro->ingress), BPF_TC_INGRESS, err, errlen) ||
+	    tc_attach(ifname, ifindex, bpf_program__fd(ro->egress), BPF_TC_EGRESS, err, errlen))
+		return -1;
+	if (rc == -ENOTSUP) {
+		/* tc mode: no XDP program in front of tc ingress. */
+		snprintf(path, sizeof(path), "%s/%s%s", pin_dir, XMIP_PIN_LINK_XDP, ifname);
+		if (access(path, F_OK) == 0) {
+			drop_link(path);
+			xmip_msg("%s: XDP detached (tc mode)", ifname);
+		}
+		xmip_msg("%s: tc mode (ingress and egress)", ifname);
+	}
+	snprintf(name, sizeof(name), "%s%s", XMIP_PIN_TC_PREFIX, ifname);
+	return pin_replace(bpf_program__fd(ro->ingress), pin_dir, name, err, errlen);
+}
+
 int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 {
 	uint32_t ifindex[XMIP_CONF_MAX_IFS];
 	struct role_obj ro = { 0 };
+	struct ha_extra hx = { 0 };
 	char pin_dir[256];
 	uint16_t tunnel_mtu = conf->tunnel_mtu;
 	char stats_path[512];
-	bool fresh;
+	bool fresh, ha = conf->role == XMIP_ROLE_HA;
 	int rc = -1, min_mtu = 0;
 
 	if (xmip_pin_dir(conf->instance, pin_dir, sizeof(pin_dir))) {
 		snprintf(err, errlen, "'%s' is not a valid instance name", conf->instance);
+		return -1;
+	}
+	if (ha && conf->xdp_mode == XMIP_XDP_GENERIC) {
+		snprintf(err, errlen, "xdp-mode = generic is refused for the home agent: generic "
+			 "XDP runs after GRO, on packets that stand for many segments (one IPv6 "
+			 "header, CHECKSUM_PARTIAL), which it cannot tunnel correctly; use "
+			 "xdp-mode = tc (the same datapath on skbs, GSO-safe), native or auto");
+		return -1;
+	}
+	if (!ha && conf->xdp_mode == XMIP_XDP_TC) {
+		snprintf(err, errlen, "xdp-mode = tc is for the home agent; a mobile node "
+			 "decapsulates in XDP: native, generic or auto");
 		return -1;
 	}
 	for (int i = 0; i < conf->n_ifs; i++) {
@@ -635,7 +787,11 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 
 	libbpf_set_print(print_cb);
 	log_reset();
-	rc = role_open(conf, pin_dir, tunnel_mtu, &ro);
+	if (ha) {
+		hx.mode = conf->xdp_mode == XMIP_XDP_TC ? XMIP_HA_MODE_TC : XMIP_HA_MODE_XDP;
+		ha_table_plan(pin_dir, conf->max_bindings, &hx);
+	}
+	rc = role_open(conf, pin_dir, tunnel_mtu, &hx, &ro);
 	if (rc) {
 		snprintf(err, errlen, "opening the BPF object failed: %s", strerror(-rc));
 		log_print_tail();
@@ -667,7 +823,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		goto out;
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
-		 conf->role == XMIP_ROLE_HA ? "ha" : "mn", pin_dir);
+		 ha ? "ha" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);
@@ -678,31 +834,37 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 			goto out;
 		}
 	}
+	if (ha && ha_table_setup(&ro, pin_dir, &hx, err, errlen))
+		goto out;
 	if (pin_rodata(ro.rodata, pin_dir, err, errlen))
 		goto out;
 	drop_stale_pins(pin_dir, ro.obj);
-	/* Safety net for the next-hop cache: next hops cached while no agent
-	 * watched for changes are not trusted after a (re-)attach. */
+	/* Safety net for the next-hop cache of the reverse tunnel: next hops
+	 * cached while no agent watched for changes are not trusted after a
+	 * (re-)attach. */
 	{
 		struct bpf_map *gen = bpf_object__find_map_by_name(ro.obj, XMIP_MAP_NH_GEN);
 		int e = gen ? xmip_nh_gen_bump(bpf_map__fd(gen), NULL) : -ENOENT;
 
-		if (e)
+		if (e && ha)
 			xmip_msg("%s: bumping the next-hop generation failed: %s", XMIP_MAP_NH_GEN,
 				 strerror(-e));
 	}
 
 	for (int i = 0; i < conf->n_ifs; i++) {
-		if (attach_xdp(pin_dir, conf->ifnames[i], ifindex[i], bpf_program__fd(ro.xdp),
-			       conf->xdp_mode, err, errlen))
-			goto out;
-		if (ro.egress) {
-			if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro.egress),
-				      err, errlen))
+		if (ha) {
+			if (attach_ha_if(&ro, pin_dir, conf->ifnames[i], ifindex[i], conf->xdp_mode,
+					 err, errlen))
 				goto out;
-		} else {
-			tc_detach(ifindex[i]); /* left over if the instance was an MN before */
+			continue;
 		}
+		if (attach_xdp(pin_dir, conf->ifnames[i], ifindex[i], bpf_program__fd(ro.xdp),
+			       conf->xdp_mode, false, err, errlen))
+			goto out;
+		tc_detach_at(ifindex[i], BPF_TC_INGRESS);   /* left over if it was an HA before */
+		if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro.egress),
+			      BPF_TC_EGRESS, err, errlen))
+			goto out;
 	}
 	drop_stale_links(pin_dir, conf);
 	rc = 0;
@@ -751,21 +913,29 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 		return -1;
 	}
 	while ((de = readdir(d))) {
+		const char *ifname;
 		uint32_t ifindex;
 
+		if (!strncmp(de->d_name, XMIP_PIN_TC_PREFIX, strlen(XMIP_PIN_TC_PREFIX))) {
+			/* The HA's marker: its tc ingress and egress on that interface. */
+			ifname = de->d_name + strlen(XMIP_PIN_TC_PREFIX);
+			if (tc_detach(if_nametoindex(ifname)) == 0)
+				xmip_msg("%s: tc detached", ifname);
+			continue;
+		}
 		if (strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP)))
 			continue;
+		ifname = de->d_name + strlen(XMIP_PIN_LINK_XDP);
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
 		ifindex = drop_link(path);
-		if (role != XMIP_ROLE_HA && tc_detach(ifindex) == 0)
-			xmip_msg("%s: tc egress detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
-		xmip_msg("%s: XDP detached", de->d_name + strlen(XMIP_PIN_LINK_XDP));
+		if (tc_detach(ifindex) == 0)
+			xmip_msg("%s: tc detached", ifname);
+		xmip_msg("%s: XDP detached", ifname);
 	}
 	closedir(d);
-	if (role != XMIP_ROLE_HA) {
-		for (int i = 0; conf && i < conf->n_ifs; i++)
-			tc_detach(if_nametoindex(conf->ifnames[i]));
-	}
+	(void)role;
+	for (int i = 0; conf && i < conf->n_ifs; i++)
+		tc_detach(if_nametoindex(conf->ifnames[i]));
 
 	d = opendir(pin_dir);
 	if (!d) {
@@ -814,6 +984,31 @@ static int cmp_if(const void *a, const void *b)
 		      ((const struct xmip_if_state *)b)->ifname);
 }
 
+static struct xmip_if_state *if_slot(struct xmip_if_state *out, int *n, int max, const char *ifname)
+{
+	for (int i = 0; i < *n; i++)
+		if (!strcmp(out[i].ifname, ifname))
+			return &out[i];
+	if (*n == max)
+		return NULL;
+	memset(&out[*n], 0, sizeof(out[0]));
+	snprintf(out[*n].ifname, sizeof(out[0].ifname), "%s", ifname);
+	return &out[(*n)++];
+}
+
+static bool tc_query(uint32_t ifindex, enum bpf_tc_attach_point where, uint32_t *prog_id,
+		     char *name, size_t name_len)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)ifindex, .attach_point = where);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = XMIP_TC_HANDLE, .priority = XMIP_TC_PRIORITY);
+
+	if (!ifindex || bpf_tc_query(&hook, &o))
+		return false;
+	*prog_id = o.prog_id;
+	prog_name(o.prog_id, name, name_len);
+	return true;
+}
+
 int xmip_instance_ifs(const char *instance, struct xmip_if_state *out, int max,
 		      char *err, size_t errlen)
 {
@@ -826,15 +1021,25 @@ int xmip_instance_ifs(const char *instance, struct xmip_if_state *out, int max,
 		snprintf(err, errlen, "instance '%s' is not attached", instance);
 		return -1;
 	}
-	while ((de = readdir(d)) && n < max) {
-		struct xmip_if_state *s = &out[n];
+	while ((de = readdir(d))) {
+		bool link = !strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP));
+		bool tc = !strncmp(de->d_name, XMIP_PIN_TC_PREFIX, strlen(XMIP_PIN_TC_PREFIX));
+		struct xmip_if_state *s;
 		struct bpf_link_info li;
 		int fd;
 
-		if (strncmp(de->d_name, XMIP_PIN_LINK_XDP, strlen(XMIP_PIN_LINK_XDP)))
+		if (!link && !tc)
 			continue;
-		memset(s, 0, sizeof(*s));
-		snprintf(s->ifname, sizeof(s->ifname), "%s", de->d_name + strlen(XMIP_PIN_LINK_XDP));
+		s = if_slot(out, &n, max, de->d_name + strlen(link ? XMIP_PIN_LINK_XDP :
+								  XMIP_PIN_TC_PREFIX));
+		if (!s)
+			break;
+		if (tc) {
+			s->tc_marker = true;
+			if (!s->ifindex)
+				s->ifindex = if_nametoindex(s->ifname);
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name);
 		fd = bpf_obj_get(path);
 		if (fd >= 0 && link_info(fd, &li) == 0) {
@@ -846,21 +1051,19 @@ int xmip_instance_ifs(const char *instance, struct xmip_if_state *out, int max,
 		}
 		if (fd >= 0)
 			close(fd);
-		if (s->ifindex) {
-			LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)s->ifindex,
-				    .attach_point = BPF_TC_EGRESS);
-			LIBBPF_OPTS(bpf_tc_opts, o, .handle = XMIP_TC_HANDLE,
-				    .priority = XMIP_TC_PRIORITY);
-
-			if (bpf_tc_query(&hook, &o) == 0) {
-				s->tc_egress = true;
-				s->tc_prog_id = o.prog_id;
-				prog_name(o.prog_id, s->tc_prog_name, sizeof(s->tc_prog_name));
-			}
-		}
-		n++;
 	}
 	closedir(d);
+	for (int i = 0; i < n; i++) {
+		struct xmip_if_state *s = &out[i];
+
+		s->tc_egress = tc_query(s->ifindex, BPF_TC_EGRESS, &s->tc_prog_id, s->tc_prog_name,
+					sizeof(s->tc_prog_name));
+		s->tc_ingress = tc_query(s->ifindex, BPF_TC_INGRESS, &s->tc_in_prog_id,
+					 s->tc_in_prog_name, sizeof(s->tc_in_prog_name));
+		/* An HA interface without an XDP link runs in tc mode. */
+		if (s->tc_marker && !s->link_id)
+			s->mode = s->tc_ingress ? XMIP_IF_MODE_TC : XMIP_IF_MODE_UNKNOWN;
+	}
 	qsort(out, (size_t)n, sizeof(*out), cmp_if);
 	return n;
 }

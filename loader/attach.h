@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-/* tc filter identity of the MN egress program on every interface it is attached to. */
+/* tc filter identity of our programs (MN egress; HA ingress and egress) on every interface. */
 #define XMIP_TC_HANDLE   1
 #define XMIP_TC_PRIORITY 0x786d /* "xm" */
 
@@ -18,6 +18,7 @@ enum xmip_if_mode {
 	XMIP_IF_MODE_UNKNOWN = 0, /* link pinned but the interface is gone */
 	XMIP_IF_MODE_NATIVE,
 	XMIP_IF_MODE_GENERIC,
+	XMIP_IF_MODE_TC,          /* HA: no XDP, tc ingress does everything */
 };
 
 /* One interface of an attached instance, as derived from its pins and the kernel. */
@@ -31,6 +32,10 @@ struct xmip_if_state {
 	bool     tc_egress;           /* our tc egress filter is present */
 	uint32_t tc_prog_id;
 	char     tc_prog_name[16];
+	bool     tc_ingress;          /* HA: our tc ingress filter is present */
+	uint32_t tc_in_prog_id;
+	char     tc_in_prog_name[16];
+	bool     tc_marker;           /* HA: the tc_<ifname> pin */
 };
 
 /*
@@ -44,8 +49,10 @@ void xmip_attach_set_debug(bool debug);
  * instance's directory (reusing maps already pinned there), with the
  * static configuration of CONF in their .rodata (pinned as xmip_rodata),
  * seed the MN's xmip_mn_state, attach and pin the XDP link of every interface (replacing the
- * program atomically if a link is pinned already), and for the MN the tc
- * egress filter. Progress goes to stderr; returns 0 or -1 with err.
+ * program atomically if a link is pinned already), and the tc filters: the
+ * MN's egress, the HA's ingress and egress (HA: XDP unless xdp-mode = tc;
+ * the HA's fast-path table set up, its clock program pinned). Progress
+ * goes to stderr; returns 0 or -1 with err.
  */
 int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen);
 

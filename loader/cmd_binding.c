@@ -17,7 +17,11 @@
 #include "addr.h"
 #include "cli.h"
 #include "family_names.h"
+#include "fwclock.h"
+#include "fwtable.h"
 #include "help.h"
+#include "netlink.h"
+#include "nexthop.h"
 #include "json.h"
 #include "msg.h"
 #include "pins.h"
@@ -246,6 +250,9 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_json_str(&j, xmip_fam_name(xmip_encap_family(r->b.encap)));
 		xmip_json_key(&j, "encap");
 		xmip_json_str(&j, xmip_encap_name(r->b.encap));
+		/* Learnt from a Packet Too Big about the tunnel (0: none). */
+		xmip_json_key(&j, "path_mtu");
+		xmip_json_u64(&j, r->b.path_mtu);
 		xmip_json_obj_close(&j);
 	}
 	if (o->json) {
@@ -293,6 +300,53 @@ static int open_ha_bindings(const char *instance)
 	return fd;
 }
 
+/*
+ * The binding's slot in the datapath's table (lib/fwtable.c), with the
+ * next hop of its CoA as the kernel resolves it now (without one, its
+ * packets take the tc path, where the kernel resolves one, until a
+ * running agent prepares it). 0, or 1 (reported).
+ */
+static int fw_write(const char *instance, const uint8_t hoa[16], const struct xmip_binding *b)
+{
+	struct xmip_rodata ro = { 0 };
+	struct xmip_fwclock clk;
+	struct xmip_fw_entry e;
+	struct xmip_nh_info nh = { 0 };
+	struct xmip_fwt *t;
+	char err[600], pin_dir[256];
+	struct in6_addr coa, self;
+	int rc, nl;
+
+	t = xmip_fwt_open(instance, err, sizeof(err));
+	if (!t) {
+		xmip_msg("%s (re-run xmip attach)", err);
+		return 1;
+	}
+	if ((rc = xmip_fwclock_open(&clk, instance, t->hdr->hz))) {
+		xmip_msg("%s: %s (re-run xmip attach)", XMIP_PIN_CLOCK, strerror(-rc));
+		xmip_fwt_close(t);
+		return 1;
+	}
+	xmip_fw_entry_init(&e, hoa, b, xmip_fwclock_at_boot_ns(&clk, b->expires_ns));
+	nl = xmip_nl_open();
+	if (nl >= 0 && !xmip_pin_dir(instance, pin_dir, sizeof(pin_dir)) &&
+	    !xmip_rodata_read(pin_dir, &ro, err, sizeof(err))) {
+		memcpy(&coa, b->coa, 16);
+		memcpy(&self, ro.ha.self_addr, 16);
+		if (xmip_nh_resolve(nl, &self, &coa, &nh) == 0)
+			xmip_fw_entry_set_nh(&e, &nh);
+	}
+	if (nl >= 0)
+		close(nl);
+	rc = xmip_fwt_put(t, &e);
+	if (rc)
+		xmip_msg("adding the binding to %s failed: %s%s", XMIP_MAP_FWTABLE, strerror(-rc),
+			 rc == -ENOSPC ? " (no free slot for this home address: max-bindings)" : "");
+	xmip_fwclock_close(&clk);
+	xmip_fwt_close(t);
+	return rc ? 1 : 0;
+}
+
 static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_binding_key k = { 0 };
@@ -329,6 +383,13 @@ static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
 		close(fd);
 		return 1;
 	}
+	rc = fw_write(instance, k.hoa, &b);
+	if (rc) {
+		/* The record is not what the datapath does: take it back. */
+		bpf_map_delete_elem(fd, &k);
+		close(fd);
+		return 1;
+	}
 	close(fd);
 	return 0;
 }
@@ -359,6 +420,22 @@ static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
 		return 1;
 	}
 	close(fd);
+	{
+		char err[600];
+		struct xmip_fwt *t = xmip_fwt_open(instance, err, sizeof(err));
+
+		if (!t) {
+			xmip_msg("%s", err);
+			return 1;
+		}
+		rc = xmip_fwt_del(t, k.hoa);
+		xmip_fwt_close(t);
+		if (rc && rc != -ENOENT) {
+			xmip_msg("deleting the binding from %s failed: %s", XMIP_MAP_FWTABLE,
+				 strerror(-rc));
+			return 1;
+		}
+	}
 	return 0;
 }
 

@@ -104,7 +104,8 @@ static bool ready(const struct instance_view *v)
 
 static const char *if_mode_name(enum xmip_if_mode m)
 {
-	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" : "none";
+	return m == XMIP_IF_MODE_NATIVE ? "native" : m == XMIP_IF_MODE_GENERIC ? "generic" :
+	       m == XMIP_IF_MODE_TC ? "tc" : "none";
 }
 
 static void show_text(const char *instance, const struct instance_view *v, bool all_counters)
@@ -141,8 +142,14 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 			printf("    %s: interface gone (link %u still pinned)\n", s->ifname, s->link_id);
 			continue;
 		}
-		printf("    %s: xdp %s prog %u (%s) link %u\n", s->ifname, if_mode_name(s->mode),
-		       s->prog_id, s->prog_name, s->link_id);
+		if (s->link_id)
+			printf("    %s: xdp %s prog %u (%s) link %u\n", s->ifname,
+			       if_mode_name(s->mode), s->prog_id, s->prog_name, s->link_id);
+		else
+			printf("    %s: %s (no XDP)\n", s->ifname, if_mode_name(s->mode));
+		if (s->tc_ingress)
+			printf("    %s: tc ingress prog %u (%s)\n", s->ifname, s->tc_in_prog_id,
+			       s->tc_in_prog_name);
 		if (s->tc_egress)
 			printf("    %s: tc egress prog %u (%s)\n", s->ifname, s->tc_prog_id,
 			       s->tc_prog_name);
@@ -214,6 +221,17 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 		xmip_json_str(j, s->prog_name);
 		xmip_json_key(j, "link_id");
 		xmip_json_u64(j, s->link_id);
+		xmip_json_key(j, "tc_ingress");
+		if (s->tc_ingress) {
+			xmip_json_obj_open(j);
+			xmip_json_key(j, "prog_id");
+			xmip_json_u64(j, s->tc_in_prog_id);
+			xmip_json_key(j, "prog_name");
+			xmip_json_str(j, s->tc_in_prog_name);
+			xmip_json_obj_close(j);
+		} else {
+			xmip_json_null(j);
+		}
 		xmip_json_key(j, "tc_egress");
 		if (s->tc_egress) {
 			xmip_json_obj_open(j);

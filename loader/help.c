@@ -12,12 +12,14 @@
 #define COMMON_FILES \
 	"FILES\n" \
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
-	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_replay,\n" \
-	"                                xmip_ident, xmip_nexthops, xmip_nh_gen; MN:\n" \
-	"                                xmip_mn_state; both: xmip_stats,\n" \
-	"                                xmip_signal), the static configuration\n" \
-	"                                (xmip_rodata) and XDP links\n" \
-	"                                (link_xdp_IFNAME)\n"
+	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_fwtable,\n" \
+	"                                xmip_replay, xmip_ident, xmip_nexthops,\n" \
+	"                                xmip_nh_gen; MN: xmip_mn_state; both:\n" \
+	"                                xmip_stats, xmip_signal), the static\n" \
+	"                                configuration (xmip_rodata), XDP links\n" \
+	"                                (link_xdp_IFNAME), HA: its clock program\n" \
+	"                                (xmip_clock), tc markers (tc_IFNAME), the\n" \
+	"                                table writers' lock (the directory, flock)\n"
 
 const char *const xmip_help_main =
 	"NAME\n"
@@ -76,16 +78,23 @@ const char *const xmip_help_attach =
 	"    whose care-of address and away state (the agent's) are kept.\n"
 	"    Attaches the XDP program to every 'interface' through a\n"
 	"    bpf_link pinned as link_xdp_IFNAME; when such a link exists the\n"
-	"    program is swapped atomically inside it (no packet is lost). For role\n"
-	"    mn also attaches the tc egress filter (clsact, handle 1, priority\n"
-	"    0x786d). Links of interfaces no longer in CONF are detached.\n"
+	"    program is swapped atomically inside it (no packet is lost). Role mn\n"
+	"    also attaches its tc egress filter, role ha its tc ingress and egress\n"
+	"    filters (clsact, handle 1, priority 0x786d; marker pin tc_IFNAME).\n"
+	"    The HA's fast-path table (xmip_fwtable) is sized to 4 x max-bindings\n"
+	"    slots and keeps its slots across re-attaches. Links of interfaces no\n"
+	"    longer in CONF are detached.\n"
 	"\n"
-	"    xdp-mode native fails if the driver has no XDP; generic uses SKB mode;\n"
-	"    auto (default) tries native and falls back to generic with a message\n"
-	"    saying why. bpffs is mounted at /sys/fs/bpf if it is not.\n"
+	"    xdp-mode native fails if the driver has no XDP. tc (role ha only):\n"
+	"    no XDP, the HA's datapath runs at tc ingress on skbs (GSO/GRO\n"
+	"    packets tunnelled whole). generic (role mn only): SKB-mode XDP; it is\n"
+	"    refused for the HA, whose generic XDP would see GRO packets it cannot\n"
+	"    tunnel. auto (default) tries native and falls back, with a message\n"
+	"    saying why, to tc (ha) or generic (mn). bpffs is mounted at\n"
+	"    /sys/fs/bpf if it is not.\n"
 	"    tunnel-mtu defaults to the smallest interface MTU minus 40.\n"
-	"    max-bindings applies when the maps are created; an existing pinned\n"
-	"    binding map keeps its size until 'xmip detach'.\n"
+	"    max-bindings applies when the maps are created; existing pinned\n"
+	"    binding maps keep their size until 'xmip detach'.\n"
 	"\n"
 	"    If the verifier rejects a program, the tail of its log is printed\n"
 	"    (-d prints all of libbpf's output).\n"
@@ -149,16 +158,18 @@ const char *const xmip_help_show =
 	"DESCRIPTION\n"
 	"    For every instance under /sys/fs/bpf/xmip (or the one given): its\n"
 	"    role and addresses from xmip_rodata (and, for an MN, its care-of\n"
-	"    address and away state from xmip_mn_state), each interface with its XDP mode\n"
-	"    (native or generic), program id and name and link id, the tc egress\n"
-	"    filter if any, the number of bindings, and the datapath counters\n"
+	"    address and away state from xmip_mn_state), each interface with its mode\n"
+	"    (native, generic or tc), XDP program id and name and link id, the tc\n"
+	"    ingress and egress filters if any, the number of bindings, and the\n"
+	"    datapath counters\n"
 	"    summed over all CPUs, one per outcome or drop reason (non-zero ones\n"
 	"    unless -a).\n"
 	"\n"
 	"    JSON (-j) is a list of objects with the keys instance, role, ready,\n"
 	"    address (HA) or home_address, home_agent, care_of_address, away (MN),\n"
 	"    home_prefix, home_plen, tunnel_mtu, interfaces (list of {name,\n"
-	"    ifindex, xdp_mode, prog_id, prog_name, link_id, tc_egress}), bindings,\n"
+	"    ifindex, xdp_mode (native, generic, tc, none), prog_id, prog_name,\n"
+	"    link_id, tc_ingress, tc_egress}), bindings,\n"
 	"    max_bindings and counters (every counter, by name, zeros included).\n"
 	"\n"
 	"OPTIONS\n"
@@ -194,16 +205,21 @@ const char *const xmip_help_binding =
 	"    accepted Binding Update and its flags as letters (A H L K M R P F T),\n"
 	"    and the family the binding belongs to (from its encapsulation).\n"
 	"    JSON: a list of {\"instance\", \"hoa\", \"coa\", \"lifetime\", \"remaining\",\n"
-	"    \"seq\", \"flags\", \"family\", \"encap\"}. Filters, all of which must match:\n"
-	"    hoa and coa take an address or a prefix (2001:db8:1::100,\n"
-	"    2001:db8:a::/64), family a family name (mip6).\n"
+	"    \"seq\", \"flags\", \"family\", \"encap\", \"path_mtu\"} (path_mtu: learnt\n"
+	"    from a Packet Too Big about the tunnel, 0 if none). Filters, all of\n"
+	"    which must match: hoa and coa take an address or a prefix\n"
+	"    (2001:db8:1::100, 2001:db8:a::/64), family a family name (mip6).\n"
 	"\n"
 	"    add writes a static binding for debugging and tests: no signalling,\n"
 	"    no proxy neighbour entry. LIFETIME is in seconds (default 3600); flags\n"
-	"    H, sequence 0. An existing binding for HOA is replaced. A running\n"
-	"    xmip-agentd removes the binding when it expires.\n"
+	"    H, sequence 0. An existing binding for HOA is replaced. The binding\n"
+	"    also goes into the datapath's fast-path table (xmip_fwtable) with the\n"
+	"    next hop of COA as the kernel resolves it now (none: its packets take\n"
+	"    the tc path until a running agent prepares one); add fails if the\n"
+	"    table has no free slot for HOA. A running xmip-agentd removes the\n"
+	"    binding when it expires.\n"
 	"\n"
-	"    del removes the binding of HOA.\n"
+	"    del removes the binding of HOA (record and table slot).\n"
 	"\n"
 	"    add and del need a home agent instance; without -i or -c they act on\n"
 	"    the only attached instance.\n"

@@ -6,6 +6,8 @@
 
 #include "clock.h"
 #include "config.h"
+#include "fwsync.h"
+#include "icmp_report.h"
 #include "log.h"
 #include "maps.h"
 #include "netlink.h"
@@ -14,7 +16,7 @@
 #include "signal_rx.h"
 
 void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
-		    const struct xmip_agent_maps *maps)
+		    struct xmip_agent_maps *maps)
 {
 	memset(c, 0, sizeof(*c));
 	c->loop = loop;
@@ -60,6 +62,13 @@ void xmip_core_on_signal(void *core, uint8_t family, uint32_t ifindex,
 
 int xmip_core_start(struct xmip_core *c, const struct xmip_family_ops *const *table, size_t n)
 {
+	/* (Unit tests run the core without maps: no table then.) */
+	if (c->conf->role == XMIP_ROLE_HA && c->maps->bindings >= 0) {
+		c->fw = xmip_fwsync_new(c->loop, c->conf, c->maps, c->nl);
+		if (!c->fw)
+			return -1;
+		c->maps->fw = c->fw;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct xmip_family *f = &c->fams[c->n_fams];
 
@@ -83,11 +92,13 @@ int xmip_core_start(struct xmip_core *c, const struct xmip_family_ops *const *ta
 	for (size_t i = 0; i < c->n_fams; i++)
 		if (c->fams[i].ops->adopt && c->fams[i].ops->adopt(&c->fams[i]))
 			goto fail;
-	/* Only the HA datapath caches next hops (bpf/lib/fib.h). */
+	/* Only the HA datapath has next hops to keep (bpf/lib/nexthop.h, fwtable.h). */
 	if (c->conf->role == XMIP_ROLE_HA) {
-		c->nh = xmip_nh_watch_new(c->loop, c->maps->nh_gen);
+		c->nh = xmip_nh_watch_new(c->loop, c->maps->nh_gen, c->fw);
 		if (!c->nh)
 			goto fail;
+		if (c->fw)
+			xmip_fwsync_sweep(c->fw);
 	}
 	if (c->maps->signal >= 0) {
 		c->rx = xmip_signal_rx_new(c->loop, c->maps->signal, xmip_core_on_signal, c);
@@ -112,6 +123,11 @@ void xmip_core_dispatch(struct xmip_core *c, uint8_t family, uint32_t ifindex,
 			const uint8_t *pkt, size_t len)
 {
 	c->rx_ns = xmip_now_ns();   /* registration latency starts here (metrics.h) */
+	/* Not a family: the datapath's own report, the core's to handle. */
+	if (family == XMIP_FAMILY_ICMP_REPORT) {
+		xmip_icmp_report_handle(c, ifindex, pkt, len);
+		return;
+	}
 	for (size_t i = 0; i < c->n_fams; i++) {
 		if (c->fams[i].ops->id == family) {
 			c->fams[i].ops->handle(&c->fams[i], ifindex, pkt, len);
@@ -136,6 +152,10 @@ void xmip_core_stop(struct xmip_core *c)
 		f->ops->stop(f);
 		f->state = NULL;
 	}
+	if (c->maps)
+		c->maps->fw = NULL;
+	xmip_fwsync_free(c->fw);
+	c->fw = NULL;
 	if (c->raw >= 0)
 		close(c->raw);
 	if (c->nl >= 0)

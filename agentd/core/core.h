@@ -17,6 +17,7 @@
 #define XMIP_CORE_MAX_FAMILIES 8
 
 struct xmip_agent_maps;
+struct xmip_fwsync;
 struct xmip_nh_watch;
 struct xmip_signal_rx;
 
@@ -24,7 +25,7 @@ struct xmip_signal_rx;
 struct xmip_core {
 	struct xmip_loop             *loop;
 	const struct xmip_conf       *conf;
-	const struct xmip_agent_maps *maps;
+	struct xmip_agent_maps       *maps;
 	int                           raw;   /* rawsend.h; -1 until xmip_core_open_sockets */
 	int                           nl;    /* netlink.h request socket; -1 likewise */
 
@@ -32,20 +33,23 @@ struct xmip_core {
 	size_t                        n_fams;
 	struct xmip_signal_rx        *rx;
 	struct xmip_nh_watch         *nh;
+	struct xmip_fwsync           *fw;    /* HA: the fast-path table's writer */
 	uint64_t                      unclaimed;  /* records no running family took */
 	uint64_t                      rx_ns;      /* CLOCK_BOOTTIME the record being handled was taken */
 	struct xmip_icmp6err          icmp;       /* ICMPv6 errors, rate-limited */
 };
 
 void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
-		    const struct xmip_agent_maps *maps);
+		    struct xmip_agent_maps *maps);
 /* The raw and netlink sockets every family shares. 0 or -1 (logged). */
 int  xmip_core_open_sockets(struct xmip_core *c);
 /*
  * Start every family of table[] that serves conf's role (and that the
- * configuration wants), in table order; then adopt each, in the same
- * order; then watch the next-hop generation (role HA) and the ring buffer
- * (when maps->signal is open). 0, or -1 (logged) after stopping what started.
+ * configuration wants), in table order; role HA: first the fast-path table's
+ * writer (maps->fw), so adopted bindings get their slots; then adopt each
+ * family, in the same order; then (HA) sweep the table and watch next
+ * hops, and read the ring buffer (when maps->signal is open). 0, or -1
+ * (logged) after stopping what started.
  */
 int  xmip_core_start(struct xmip_core *c, const struct xmip_family_ops *const *table, size_t n);
 /* Hand one signalling packet to the running family with this id; unclaimed ones are counted. */

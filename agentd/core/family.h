@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "config.h"
 #include "loop.h"
@@ -45,6 +46,9 @@ struct xmip_family_ops {
 	void (*handle)(struct xmip_family *f, uint32_t ifindex, const uint8_t *pkt, size_t len);
 	/* A timer armed with xmip_family_timer_*() is due. */
 	void (*timer)(struct xmip_family *f, struct xmip_family_timer *t);
+	/* Optional: a Packet Too Big about our tunnel packet from `coa` (MN): inner packets
+	 * now fit in at most `inner_mtu` octets (agentd/core/icmp_report.c). */
+	void (*tunnel_mtu)(struct xmip_family *f, const struct in6_addr *coa, uint32_t inner_mtu);
 	/* Stop timers, free f->state; maps and kernel state stay for the next agent. */
 	void (*stop)(struct xmip_family *f);
 };

@@ -52,8 +52,16 @@ static void usage(FILE *out)
 "                Binding Acknowledgement (refusals rate-limited per\n"
 "                source), sends ICMPv6 Parameter Problem for a malformed\n"
 "                Mobility Header, and removes bindings when their\n"
-"                lifetime ends. On start keeps only the bindings whose\n"
-"                home address, NAI and SPI are still configured together.\n"
+"                lifetime ends. Keeps the datapath's fast-path table\n"
+"                (xmip_fwtable) in step: each binding's slot with the next\n"
+"                hop of its CoA (route and neighbour, followed over\n"
+"                netlink), its path MTU (lowered by Packet Too Big from\n"
+"                the tunnel path) and expiry; renews the next-hop lease\n"
+"                every second. Relays Destination Unreachable and Time\n"
+"                Exceeded from the tunnel path to the inner packet's\n"
+"                source (RFC 2473 8). On start keeps only the bindings\n"
+"                whose home address, NAI and SPI are still configured\n"
+"                together.\n"
 "                Makes the host an IPv6 router: forwarding=1 and\n"
 "                proxy_ndp=1 on its interfaces and in net.ipv6.conf.all.\n"
 "    role = mn   Keeps the home address on lo, watches the addresses of\n"
@@ -67,7 +75,8 @@ static void usage(FILE *out)
 "                policy (ip -6 rule: from HoA lookup 4191, and from CoA\n"
 "                to HA lookup 4191; table 4191 holds a default route via\n"
 "                the CoA interface's router with mtu = link MTU - 40), so\n"
-"                the tunnel overhead never makes a packet too big.\n"
+"                the tunnel overhead never makes a packet too big (lowered\n"
+"                further by a Packet Too Big about the tunnel).\n"
 "    role = dc   NTMobile Direction Coordinator (docs/ntmobile.md): UDP\n"
 "                49600; registers NTM nodes (HMAC-SHA-256, pre-shared\n"
 "                node keys), detects NATs, assigns virtual IPv4/IPv6\n"
@@ -216,7 +225,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip-agentd: %s\n", err);
 		return 1;
 	}
-	maps = (struct xmip_agent_maps){ -1, -1, -1, -1, -1 };
+	maps = (struct xmip_agent_maps){ .bindings = -1, .mn_state = -1, .replay = -1,
+					.signal = -1, .nh_gen = -1, .fw = NULL };
 	if (role_has_maps(conf.role) &&
 	    xmip_maps_open(conf.instance, conf.role, &maps, err, sizeof(err))) {
 		fprintf(stderr, "xmip-agentd: instance '%s' is not attached: %s\n", conf.instance, err);

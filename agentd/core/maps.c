@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "maps.h"
 
+#include "fwsync.h"
+
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +34,7 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 	int rc;
 
 	m->bindings = m->mn_state = m->replay = m->signal = m->nh_gen = -1;
+	m->fw = NULL;
 	/* Each role's map set (docs/DESIGN.md, "Map set per role"). */
 	if ((rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)))
 		goto fail;
@@ -78,17 +82,46 @@ int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     const struct xmip_binding *b)
 {
 	struct xmip_binding_key k;
+	struct xmip_binding old, nb = *b;
+	bool had;
+	int rc;
 
 	memcpy(k.hoa, hoa, 16);
-	return ret(bpf_map_update_elem(m->bindings, &k, b, BPF_ANY));
+	had = bpf_map_lookup_elem(m->bindings, &k, &old) == 0;
+	/* The path MTU belongs to the path to this CoA (RFC 2473 §7): a new
+	 * record for the same CoA (a BU refresh) keeps what a Packet Too Big
+	 * taught, unless it says otherwise; a new CoA starts afresh. */
+	if (had && !nb.path_mtu && !memcmp(old.coa, nb.coa, 16))
+		nb.path_mtu = old.path_mtu;
+	b = &nb;
+	if (bpf_map_update_elem(m->bindings, &k, b, BPF_ANY))
+		return -errno;
+	if (!m->fw)
+		return 0;
+	rc = xmip_fwsync_put(m->fw, hoa, b, had ? &old : NULL);
+	if (rc) {
+		/* The datapath could not follow: the record says what it does. */
+		if (had)
+			bpf_map_update_elem(m->bindings, &k, &old, BPF_ANY);
+		else
+			bpf_map_delete_elem(m->bindings, &k);
+	}
+	return rc;
 }
 
 int xmip_binding_del(const struct xmip_agent_maps *m, const uint8_t hoa[16])
 {
 	struct xmip_binding_key k;
+	struct xmip_binding old;
+	bool had;
+	int rc;
 
 	memcpy(k.hoa, hoa, 16);
-	return ret(bpf_map_delete_elem(m->bindings, &k));
+	had = bpf_map_lookup_elem(m->bindings, &k, &old) == 0;
+	rc = ret(bpf_map_delete_elem(m->bindings, &k));
+	if (m->fw)
+		xmip_fwsync_del(m->fw, hoa, had ? &old : NULL);
+	return rc;
 }
 
 int xmip_binding_foreach(const struct xmip_agent_maps *m,

@@ -13,12 +13,17 @@
 #include "nh_gen.h"
 #include "xmip_maps.h"
 
+struct xmip_fwsync;
+
 struct xmip_agent_maps {
 	int bindings;   /* HA: HASH xmip_binding_key -> xmip_binding; -1 on the MN */
 	int mn_state;   /* MN: HASH[1] xmip_mn_state, replaced whole; -1 on the HA */
 	int replay;     /* HA: HASH xmip_binding_key -> xmip_replay_state; -1 on the MN */
 	int signal;     /* RINGBUF */
 	int nh_gen;     /* ARRAY[1] __u64 next-hop generation; -1 if absent (older attach) */
+	/* HA: the fast-path table the datapath reads (fwsync.h), kept in step with
+	 * every binding written here; set by the core once it runs, NULL before. */
+	struct xmip_fwsync *fw;
 };
 
 /*
@@ -30,7 +35,14 @@ int  xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 		    char *err, size_t errlen);
 void xmip_maps_close(struct xmip_agent_maps *m);
 
-/* 0, -ENOENT or another -errno. */
+/*
+ * The binding cache. xmip_bindings holds the record; put and del also
+ * write the datapath's fast-path table (when m->fw is set): a put the
+ * table cannot take (-ENOSPC: the home address's slots are all in use)
+ * leaves the record as it was. A put for the CoA the record has already,
+ * with path_mtu 0, keeps the record's path_mtu (a BU refresh does not
+ * forget a Packet Too Big). 0, -ENOENT or another -errno.
+ */
 int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     struct xmip_binding *b);
 int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],

@@ -75,6 +75,13 @@ static void mip6_timer(struct xmip_family *f, struct xmip_family_timer *t)
 		xmip_mn_timer(f->state, t);
 }
 
+/* A Packet Too Big about our tunnel (the core's ICMPv6 reports): the MN's route MTU. */
+static void mip6_tunnel_mtu(struct xmip_family *f, const struct in6_addr *coa, uint32_t mtu)
+{
+	if (!is_ha(f))
+		xmip_mn_tunnel_mtu(f->state, coa, mtu);
+}
+
 static void mip6_stop(struct xmip_family *f)
 {
 	if (is_ha(f))
@@ -91,5 +98,6 @@ const struct xmip_family_ops xmip_mip6_family = {
 	.adopt  = mip6_adopt,
 	.handle = mip6_handle,
 	.timer  = mip6_timer,
+	.tunnel_mtu = mip6_tunnel_mtu,
 	.stop   = mip6_stop,
 };

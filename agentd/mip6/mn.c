@@ -70,6 +70,8 @@ struct xmip_mn {
 	struct in6_addr               tunnel_rule_coa;  /* CoA of the installed tunnel rule */
 	bool                          have_tunnel_rule;
 	bool                          warned_no_router;  /* said once per CoA interface */
+	uint32_t                      path_mtu;  /* from a Packet Too Big about the tunnel; 0: none */
+	uint8_t                       gw_mac[6]; /* the CoA link's router, as in xmip_mn_state */
 };
 
 /* What one address dump says about where we are. */
@@ -163,6 +165,10 @@ static void write_state(struct xmip_mn *mn, bool away, const struct in6_addr *se
 	memcpy(st.ha, &mn->conf->home_agent, 16);
 	st.coa_ifindex = ifindex;
 	st.flags = away ? XMIP_MN_F_AWAY : 0;
+	/* The datapath sends tunnel packets the kernel already addressed to
+	 * this router as they are (bpf/mip6/mn.h): no lookup per packet. */
+	if (away)
+		memcpy(st.gw_mac, mn->gw_mac, 6);
 	rc = xmip_mn_state_put(mn->maps, &st);
 	if (rc)
 		log_err("writing %s: %s", XMIP_MAP_MN_STATE, strerror(-rc));
@@ -205,6 +211,10 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 	mtu = mtu > TUNNEL_OVERHEAD ? mtu - TUNNEL_OVERHEAD : 0;
 	if (mn->conf->tunnel_mtu && mn->conf->tunnel_mtu < mtu)
 		mtu = mn->conf->tunnel_mtu;
+	/* A router on the way to the HA said less (RFC 2473 §7: the tunnel's
+	 * path MTU minus its header). */
+	if (mn->path_mtu && mn->path_mtu < mtu)
+		mtu = mn->path_mtu;
 	/*
 	 * Never below the IPv6 minimum (RFC 8200 §5): on a link under 1320,
 	 * 1280-octet packets from the HoA still do not fit; not handled (that
@@ -212,6 +222,8 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 	 */
 	return mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
 }
+
+static void sync_gw_mac(struct xmip_mn *mn, const struct in6_addr *gw);
 
 /* Keep "from CoA to HA lookup HOA_TABLE" on the current CoA only. */
 static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
@@ -281,6 +293,7 @@ static void sync_hoa_route(struct xmip_mn *mn)
 		return;
 	}
 	mn->warned_no_router = false;
+	sync_gw_mac(mn, &rs.router.gateway);
 	want.has_gateway = true;
 	want.gateway = rs.router.gateway;
 	want.ifindex = mn->coa_ifindex;
@@ -293,6 +306,31 @@ static void sync_hoa_route(struct xmip_mn *mn)
 		log_info("packets from HoA %s: table %u default via %s dev %s mtu %u",
 			 xmip_ip6str(&mn->conf->self.hoa), HOA_TABLE, xmip_ip6str(&want.gateway),
 			 ifname, want.mtu);
+}
+
+/* The router's MAC into xmip_mn_state, when it is known and changed. */
+static void sync_gw_mac(struct xmip_mn *mn, const struct in6_addr *gw)
+{
+	struct xmip_nl_neigh_info ni;
+	uint8_t mac[6] = { 0 };
+
+	if (xmip_nl_neigh_get(mn->nl, mn->coa_ifindex, gw, &ni) == 0 && ni.has_mac &&
+	    xmip_nl_neigh_usable(ni.state))
+		memcpy(mac, ni.mac, 6);
+	if (!memcmp(mac, mn->gw_mac, 6))
+		return;
+	memcpy(mn->gw_mac, mac, 6);
+	write_state(mn, true, &mn->coa, mn->coa_ifindex);
+}
+
+void xmip_mn_tunnel_mtu(struct xmip_mn *mn, const struct in6_addr *coa, uint32_t mtu)
+{
+	if (mn->where != MN_AWAY || !xmip_addr_eq(coa, &mn->coa) ||
+	    (mn->path_mtu && mtu >= mn->path_mtu))
+		return;
+	mn->path_mtu = mtu < IPV6_MIN_MTU ? IPV6_MIN_MTU : mtu;
+	log_info("path MTU through the tunnel from %s: %u", xmip_ip6str(coa), mn->path_mtu);
+	sync_hoa_route(mn);
 }
 
 /* Home: the HoA is on-link again; main routes it with the link's MTU. */
@@ -343,6 +381,8 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	mn->coa_ifindex = ifindex;
 	mn->home_ifindex = 0;
 	mn->warned_no_router = false;
+	mn->path_mtu = 0;                  /* another path */
+	memset(mn->gw_mac, 0, 6);          /* learnt again on the new link */
 	write_state(mn, true, &s->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
 	send_bu(mn, &s->coa, false, false);
@@ -537,7 +577,9 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
 	mn->lo_ifindex = if_nametoindex("lo");
-	mn->mon = xmip_nl_monitor_open();
+	/* Neighbours too: the CoA link's router's MAC goes into xmip_mn_state. */
+	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE |
+					      RTMGRP_NEIGH);
 	if (mn->mon < 0 || !mn->lo_ifindex) {
 		log_err("MN sockets: %s", strerror(errno));
 		goto fail;

@@ -24,6 +24,12 @@ int  xmip_mn_adopt(struct xmip_mn *mn);
 void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p);
 /* One of the MN's timers (re-evaluation, retransmission, refresh) is due. */
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t);
+/*
+ * A router between the CoA `coa` and the HA returned Packet Too Big about
+ * our tunnel packet: inner packets fit in `mtu` octets; the HoA's route
+ * (table 4191) follows, until the next move.
+ */
+void xmip_mn_tunnel_mtu(struct xmip_mn *mn, const struct in6_addr *coa, uint32_t mtu);
 /* Stops timers, closes its socket; leaves addresses, config and binding as they are. */
 void xmip_mn_free(struct xmip_mn *mn);
 

@@ -70,7 +70,7 @@ struct xmip_local {
 __noinline int xmip_xdp_ip6_walk(struct xdp_md *ctx, __u32 ip6_off, struct xmip_ip6_layers *out)
 {
 	void *data, *data_end;
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct ipv6hdr *ip6;
 
 	barrier_var(ip6_off);   /* bound and use the same register (verifier) */
@@ -86,6 +86,26 @@ __noinline int xmip_xdp_ip6_walk(struct xdp_md *ctx, __u32 ip6_off, struct xmip_
 	return xmip_parse_ext_xdp(ctx, &c, ip6, ip6_off, ip6->nexthdr, out);
 }
 
+/* tc: the same walk over the skb's linear data. */
+__noinline int xmip_skb_ip6_walk(struct __sk_buff *skb, __u32 ip6_off, struct xmip_ip6_layers *out)
+{
+	void *data, *data_end;
+	struct xmip_cursor c = { };
+	struct ipv6hdr *ip6;
+
+	barrier_var(ip6_off);
+	if (!skb || !out || ip6_off > 64)
+		return XMIP_PARSE_MALFORMED;
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	ip6 = data + ip6_off;
+	if ((void *)(ip6 + 1) > data_end)
+		return XMIP_PARSE_TRUNCATED;
+	c.pos = ip6 + 1;
+	c.end = data_end;
+	return xmip_parse_ext_skb(skb, &c, ip6, ip6_off, ip6->nexthdr, out);
+}
+
 static __always_inline int xmip_is_local6(const struct xmip_local *me, const struct in6_addr *a)
 {
 	return (me->ip6[0] && xmip_addr_eq(a, me->ip6[0])) ||
@@ -93,10 +113,8 @@ static __always_inline int xmip_is_local6(const struct xmip_local *me, const str
 }
 
 /* UDP ports, when the whole UDP header is in the frame at l4_off. */
-static __always_inline void xmip_cls_ports(struct xdp_md *ctx, struct xmip_cls *cls)
+static __always_inline void xmip_cls_ports(void *data, void *data_end, struct xmip_cls *cls)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	__u32 off = cls->l4_off;
 	struct udphdr *udp;
 
@@ -110,7 +128,7 @@ static __always_inline void xmip_cls_ports(struct xdp_md *ctx, struct xmip_cls *
 	cls->dport = bpf_ntohs(udp->dest);
 }
 
-static __always_inline int xmip_classify_ip6(struct xdp_md *ctx, struct xmip_cursor *c,
+static __always_inline int xmip_classify_ip6(void *ctx, bool skb, struct xmip_cursor *c,
 					     const struct xmip_local *me, struct xmip_cls *cls,
 					     int *verdict)
 {
@@ -130,7 +148,8 @@ static __always_inline int xmip_classify_ip6(struct xdp_md *ctx, struct xmip_cur
 		return XMIP_CLS_IP6_TRANSIT;
 
 	/* To this node: find the upper layer behind the extension headers. */
-	proto = xmip_xdp_ip6_walk(ctx, cls->l3_off, &cls->ip6);
+	proto = skb ? xmip_skb_ip6_walk(ctx, cls->l3_off, &cls->ip6) :
+		      xmip_xdp_ip6_walk(ctx, cls->l3_off, &cls->ip6);
 	if (proto == XMIP_PARSE_TOO_DEEP) {
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		*verdict = XDP_PASS;
@@ -146,18 +165,25 @@ static __always_inline int xmip_classify_ip6(struct xdp_md *ctx, struct xmip_cur
 		*verdict = XDP_PASS;
 		return XMIP_CLS_DONE;
 	}
+	/* Not the final destination yet: the kernel processes the routing
+	 * header (and forwards or drops), for every family. */
+	if (cls->ip6.rh_not_final) {
+		xmip_count(XMIP_STAT_PASS_RH_SEGS_LEFT);
+		*verdict = XDP_PASS;
+		return XMIP_CLS_DONE;
+	}
 	cls->proto = proto;
 	cls->frag = cls->ip6.frag ? XMIP_FRAG_FIRST : XMIP_FRAG_NONE;
 	cls->l4_off = cls->l3_off + cls->ip6.l4_off;
-	xmip_cls_ports(ctx, cls);
+	xmip_cls_ports(c->start, c->end, cls);
 	return XMIP_CLS_IP6_LOCAL;
 }
 
-static __always_inline int xmip_classify_ip4(struct xdp_md *ctx, struct xmip_cursor *c,
+static __always_inline int xmip_classify_ip4(struct xmip_cursor *c,
 					     const struct xmip_local *me, struct xmip_cls *cls,
 					     int *verdict)
 {
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data_end = c->end;
 	struct xmip_ip4_info info;
 	struct iphdr *ip4;
 	int proto;
@@ -179,20 +205,22 @@ static __always_inline int xmip_classify_ip4(struct xdp_md *ctx, struct xmip_cur
 		*verdict = XDP_PASS;
 		return XMIP_CLS_DONE;
 	}
-	xmip_cls_ports(ctx, cls);
+	xmip_cls_ports(c->start, c->end, cls);
 	return XMIP_CLS_IP4_LOCAL;
 }
 
 /*
- * Classify the frame. Returns an enum xmip_class with *cls filled in, or
- * XMIP_CLS_DONE with *verdict set (and counted).
+ * Classify the frame [data, data_end) of ctx (an XDP frame, or with skb
+ * set an skb's linear data). Returns an enum xmip_class with *cls filled
+ * in, or XMIP_CLS_DONE with *verdict (XDP_PASS or XDP_DROP; the tc
+ * entries translate) set and counted.
  */
-static __always_inline int xmip_classify_xdp(struct xdp_md *ctx, const struct xmip_local *me,
-					     struct xmip_cls *cls, int *verdict)
+static __always_inline int xmip_classify(void *ctx, bool skb, void *data, void *data_end,
+					 const struct xmip_local *me, struct xmip_cls *cls,
+					 int *verdict)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct xmip_cursor c = { .pos = data, .end = data_end };
+	struct xmip_cursor c = { .pos = data, .end = data_end, .start = data,
+				 .pkt_len = skb ? ((struct __sk_buff *)ctx)->len : 0 };
 	struct ethhdr *eth;
 	int proto;
 
@@ -205,10 +233,25 @@ static __always_inline int xmip_classify_xdp(struct xdp_md *ctx, const struct xm
 	}
 	cls->l3_off = sizeof(*eth);
 	if (proto == ETH_P_IPV6)
-		return xmip_classify_ip6(ctx, &c, me, cls, verdict);
+		return xmip_classify_ip6(ctx, skb, &c, me, cls, verdict);
 	if (proto == ETH_P_IP)
-		return xmip_classify_ip4(ctx, &c, me, cls, verdict);
+		return xmip_classify_ip4(&c, me, cls, verdict);
 	return XMIP_CLS_OTHER;
+}
+
+static __always_inline int xmip_classify_xdp(struct xdp_md *ctx, const struct xmip_local *me,
+					     struct xmip_cls *cls, int *verdict)
+{
+	return xmip_classify(ctx, false, (void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			     me, cls, verdict);
+}
+
+/* tc: the skb's linear data (the caller pulled enough of it). */
+static __always_inline int xmip_classify_tc(struct __sk_buff *skb, const struct xmip_local *me,
+					    struct xmip_cls *cls, int *verdict)
+{
+	return xmip_classify(skb, true, xmip_skb_data(skb), xmip_skb_data_end(skb), me, cls,
+			     verdict);
 }
 
 /*

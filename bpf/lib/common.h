@@ -66,6 +66,17 @@ static __always_inline int xmip_addr_is_special(const void *a)
 	return (w[0] | w[1] | w[2]) == 0 && (w[3] == 0 || w[3] == bpf_htonl(1));
 }
 
+static __always_inline int xmip_mac_eq(const __u8 *a, const __u8 *b)
+{
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) |
+		(a[5] ^ b[5])) == 0;
+}
+
+static __always_inline int xmip_mac_zero(const __u8 *a)
+{
+	return (a[0] | a[1] | a[2] | a[3] | a[4] | a[5]) == 0;
+}
+
 /* Is `a` inside prefix/plen? plen 0 (not configured) contains nothing. */
 static __always_inline int xmip_prefix_contains(const void *prefix, __u8 plen, const void *a)
 {
@@ -109,6 +120,65 @@ static __always_inline void *xmip_skb_data_end(struct __sk_buff *skb)
 	asm volatile("%0 = *(u32 *)(%1 + %2)"
 		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_end)));
 	return p;
+}
+
+/* The same for an XDP frame (clang would otherwise hoist ctx + 4 after inlining). */
+static __always_inline void *xmip_xdp_data(struct xdp_md *ctx)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(ctx), "i"(__builtin_offsetof(struct xdp_md, data)));
+	return p;
+}
+
+static __always_inline void *xmip_xdp_data_end(struct xdp_md *ctx)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(ctx), "i"(__builtin_offsetof(struct xdp_md, data_end)));
+	return p;
+}
+
+static __always_inline void *xmip_skb_data_meta(struct __sk_buff *skb)
+{
+	void *p;
+
+	asm volatile("%0 = *(u32 *)(%1 + %2)"
+		     : "=r"(p) : "r"(skb), "i"(__builtin_offsetof(struct __sk_buff, data_meta)));
+	return p;
+}
+
+/*
+ * XDP metadata that marks a packet the XDP program decided about and
+ * passed to the kernel: the tc ingress program behind it leaves such a
+ * packet alone (it was counted already). A packet XDP hands to the tc path
+ * on purpose carries no mark.
+ */
+#define XMIP_META_DONE 0x786d6470u   /* "xmdp" */
+
+static __always_inline void xmip_xdp_mark_done(struct xdp_md *ctx)
+{
+	void *meta, *data;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(__u32)))
+		return;   /* a driver without metadata: tc decides again */
+	meta = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	if (meta + sizeof(__u32) > data)
+		return;
+	*(__u32 *)meta = XMIP_META_DONE;
+}
+
+static __always_inline int xmip_tc_marked_done(struct __sk_buff *skb)
+{
+	void *meta = xmip_skb_data_meta(skb);
+	void *data = xmip_skb_data(skb);
+
+	if (meta + sizeof(__u32) > data)
+		return 0;
+	return *(__u32 *)meta == XMIP_META_DONE;
 }
 
 #endif /* XMIP_BPF_COMMON_H */

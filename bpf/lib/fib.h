@@ -25,13 +25,15 @@ static __always_inline void xmip_fib_params_ip6(struct bpf_fib_lookup *p, const 
 }
 
 /*
- * tc egress: route the (already encapsulated) skb whose outer header is at
- * `ip6` by its outer destination. The skb was routed for its inner
- * destination, so its MACs and device may be wrong for the outer one.
+ * tc: route the (already encapsulated) skb whose outer header is at `ip6`
+ * by its outer destination: the slow path, where the kernel resolves the
+ * next hop. At egress the skb was routed for its inner destination, so its
+ * MACs and device may be wrong for the outer one; at ingress (`ingress`)
+ * it must be sent out, never "go on" (which would take it up the stack).
  * `oif` is the preferred output interface (the CoA's), 0 for the skb's.
  */
 static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6hdr *ip6,
-					      __u32 oif)
+					      __u32 oif, bool ingress)
 {
 	struct bpf_fib_lookup p;
 	long rc;
@@ -51,7 +53,7 @@ static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6
 		}
 		__builtin_memcpy(eth->h_dest, p.dmac, ETH_ALEN);
 		__builtin_memcpy(eth->h_source, p.smac, ETH_ALEN);
-		if (p.ifindex == skb->ifindex) {
+		if (p.ifindex == skb->ifindex && !ingress) {
 			/* Already on the right device: let it go out. */
 			xmip_count(XMIP_STAT_FWD_SAME_DEV);
 			return TC_ACT_OK;
@@ -75,9 +77,10 @@ static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6
 		xmip_count(XMIP_STAT_DROP_FIB_BLACKHOLE);
 		return TC_ACT_SHOT;
 	default:
-		/* Send it on the inner route's device and MACs; counted. */
+		/* Egress: send it on the inner route's device and MACs; counted.
+		 * Ingress: the kernel would take it for a packet to itself. */
 		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
-		return TC_ACT_OK;
+		return ingress ? TC_ACT_SHOT : TC_ACT_OK;
 	}
 }
 

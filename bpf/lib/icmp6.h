@@ -14,17 +14,15 @@
  * Truncated, malformed or too deep to tell: treated as an error (silence).
  * A non-first fragment cannot tell either; it gets its PTB (the usual case).
  */
-__noinline int xmip_xdp_is_icmp6_error(struct xdp_md *ctx, __u32 ip6_off)
+static __always_inline int xmip_is_icmp6_error(void *data, void *data_end, __u32 ip6_off)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct xmip_ip6_layers l;
 	struct ipv6hdr *ip6;
 	__u8 *type;
 	int proto;
 
-	if (!ctx || ip6_off > 64)
+	if (ip6_off > 64)
 		return 1;
 	ip6 = data + ip6_off;
 	if ((void *)(ip6 + 1) > data_end)
@@ -40,6 +38,21 @@ __noinline int xmip_xdp_is_icmp6_error(struct xdp_md *ctx, __u32 ip6_off)
 	if ((void *)(type + 1) > data_end)
 		return 1;
 	return *type < 128;
+}
+
+__noinline int xmip_xdp_is_icmp6_error(struct xdp_md *ctx, __u32 ip6_off)
+{
+	if (!ctx)
+		return 1;
+	return xmip_is_icmp6_error((void *)(long)ctx->data, (void *)(long)ctx->data_end, ip6_off);
+}
+
+/* tc: the same over the skb's linear data. */
+__noinline int xmip_skb_is_icmp6_error(struct __sk_buff *skb, __u32 ip6_off)
+{
+	if (!skb)
+		return 1;
+	return xmip_is_icmp6_error(xmip_skb_data(skb), xmip_skb_data_end(skb), ip6_off);
 }
 
 /*

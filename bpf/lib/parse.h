@@ -24,6 +24,9 @@
 struct xmip_cursor {
 	void *pos;
 	void *end;
+	void *start;      /* where the frame starts (classify) */
+	__u32 pkt_len;    /* tc: the whole packet's length (only part of it is linear,
+			   * [start, end)); 0: the packet ends at end (XDP) */
 };
 
 /* What the extension-header walk found after the fixed IPv6 header. */
@@ -38,6 +41,9 @@ struct xmip_ip6_layers {
 	__u16 dstopts_off; /* octets from the IPv6 header to the last Destination
 			    * Options header (where RFC 6275 §6.3 puts the HAO), 0: none */
 	__u16 dstopts_len; /* its length in octets */
+	__u8  rh_not_final; /* a routing header (not type 2) with segments left > 0:
+			     * the packet is not for this node yet (RFC 8200 §4.4) */
+	__u8  pad;
 };
 
 static __always_inline int xmip_parse_eth(struct xmip_cursor *c, struct ethhdr **eth)
@@ -60,9 +66,14 @@ static __always_inline int xmip_parse_ip6(struct xmip_cursor *c, struct ipv6hdr 
 	if (h->version != 6)
 		return XMIP_PARSE_MALFORMED;
 	/* The payload the header claims must be in the frame (trailing
-	 * Ethernet padding is allowed, a short frame is not). */
-	if ((void *)(h + 1) + bpf_ntohs(h->payload_len) > c->end)
+	 * Ethernet padding is allowed, a short frame is not). On an skb only
+	 * the headers are linear: its length counts. */
+	if (c->pkt_len) {
+		if ((__u64)((void *)(h + 1) - c->start) + bpf_ntohs(h->payload_len) > c->pkt_len)
+			return XMIP_PARSE_TRUNCATED;
+	} else if ((void *)(h + 1) + bpf_ntohs(h->payload_len) > c->end) {
 		return XMIP_PARSE_TRUNCATED;
+	}
 	*ip6 = h;
 	c->pos = h + 1;
 	return h->nexthdr;
@@ -136,6 +147,21 @@ __noinline int xmip_xdp_find_hao(struct xdp_md *ctx, __u32 off, __u32 len)
 	return xmip_find_hao(opts, len, data_end);
 }
 
+/* tc: the same scan over the skb's linear data. */
+__noinline int xmip_skb_find_hao(struct __sk_buff *skb, __u32 off, __u32 len)
+{
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	void *opts;
+
+	if (!skb || off > 0x3fff || len > 2048)
+		return XMIP_PARSE_MALFORMED;
+	opts = data + off;
+	if (opts + 2 > data_end)
+		return XMIP_PARSE_TRUNCATED;
+	return xmip_find_hao(opts, len, data_end);
+}
+
 /*
  * Walk the extension headers that follow the fixed IPv6 header at `ip6`
  * (nexthdr `nh`) and fill `out`; the cursor ends at the upper layer.
@@ -157,6 +183,7 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 	out->rh2_off = 0;
 	out->dstopts_off = 0;
 	out->dstopts_len = 0;
+	out->rh_not_final = 0;
 
 	for (i = 0; i < XMIP_MAX_EXT_HDRS; i++) {
 		__u8 *h = c->pos;
@@ -193,6 +220,8 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 				return XMIP_PARSE_MALFORMED;
 			out->has_rh2 = 1;
 			out->rh2_off = (__u16)((void *)h - ip6) + 8;
+		} else if (nh == XMIP_IPPROTO_ROUTING && h[3] != 0) {
+			out->rh_not_final = 1;
 		} else if (nh == XMIP_IPPROTO_DSTOPTS) {
 			out->dstopts_off = (__u16)((void *)h - ip6);
 			out->dstopts_len = hlen;
@@ -225,6 +254,26 @@ static __always_inline int xmip_parse_ext_xdp(struct xdp_md *ctx, struct xmip_cu
 	if (proto < 0 || !out->dstopts_len)
 		return proto;
 	hao = xmip_xdp_find_hao(ctx, ip6_off + out->dstopts_off, out->dstopts_len);
+	if (hao < 0)
+		return hao;
+	if (hao > 0) {
+		out->has_hao = 1;
+		out->hao_off = out->dstopts_off + hao;
+	}
+	return proto;
+}
+
+/* tc: the walk plus the HAO scan, as xmip_parse_ext_xdp. */
+static __always_inline int xmip_parse_ext_skb(struct __sk_buff *skb, struct xmip_cursor *c,
+					      void *ip6, __u32 ip6_off, __u8 nh,
+					      struct xmip_ip6_layers *out)
+{
+	int proto = xmip_parse_ext(c, ip6, nh, out);
+	int hao;
+
+	if (proto < 0 || !out->dstopts_len)
+		return proto;
+	hao = xmip_skb_find_hao(skb, ip6_off + out->dstopts_off, out->dstopts_len);
 	if (hao < 0)
 		return hao;
 	if (hao > 0) {

@@ -3,12 +3,16 @@
  * What every family handler of the home agent role shares: the HA's
  * static configuration (load-time rodata, set by `xmip attach`) and the
  * binding cache (one for every family of the role, keyed by a 16-octet
- * home address; an IPv4 home address would be ::ffff:a.b.c.d).
+ * home address; an IPv4 home address would be ::ffff:a.b.c.d): the
+ * authoritative record xmip_bindings, which no program reads, and its
+ * fast-path index xmip_fwtable, which every packet for a home address
+ * looks up once (lib/fwtable.h).
  */
 #ifndef XMIP_BPF_ROLE_HA_H
 #define XMIP_BPF_ROLE_HA_H
 
 #include "lib/common.h"
+#include "lib/fwtable.h"
 
 #ifndef XMIP_BINDINGS_MAX
 #define XMIP_BINDINGS_MAX XMIP_DEFAULT_MAX_BINDINGS
@@ -17,7 +21,7 @@
 /* The HA's static configuration; `xmip attach` sets it before load (ready 0: pass all). */
 const volatile struct xmip_ha_conf xmip_ha_conf = {};
 
-/* Binding cache: home address -> binding (CoA, lifetime, encapsulation); replaced whole by the agent. */
+/* Binding records: home address -> binding (CoA, lifetime, sequence...); the agent's and the CLI's, no program reads it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XMIP_BINDINGS_MAX);
@@ -49,35 +53,38 @@ static __always_inline void xmip_ha_conf_load(struct xmip_ha_conf *c)
 	c->home_plen = xmip_ha_conf.home_plen;
 	c->ready = xmip_ha_conf.ready;
 	c->tunnel_mtu = xmip_ha_conf.tunnel_mtu;
-	c->pad = 0;
+	c->mode = xmip_ha_conf.mode;
+	c->fw_seed = xmip_ha_conf.fw_seed;
+	c->fw_mask = xmip_ha_conf.fw_mask;
 }
 
 /*
- * A binding past its lifetime is dead (RFC 6275 §6.1.7) even if no agent
- * is running to delete it: the MN may have left that care-of address.
+ * The binding of `hoa` (or of a bound MN's link-local address), copied
+ * from its one slot of xmip_fwtable: 0, or -1 if there is none.
  */
-static __always_inline bool xmip_binding_expired(const struct xmip_binding *b)
+static __always_inline int xmip_ha_binding(const void *hoa, struct xmip_fw_view *b)
 {
-	return b->expires_ns <= bpf_ktime_get_boot_ns();
+	return xmip_fw_lookup(hoa, xmip_ha_conf.fw_seed, xmip_ha_conf.fw_mask, b);
 }
 
-/*
- * Copy the binding of `hoa` into *b: 0 if there is one, else -1. The copy
- * is taken once, right after the lookup, and nothing after reads the
- * map's element again: the agent replaces elements whole, and a reader
- * that copies at once holds one version (docs/DESIGN.md, "Atomic updates").
- */
-static __always_inline int xmip_binding_copy(const void *hoa, struct xmip_binding *b)
+/* The largest inner packet for b's CoA: its path MTU, the instance's, 0: unknown. */
+static __always_inline __u32 xmip_ha_tunnel_mtu(const struct xmip_fw_view *b, __u32 conf_mtu)
 {
-	struct xmip_binding_key key;
-	struct xmip_binding *v;
+	__u32 mtu = conf_mtu;
 
-	xmip_addr_copy(key.hoa, hoa);
-	v = bpf_map_lookup_elem(&xmip_bindings, &key);
-	if (!v)
-		return -1;
-	__builtin_memcpy(b, v, sizeof(*b));
-	return 0;
+	if (b->mtu && (!mtu || b->mtu < mtu))
+		mtu = b->mtu;
+	/* An IPv6 tunnel carries at least 1280 octets (RFC 2473 §7.1). */
+	if (mtu && mtu < XMIP_IPV6_MIN_MTU)
+		mtu = XMIP_IPV6_MIN_MTU;
+	return mtu;
+}
+
+/* A CoA no tunnel may lead to: multicast, link-local, ::, ::1, the HA, the home prefix. */
+static __always_inline int xmip_ha_coa_bad(const void *coa, const struct xmip_ha_conf *cfg)
+{
+	return xmip_addr_is_special(coa) || xmip_addr_eq(coa, cfg->self_addr) ||
+	       xmip_prefix_contains(cfg->home_prefix, cfg->home_plen, coa);
 }
 
 #endif /* XMIP_BPF_ROLE_HA_H */

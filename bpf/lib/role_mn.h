@@ -30,6 +30,8 @@ struct xmip_mn_view {
 	__u8  hoa[16];        /* its home address */
 	__u32 coa_ifindex;    /* interface holding the CoA */
 	__u32 away;           /* 1: away from home, tunnel through the HA */
+	__u8  gw_mac[6];      /* the CoA link's router, as the agent found it (0: unknown) */
+	__u16 pad;
 };
 
 /*
@@ -60,6 +62,7 @@ static __always_inline int xmip_mn_view_load(struct xmip_mn_view *v)
 	xmip_addr_copy(v->ha, s.ha);
 	v->coa_ifindex = s.coa_ifindex;
 	v->away = !!(s.flags & XMIP_MN_F_AWAY);
+	__builtin_memcpy(v->gw_mac, s.gw_mac, 6);
 	return 0;
 }
 

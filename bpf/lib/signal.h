@@ -49,9 +49,21 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_signal SEC(".maps");
 
-/* A source of signalling: an IPv6 /64 (low 8 octets zero) or ::ffff:a.b.c.d. */
+/*
+ * A source of records: an IPv6 /64 (low 8 octets zero) or ::ffff:a.b.c.d,
+ * and what it sent. Signalling and the datapath's reports about untrusted
+ * input (ICMPv6 errors from the path, lib/report.h) go through the same
+ * limiter with separate buckets: a router's Packet Too Bigs do not spend
+ * the tokens of the mobile nodes behind it, nor theirs its.
+ */
+enum xmip_signal_kind {
+	XMIP_SIGNAL_KIND_SIGNAL = 0,   /* signalling for a family */
+	XMIP_SIGNAL_KIND_REPORT = 1,   /* XMIP_FAMILY_ICMP_REPORT records */
+};
+
 struct xmip_signal_src {
-	__u8 src[16];
+	__u8  src[16];
+	__u32 kind;            /* enum xmip_signal_kind */
 };
 
 /* GCRA state of one source: theoretical arrival time of its next packet. */
@@ -76,8 +88,20 @@ struct {
 } xmip_signal_scratch SEC(".maps");
 
 /*
- * Take one token of the source of the IP packet `ip_off` octets into the
- * frame: 1 admitted, 0 over its rate, -1 unreadable header. GCRA
+ * Every writer of the ring works on an XDP frame or on an skb: `skb`
+ * (a constant at each call site, so the other branch is compiled out)
+ * says which helper reads the packet.
+ */
+static __always_inline long xmip_signal_load(void *ctx, int skb, __u32 off, void *to, __u32 len)
+{
+	if (skb)
+		return bpf_skb_load_bytes(ctx, off, to, len);
+	return bpf_xdp_load_bytes(ctx, off, to, len);
+}
+
+/*
+ * Take one token of `kind` of the source of the IP packet `ip_off` octets
+ * into the packet: 1 admitted, 0 over its rate, -1 unreadable header. GCRA
  * ("virtual scheduling"): the bucket holds the time its next packet is
  * due; a packet is admitted while that time is at most tau ahead, and
  * moves it one interval on. The bucket is shared by every CPU, so the
@@ -85,7 +109,7 @@ struct {
  * of the same source counts its packet as over the rate (the source is
  * sending faster than two CPUs can admit it anyway).
  */
-static __always_inline int xmip_signal_admit(struct xdp_md *ctx, __u32 ip_off)
+static __always_inline int xmip_signal_admit(void *ctx, int skb, __u32 ip_off, __u32 kind)
 {
 	const __u64 interval = XMIP_SIGNAL_SRC_INTERVAL_NS;
 	const __u64 tau = (XMIP_SIGNAL_SRC_BURST - 1) * XMIP_SIGNAL_SRC_INTERVAL_NS;
@@ -94,14 +118,15 @@ static __always_inline int xmip_signal_admit(struct xdp_md *ctx, __u32 ip_off)
 	__u64 now = bpf_ktime_get_ns(), old, tat;
 	__u8 ver;
 
-	if (bpf_xdp_load_bytes(ctx, ip_off, &ver, 1))
+	key.kind = kind;
+	if (xmip_signal_load(ctx, skb, ip_off, &ver, 1))
 		return -1;
 	if ((ver >> 4) == 6) {
-		if (bpf_xdp_load_bytes(ctx, ip_off + 8, key.src, 8))     /* source /64 */
+		if (xmip_signal_load(ctx, skb, ip_off + 8, key.src, 8))     /* source /64 */
 			return -1;
 	} else {
 		key.src[10] = key.src[11] = 0xff;
-		if (bpf_xdp_load_bytes(ctx, ip_off + 12, &key.src[12], 4))
+		if (xmip_signal_load(ctx, skb, ip_off + 12, &key.src[12], 4))
 			return -1;
 	}
 	b = bpf_map_lookup_elem(&xmip_signal_rate, &key);
@@ -123,46 +148,33 @@ static __always_inline int xmip_signal_admit(struct xdp_md *ctx, __u32 ip_off)
 }
 
 /*
- * Copy `len` octets starting `ip_off` octets into the XDP frame into a
- * ring-buffer record for `family`. Counts the outcome; the caller drops
- * the packet in every case (the kernel could not have processed it).
+ * Write one record (header, then `len` octets of the packet from `ip_off`,
+ * XMIP_IP4_HLEN <= len <= XMIP_SIGNAL_MAX_PKT, checked by the caller) to
+ * the ring at its real size. 0, or -1 counted: DROP_MALFORMED (unreadable),
+ * DROP_SIGNAL_NO_ROOM (ring full). The caller counts success.
  */
-static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family_id family,
+static __always_inline int xmip_signal_emit(void *ctx, int skb, __u16 family, __u32 ifindex,
 					    __u32 ip_off, __u32 len)
 {
 	struct xmip_signal_event *ev;
 	__u64 avail, flags, size;
 	__u32 zero = 0;
-	int ok;
 
-	if (len > XMIP_SIGNAL_MAX_PKT) {
-		xmip_count(XMIP_STAT_DROP_SIGNAL_TOO_BIG);
-		return;
-	}
-	if (len < XMIP_IP4_HLEN) {     /* the caller parsed an IP header */
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return;
-	}
-	ok = xmip_signal_admit(ctx, ip_off);
-	if (ok <= 0) {
-		xmip_count(ok < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_DROP_SIGNAL_RATE_LIMITED);
-		return;
-	}
 	ev = bpf_map_lookup_elem(&xmip_signal_scratch, &zero);
 	if (!ev) {
 		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);   /* cannot be: a per-CPU slot */
-		return;
+		return -1;
 	}
 	ev->family = family;
 	ev->hdr_len = XMIP_SIGNAL_HDR_LEN;
-	ev->ifindex = ctx->ingress_ifindex;
+	ev->ifindex = ifindex;
 	ev->len = len;
 	/* Re-bound for the verifier: 20 <= len <= XMIP_SIGNAL_MAX_PKT. */
 	len &= 0x7ff;
 	if (len < XMIP_IP4_HLEN || len > XMIP_SIGNAL_MAX_PKT ||
-	    bpf_xdp_load_bytes(ctx, ip_off, ev->pkt, len) < 0) {
+	    xmip_signal_load(ctx, skb, ip_off, ev->pkt, len) < 0) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return;
+		return -1;
 	}
 	size = XMIP_SIGNAL_HDR_LEN + len;
 	/*
@@ -183,9 +195,44 @@ static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family
 	}
 	if (bpf_ringbuf_output(&xmip_signal, ev, size, flags)) {
 		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Signalling for `family`: `len` octets from `ip_off` of the packet
+ * (an XDP frame, or an skb when `skb`), through the source's bucket, into
+ * a record. Counts the outcome; the caller drops the packet in every case
+ * (the kernel could not have processed it).
+ */
+static __always_inline void xmip_signal_put(void *ctx, int skb, enum xmip_family_id family,
+					    __u32 ifindex, __u32 ip_off, __u32 len)
+{
+	int ok;
+
+	if (len > XMIP_SIGNAL_MAX_PKT) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_TOO_BIG);
 		return;
 	}
-	xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
+	if (len < XMIP_IP4_HLEN) {     /* the caller parsed an IP header */
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return;
+	}
+	ok = xmip_signal_admit(ctx, skb, ip_off, XMIP_SIGNAL_KIND_SIGNAL);
+	if (ok <= 0) {
+		xmip_count(ok < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_DROP_SIGNAL_RATE_LIMITED);
+		return;
+	}
+	if (xmip_signal_emit(ctx, skb, family, ifindex, ip_off, len) == 0)
+		xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
+}
+
+/* From an XDP frame. */
+static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family_id family,
+					    __u32 ip_off, __u32 len)
+{
+	xmip_signal_put(ctx, 0, family, ctx->ingress_ifindex, ip_off, len);
 }
 
 #endif /* XMIP_BPF_SIGNAL_H */

@@ -23,6 +23,7 @@
 #include "lib/icmp6.h"
 #include "lib/fib.h"
 #include "lib/signal.h"
+#include "lib/report.h"
 #include "lib/role_mn.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
@@ -122,11 +123,10 @@ __noinline int xmip_mip6_mn_decap(struct xdp_md *ctx, const struct xmip_cls *cls
 /* tc egress, an IPv6 packet: tunnel it to the HA if it is from the HoA while away. */
 static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const struct xmip_mn_view *v)
 {
-	struct xmip_cursor c;
+	struct xmip_cursor c = { };
 	struct xmip_ip6_layers l;
 	struct ethhdr *eth;
-	struct ipv6hdr *ip6, outer;
-	__u32 inner_len, first;
+	struct ipv6hdr *ip6;
 	void *data, *data_end;
 	int proto;
 
@@ -171,24 +171,7 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 		return TC_ACT_SHOT;
 	}
 
-	inner_len = skb->len - sizeof(*eth);
-	if (inner_len > 0xffff) {
-		/* GSO super-packets are fine (payload_len is fixed per segment),
-		 * but the field cannot carry this: store 0, GSO rewrites it. */
-		inner_len = 0;
-	}
-	/* version 6, traffic class of the inner packet, flow label 0 */
-	first = bpf_ntohl(*(__be32 *)ip6);
-	*(__be32 *)&outer = bpf_htonl(0x60000000 | (first & 0x0ff00000));
-	outer.payload_len = bpf_htons(inner_len);
-	outer.nexthdr = XMIP_IPPROTO_IPV6;
-	outer.hop_limit = XMIP_HOP_LIMIT_OUTER;
-	xmip_addr_copy(&outer.saddr, v->coa);
-	xmip_addr_copy(&outer.daddr, v->ha);
-
-	if (bpf_skb_adjust_room(skb, sizeof(outer), BPF_ADJ_ROOM_MAC,
-				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
-	    bpf_skb_store_bytes(skb, sizeof(*eth), &outer, sizeof(outer), 0)) {
+	if (xmip_encap_ip6ip6_tc(skb, v->coa, v->ha)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
 		return TC_ACT_SHOT;
 	}
@@ -196,12 +179,49 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 
 	data = xmip_skb_data(skb);
 	data_end = xmip_skb_data_end(skb);
+	eth = data;
 	ip6 = data + sizeof(*eth);
 	if ((void *)(ip6 + 1) > data_end) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
-	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex);
+	/*
+	 * The kernel routed the inner packet (from the HoA: table 4191, whose
+	 * one route is the CoA link's router) and resolved its next hop: if
+	 * that is the CoA interface and the router the agent found, the MACs
+	 * are already those of the outer packet's next hop (the HA is behind
+	 * that router): no lookup. Otherwise the slow path asks the FIB.
+	 */
+	if (skb->ifindex == v->coa_ifindex && xmip_mac_eq(eth->h_dest, v->gw_mac) &&
+	    !xmip_mac_zero(v->gw_mac))
+		return TC_ACT_OK;
+	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex, false);
+}
+
+/*
+ * An ICMPv6 message to the node: a Packet Too Big from a router between
+ * the CoA and the HA about one of our tunnel packets goes to the agent,
+ * which lowers the MTU of the HoA's route (table 4191) to what is left
+ * inside the tunnel; the kernel gets it too (its own PMTU for the HA).
+ */
+static __always_inline int xmip_mip6_mn_icmp(struct xdp_md *ctx, const struct xmip_cls *cls,
+					     const struct xmip_mn_view *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 off = cls->l4_off;
+	__u8 *type;
+
+	barrier_var(off);
+	if (off > 512)
+		return XDP_PASS;
+	type = data + off;
+	if ((void *)(type + 1) <= data_end && *type == XMIP_ICMP6_PKT_TOO_BIG &&
+	    xmip_icmp_about_tunnel(type, data_end, v->coa, v->ha))
+		xmip_report_xdp(ctx, cls->l3_off, cls->l3_len);
+	else
+		xmip_count(XMIP_STAT_PASS_NOT_OURS);
+	return XDP_PASS;
 }
 
 #endif /* XMIP_BPF_MIP6_MN_H */

@@ -5,9 +5,9 @@
  * function (xmip_ha_body.c), so what is timed here is the very code that
  * ships, followed by a restore of the frame (bench_restore.h).
  */
-/* One PTB a nanosecond: the rate limiter runs, but never refuses the
- * millions of PTBs a timing loop makes. */
-#define XMIP_PTB_PER_SEC 1000000000
+/* One ICMPv6 error a nanosecond: the rate limiter runs, but never refuses
+ * the millions of PTBs a timing loop makes. */
+#define XMIP_ICMP_PER_SEC 1000000000
 /* Likewise the per-source signalling admission (bpf/lib/signal.h). */
 #define XMIP_SIGNAL_SRC_PER_SEC 1000000000
 #define XMIP_SIGNAL_SRC_BURST   1000000
@@ -43,4 +43,26 @@ SEC("xdp")
 int bench_ha_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
+}
+
+/* tc ingress (xdp-mode = tc), timed like the MN's tc egress: one-repetition runs. */
+SEC("tc")
+int bench_ha_tc_once(struct __sk_buff *skb)
+{
+	return xmip_ha_tc_in(skb);
+}
+
+SEC("tc")
+int bench_ha_tc_counted(struct __sk_buff *skb)
+{
+	int act = xmip_ha_tc_in(skb);
+
+	bench_count_verdict((__u32)act);
+	return act;
+}
+
+SEC("tc")
+int bench_ha_tc_pass(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
 }

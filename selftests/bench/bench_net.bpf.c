@@ -150,3 +150,25 @@ int bench_sink(struct xdp_md *ctx)
 		sink_time(SINK_T_FIRST_COA2, now, 1);
 	return XDP_DROP;
 }
+
+/*
+ * The TCP receiver's decapsulation when the HA runs in tc mode: tc ingress,
+ * IPv6-in-IPv6 to the CoA popped, GSO packets as they are. Not the MN's XDP
+ * program: native XDP on a veth makes the kernel turn segmentation offload
+ * off on its peer (the HA's side), which would make the HA segment in
+ * software what the plain forwarding baseline does not.
+ */
+SEC("tc")
+int bench_tc_decap(struct __sk_buff *skb)
+{
+	struct bench_net_cfg *cfg = net_cfg();
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+
+	if (!cfg || (void *)(ip6 + 1) > data_end || ip6->nexthdr != 41 ||
+	    !xmip_addr_eq(&ip6->daddr, cfg->coa))
+		return TC_ACT_OK;
+	return bpf_skb_adjust_room(skb, -40, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_DECAP_L3_IPV6) ?
+	       TC_ACT_SHOT : TC_ACT_OK;
+}

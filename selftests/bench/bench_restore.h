@@ -23,9 +23,20 @@ struct bench_tmpl {
 	__u32 restore_len;           /* leading octets to copy back from b[] (<= 128) */
 	__u32 vary_n;                /* scale runs: rewrite the destination's last word ... */
 	__u32 vary_off;              /* ... at this frame offset ... */
-	__u32 vary_base;             /* ... to htonl(vary_base + random % vary_n) */
+	__u32 vary_base;             /* ... to htonl(vary_base + random % vary_n), or with */
+	__u32 vary_zipf;             /* 1: vary_base + bench_zipf[random % BENCH_ZIPF_N] */
 	__u8  b[BENCH_TMPL_MAX];     /* the frame's first octets as the test run gave them */
 };
+
+#define BENCH_ZIPF_N 65536
+
+/* Binding indices drawn (by user space) from a Zipf distribution: the scale runs' destinations. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BENCH_ZIPF_N);
+	__type(key, __u32);
+	__type(value, __u32);
+} bench_zipf SEC(".maps");
 
 /* Restore parameters and template of the path being timed (one entry). */
 struct {
@@ -64,7 +75,15 @@ static __always_inline int bench_rewrite_xdp(struct xdp_md *ctx, struct bench_tm
 	if (len && bpf_xdp_store_bytes(ctx, 0, t->b, len))
 		return -1;
 	if (t->vary_n) {
-		__u32 w = bpf_htonl(t->vary_base + bpf_get_prandom_u32() % t->vary_n);
+		__u32 r = bpf_get_prandom_u32(), i = r % t->vary_n, k = r % BENCH_ZIPF_N, *z;
+		__u32 w;
+
+		/* Both branches look the same up, so the rewrite-only run that is
+		 * subtracted costs what this one does. */
+		z = bpf_map_lookup_elem(&bench_zipf, &k);
+		if (z && t->vary_zipf)
+			i = *z;
+		w = bpf_htonl(t->vary_base + i);
 
 		if (bpf_xdp_store_bytes(ctx, t->vary_off & 0xfff, &w, sizeof(w)))
 			return -1;
@@ -80,6 +99,13 @@ static __always_inline int bench_restore_xdp(struct xdp_md *ctx)
 
 	if (!t)
 		return -1;
+	/* Metadata the program left (the HA marks what it passes, 4 octets). */
+	{
+		void *meta = (void *)(long)ctx->data_meta, *data = (void *)(long)ctx->data;
+
+		if (meta + 4 <= data && bpf_xdp_adjust_meta(ctx, 4))
+			return -1;
+	}
 	if (t->head_fix && bpf_xdp_adjust_head(ctx, t->head_fix))
 		return -1;
 	if (t->tail_fix && bpf_xdp_adjust_tail(ctx, t->tail_fix))

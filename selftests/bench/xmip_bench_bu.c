@@ -33,6 +33,7 @@
 #include <bpf/bpf.h>
 
 #include "config.h"
+#include "fwtable.h"
 #include "ha_policy.h"
 #include "mh.h"
 #include "mn_policy.h"
@@ -110,8 +111,18 @@ static int cmd_rate(unsigned int k, unsigned int n)
 	uint64_t t0, t1, now_rt;
 	uint8_t ba[XMIP_SIGNAL_MAX_PKT];
 	int bfd, rfd, rc = 1;
+	/* The datapath's table as the agent writes it (lib/fwtable.c), in memory:
+	 * the next hop as a prepared constant (no netlink in this loop). */
+	uint32_t slots = xmip_fwt_slots_for(k + 16);
+	void *fwmem = calloc(slots + 1, sizeof(struct xmip_fw_slot));
+	struct xmip_fwt *fw = NULL;
+	char err[128];
 
-	if (!st || !bus || ha_conf(k, &ha))
+	if (!st || !bus || !fwmem || ha_conf(k, &ha))
+		return 1;
+	xmip_fwt_format_mem(fwmem, slots, 0x1234u, 250);
+	fw = xmip_fwt_from_mem(fwmem, err, sizeof(err));
+	if (!fw)
 		return 1;
 	bfd = bpf_map_create(BPF_MAP_TYPE_HASH, "xmip_bindings", sizeof(struct xmip_binding_key),
 			     sizeof(struct xmip_binding), k + 16, NULL);
@@ -163,7 +174,13 @@ static int cmd_rate(unsigned int k, unsigned int n)
 			other++;
 			continue;
 		}
+		struct xmip_fw_entry fe;
+
+		xmip_fw_entry_init(&fe, d.binding_key.hoa, &d.binding, d.binding.expires_ns >> 22);
+		fe.ifindex = 2;
+		fe.flags = XMIP_FW_F_NH;
 		if (bpf_map_update_elem(bfd, d.binding_key.hoa, &d.binding, BPF_ANY) ||
+		    xmip_fwt_put(fw, &fe) ||
 		    (d.replay_write &&
 		     bpf_map_update_elem(rfd, d.binding_key.hoa, &d.replay, BPF_ANY)) ||
 		    xmip_ha_build_ba(&d, ba, sizeof(ba)) <= 0) {
@@ -178,6 +195,8 @@ static int cmd_rate(unsigned int k, unsigned int n)
 	       k, n, accepted, other, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9),
 	       (t1 - t0) / 1e3 / n);
 	rc = accepted == n ? 0 : 1;
+	xmip_fwt_close(fw);
+	free(fwmem);
 	xmip_conf_free(&ha);
 	free(st);
 	free(bus);

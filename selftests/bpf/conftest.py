@@ -151,6 +151,8 @@ class Result:
         self.retval = js["retval"]
         self.stats = js["stats"]
         self.signal = [dict(e, pkt=bytes.fromhex(e["pkt"])) for e in js["signal"]]
+        # XDP_PASS: decided in XDP (marked, tc leaves it) or handed to tc (not).
+        self.marked = js.get("marked", False)
         self.out = out
         self.js = js
 

@@ -20,7 +20,9 @@ Properties checked for every frame (violations are printed with the frame):
      MN_ENCAP_OK, MN_DECAP_OK, NH_*) may move beside it; MN_DECAP_OK alone
      is the outcome of a decapsulated frame passed up; the signalling
      admission's SIGNAL_SRC_NEW and SIGNAL_WAKEUP_FORCED move only beside
-     SIGNAL_TO_AGENT or a DROP_SIGNAL_* reason;
+     SIGNAL_TO_AGENT, ICMP_TO_AGENT (a report through the same admission)
+     or a DROP_SIGNAL_*/DROP_ICMP_REPORT_LIMITED reason; ICMP_TO_AGENT is
+     a drop on the HA and a pass on the MN (its kernel sees the PTB too);
   3. a frame leaves (XDP_TX/REDIRECT, or passed up changed) only as
        - a tunnel from the HA (outer source = the HA) to the CoA of a live,
          usable binding whose home address is the inner destination, the
@@ -33,7 +35,8 @@ Properties checked for every frame (violations are printed with the frame):
        - MN: a frame from the home address, tunnelled from the CoA to the
          HA (tc), or the inner frame of a tunnel from the HA to the CoA
          whose inner destination is the home address (XDP);
-  4. a signalling record is produced only when SIGNAL_TO_AGENT moved.
+  4. a ring-buffer record is produced only when SIGNAL_TO_AGENT or
+     ICMP_TO_AGENT moved.
 
 Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,mn-xdp,mn-tc]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
@@ -74,12 +77,16 @@ SIGNAL_STAGE = {"SIGNAL_SRC_NEW", "SIGNAL_WAKEUP_FORCED"}
 STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
          "NH_HIT", "NH_MISS", "NH_FILL_FAILED"} | SIGNAL_STAGE
 # What kind of verdict each outcome counter stands for.
-SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH"}
+SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT"}
+# Outcomes that hand a record to the agent.
+TO_AGENT = {"SIGNAL_TO_AGENT", "ICMP_TO_AGENT"}
 
 
 def outcome_kind(name, prog):
     if name.startswith("DROP_") or name == "SIGNAL_TO_AGENT":
         return "drop"
+    if name == "ICMP_TO_AGENT":           # the MN's kernel gets the PTB too
+        return "drop" if prog.startswith("ha") else "pass"
     if name in SENT:
         return "sent"
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
@@ -350,11 +357,12 @@ def run(prog, pkts, ns, tmp, verbose=False):
             why = "counters %s: not exactly one outcome" % st
         elif outcome_kind(final[0], prog) != VERDICT_KIND[v]:
             why = "verdict %s counted as %s" % (v, final[0])
-        elif SIGNAL_STAGE & set(st) and not (final[0] == "SIGNAL_TO_AGENT" or
-                                             final[0].startswith("DROP_SIGNAL_")):
+        elif SIGNAL_STAGE & set(st) and not (final[0] in TO_AGENT or
+                                             final[0].startswith("DROP_SIGNAL_") or
+                                             final[0] == "DROP_ICMP_REPORT_LIMITED"):
             why = "signalling admission counted beside %s" % final[0]
-        elif j["signal"] and "SIGNAL_TO_AGENT" not in st:
-            why = "a ring-buffer record without SIGNAL_TO_AGENT"
+        elif j["signal"] and not TO_AGENT & set(st):
+            why = "a ring-buffer record without SIGNAL_TO_AGENT or ICMP_TO_AGENT"
         elif out and prog == "ha-xdp":
             why = check_ha_sent(inp, out, st, b)
         elif out and prog != "ha-xdp":

@@ -53,7 +53,7 @@ def test_good_coa_with_home_prefix_configured_still_encapsulates(ha_ns):
     r = pktrun(ha_ns, "ha", "xdp", from_home(inner), ha_ns.home,
                ha_args((HOA, COA), extra=["--home-prefix", HOME_PREFIX]))
     assert r.verdict == "XDP_REDIRECT"
-    assert r.stats == {"ENCAP_OK": 1, "NH_MISS": 1, "FWD_REDIRECT": 1}
+    assert r.stats == {"ENCAP_OK": 1}
     assert_same(r.out, Ether(src=MAC_UPLINK, dst=MAC_UPLINK_GW) /
                 IPv6(src=HA, dst=COA, nh=41, hlim=64, tc=0x28, fl=0) / with_hlim(inner, 63))
 
@@ -245,7 +245,7 @@ def test_reverse_tunnel_to_another_bound_hoa_is_tunnelled_on(ha_ns):
     frame = from_uplink(IPv6(src=COA, dst=HA, hlim=50) / inner)
     r = pktrun(ha_ns, "ha", "xdp", frame, ha_ns.uplink, ha_args((HOA, COA), (HOA2, COA2)))
     assert r.verdict == "XDP_TX"
-    assert r.stats == {"RETUNNEL_OK": 1, "NH_MISS": 1, "FWD_XDP_TX": 1}
+    assert r.stats == {"RETUNNEL_OK": 1}
     want = Ether(src=MAC_UPLINK, dst=MAC_UPLINK_GW) / \
         IPv6(src=HA, dst=COA2, nh=41, hlim=64, tc=0, fl=0, plen=len(inner)) / with_hlim(inner, 63)
     assert_same(r.out, want)

@@ -5,8 +5,8 @@ Topology (mn_ns): the MN away from home, CoA on xbtm, HoA on lo, default
 route via MN_GW (static neighbour entry).
 """
 from scapy.all import Ether, Raw, UDP
-from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, MIP6MH_BA,
-                                MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI)
+from scapy.layers.inet6 import (HAO, ICMPv6PacketTooBig, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI)
 
 import json
 import os
@@ -16,6 +16,7 @@ import uuid
 from conftest import (CN, COA, HA, HOA, MAC_MN, MAC_MN_GW, PREFIX, assert_same, mn_args, pktrun)
 
 OTHER = "2001:db8:6::1"
+MN_ROUTER = "2001:db8:9::1"
 
 
 def data_pkt(src=CN, dst=HOA, size=64):
@@ -140,6 +141,43 @@ def test_egress_away_on_a_forwarding_host_rewrites_the_next_hop(mn_ns):
     assert r.verdict == "TC_ACT_OK", r.js
     assert r.stats == {"MN_ENCAP_OK": 1, "FWD_SAME_DEV": 1}
     assert_same(r.out, Ether(src=MAC_MN, dst=MAC_MN_GW) / outer_for(inner) / inner)
+
+
+def test_egress_away_through_the_router_the_agent_found_needs_no_lookup(mn_ns):
+    """The kernel routed the inner packet (from the HoA: table 4191, via the
+    CoA link's router) and resolved that router: if it is the one the agent
+    wrote into xmip_mn_state (gw_mac), on the CoA's interface, the frame's
+    MACs are already the outer packet's: sent as it is, no FIB lookup."""
+    inner = data_pkt(src=HOA, dst=CN)
+    frame = Ether(src=MAC_MN, dst=MAC_MN_GW) / inner
+    args = mn_args(away=True, extra=["--gw-mac", MAC_MN_GW, "--coa-ifindex", str(mn_ns.mn)])
+    r = pktrun(mn_ns, "mn", "tc", frame, mn_ns.mn, args)
+    assert r.verdict == "TC_ACT_OK", r.js
+    assert r.stats == {"MN_ENCAP_OK": 1}
+    assert_same(r.out, Ether(src=MAC_MN, dst=MAC_MN_GW) / outer_for(inner) / inner)
+    # Another next hop (the kernel's choice is not the router's): the slow path.
+    r = pktrun(mn_ns, "mn", "tc", leaving(inner), mn_ns.mn, args)
+    assert r.verdict == "TC_ACT_REDIRECT"
+    assert r.stats == {"MN_ENCAP_OK": 1, "FWD_REDIRECT_NEIGH": 1}
+
+
+def test_packet_too_big_about_the_tunnel_goes_to_the_agent_and_the_kernel(mn_ns):
+    """A router between CoA and HA says our tunnel packet was too big: the
+    agent lowers the HoA's route MTU (table 4191); the kernel sees it too."""
+    inner = IPv6(src=HOA, dst=CN) / UDP(sport=5000, dport=4000) / Raw(bytes(1400))
+    quoted = IPv6(src=COA, dst=HA, nh=41, hlim=64) / inner
+    ptb = IPv6(src=MN_ROUTER, dst=COA) / ICMPv6PacketTooBig(mtu=1400) / Raw(bytes(quoted)[:1232])
+    r = pktrun(mn_ns, "mn", "xdp", arriving(ptb), mn_ns.mn, mn_args())
+    assert r.verdict == "XDP_PASS"
+    assert r.stats == {"ICMP_TO_AGENT": 1, "SIGNAL_SRC_NEW": 1}
+    ev = r.signal[0]
+    assert ev["family"] == 254 and ev["pkt"][:ev["len"]] == bytes(ptb)[:ev["len"]]
+    assert_same(r.out, arriving(ptb))
+    # Not about our tunnel (another source in the quote): the kernel's alone.
+    other = IPv6(src=MN_ROUTER, dst=COA) / ICMPv6PacketTooBig(mtu=1400) / \
+        Raw(bytes(IPv6(src=HOA, dst=CN) / Raw(bytes(100))))
+    r = pktrun(mn_ns, "mn", "xdp", arriving(other), mn_ns.mn, mn_args())
+    assert r.verdict == "XDP_PASS" and r.stats == {"PASS_NOT_OURS": 1} and r.signal == []
 
 
 def test_egress_at_home_untouched(mn_ns):

@@ -17,7 +17,9 @@ from scapy.all import IP, UDP, Raw
 from scapy.layers.inet6 import HAO, IPv6, IPv6ExtHdrDestOpt, MIP6MH_BA, MIP6MH_BU, MIP6OptUnknown
 from scapy.layers.inet6 import IPv6ExtHdrRouting
 
-from conftest import COA, HA, HOA, MAC_MN, MAC_MN_GW, PKTRUN, Result, ha_args, mn_args, sh
+from scapy.layers.inet6 import ICMPv6PacketTooBig
+
+from conftest import COA, HA, HOA, MAC_MN, MAC_MN_GW, PKTRUN, UPLINK_GW, Result, ha_args, mn_args, sh
 from test_ha_xdp import from_uplink
 
 import json
@@ -38,7 +40,7 @@ def bu(src=COA, pad=0):
         MIP6MH_BU(seq=7, flags=0x5 << 5, mhtime=15, options=opts)
 
 
-def run(ns, obj, first, repeat, then=(), args=(), ifindex=None):
+def run(ns, obj, first, repeat, then=(), args=(), ifindex=None, prog="xdp"):
     """Run `first` `repeat` times, then each frame of `then` once, on the same maps."""
     with tempfile.TemporaryDirectory(prefix="sigrate-") as d:
         paths = []
@@ -47,7 +49,7 @@ def run(ns, obj, first, repeat, then=(), args=(), ifindex=None):
             with open(p, "wb") as fh:
                 fh.write(bytes(f))
             paths.append(p)
-        cmd = [PKTRUN, "--netns", ns.name, "-o", obj, "-p", "xdp", "-i", paths[0],
+        cmd = [PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "-i", paths[0],
                "--repeat", str(repeat)]
         for p in paths[1:]:
             cmd += ["--then", p]
@@ -148,3 +150,43 @@ def test_the_mobile_node_limits_per_source_too(mn_ns):
     r = run(mn_ns, "mn", ba, n, args=mn_args(), ifindex=mn_ns.mn)
     assert r.verdict == "XDP_DROP"
     admitted_after(r.stats, n)
+
+
+def test_tc_ingress_signalling_goes_through_the_same_admission(ha_ns):
+    # The HA in xdp-mode = tc writes its records from an skb (bpf/lib/signal_tc.h):
+    # same limiter, same variable-size records.
+    n = 60
+    r = run(ha_ns, "ha", from_uplink(bu()), n, args=ha_args((HOA, COA)), ifindex=ha_ns.uplink,
+            prog="tc")
+    assert r.verdict == "TC_ACT_SHOT"
+    got = admitted_after(r.stats, n)
+    assert len(r.signal) == got
+    assert all(e["size"] == 12 + len(bu()) for e in r.signal)
+
+
+def test_icmp_reports_are_admitted_per_source_in_buckets_of_their_own(ha_ns):
+    """ICMPv6 errors from the tunnel path (records of family 254) are
+    untrusted input: one router gets its burst of reports, the rest are
+    counted DROP_ICMP_REPORT_LIMITED; its /64's signalling keeps its own
+    bucket, and another router's report still gets through."""
+    from test_ha_fast import tunnel_error
+    n = 60
+    ptb = from_uplink(tunnel_error(ICMPv6PacketTooBig(mtu=1340)))
+    other = "2001:db8:8::1"
+    r = run(ha_ns, "ha", ptb, n,
+            then=[from_uplink(bu(src=UPLINK_GW)),
+                  from_uplink(tunnel_error(ICMPv6PacketTooBig(mtu=1340), src=other))],
+            args=ha_args((HOA, COA)), ifindex=ha_ns.uplink)
+    got = r.stats["ICMP_TO_AGENT"] - 1            # the other router's one is in too
+    assert BURST <= got <= BURST + 1, r.stats
+    assert r.stats["DROP_ICMP_REPORT_LIMITED"] == n - got, r.stats
+    assert r.stats["SIGNAL_TO_AGENT"] == 1, r.stats    # the router's /64 may still signal
+    assert r.stats["SIGNAL_SRC_NEW"] == 3, r.stats     # report, signalling, other report
+    assert "DROP_SIGNAL_RATE_LIMITED" not in r.stats
+    fams = [e["family"] for e in r.signal]
+    assert fams == [254] * got + [1, 254], fams
+    # Records as long as their packet, cut at XMIP_ICMP_REPORT_MAX (256).
+    assert all(e["size"] == 12 + e["len"] and e["len"] == min(len(ptb) - 14, 256)
+               for e in r.signal if e["family"] == 254)
+    assert IPv6(r.signal[-1]["pkt"]).src == other
+

@@ -105,9 +105,16 @@ def topo():
         mn.ip("-6", "route", "add", "default", "via", "2001:db8:9::1", "mtu", str(TUNNEL_MTU))
         for p in pins:
             os.makedirs(p)
+        # The next hop the binding's slot gets (lib/nexthop.c) is the
+        # CoA's neighbour entry; with none yet, packets would take the tc
+        # path until an agent prepared one (test_ha_xdp covers that).
+        mn_mac = json.loads(mn.ip("-j", "link", "show", "xbtm").stdout)[0]["address"]
+        ha.ip("-6", "neigh", "replace", COA, "lladdr", mn_mac, "dev", "xbtf", "nud", "permanent")
         ha_args = ["--self", HA, "--mtu", str(TUNNEL_MTU), "-b", "%s=%s" % (HOA, COA)]
         attach(ha, "ha", "xdp", "xbtx", pins[0], ha_args)
         attach(ha, "ha", "xdp", "xbtf", pins[0], ha_args)
+        attach(ha, "ha", "tc", "xbtx", pins[0], ha_args)
+        attach(ha, "ha", "tc", "xbtf", pins[0], ha_args)
         mn_args = ["--self", COA, "--peer", HA, "--hoa", HOA, "--away",
                    "--coa-ifindex", str(mn.ifindex("xbtm"))]
         attach(mn, "mn", "xdp", "xbtm", pins[1], mn_args)

@@ -89,6 +89,14 @@ def show(env, instance=None):
     return out[0]
 
 
+def fw_slots(env, state):
+    """The slots of the instance's fast-path table in one state (1 VALID, 3 DELETED)."""
+    dump = json.loads(run(["bpftool", "-j", "map", "dump", "pinned",
+                           f"{env.pin_dir}/xmip_fwtable"]).stdout)
+    return [e["formatted"]["value"] for e in dump
+            if e["formatted"]["key"] and e["formatted"]["value"]["state"] == state]
+
+
 def map_id(path):
     return json.loads(run(["bpftool", "-j", "map", "show", "pinned", path]).stdout)["id"]
 
@@ -133,8 +141,12 @@ def test_binding_add_dump_show(env):
     assert 590 <= b["remaining"] <= 600
     table = env.xmip("binding", "show", "-i", env.instance).stdout
     assert "2001:db8:1::100" in table and "2001:db8:2::5" in table
+    # The datapath's slot for it, in the fast-path table (BTF names too).
+    assert [s["coa"] for s in fw_slots(env, 1)] == [list(bytes.fromhex("20010db8000200000000000000000005"))]
     env.xmip("binding", "del", "-i", env.instance, "2001:db8:1::100")
     assert json.loads(env.xmip("binding", "show", "-j", "-i", env.instance).stdout) == []
+    # Retired (deleted, in quarantine), never VALID again.
+    assert fw_slots(env, 1) == [] and len(fw_slots(env, 3)) == 1
     p = env.xmip("binding", "del", "-i", env.instance, "2001:db8:1::100", check=False)
     assert p.returncode == 1 and "no binding for 2001:db8:1::100" in p.stderr
 
@@ -205,11 +217,53 @@ def test_usage_errors(env):
 def test_native_unsupported_and_auto_fallback(env):
     p = env.xmip("attach", "-c", env.ha_conf(ifaces=("lo",), mode="native"), check=False)
     assert p.returncode == 1 and "lo: native XDP attach failed" in p.stderr
+    assert "set xdp-mode = auto or tc" in p.stderr
     assert not os.path.exists(env.pin_dir)
+    # An HA falls back to tc (never to generic XDP).
     p = env.xmip("attach", "-c", env.ha_conf(ifaces=("lo",), mode="auto"))
+    assert "lo: native XDP failed" in p.stderr and "falling back to tc mode" in p.stderr
+    iface = show(env)["interfaces"][0]
+    assert iface["xdp_mode"] == "tc" and iface["tc_ingress"]["prog_name"] == "xmip_ha_tc_in"
+    assert env.link_xdp("lo") is None
+    # An MN falls back to generic XDP, as before.
+    inst = env.instance + "m"
+    env.instances.add(inst)
+    conf = env.conf(MN_CONF.format(inst=inst).replace("xclv0", "lo"))
+    p = env.xmip("attach", "-c", conf)
     assert "falling back to generic (SKB) mode" in p.stderr
-    assert show(env)["interfaces"][0]["xdp_mode"] == "generic"
+    assert show(env, inst)["interfaces"][0]["xdp_mode"] == "generic"
     assert env.link_xdp("lo")["mode"] == 2  # XDP_ATTACHED_SKB
+
+
+def test_generic_xdp_refused_for_the_ha_and_tc_for_the_mn(env):
+    p = env.xmip("attach", "-c", env.ha_conf(mode="generic"), check=False)
+    assert p.returncode == 1
+    assert "xdp-mode = generic is refused for the home agent" in p.stderr
+    assert "use xdp-mode = tc" in p.stderr
+    assert not os.path.exists(env.pin_dir) and env.link_xdp("xclv0") is None
+    inst = env.instance + "m"
+    env.instances.add(inst)
+    conf = env.conf(MN_CONF.format(inst=inst) + "xdp-mode = tc\n")
+    p = env.xmip("attach", "-c", conf, check=False)
+    assert p.returncode == 1 and "xdp-mode = tc is for the home agent" in p.stderr
+
+
+def test_tc_mode(env):
+    env.xmip("attach", "-c", env.ha_conf(mode="tc"))
+    iface = show(env)["interfaces"][0]
+    assert iface["xdp_mode"] == "tc" and iface["link_id"] == 0
+    assert iface["tc_ingress"]["prog_name"] == "xmip_ha_tc_in"
+    assert iface["tc_egress"]["prog_name"] == "xmip_ha_tc_out"
+    assert env.link_xdp("xclv0") is None
+    filters = json.loads(env.nsrun(["tc", "-j", "filter", "show", "dev", "xclv0", "ingress"]).stdout)
+    assert any(f.get("options", {}).get("prog", {}).get("id") == iface["tc_ingress"]["prog_id"]
+               for f in filters)
+    assert "xclv0: tc (no XDP)" in env.xmip("show", "-i", env.instance).stdout
+    env.xmip("detach", "-i", env.instance)
+    for where in ("ingress", "egress"):
+        filters = json.loads(env.nsrun(["tc", "-j", "filter", "show", "dev", "xclv0",
+                                        where]).stdout)
+        assert not any("options" in f for f in filters), where
 
 
 def test_mn_tc_egress(env):
@@ -285,10 +339,13 @@ def test_help(verb):
 
 def test_reattach_mode_change_and_recreated_interface(env):
     env.xmip("attach", "-c", env.ha_conf(mode="native"))
-    p = env.xmip("attach", "-c", env.ha_conf(mode="generic"))
-    assert "runs in native mode but xdp-mode differs" in p.stderr
-    assert show(env)["interfaces"][0]["xdp_mode"] == "generic"
-    assert env.link_xdp("xclv0")["mode"] == 2
+    p = env.xmip("attach", "-c", env.ha_conf(mode="tc"))
+    assert "xclv0: XDP detached (tc mode)" in p.stderr
+    assert show(env)["interfaces"][0]["xdp_mode"] == "tc"
+    assert env.link_xdp("xclv0") is None
+    p = env.xmip("attach", "-c", env.ha_conf(mode="native"))
+    assert "XDP attached in native mode" in p.stderr
+    assert show(env)["interfaces"][0]["xdp_mode"] == "native"
     # The interface disappears and comes back under the same name: the pinned
     # link is stale and must be replaced, not updated.
     env.nsrun(["ip", "link", "del", "xclv0"])
@@ -355,6 +412,34 @@ struct {
 
 const volatile struct xmip_ha_conf xmip_ha_conf = {};
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65);
+	__type(key, __u32);
+	__type(value, struct xmip_fw_slot);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_fwtable SEC(".maps");
+
+SEC("tc")
+int xmip_ha_tc_in(struct __sk_buff *skb)
+{
+	return 0;
+}
+
+SEC("tc")
+int xmip_ha_tc_out(struct __sk_buff *skb)
+{
+	return 0;
+}
+
+SEC("syscall")
+int xmip_clock(struct xmip_clock_ctx *c)
+{
+	c->jiffies = bpf_jiffies64();
+	return 0;
+}
+
 SEC("xdp")
 int xmip_ha_xdp(struct xdp_md *ctx)
 {
@@ -409,7 +494,7 @@ def test_mn_reattach_keeps_agent_state(env):
     cur = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", path,
                           "key", "0", "0", "0", "0"]).stdout)
     value = bytearray(int(x, 16) for x in cur["value"])
-    assert len(value) == 40                                           # struct xmip_mn_runstate
+    assert len(value) == 48                                           # struct xmip_mn_runstate
     assert value[16:32] == bytes.fromhex("20010db8000100000000000000000002")  # ha, from CONF
     value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # coa
     value[36:40] = (0x1).to_bytes(4, "little")                       # flags AWAY

@@ -28,6 +28,24 @@ def bare_topo(request):
         yield t
 
 
+def _xtopo(request, **kw):
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    t = T.Topology(with_xmip=True, workdir=_workdir(request), log=lambda m: None, **kw)
+    with t:
+        yield t
+        t.stop_agent("mn")
+        t.stop_agent("ha")
+    errors = t.sanitizer_errors()
+    assert not errors, "sanitizer reports in agent logs:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def xtopo_tc(request):
+    """xtopo with the HA in tc mode (xdp-mode = tc) and every offload left on."""
+    yield from _xtopo(request, ha_mode="tc")
+
+
 @pytest.fixture
 def xtopo(request):
     """The topology with xmip attached on HA and MN and both agents running.

@@ -33,10 +33,11 @@ class Capture:
     Captured on the RT side because signalling the HA's XDP program takes
     off the wire never reaches a tap on the HA's own interface."""
 
-    def __init__(self, topo, name="signalling", filt="ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43"):
+    def __init__(self, topo, name="signalling", filt="ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43",
+                 ns=T.NS_RT, iface="h-ha"):
         self.path = os.path.join(topo.workdir, name + ".pcap")
-        self.proc = topo.spawn(T.NS_RT, "tcpdump-" + name,
-                               ["tcpdump", "-i", "h-ha", "-U", "--immediate-mode", "-n", "-s", "0",
+        self.proc = topo.spawn(ns, "tcpdump-" + name,
+                               ["tcpdump", "-i", iface, "-U", "--immediate-mode", "-n", "-s", "0",
                                 "-w", self.path, filt])
         wait_for(lambda: "listening on" in self.proc.text(), 5)
 

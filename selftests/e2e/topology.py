@@ -144,14 +144,18 @@ class Proc:
 
 class Topology:
     def __init__(self, with_xmip=True, workdir=None, log=print, with_cn=True, mn_conf_extra="",
-                 ha_conf_extra=""):
+                 ha_conf_extra="", ha_mode="native"):
         """with_cn=False leaves the correspondent out (tests of signalling alone);
-        *_conf_extra: lines appended to the agents' configuration files."""
+        *_conf_extra: lines appended to the agents' configuration files.
+        ha_mode: the HA's xdp-mode. native: XDP on the HA, and its home
+        link made wire-like (below); tc: tc ingress on the HA, every offload
+        as the kernel sets it (GSO, GRO, checksum offload)."""
         self.with_xmip = with_xmip
         self.with_cn = with_cn
         self.namespaces = ALL_NS if with_cn else tuple(n for n in ALL_NS if n != NS_CN)
         self.mn_conf_extra = mn_conf_extra
         self.ha_conf_extra = ha_conf_extra
+        self.ha_mode = ha_mode
         self.log = log
         self.workdir = workdir or tempfile.mkdtemp(prefix="xmip-e2e-")
         os.makedirs(self.workdir, exist_ok=True)
@@ -234,15 +238,17 @@ class Topology:
             # GRO on (older kernels) or an XDP program there (see below).
             rt("ethtool", "-K", rname, "gro", "on")
             self.sh(ons, "ethtool", "-K", oname, "gro", "on")
-        # GRO alone does not get XDP_TX frames delivered into a veth peer on
-        # our 6.18 kernel (tested); an XDP program on the peer does.
-        rt("ip", "link", "set", "dev", "h-ha", "xdpdrv", "obj", self._xdp_pass_obj(),
-           "sec", "xdp")
-        # Make the home link behave like a wire toward the HA: full checksums
-        # (veth would hand over CHECKSUM_PARTIAL packets whose checksum field
-        # holds only the pseudo-header sum) and no GSO super-packets larger
-        # than the MTU. A NIC's XDP program never sees either.
-        rt("ethtool", "-K", "h-ha", "tx", "off", "tso", "off", "gso", "off")
+        if self.ha_mode == "native":
+            # GRO alone does not get XDP_TX frames delivered into a veth peer on
+            # our 6.18 kernel (tested); an XDP program on the peer does.
+            rt("ip", "link", "set", "dev", "h-ha", "xdpdrv", "obj", self._xdp_pass_obj(),
+               "sec", "xdp")
+            # Make the home link behave like a wire toward the HA: full checksums
+            # (veth would hand over CHECKSUM_PARTIAL packets whose checksum field
+            # holds only the pseudo-header sum) and no GSO super-packets larger
+            # than the MTU. A NIC's XDP program never sees either. (In tc mode
+            # none of this: the HA handles GSO packets and partial checksums.)
+            rt("ethtool", "-K", "h-ha", "tx", "off", "tso", "off", "gso", "off")
         for port in ("h-ha", "h-mn"):
             rt("ip", "link", "set", port, "master", "br-home")
         rt("ip", "addr", "add", RT_HOME + "/64", "dev", "br-home")
@@ -314,7 +320,7 @@ interface = eth0
 address = {HA_ADDR}
 home-prefix = {HOME_PREFIX}
 max-lifetime = 600
-xdp-mode = native
+xdp-mode = {self.ha_mode}
 mesg-id-window = 7
 {self.ha_extra}
 [mn {NAI}]
@@ -460,6 +466,25 @@ lifetime = 60
 
 
 # ---- reading traffic results ----------------------------------------------------
+
+def transfer(topo, server_ns, server_addr, client_ns, client_addr, n, timeout=120):
+    """A bulk TCP transfer of n octets (selftests/hashstream.py); returns
+    what the server printed: "<octets> <sha256>" (compare with expected(n))."""
+    sys.path.insert(0, os.path.join(REPO, "selftests"))
+    from hashstream import CLIENT, SERVER  # noqa: E402
+
+    srv = subprocess.Popen(in_ns(server_ns, [PY, "-c", SERVER, server_addr]),
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().strip() == "ready"
+        run(in_ns(client_ns, [PY, "-c", CLIENT, client_addr, server_addr, str(n)]),
+            timeout=timeout)
+        out, _ = srv.communicate(timeout=60)
+        return out.strip()
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+            srv.wait()
 
 def ping_stats(text):
     """(replies, highest icmp_seq sent, last reply seq) from `ping -O` output."""

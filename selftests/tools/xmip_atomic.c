@@ -8,7 +8,9 @@
  *  - a writer thread replaces the MN's run-time state (xmip_mn_state) and
  *    the HA's binding of --hoa, alternating between version A and version
  *    B, whose every field differs, --rate times a second (0: as fast as it
- *    can), each with one bpf_map_update_elem, as the agent does;
+ *    can), as the agent does: the MN state with one bpf_map_update_elem,
+ *    the binding's slot in xmip_fwtable through lib/fwtable.c (a new slot,
+ *    the old one retired);
  *  - one reader thread per CPU in --cpus, pinned there, runs the HA's XDP
  *    program on --ha-in and the MN's tc egress program on --mn-in through
  *    BPF_PROG_TEST_RUN, over and over, and compares every frame that comes
@@ -20,8 +22,9 @@
  *
  * --inplace-array: the control. The MN state map is made an ARRAY before
  * load (same programs, same lookups), so every write is an in-place copy
- * over the value the datapath reads: the test must see torn frames then,
- * or it could not see them at all.
+ * over the value the datapath reads, and the binding's slot is rewritten
+ * in place in the table, field by field, without the protocol: the test
+ * must see torn frames then, or it could not see them at all.
  *
  * Prints one JSON object: writes, per CPU the counts of frames of A, of B
  * and torn for each program, and the first torn frame of each (hex).
@@ -45,6 +48,7 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
+#include "fwtable.h"
 #include "xmip_maps.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
@@ -60,8 +64,10 @@ struct frame {
 struct version {
 	__u8  coa[16], ha[16];
 	__u32 ifindex;
+	__u8  smac[6], dmac[6];
 	struct xmip_mn_runstate st;
 	struct xmip_binding bind;
+	struct xmip_fw_entry fw;
 	struct frame ha_want, mn_want;
 	int ha_rv, mn_rv;
 };
@@ -77,6 +83,7 @@ struct opts {
 	int ha_ifindex, mn_ifindex;
 	struct frame ha_in, mn_in;
 	struct version v[2];
+	uint16_t quarantine_ms;
 };
 
 struct count {
@@ -89,6 +96,8 @@ struct count {
 static struct opts o;
 static struct count counts[MAX_CPUS];
 static int ha_prog, mn_prog, state_fd, bind_fd;
+static struct xmip_fwt *fwt;
+#define FW_SEED 0x7a7a7a7au
 static atomic_bool stop;
 static atomic_ulong writes;
 
@@ -136,23 +145,37 @@ static __u64 boottime_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
-/* "COA,HA,IFINDEX" of one version; the binding of the HoA uses the same CoA. */
+static void mac(const char *s, __u8 out[6])
+{
+	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &out[0], &out[1], &out[2], &out[3], &out[4],
+		   &out[5]) != 6)
+		die("bad MAC '%s'", s);
+}
+
+/*
+ * "COA,HA,IFINDEX,SMAC,DMAC" of one version: the binding of the HoA (its
+ * slot: CoA, the next hop's interface and MACs) and the MN state.
+ */
 static void parse_version(char *arg, struct version *v, int which)
 {
-	char *ha = strchr(arg, ','), *ifi = ha ? strchr(ha + 1, ',') : NULL;
+	char *f[5];
+	int n = 0;
 
-	if (!ha || !ifi)
-		die("version '%s': want COA,HA,IFINDEX", arg);
-	*ha++ = '\0';
-	*ifi++ = '\0';
-	addr(arg, v->coa);
-	addr(ha, v->ha);
-	v->ifindex = (__u32)num(ifi);
+	for (char *t = strtok(arg, ","); t && n < 5; t = strtok(NULL, ","))
+		f[n++] = t;
+	if (n != 5)
+		die("version '%s': want COA,HA,IFINDEX,SMAC,DMAC", arg);
+	addr(f[0], v->coa);
+	addr(f[1], v->ha);
+	v->ifindex = (__u32)num(f[2]);
+	mac(f[3], v->smac);
+	mac(f[4], v->dmac);
 	memset(&v->st, 0, sizeof(v->st));
 	memcpy(v->st.coa, v->coa, 16);
 	memcpy(v->st.ha, v->ha, 16);
 	v->st.coa_ifindex = v->ifindex;
 	v->st.flags = XMIP_MN_F_AWAY;   /* both away: the only field that is alike */
+	memcpy(v->st.gw_mac, v->dmac, 6);   /* differs too (not the frame's: FIB path) */
 	memset(&v->bind, 0, sizeof(v->bind));
 	memcpy(v->bind.coa, v->coa, 16);
 	/* Every other field different too, and both alive. */
@@ -161,6 +184,14 @@ static void parse_version(char *arg, struct version *v, int which)
 	v->bind.seq = which ? 2000 : 1000;
 	v->bind.bu_flags = which ? 0xd000 : 0xc000;
 	v->bind.ifindex = which ? 22 : 11;
+	memset(&v->fw, 0, sizeof(v->fw));
+	memcpy(v->fw.coa, v->coa, 16);
+	v->fw.expires = which ? ~0ull - 1 : ~0ull;
+	v->fw.ifindex = v->ifindex;
+	memcpy(v->fw.smac, v->smac, 6);
+	memcpy(v->fw.dmac, v->dmac, 6);
+	v->fw.mtu = which ? 1400 : 1450;
+	v->fw.flags = XMIP_FW_F_NH;
 }
 
 static void parse(int argc, char **argv)
@@ -174,12 +205,14 @@ static void parse(int argc, char **argv)
 		{ "ha-b", 1, NULL, 10 }, { "ha-rv-a", 1, NULL, 11 }, { "ha-rv-b", 1, NULL, 12 },
 		{ "mn-in", 1, NULL, 13 }, { "mn-ifindex", 1, NULL, 14 }, { "mn-a", 1, NULL, 15 },
 		{ "mn-b", 1, NULL, 16 }, { "mn-rv-a", 1, NULL, 17 }, { "mn-rv-b", 1, NULL, 18 },
+		{ "quarantine-ms", 1, NULL, 19 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o.seconds = 3;
 	o.rate = 5000;
+	o.quarantine_ms = XMIP_FW_QUARANTINE_MS;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.netns = optarg; break;
@@ -217,6 +250,7 @@ static void parse(int argc, char **argv)
 		case 16: read_frame(optarg, &o.v[1].mn_want); break;
 		case 17: o.v[0].mn_rv = (int)num(optarg); break;
 		case 18: o.v[1].mn_rv = (int)num(optarg); break;
+		case 19: o.quarantine_ms = (uint16_t)num(optarg); break;
 		default: die("bad option (see the comment at the top of %s)", __FILE__);
 		}
 	}
@@ -270,6 +304,8 @@ static int load(struct xmip_ha **ha, struct xmip_mn **mn)
 	memcpy(hc->home_prefix, o.home_prefix, 16);
 	hc->home_plen = o.home_plen;
 	hc->tunnel_mtu = o.mtu;
+	hc->fw_seed = FW_SEED;
+	hc->fw_mask = xmip_fwt_slots_for(XMIP_DEFAULT_MAX_BINDINGS) - 1;
 	hc->ready = 1;
 	mc = (struct xmip_mn_conf *)&(*mn)->rodata->xmip_mn_conf;
 	memcpy(mc->hoa, o.hoa, 16);
@@ -288,10 +324,57 @@ static int load(struct xmip_ha **ha, struct xmip_mn **mn)
 	mn_prog = bpf_program__fd((*mn)->progs.xmip_mn_egress);
 	state_fd = bpf_map__fd((*mn)->maps.xmip_mn_state);
 	bind_fd = bpf_map__fd((*ha)->maps.xmip_bindings);
+	{
+		__u32 seed;
+		char err[256];
+		int fd = bpf_map__fd((*ha)->maps.xmip_fwtable);
+
+		if ((err[0] = 0, xmip_fwt_format(fd, xmip_fwt_slots_for(XMIP_DEFAULT_MAX_BINDINGS), 250,
+						 FW_SEED, &seed)) || seed != FW_SEED)
+			return -EIO;
+		fwt = xmip_fwt_map(fd, -1, err, sizeof(err));
+		if (!fwt)
+			return -EIO;
+		xmip_fwt_set_lease(fwt, ~0ull);
+		/* Slots come back after 2 ms instead of 100: the protocol is
+		 * exercised ~50 times as often (a program run is microseconds;
+		 * only a reader stalled 2 ms between its state load and its
+		 * copy could see a reused slot, and would count as torn). */
+		fwt->quarantine_ms = o.quarantine_ms;
+		memcpy(o.v[0].fw.key, o.hoa, 16);
+		memcpy(o.v[1].fw.key, o.hoa, 16);
+	}
 	return 0;
 }
 
-/* One version, whole: the MN state element and the HoA's binding, one update each. */
+/*
+ * The control's write of a binding: over the live slot, in place, field
+ * by field (what the protocol forbids). The first write places it normally.
+ */
+static int write_inplace(const struct xmip_fw_entry *e)
+{
+	uint32_t h = xmip_fwt_home(fwt, e->key);
+
+	for (uint32_t i = 0; i < XMIP_FW_PROBE; i++) {
+		volatile struct xmip_fw_slot *s = &fwt->slot[(h + i) & fwt->mask];
+
+		if (s->state != XMIP_FW_VALID || memcmp((const void *)s->key, e->key, 16))
+			continue;
+		for (int k = 0; k < 16; k++)
+			s->coa[k] = e->coa[k];
+		s->ifindex = e->ifindex;
+		for (int k = 0; k < 6; k++) {
+			s->smac[k] = e->smac[k];
+			s->dmac[k] = e->dmac[k];
+		}
+		s->mtu = e->mtu;
+		s->expires = e->expires;
+		return 0;
+	}
+	return xmip_fwt_put(fwt, e);
+}
+
+/* One version, whole: the MN state element and the HoA's binding (record and slot). */
 static int write_version(const struct version *v)
 {
 	struct xmip_binding_key k;
@@ -301,7 +384,7 @@ static int write_version(const struct version *v)
 	if (bpf_map_update_elem(state_fd, &key, &v->st, BPF_ANY) ||
 	    bpf_map_update_elem(bind_fd, &k, &v->bind, BPF_ANY))
 		return -errno;
-	return 0;
+	return o.inplace ? write_inplace(&v->fw) : xmip_fwt_put(fwt, &v->fw);
 }
 
 /* Run one program once on `in`; the frame that came out and the verdict. */
@@ -465,7 +548,8 @@ int main(int argc, char **argv)
 		pthread_join(rt[i], NULL);
 
 	printf("{\"writes\": %lu, \"seconds\": %.2f, \"rate\": %ld, \"inplace_array\": %s, "
-	       "\"cpus\": [", atomic_load(&writes), o.seconds, o.rate, o.inplace ? "true" : "false");
+	       "\"quarantine_waits\": %lu, \"cpus\": [", atomic_load(&writes), o.seconds, o.rate,
+	       o.inplace ? "true" : "false", fwt ? fwt->waits : 0);
 	for (int i = 0; i < o.n_cpus; i++) {
 		const struct count *c = &counts[i];
 
@@ -487,6 +571,7 @@ int main(int argc, char **argv)
 	printf("]}\n");
 	rc = 0;
 out:
+	xmip_fwt_close(fwt);
 	xmip_ha__destroy(ha);
 	xmip_mn__destroy(mn);
 	return rc;

@@ -4,8 +4,8 @@
  *
  *   xmip_bench pkt -o ha|mn -i IN -w OUT [--netns NS] [-I IFINDEX] [--self A]
  *       [--peer A] [--hoa A] [--mtu N] [-b HOA=COA]... [--fill N --fill-coa A]
- *       [--vary] [--head-fix N] [--restore-len N] [--drain] [--tc]
- *       [--away] [--coa-ifindex N]
+ *       [--distinct] [--vary] [--zipf S] [--head-fix N] [--restore-len N] [--drain]
+ *       [--tc] [--away] [--coa-ifindex N] [--gw-mac MAC]
  *       [--expect V] [--repeat R] [--runs K]
  *     Runs the shipped program once on IN (bench_*_once) and writes its
  *     output to OUT (checked by the caller with Scapy), then K times, side by
@@ -13,14 +13,20 @@
  *     template copy alone, R of XDP_PASS. Prints the kernel-measured ns per
  *     repetition of each run, the verdict counts of every timed repetition,
  *     and the binding map's memory (fdinfo memlock).
- *     --fill N: N extra bindings 2001:db8:100::/96 + i -> --fill-coa;
- *     --vary: every repetition targets a random one of them (cache misses).
- *     --tc (-o mn): the MN's tc egress program instead of its XDP ingress.
+ *     HA bindings are written as the agent writes them: slots of the
+ *     fast-path table (lib/fwtable.c) with the next hop resolved here.
+ *     --fill N: N extra bindings 2001:db8:100::/96 + i -> --fill-coa (with
+ *     --distinct: each to its own CoA 2001:db8:9:1::/64 + i, the next hop of
+ *     --fill-coa); --vary: every repetition targets a random one of them,
+ *     uniformly, or with --zipf S drawn from a Zipf distribution of exponent
+ *     S (rank i has weight 1 / i^S).
+ *     --tc: the MN's tc egress program instead of its XDP ingress (-o mn),
+ *     the HA's tc ingress instead of its XDP program (-o ha).
  *
  *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N
  *     Sends FRAME N times out of DEV with BPF_F_TEST_XDP_LIVE_FRAMES.
  *
- *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink
+ *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink|tc-decap
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
  *     Attaches a bench_net program (native XDP), left attached; the sink's
  *     counters are pinned in DIR.
@@ -31,10 +37,16 @@
  *       --target DEV [--repeat R] [--runs K]
  *     Times the encapsulation path's pieces (bench_probe.bpf.c) side by side,
  *     each with the kernel's repeat loop; every repetition's verdict is checked.
+ *     Includes the pointer chase (64 dependent loads a repetition over 256 MiB).
+ *
+ *   xmip_bench prog-stats --netns NS --dev DEV
+ *     run_time_ns and run_cnt (kernel.bpf_stats_enabled) of the XDP program
+ *     attached to DEV: its time per packet on live traffic.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <sched.h>
@@ -43,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -50,6 +63,9 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 
+#include "fwtable.h"
+#include "netlink.h"
+#include "nexthop.h"
 #include "xmip_maps.h"
 #include "bench_ha.skel.h"
 #include "bench_mn.skel.h"
@@ -66,11 +82,13 @@
 #define SINK_CLASSES 5
 #define SINK_TIMES 3
 #define FILL_BASE 0x20010db8u   /* 2001:db8:100::/96 */
+#define FW_SEED   0x6b656e74u   /* any: the bench writes the table and the rodata */
+#define ZIPF_N    65536         /* selftests/bench/bench_restore.h BENCH_ZIPF_N */
 
 /* Mirrors of the bench programs' map values (selftests/bench/). */
 struct bench_tmpl {
 	__s32 head_fix, tail_fix;
-	__u32 restore_len, vary_n, vary_off, vary_base;
+	__u32 restore_len, vary_n, vary_off, vary_base, vary_zipf;
 	__u8  b[128];
 };
 
@@ -91,12 +109,14 @@ struct opts {
 	const char *obj, *in, *out, *netns, *dev, *prog, *target, *pin_dir;
 	int ifindex, repeat, runs, expect, restore_len, head_fix;
 	unsigned int fill, count;
-	bool vary, reset, drain;
+	bool vary, reset, drain, distinct;
+	double zipf;
 	/* The role's rodata (--self: HA address or MN CoA, --hoa, --mtu) and MN state. */
 	__u8 self[16], peer[16];
 	__u16 tunnel_mtu;
 	__u32 coa_ifindex;
 	bool away;
+	__u8 gw_mac[6];
 	__u8 hoa[16], coa[16], coa2[16], fill_coa[16];
 	struct { struct xmip_binding_key k; struct xmip_binding v; } binds[MAX_BINDS];
 	int n_binds;
@@ -142,6 +162,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "target", 1, NULL, 18 }, { "coa", 1, NULL, 19 }, { "coa2", 1, NULL, 20 },
 		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
 		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
+		{ "distinct", 0, NULL, 26 }, { "zipf", 1, NULL, 27 }, { "gw-mac", 1, NULL, 28 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -192,6 +213,13 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 23: o->away = true; break;
 		case 24: o->coa_ifindex = num(optarg); break;
 		case 25: tc_mode = true; break;
+		case 26: o->distinct = true; break;
+		case 27: o->zipf = atof(optarg); break;
+		case 28:
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &o->gw_mac[0], &o->gw_mac[1],
+				   &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4], &o->gw_mac[5]) != 6)
+				die_usage();
+			break;
 		default: die_usage();
 		}
 	}
@@ -303,12 +331,26 @@ static double test_run(int prog_fd, const __u8 *in, size_t len, int ifindex, int
 		*out_len = t.data_size_out;
 	if (retval)
 		*retval = t.retval;
+	/* The HA marks what it passes in XDP metadata, which the test run hands
+	 * back in front of the frame (xmip_pktrun does the same). */
+	if (out && !tc_mode && t.retval == XDP_PASS && t.data_size_out >= 4) {
+		__u32 m;
+
+		memcpy(&m, out, 4);
+		if (m == 0x786d6470u) {   /* XMIP_META_DONE */
+			memmove(out, out + 4, t.data_size_out - 4);
+			if (out_len)
+				*out_len = t.data_size_out - 4;
+		}
+	}
 	return t.duration;
 }
 
 struct target {
 	struct bpf_object *obj;
 	struct bpf_map *mn_state, *bindings, *stats, *tmpl, *verdicts;   /* NULL: not in the role */
+	struct bpf_map *fwtable, *zipf;
+	__u32 fw_slots;
 	struct bpf_program *once, *loop, *rewrite_only, *pass;
 	void *skel;
 };
@@ -328,13 +370,20 @@ static int load_target(const struct opts *o, struct target *t)
 		t->stats = s->maps.xmip_stats;
 		t->tmpl = s->maps.bench_tmpl;
 		t->verdicts = s->maps.bench_verdicts;
+		t->fwtable = s->maps.xmip_fwtable;
+		t->zipf = s->maps.bench_zipf;
 		memcpy(s->rodata->xmip_ha_conf.self_addr, o->self, 16);
 		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_ha_conf.ready = 1;
-		t->once = s->progs.bench_ha_once;
-		t->loop = s->progs.bench_ha_loop;
-		t->rewrite_only = s->progs.bench_ha_rewrite_only;
-		t->pass = s->progs.bench_ha_pass;
+		/* Sized as attach sizes it for this many bindings. */
+		t->fw_slots = xmip_fwt_slots_for(o->fill + MAX_BINDS);
+		s->rodata->xmip_ha_conf.fw_seed = FW_SEED;
+		s->rodata->xmip_ha_conf.fw_mask = t->fw_slots - 1;
+		bpf_map__set_max_entries(t->fwtable, 1 + t->fw_slots);
+		t->once = tc_mode ? s->progs.bench_ha_tc_once : s->progs.bench_ha_once;
+		t->loop = tc_mode ? s->progs.bench_ha_tc_counted : s->progs.bench_ha_loop;
+		t->rewrite_only = tc_mode ? s->progs.bench_ha_tc_pass : s->progs.bench_ha_rewrite_only;
+		t->pass = tc_mode ? NULL : s->progs.bench_ha_pass;
 	} else {
 		struct bench_mn *s = bench_mn__open();
 
@@ -346,6 +395,7 @@ static int load_target(const struct opts *o, struct target *t)
 		t->stats = s->maps.xmip_stats;
 		t->tmpl = s->maps.bench_tmpl;
 		t->verdicts = s->maps.bench_verdicts;
+		t->zipf = s->maps.bench_zipf;
 		memcpy(s->rodata->xmip_mn_conf.hoa, o->hoa, 16);
 		s->rodata->xmip_mn_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_mn_conf.ready = 1;
@@ -368,35 +418,101 @@ static int load_target(const struct opts *o, struct target *t)
 	return bpf_object__load(t->obj);
 }
 
-/* --fill: N bindings in batches, as a million single updates would take long. */
-static int fill_bindings(const struct opts *o, int fd)
+/*
+ * The HA's bindings, as the agent writes them: slots of the fast-path
+ * table, the next hop of each CoA resolved here (the bench's namespace has
+ * static neighbours). --fill: N more, to --fill-coa or (--distinct) each
+ * to its own CoA with --fill-coa's next hop.
+ */
+static int fill_table(const struct opts *o, const struct target *t)
 {
-	const unsigned int chunk = 65536;
-	struct xmip_binding_key *keys = calloc(chunk, sizeof(*keys));
-	struct xmip_binding *vals = calloc(chunk, sizeof(*vals));
-	int rc = 0;
+	struct xmip_nh_info nh = { 0 };
+	struct in6_addr self, dst;
+	struct xmip_fwt *fw;
+	char err[256];
+	__u32 seed;
+	int nl, rc = 0;
 
-	if (!keys || !vals)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < o->fill && !rc; i += chunk) {
-		__u32 n = o->fill - i < chunk ? o->fill - i : chunk;
-		LIBBPF_OPTS(bpf_map_batch_opts, bo);
-
-		for (__u32 j = 0; j < n; j++) {
-			__u32 w[4] = { htonl(FILL_BASE), htonl(0x01000000u), 0, htonl(i + j) };
-
-			memcpy(keys[j].hoa, w, 16);
-			memcpy(vals[j].coa, o->fill_coa, 16);
-			vals[j].lifetime_s = 600;
-			vals[j].expires_ns = NEVER_EXPIRES;
-		}
-		/* fill base is 2001:db8:100::/96: second word 0x0100 0000 */
-		if (bpf_map_update_batch(fd, keys, vals, &n, &bo))
-			rc = -errno;
+	if (xmip_fwt_format(bpf_map__fd(t->fwtable), t->fw_slots, 250, FW_SEED, &seed) ||
+	    seed != FW_SEED)
+		return -EIO;
+	fw = xmip_fwt_map(bpf_map__fd(t->fwtable), -1, err, sizeof(err));
+	if (!fw) {
+		fprintf(stderr, "xmip_bench: %s\n", err);
+		return -EIO;
 	}
-	free(keys);
-	free(vals);
+	xmip_fwt_set_lease(fw, ~0ull);   /* no agent here: prepared next hops trusted */
+	memcpy(&self, o->self, 16);
+	nl = xmip_nl_open();
+	for (int i = 0; i < o->n_binds && !rc; i++) {
+		struct xmip_fw_entry e;
+
+		xmip_fw_entry_init(&e, o->binds[i].k.hoa, &o->binds[i].v, ~0ull);
+		memcpy(&dst, o->binds[i].v.coa, 16);
+		if (nl >= 0 && xmip_nh_resolve(nl, &self, &dst, &nh) == 0)
+			xmip_fw_entry_set_nh(&e, &nh);
+		rc = xmip_fwt_put(fw, &e);
+	}
+	if (o->fill) {
+		memcpy(&dst, o->fill_coa, 16);
+		memset(&nh, 0, sizeof(nh));
+		if (nl < 0 || xmip_nh_resolve(nl, &self, &dst, &nh) || !nh.resolved)
+			fprintf(stderr, "xmip_bench: no next hop for the fill CoA\n");
+	}
+	for (unsigned int i = 0; i < o->fill && !rc; i++) {
+		__u32 w[4] = { htonl(FILL_BASE), htonl(0x01000000u), 0, htonl(i) };
+		struct xmip_fw_entry e = { .expires = ~0ull };
+
+		memcpy(e.key, w, 16);
+		memcpy(e.coa, o->fill_coa, 16);
+		if (o->distinct) {
+			/* 2001:db8:9:1::/64 + i: a CoA per binding. */
+			__u32 c[4] = { htonl(0x20010db8u), htonl(0x00090001u), 0, htonl(i + 1) };
+
+			memcpy(e.coa, c, 16);
+		}
+		xmip_fw_entry_set_nh(&e, &nh);
+		rc = xmip_fwt_put(fw, &e);
+	}
+	if (rc)
+		fprintf(stderr, "xmip_bench: filling the table: %s\n", strerror(-rc));
+	if (nl >= 0)
+		close(nl);
+	xmip_fwt_close(fw);
 	return rc;
+}
+
+/* ZIPF_N binding indices drawn from Zipf(s) over n (rank i, weight 1/i^s; inverse CDF). */
+static int fill_zipf(int fd, unsigned int n, double s)
+{
+	double *cdf = malloc(sizeof(double) * n), sum = 0;
+	unsigned int seed = 7;
+
+	if (!cdf)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		sum += 1.0 / pow(i + 1, s);
+		cdf[i] = sum;
+	}
+	for (__u32 k = 0; k < ZIPF_N; k++) {
+		double u = (double)rand_r(&seed) / ((double)RAND_MAX + 1) * sum;
+		unsigned int lo = 0, hi = n - 1;
+
+		while (lo < hi) {
+			unsigned int mid = lo + (hi - lo) / 2;
+
+			if (cdf[mid] < u)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (bpf_map_update_elem(fd, &k, &lo, BPF_ANY)) {
+			free(cdf);
+			return -errno;
+		}
+	}
+	free(cdf);
+	return 0;
 }
 
 static void print_list(const char *name, const double *v, int n)
@@ -438,19 +554,18 @@ static int cmd_pkt(struct opts *o)
 					    .flags = o->away ? XMIP_MN_F_AWAY : 0 };
 		__u32 key = XMIP_MN_STATE_KEY;
 
+		memcpy(st.gw_mac, o->gw_mac, 6);
 		memcpy(st.coa, o->self, 16);
 		memcpy(st.ha, o->peer, 16);
 		if (bpf_map_update_elem(bpf_map__fd(t.mn_state), &key, &st, BPF_ANY))
 			goto out;
 	}
-	if ((o->n_binds || o->fill) && !t.bindings)
+	if ((o->n_binds || o->fill) && !t.fwtable)
 		goto out;
-	for (int i = 0; i < o->n_binds; i++)
-		if (bpf_map_update_elem(bpf_map__fd(t.bindings), &o->binds[i].k, &o->binds[i].v,
-					BPF_ANY))
-			goto out;
-	if (o->fill && (err = fill_bindings(o, bpf_map__fd(t.bindings)))) {
-		fprintf(stderr, "xmip_bench: filling bindings: %s\n", strerror(-err));
+	if (t.fwtable && (err = fill_table(o, &t)))
+		goto out;
+	if (o->zipf > 0 && o->fill && (err = fill_zipf(bpf_map__fd(t.zipf), o->fill, o->zipf))) {
+		fprintf(stderr, "xmip_bench: Zipf table: %s\n", strerror(-err));
 		goto out;
 	}
 
@@ -482,6 +597,7 @@ static int cmd_pkt(struct opts *o)
 		tm.vary_n = o->fill;
 		tm.vary_off = 14 + 24 + 12;   /* last word of the IPv6 destination */
 		tm.vary_base = 0;
+		tm.vary_zipf = o->zipf > 0;
 	}
 	if (bpf_map_update_elem(bpf_map__fd(t.tmpl), &zero, &tm, BPF_ANY))
 		goto out;
@@ -537,8 +653,9 @@ static int cmd_pkt(struct opts *o)
 			first = 0;
 		}
 	}
-	printf("}, \"bindings\": %u, \"bindings_memlock\": %lld}\n",
-	       o->fill + (unsigned int)o->n_binds, map_memlock(bpf_map__fd(t.bindings)));
+	printf("}, \"bindings\": %u, \"fwtable_memlock\": %lld, \"fwtable_slots\": %u}\n",
+	       o->fill + (unsigned int)o->n_binds,
+	       t.fwtable ? map_memlock(bpf_map__fd(t.fwtable)) : 0, t.fw_slots);
 	rc = 0;
 out:
 	ring_buffer__free(rb);
@@ -624,6 +741,19 @@ static int cmd_attach(struct opts *o)
 	memcpy(cfg.coa2, o->coa2, 16);
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_net_cfg), &zero, &cfg, BPF_ANY))
 		goto out;
+	if (!strcmp(o->prog, "tc-decap")) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = bpf_program__fd(s->progs.bench_tc_decap));
+		int err = bpf_tc_hook_create(&hook);
+
+		if ((err && err != -EEXIST) || (err = bpf_tc_attach(&hook, &tco))) {
+			fprintf(stderr, "xmip_bench: tc attach to %s: %s\n", o->dev, strerror(-err));
+			goto out;
+		}
+		printf("{\"attached\": \"%s\", \"prog\": \"tc-decap\"}\n", o->dev);
+		rc = 0;
+		goto out;
+	}
 	if (!strcmp(o->prog, "pass"))
 		p = s->progs.bench_pass;
 	else if (!strcmp(o->prog, "redirect"))
@@ -690,13 +820,46 @@ struct probe_prog {
 	__u32 want;                   /* the verdict that proves the probe did its work */
 };
 
+/* A random cycle through all n elements (Sattolo), as `next` indices, written through mmap. */
+static int chase_cycle(int fd, __u32 n)
+{
+	size_t bytes = (size_t)n * 64;
+	__u32 *perm = malloc(sizeof(__u32) * n);
+	unsigned int seed = 11;
+	char *m;
+
+	if (!perm)
+		return -ENOMEM;
+	m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		free(perm);
+		return -errno;
+	}
+	for (__u32 i = 0; i < n; i++)
+		perm[i] = i;
+	for (__u32 i = n - 1; i > 0; i--) {
+		__u32 j = (__u32)(((unsigned long long)rand_r(&seed) << 16 ^ rand_r(&seed)) % i), x;
+
+		x = perm[i];
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	/* perm is one cycle: element perm[i] points at perm[i + 1]. */
+	for (__u32 i = 0; i < n; i++)
+		*(__u32 *)(m + (size_t)perm[i] * 64) = perm[(i + 1) % n];
+	munmap(m, bytes);
+	free(perm);
+	return 0;
+}
+
 static int cmd_probe(struct opts *o)
 {
 	static const struct probe_prog pp[] = {
 		{ "probe_pass", XDP_PASS }, { "probe_config_count", XDP_PASS },
+		{ "probe_fw_lookup", XDP_PASS }, { "probe_jiffies_lease", XDP_PASS },
 		{ "probe_binding_lookup", XDP_PASS }, { "probe_adjust_head_pair", XDP_PASS },
 		{ "probe_fib_lookup", XDP_PASS }, { "probe_redirect", XDP_REDIRECT },
-		{ "probe_nh_lookup", XDP_PASS },
+		{ "probe_chase_steps", XDP_PASS },
 	};
 	enum { NP = sizeof(pp) / sizeof(pp[0]) };
 	static __u8 in[MAX_PKT];
@@ -705,16 +868,27 @@ static int cmd_probe(struct opts *o)
 	struct { __u8 src[16], dst[16]; __u32 redirect_ifindex, pad; } cfg = { 0 };
 	struct xmip_binding_key k;
 	struct xmip_binding v = { 0 };
-	__u32 zero = 0;
+	struct bpf_map *m;
+	__u32 zero = 0, slots = xmip_fwt_slots_for(XMIP_DEFAULT_MAX_BINDINGS);
 	size_t len;
 	int rc = 1;
 
 	if (!o->in || !o->target || read_frame(o->in, in, &len))
 		die_usage();
-	s = bench_probe__open_and_load();
+	s = bench_probe__open();
 	if (!s) {
-		fprintf(stderr, "xmip_bench: loading bench_probe: %s\n", strerror(errno));
+		fprintf(stderr, "xmip_bench: opening bench_probe: %s\n", strerror(errno));
 		return 1;
+	}
+	bpf_object__for_each_map(m, s->obj)
+		bpf_map__set_pin_path(m, NULL);
+	s->rodata->probe_conf.ready = 1;
+	s->rodata->probe_conf.fw_seed = FW_SEED;
+	s->rodata->probe_conf.fw_mask = slots - 1;
+	bpf_map__set_max_entries(s->maps.xmip_fwtable, 1 + slots);
+	if (bench_probe__load(s)) {
+		fprintf(stderr, "xmip_bench: loading bench_probe: %s\n", strerror(errno));
+		goto out;
 	}
 	memcpy(cfg.src, o->self, 16);
 	memcpy(cfg.dst, o->coa, 16);
@@ -726,35 +900,41 @@ static int cmd_probe(struct opts *o)
 	    bpf_map_update_elem(bpf_map__fd(s->maps.probe_bindings), &k, &v, BPF_ANY))
 		goto out;
 	{
-		/* One next-hop entry for (CoA, HA, arrival ifindex), valid on every CPU. */
-		int ncpu = libbpf_num_possible_cpus();
-		struct xmip_nh_key nk = { 0 };
-		struct xmip_nh *nv = ncpu > 0 ? calloc(ncpu, sizeof(*nv)) : NULL;
-		__u64 gen = 1;
-		int err;
+		/* The fast-path table with the one binding, its next hop prepared. */
+		struct xmip_fw_entry e = { .expires = ~0ull, .ifindex = cfg.redirect_ifindex,
+					   .flags = XMIP_FW_F_NH, .mtu = 1500 };
+		struct xmip_fwt *fw;
+		char err[256];
+		__u32 seed;
 
-		if (!nv)
+		if (xmip_fwt_format(bpf_map__fd(s->maps.xmip_fwtable), slots, 250, FW_SEED, &seed))
 			goto out;
-		memcpy(nk.dst, o->coa, 16);
-		memcpy(nk.src, o->self, 16);
-		nk.ifindex = o->ifindex;
-		for (int c = 0; c < ncpu; c++) {
-			nv[c].gen = gen;
-			nv[c].ifindex = cfg.redirect_ifindex;
-			nv[c].mtu = 1500;
-		}
-		err = bpf_map_update_elem(bpf_map__fd(s->maps.probe_nexthops), &nk, nv, BPF_ANY) ||
-		      bpf_map_update_elem(bpf_map__fd(s->maps.probe_nh_gen), &zero, &gen, BPF_ANY);
-		free(nv);
-		if (err)
+		fw = xmip_fwt_map(bpf_map__fd(s->maps.xmip_fwtable), -1, err, sizeof(err));
+		if (!fw)
 			goto out;
+		memcpy(e.key, o->hoa, 16);
+		memcpy(e.coa, o->coa, 16);
+		xmip_fwt_set_lease(fw, ~0ull);
+		rc = xmip_fwt_put(fw, &e);
+		xmip_fwt_close(fw);
+		if (rc)
+			goto out;
+		rc = 1;
+	}
+	if (chase_cycle(bpf_map__fd(s->maps.probe_chase),
+			bpf_map__max_entries(s->maps.probe_chase))) {
+		fprintf(stderr, "xmip_bench: chase: %s\n", strerror(errno));
+		goto out;
 	}
 	for (int r = 0; r < o->runs; r++) {
 		for (int i = 0; i < NP; i++) {
 			struct bpf_program *p = bpf_object__find_program_by_name(s->obj, pp[i].name);
+			/* The chase takes 64 misses a repetition: fewer repetitions. */
+			int rep = !strcmp(pp[i].name, "probe_chase_steps") ?
+				  (o->repeat / 64 > 0 ? o->repeat / 64 : 1) : o->repeat;
 			__u32 ret = 0;
 
-			ns[i][r] = p ? test_run(bpf_program__fd(p), in, len, o->ifindex, o->repeat,
+			ns[i][r] = p ? test_run(bpf_program__fd(p), in, len, o->ifindex, rep,
 						NULL, NULL, &ret) : -1;
 			if (ns[i][r] < 0)
 				goto out;
@@ -765,7 +945,9 @@ static int cmd_probe(struct opts *o)
 			}
 		}
 	}
-	printf("{\"repeat\": %d, \"runs\": %d", o->repeat, o->runs);
+	printf("{\"repeat\": %d, \"runs\": %d, \"chase_steps\": 64, \"chase_bytes\": %llu",
+	       o->repeat, o->runs,
+	       (unsigned long long)bpf_map__max_entries(s->maps.probe_chase) * 64);
 	for (int i = 0; i < NP; i++)
 		print_list(pp[i].name, ns[i], o->runs);
 	printf("}\n");
@@ -773,6 +955,33 @@ static int cmd_probe(struct opts *o)
 out:
 	bench_probe__destroy(s);
 	return rc;
+}
+
+/* run_time_ns / run_cnt of the XDP program on a device (kernel.bpf_stats_enabled). */
+static int cmd_prog_stats(struct opts *o)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info pi = { 0 };
+	__u32 len = sizeof(pi);
+	int ifindex, fd;
+
+	if (!o->dev)
+		die_usage();
+	ifindex = if_nametoindex(o->dev);
+	if (!ifindex || bpf_xdp_query(ifindex, 0, &q) || !q.prog_id) {
+		fprintf(stderr, "xmip_bench: no XDP program on %s\n", o->dev);
+		return 1;
+	}
+	fd = bpf_prog_get_fd_by_id(q.prog_id);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &pi, &len)) {
+		fprintf(stderr, "xmip_bench: prog %u: %s\n", q.prog_id, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	printf("{\"prog_id\": %u, \"name\": \"%s\", \"run_time_ns\": %llu, \"run_cnt\": %llu}\n",
+	       q.prog_id, pi.name, (unsigned long long)pi.run_time_ns,
+	       (unsigned long long)pi.run_cnt);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -796,6 +1005,8 @@ int main(int argc, char **argv)
 		return cmd_probe(&o);
 	if (!strcmp(cmd, "sink-read"))
 		return cmd_sink_read(&o);
+	if (!strcmp(cmd, "prog-stats"))
+		return cmd_prog_stats(&o);
 	die_usage();
 	return 2;
 }

@@ -10,6 +10,8 @@
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
+ *               [--no-nh] [--no-lease] [--path-mtu N]
+ *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -18,11 +20,19 @@
  * runs, in order, on the same maps (per-source limits, counters and ring
  * carry over); verdict and output are the last run's.
  *
+ * HA bindings are written as the agent writes them: the record in
+ * xmip_bindings and the slot in xmip_fwtable (lib/fwtable.c), with the
+ * CoA's next hop resolved in the namespace over netlink (--no-nh: none,
+ * the datapath hands such packets to tc; --no-lease: prepared next hops
+ * not trusted, as with no agent running). --path-mtu: every binding's
+ * learnt path MTU. --ll-binding: a bound MN's link-local address.
+ *
  * --batch (for selftests/bpf/fuzz_bpf.py): IN holds many frames, each a
  * 4-octet little-endian length then the frame; each is run once (from its
  * own bytes) and gets one JSON line instead: index, retval, verdict, the
  * counters that moved for it (deltas), the number of ring-buffer records
- * it produced, and the output frame in hex when the program may have sent
+ * it produced, whether XDP marked it (the HA's 'decided' mark, taken off
+ * the frame), and the output frame in hex when the program may have sent
  * it on (XDP_TX or XDP_REDIRECT) or changed it.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
@@ -57,6 +67,10 @@
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
 
+#include "fwtable.h"
+#include "fwclock.h"
+#include "netlink.h"
+#include "nexthop.h"
 #include "xmip_maps.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
@@ -76,6 +90,8 @@ static const char *const stat_names[] = {
 struct bind_arg {
 	struct xmip_binding_key key;
 	struct xmip_binding val;
+	bool expired;
+	bool linklocal;       /* --ll-binding: the slot of a bound MN's link-local address */
 };
 
 struct opts {
@@ -99,6 +115,11 @@ struct opts {
 	int n_then;
 	bool probe_signal;
 	bool batch;
+	bool no_nh, no_lease;
+	__u16 path_mtu;
+	__u8 gw_mac[6];
+	__u32 fw_seed;
+	__u32 gso_size;       /* tc: the skb stands for segments of this size (gso_size) */
 };
 
 struct events {
@@ -117,10 +138,14 @@ static void usage(void)
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
+		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
+		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N]\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
 		"--binding-encap N: the encapsulation of every binding (default 0).\n"
+		"--no-nh / --no-lease / --path-mtu N / --ll-binding ADDR=COA / --gw-mac MAC\n"
+		"/ --fw-seed N: see the comment at the top of selftests/tools/xmip_pktrun.c\n"
 		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
 		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
@@ -171,7 +196,7 @@ static __u64 boottime_ns(void)
 }
 
 /* A binding granted 600 s now, or (expired) one whose lifetime ran out. */
-static void parse_binding(struct opts *o, char *arg, bool expired)
+static void parse_binding(struct opts *o, char *arg, bool expired, bool linklocal)
 {
 	char *eq = strchr(arg, '=');
 	struct bind_arg *b;
@@ -186,6 +211,9 @@ static void parse_binding(struct opts *o, char *arg, bool expired)
 	b->val.lifetime_s = 600;
 	b->val.expires_ns = expired ? boottime_ns() - 1000000000ull :
 			    boottime_ns() + 600 * 1000000000ull;
+	b->val.bu_flags = 0x4000;   /* H */
+	b->expired = expired;
+	b->linklocal = linklocal;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -220,6 +248,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "then", required_argument, NULL, 20 },
 		{ "probe-signal", no_argument, NULL, 21 },
 		{ "batch", no_argument, NULL, 22 },
+		{ "no-nh", no_argument, NULL, 27 },
+		{ "no-lease", no_argument, NULL, 28 },
+		{ "path-mtu", required_argument, NULL, 29 },
+		{ "ll-binding", required_argument, NULL, 23 },
+		{ "gw-mac", required_argument, NULL, 24 },
+		{ "fw-seed", required_argument, NULL, 25 },
+		{ "gso-size", required_argument, NULL, 26 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -235,8 +270,20 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'i': o->in = optarg; break;
 		case 'w': o->out = optarg; break;
 		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
-		case 'b': parse_binding(o, optarg, false); break;
-		case 15: parse_binding(o, optarg, true); break;
+		case 'b': parse_binding(o, optarg, false, false); break;
+		case 15: parse_binding(o, optarg, true, false); break;
+		case 23: parse_binding(o, optarg, false, true); break;
+		case 27: o->no_nh = true; break;
+		case 28: o->no_lease = true; break;
+		case 29: o->path_mtu = parse_num(optarg, 65535); break;
+		case 24:
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &o->gw_mac[0],
+				   &o->gw_mac[1], &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4],
+				   &o->gw_mac[5]) != 6)
+				usage();
+			break;
+		case 25: o->fw_seed = parse_num(optarg, 0xffffffffL); break;
+		case 26: o->gso_size = parse_num(optarg, 65535); break;
 		case 1: parse_addr(optarg, o->self); break;
 		case 2: parse_addr(optarg, o->peer); break;
 		case 3: parse_addr(optarg, o->hoa); break;
@@ -292,12 +339,16 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();   /* a batch runs each of its frames once */
 	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
-	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc"))
+	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (!strcmp(o->obj, "ha") && !strcmp(o->prog, "tc"))
+	if (strcmp(o->obj, "ha") && !strcmp(o->prog, "tc-out"))
 		usage();
-	for (int i = 0; i < o->n_binds; i++)
+	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
+		o->binds[i].val.path_mtu = o->path_mtu;
+	}
+	if (!o->fw_seed)
+		o->fw_seed = 0x5eed1234;
 }
 
 static int enter_netns(const char *name)
@@ -463,6 +514,9 @@ static void print_cls(int fd)
 struct loaded {
 	struct bpf_object *obj;
 	struct bpf_map *bindings, *mn_state, *stats, *signal, *nh_gen;  /* NULL: not in the role */
+	struct bpf_map *fwtable;
+	struct bpf_program *clock;
+	__u32 fw_slots;
 	struct bpf_program *prog;
 	struct bpf_map *cls_result;   /* -o cls */
 };
@@ -489,7 +543,10 @@ static int attach(const struct opts *o, bool xdp, int prog_fd)
 	if (xdp) {
 		err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
 	} else {
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		/* The HA's "tc" is its ingress program; every other tc program is egress. */
+		bool in = !strcmp(o->obj, "ha") && !strcmp(o->prog, "tc");
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = in ? BPF_TC_INGRESS : BPF_TC_EGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = prog_fd);
 
 		err = bpf_tc_hook_create(&hook);
@@ -534,13 +591,23 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
 		l->nh_gen = s->maps.xmip_nh_gen;
-		l->prog = s->progs.xmip_ha_xdp;
+		l->fwtable = s->maps.xmip_fwtable;
+		l->clock = s->progs.xmip_clock;
+		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_ha_xdp :
+			  !strcmp(o->prog, "tc") ? s->progs.xmip_ha_tc_in : s->progs.xmip_ha_tc_out;
 		/* The static configuration: load-time rodata, as xmip attach sets it. */
 		memcpy(s->rodata->xmip_ha_conf.self_addr, o->self, 16);
 		memcpy(s->rodata->xmip_ha_conf.home_prefix, o->home_prefix, 16);
 		s->rodata->xmip_ha_conf.home_plen = o->home_plen;
 		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_ha_conf.ready = !o->not_ready;
+		s->rodata->xmip_ha_conf.mode = !strcmp(o->prog, "xdp") ? XMIP_HA_MODE_XDP :
+								       XMIP_HA_MODE_TC;
+		l->fw_slots = xmip_fwt_slots_for(o->max_bindings ? o->max_bindings :
+						  XMIP_DEFAULT_MAX_BINDINGS);
+		s->rodata->xmip_ha_conf.fw_seed = o->fw_seed;
+		s->rodata->xmip_ha_conf.fw_mask = l->fw_slots - 1;
+		bpf_map__set_max_entries(l->fwtable, 1 + l->fw_slots);
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -581,6 +648,65 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 	return bpf_object__load(l->obj);
 }
 
+/*
+ * The HA's bindings as the agent writes them: the record, and the slot
+ * with the next hop resolved here (lib/fwtable.c, lib/nexthop.c).
+ */
+static int write_bindings(const struct opts *o, const struct loaded *l)
+{
+	struct xmip_clock_ctx now;
+	struct xmip_fwt *t;
+	char err[256];
+	__u32 seed;
+	int nl, rc = -1;
+
+	if (xmip_fwt_format(bpf_map__fd(l->fwtable), l->fw_slots, 250, o->fw_seed, &seed) ||
+	    seed != o->fw_seed || xmip_fwclock_sample(bpf_program__fd(l->clock), &now)) {
+		fprintf(stderr, "xmip_pktrun: setting up %s: %s\n", XMIP_MAP_FWTABLE, strerror(errno));
+		return -1;
+	}
+	t = xmip_fwt_map(bpf_map__fd(l->fwtable), -1, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "xmip_pktrun: %s\n", err);
+		return -1;
+	}
+	/* No agent renews the lease here: trusted for ever, or never. */
+	xmip_fwt_set_lease(t, o->no_lease ? 0 : ~0ull);
+	nl = xmip_nl_open();
+	for (int i = 0; i < o->n_binds; i++) {
+		const struct bind_arg *b = &o->binds[i];
+		struct xmip_fw_entry e;
+		struct xmip_nh_info nh;
+		struct in6_addr coa, self;
+
+		if (!b->linklocal &&
+		    bpf_map_update_elem(bpf_map__fd(l->bindings), &b->key, &b->val, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
+			goto out;
+		}
+		/* Expired: its time is the jiffies sampled before the run. */
+		xmip_fw_entry_init(&e, b->key.hoa, &b->val,
+				   b->expired ? now.jiffies : now.jiffies + (1ull << 40));
+		if (b->linklocal)
+			e.flags = XMIP_FW_F_LINKLOCAL;
+		memcpy(&coa, b->val.coa, 16);
+		memcpy(&self, o->self, 16);
+		if (!o->no_nh && !b->linklocal && nl >= 0 &&
+		    xmip_nh_resolve(nl, &self, &coa, &nh) == 0)
+			xmip_fw_entry_set_nh(&e, &nh);
+		if (xmip_fwt_put(t, &e)) {
+			fprintf(stderr, "xmip_pktrun: no slot for binding %d\n", i);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (nl >= 0)
+		close(nl);
+	xmip_fwt_close(t);
+	return rc;
+}
+
 /* Ring-buffer records of the current run (on_event fills it). */
 static struct events events;
 
@@ -619,7 +745,7 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 		struct __sk_buff sctx = { .ifindex = o->ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
-		bool first = true, show;
+		bool first = true, show, marked;
 
 		if (len > sizeof(in) || fread(in, 1, len, f) != len) {
 			fprintf(stderr, "xmip_pktrun: %s: frame %ld truncated\n", o->in, idx);
@@ -641,6 +767,18 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 		}
 		if (rb)
 			ring_buffer__consume(rb);
+		/* The HA's 'decided' mark in front of a passed frame: off, reported. */
+		marked = false;
+		if (xdp && t.data_size_out >= 4 && t.retval == XDP_PASS) {
+			__u32 m;
+
+			memcpy(&m, out, 4);
+			if (m == 0x786d6470u) {   /* XMIP_META_DONE */
+				marked = true;
+				memmove(out, out + 4, t.data_size_out - 4);
+				t.data_size_out -= 4;
+			}
+		}
 		read_stats(stats_fd, after, vals, ncpu);
 		printf("{\"i\": %ld, \"retval\": %u, \"verdict\": \"%s\", \"stats\": {", idx++,
 		       t.retval, verdict_name(xdp, t.retval));
@@ -651,7 +789,8 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 				first = false;
 			}
 		memcpy(before, after, sizeof(before));
-		printf("}, \"signal\": %d, \"out_len\": %u", events.n, t.data_size_out);
+		printf("}, \"signal\": %d, \"marked\": %s, \"out_len\": %u", events.n,
+		       marked ? "true" : "false", t.data_size_out);
 		show = (xdp && (t.retval == XDP_TX || t.retval == XDP_REDIRECT)) ||
 		       t.data_size_out != len || memcmp(in, out, len);
 		if (show) {
@@ -701,6 +840,7 @@ int main(int argc, char **argv)
 					    .flags = o.away ? XMIP_MN_F_AWAY : 0 };
 		__u32 key = XMIP_MN_STATE_KEY;
 
+		memcpy(st.gw_mac, o.gw_mac, 6);
 		memcpy(st.coa, o.self, 16);
 		memcpy(st.ha, o.peer, 16);
 		if (bpf_map_update_elem(bpf_map__fd(l.mn_state), &key, &st, BPF_ANY)) {
@@ -712,13 +852,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
 	}
-	for (i = 0; i < o.n_binds; i++) {
-		if (bpf_map_update_elem(bpf_map__fd(l.bindings), &o.binds[i].key,
-					&o.binds[i].val, BPF_ANY)) {
-			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
-			goto out;
-		}
-	}
+	if (l.fwtable && write_bindings(&o, &l))
+		goto out;
 	if (o.set_nh_gen && (!l.nh_gen ||
 			     bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY))) {
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
@@ -740,14 +875,17 @@ int main(int argc, char **argv)
 
 	{
 		struct xdp_md xctx = { .data = 0, .ingress_ifindex = o.ifindex };
-		struct __sk_buff sctx = { .ifindex = o.ifindex };
+		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex,
+					  .gso_size = o.gso_size };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
+		bool marked = false;
 		int run, k;
 
 		for (k = 0; k < n_in; k++)
 		for (run = 0; run < (k ? 1 : o.repeat); run++) {
 			xctx.data_end = in_lens[k];
+			sctx.gso_segs = o.gso_size ? (__u32)(in_lens[k] / o.gso_size + 1) : 0;
 			memset(&t, 0, sizeof(t));
 			t.sz = sizeof(t);
 			t.data_in = in[k];
@@ -771,13 +909,28 @@ int main(int argc, char **argv)
 		}
 		if (rb)
 			ring_buffer__consume(rb);
+		/* XDP hands back its metadata in front of the frame: the HA
+		 * marks a packet it decided about before passing it (tc
+		 * leaves it alone). Reported, and taken off the frame. */
+		if (xdp && t.data_size_out >= 4 && t.retval == XDP_PASS) {
+			__u32 m;
+
+			memcpy(&m, out, 4);
+			if (m == 0x786d6470u) {   /* XMIP_META_DONE */
+				marked = true;
+				memmove(out, out + 4, t.data_size_out - 4);
+				t.data_size_out -= 4;
+			}
+		}
 		if (o.out && write_file(o.out, out, t.data_size_out))
 			goto out;
 
 		printf("{\"retval\": %u, \"verdict\": \"%s\", \"out_len\": %u, "
-		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f",
+		       "\"runs\": %d, \"kernel_repeat\": %d, \"ns_per_packet\": %.1f, "
+		       "\"marked\": %s",
 		       t.retval, verdict_name(xdp, t.retval), t.data_size_out,
-		       o.repeat, o.kernel_repeat, (double)total_ns / (o.repeat + n_in - 1));
+		       o.repeat, o.kernel_repeat, (double)total_ns / (o.repeat + n_in - 1),
+		       marked ? "true" : "false");
 		if (l.nh_gen) {
 			__u64 gen = 0;
 

@@ -244,7 +244,7 @@ static void test_errors(void **state)
 	expect_error("role = ha\nhome-prefix = 2001:db8:1::1/64\n", 2, "bits set after the prefix");
 	expect_error("role = ha\ninterface = eth0\ninterface = eth0\n", 3, "listed twice");
 	expect_error("role = ha\nrole = ha\n", 2, "repeated (first at line 1)");
-	expect_error("role = ha\nxdp-mode = fast\n", 2, "not native, generic or auto");
+	expect_error("role = ha\nxdp-mode = fast\n", 2, "not native, tc, generic or auto");
 	expect_error("role = ha\ntunnel-mtu = 1000\n", 2, "1000 is below 1280");
 	expect_error("role = ha\nmax-lifetime = 10s\n", 2, "'10s' is not a number");
 	expect_error("role = ha\ninstance = a/b\n", 2, "instance: 'a/b'");

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include "nexthop.h"
+
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "fwtable.h"
+#include "netlink.h"
+
+#define TUNNEL_HDR 40   /* the outer IPv6 header (RFC 2473) */
+
+int xmip_nh_resolve(int nl, const struct in6_addr *src, const struct in6_addr *dst,
+		    struct xmip_nh_info *out)
+{
+	struct xmip_nl_route_info r;
+	struct xmip_nl_neigh_info ni;
+	char ifname[IF_NAMESIZE];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = xmip_nl_route_get(nl, dst, src, &r);
+	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH || rc == -EACCES || rc == -EINVAL)
+		return 0;   /* no route: not routed */
+	if (rc)
+		return rc;
+	if (r.type != RTN_UNICAST || !r.ifindex)
+		return 0;
+	out->routed = true;
+	out->ifindex = r.ifindex;
+	out->via = r.has_gateway ? r.gateway : *dst;
+	out->mtu = r.mtu;
+	if (if_indextoname(r.ifindex, ifname)) {
+		int dev = xmip_if_ipv6_mtu(ifname);
+
+		if (dev > 0 && (!out->mtu || (uint32_t)dev < out->mtu))
+			out->mtu = (uint32_t)dev;
+		if (xmip_if_hwaddr(ifname, out->smac))
+			return 0;   /* no MAC: not an Ethernet device we can prepare */
+	} else {
+		return 0;
+	}
+	rc = xmip_nl_neigh_get(nl, r.ifindex, &out->via, &ni);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (ni.has_mac && xmip_nl_neigh_usable(ni.state)) {
+		memcpy(out->dmac, ni.mac, 6);
+		out->resolved = true;
+	}
+	return 0;
+}
+
+void xmip_fw_entry_set_nh(struct xmip_fw_entry *e, const struct xmip_nh_info *nh)
+{
+	if (!nh->routed)
+		return;
+	e->ifindex = nh->ifindex;
+	if (nh->mtu > TUNNEL_HDR) {
+		uint32_t in = nh->mtu - TUNNEL_HDR;
+
+		if (in < 1280)
+			in = 1280;
+		if (!e->mtu || in < e->mtu)
+			e->mtu = (uint16_t)(in > 65535 ? 65535 : in);
+	}
+	if (nh->resolved) {
+		memcpy(e->smac, nh->smac, 6);
+		memcpy(e->dmac, nh->dmac, 6);
+		e->flags |= XMIP_FW_F_NH;
+	}
+}
