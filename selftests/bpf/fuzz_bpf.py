@@ -18,7 +18,9 @@ Properties checked for every frame (violations are printed with the frame):
      handed to the agent), a pass under PASS_*/FALLBACK_*, a frame sent on
      under FWD_*/PTB_SENT. Stage counters (ENCAP_OK, DECAP_OK, RETUNNEL_OK,
      MN_ENCAP_OK, MN_DECAP_OK, NH_*) may move beside it; MN_DECAP_OK alone
-     is the outcome of a decapsulated frame passed up; the signalling
+     is the outcome of a decapsulated frame passed up, and on the HA's fast
+     path ENCAP_OK or RETUNNEL_OK alone that of a tunnelled frame sent on
+     (one counter per encapsulation: no FWD_* beside it); the signalling
      admission's SIGNAL_SRC_NEW and SIGNAL_WAKEUP_FORCED move only beside
      SIGNAL_TO_AGENT, ICMP_TO_AGENT (a report through the same admission)
      or a DROP_SIGNAL_*/DROP_ICMP_REPORT_LIMITED reason; ICMP_TO_AGENT is
@@ -78,6 +80,8 @@ STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
          "NH_HIT", "NH_MISS", "NH_FILL_FAILED"} | SIGNAL_STAGE
 # What kind of verdict each outcome counter stands for.
 SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT"}
+# The HA's fast path: a tunnelled frame's one counter (XDP_TX / XDP_REDIRECT).
+HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK"}
 # Outcomes that hand a record to the agent.
 TO_AGENT = {"SIGNAL_TO_AGENT", "ICMP_TO_AGENT"}
 
@@ -87,7 +91,7 @@ def outcome_kind(name, prog):
         return "drop"
     if name == "ICMP_TO_AGENT":           # the MN's kernel gets the PTB too
         return "drop" if prog.startswith("ha") else "pass"
-    if name in SENT:
+    if name in SENT or (prog == "ha-xdp" and name in HA_FAST_SENT):
         return "sent"
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
         return "sent" if prog == "mn-tc" else "pass"
@@ -351,6 +355,10 @@ def run(prog, pkts, ns, tmp, verbose=False):
         final = [k for k in st if k not in STAGE]
         if not final and "MN_DECAP_OK" in st:
             final = ["MN_DECAP_OK"]
+        # The HA's fast path counts one counter per tunnelled frame (no FWD_*
+        # beside it): ENCAP_OK or RETUNNEL_OK alone is the outcome "sent on".
+        if not final and prog == "ha-xdp" and len(st) == 1 and set(st) <= HA_FAST_SENT:
+            final = list(st)
         if v not in VERDICTS[prog]:
             why = "verdict %s (retval %d) not allowed" % (v, j["retval"])
         elif len(final) != 1 or any(n != 1 for n in st.values() if n):
