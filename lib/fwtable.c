@@ -560,11 +560,3 @@ void xmip_fw_entry_init(struct xmip_fw_entry *e, const uint8_t key[16],
 	e->encap = b->encap;
 	e->mtu = b->path_mtu;
 }
-
-void xmip_fw_linklocal_of(const uint8_t hoa[16], uint8_t ll[16])
-{
-	memset(ll, 0, 16);
-	ll[0] = 0xfe;
-	ll[1] = 0x80;
-	memcpy(ll + 8, hoa + 8, 8);
-}

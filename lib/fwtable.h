@@ -129,7 +129,5 @@ struct xmip_fwt *xmip_fwt_open(const char *instance, char *err, size_t errlen);
 /* The slot of binding b of `key`, no next hop yet: CoA, expiry (jiffies), encapsulation, path MTU. */
 void xmip_fw_entry_init(struct xmip_fw_entry *e, const uint8_t key[16],
 			const struct xmip_binding *b, uint64_t expires);
-/* fe80::<interface identifier of hoa>: the link-local address an L-flag binding covers. */
-void xmip_fw_linklocal_of(const uint8_t hoa[16], uint8_t ll[16]);
 
 #endif /* XMIP_FWTABLE_H */

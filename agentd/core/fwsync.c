@@ -144,7 +144,7 @@ int xmip_fwsync_put(struct xmip_fwsync *s, const uint8_t hoa[16], const struct x
 			strerror(-rc));
 		return rc;
 	}
-	xmip_fw_linklocal_of(hoa, ll);
+	xmip_addr_link_local_of(hoa, ll);
 	if (b->bu_flags & XMIP_BU_F_L) {
 		/* RFC 6275 §10.4.2: packets to its link-local address get DU code 3. */
 		memcpy(e.key, ll, 16);
@@ -166,7 +166,7 @@ void xmip_fwsync_del(struct xmip_fwsync *s, const uint8_t hoa[16],
 	uint8_t ll[16];
 
 	xmip_fwt_del(s->t, hoa);
-	xmip_fw_linklocal_of(hoa, ll);
+	xmip_addr_link_local_of(hoa, ll);
 	if (!old || (old->bu_flags & XMIP_BU_F_L))
 		xmip_fwt_del(s->t, ll);
 	hoa_neigh(s, hoa, false);
@@ -222,7 +222,7 @@ static int sweep_one(const uint8_t hoa[16], const struct xmip_binding *b, void *
 		sw->failed++;
 	keyset_add(&sw->keys, hoa);
 	if (b->bu_flags & XMIP_BU_F_L) {
-		xmip_fw_linklocal_of(hoa, ll);
+		xmip_addr_link_local_of(hoa, ll);
 		keyset_add(&sw->keys, ll);
 	}
 	sw->n++;

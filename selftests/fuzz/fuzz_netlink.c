@@ -8,7 +8,9 @@
  *
  * Input: one octet choosing the call (dump addresses, dump routes, a proxy
  * neighbour, an address, a route and a rule change, the monitor's drain,
- * xmip_nl_route_parse on the bytes alone), then datagrams, each a 2-octet
+ * xmip_nl_route_parse on the bytes alone, xmip_nl_neigh_parse on the bytes
+ * alone, and the fast-path table's next-hop queries: xmip_nl_route_get and
+ * xmip_nl_neigh_get), then datagrams, each a 2-octet
  * length, a flags octet (bit 0: write the sequence number of the request
  * into every message, as the kernel would, so that the fuzzer gets past
  * the sequence check) and the bytes. After them the harness always sends
@@ -24,7 +26,9 @@
  *    asked (IPv6 addresses, IPv6 routes), with prefix lengths <= 128;
  *  - the monitor counts at most one event per message;
  *  - xmip_nl_route_parse never reads past the length it is given (ASan,
- *    on an exactly sized heap copy) and reports dst_len <= 128.
+ *    on an exactly sized heap copy) and reports dst_len <= 128;
+ *  - xmip_nl_neigh_parse likewise, and accepts only a neighbour message
+ *    with an address; a neighbour query that succeeds has one.
  */
 #include "fuzz_common.h"
 
@@ -106,8 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t dgram[65536];
 	struct fuzz_in in = { data, size };
-	uint8_t op = (uint8_t)fuzz_take(&in, 1) % 8;
-	uint32_t seq = op < 6 ? ++next_seq : 0;
+	uint8_t op = (uint8_t)fuzz_take(&in, 1) % 11;
+	bool request = op < 6 || op >= 9;    /* a request, answered and acked */
+	uint32_t seq = request ? ++next_seq : 0;
 	int msgs = 0, with_seq = 0, want_type = -1, rc = 0;
 	struct in6_addr a = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
 
@@ -118,6 +123,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy, in.p, in.left);
 		if (!xmip_nl_route_parse(copy, in.left, &r))
 			FUZZ_CHECK(r.dst_len <= 128 && in.left >= NLMSG_LENGTH(sizeof(struct rtmsg)));
+		free(copy);
+		return 0;
+	}
+	if (op == 8) {   /* the neighbour parser on the bytes alone */
+		struct xmip_nl_neigh_info ni;
+		uint8_t *copy = malloc(in.left ? in.left : 1);
+
+		memcpy(copy, in.p, in.left);
+		if (!xmip_nl_neigh_parse(copy, in.left, &ni))
+			FUZZ_CHECK(ni.has_addr && in.left >= NLMSG_LENGTH(sizeof(struct ndmsg)));
 		free(copy);
 		return 0;
 	}
@@ -155,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (send(sv[1], dgram, len, MSG_DONTWAIT) < 0)
 			break;
 	}
-	if (op < 6) {
+	if (request) {
 		struct {
 			struct nlmsghdr h;
 			struct nlmsgerr e;
@@ -199,6 +214,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fcntl(sv[0], F_SETFL, fl);
 		FUZZ_CHECK(rc >= 0 && rc <= msgs, "%d events from %d messages", rc, msgs);
 		rc = 0;
+		break;
+	}
+	case 9: {
+		struct xmip_nl_route_info r;
+
+		rc = xmip_nl_route_get(sv[0], &a, NULL, &r);
+		if (!rc)
+			FUZZ_CHECK(r.dst_len <= 128, "route get: dst_len %u", r.dst_len);
+		break;
+	}
+	case 10: {
+		struct xmip_nl_neigh_info ni;
+
+		rc = xmip_nl_neigh_get(sv[0], 3, &a, &ni);
+		if (!rc)
+			FUZZ_CHECK(ni.has_addr, "neighbour query: no address");
 		break;
 	}
 	}

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "addr.h"
 #include "fwtable.h"
 
 #define SLOTS 64
@@ -377,7 +378,7 @@ static void test_lease_and_entry_helpers(void **state)
 	assert_int_equal(e.expires, 4242);
 	assert_int_equal(e.mtu, 1300);
 	assert_int_equal(e.flags, 0);
-	xmip_fw_linklocal_of(hoa, ll);
+	xmip_addr_link_local_of(hoa, ll);
 	assert_int_equal(ll[0], 0xfe);
 	assert_int_equal(ll[1], 0x80);
 	assert_memory_equal(ll + 8, hoa + 8, 8);
