@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf_mip4.h"
 #include "conf_ntm.h"
 #include "xmip_maps.h"
 
@@ -65,6 +66,9 @@ struct xmip_conf {
 
 	/* NTMobile (conf_ntm.c): roles dc and ntm. */
 	struct xmip_ntm_conf ntm;
+
+	/* Mobile IPv4 (conf_mip4.c): [mip4] on ha, fa, mn4; [mip4-mn ID], [mip4-peer ADDRESS]. */
+	struct xmip_mip4_conf mip4;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };
