@@ -300,6 +300,12 @@ void xmip_mip4_ha_decide(const struct xmip_mip4_conf *c, uint64_t now_ntp,
 	d->nb.id = m->id;
 }
 
+void xmip_mip4_ha_fail(struct xmip_mip4_ha_decision *d, uint8_t code, const char *why)
+{
+	deny(d, code, why);
+	d->udp_rep = false;
+}
+
 int xmip_mip4_ha_build_reply(const struct xmip_mip4_conf *c, const struct xmip_mip4_ha_req *r,
 			     const struct xmip_mip4_ha_state *st,
 			     const struct xmip_mip4_ha_decision *d, uint8_t *buf, size_t cap)

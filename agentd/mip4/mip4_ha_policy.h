@@ -76,6 +76,9 @@ void xmip_mip4_ha_decide(const struct xmip_mip4_conf *c, uint64_t now_ntp,
 			 const struct xmip_mip4_ha_req *r, const struct xmip_mip4_ha_state *st,
 			 struct xmip_mip4_ha_decision *d);
 
+/* Turn d into a denial with code (e.g. 130 when the datapath could not take the binding). */
+void xmip_mip4_ha_fail(struct xmip_mip4_ha_decision *d, uint8_t code, const char *why);
+
 /*
  * The Registration Reply for decision d (reply set), extensions in the
  * order of §3.8.3.3: NAI and UDP Tunnel Reply, Mobile-Home, then the FA's
