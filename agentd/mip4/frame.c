@@ -162,7 +162,8 @@ int xmip_mip4_frame_build_arp(uint8_t *buf, size_t cap, const uint8_t dmac[6],
 	return 60;
 }
 
-int xmip_mip4_frame_garp(uint8_t *buf, size_t cap, const uint8_t mac[6], const uint8_t addr[4])
+int xmip_mip4_frame_garp(uint8_t *buf, size_t cap, const uint8_t eth_src[6], const uint8_t mac[6],
+			 const uint8_t addr[4])
 {
 	/* §4.6: sender and target protocol address both addr; a request, broadcast. */
 	struct xmip_mip4_arp a = { .op = 1 };
@@ -170,7 +171,7 @@ int xmip_mip4_frame_garp(uint8_t *buf, size_t cap, const uint8_t mac[6], const u
 	memcpy(a.sha, mac, 6);
 	memcpy(a.spa, addr, 4);
 	memcpy(a.tpa, addr, 4);
-	return xmip_mip4_frame_build_arp(buf, cap, bcast_mac, mac, &a);
+	return xmip_mip4_frame_build_arp(buf, cap, bcast_mac, eth_src, &a);
 }
 
 void xmip_mip4_mcast_mac(const uint8_t group[4], uint8_t mac[6])

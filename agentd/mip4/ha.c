@@ -233,7 +233,7 @@ static void garp_send(void *obj)
 
 	if (m->garp_left <= 0 || !home_link(ha))
 		return;
-	n = xmip_mip4_frame_garp(frame, sizeof(frame), m->garp_mac, m->conf->hoa);
+	n = xmip_mip4_frame_garp(frame, sizeof(frame), ha->home_mac, m->garp_mac, m->conf->hoa);
 	if (n > 0 && xmip_mip4_pkt_send(ha->arp, ha->home_if, frame, (size_t)n) == 0)
 		ha->n.garp_sent++;
 	if (--m->garp_left > 0)
@@ -433,6 +433,9 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 				 more ? " (and earlier ones not logged)" : "");
 		return;
 	}
+	/* The node's gratuitous ARP left before its deregistration: read it first (§4.6),
+	 * so that ours can carry its MAC. */
+	on_arp(NULL, ha->arp, 0, ha);
 	r.m = &m;
 	memcpy(r.src, um->src, 4);
 	memcpy(r.dst, um->dst, 4);

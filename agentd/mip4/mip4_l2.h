@@ -50,8 +50,14 @@ struct xmip_mip4_arp {
 int  xmip_mip4_frame_arp(const uint8_t *f, size_t len, struct xmip_mip4_arp *a);
 int  xmip_mip4_frame_build_arp(uint8_t *buf, size_t cap, const uint8_t dmac[6],
 			       const uint8_t smac[6], const struct xmip_mip4_arp *a);
-/* §4.6: a gratuitous ARP (request, broadcast) saying addr is at mac. */
-int  xmip_mip4_frame_garp(uint8_t *buf, size_t cap, const uint8_t mac[6], const uint8_t addr[4]);
+/*
+ * §4.6: a gratuitous ARP (request, broadcast) saying addr is at mac, sent
+ * by the interface whose MAC is eth_src (the home agent announces the
+ * node's MAC back home from its own: a frame never carries another's
+ * source address, which would move it in the bridges' tables).
+ */
+int  xmip_mip4_frame_garp(uint8_t *buf, size_t cap, const uint8_t eth_src[6], const uint8_t mac[6],
+			  const uint8_t addr[4]);
 
 /* The Ethernet multicast address of an IPv4 multicast group (RFC 1112 §6.4). */
 void xmip_mip4_mcast_mac(const uint8_t group[4], uint8_t mac[6]);

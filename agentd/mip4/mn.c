@@ -76,6 +76,7 @@ struct mip4_mn {
 	uint64_t                     id, last_id;
 	uint16_t                     req_lifetime;
 	uint64_t                     sent_ns;
+	bool                         send_failed;   /* no route yet: retry on a route change */
 	uint32_t                     backoff_ms;
 	unsigned                     tries, resyncs;
 	uint16_t                     fa_max;    /* from a 69 */
@@ -274,7 +275,7 @@ static void garp_tick(void *obj)
 
 	if (mn->garp_left <= 0 || xmip_mip4_if_mac(mn->garp_if, mac))
 		return;
-	n = xmip_mip4_frame_garp(frame, sizeof(frame), mac, mn->c->hoa);
+	n = xmip_mip4_frame_garp(frame, sizeof(frame), mac, mac, mn->c->hoa);
 	if (n > 0 && !xmip_mip4_pkt_send(mn->pkt, mn->garp_if, frame, (size_t)n))
 		mn->n.garp_tx++;
 	if (--mn->garp_left > 0)
@@ -309,8 +310,10 @@ static void send_request(struct mip4_mn *mn)
 		rc = xmip_mip4_udp_send(mn->udp, mn->at.coa, mn->c->home_agent, XMIP_MIP4_PORT, msg,
 					(size_t)n);
 	}
+	mn->send_failed = rc != 0;
 	if (rc) {
-		log_warn("mip4: registration request not sent: %s", strerror(-rc));
+		log_info("mip4: registration request not sent (%s): again on a route change or "
+			 "after the back-off", strerror(-rc));
 		return;
 	}
 	mn->n.req_tx++;
@@ -644,9 +647,12 @@ static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 
 	(void)loop;
 	(void)events;
-	while ((n = xmip_mip4_udp_recv(fd, buf_in, sizeof(buf_in), &um)) > 0)
+	while ((n = xmip_mip4_udp_recv(fd, buf_in, sizeof(buf_in), &um)) > 0) {
+		log_debug("mip4: %zd octets from %s:%u to %s", n, xmip_mip4_ntoa(um.src), um.sport,
+			  xmip_mip4_ntoa(um.dst));
 		if (buf_in[0] == XMIP_MIP4_REG_REPLY)
 			handle_reply(mn, buf_in, (size_t)n);
+	}
 }
 
 static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
@@ -659,6 +665,11 @@ static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *ar
 		return;
 	forget_agents_on_down_links(mn);
 	evaluate(mn);
+	/* An address usually comes before its default route (DHCP): send when it does. */
+	if (mn->send_failed && (mn->state == MN_REGISTERING || mn->state == MN_DEREGISTERING)) {
+		xmip_mip4_timer_cancel(&mn->t_reg);
+		register_now(mn);
+	}
 	dump(mn);
 }
 
@@ -697,7 +708,7 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	xmip_mip4_timer_init(f, &mn->t_garp, garp_tick, mn);
 	mn->udp = xmip_mip4_udp_open(false);
 	mn->pkt = xmip_mip4_pkt_open(false, 0, XMIP_MIP4_ICMP_ADVERT);
-	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR);
+	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE);
 	if (mn->udp < 0 || mn->pkt < 0 || mn->mon < 0) {
 		log_err("mip4: sockets: %s", strerror(-(mn->udp < 0 ? mn->udp : mn->pkt < 0 ?
 							  mn->pkt : mn->mon)));
