@@ -614,10 +614,7 @@ static void drain_errors(struct mip4_fa *fa)
 		    m.type != XMIP_MIP4_REG_REQUEST)
 			continue;
 		fa->n.icmp_errors++;
-		code = ee.ee_type != 3 ? XMIP_MIP4_FA_HA_UNREACH :
-		       ee.ee_code == 0 ? XMIP_MIP4_FA_HOME_NET_UNREACH :
-		       ee.ee_code == 1 ? XMIP_MIP4_FA_HA_HOST_UNREACH :
-		       ee.ee_code == 3 ? XMIP_MIP4_FA_HA_PORT_UNREACH : XMIP_MIP4_FA_HA_UNREACH;
+		code = xmip_mip4_fa_icmp_code(ee.ee_type, ee.ee_code);
 		for (size_t i = 0; i < fa->n_v; i++) {
 			v = fa->v[i];
 			if (v && v->pending && v->id == m.id && !memcmp(v->hoa, m.hoa, 4)) {

@@ -111,6 +111,18 @@ void xmip_mip4_fa_check_request(const struct xmip_mip4_conf *c, const uint8_t (*
 	VERDICT(XMIP_MIP4_FA_RELAY, 0, "relayed");
 }
 
+uint8_t xmip_mip4_fa_icmp_code(uint8_t type, uint8_t code)
+{
+	if (type != 3)   /* destination unreachable; anything else: "other ICMP error" */
+		return XMIP_MIP4_FA_HA_UNREACH;
+	switch (code) {
+	case 0:  return XMIP_MIP4_FA_HOME_NET_UNREACH;
+	case 1:  return XMIP_MIP4_FA_HA_HOST_UNREACH;
+	case 3:  return XMIP_MIP4_FA_HA_PORT_UNREACH;
+	default: return XMIP_MIP4_FA_HA_UNREACH;
+	}
+}
+
 int xmip_mip4_fa_build_relay(const struct xmip_mip4_conf *c, const uint8_t *msg,
 			     const struct xmip_mip4_reg *m, uint8_t *buf, size_t cap)
 {

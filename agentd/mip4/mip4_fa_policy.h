@@ -101,6 +101,9 @@ int  xmip_mip4_fa_build_denial(const uint8_t *req, const struct xmip_mip4_reg *m
 			       uint16_t lifetime, const struct xmip_mip4_mn_conf *mnfa,
 			       uint8_t *buf, size_t cap);
 
+/* §3.7.3: the code for an ICMP error (type, code) received instead of a reply (80-88). */
+uint8_t xmip_mip4_fa_icmp_code(uint8_t type, uint8_t code);
+
 /* Our advertised care-of address? */
 bool xmip_mip4_fa_own_coa(const struct xmip_mip4_conf *c, const uint8_t a[4]);
 
