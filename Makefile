@@ -89,7 +89,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: fuzz-ntm
+.PHONY: fuzz-ntm fuzz-mip4
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
@@ -184,6 +184,7 @@ check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
 	@$(MAKE) --no-print-directory fuzz-ntm FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz-mip4 FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 # NTMobile parsers under libFuzzer (clang, ASan + UBSan), built apart from
 # the rest: selftests/fuzz/fuzz_ntm_*.c with the agentd/ntm/ sources they
@@ -206,6 +207,26 @@ fuzz-ntm: $(FUZZ_NTM)
 			selftests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || \
 			{ tail -40 $(B)/fuzz/$$n.log; echo "FAIL: $$f"; exit 1; }; \
 		grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz/$$n.log; done
+
+# Mobile IPv4's parsers and decisions under libFuzzer, the same way:
+# selftests/fuzz/fuzz_mip4.c with the agentd/mip4/ sources it tests and the
+# configuration reader; seeds in selftests/fuzz/mip4/ (never written).
+FUZZ_MIP4_SRCS := $(addprefix agentd/mip4/,wire.c auth.c ident.c ha_policy.c fa_policy.c \
+		  mn_policy.c frame.c) $(addprefix lib/,config.c conf_sections.c conf_instance.c \
+		  conf_mip6.c conf_ntm.c conf_mip4.c conf_value.c addr.c clock.c)
+$(B)/fuzz/fuzz_mip4: selftests/fuzz/fuzz_mip4.c $(FUZZ_MIP4_SRCS) $(wildcard agentd/mip4/*.h lib/*.h) \
+		include/xmip_wire_mip4.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Ilib -Iagentd/mip4 $< $(FUZZ_MIP4_SRCS) -lcrypto -o $@
+fuzz-mip4: $(B)/fuzz/fuzz_mip4
+	@mkdir -p $(B)/fuzz/corpus-mip4
+	@echo "== $< ($(FUZZ_SECONDS) s, log $(B)/fuzz/mip4.log)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -print_final_stats=1 \
+		-artifact_prefix=$(B)/fuzz/mip4- $(B)/fuzz/corpus-mip4 \
+		selftests/fuzz/mip4 > $(B)/fuzz/mip4.log 2>&1 || \
+		{ tail -40 $(B)/fuzz/mip4.log; echo "FAIL: $<"; exit 1; }
+	@grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz/mip4.log
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all
