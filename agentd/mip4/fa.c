@@ -178,8 +178,15 @@ static void write_dump(FILE *f, void *arg)
 	xmip_json_end(&j);
 }
 
+static size_t count(const struct mip4_fa *fa, bool pending);
+
+/* §2.1.1: B (busy) while the visitor list is full; our advertisements say so. */
 static void dump(struct mip4_fa *fa)
 {
+	if (count(fa, false) >= fa->c->max_visitors)
+		fa->adv.flags |= XMIP_MIP4_ADV_B;
+	else
+		fa->adv.flags &= (uint16_t)~XMIP_MIP4_ADV_B;
 	if (fa->c->dump_file[0])
 		xmip_mip4_write_file(fa->c->dump_file, write_dump, fa);
 }

@@ -325,9 +325,15 @@ static void send_request(struct mip4_mn *mn)
 		 mn->at.mode == XMIP_MIP4_MN_FA ? xmip_mip4_ntoa(mn->at.agent) : "", mn->req_lifetime);
 }
 
-/* Send now and retransmit with back-off (§3.6.3). */
+/* Send now and retransmit with back-off (§3.6.3); never two within a second (§2.4.2). */
 static void register_now(struct mip4_mn *mn)
 {
+	uint64_t now = xmip_now_ns();
+
+	if (mn->sent_ns && !mn->send_failed && now - mn->sent_ns < 1000000000ull) {
+		xmip_mip4_timer_at(&mn->t_reg, mn->sent_ns + 1000000000ull);
+		return;
+	}
 	send_request(mn);
 	mn->backoff_ms = xmip_mip4_mn_backoff_ms(mn->backoff_ms,
 						 mn->req_lifetime ? mn->req_lifetime : 32);
@@ -620,8 +626,8 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 			 (long long)-mn->offset_s);
 		if (++mn->resyncs <= RESYNC_MAX) {
 			xmip_mip4_timer_cancel(&mn->t_reg);
-			send_request(mn);
-			xmip_mip4_timer_in_ms(&mn->t_reg, mn->backoff_ms ? mn->backoff_ms : 1000);
+			mn->backoff_ms = 0;
+			register_now(mn);
 		}
 		break;
 	case XMIP_MIP4_MN_R_LIFETIME:
