@@ -177,7 +177,7 @@ static int set_keepalive(struct xmip_conf_parser *p, void *t, const char *k, con
 static int set_reverse(struct xmip_conf_parser *p, void *t, const char *k, const char *v)
 {
 	static const char *const names[] = { "no", "yes", "required" };
-	int i;
+	int i = 0;
 
 	if (choice(p, k, v, names, 3, &i))
 		return -1;
@@ -188,7 +188,7 @@ static int set_reverse(struct xmip_conf_parser *p, void *t, const char *k, const
 static int set_udp(struct xmip_conf_parser *p, void *t, const char *k, const char *v)
 {
 	static const char *const names[] = { "no", "yes", "force" };
-	int i;
+	int i = 0;
 
 	if (choice(p, k, v, names, 3, &i))
 		return -1;
@@ -251,7 +251,7 @@ static int set_max_visitors(struct xmip_conf_parser *p, void *t, const char *k, 
 static int set_reg_required(struct xmip_conf_parser *p, void *t, const char *k, const char *v)
 {
 	static const char *const yn[] = { "no", "yes" };
-	int i;
+	int i = 0;
 
 	if (choice(p, k, v, yn, 2, &i))
 		return -1;
