@@ -19,7 +19,8 @@ proxy ARP for the home address while away and gratuitous ARP at
 registration and deregistration; a request with a bad authenticator gets
 131 and a replayed Identification 133 carrying the HA's time, and
 neither changes the binding; a restarted HA agent adopts the binding
-from its state file; every registration decodes in tshark (mip) without
+from its state file; a binding whose node died expires after its
+lifetime and proxy ARP stops; every registration decodes in tshark (mip) without
 a malformed packet, and each authenticator verifies under Python's hmac.
 """
 import json
@@ -360,10 +361,13 @@ def test_mip4_signalling(bed):
     codes = dump("ha")["counters"]["codes"]
     assert codes.get("131", 0) >= 1 and codes.get("133", 0) >= 1, codes
 
-    # 6. The HA's agent restarts: the binding comes back from its state file.
+    # 6. The HA's agent restarts: the binding comes back from its state file. (The new
+    # agent grants this node 5 s at most, for step 8.)
     b.stop("ha")
-    b.start("ha2", "ha", [os.path.join(build_dir(), "xmip-agentd"), "-c",
-                          os.path.join(ART, "ha.conf"), "-f", "-v"])
+    with open(os.path.join(ART, "ha.conf")) as f:
+        b.conf("ha2", f.read().replace("[mip4-mn %s]\n" % HOA,
+                                       "[mip4-mn %s]\nmax-lifetime = 5\n" % HOA))
+    b.agent("ha2", "ha")
     wait_for("the restarted HA's log", lambda: "restored" in b.log("ha2"))
     assert "1 binding(s) restored" in b.log("ha2"), b.log("ha2")
     wait_for("the adopted binding", lambda: binding() and binding()["coa"] == NATIN)
@@ -380,6 +384,22 @@ def test_mip4_signalling(bed):
     wait_for("no binding", lambda: dump("ha").get("bindings") == [])
     time.sleep(2.5)   # the gratuitous ARPs are repeated a second apart
     assert arp_who_has(HOA) == [mn_home_mac], "the HA still proxies, or the MN does not answer"
+
+    # 8. Expiry: registered for 5 s with a co-located address, the MN's agent dies.
+    sh("ip", "link", "set", "home", "down", ns="mn")
+    sh("ip", "addr", "add", COLO + "/24", "dev", "colo", ns="mn")
+    sh("ip", "link", "set", "colo", "up", ns="mn")
+    sh("ip", "route", "add", "default", "via", "10.3.0.1", ns="mn")
+    bd = wait_for("a 5 s binding", lambda: binding() if binding() and
+                  binding()["coa"] == COLO else None)
+    assert bd["lifetime"] == 5, bd
+    t_reg = time.time()
+    b.stop("mn", signal.SIGKILL)
+    assert arp_who_has(HOA) == [ha_mac]
+    wait_for("the binding's expiry", lambda: dump("ha").get("bindings") == [], timeout=10)
+    assert "binding 10.1.0.100 -> 10.3.0.100 expired" in b.log("ha2")
+    assert time.time() - t_reg >= 3.5, "expired before its lifetime"
+    assert arp_who_has(HOA) == [], "proxy ARP after the binding expired"
 
     for name in list(b.procs):
         if name.startswith("cap-"):
