@@ -531,7 +531,7 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 	struct xmip_mip4_fa_pending_view pv;
 	uint8_t out[XMIP_MIP4_MAX_MSG];
 	struct xmip_mip4_reg m;
-	struct visitor *v;
+	struct visitor *v, to;
 	int n;
 
 	fa->n.rx_rep++;
@@ -556,8 +556,7 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 		return;
 	}
 	n = xmip_mip4_fa_build_relay_reply(msg, &m, v->mnfa, out, sizeof(out));
-	if (n > 0)
-		send_to_node(fa, v->ifindex, v->mac, v->fa_addr, m.hoa, v->sport, out, (size_t)n);
+	to = *v;   /* where the reply goes, before the entry changes (or goes) */
 	fa->n.relayed_rep++;
 	fa->n.codes[m.code]++;
 	v->pending = false;
@@ -575,19 +574,21 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 		if (v->registered)
 			visitor_down(v, "deregistered");
 		v_free(v);
-		dump(fa);
-		return;
+		v = NULL;
 	} else {
 		log_info("mip4: home agent %s denied %s, code %u", xmip_mip4_ntoa(um->src),
 			 xmip_mip4_ntoa(m.hoa), m.code);
 		if (!v->registered) {
 			v_free(v);
-			dump(fa);
-			return;
+			v = NULL;
 		}
 	}
-	v_arm(v);
+	if (v)
+		v_arm(v);
+	/* The visitor list first, then the reply (the node may look at once). */
 	dump(fa);
+	if (n > 0)
+		send_to_node(fa, to.ifindex, to.mac, to.fa_addr, m.hoa, to.sport, out, (size_t)n);
 }
 
 /* §3.7.3: an ICMP error instead of a reply: 80-88 to the node. */

@@ -503,8 +503,11 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 		else if (had && !hm->n_b && hm->has_mac)
 			garp_start(hm, hm->mac);
 	}
+	/* State first, then the reply: whoever the reply reaches finds the files current. */
 	if (hm && (d.change != XMIP_MIP4_HA_KEEP || d.record_id))
 		save(ha);
+	else if (ha->c->dump_file[0])
+		xmip_mip4_write_file(ha->c->dump_file, write_dump, ha);
 	olen = xmip_mip4_ha_build_reply(ha->c, &r, &st, &d, out, sizeof(out));
 	/* §3.8.3.1: from the address it was sent to, unless that was a broadcast. */
 	if (olen < 0 || xmip_mip4_udp_send(ha->udp, r.dst_bcast ? ha->c->address : um->dst,
@@ -514,8 +517,6 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 		return;
 	}
 	ha->n.tx_reply++;
-	if (ha->c->dump_file[0] && d.change == XMIP_MIP4_HA_KEEP && !d.record_id)
-		xmip_mip4_write_file(ha->c->dump_file, write_dump, ha);
 }
 
 static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)

@@ -301,8 +301,10 @@ def test_mip4_signalling(bed):
                   binding()["coa"] == COA_FA else None)
     assert bd["via"] == "fa" and bd["fa"] == COA_FA and bd["dst"] == COA_FA, bd
     assert bd["encap"] == "ipip" and bd["reverse"] and not bd["udp"], bd
-    vis = [v for v in dump("fa")["visitors"] if v["hoa"] == HOA]
-    assert len(vis) == 1 and vis[0]["registered"] and vis[0]["mac"] == mac("mn", "fa"), vis
+    # (The FA relays the reply before it writes its dump.)
+    vis = wait_for("the FA's visitor", lambda: [v for v in dump("fa").get("visitors", [])
+                                                 if v["hoa"] == HOA and v["registered"]])
+    assert len(vis) == 1 and vis[0]["mac"] == mac("mn", "fa"), vis
     assert vis[0]["coa"] == COA_FA and vis[0]["home_agent"] == HA and vis[0]["reverse"], vis
     # Proxy ARP: the HA answers for the home address with its own MAC.
     assert arp_who_has(HOA) == [ha_mac]
