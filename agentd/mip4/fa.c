@@ -35,6 +35,7 @@
 #include "mip4_fa_policy.h"
 #include "mip4_ha_policy.h"
 #include "mip4_l2.h"
+#include "mip4_observe.h"
 #include "mip4_rt.h"
 #include "mip4_wire.h"
 #include "netlink.h"
@@ -95,16 +96,23 @@ static uint8_t buf_in[XMIP_MIP4_FRAME_MAX + 1];
 
 /* ---- the datapath seam (decapsulation to the visitor, its reverse tunnel: to come) ---- */
 
+static size_t count(const struct mip4_fa *fa, bool pending);
+
 static void visitor_up(const struct visitor *v)
 {
+	xmip_mip4_observe_fa_visitor(v->hoa, v->coa, v->nai, true, false, v->lifetime,
+				     count(v->fa, false));
 	log_info("mip4: visitor %s at %s on ifindex %u registered (care-of %s, home agent %s%s), "
 		 "lifetime %u s", xmip_mip4_ntoa(v->hoa), xmip_mip4_mac_str(v->mac), v->ifindex,
 		 xmip_mip4_ntoa(v->coa), xmip_mip4_ntoa(v->ha),
 		 v->flags & XMIP_MIP4_F_T ? ", reverse tunnel" : "", v->lifetime);
 }
 
-static void visitor_down(const struct visitor *v, const char *why)
+/* v->registered still tells whether it is counted among the visitors. */
+static void visitor_down(const struct visitor *v, const char *why, bool expired)
 {
+	xmip_mip4_observe_fa_visitor(v->hoa, v->coa, v->nai, false, expired, v->lifetime,
+				     count(v->fa, false) - v->registered);
 	log_info("mip4: visitor %s gone: %s", xmip_mip4_ntoa(v->hoa), why);
 }
 
@@ -178,7 +186,6 @@ static void write_dump(FILE *f, void *arg)
 	xmip_json_end(&j);
 }
 
-static size_t count(const struct mip4_fa *fa, bool pending);
 
 /* §2.1.1: B (busy) while the visitor list is full; our advertisements say so. */
 static void dump(struct mip4_fa *fa)
@@ -287,6 +294,7 @@ static bool deny_pending(struct mip4_fa *fa, struct visitor *v, uint8_t code, co
 		send_to_node(fa, v->ifindex, v->mac, v->fa_addr, v->hoa, v->sport, out, (size_t)ol);
 	fa->n.denied++;
 	fa->n.codes[code]++;
+	xmip_mip4_observe_fa_denied(v->hoa, v->nai, code);
 	log_info("mip4: request of %s denied, code %u: %s", xmip_mip4_ntoa(v->hoa), code, why);
 	v->pending = false;
 	if (!v->registered) {
@@ -313,7 +321,7 @@ static void v_timer(void *obj)
 	if (v->registered && v->lifetime != XMIP_MIP4_LIFETIME_INFINITE && now >= v->expires_ns) {
 		fa->n.expired++;
 		v->registered = false;
-		visitor_down(v, "lifetime expired");
+		visitor_down(v, "lifetime expired", true);
 		if (!v->pending) {
 			v_free(v);
 			dump(fa);
@@ -400,6 +408,7 @@ static void handle_request(struct mip4_fa *fa, const uint8_t *frame, const struc
 	int n;
 
 	fa->n.rx_req++;
+	xmip_mip4_observe_fa_request(false);
 	r.perr = xmip_mip4_reg_parse(msg, ip->pl_len, &m);
 	r.m = &m;
 	if (r.perr != XMIP_MIP4_E_OK && r.perr != XMIP_MIP4_E_SHORT && r.perr != XMIP_MIP4_E_TYPE &&
@@ -427,6 +436,7 @@ static void handle_request(struct mip4_fa *fa, const uint8_t *frame, const struc
 			v->last_denial_ns = now;
 		fa->n.denied++;
 		fa->n.codes[vd.code]++;
+		xmip_mip4_observe_fa_denied(m.hoa, nai, vd.code);
 		if (vd.security)
 			log_warn("mip4: security: request of %s denied, code %u: %s",
 				 xmip_mip4_ntoa(m.hoa), vd.code, vd.why);
@@ -468,6 +478,7 @@ static void handle_request(struct mip4_fa *fa, const uint8_t *frame, const struc
 		return;
 	}
 	fa->n.relayed_req++;
+	xmip_mip4_observe_fa_request(true);
 	log_info("mip4: request of %s (care-of %s, lifetime %u) relayed to %s",
 		 xmip_mip4_ntoa(m.hoa), xmip_mip4_ntoa(m.coa), m.lifetime, xmip_mip4_ntoa(m.ha));
 	dump(fa);
@@ -541,6 +552,7 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 			 xmip_mip4_ntoa(um->src));
 		return;
 	}
+	xmip_mip4_observe_fa_reply(false, m.code);
 	pv = (struct xmip_mip4_fa_pending_view){ .had_nai = v->nai[0] != '\0',
 						 .id_low = (uint32_t)v->id, .mnfa = v->mnfa };
 	xmip_mip4_fa_check_reply(fa->c, msg, &m, &pv, &rv);
@@ -559,6 +571,7 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 	to = *v;   /* where the reply goes, before the entry changes (or goes) */
 	fa->n.relayed_rep++;
 	fa->n.codes[m.code]++;
+	xmip_mip4_observe_fa_reply(true, m.code);
 	v->pending = false;
 	/* §3.7.3.2: accepted: the visitor's lifetime runs from now; 0: the entry goes;
 	 * denied: the pending part goes, the entry stays as it was. */
@@ -572,7 +585,7 @@ static void handle_reply(struct mip4_fa *fa, const uint8_t *msg, size_t len,
 		visitor_up(v);
 	} else if (rv.accepted) {
 		if (v->registered)
-			visitor_down(v, "deregistered");
+			visitor_down(v, "deregistered", false);
 		v_free(v);
 		v = NULL;
 	} else {

@@ -31,6 +31,7 @@
 #include "mip4_ha_policy.h"
 #include "mip4_ident.h"
 #include "mip4_l2.h"
+#include "mip4_observe.h"
 #include "mip4_rt.h"
 #include "mip4_wire.h"
 #include "netlink.h"
@@ -311,6 +312,15 @@ static void arm_expiry(struct ha_mn *m)
 		xmip_mip4_timer_cancel(&m->expiry);
 }
 
+static size_t count_bindings(const struct mip4_ha *ha)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ha->n_mns; i++)
+		n += ha->mns[i].n_b;
+	return n;
+}
+
 /* Replace the node's bindings with b[0..n) in the datapath, then here. */
 static int set_bindings(struct ha_mn *m, const struct xmip_mip4_hb *b, size_t n)
 {
@@ -323,6 +333,7 @@ static int set_bindings(struct ha_mn *m, const struct xmip_mip4_hb *b, size_t n)
 		memcpy(m->b, b, n * sizeof(*b));
 	m->n_b = n;
 	arm_expiry(m);
+	xmip_mip4_observe_ha_bindings(count_bindings(ha));
 	return 0;
 }
 
@@ -336,9 +347,11 @@ static void expire(void *obj)
 	for (size_t i = 0; i < m->n_b; i++) {
 		if (m->b[i].lifetime_s == XMIP_MIP4_LIFETIME_INFINITE || m->b[i].expires_ns > now)
 			keep[n++] = m->b[i];
-		else
+		else {
 			log_info("mip4: binding %s -> %s expired", xmip_mip4_ntoa(m->b[i].hoa),
 				 xmip_mip4_ntoa(m->b[i].coa));
+			xmip_mip4_observe_ha_expired(m->conf->id, &m->b[i]);
+		}
 	}
 	if (n == m->n_b) {
 		arm_expiry(m);
@@ -407,17 +420,17 @@ static bool may_deny(struct ha_mn *m)
 }
 
 static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
-			   const struct xmip_mip4_udp_meta *um)
+			   const struct xmip_mip4_udp_meta *um, uint64_t rx_ns)
 {
 	struct xmip_mip4_ha_req r = { .msg = msg, .sport = um->sport };
-	struct xmip_mip4_hb set[XMIP_MIP4_MAX_SIMUL];
+	struct xmip_mip4_hb set[XMIP_MIP4_MAX_SIMUL], before[XMIP_MIP4_MAX_SIMUL];
 	struct xmip_mip4_ha_state st = { 0 };
 	struct xmip_mip4_ha_decision d;
 	uint8_t out[XMIP_MIP4_MAX_MSG];
 	struct xmip_mip4_reg m;
 	enum xmip_mip4_err e;
 	struct ha_mn *hm = NULL;
-	size_t n_set = 0;
+	size_t n_set = 0, n_before = 0;
 	bool had;
 	int olen;
 
@@ -427,6 +440,7 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 		unsigned more;
 
 		ha->n.rx_malformed++;
+		xmip_mip4_observe_ha_malformed();
 		if (xmip_log_ratelimit(&rl, &more))
 			log_warn("mip4: request of %zu octets from %s discarded: %s%s", len,
 				 xmip_mip4_ntoa(um->src), xmip_mip4_strerror(e),
@@ -452,11 +466,16 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 	xmip_mip4_ha_decide(ha->c, xmip_mip4_ntp_now(), &r, &st, &d);
 	if (!d.reply) {
 		ha->n.discarded++;
+		xmip_mip4_observe_ha(NULL, &m, &d, NULL, 0, NULL, 0, rx_ns, false);
 		log_info("mip4: request from %s for %s discarded: %s", xmip_mip4_ntoa(um->src),
 			 xmip_mip4_ntoa(m.hoa), d.why);
 		return;
 	}
 	had = hm && hm->n_b > 0;
+	if (hm) {
+		n_before = hm->n_b;
+		memcpy(before, hm->b, n_before * sizeof(before[0]));
+	}
 	if (d.change != XMIP_MIP4_HA_KEEP) {
 		n_set = next_set(hm, &d, set);
 		if (set_bindings(hm, set, n_set))
@@ -492,6 +511,7 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 				 xmip_mip4_ntoa(um->src), xmip_mip4_ntoa(m.hoa), d.code, d.why);
 		if (!may_deny(hm)) {
 			ha->n.rate_limited++;
+			xmip_mip4_observe_ha(NULL, &m, &d, NULL, 0, NULL, 0, rx_ns, false);
 			return;
 		}
 	}
@@ -514,9 +534,12 @@ static void handle_request(struct mip4_ha *ha, const uint8_t *msg, size_t len,
 					   um->src, um->sport, out, (size_t)olen)) {
 		ha->n.tx_errors++;
 		log_warn("mip4: reply to %s not sent", xmip_mip4_ntoa(um->src));
+		xmip_mip4_observe_ha(NULL, &m, &d, NULL, 0, NULL, 0, rx_ns, false);
 		return;
 	}
 	ha->n.tx_reply++;
+	xmip_mip4_observe_ha(hm ? hm->conf->id : NULL, &m, &d, before, n_before,
+			     hm ? hm->b : NULL, hm ? hm->n_b : 0, rx_ns, true);
 }
 
 static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
@@ -530,7 +553,7 @@ static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 	while ((n = xmip_mip4_udp_recv(fd, msg_buf, sizeof(msg_buf), &um)) > 0) {
 		ha->n.rx++;
 		if (msg_buf[0] == XMIP_MIP4_REG_REQUEST)
-			handle_request(ha, msg_buf, (size_t)n, &um);
+			handle_request(ha, msg_buf, (size_t)n, &um, xmip_now_ns());
 		else
 			ha->n.rx_other++;   /* replies, RFC 3519 tunnel data (the datapath's) */
 	}
@@ -628,6 +651,7 @@ int xmip_mip4_ha_adopt(struct mip4_ha *ha)
 		if (m->n_b && set_bindings(m, m->b, m->n_b))
 			log_warn("mip4: datapath refused the bindings of %s", xmip_mip4_ntoa(m->conf->hoa));
 	}
+	xmip_mip4_observe_ha_bindings(count_bindings(ha));
 	save(ha);
 	log_info("mip4: home agent %s serving %s/%u, %zu mobile node(s); %u binding(s) restored from "
 		 "%s, %u expired while the agent was down", xmip_mip4_ntoa(ha->c->address),

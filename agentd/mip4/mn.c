@@ -37,6 +37,7 @@
 #include "mip4_ident.h"
 #include "mip4_l2.h"
 #include "mip4_mn_policy.h"
+#include "mip4_observe.h"
 #include "mip4_rt.h"
 #include "mip4_wire.h"
 #include "netlink.h"
@@ -317,6 +318,7 @@ static void send_request(struct mip4_mn *mn)
 		return;
 	}
 	mn->n.req_tx++;
+	xmip_mip4_observe_mn_request(mn->at.coa, mn->tries > 0);
 	mn->tries++;
 	log_info("mip4: %s request %u sent (%s, care-of %s%s%s), lifetime %u",
 		 mn->at.mode == XMIP_MIP4_MN_HOME ? "deregistration" : "registration", mn->tries,
@@ -603,6 +605,7 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 		mn->resyncs = 0;
 		if (mn->state == MN_DEREGISTERING) {
 			mn->state = MN_HOME;
+			xmip_mip4_observe_mn_reply(mn->c->hoa, mn->at.coa, r.code, true, true, 0);
 			log_info("mip4: deregistered: at home");
 			break;
 		}
@@ -615,12 +618,14 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 						  XMIP_MIP4_KEEPALIVE_DEFAULT) : 0;
 		if (r.lifetime != XMIP_MIP4_LIFETIME_INFINITE)
 			xmip_mip4_timer_at(&mn->t_reg, xmip_mip4_mn_refresh_ns(mn->sent_ns, r.lifetime));
+		xmip_mip4_observe_mn_reply(mn->c->hoa, mn->at.coa, r.code, true, false, r.lifetime);
 		log_info("mip4: registered (%s, care-of %s), lifetime %u s%s", mode_name(mn->at.mode),
 			 xmip_mip4_ntoa(mn->at.coa), r.lifetime,
 			 mn->udp_tunnel ? ", UDP tunnel (RFC 3519) through a NAT" : "");
 		break;
 	case XMIP_MIP4_MN_R_RESYNC:
 		mn->n.resync++;
+		xmip_mip4_observe_mn_reply_retry(r.code);
 		mn->offset_s += r.offset_s;
 		log_warn("mip4: identification mismatch: our clock is %lld s off the home agent's",
 			 (long long)-mn->offset_s);
@@ -631,6 +636,7 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 		}
 		break;
 	case XMIP_MIP4_MN_R_LIFETIME:
+		xmip_mip4_observe_mn_reply_retry(r.code);
 		mn->fa_max = r.lifetime;
 		xmip_mip4_timer_cancel(&mn->t_reg);
 		mn->backoff_ms = 0;
@@ -638,6 +644,8 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 		break;
 	default:
 		mn->n.denied++;
+		xmip_mip4_observe_mn_reply(mn->c->hoa, mn->at.coa, r.code, false,
+					   mn->state == MN_DEREGISTERING, 0);
 		log_warn("mip4: registration denied, code %u (%s): retrying after %u ms", r.code,
 			 r.why, mn->backoff_ms);
 		break;

@@ -22,6 +22,12 @@ neither changes the binding; a restarted HA agent adopts the binding
 from its state file; a binding whose node died expires after its
 lifetime and proxy ARP stops; every registration decodes in tshark (mip) without
 a malformed packet, and each authenticator verifies under Python's hmac.
+All of it runs after the agents' capability drop (agentd/core/privs.c): each
+agent keeps exactly CAP_NET_ADMIN and CAP_NET_RAW, so the UDP 434 socket and
+the AF_PACKET sockets of proxy ARP and agent discovery are opened before it.
+`xmip monitor -j` on the HA shows the family's events (family "mip4"):
+registrations with the previous care-of address, the NAT's port, the
+refusals 131 and 133, the deregistration and the expiry.
 """
 import json
 import os
@@ -189,6 +195,37 @@ def dump(name):
         return {}
 
 
+CAP_NET_ADMIN, CAP_NET_RAW = 12, 13
+KEEP = 1 << CAP_NET_ADMIN | 1 << CAP_NET_RAW
+
+
+def caps(pid):
+    with open("/proc/%d/status" % pid) as f:
+        st = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    return {k: int(st[k], 16) for k in ("CapEff", "CapPrm", "CapBnd", "CapInh", "CapAmb")}
+
+
+def assert_dropped(b, name):
+    """The agent kept CAP_NET_ADMIN and CAP_NET_RAW only (test_privileges.py's rule)."""
+    p = b.procs[name]
+    assert p.poll() is None, "%s agent died:\n%s" % (name, b.log(name))
+    got = caps(p.pid)
+    assert got == {"CapEff": KEEP, "CapPrm": KEEP, "CapBnd": KEEP, "CapInh": 0, "CapAmb": 0}, \
+        (name, {k: hex(v) for k, v in got.items()})
+
+
+def events(b, name):
+    out = []
+    for line in b.log(name).splitlines():
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+def v4(a):
+    return a[7:] if a and a.startswith("::ffff:") else a
+
+
 def wait_for(what, cond, timeout=20):
     end = time.time() + timeout
     while time.time() < end:
@@ -282,11 +319,16 @@ def test_mip4_signalling(bed):
     b.agent("ha", "ha")
     b.agent("fa", "fa")
     wait_for("the HA's dump", lambda: dump("ha").get("role") == "ha")
+    b.start("mon-ha", "ha", [os.path.join(build_dir(), "xmip"), "monitor", "-j", "-i",
+                             PREFIX + "ha"])
     b.agent("mn", "mn")
     ha_mac, mn_home_mac = mac("ha", "eth0"), mac("mn", "home")
 
     # 1. At home: the HA's advertisement (H) tells the MN; it deregisters once.
     wait_for("MN at home", lambda: dump("mn").get("state") == "home")
+    # Everything below runs with what the agents kept after set-up.
+    for name in ("ha", "fa", "mn"):
+        assert_dropped(b, name)
     assert not dump("ha").get("bindings"), dump("ha")
     assert HOA in sh("ip", "-4", "addr", "show", "dev", "home", ns="mn").stdout
 
@@ -371,6 +413,7 @@ def test_mip4_signalling(bed):
                                        "[mip4-mn %s]\nmax-lifetime = 5\n" % HOA))
     b.agent("ha2", "ha")
     wait_for("the restarted HA's log", lambda: "restored" in b.log("ha2"))
+    assert_dropped(b, "ha2")
     assert "1 binding(s) restored" in b.log("ha2"), b.log("ha2")
     wait_for("the adopted binding", lambda: binding() and binding()["coa"] == NATIN)
     assert binding()["dport"] == nat_binding["dport"] and binding()["remaining"] > 0
@@ -406,6 +449,23 @@ def test_mip4_signalling(bed):
     for name in list(b.procs):
         if name.startswith("cap-"):
             b.stop(name, signal.SIGINT)
+
+    # The HA's events, as xmip monitor -j shows them (refreshes left out: a retransmitted
+    # request may refresh a binding): the moves, the refusals, home again, the expiry.
+    seq = wait_for("the expiry event", lambda: (lambda e: e if e and e[-1]["type"] ==
+                   "expired" else None)([e for e in events(b, "mon-ha")
+                                         if e["type"] != "refreshed"]), timeout=5)
+    assert all(e["family"] == "mip4" and e["role"] == "ha" and v4(e["hoa"]) == HOA
+               for e in seq), seq
+    got = [(e["type"], v4(e.get("coa")), v4(e.get("prev_coa")), e.get("status")) for e in seq]
+    assert got == [("registered", COA_FA, None, None), ("registered", COLO, COA_FA, None),
+                   ("registered", NATIN, COLO, None), ("refused", "203.0.113.99", None, 131),
+                   ("refused", NATIN, None, 133), ("deregistered", None, NATIN, None),
+                   ("registered", COLO, None, None), ("expired", COLO, None, None)], \
+        b.log("mon-ha")
+    assert seq[2]["coa_port"] == nat_binding["dport"] and seq[2]["lifetime"] == 120, seq[2]
+    assert seq[3]["status_name"] == "mn_auth_failed" and seq[3]["id"] == HOA, seq[3]
+    assert seq[7]["lifetime"] == 5, seq[7]
 
     # Gratuitous ARP on the home link: at registration (HA's MAC) and back home
     # (the MN's, sent by the MN and by the HA).
