@@ -17,8 +17,12 @@
  *  - the foreign agent's and mobile node's checks never relay or accept
  *    what fails their authentication;
  *  - an advertisement that parses rebuilds to one that parses the same.
+ *  - every extension the parser reports lies inside the input, back to
+ *    back after the fixed part, and the last one ends where the input does
+ *    (lengths never exceed the input; no octet is skipped or read twice).
  * Seeds: selftests/fuzz/mip4/ (Scapy/Python-built messages of the unit
- * tests and messages captured in the end-to-end test). Run: make fuzz-mip4.
+ * tests and messages captured in the end-to-end test). Run: make
+ * fuzz-mip4 (one harness of make fuzz; make check-fuzz replays the seeds).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +30,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fuzz_common.h"
 #include "mip4_auth.h"
 #include "mip4_fa_policy.h"
 #include "mip4_ha_policy.h"
@@ -34,7 +39,8 @@
 #include "mip4_mn_policy.h"
 #include "mip4_wire.h"
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "property failed: %s\n", #c); abort(); } } while (0)
+/* fuzz_common.h's report ("PROPERTY VIOLATED file:line: condition"), as every harness. */
+#define CHECK(c) FUZZ_CHECK(c)
 
 #define KEY "00112233445566778899aabbccddeeff"
 static const char ha_text[] =
@@ -100,6 +106,24 @@ static void registration(const uint8_t *data, size_t size)
 	if (xmip_mip4_reg_parse(data, size, &m) != XMIP_MIP4_E_OK)
 		return;
 	CHECK(m.len == size);
+	/* every extension lies inside the input, after the fixed part, in order, back to
+	 * back; the indexes of the ones we act on point at one of their type */
+	CHECK(m.n_ext <= XMIP_MIP4_MAX_EXT);
+	for (size_t i = 0, at = m.type == XMIP_MIP4_REG_REQUEST ? 24u : 20u; i <= m.n_ext; i++) {
+		const struct xmip_mip4_ext *e = &m.ext[i];
+
+		if (i == m.n_ext) {
+			CHECK(at == size);   /* the last one ends where the input does */
+			break;
+		}
+		CHECK(e->off == at && data[e->off] == e->type);
+		/* one-octet padding (type 0) has no length octet */
+		at += e->type == XMIP_MIP4_EXT_PAD ? 1u : 2u + e->len;
+		CHECK(at <= size);
+		CHECK(e->type == XMIP_MIP4_EXT_PAD ? e->len == 0 : data[e->off + 1] == e->len);
+	}
+	CHECK(m.mn_ha < 0 || (m.mn_ha < m.n_ext && m.ext[m.mn_ha].type == XMIP_MIP4_EXT_MN_HA_AUTH));
+	CHECK(m.nai < (int)m.n_ext);
 	/* parse -> build is the identity */
 	n = xmip_mip4_rebuild(out, sizeof(out), &m, data, 0, m.n_ext);
 	CHECK(n == (int)size && memcmp(out, data, size) == 0);
