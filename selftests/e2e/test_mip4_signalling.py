@@ -313,8 +313,13 @@ def test_mip4_signalling(bed):
     cap_ha = b.capture("ha", "ha", "eth0")
     cap_vis = b.capture("visited", "fa", "vis")
     cap_nat = b.capture("nat", "nat", "in")
-    b.capture("mnhome", "mn", "home")
-    time.sleep(2)   # tshark opens its interfaces
+    cap_mnhome = b.capture("mnhome", "mn", "home")
+    # tshark writes its file's header once it captures: wait for all five (on a loaded
+    # machine a fixed 2 s was not enough, and the FA relayed before the visited link's
+    # capture started).
+    wait_for("the captures", lambda: all(os.path.exists(c) and os.path.getsize(c) > 0 for c in
+                                         (cap_home, cap_ha, cap_vis, cap_nat, cap_mnhome)), 30)
+    time.sleep(0.5)
     sh(os.path.join(build_dir(), "xmip"), "attach", "-c", os.path.join(ART, "ha.conf"), ns="ha")
     b.agent("ha", "ha")
     b.agent("fa", "fa")
