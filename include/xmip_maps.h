@@ -59,6 +59,8 @@ enum xmip_role {
 	XMIP_ROLE_MN   = 2,
 	XMIP_ROLE_DC   = 3,   /* NTMobile Direction Coordinator: no datapath */
 	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling (its tc datapath comes later) */
+	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
+	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
 };
 
 /*
@@ -303,8 +305,8 @@ struct xmip_nh {
 enum xmip_family_id {
 	XMIP_FAMILY_NONE   = 0,
 	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6 home registration (RFC 6275, RFC 4285) */
-	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2, Mobile IPv4 (UDP 434,
-	 * RFC 5944) = 3 */
+	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2 */
+	XMIP_FAMILY_MIP4   = 3,   /* Mobile IPv4 (UDP 434, RFC 5944): HA, FA, MN (agentd/mip4/) */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
 	/* Not a family: a report of the datapath itself for the agent's core,
 	 * an ICMPv6 error from the tunnel path quoting one of our tunnel

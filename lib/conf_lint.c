@@ -10,6 +10,7 @@
 
 #define KEY_MIN_OCTETS     16   /* below: guessable; RFC 4285 HMAC-SHA1 keys are 20 octets */
 #define MESG_ID_WINDOW_MAX 60   /* s: beyond, a captured BU replays for that long (RFC 4285 §6.1) */
+#define MIP4_REPLAY_MAX    60   /* s: beyond, a captured request replays that long (RFC 5944 §5.7.1) */
 
 static void short_key(struct xmip_conf_parser *p, const struct xmip_conf_section *s, size_t n,
 		      const struct xmip_mn_entry *e, const char *who)
@@ -55,6 +56,22 @@ void xmip_conf_lint(struct xmip_conf_parser *p, const struct xmip_conf *c)
 		if (!c->n_mns)
 			xmip_conf_warn(p, 0, NULL, "no [mn NAI] section: every Binding Update will be "
 				       "refused (status 133, not home agent for this mobile node)");
+	}
+	/* Mobile IPv4 ([mip4]: on role ha only when the section is there). */
+	if (xmip_conf_has_section(c, "mip4")) {
+		const struct xmip_mip4_conf *m = &c->mip4;
+
+		if (c->role == XMIP_ROLE_HA && m->replay_window_s > MIP4_REPLAY_MAX)
+			xmip_conf_warn(p, xmip_conf_key_line(p, &xmip_conf_mip4, 0, "replay-window"),
+				       "replay-window", "%u s: a captured Registration Request stays "
+				       "replayable for that long when its node has no newer one "
+				       "(timestamps, RFC 5944 §5.7.1); keep clocks in step and this "
+				       "under %d s", m->replay_window_s, MIP4_REPLAY_MAX);
+		if (c->role == XMIP_ROLE_HA && !m->n_mns)
+			xmip_conf_warn(p, xmip_conf_section_line(p, &xmip_conf_mip4, 0), NULL,
+				       "no [mip4-mn ID] section: every Mobile IPv4 Registration Request "
+				       "is silently discarded (no security association, RFC 5944 "
+				       "§3.8.2.1)");
 	}
 	if (c->metrics_on && !loopback(&c->metrics_addr))
 		xmip_conf_warn(p, xmip_conf_key_line(p, &xmip_conf_agent, 0, "metrics"), "metrics",

@@ -68,6 +68,9 @@ extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_con
 	xmip_conf_relay, xmip_conf_ntm;
 extern const struct xmip_conf_section xmip_conf_agent;     /* conf_agent.c: [agent] */
 
+/* conf_mip4.c: [mip4] (roles ha, fa, mn4), [mip4-mn ID] (ha, fa), [mip4-peer ADDRESS] */
+extern const struct xmip_conf_section xmip_conf_mip4, xmip_conf_mip4_mn, xmip_conf_mip4_peer;
+
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));                 /* always -1 */

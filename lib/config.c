@@ -54,6 +54,8 @@ static const struct {
 	{ "mn", XMIP_ROLE_MN },
 	{ "dc", XMIP_ROLE_DC },
 	{ "ntm", XMIP_ROLE_NTM },
+	{ "fa", XMIP_ROLE_FA },
+	{ "mn4", XMIP_ROLE_MN4 },
 };
 
 int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf_mip4.h"
 #include "conf_ntm.h"
 #include "xmip_maps.h"
 
@@ -80,6 +81,9 @@ struct xmip_conf {
 	/* The agent's operations keys (conf_agent.c): flat or [agent]. */
 	bool               metrics_on;       /* metrics = ADDR:PORT; default off */
 	union xmip_sockaddr metrics_addr;
+
+	/* Mobile IPv4 (conf_mip4.c): [mip4] on ha, fa, mn4; [mip4-mn ID], [mip4-peer ADDRESS]. */
+	struct xmip_mip4_conf mip4;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf_section.h"
 #include "family_names.h"
 #include "xmip_maps.h"
 
@@ -35,7 +36,7 @@ int xmip_event_decode(const void *buf, size_t len, struct xmip_event *out)
 
 static const char *role_name(unsigned int role)
 {
-	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" : "none";
+	return xmip_conf_role_name((int)role);   /* "ha", "mn", "fa", "mn4", ... */
 }
 
 /* IPv4-mapped addresses as dotted quads: they stand for IPv4 ones. */

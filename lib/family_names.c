@@ -11,6 +11,7 @@ static const struct {
 	const char  *name;
 } families[] = {
 	{ XMIP_FAMILY_MIP6, "mip6" },
+	{ XMIP_FAMILY_MIP4, "mip4" },
 };
 
 static const struct {

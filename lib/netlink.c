@@ -237,6 +237,29 @@ int xmip_nl_addr(int nl, uint32_t ifindex, const struct in6_addr *addr, uint8_t 
 	return rc;
 }
 
+int xmip_nl_addr4(int nl, uint32_t ifindex, const uint8_t addr[4], uint8_t plen, bool add)
+{
+	struct {
+		struct nlmsghdr  n;
+		struct ifaddrmsg ifa;
+		char             attrs[64];
+	} req;
+	int rc;
+
+	nl_req(&req, sizeof(req), add ? RTM_NEWADDR : RTM_DELADDR,
+	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ifaddrmsg));
+	req.ifa.ifa_family = AF_INET;
+	req.ifa.ifa_prefixlen = plen;
+	req.ifa.ifa_index = ifindex;
+	add_attr(&req.n, sizeof(req), IFA_LOCAL, addr, 4);
+	add_attr(&req.n, sizeof(req), IFA_ADDRESS, addr, 4);
+	rc = nl_change(nl, &req.n, add, EEXIST, EADDRNOTAVAIL);
+	if (rc)
+		log_warn("address %s %u.%u.%u.%u/%u on ifindex %u: %s", add ? "add" : "delete",
+			 addr[0], addr[1], addr[2], addr[3], plen, ifindex, strerror(-rc));
+	return rc;
+}
+
 /* One RTM_NEWADDR message of an IPv6 address (h->nlmsg_len octets); -EINVAL: not one. */
 static int addr_parse(const struct nlmsghdr *h, struct xmip_nl_addr_info *out)
 {
@@ -725,6 +748,23 @@ int xmip_sysctl_ipv6_conf(const char *ifname, const char *key, const char *value
 	size_t n = strlen(value);
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, n) != (ssize_t)n)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		log_warn("sysctl %s = %s: %s", path, value, strerror(-rc));
+	return rc;
+}
+
+int xmip_sysctl_ipv4_conf(const char *ifname, const char *key, const char *value)
+{
+	char path[128];
+	int fd, rc = 0;
+	size_t n = strlen(value);
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, key);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, value, n) != (ssize_t)n)
 		rc = -errno;

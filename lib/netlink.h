@@ -24,6 +24,9 @@ int  xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, 
 int  xmip_nl_addr(int nl, uint32_t ifindex, const struct in6_addr *addr, uint8_t plen,
 		  uint32_t flags, bool add);
 
+/* The same for an IPv4 address (Mobile IPv4's home address). */
+int  xmip_nl_addr4(int nl, uint32_t ifindex, const uint8_t addr[4], uint8_t plen, bool add);
+
 struct xmip_nl_addr_info {
 	uint32_t        ifindex;
 	struct in6_addr addr;
@@ -111,6 +114,8 @@ int  xmip_nl_monitor_drain(int fd);
 
 /* /proc/sys/net/ipv6/conf/<ifname>/<key> = value. */
 int  xmip_sysctl_ipv6_conf(const char *ifname, const char *key, const char *value);
+/* /proc/sys/net/ipv4/conf/<ifname>/<key> = value. */
+int  xmip_sysctl_ipv4_conf(const char *ifname, const char *key, const char *value);
 
 /* Interface administratively up and with carrier (IFF_UP && IFF_RUNNING). */
 bool xmip_if_is_up(const char *ifname);

@@ -5,12 +5,14 @@
  */
 #include "families.h"
 
+#include "mip4/mip4.h"
 #include "mip6/mip6.h"
 #include "ntm/ntm.h"
 
 const struct xmip_family_ops *const xmip_families[] = {
 	&xmip_mip6_family,
 	&xmip_ntm_family,
+	&xmip_mip4_family,
 };
 
 const size_t xmip_n_families = sizeof(xmip_families) / sizeof(xmip_families[0]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* xmip-agentd: the control plane of one xmip instance (Mobile IPv6, NTMobile). */
+/* xmip-agentd: the control plane of one xmip instance (Mobile IPv6, Mobile IPv4, NTMobile). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,7 +23,7 @@ static void usage(FILE *out)
 {
 	fputs(
 "NAME\n"
-"    xmip-agentd - Mobile IPv6 and NTMobile signalling daemon\n"
+"    xmip-agentd - Mobile IPv6, Mobile IPv4 and NTMobile signalling daemon\n"
 "\n"
 "SYNOPSIS\n"
 "    xmip-agentd -c CONF [-f] [-v]\n"
@@ -86,6 +86,24 @@ static void usage(FILE *out)
 "                (Route Direction) and the relay (Relay Direction). No\n"
 "                datapath and no pinned maps; its registrations survive a\n"
 "                restart in state-file.\n"
+"    [mip4]      On role ha, a [mip4] section adds the Mobile IPv4 home\n"
+"                agent (RFC 5944) beside Mobile IPv6 on the same instance:\n"
+"                Registration Requests on UDP 434 (HMAC-MD5 MN-HA, FA-HA\n"
+"                when configured, timestamp Identification, S/B/D/M/G/T,\n"
+"                RFC 3519 UDP tunnelling through NATs), the binding list\n"
+"                kept in state-file, proxy ARP for bound home addresses\n"
+"                and gratuitous ARP (AF_PACKET on the home link), Agent\n"
+"                Advertisements with the H bit.\n"
+"    role = fa   Mobile IPv4 foreign agent: Agent Advertisements on its\n"
+"                interfaces and answers to solicitations, relays\n"
+"                registrations (codes 64-99 for its own denials), keeps a\n"
+"                visitor list. Its datapath is not built yet.\n"
+"    role = mn4  Mobile IPv4 mobile node: agent discovery, registration\n"
+"                through a foreign agent or with a co-located address\n"
+"                (UDP tunnel request behind a NAT), retransmission with\n"
+"                back-off, deregistration and gratuitous ARP at home. Its\n"
+"                datapath is not built yet. With dump-file ([mip4]), each\n"
+"                Mobile IPv4 role writes its state as JSON after changes.\n"
 "    role = ntm  NTMobile node signalling: registers with its DC, sends\n"
 "                Keep Alives, asks for directions (connect = FQDN), takes\n"
 "                Route Directions and runs Tunnel Request/Response. Its\n"
@@ -278,7 +296,9 @@ int main(int argc, char **argv)
 	}
 	log_info("instance %s: %s agent running", conf.instance,
 		 conf.role == XMIP_ROLE_HA ? "home" : conf.role == XMIP_ROLE_MN ? "mobile node" :
-		 conf.role == XMIP_ROLE_DC ? "direction coordinator" : "NTM node");
+		 conf.role == XMIP_ROLE_DC ? "direction coordinator" :
+		 conf.role == XMIP_ROLE_FA ? "Mobile IPv4 foreign" :
+		 conf.role == XMIP_ROLE_MN4 ? "Mobile IPv4 mobile node" : "NTM node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);

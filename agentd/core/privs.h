@@ -4,7 +4,11 @@
  * "Privileges"). Everything that needs more is done by then: the pinned
  * maps are open (their fds need no capability to read, write or poll), the
  * raw IPPROTO_RAW socket is open, the sysctls are written, the `xmip
- * monitor` socket and NTMobile's UDP sockets (DC, node, DNS) are bound.
+ * monitor` socket and NTMobile's UDP sockets (DC, node, DNS) are bound,
+ * and Mobile IPv4's sockets are open: UDP 434 (bound below 1024, which
+ * needs CAP_NET_BIND_SERVICE then) and the AF_PACKET sockets of proxy and
+ * gratuitous ARP and agent discovery (CAP_NET_RAW to open; sending and
+ * receiving on them needs nothing afterwards).
  * What is left:
  *   CAP_NET_ADMIN  netlink changes at run time (proxy neighbour entries,
  *                  the MN's home address, policy rules and table-4191 route)

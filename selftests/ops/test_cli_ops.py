@@ -104,6 +104,55 @@ def test_check_warns_about_risky_values(tmp_path):
     assert p.returncode == 3 and "no [mn NAI] section" in p.stdout, p.stdout
 
 
+MIP4_HA = GOOD_HA + """
+[mip4]
+address = 10.1.0.2
+home-prefix = 10.1.0.0/24
+replay-window = 7
+
+[mip4-mn 10.1.0.100]
+spi = 4096
+key = 00112233445566778899aabbccddeeff
+
+[mip4-peer 198.51.100.2]
+spi = 8192
+key = 0f0e0d0c0b0a09080706050403020100
+"""
+
+
+def test_check_mip4_sections(tmp_path):
+    """Mobile IPv4's sections ([mip4], [mip4-mn], [mip4-peer]; roles ha, fa, mn4) are
+    checked like the others: valid, errors with file, line and key, its warnings."""
+    p, path = check(tmp_path, MIP4_HA)
+    assert p.returncode == 0 and "valid (0 errors, 0 warnings)" in p.stdout, p.stdout
+    # Errors: an unknown key, a short key, a key of another role, a section of another role.
+    text = MIP4_HA.replace("replay-window = 7", "replay-window = 7\nfoo = 1") \
+        .replace("key = 00112233445566778899aabbccddeeff", "key = 0011")
+    p, path = check(tmp_path, text)
+    assert p.returncode == 2, p.stdout
+    assert "%s:17: error: unknown key 'foo' in section [mip4]" % path in p.stdout, p.stdout
+    assert "%s:21: error: key: 2 octets is too short" % path in p.stdout, p.stdout
+    mn4 = ("role = mn4\ninstance = m\ninterface = w\n[mip4]\nhome-address = 10.1.0.100\n"
+           "home-agent = 10.1.0.2\nhome-prefix = 10.1.0.0/24\nspi = 4096\n"
+           "key = 00112233445566778899aabbccddeeff\n")
+    p, path = check(tmp_path, mn4)
+    assert p.returncode == 0, p.stdout
+    p, path = check(tmp_path, mn4 + "care-of-address = 10.2.0.1\n")
+    assert p.returncode == 2 and "%s:10: error: key 'care-of-address' is not valid for role " \
+        "mn4" % path in p.stdout, p.stdout
+    p, path = check(tmp_path, mn4 + "[mip4-mn 10.1.0.100]\nspi = 1\n")
+    assert p.returncode == 2 and "%s:10: error: [mip4-mn] sections are only valid with role " \
+        "= ha or fa" % path in p.stdout, p.stdout
+    # Warnings: a long replay window, and an HA serving no Mobile IPv4 node.
+    p, path = check(tmp_path, MIP4_HA.replace("replay-window = 7", "replay-window = 300"))
+    assert p.returncode == 3 and "%s:16: warning: replay-window: 300 s" % path in p.stdout, \
+        p.stdout
+    p, path = check(tmp_path, MIP4_HA.split("[mip4-mn")[0])
+    assert p.returncode == 3 and "no [mip4-mn ID] section" in p.stdout, p.stdout
+    j = json.loads(run([XMIP, "-j", "check", "-c", path], check=False).stdout)
+    assert j["valid"] and [w["line"] for w in j["warnings"]] == [13], j
+
+
 def test_check_touches_nothing(tmp_path):
     # An instance that is not attached and interfaces that do not exist: still valid.
     p, _ = check(tmp_path, GOOD_HA.replace("eth0", "nosuchif9"))

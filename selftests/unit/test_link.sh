@@ -16,8 +16,8 @@ fail=0
 syms() { nm "$1" | awk '{ print $NF }' | sed 's/@.*//'; }
 
 # OpenSSL, and the agent's protocol code: MH codec, packet parse/build,
-# RFC 4285 authentication, policies, families, core.
-AGENT_ONLY='^(HMAC|EVP_|CRYPTO_|xmip_ntm_|xmip_mh_|xmip_pkt_|xmip_auth_|xmip_ha_[a-z]|xmip_mn_[a-z]|xmip_family_|xmip_core_|xmip_signal_)'
+# RFC 4285 authentication, Mobile IPv4, policies, families, core.
+AGENT_ONLY='^(HMAC|EVP_|CRYPTO_|xmip_ntm_|xmip_mip4_|xmip_mh_|xmip_pkt_|xmip_auth_|xmip_ha_[a-z]|xmip_mn_[a-z]|xmip_family_|xmip_core_|xmip_signal_)'
 # Attach code: ours, libbpf's attach and skeleton calls, the skeletons' own functions.
 CLI_ONLY='^(xmip_attach|xmip_detach|xmip_instance_ifs|bpf_xdp_attach|bpf_tc_attach|bpf_tc_hook_create|bpf_link_create|bpf_object__open_skeleton|bpf_object__load_skeleton|bpf_program__attach|xmip_(ha|mn)__)'
 
