@@ -67,6 +67,8 @@ extern const struct xmip_conf_section xmip_conf_mn;        /* conf_mip6.c: [mn N
 extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_conf_peer_dc,
 	xmip_conf_relay, xmip_conf_ntm;
 extern const struct xmip_conf_section xmip_conf_agent;     /* conf_agent.c: [agent] */
+/* conf_rs.c: [rs], [rs-dc NAME] (role rs) */
+extern const struct xmip_conf_section xmip_conf_rs, xmip_conf_rs_dc;
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)
