@@ -61,6 +61,7 @@ enum xmip_role {
 	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling (its tc datapath comes later) */
 	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
 	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
+	XMIP_ROLE_RS   = 7,   /* NTMobile Relay Server (RS-S and RS-N): XDP relay table */
 };
 
 /*
@@ -404,7 +405,23 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_ICMP_REPORT_LIMITED, "drop: ICMPv6 error about a tunnel packet over its source's report rate or the per-CPU one (ring full: DROP_SIGNAL_NO_ROOM)") \
 	X(PASS_RH_SEGS_LEFT,    "pass: routing header with segments left (not type 2): the HA is not the final destination") \
 	X(DROP_EGRESS_TOO_BIG,  "drop: the HA's own packet to a bound HoA is larger than the tunnel MTU") \
-	X(EGRESS_ENCAP_OK,      "the HA's own packet to a bound HoA tunnelled to its CoA (tc egress)")
+	X(EGRESS_ENCAP_OK,      "the HA's own packet to a bound HoA tunnelled to its CoA (tc egress)") \
+	X(RS_CONTROL,           "RS: NTMobile control message passed to the agent's socket") \
+	X(RS_S_RELAYED,         "RS-S: tunnel packet switched to the path's other leg") \
+	X(RS_N_DECAP_NAT,       "RS-N: decapsulated and translated toward the General Node") \
+	X(RS_N_REV_NAT,         "RS-N: General Node's packet translated and tunnelled to the node") \
+	X(RS_N_ICMP_ERR,        "RS-N: ICMP error about a flow translated and tunnelled to the node") \
+	X(RS_N_NEW_FLOW,        "RS-N: first packet of an inner flow passed to the agent (pool port)") \
+	X(RS_FIB_LOOKUP,        "RS: relay entry without next-hop MACs, FIB asked") \
+	X(DROP_RS_UNKNOWN_PATH, "drop: RS tunnel packet with an unknown path ID") \
+	X(DROP_RS_UNKNOWN_SOURCE, "drop: RS tunnel packet of a known path from an unknown source address or port") \
+	X(DROP_RS_BAD_TUNNEL,   "drop: RS: not NTMobile (first octet), or bad tunnel header (reserved, next header)") \
+	X(DROP_RS_N_NO_FLOW,    "drop: RS-N: packet to a pool port with no flow from that source and port") \
+	X(DROP_RS_N_BAD_INNER,  "drop: RS-N: inner addresses are not the path's virtual addresses") \
+	X(DROP_RS_N_PROTO,      "drop: RS-N: inner packet not TCP, UDP or ICMP echo (fragment, IPv6 extension header)") \
+	X(DROP_RS_TTL,          "drop: RS: TTL or hop limit exhausted") \
+	X(DROP_RS_NO_CSUM,      "drop: RS: UDP without checksum cannot be carried over IPv6") \
+	X(DROP_RS_BAD_ENTRY,    "drop: RS: relay entry unusable (mixed address families, wrong kind)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

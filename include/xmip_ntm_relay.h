@@ -54,20 +54,33 @@ struct xmip_ntm_relay_key {
 /*
  * The value: the other leg, ready to write. For TUNNEL (RS-S) the packet
  * leaves as outer src = out_src:out_sport, dst = out_dst:out_dport, the
- * tunnel header unchanged (both legs share the path id). For RSN_FWD the
- * tunnel is stripped and the inner packet leaves with source out_src
- * (the RS's address) and port out_sport (its pool port), destination
- * rewritten from the GN's virtual address to out_dst. For RSN_REV the
- * packet gets the tunnel back: outer to out_dst:out_dport (the node's
+ * tunnel header unchanged (both legs share the path id); the two legs may
+ * be of different families (an IPv4 leg joined to an IPv6 one). For
+ * RSN_FWD the tunnel is stripped and the inner packet leaves with source
+ * out_src (the RS's address) and port out_sport (its pool port),
+ * destination rewritten from the GN's virtual address (gn_vip) to out_dst
+ * (the GN's real one); its inner source must be inner_addr. For RSN_REV
+ * the packet gets the tunnel back: outer to out_dst:out_dport (the node's
  * NAT mapping) from out_src:out_sport, path_id, and the inner destination
- * (the RS's address and pool port) rewritten to vip:port2-of-the-flow
- * (inner_addr, inner_port); its source (the GN's real address) to the
- * GN's virtual address (gn_vip).
+ * (the RS's address and pool port) rewritten to inner_addr:inner_port (the
+ * node's virtual address and the flow's source port); its source (the
+ * GN's real address) to gn_vip. RS-N inner addresses are of the flow's
+ * family (no translation between IPv4 and IPv6 inside).
+ *
+ * Egress: dmac/smac when the agent resolved the next hop (dmac not zero),
+ * else the datapath asks the FIB (counted RS_FIB_LOOKUP); ifindex 0 means
+ * "out of the arrival interface" (XDP_TX, the one-NIC VM), else redirect.
+ *
+ * The agent replaces values whole (bpf_map_update_elem), never in place.
+ * The one exception is last_used, which only the datapath writes (one
+ * aligned 8-octet store, at most every XMIP_RS_TOUCH_JIFFIES): jiffies of
+ * the last packet through the entry; the agent carries it over when it
+ * replaces a value, and sweeps entries whose last_used stopped moving.
  */
 struct xmip_ntm_relay_val {
 	__u8   out_src[16];
 	__u8   out_dst[16];
-	__u8   inner_addr[16];   /* RSN_REV: the node's virtual address; RSN_FWD: the GN's real one */
+	__u8   inner_addr[16];   /* RS-N: the node's virtual address (FWD: checked; REV: written) */
 	__u8   gn_vip[16];       /* RS-N: the GN's virtual address (the inner address the node uses) */
 	__be32 path_id;
 	__be16 out_sport;
@@ -77,6 +90,49 @@ struct xmip_ntm_relay_val {
 	__u8   mode;             /* enum xmip_ntm_mode: RS-S or RS-N */
 	__u32  ifindex;          /* 0: XDP_TX (one NIC); else redirect there */
 	__u64  expires_ns;       /* CLOCK_BOOTTIME; 0: no expiry. Refreshed by the agent */
+	/* added by the relay datapath (issue 10): */
+	__u8   smac[6];          /* egress source MAC (agent-resolved) */
+	__u8   dmac[6];          /* next hop's MAC; all zero: the datapath asks the FIB */
+	__u32  pad;
+	__u64  last_used;        /* jiffies of the last packet (datapath-written, see above) */
 };
+
+/* Write last_used when it is older than this (HZ 100..1000: 0.064-0.64 s). */
+#define XMIP_RS_TOUCH_JIFFIES 64
+
+/*
+ * xmip_rs_paths, HASH keyed by the path id (network order): the paths the
+ * relay was directed to carry, so that a tunnel packet that misses the
+ * relay table is told apart as "unknown path" or "known path, unknown
+ * source" (looked up only on a miss). Written by the agent.
+ */
+struct xmip_ntm_rs_path {
+	__u8  mode;              /* enum xmip_ntm_mode */
+	__u8  pad[3];
+	__u32 legs;              /* tunnel legs registered (RS-S: 0..2; RS-N: 0..1) */
+};
+
+/*
+ * The relay's static configuration (`xmip attach`, load-time rodata of
+ * xmip_rs.bpf.c): its own addresses (what it answers on), the NTM port
+ * and the RS-N pool of ports (a packet to a pool port is a GN's reply;
+ * any other port of the RS is left to the kernel).
+ */
+struct xmip_rs_conf {
+	__u8   self6[16];        /* its IPv6 address (:: none) */
+	__be32 self4;            /* its IPv4 address (0 none) */
+	__u16  port;             /* NTM relay port, host order (49602) */
+	__u16  pool_lo;          /* RS-N pool, host order, inclusive */
+	__u16  pool_hi;
+	__u8   ready;            /* 1: set by xmip attach */
+	__u8   pad;
+};
+
+#define XMIP_RS_DEFAULT_MAX_PATHS 1048576   /* relay table entries (sized at attach) */
+#define XMIP_RS_DEFAULT_POOL_LO   50000
+#define XMIP_RS_DEFAULT_POOL_HI   59999
+#define XMIP_MAP_RELAY    "xmip_relay"
+#define XMIP_MAP_RS_PATHS "xmip_rs_paths"
+#define XMIP_RODATA_RS    "xmip_rs_conf"
 
 #endif /* XMIP_NTM_RELAY_H */

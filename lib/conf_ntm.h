@@ -73,6 +73,17 @@ struct xmip_ntm_conf {
 	bool            unreachable;
 	char            connect[XMIP_NTM_CONF_CONNECT][XMIP_NTM_CONF_NAME];
 	size_t          n_connect;
+
+	/* role rs: [rs] and [rs-dc NAME] (conf_rs.c); port defaults to 49602 */
+	char            rs_name[XMIP_NTM_CONF_NAME];   /* its identity (Sender ID) */
+	bool            rs_has4, rs_has6;
+	struct in6_addr rs_addr4;          /* ::ffff:a.b.c.d: the address it relays on */
+	struct in6_addr rs_addr6;
+	uint16_t        rs_pool_lo, rs_pool_hi;   /* RS-N pool ports (50000-59999) */
+	uint32_t        rs_max_paths;      /* relay table entries (1048576) */
+	uint32_t        rs_idle_s;         /* a path without traffic or Keep Alive this long ends (65) */
+	struct xmip_ntm_conf_peer *rs_dcs; /* [rs-dc NAME]: the DCs that direct it, their K_rs */
+	size_t                     n_rs_dcs;
 };
 
 #endif /* XMIP_CONF_NTM_H */

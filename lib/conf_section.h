@@ -67,6 +67,8 @@ extern const struct xmip_conf_section xmip_conf_mn;        /* conf_mip6.c: [mn N
 extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_conf_peer_dc,
 	xmip_conf_relay, xmip_conf_ntm;
 extern const struct xmip_conf_section xmip_conf_agent;     /* conf_agent.c: [agent] */
+/* conf_rs.c: [rs], [rs-dc NAME] (role rs) */
+extern const struct xmip_conf_section xmip_conf_rs, xmip_conf_rs_dc;
 
 /* conf_mip4.c: [mip4] (roles ha, fa, mn4), [mip4-mn ID] (ha, fa), [mip4-peer ADDRESS] */
 extern const struct xmip_conf_section xmip_conf_mip4, xmip_conf_mip4_mn, xmip_conf_mip4_peer;

@@ -56,6 +56,7 @@ static const struct {
 	{ "ntm", XMIP_ROLE_NTM },
 	{ "fa", XMIP_ROLE_FA },
 	{ "mn4", XMIP_ROLE_MN4 },
+	{ "rs", XMIP_ROLE_RS },
 };
 
 int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

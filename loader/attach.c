@@ -37,6 +37,9 @@
 #include "rodata.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
+#include "xmip_ntm.h"
+#include "xmip_ntm_relay.h"
+#include "xmip_rs.skel.h"
 
 #define LOG_TAIL_LINES 40
 
@@ -129,6 +132,7 @@ static const char *rejected_prog(void)
 struct role_obj {
 	struct xmip_ha *ha;
 	struct xmip_mn *mn;
+	struct xmip_rs *rs;
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
 	struct bpf_program *egress;   /* MN, HA: tc egress */
@@ -136,6 +140,7 @@ struct role_obj {
 	struct bpf_program *clock;    /* HA: the clock program (lib/fwclock.h) */
 	struct bpf_map *bindings, *replay, *ident, *fwtable; /* HA only */
 	struct bpf_map *state;        /* MN only: xmip_mn_state */
+	struct bpf_map *relay, *rs_paths; /* RS only */
 	struct bpf_map *rodata;       /* the static configuration */
 };
 
@@ -182,6 +187,28 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->fw_mask = hx->fw_slots - 1;
 		c->ready = 1;
 		bpf_map__set_max_entries(ro->fwtable, 1 + hx->fw_slots);
+	} else if (conf->role == XMIP_ROLE_RS) {
+		struct xmip_rs_conf *c;
+		const struct xmip_ntm_conf *n = &conf->ntm;
+
+		ro->rs = xmip_rs__open_opts(&opts);
+		if (!ro->rs)
+			return -errno;
+		ro->obj = ro->rs->obj;
+		ro->xdp = ro->rs->progs.xmip_rs_xdp;
+		ro->relay = ro->rs->maps.xmip_relay;
+		ro->rs_paths = ro->rs->maps.xmip_rs_paths;
+		ro->rodata = ro->rs->maps.rodata;
+		c = (struct xmip_rs_conf *)&ro->rs->rodata->xmip_rs_conf;
+		memset(c, 0, sizeof(*c));
+		if (n->rs_has6)
+			memcpy(c->self6, &n->rs_addr6, 16);
+		if (n->rs_has4)
+			memcpy(&c->self4, &n->rs_addr4.s6_addr[12], 4);
+		c->port = n->port;
+		c->pool_lo = n->rs_pool_lo;
+		c->pool_hi = n->rs_pool_hi;
+		c->ready = 1;
 	} else {
 		struct xmip_mn_conf *c;
 
@@ -206,6 +233,8 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 
 static int role_load(struct role_obj *ro)
 {
+	if (ro->rs)
+		return xmip_rs__load(ro->rs);
 	return ro->ha ? xmip_ha__load(ro->ha) : xmip_mn__load(ro->mn);
 }
 
@@ -215,6 +244,8 @@ static void role_close(struct role_obj *ro)
 		xmip_ha__destroy(ro->ha);
 	if (ro->mn)
 		xmip_mn__destroy(ro->mn);
+	if (ro->rs)
+		xmip_rs__destroy(ro->rs);
 	memset(ro, 0, sizeof(*ro));
 }
 
@@ -767,7 +798,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		if (mtu > 0 && (min_mtu == 0 || mtu < min_mtu))
 			min_mtu = mtu;
 	}
-	if (!tunnel_mtu) {
+	if (!tunnel_mtu && conf->role != XMIP_ROLE_RS) {
 		/* RFC 2473: the tunnel adds a 40-octet IPv6 header to every packet. */
 		if (min_mtu - 40 < 1280) {
 			snprintf(err, errlen, "smallest interface MTU %d leaves less than 1280 "
@@ -803,6 +834,10 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		size_map(ro.replay, pin_dir, conf->max_bindings);
 		size_map(ro.ident, pin_dir, conf->max_bindings);
 	}
+	if (ro.relay) {   /* max-paths: sized here, at attach (1M by default) */
+		size_map(ro.relay, pin_dir, conf->ntm.rs_max_paths);
+		size_map(ro.rs_paths, pin_dir, conf->ntm.rs_max_paths);
+	}
 
 	if (role_load(&ro)) {
 		int e = errno;
@@ -823,7 +858,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		goto out;
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
-		 ha ? "ha" : "mn", pin_dir);
+		 ha ? "ha" : conf->role == XMIP_ROLE_RS ? "rs" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);

@@ -66,6 +66,9 @@ int xmip_rodata_read(const char *pin_dir, struct xmip_rodata *out, char *err, si
 	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_MN, &out->mn,
 			  sizeof(out->mn)) == 0)
 		out->role = XMIP_ROLE_MN;
+	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_RS, &out->rs,
+			  sizeof(out->rs)) == 0)
+		out->role = XMIP_ROLE_RS;
 	else {
 		snprintf(err, errlen, "%s: holds neither %s nor %s", path, XMIP_RODATA_HA,
 			 XMIP_RODATA_MN);

@@ -11,11 +11,13 @@
 #include <stddef.h>
 
 #include "xmip_maps.h"
+#include "xmip_ntm_relay.h"
 
 struct xmip_rodata {
-	int                 role;   /* XMIP_ROLE_HA or XMIP_ROLE_MN */
+	int                 role;   /* XMIP_ROLE_HA, XMIP_ROLE_MN or XMIP_ROLE_RS */
 	struct xmip_ha_conf ha;     /* role HA */
 	struct xmip_mn_conf mn;     /* role MN */
+	struct xmip_rs_conf rs;     /* role RS */
 };
 
 /* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */

@@ -298,7 +298,8 @@ int main(int argc, char **argv)
 		 conf.role == XMIP_ROLE_HA ? "home" : conf.role == XMIP_ROLE_MN ? "mobile node" :
 		 conf.role == XMIP_ROLE_DC ? "direction coordinator" :
 		 conf.role == XMIP_ROLE_FA ? "Mobile IPv4 foreign" :
-		 conf.role == XMIP_ROLE_MN4 ? "Mobile IPv4 mobile node" : "NTM node");
+		 conf.role == XMIP_ROLE_MN4 ? "Mobile IPv4 mobile node" :
+		 conf.role == XMIP_ROLE_RS ? "relay server" : "NTM node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);

@@ -40,7 +40,14 @@ Properties checked for every frame (violations are printed with the frame):
   4. a ring-buffer record is produced only when SIGNAL_TO_AGENT or
      ICMP_TO_AGENT moved.
 
-Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,mn-xdp,mn-tc]
+  5. RS XDP (the NTMobile relay, bpf/xmip_rs.bpf.c, entries of
+     selftests/bpf/test_rs.py): a frame leaves only if it matched a relay
+     entry: RS-S out to the other leg of the tunnel leg it came from,
+     RS-N decapsulated to the GN from the RS (the flow's entry), or
+     tunnelled to the node's NAT mapping with the path's id; every drop
+     counted by reason; never XDP_ABORTED.
+
+Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,mn-xdp,mn-tc,rs-xdp]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
 Exit status 1 if any property was violated.
 """
@@ -73,11 +80,15 @@ VERDICTS = {
     "ha-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "mn-xdp": {"XDP_DROP", "XDP_PASS"},
     "mn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
+    "rs-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
 }
 # Signalling admission (bpf/lib/signal.h): a source's first bucket, a forced wake-up.
 SIGNAL_STAGE = {"SIGNAL_SRC_NEW", "SIGNAL_WAKEUP_FORCED"}
 STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
          "NH_HIT", "NH_MISS", "NH_FILL_FAILED"} | SIGNAL_STAGE
+# The relay's stages: what was done to a frame that then left (or met the FIB).
+RS_STAGE = {"RS_S_RELAYED", "RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_ICMP_ERR", "RS_FIB_LOOKUP"}
+STAGE |= RS_STAGE
 # What kind of verdict each outcome counter stands for.
 SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT"}
 # The HA's fast path: a tunnelled frame's one counter (XDP_TX / XDP_REDIRECT).
@@ -96,7 +107,7 @@ def outcome_kind(name, prog):
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
         return "sent" if prog == "mn-tc" else "pass"
     if name.startswith("PASS_") or name.startswith("FALLBACK_") or name in (
-            "MN_DECAP_OK", "FWD_SAME_DEV"):
+            "MN_DECAP_OK", "FWD_SAME_DEV", "RS_CONTROL", "RS_N_NEW_FLOW"):
         return "pass"
     return "?"
 
@@ -117,8 +128,79 @@ def payload(rng, n=None):
     return bytes(rng.randrange(256) for _ in range(n))
 
 
+def rs_base_frames():
+    import test_rs as R  # noqa: PLC0415
+    out = []
+    tun = lambda p, i, s=R.NAT1: R.eth(IP(src=s, dst=R.RS4) / UDP(sport=40001, dport=R.PORT) /  # noqa: E731
+                                       R.tun(p, i))
+    out.append(tun(R.PATH_S, R.INNER_TCP4))
+    out.append(tun(R.PATH_S, R.INNER_TCP6))
+    out.append(R.eth(IPv6(src=R.NAT1_6, dst=R.RS6) / UDP(sport=40001, dport=R.PORT) /
+                     R.tun(R.PATH_S, R.INNER_TCP4)))
+    for v6, proto, sport, gport, l4 in R.FWD_CASES.values():
+        out.append(tun(R.PATH_N, R.inner_fwd(v6, l4)))
+    out.append(R.eth(IP(src=R.GN4, dst=R.RS4) / TCP(sport=80, dport=R.POOL + 7, flags="SA")))
+    out.append(R.eth(IP(src=R.GN4, dst=R.RS4) / UDP(sport=53, dport=R.POOL + 7) / Raw(b"a" * 9)))
+    out.append(R.eth(IPv6(src=R.GN6, dst=R.RS6) / TCP(sport=80, dport=R.POOL + 7)))
+    q = IP(src=R.RS4, dst=R.GN4) / UDP(sport=R.POOL + 7, dport=53) / Raw(b"q" * 17)
+    out.append(R.eth(IP(src=R.GN4, dst=R.RS4) / Raw(bytes([3, 3, 0, 0, 0, 0, 0, 0])) / q))
+    out.append(R.eth(IP(src=R.NAT1, dst=R.RS4) / UDP(sport=40001, dport=R.PORT) / Raw(b"\x10" * 80)))
+    return out
+
+
+def rs_entries():
+    import test_rs as R  # noqa: PLC0415
+    ents = [(R.key(R.NAT1, R.PATH_S, 40001, R.PORT, R.TUNNEL),
+             R.val(R.TUNNEL, R.RS4, R.NAT2, R.PORT, 40002)),
+            (R.key(R.NAT1_6, R.PATH_S, 40001, R.PORT, R.TUNNEL),
+             R.val(R.TUNNEL, R.RS6, "2001:db8:42::1", R.PORT, 40002))]
+    for v6, proto, sport, gport, _ in R.FWD_CASES.values():
+        e, _ = R.rsn_entries(v6, proto, sport, gport)
+        ents += e
+    return ents
+
+
+def check_rs(inp, out, st, ents):
+    """A frame that left the relay, or changed (property 5)."""
+    import test_rs as R  # noqa: PLC0415
+    try:
+        o = Ether(out)
+    except Exception:  # noqa: BLE001
+        return "left unparseable"
+    keys = {}
+    for k, v in ents:
+        keys[k] = v
+    if "RS_S_RELAYED" in st or "RS_N_DECAP_NAT" in st:
+        i = Ether(inp)
+        ip = i[IPv6] if IPv6 in i else i[IP]
+        # the input must be a registered tunnel leg (source address and port)
+        legs = [(k, v) for k, v in ents if k[:16] == R.a16(ip.src) and
+                struct.unpack("!H", k[20:22])[0] == i[UDP].sport]
+        if not legs:
+            return "relayed a frame from no registered leg"
+        if "RS_S_RELAYED" in st:
+            oip = o[IPv6] if IPv6 in o else o[IP]
+            if not any(R.a16(oip.dst) == v[16:32] and struct.unpack("!H", v[70:72])[0] == o[UDP].dport
+                       for _, v in legs):
+                return "RS-S sent somewhere no entry names"
+            return None
+        oip = o[IPv6] if IPv6 in o else o[IP]
+        if R.a16(oip.src) not in (R.a16(R.RS4), R.a16(R.RS6)) or \
+                R.a16(oip.dst) not in (R.a16(R.GN4), R.a16(R.GN6)):
+            return "RS-N forwarded other than RS -> GN"
+        return None
+    if "RS_N_REV_NAT" in st or "RS_N_ICMP_ERR" in st:
+        if IP not in o or UDP not in o or o[IP].dst != R.NAT1 or o[UDP].dport != 40001 or \
+                bytes(o[UDP].payload)[:1] != b"\x11" or bytes(o[UDP].payload)[4:8] != struct.pack("!I", R.PATH_N):
+            return "RS-N reply tunnelled other than to the node's mapping on its path"
+        return None
+    return "a frame left or changed without a relay entry"
+
+
 def base_frames(prog):
     """The BPF tests' kinds of packets for one program, as Ethernet frames."""
+    if prog == "rs-xdp":
+        return rs_base_frames()
     if prog == "ha-xdp":
         home = lambda p: Ether(src=C.MAC_HOME_ROUTER, dst=C.MAC_HOME) / p      # noqa: E731
         up = lambda p: Ether(src=C.MAC_UPLINK_GW, dst=C.MAC_UPLINK) / p        # noqa: E731
@@ -319,7 +401,18 @@ def run(prog, pkts, ns, tmp, verbose=False):
     with open(path, "wb") as f:
         for p in pkts:
             f.write(struct.pack("<I", len(p)) + p)
-    if prog == "ha-xdp":
+    ents = None
+    if prog == "rs-xdp":
+        import test_rs as R  # noqa: PLC0415
+        ents = rs_entries()
+        rel = os.path.join(tmp, "relay.bin")
+        with open(rel, "wb") as f:
+            for k, v in ents:
+                f.write(k + v)
+        args = ["--self4", R.RS4, "--self", R.RS6, "--pool", "%d-%d" % (R.POOL, R.POOL + 999),
+                "--relay", rel, "--rs-path", hex(R.PATH_S), "--rs-path", hex(R.PATH_N)]
+        ifindex = ns.ifidx
+    elif prog == "ha-xdp":
         binds = [(C.HOA, C.COA), (C.HOA2, C.COA2), (HOA_BADCOA, BAD_COA)]
         args = C.ha_args(*binds, extra=["--home-prefix", HOME_PREFIX,
                                         "--expired-binding", "%s=%s" % (HOA_EXPIRED, C.COA)])
@@ -371,9 +464,11 @@ def run(prog, pkts, ns, tmp, verbose=False):
             why = "signalling admission counted beside %s" % final[0]
         elif j["signal"] and not TO_AGENT & set(st):
             why = "a ring-buffer record without SIGNAL_TO_AGENT or ICMP_TO_AGENT"
+        elif out and prog == "rs-xdp":
+            why = check_rs(inp, out, st, ents)
         elif out and prog == "ha-xdp":
             why = check_ha_sent(inp, out, st, b)
-        elif out and prog != "ha-xdp":
+        elif out and prog not in ("ha-xdp", "rs-xdp"):
             why = check_mn(prog, inp, out, st, a16(C.COA), a16(C.HA), a16(C.HOA))
         elif not out and VERDICT_KIND[v] == "sent":
             why = "sent on, but no output frame"
@@ -390,12 +485,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--packets", type=int, default=3000, help="frames per program")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--prog", default="ha-xdp,mn-xdp,mn-tc")
+    ap.add_argument("--prog", default="ha-xdp,mn-xdp,mn-tc,rs-xdp")
     ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
     args = ap.parse_args(argv)
     failed = 0
     ha_ns = C.make_ha_ns()
     mn_ns = make_mn_ns()
+    rs_ns = make_rs_ns()
     try:
         with tempfile.TemporaryDirectory(prefix=C.PREFIX + "-fz-") as tmp:
             for prog in args.prog.split(","):
@@ -403,7 +499,8 @@ def main(argv=None):
                 pkts = frames(prog, args.packets, args.seed)
                 for i in range(0, len(pkts), args.chunk):
                     part = pkts[i:i + args.chunk]
-                    bad, v, o, s = run(prog, part, ha_ns if prog == "ha-xdp" else mn_ns, tmp)
+                    ns = {"ha-xdp": ha_ns, "rs-xdp": rs_ns}.get(prog, mn_ns)
+                    bad, v, o, s = run(prog, part, ns, tmp)
                     total_bad += [(k + i, w) for k, w in bad]
                     for d, src in ((verdicts, v), (outcomes, o)):
                         for k, n in src.items():
@@ -421,7 +518,25 @@ def main(argv=None):
     finally:
         ha_ns.close()
         mn_ns.close()
+        rs_ns.close()
     return 1 if failed else 0
+
+
+def make_rs_ns():
+    """The relay's namespace, as test_rs.py's rs_ns fixture."""
+    import test_rs as R  # noqa: PLC0415
+    ns = C.Netns("rs")
+    try:
+        ns.ip("link", "set", "lo", "up")
+        ns.run("sysctl", "-qw", "net.ipv4.ip_forward=1")
+        ns.veth("xbrs", R.MAC_RS)
+        ns.ip("addr", "add", R.RS4 + "/24", "dev", "xbrs")
+        ns.ip("-6", "addr", "add", R.RS6 + "/64", "dev", "xbrs", "nodad")
+        ns.ifidx = ns.ifindex("xbrs")
+    except BaseException:
+        ns.close()
+        raise
+    return ns
 
 
 def make_mn_ns():

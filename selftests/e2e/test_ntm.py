@@ -9,10 +9,11 @@
 dnsmasq serves _ntm TXT records for a.example and b.example, and only an A
 record for the General Node www.c.example. MN (mn.a.example, behind NAT1)
 asks for directions to cn.b.example (public: direct), cn2.b.example (behind
-NAT2: RS-S) and www.c.example (General Node: RS-N). The relay is a Python
-stub written from the document (ntm_rs_stub.py): it checks the DC's Relay
-Direction and the nodes' Tunnel Requests with its own HKDF/HMAC and key
-unwrap. State is read back from the agents' dump files (JSON).
+NAT2: RS-S) and www.c.example (General Node: RS-N). The relay is ours
+(role rs: `xmip attach` of its XDP relay table, then xmip-agentd): it checks
+the DC's Relay Direction and the nodes' Tunnel Requests and writes their
+legs into the pinned relay table, read back with `xmip relay show -j`-like
+bpftool dumps. State is read back from the agents' dump files (JSON).
 
 Then: captured Route Directions (DC -> node, DC -> DC) and Relay Direction
 Responses are replayed, and forged copies (one octet changed) are sent:
@@ -59,6 +60,8 @@ def sh(*cmd, check=True, ns=None, timeout=30):
 
 def cleanup():
     listed = sh("ip", "netns", "list", check=False).stdout.split("\n")
+    sh("nsenter", "--net=/run/netns/" + NS["rs"], os.path.join(build_dir(), "xmip"), "detach",
+       "-i", PREFIX + "rs", check=False)
     for line in listed:
         ns = line.split(" ")[0]
         if ns in NS.values():
@@ -172,9 +175,17 @@ def wait_for(what, cond, timeout=30):
     raise AssertionError("timed out waiting for " + what)
 
 
-def rs_events():
-    with open(os.path.join(ART, "rs.events")) as f:
-        return [json.loads(line) for line in f if line.strip()]
+def rs_conf():
+    return ("role = rs\ninstance = %s\ninterface = pub\n[rs]\nname = rs1.a.example\naddress = %s\n"
+            "dump-file = %s\n[rs-dc a.example]\nkey = %s\n[rs-dc b.example]\nkey = %s\n"
+            % (PREFIX + "rs", PUB["rs"], os.path.join(ART, "rs.json"), KEY["rs"], KEY["rs"]))
+
+
+def relay_table():
+    """The pinned relay table, as bpftool reads it (BTF: named fields)."""
+    r = sh("bpftool", "-j", "map", "dump", "pinned",
+           "/sys/fs/bpf/xmip/%srs/xmip_relay" % PREFIX, check=False)
+    return json.loads(r.stdout or "[]")
 
 
 def node_by(d, fqdn):
@@ -236,8 +247,9 @@ def test_ntm_control_plane(bed):
                            '--txt-record=_ntm.a.example,v=ntm1 dc=a.example addr=%s' % PUB["dca"],
                            '--txt-record=_ntm.b.example,v=ntm1 dc=b.example addr=%s' % PUB["dcb"],
                            "--host-record=www.c.example," + GN_ADDR])
-    b.start("rs", "rs", [PY, os.path.join(REPO, "selftests/e2e/ntm_rs_stub.py"), "rs1.a.example",
-                         KEY["rs"], PUB["rs"], "49602", os.path.join(ART, "rs.events")])
+    rsc = b.conf("rs", rs_conf())
+    sh(os.path.join(build_dir(), "xmip"), "attach", "-c", rsc, ns=NS["rs"])
+    b.agent("rs", "rs", rs_conf())
     # captures: what reaches MN (behind NAT1) and DC b
     caps = [b.start("cap-mn", "mn", ["tcpdump", "-i", "eth0", "-U", "-w",
                                      os.path.join(ART, "mn.pcap"), "udp"]),
@@ -249,7 +261,7 @@ def test_ntm_control_plane(bed):
                                   "b.example", True))
     b.agent("dcb", "dcb", dc_conf("b.example", "dcb", "10.201.0.0/16", "fd00:b::/64",
                                   ["cn", "cn2"], "a.example", True))
-    wait_for("the relay stub", lambda: os.path.exists(os.path.join(ART, "rs.events")))
+    wait_for("the relay", lambda: dump("rs").get("role") == "rs")
     time.sleep(1.0)   # tcpdump ready
     b.agent("cn", "cn", node_conf("cn", "b.example", "dcb"))
     b.agent("cn2", "cn2", node_conf("cn2", "b.example", "dcb"))
@@ -267,7 +279,7 @@ def test_ntm_control_plane(bed):
     # --- all of that with CAP_NET_ADMIN and CAP_NET_RAW only (privs.c): the
     # UDP sockets were bound before the drop, state and dump files are root's ---
     for name, p in b.procs:
-        if name in ("dca", "dcb", "cn", "cn2", "mn"):
+        if name in ("dca", "dcb", "cn", "cn2", "mn", "rs"):
             with open("/proc/%d/status" % p.pid) as f:
                 st = dict(l.rstrip("\n").split(":\t", 1) for l in f if ":\t" in l)
             assert "xmip-agentd" in st["Name"] and int(st["CapEff"], 16) == 0x3000 and \
@@ -308,21 +320,22 @@ def test_ntm_control_plane(bed):
     assert cn2_t[0]["mode"] == "rs-s" and cn2_t[0]["role"] == "initiator"
     assert cn2_t[0]["endpoint"] == PUB["rs"] + ":49602"
 
-    # --- the relay got the Relay Directions (checked by its own decoder) ---
-    ev = rs_events()
-    rel = {e["mode"]: e for e in ev if e["event"] == "relay_req"}
-    assert set(rel) == {2, 3}, ev
-    assert rel[2]["path_id"] == int(dirs["cn2.b.example"]["path_id"], 16)
-    assert rel[2]["a"] == [mn["vip4"], mn["vip6"]] and rel[2]["b"] == [cn2["vip4"], cn2["vip6"]]
-    assert rel[2]["gn"] == ["0.0.0.0", "::"]
-    assert rel[3]["path_id"] == int(dirs["www.c.example"]["path_id"], 16)
-    assert rel[3]["b"][0] == gn_vip4 and rel[3]["gn"][0] == GN_ADDR
-    assert rel[3]["sender"] == P.sender_id("a.example")
-    assert not [e for e in ev if e["event"] in ("bad_mac", "replay", "malformed", "unknown_path")]
+    # --- the relay got the Relay Directions and both legs' Tunnel Requests ---
+    rs = wait_for("the relay's legs", lambda: (
+        lambda d: d if len([p for p in d.get("paths", []) if p["legs"]]) == 2 and
+        any(len(p["legs"]) == 2 for p in d["paths"]) else None)(dump("rs")))
+    paths = {p["mode"]: p for p in rs["paths"]}
+    assert set(paths) == {"rs-s", "rs-n"}, rs
+    assert int(paths["rs-s"]["path_id"], 16) == int(dirs["cn2.b.example"]["path_id"], 16)
+    assert int(paths["rs-n"]["path_id"], 16) == int(dirs["www.c.example"]["path_id"], 16)
     # both ends of the RS-S path proved the path key to the relay, each from its NAT
-    treq = [e for e in ev if e["event"] == "tun_req" and e["path_id"] == rel[2]["path_id"]]
-    assert {e["src"][0] for e in treq} == {PUB["nat1"], PUB["nat2"]}, treq
-
+    assert {e.rsplit(":", 1)[0] for e in paths["rs-s"]["legs"]} == {PUB["nat1"], PUB["nat2"]}, rs
+    for k in ("rx_bad_mac", "rx_replay", "rx_malformed", "rx_unknown_sender"):
+        assert rs["counters"][k] == 0, rs["counters"]
+    # and the datapath's table holds the two RS-S legs and the RS-N leg (bpftool, BTF)
+    tab = relay_table()
+    legs = [e for e in tab if e["formatted"]["key"]["kind"] == 1]
+    assert len(legs) == 3, tab
     # --- forged and replayed messages change nothing ---
     time.sleep(1.0)
     for p in caps:
@@ -335,6 +348,7 @@ def test_ntm_control_plane(bed):
             n.pop("expires_in", None)
         return d
     before = {n: dump(n) for n in ("mn", "cn", "dca", "dcb")}
+    rs_before = dump("rs")
 
     # 1. a Route Direction DC a sent to MN, replayed and forged, through NAT1's mapping
     rd = pcap_payloads(os.path.join(ART, "mn.pcap"), 11, PUB["dca"])
@@ -353,7 +367,9 @@ def test_ntm_control_plane(bed):
     forged[32 + 16] ^= 0x80            # the wrapped path key
     inject("dca", PUB["dca"], 49600, PUB["dcb"], 49600, bytes(forged))
     # 3. the relay's Relay Direction Response, replayed and forged at DC a
-    resp = bytes.fromhex(rel[2]["response"])
+    rr = pcap_payloads(os.path.join(ART, "dca.pcap"), 10, PUB["rs"])
+    assert rr, "no Relay Direction Response captured at DC a"
+    resp = rr[0][4]
     inject("rs", PUB["rs"], 49602, PUB["dca"], 49600, resp)
     forged = bytearray(resp)
     forged[32 + 8 + 15] ^= 0x01        # the relay endpoint
@@ -372,6 +388,17 @@ def test_ntm_control_plane(bed):
     assert after["dcb"]["counters"]["rx_route_dir"] == before["dcb"]["counters"]["rx_route_dir"]
     assert after["mn"]["counters"]["rx_route_dir"] == before["mn"]["counters"]["rx_route_dir"]
     assert after["dca"]["counters"]["rx_relay_resp"] == before["dca"]["counters"]["rx_relay_resp"]
+    # 4. a Relay Direction captured at the relay's DC, replayed and forged at the relay
+    rq = pcap_payloads(os.path.join(ART, "dca.pcap"), 9, PUB["dca"])
+    assert rq, "no Relay Direction captured at DC a"
+    if rq:
+        inject("dca", PUB["dca"], 49600, PUB["rs"], 49602, rq[0][4])
+        forged = bytearray(rq[0][4])
+        forged[32 + 56] ^= 0x01         # side A's virtual address
+        inject("dca", PUB["dca"], 49600, PUB["rs"], 49602, bytes(forged))
+        wait_for("the relay's rejections", lambda: dump("rs")["counters"]["rx_replay"] +
+                 dump("rs")["counters"]["rx_stale"] >= 1 and dump("rs")["counters"]["rx_bad_mac"] >= 1, 10)
+        assert dump("rs")["paths"] == rs_before["paths"]
 
     # --- kill -9 DC a and start it again: no registration lost ---
     name, p = next(x for x in b.procs if x[0] == "dca")

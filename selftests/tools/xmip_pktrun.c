@@ -12,6 +12,8 @@
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
  *               [--no-nh] [--no-lease] [--path-mtu N]
  *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
+ *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
+ *       [--relay FILE] [--rs-path ID]... [--max-bindings N]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -74,6 +76,9 @@
 #include "xmip_maps.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
+#include "xmip_ntm.h"
+#include "xmip_ntm_relay.h"
+#include "xmip_rs.skel.h"
 #include "xmip_cls_probe.skel.h"
 
 #define MAX_PKT   16384
@@ -120,6 +125,11 @@ struct opts {
 	__u8 gw_mac[6];
 	__u32 fw_seed;
 	__u32 gso_size;       /* tc: the skb stands for segments of this size (gso_size) */
+	/* rs */
+	__u16 rs_port, pool_lo, pool_hi;
+	const char *relay_file;
+	__be32 rs_paths[MAX_BINDS];
+	int n_rs_paths;
 };
 
 struct events {
@@ -151,7 +161,8 @@ static void usage(void)
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
 		"native mode, tc on egress) and exit, leaving it attached; with --pin-dir\n"
 		"the maps stay readable (for real-traffic tests in namespaces).\n"
-		"-v: print libbpf debug output and the verifier's statistics per program.\n"
+		"-v: print libbpf debug output and the verifier's statistics per program\n"
+		"(XMIP_PKTRUN_VLOG=1 in the environment: the whole verifier log).\n"
 		"--netns NAME: run in /run/netns/NAME (a setns of the network namespace\n"
 		"only, unlike `ip netns exec`, so /sys/fs/bpf stays visible for pins).\n"
 		"--repeat N: N test runs, each from IN; mean kernel-measured ns per run.\n"
@@ -163,7 +174,11 @@ static void usage(void)
 		"reset the packet between repetitions: only for read-only programs).\n"
 		"--batch: IN is many frames (4-octet little-endian length, frame); one\n"
 		"JSON line per frame with its verdict, counter deltas, ring records and,\n"
-		"when it may leave, the output frame (not with --then or --repeat).\n");
+		"when it may leave, the output frame (not with --then or --repeat).\n"
+		"rs: --self/--self4 the relay's addresses, --rs-port (49602), --pool LO-HI\n"
+		"(pool ports), --relay FILE: relay entries, each a struct xmip_ntm_relay_key\n"
+		"then a struct xmip_ntm_relay_val (raw); --rs-path ID: a directed path\n"
+		"(xmip_rs_paths); --max-bindings N sizes the relay table.\n");
 	exit(2);
 }
 
@@ -255,6 +270,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "gw-mac", required_argument, NULL, 24 },
 		{ "fw-seed", required_argument, NULL, 25 },
 		{ "gso-size", required_argument, NULL, 26 },
+		{ "rs-port", required_argument, NULL, 30 },
+		{ "pool", required_argument, NULL, 31 },
+		{ "relay", required_argument, NULL, 32 },
+		{ "rs-path", required_argument, NULL, 33 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = 0;
@@ -263,6 +282,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->repeat = 1;
 	o->kernel_repeat = 1;
+	o->rs_port = 49602;
+	o->pool_lo = 50000;
+	o->pool_hi = 59999;
 	while ((c = getopt_long(argc, argv, "o:p:i:w:I:b:v", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->obj = optarg; break;
@@ -327,13 +349,31 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case 21: o->probe_signal = true; break;
 		case 22: o->batch = true; break;
+		case 30: o->rs_port = parse_num(optarg, 65535); break;
+		case 31: {
+			char *dash = strchr(optarg, '-');
+
+			if (!dash)
+				usage();
+			*dash = '\0';
+			o->pool_lo = parse_num(optarg, 65535);
+			o->pool_hi = parse_num(dash + 1, 65535);
+			break;
+		}
+		case 32: o->relay_file = optarg; break;
+		case 33:
+			if (o->n_rs_paths == MAX_BINDS)
+				usage();
+			o->rs_paths[o->n_rs_paths++] = htonl((__u32)strtoul(optarg, NULL, 0));
+			break;
 		default: usage();
 		}
 	}
 	if (!o->obj || !o->prog || (!o->in && !o->attach_dev) || optind != argc || o->repeat < 1 ||
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
-	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
+	    strcmp(o->obj, "rs"))
 		usage();
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
@@ -342,6 +382,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
 	if (strcmp(o->obj, "ha") && !strcmp(o->prog, "tc-out"))
+		usage();
+	if (!strcmp(o->obj, "rs") && strcmp(o->prog, "xdp"))
 		usage();
 	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
@@ -519,6 +561,7 @@ struct loaded {
 	__u32 fw_slots;
 	struct bpf_program *prog;
 	struct bpf_map *cls_result;   /* -o cls */
+	struct bpf_map *relay, *rs_paths;  /* -o rs */
 };
 
 static void unpin_all(struct bpf_object *obj)
@@ -574,7 +617,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 {
 	/* Log level 4 (BPF_LOG_STATS): instructions processed, states. */
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = o->pin_dir,
-		    .kernel_log_level = o->verbose ? 4 : 0);
+		    .kernel_log_level = o->verbose ? (getenv("XMIP_PKTRUN_VLOG") ? 1 : 4) : 0);
 
 	if (o->verbose)
 		libbpf_set_print(print_all);
@@ -608,6 +651,25 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_ha_conf.fw_seed = o->fw_seed;
 		s->rodata->xmip_ha_conf.fw_mask = l->fw_slots - 1;
 		bpf_map__set_max_entries(l->fwtable, 1 + l->fw_slots);
+	} else if (!strcmp(o->obj, "rs")) {
+		struct xmip_rs *s = xmip_rs__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->relay = s->maps.xmip_relay;
+		l->rs_paths = s->maps.xmip_rs_paths;
+		l->prog = s->progs.xmip_rs_xdp;
+		memcpy((void *)s->rodata->xmip_rs_conf.self6, o->self, 16);
+		s->rodata->xmip_rs_conf.self4 = o->self4;
+		s->rodata->xmip_rs_conf.port = o->rs_port;
+		s->rodata->xmip_rs_conf.pool_lo = o->pool_lo;
+		s->rodata->xmip_rs_conf.pool_hi = o->pool_hi;
+		s->rodata->xmip_rs_conf.ready = !o->not_ready;
+		if (o->max_bindings && (err = bpf_map__set_max_entries(l->relay, o->max_bindings)))
+			return err;
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -641,7 +703,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 	}
 	if (!o->pin_dir)
 		unpin_all(l->obj);
-	if (o->max_bindings && (!l->bindings ||
+	if (o->max_bindings && !l->relay && (!l->bindings ||
 				(err = bpf_map__set_max_entries(l->bindings, o->max_bindings))))
 		return l->bindings ? err : -EINVAL;
 	/* Both programs of an object are loaded: the verifier sees all of them. */
@@ -854,6 +916,30 @@ int main(int argc, char **argv)
 	}
 	if (l.fwtable && write_bindings(&o, &l))
 		goto out;
+	if (o.relay_file) {
+		static unsigned char rb_buf[1 << 20];
+		size_t n = 0, rec = sizeof(struct xmip_ntm_relay_key) + sizeof(struct xmip_ntm_relay_val);
+
+		if (!l.relay || read_file(o.relay_file, rb_buf, sizeof(rb_buf), &n) || n % rec) {
+			fprintf(stderr, "xmip_pktrun: --relay: not an rs object or bad file\n");
+			goto out;
+		}
+		for (size_t off = 0; off < n; off += rec)
+			if (bpf_map_update_elem(bpf_map__fd(l.relay), rb_buf + off,
+						rb_buf + off + sizeof(struct xmip_ntm_relay_key), BPF_ANY)) {
+				fprintf(stderr, "xmip_pktrun: relay entry: %s\n", strerror(errno));
+				goto out;
+			}
+	}
+	for (i = 0; i < o.n_rs_paths; i++) {
+		struct xmip_ntm_rs_path p = { .mode = 2 };
+
+		if (!l.rs_paths || bpf_map_update_elem(bpf_map__fd(l.rs_paths), &o.rs_paths[i], &p,
+						       BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: --rs-path: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	if (o.set_nh_gen && (!l.nh_gen ||
 			     bpf_map_update_elem(bpf_map__fd(l.nh_gen), &zero, &o.nh_gen, BPF_ANY))) {
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
@@ -948,6 +1034,8 @@ out:
 	ring_buffer__free(rb);
 	if (skel && !strcmp(o.obj, "ha"))
 		xmip_ha__destroy(skel);
+	else if (skel && !strcmp(o.obj, "rs"))
+		xmip_rs__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
 	else if (skel)
