@@ -46,7 +46,7 @@ int xmip_cli_select_instances(const struct xmip_cli_opts *o, char names[][32], i
 /* For verbs that change one instance: -i, -c, or the only one attached; 0 or the exit status. */
 int xmip_cli_one_instance(const struct xmip_cli_opts *o, const char *verb, char name[32]);
 
-/* "ha", "mn" or "none". */
+/* "ha", "mn", "rs" or "none". */
 const char *xmip_cli_role_name(int role);
 
 /* An IPv6 address as text; buf holds INET6_ADDRSTRLEN. */
@@ -61,6 +61,8 @@ int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv);
 int xmip_cmd_show(const struct xmip_cli_opts *o, int argc, char **argv);
 /* binding show|add|del; prints its own help for --help (or no subcommand). */
 int xmip_cmd_binding(const struct xmip_cli_opts *o, int argc, char **argv);
+/* relay show|paths: an RS instance's relay table (cmd_relay.c); its own help like binding. */
+int xmip_cmd_relay(const struct xmip_cli_opts *o, int argc, char **argv);
 /* The agents' live events (cmd_monitor.c). */
 int xmip_cmd_monitor(const struct xmip_cli_opts *o, int argc, char **argv);
 /* Remove the instance's monitor socket if no agent listens on it (one killed with SIGKILL). */

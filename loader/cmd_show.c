@@ -99,7 +99,8 @@ static int gather(const char *instance, struct instance_view *v)
 /* Configured by attach (the programs pass everything until then). */
 static bool ready(const struct instance_view *v)
 {
-	return v->ro_ok && (v->ro.role == XMIP_ROLE_HA ? v->ro.ha.ready : v->ro.mn.ready);
+	return v->ro_ok && (v->ro.role == XMIP_ROLE_HA ? v->ro.ha.ready :
+			    v->ro.role == XMIP_ROLE_RS ? v->ro.rs.ready : v->ro.mn.ready);
 }
 
 static const char *if_mode_name(enum xmip_if_mode m)

@@ -14,7 +14,8 @@
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
 	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_fwtable,\n" \
 	"                                xmip_replay, xmip_ident, xmip_nexthops,\n" \
-	"                                xmip_nh_gen; MN: xmip_mn_state; both:\n" \
+	"                                xmip_nh_gen; MN: xmip_mn_state; RS:\n" \
+	"                                xmip_relay, xmip_rs_paths; all:\n" \
 	"                                xmip_stats, xmip_signal), the static\n" \
 	"                                configuration (xmip_rodata), XDP links\n" \
 	"                                (link_xdp_IFNAME), HA: its clock program\n" \
@@ -33,6 +34,8 @@ const char *const xmip_help_main =
 	"                               [family NAME]\n"
 	"    xmip [OPTIONS] binding add [-i INSTANCE] HOA COA [LIFETIME]\n"
 	"    xmip [OPTIONS] binding del [-i INSTANCE] HOA\n"
+	"    xmip [OPTIONS] relay show [-i INSTANCE] [path ID] [addr ADDR] [kind KIND]\n"
+	"    xmip [OPTIONS] relay paths [-i INSTANCE] [path ID]\n"
 	"    xmip [OPTIONS] monitor [-i INSTANCE | -c CONF]\n"
 	"    xmip [OPTIONS] check -c CONF\n"
 	"    xmip help [COMMAND] | xmip COMMAND --help | xmip -V\n"
@@ -241,6 +244,58 @@ const char *const xmip_help_binding =
 	"    xmip binding add -i home 2001:db8:1::100 2001:db8:2::5 600\n"
 	"    xmip binding del -i home 2001:db8:1::100\n"
 	"    bpftool map dump pinned /sys/fs/bpf/xmip/home/xmip_bindings\n"
+	"\n"
+	COMMON_EXIT
+	"\n"
+	COMMON_FILES;
+
+const char *const xmip_help_relay =
+	"NAME\n"
+	"    xmip relay - show an NTMobile relay server's relay table\n"
+	"\n"
+	"SYNOPSIS\n"
+	"    xmip relay show [-i INSTANCE | -c CONF] [-j | -p] [path ID] [addr ADDR]\n"
+	"                    [kind tunnel|rsn-fwd|rsn-rev]\n"
+	"    xmip relay paths [-i INSTANCE | -c CONF] [-j | -p] [path ID]\n"
+	"\n"
+	"DESCRIPTION\n"
+	"    show lists the relay table (map xmip_relay) of every relay server\n"
+	"    instance (role rs), or of the one given, in the map's order: one row\n"
+	"    per entry, keyed by what arrives (docs/ntmobile.md section 9). kind\n"
+	"    tunnel is a tunnel leg (RS-S: rewritten to the other leg; RS-N: the\n"
+	"    node's leg, whose flows' first packets go to the agent), rsn-fwd an\n"
+	"    RS-N flow from the node to the General Node (the inner source port\n"
+	"    and the node's virtual address, rewritten to the relay's address and\n"
+	"    pool port), rsn-rev the same flow's way back (the GN's address and\n"
+	"    port, to the pool port, tunnelled to the node's NAT mapping).\n"
+	"    JSON: a list of {\"instance\", \"kind\", \"mode\", \"path_id\", \"addr\",\n"
+	"    \"sport\", \"dport\", \"proto\", \"inner_sport\", \"out_src\", \"out_sport\",\n"
+	"    \"out_dst\", \"out_dport\", \"inner_addr\", \"inner_port\", \"gn_vip\",\n"
+	"    \"ifindex\", \"last_used\"} (last_used: the datapath's jiffies stamp).\n"
+	"    IPv4 addresses are shown dotted (the table keeps them IPv4-mapped).\n"
+	"    Filters, all of which must match: path a path id in hex (9b3e0d41),\n"
+	"    addr an IPv4 or IPv6 address found anywhere in the entry, kind.\n"
+	"\n"
+	"    paths lists the paths the relay was directed to carry (map\n"
+	"    xmip_rs_paths): path id, mode (rs-s, rs-n) and the number of relay\n"
+	"    table entries that belong to it. JSON: a list of {\"instance\",\n"
+	"    \"path_id\", \"mode\", \"legs\", \"entries\"}.\n"
+	"\n"
+	"    Without -i or -c, instances of other roles are skipped; naming one\n"
+	"    that is not a relay is an error.\n"
+	"\n"
+	"OPTIONS\n"
+	"    -i, --instance NAME   the instance\n"
+	"    -c, --config CONF     the instance of CONF\n"
+	"    -j, --json            JSON output\n"
+	"    -p, --pretty          indented JSON output\n"
+	"\n"
+	"EXAMPLES\n"
+	"    xmip relay show -i rs1\n"
+	"    xmip relay show -j path 9b3e0d41 kind rsn-fwd\n"
+	"    xmip relay show addr 198.51.100.7\n"
+	"    xmip relay paths -i rs1\n"
+	"    bpftool map dump pinned /sys/fs/bpf/xmip/rs1/xmip_relay\n"
 	"\n"
 	COMMON_EXIT
 	"\n"

@@ -8,6 +8,7 @@ extern const char *const xmip_help_attach;
 extern const char *const xmip_help_detach;
 extern const char *const xmip_help_show;
 extern const char *const xmip_help_binding;
+extern const char *const xmip_help_relay;
 extern const char *const xmip_help_monitor;   /* help_ops.c */
 extern const char *const xmip_help_check;     /* help_ops.c */
 

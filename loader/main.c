@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xmip: the operator's CLI. iproute2-style verbs (attach, detach, show,
- * binding show|add|del, monitor, check); -j/-p for JSON, errors included
+ * binding show|add|del, relay show|paths, monitor, check); -j/-p for JSON, errors included
  * ({"error": "..."} as bpftool does). Exit status: 0 ok, 1 runtime
  * error, 2 usage error or invalid configuration file (check: also 3).
  *
@@ -34,6 +34,7 @@ static const struct verb verbs[] = {
 	{ "detach",  xmip_cmd_detach,  &xmip_help_detach },
 	{ "show",    xmip_cmd_show,    &xmip_help_show },
 	{ "binding", xmip_cmd_binding, &xmip_help_binding },
+	{ "relay",   xmip_cmd_relay,   &xmip_help_relay },
 	{ "monitor", xmip_cmd_monitor, &xmip_help_monitor },
 	{ "check",   xmip_cmd_check,   &xmip_help_check },
 };
@@ -100,7 +101,7 @@ static int run(int argc, char **argv)
 
 	if (argc == 0 && !o.help && xmip_msg_json_mode())
 		return xmip_cli_usage_error(NULL, "no command (attach, detach, show, binding, "
-					    "monitor, check, help)");
+					    "relay, monitor, check, help)");
 	if (argc == 0 || !strcmp(argv[0], "help")) {
 		const char *topic = argc > 1 ? argv[1] : NULL;
 
@@ -117,8 +118,8 @@ static int run(int argc, char **argv)
 			v = &verbs[i];
 	if (!v)
 		return xmip_cli_usage_error(NULL, "unknown command '%s' (attach, detach, show, "
-					    "binding, monitor, check, help)", argv[0]);
-	if (o.help && v->run != xmip_cmd_binding) {
+					    "binding, relay, monitor, check, help)", argv[0]);
+	if (o.help && v->run != xmip_cmd_binding && v->run != xmip_cmd_relay) {
 		fputs(*v->help, stdout);
 		return 0;
 	}

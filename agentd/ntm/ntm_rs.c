@@ -213,6 +213,17 @@ static struct path *path_find(struct ntm_rs *r, uint32_t id)
 	return NULL;
 }
 
+/* The path set's element (mode, legs registered): for the miss classification and `xmip relay paths`. */
+static void paths_put(struct ntm_rs *r, const struct path *p)
+{
+	struct xmip_ntm_rs_path pv = { .mode = p->mode };
+	uint32_t nid = htonl(p->id);
+
+	pv.legs = (uint32_t)p->leg[0].set + (uint32_t)p->leg[1].set;
+	if (r->paths_fd >= 0 && bpf_map_update_elem(r->paths_fd, &nid, &pv, BPF_ANY))
+		log_warn("ntm rs: %s: %s", XMIP_MAP_RS_PATHS, strerror(errno));
+}
+
 /* ---- dump ---- */
 
 static void write_dump(FILE *f, void *arg)
@@ -312,7 +323,7 @@ static void handle_relay_req(struct ntm_rs *r, const uint8_t *buf, size_t len,
 	struct xmip_ntm_msg resp;
 	uint8_t key[32];
 	struct path *p;
-	uint32_t id = m->u.relay_req.path_id, nid;
+	uint32_t id = m->u.relay_req.path_id;
 	uint16_t status = 0;
 
 	for (size_t i = 0; i < r->n_dcs; i++)
@@ -358,8 +369,6 @@ static void handle_relay_req(struct ntm_rs *r, const uint8_t *buf, size_t len,
 		}
 	}
 	if (!status) {
-		struct xmip_ntm_rs_path pv = { .mode = m->u.relay_req.mode };
-
 		/* a refresh replaces the lifetime and key; the legs stay until moved */
 		p->mode = m->u.relay_req.mode;
 		xmip_ntm_keys_derive(key, &p->k);
@@ -368,9 +377,7 @@ static void handle_relay_req(struct ntm_rs *r, const uint8_t *buf, size_t len,
 		p->gn = m->u.relay_req.gn;
 		p->expires_ms = now_ms() + (uint64_t)m->u.relay_req.lifetime * 1000;
 		p->active_ms = now_ms();
-		nid = htonl(id);
-		if (r->paths_fd >= 0 && bpf_map_update_elem(r->paths_fd, &nid, &pv, BPF_ANY))
-			log_warn("ntm rs: %s: %s", XMIP_MAP_RS_PATHS, strerror(errno));
+		paths_put(r, p);
 		memcpy(resp.u.relay_resp.relay.addr, self_addr(r, is4(from->addr)) ?
 		       self_addr(r, is4(from->addr)) : self_addr(r, !is4(from->addr)), 16);
 		resp.u.relay_resp.relay.port = r->nc->port;
@@ -447,6 +454,7 @@ static void handle_tun_req(struct ntm_rs *r, struct path *p, const uint8_t *buf,
 		p->active_ms = now_ms();
 		leg_write(r, p, 0);
 		leg_write(r, p, 1);
+		paths_put(r, p);
 		resp.u.tun_resp.responder = side ? p->a : p->b;
 		l = lg;
 	}

@@ -2,9 +2,12 @@
 """The xmip CLI against the kernel: attach/show/binding/detach in a network
 namespace with a veth pair of our own. Needs root. Every namespace and pin is
 named xcl* and removed even when a test fails."""
+import ipaddress
 import json
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import uuid
 
@@ -328,7 +331,7 @@ def test_mounts_bpffs_when_missing(env):
     assert env.link_xdp("xclv0") is None
 
 
-@pytest.mark.parametrize("verb", [[], ["attach"], ["detach"], ["show"], ["binding"]])
+@pytest.mark.parametrize("verb", [[], ["attach"], ["detach"], ["show"], ["binding"], ["relay"]])
 def test_help(verb):
     p = run([XMIP] + verb + ["--help"])
     for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "FILES"):
@@ -572,3 +575,97 @@ def test_second_instance_on_same_interface_refused(env):
     assert "another XDP program" in p.stderr and "was not attached by this instance" in p.stderr
     assert not os.path.exists(f"{PIN_ROOT}/{other}")
     assert show(env)["interfaces"][0]["xdp_mode"] == "native"  # the first one is untouched
+
+
+RELAY_KEY = struct.Struct("!16sIHHHBB")                 # include/xmip_ntm_relay.h, 28 octets
+RELAY_VAL = struct.Struct("=16s16s16s16s4sHHHBBIQ6s6sIQ")  # 112 octets
+
+
+def v4m(a):
+    return ipaddress.IPv6Address("::ffff:" + a).packed
+
+
+def relay_put(env, key, val):
+    hexs = lambda b: [f"{x:02x}" for x in b]  # noqa: E731
+    run(["bpftool", "map", "update", "pinned", f"{env.pin_dir}/xmip_relay", "key", "hex"] +
+        hexs(key) + ["value", "hex"] + hexs(val))
+
+
+def test_relay_show(env):
+    """`xmip relay show|paths` read an rs instance's pinned relay table: every
+    kind of entry as text and JSON, the filters, and errors as {"error": ...}."""
+    conf = env.conf(f"role = rs\ninstance = {env.instance}\ninterface = xclv0\n[rs]\n"
+                    "name = rs1.a.example\naddress = 203.0.113.30\n[rs-dc a.example]\n"
+                    f"key = {'40' * 32}\n", "rs.conf")
+    env.xmip("attach", "-c", conf)
+    assert show(env)["role"] == "rs" and show(env)["ready"] is True
+    assert env.xmip("relay", "show", "-i", env.instance).stdout == "no relay entries\n"
+    assert json.loads(env.xmip("relay", "show", "-j").stdout) == []
+    rs, nat1, nat2, gn = v4m("203.0.113.30"), v4m("198.51.100.7"), v4m("198.51.100.9"), v4m("198.51.100.80")
+    mn_vip, gn_vip = v4m("10.200.0.7"), v4m("10.200.128.1")
+    be = lambda v: struct.pack("!I", v)  # noqa: E731
+    # RS-S leg from NAT1 to NAT2, path 0x2a5f1c03
+    relay_put(env, RELAY_KEY.pack(nat1, 0x2a5f1c03, 40001, 49602, 0, 17, 1),
+              RELAY_VAL.pack(rs, nat2, b"\0" * 16, b"\0" * 16, be(0x2a5f1c03), socket.htons(49602),
+                             socket.htons(40002), 0, 1, 2, 0, 0, b"\0" * 6, b"\0" * 6, 0, 777))
+    # RS-N forward and reverse of a TCP flow on path 0x9b3e0d41, pool port 50000
+    relay_put(env, RELAY_KEY.pack(nat1, 0x9b3e0d41, 40001, 49602, 33000, 6, 2),
+              RELAY_VAL.pack(rs, gn, mn_vip, gn_vip, be(0x9b3e0d41), socket.htons(50000),
+                             socket.htons(80), 0, 2, 3, 0, 0, b"\0" * 6, b"\0" * 6, 0, 0))
+    relay_put(env, RELAY_KEY.pack(gn, 0, 80, 50000, 0, 6, 3),
+              RELAY_VAL.pack(rs, nat1, mn_vip, gn_vip, be(0x9b3e0d41), socket.htons(49602),
+                             socket.htons(40001), socket.htons(33000), 3, 3, 0, 0, b"\0" * 6,
+                             b"\0" * 6, 0, 0))
+    for pid, mode in ((0x2a5f1c03, 2), (0x9b3e0d41, 3)):
+        run(["bpftool", "map", "update", "pinned", f"{env.pin_dir}/xmip_rs_paths", "key", "hex"] +
+            [f"{x:02x}" for x in be(pid)] + ["value", "hex", f"{mode:02x}", "00", "00", "00",
+                                              "01", "00", "00", "00"])
+    rows = json.loads(env.xmip("relay", "show", "-j", "-i", env.instance).stdout)
+    by = {r["kind"]: r for r in rows}
+    assert len(rows) == 3 and set(by) == {"tunnel", "rsn-fwd", "rsn-rev"}
+    t = by["tunnel"]
+    assert (t["path_id"], t["mode"], t["addr"], t["sport"], t["dport"], t["proto"]) == \
+        ("2a5f1c03", "rs-s", "198.51.100.7", 40001, 49602, "udp")
+    assert (t["out_src"], t["out_sport"], t["out_dst"], t["out_dport"], t["last_used"]) == \
+        ("203.0.113.30", 49602, "198.51.100.9", 40002, 777)
+    f = by["rsn-fwd"]
+    assert (f["proto"], f["inner_sport"], f["inner_addr"], f["gn_vip"], f["out_sport"], f["out_dst"]) == \
+        ("tcp", 33000, "10.200.0.7", "10.200.128.1", 50000, "198.51.100.80")
+    r = by["rsn-rev"]
+    assert (r["path_id"], r["addr"], r["sport"], r["dport"], r["inner_port"], r["out_dst"]) == \
+        ("9b3e0d41", "198.51.100.80", 80, 50000, 33000, "198.51.100.7")
+    text = env.xmip("relay", "show").stdout
+    assert text.startswith("INSTANCE") and len(text.splitlines()) == 4
+    assert "198.51.100.7:40001>49602" in text and "203.0.113.30:49602>198.51.100.9:40002" in text
+    assert "tcp to 10.200.0.7:33000 from 10.200.128.1" in text
+    # filters
+    sel = lambda *a: [x["kind"] for x in json.loads(env.xmip("relay", "show", "-j", *a).stdout)]  # noqa: E731
+    assert sorted(sel("path", "9b3e0d41")) == ["rsn-fwd", "rsn-rev"]
+    assert sel("path", "0x2a5f1c03") == ["tunnel"]
+    assert sel("path", "9b3e0d41", "kind", "rsn-rev") == ["rsn-rev"]
+    assert sorted(sel("addr", "198.51.100.9")) == ["tunnel"]
+    assert sorted(sel("addr", "10.200.0.7")) == ["rsn-fwd", "rsn-rev"]
+    assert sel("addr", "2001:db8::1") == []
+    assert env.xmip("relay", "show", "addr", "2001:db8::1").stdout == "no relay entries match\n"
+    # the path set
+    paths = json.loads(env.xmip("relay", "paths", "-j").stdout)
+    assert sorted((p["path_id"], p["mode"], p["legs"], p["entries"]) for p in paths) == \
+        [("2a5f1c03", "rs-s", 1, 1), ("9b3e0d41", "rs-n", 1, 2)]
+    lines = env.xmip("relay", "paths", "path", "9b3e0d41").stdout.splitlines()
+    assert lines[0].split() == ["INSTANCE", "PATH", "MODE", "LEGS", "ENTRIES"]
+    assert lines[1].split() == [env.instance, "9b3e0d41", "rs-n", "1", "2"] and len(lines) == 2
+    # usage errors (2) and runtime errors (1), as JSON with -j
+    for args in (["relay", "show", "path", "xyz"], ["relay", "show", "kind", "x"],
+                 ["relay", "show", "addr"], ["relay", "frob"], ["relay", "paths", "kind", "tunnel"]):
+        p = env.xmip(*args, check=False)
+        assert p.returncode == 2 and p.stderr.startswith("xmip: "), (args, p.stderr)
+        p = env.xmip("-j", *args, check=False)
+        assert p.returncode == 2 and "error" in json.loads(p.stdout), (args, p.stdout)
+    p = env.xmip("relay", "show", "-j", "-i", "xclnosuch", check=False)
+    assert p.returncode == 1 and "not attached" in json.loads(p.stdout)["error"]
+    ha = env.ha_conf(instance=env.instance + "h", ifaces=("xclv1",))
+    env.xmip("attach", "-c", ha)
+    p = env.xmip("relay", "show", "-j", "-i", env.instance + "h", check=False)
+    assert p.returncode == 1 and "not a relay server" in json.loads(p.stdout)["error"]
+    # without -i the HA instance is skipped, not an error
+    assert len(json.loads(env.xmip("relay", "show", "-j").stdout)) >= 3

@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""The relay's data plane end to end (docs/ntmobile.md sections 8 and 9):
+real kernel TCP between virtual addresses through our XDP relay (role rs).
+
+               public 203.0.113.0/24 (a bridge in RT; DC stand-in .1)
+   RS .30 (xmip attach role rs + xmip-agentd)        GN .80 (nothing of ours)
+   NAT1 .41 -- 192.168.1.0/24 -- A 192.168.1.2       (nftables masquerade)
+   NAT2 .42 -- 192.168.2.0/24 -- B 192.168.2.2       (nftables masquerade)
+
+The NTM node's tunnel datapath does not exist yet, so A and B run
+ntmtun.py: a TUN device with the node's virtual address and a UDP socket
+speaking the tunnel format, which first sends the Tunnel Request (K_path)
+from the socket the data uses. The test plays the DC: it sends the relay its
+Relay Directions (K_rs) for an RS-S path A<->B and an RS-N path A->GN.
+
+Checked: TCP A -> B (virtual 10.200.0.7 -> 10.201.0.9) through RS-S, and
+A -> the GN's virtual address 10.200.128.1 through RS-N, to a plain TCP
+server on the GN that sees the relay's address and a pool port; the bytes
+arrive intact both ways (SHA-256), and the relay's counters show the
+packets were switched/translated by XDP (not by the kernel). A tunnel packet
+from an unknown source, and one with an unknown path, are dropped and
+counted. Namespaces, processes and pins are removed even on failure.
+"""
+import hashlib
+import ipaddress
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ntmpkt as P  # noqa: E402
+
+PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
+NS = {n: PREFIX + "d" + n for n in ("rt", "rs", "nat1", "nat2", "gn", "a", "b")}
+INST = PREFIX + "drs"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ART = os.path.join(HERE, "artifacts", "test_ntm_relay")
+PY = "/usr/bin/python3"
+PUB = {"rs": "203.0.113.30", "nat1": "203.0.113.41", "nat2": "203.0.113.42", "gn": "203.0.113.80"}
+DC = "203.0.113.1"
+K_RS = os.urandom(32)
+K_S, K_N = os.urandom(32), os.urandom(32)          # the two paths' keys
+PATH_S, PATH_N = 0x2a5f1c03, 0x9b3e0d41           # RS-N: top bit set
+VA_A, VA_B = ("10.200.0.7", "fd00:a::7"), ("10.201.0.9", "fd00:b::9")
+VA_GN = ("10.200.128.1", "fd00:a::8000:1")
+UP_OCTETS, DOWN_OCTETS = 1536 * 1024, 1024 * 1024
+
+
+def build_dir():
+    d = os.environ.get("XMIP_BUILD", "build/opt")
+    return d if os.path.isabs(d) else os.path.join(REPO, d)
+
+
+def sh(*cmd, check=True, ns=None, timeout=60):
+    cmd = (["nsenter", "--net=/run/netns/" + NS[ns]] if ns else []) + list(cmd)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode:
+        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
+    return r
+
+
+def xmip(*args, check=True):
+    return sh(os.path.join(build_dir(), "xmip"), *args, ns="rs", check=check)
+
+
+def cleanup():
+    listed = [l.split(" ")[0] for l in sh("ip", "netns", "list", check=False).stdout.split("\n")]
+    if NS["rs"] in listed:
+        xmip("detach", "-i", INST, check=False)
+    sh("rm", "-rf", "/sys/fs/bpf/xmip/" + INST, check=False)
+    for ns in listed:
+        if ns in NS.values():
+            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            sh("ip", "netns", "del", ns, check=False)
+
+
+def wire_like(ns, dev):
+    # Full checksums and no GSO on every veth, as on a wire: an XDP program
+    # sees what a NIC would (veth hands over CHECKSUM_PARTIAL otherwise).
+    sh("ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", ns=ns)
+
+
+def up():
+    cleanup()
+    for ns in NS.values():
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+    for n in NS:
+        sh("ip", "link", "set", "lo", "up", ns=n)
+    sh("ip", "link", "add", "br0", "type", "bridge", ns="rt")
+    sh("ip", "link", "set", "br0", "up", ns="rt")
+    sh("ip", "addr", "add", DC + "/24", "dev", "br0", ns="rt")
+    for n, addr in PUB.items():
+        sh("ip", "link", "add", "pub", "netns", NS[n], "type", "veth", "peer", "name", "p-" + n,
+           "netns", NS["rt"])
+        sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns="rt")
+        sh("ip", "addr", "add", addr + "/24", "dev", "pub", ns=n)
+        sh("ip", "link", "set", "pub", "up", ns=n)
+        wire_like(n, "pub")
+        wire_like("rt", "p-" + n)
+    for nat, host, net in (("nat1", "a", "192.168.1"), ("nat2", "b", "192.168.2")):
+        sh("ip", "link", "add", "in", "netns", NS[nat], "type", "veth", "peer", "name", "eth0",
+           "netns", NS[host])
+        sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=nat)
+        sh("ip", "link", "set", "in", "up", ns=nat)
+        sh("ip", "addr", "add", net + ".2/24", "dev", "eth0", ns=host)
+        sh("ip", "link", "set", "eth0", "up", ns=host)
+        sh("ip", "route", "add", "default", "via", net + ".1", ns=host)
+        wire_like(nat, "in")
+        wire_like(host, "eth0")
+        sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=nat)
+        sh("nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
+           "priority 100 ; } ; add rule ip nat post oifname \"pub\" masquerade", ns=nat)
+    # the relay answers through the FIB (no next-hop MACs from the agent): forwarding on
+    sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns="rs")
+    # XDP_TX into a veth is delivered only if the peer runs an XDP program (topology.py)
+    obj = os.path.join(ART, "xdp_pass.o")
+    subprocess.run(["clang", "-O2", "-g", "-target", "bpf", "-c", os.path.join(HERE, "xdp_pass.c"),
+                    "-o", obj], check=True)
+    sh("ip", "link", "set", "dev", "p-rs", "xdpdrv", "obj", obj, "sec", "xdp", ns="rt")
+
+
+class Procs:
+    def __init__(self):
+        self.procs = {}
+
+    def start(self, name, ns, cmd):
+        out = open(os.path.join(ART, name + ".log"), "w")
+        self.procs[name] = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd,
+                                            stdout=out, stderr=subprocess.STDOUT)
+        return self.procs[name]
+
+    def log(self, name):
+        with open(os.path.join(ART, name + ".log"), errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def wait_for(what, cond, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def va_bytes(v):
+    return ipaddress.IPv4Address(v[0]).packed + ipaddress.IPv6Address(v[1]).packed
+
+
+def relay_direction(seq, path, mode, key, a, b, gn):
+    """The DC's Relay Direction Request (section 6.6) under mac(K_rs), key wrapped with kek(K_rs)."""
+    mac, kek = P.keys(P.psk_prk(K_RS))
+    body = (struct.pack("!IB3sI4s", path, mode, b"", 3600, b"") + P.wrap(kek, key) + a + b + gn)
+    return P.build(9, "a.example", seq, 0, body, mac)
+
+
+DC_SEND = r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 49600)); s.settimeout(2)
+for i, m in enumerate(sys.argv[3:]):
+    for _ in range(5):
+        s.sendto(bytes.fromhex(m), (sys.argv[2], 49602))
+        try:
+            r, _ = s.recvfrom(2048)
+        except socket.timeout:
+            continue
+        print(r.hex(), flush=True); break
+"""
+
+TCP_SERVER = r"""
+import hashlib, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(60)
+print("ready", flush=True)
+c, peer = s.accept(); c.settimeout(30); h = hashlib.sha256(); n = 0; want = int(sys.argv[3])
+while n < want:
+    b = c.recv(1 << 16)
+    if not b: break
+    h.update(b); n += len(b)
+print("peer %s:%d got %d %s" % (peer[0], peer[1], n, h.hexdigest()), flush=True)
+blk = bytes((i * 7) & 0xff for i in range(65536)); m = int(sys.argv[4]); sent = 0
+while sent < m:
+    k = min(len(blk), m - sent); c.sendall(blk[:k]); sent += k
+c.shutdown(socket.SHUT_WR); c.recv(1); c.close()
+"""
+
+TCP_CLIENT = r"""
+import hashlib, socket, sys
+s = socket.socket(); s.bind((sys.argv[1], 0)); s.settimeout(30)
+s.connect((sys.argv[2], int(sys.argv[3])))
+blk = bytes(range(256)) * 256; n = int(sys.argv[4]); sent = 0
+while sent < n:
+    k = min(len(blk), n - sent); s.sendall(blk[:k]); sent += k
+h = hashlib.sha256(); got = 0
+while True:
+    b = s.recv(1 << 16)
+    if not b: break
+    h.update(b); got += len(b)
+print("got %d %s" % (got, h.hexdigest()), flush=True)
+s.close()
+"""
+
+
+def pattern_sha(n, blk):
+    h, sent = hashlib.sha256(), 0
+    while sent < n:
+        k = min(len(blk), n - sent)
+        h.update(blk[:k])
+        sent += k
+    return h.hexdigest()
+
+
+def counters():
+    return json.loads(xmip("show", "-j", "-i", INST).stdout)[0]["counters"]
+
+
+def transfer(procs, name, ns_srv, srv_addr, port, ns_cli, cli_src, dst):
+    """One TCP connection: UP_OCTETS from the client, DOWN_OCTETS back; both hashed."""
+    procs.start(name + "-srv", ns_srv, [PY, "-c", TCP_SERVER, srv_addr, str(port), str(UP_OCTETS),
+                                        str(DOWN_OCTETS)])
+    wait_for(name + " server", lambda: "ready" in procs.log(name + "-srv"), 10)
+    cli = sh(PY, "-c", TCP_CLIENT, cli_src, dst, str(port), str(UP_OCTETS), ns=ns_cli, timeout=120)
+    srv = wait_for(name + " server's hash", lambda: (lambda t: t if "got" in t else None)(
+        procs.log(name + "-srv")), 10)
+    up_line = srv.split("peer ", 1)[1].split()
+    assert up_line[1:] == ["got", str(UP_OCTETS), pattern_sha(UP_OCTETS, bytes(range(256)) * 256)], srv
+    assert cli.stdout.split() == ["got", str(DOWN_OCTETS),
+                                  pattern_sha(DOWN_OCTETS, bytes((i * 7) & 0xff for i in range(65536)))], \
+        cli.stdout + cli.stderr
+    return up_line[0]      # the peer as the server saw it
+
+
+@pytest.fixture
+def bed():
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    for tool in ("nft", "clang", "ethtool"):
+        if sh("which", tool, check=False).returncode:
+            pytest.skip(tool + " is not installed (scripts/deps.sh)")
+    os.makedirs(ART, exist_ok=True)
+    for f in os.listdir(ART):
+        os.unlink(os.path.join(ART, f))
+    procs = Procs()
+    try:
+        up()
+        yield procs
+    finally:
+        procs.stop()
+        cleanup()
+
+
+def test_tcp_through_rs_s_and_rs_n(bed):
+    procs = bed
+    conf = os.path.join(ART, "rs.conf")
+    with open(conf, "w") as f:
+        f.write("role = rs\ninstance = %s\ninterface = pub\n[rs]\nname = rs1.a.example\n"
+                "address = %s\ndump-file = %s\n[rs-dc a.example]\nkey = %s\n"
+                % (INST, PUB["rs"], os.path.join(ART, "rs.json"), K_RS.hex()))
+    xmip("attach", "-c", conf)
+    procs.start("rs", "rs", [os.path.join(build_dir(), "xmip-agentd"), "-c", conf, "-f", "-v"])
+    wait_for("the relay agent", lambda: os.path.exists(os.path.join(ART, "rs.json")))
+    # neighbours resolved before the first relayed packet (else it goes to the kernel, counted)
+    for n in ("nat1", "nat2", "gn"):
+        sh("ping", "-c1", "-W2", PUB[n], ns="rs")
+
+    # --- the DC directs the relay: an RS-S path A<->B and an RS-N path A->GN ---
+    gn_real = ipaddress.IPv4Address(PUB["gn"]).packed + bytes(16)
+    msgs = [relay_direction(1, PATH_S, 2, K_S, va_bytes(VA_A), va_bytes(VA_B), bytes(20)),
+            relay_direction(2, PATH_N, 3, K_N, va_bytes(VA_A), va_bytes(VA_GN), gn_real)]
+    out = sh(PY, "-c", DC_SEND, DC, PUB["rs"], *[m.hex() for m in msgs], ns="rt").stdout.split()
+    assert len(out) == 2, out
+    for r in out:
+        resp = bytes.fromhex(r)
+        assert P.mac_ok(P.keys(P.psk_prk(K_RS))[0], resp) and P.decode(resp)["status"] == 0, r
+
+    # --- the nodes' tunnels: Tunnel Request from the data socket, through their NATs ---
+    shim = os.path.join(HERE, "ntmtun.py")
+    common = ["--relay", PUB["rs"] + ":49602"]
+    va = lambda v: ",".join(v)  # noqa: E731
+    procs.start("tun-a", "a", [PY, shim, "--tun", "ntms", "--vip4", VA_A[0], "--route", VA_B[0],
+                               "--path", "%08x" % PATH_S, "--key", K_S.hex(), "--name", "mn.a.example",
+                               "--sender-va", va(VA_A), "--peer-va", va(VA_B)] + common)
+    procs.start("tun-b", "b", [PY, shim, "--tun", "ntms", "--vip4", VA_B[0], "--route", VA_A[0],
+                               "--path", "%08x" % PATH_S, "--key", K_S.hex(), "--name", "cn2.b.example",
+                               "--sender-va", va(VA_B), "--peer-va", va(VA_A)] + common)
+    procs.start("tun-an", "a", [PY, shim, "--tun", "ntmn", "--vip4", VA_A[0], "--route", VA_GN[0],
+                                "--port", "49611", "--path", "%08x" % PATH_N, "--key", K_N.hex(),
+                                "--name", "mn.a.example", "--sender-va", va(VA_A),
+                                "--peer-va", va(VA_GN)] + common)
+    for n, nat in (("tun-a", "nat1"), ("tun-b", "nat2"), ("tun-an", "nat1")):
+        line = wait_for(n + " up", lambda: next((l for l in procs.log(n).splitlines()
+                                                  if l.startswith(("up ", "tunnel"))), None), 20)
+        assert line.startswith("up " + PUB[nat] + ":"), (n, line)   # the relay saw the NAT's mapping
+    legs = json.loads(xmip("relay", "show", "-j", "kind", "tunnel").stdout)
+    assert sorted((l["path_id"], l["addr"]) for l in legs) == sorted(
+        [("%08x" % PATH_S, PUB["nat1"]), ("%08x" % PATH_S, PUB["nat2"]), ("%08x" % PATH_N, PUB["nat1"])]), legs
+
+    # --- TCP A -> B through RS-S ---
+    c0 = counters()
+    peer = transfer(procs, "rss", "b", VA_B[0], 5001, "a", VA_A[0], VA_B[0])
+    assert peer.startswith(VA_A[0] + ":"), peer            # B sees A's virtual address
+    c1 = counters()
+    relayed = c1.get("rs_s_relayed", 0) - c0.get("rs_s_relayed", 0)
+    # at least every data segment (MSS 1360) of both directions went through XDP
+    assert relayed >= (UP_OCTETS + DOWN_OCTETS) // 1360, (relayed, c1)
+    assert c1.get("fwd_xdp_tx", 0) - c0.get("fwd_xdp_tx", 0) >= relayed, c1
+
+    # --- TCP A -> the GN (plain host) through RS-N ---
+    peer = transfer(procs, "rsn", "gn", PUB["gn"], 5002, "a", VA_A[0], VA_GN[0])
+    addr, port = peer.rsplit(":", 1)
+    assert addr == PUB["rs"] and 50000 <= int(port) <= 59999, peer   # the relay's pool port
+    c2 = counters()
+    fwd = c2.get("rs_n_decap_nat", 0) - c1.get("rs_n_decap_nat", 0)
+    rev = c2.get("rs_n_rev_nat", 0) - c1.get("rs_n_rev_nat", 0)
+    assert c2.get("rs_n_new_flow", 0) - c1.get("rs_n_new_flow", 0) == 1, c2   # the SYN, to the agent
+    assert fwd >= UP_OCTETS // 1360 and rev >= DOWN_OCTETS // 1360, (fwd, rev, c2)
+    flows = json.loads(xmip("relay", "show", "-j", "path", "%08x" % PATH_N).stdout)
+    fk = {f["kind"]: f for f in flows}
+    assert set(fk) == {"tunnel", "rsn-fwd", "rsn-rev"}, flows
+    assert fk["rsn-fwd"]["out_sport"] == int(port) and fk["rsn-rev"]["dport"] == int(port)
+    assert fk["rsn-fwd"]["inner_addr"] == VA_A[0] and fk["rsn-fwd"]["gn_vip"] == VA_GN[0]
+    for k in ("drop_rs_unknown_source", "drop_rs_unknown_path", "drop_rs_bad_tunnel",
+              "drop_rs_n_no_flow", "drop_rs_n_bad_inner", "drop_malformed"):
+        assert c2.get(k, 0) == c0.get(k, 0), (k, c2)
+
+    # --- tunnel packets from an unknown source / with an unknown path: dropped, counted ---
+    inner = bytes.fromhex("4500001c00004000400100000ac900090ac80007") + bytes(8)
+    sh(PY, "-c", "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); "
+       "s.bind(('0.0.0.0',49601)); [s.sendto(bytes.fromhex(m),(sys.argv[1],49602)) for m in sys.argv[2:]]",
+       PUB["rs"], (struct.pack("!BBHI", 0x11, 4, 0, PATH_S) + inner).hex(),
+       (struct.pack("!BBHI", 0x11, 4, 0, 0x12345678) + inner).hex(), ns="gn")
+    c3 = wait_for("the drops counted", lambda: (lambda c: c if c.get("drop_rs_unknown_path", 0) > c2.get("drop_rs_unknown_path", 0) else None)(
+        counters()), 5)
+    assert c3.get("drop_rs_unknown_source", 0) == c2.get("drop_rs_unknown_source", 0) + 1, c3
+    assert c3.get("drop_rs_unknown_path", 0) == c2.get("drop_rs_unknown_path", 0) + 1, c3
+    assert c3.get("rs_s_relayed", 0) == c2.get("rs_s_relayed", 0), c3
+    agent = json.load(open(os.path.join(ART, "rs.json")))
+    assert agent["counters"]["rx_bad_mac"] == 0 and agent["flows"] == 1, agent
