@@ -198,8 +198,8 @@ struct xmip_nh {
 enum xmip_family_id {
 	XMIP_FAMILY_NONE   = 0,
 	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6 home registration (RFC 6275, RFC 4285) */
-	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2, Mobile IPv4 (UDP 434,
-	 * RFC 5944) = 3 */
+	XMIP_FAMILY_DSMIP  = 2,   /* DSMIPv6 (UDP 4191, RFC 5555; include/xmip_dsmip.h) */
+	/* planned: Mobile IPv4 (UDP 434, RFC 5944) = 3 */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
 	XMIP_FAMILY__MAX   = 255,  /* the record's family field is one octet of use */
 };

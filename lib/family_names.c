@@ -11,6 +11,7 @@ static const struct {
 	const char  *name;
 } families[] = {
 	{ XMIP_FAMILY_MIP6, "mip6" },
+	{ XMIP_FAMILY_DSMIP, "dsmip" },
 };
 
 static const struct {

@@ -5,11 +5,13 @@
  */
 #include "families.h"
 
+#include "dsmip/dsmip.h"
 #include "mip6/mip6.h"
 #include "ntm/ntm.h"
 
 const struct xmip_family_ops *const xmip_families[] = {
 	&xmip_mip6_family,
+	&xmip_dsmip_family,
 	&xmip_ntm_family,
 };
 

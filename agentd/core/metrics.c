@@ -258,11 +258,19 @@ static void render_bindings(FILE *out, const struct xmip_metrics_src *src, size_
 	     "Bindings held, by family and role (HA: the binding cache xmip_bindings; MN: its own registration).");
 	for (unsigned int i = 0; from_map && xmip_fam_at(i); i++) {
 		unsigned int id = xmip_fam_at(i);
+		long long extra = 0;
 
+		/* A family that keeps its bindings outside the map (DSMIPv6 until its
+		 * datapath shares the binding cache) reports them as a gauge. */
+		for (size_t k = 0; k < n; k++)
+			if (reg.rows[k].kind == ROW_BINDINGS &&
+			    strcmp(reg.rows[k].family, xmip_fam_name(id)) == 0)
+				extra += (long long)atomic_load_explicit(&reg.rows[k].gauge,
+									 memory_order_relaxed);
 		fputs("xmip_bindings{", out);
 		label(out, "family", xmip_fam_name(id), true);
 		label(out, "role", role_name(src->role), false);
-		fprintf(out, "} %llu\n", (unsigned long long)by_family[id]);
+		fprintf(out, "} %llu\n", (unsigned long long)by_family[id] + (unsigned long long)extra);
 	}
 	for (size_t i = 0; !from_map && i < n; i++) {
 		const struct row *r = &reg.rows[i];
