@@ -145,6 +145,11 @@ def main():
         # fuzz_dsmip's input: a mode octet (bit 0: re-seal), then the packet.
         for mode in (0, 1):
             open(os.path.join(seeds, "m%d_%s" % (mode, name)), "wb").write(bytes([mode]) + pkt)
+    # The MIPv6 codec's harnesses get the RFC 5555 options too.
+    fz = os.path.join(ROOT, "selftests", "fuzz")
+    for name, pkt in (("bu_dsmip", bu_forced), ("ba_dsmip", ba_nat)):
+        open(os.path.join(fz, "mh_msg", name), "wb").write(pkt[40:])
+        open(os.path.join(fz, "mh_pkt", name), "wb").write(pkt)
     print("wrote", os.path.join(HERE, "dsmip_vectors.h"), "and", seeds)
 
 
