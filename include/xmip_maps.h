@@ -306,7 +306,7 @@ struct xmip_nh {
 enum xmip_family_id {
 	XMIP_FAMILY_NONE   = 0,
 	XMIP_FAMILY_MIP6   = 1,   /* Mobile IPv6 home registration (RFC 6275, RFC 4285) */
-	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2 */
+	XMIP_FAMILY_DSMIP  = 2,   /* DSMIPv6 (UDP 4191, RFC 5555; include/xmip_dsmip.h) */
 	XMIP_FAMILY_MIP4   = 3,   /* Mobile IPv4 (UDP 434, RFC 5944): HA, FA, MN (agentd/mip4/) */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
 	/* Not a family: a report of the datapath itself for the agent's core,

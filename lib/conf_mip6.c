@@ -196,6 +196,7 @@ static const struct xmip_conf_key mn_keys[] = {
 	{ "home-address", HA, HA, false, set_mn_hoa },
 	{ "spi",          HA, HA, false, set_mn_spi },
 	{ "key",          HA, HA, false, set_mn_key },
+	{ "ipv4-home-address", HA, 0, false, xmip_conf_set_mn_ipv4_hoa },  /* conf_dsmip.c */
 };
 
 static int mn_open(struct xmip_conf_parser *p, struct xmip_conf *c, const char *nai, size_t n)

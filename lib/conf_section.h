@@ -72,6 +72,10 @@ extern const struct xmip_conf_section xmip_conf_rs, xmip_conf_rs_dc;
 
 /* conf_mip4.c: [mip4] (roles ha, fa, mn4), [mip4-mn ID] (ha, fa), [mip4-peer ADDRESS] */
 extern const struct xmip_conf_section xmip_conf_mip4, xmip_conf_mip4_mn, xmip_conf_mip4_peer;
+extern const struct xmip_conf_section xmip_conf_dsmip;     /* conf_dsmip.c: [dsmip] */
+/* conf_dsmip.c: the [mn NAI] key ipv4-home-address */
+int xmip_conf_set_mn_ipv4_hoa(struct xmip_conf_parser *p, void *t, const char *key,
+			      const char *val);
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

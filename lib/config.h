@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "conf_mip4.h"
+#include "conf_dsmip.h"
 #include "conf_ntm.h"
 #include "xmip_maps.h"
 
@@ -40,6 +41,8 @@ struct xmip_mn_entry {
 	uint32_t        spi;
 	uint8_t         key[XMIP_CONF_MAX_KEY];
 	size_t          key_len;
+	bool            has_ipv4_hoa;   /* HA, [mn NAI] ipv4-home-address (RFC 5555) */
+	struct in_addr  ipv4_hoa;
 };
 
 /* An IPv4 or IPv6 socket address (the metrics listener). */
@@ -76,6 +79,8 @@ struct xmip_conf {
 	bool               link_local_compat; /* BUs carry L (RFC 6275 §10.3.1), default no */
 	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
 
+	/* DSMIPv6 (conf_dsmip.c): [dsmip], roles ha and mn. */
+	struct xmip_dsmip_conf dsmip;
 	/* NTMobile (conf_ntm.c): roles dc and ntm. */
 	struct xmip_ntm_conf ntm;
 	/* The agent's operations keys (conf_agent.c): flat or [agent]. */

@@ -33,3 +33,18 @@ uint16_t xmip_csum_ip6(const struct in6_addr *src, const struct in6_addr *dst,
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
+
+uint16_t xmip_csum(const uint8_t *data, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t off = 0; off < len; off += 4096) {
+		size_t n = len - off < 4096 ? len - off : 4096;
+
+		sum = sum_bytes(sum, data + off, n);
+		sum = (sum & 0xffff) + (sum >> 16);
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}

@@ -20,4 +20,7 @@
 uint16_t xmip_csum_ip6(const struct in6_addr *src, const struct in6_addr *dst,
 		       uint8_t next_header, const uint8_t *data, size_t len);
 
+/* The checksum of data[0..len) alone (an IPv4 header: 0 when valid). */
+uint16_t xmip_csum(const uint8_t *data, size_t len);
+
 #endif /* XMIP_CSUM_H */

@@ -12,6 +12,7 @@ static const struct {
 } families[] = {
 	{ XMIP_FAMILY_MIP6, "mip6" },
 	{ XMIP_FAMILY_MIP4, "mip4" },
+	{ XMIP_FAMILY_DSMIP, "dsmip" },
 };
 
 static const struct {

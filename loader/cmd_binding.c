@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "cmd_binding_dsmip.h"
 #include "family_names.h"
 #include "fwclock.h"
 #include "fwtable.h"
@@ -182,6 +183,7 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 	uint64_t now = boottime_ns();
 	struct binding_filter filt;
 	size_t n_rows = 0, kept = 0;
+	int dsmip_rows = 0;
 	struct xmip_json j;
 	char *doc = NULL;
 	size_t doc_len = 0;
@@ -255,6 +257,16 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_json_u64(&j, r->b.path_mtu);
 		xmip_json_obj_close(&j);
 	}
+	/* DSMIPv6 bindings (agent state, docs/dsmip.md), unless filtered out. */
+	if (!filt.coa_on && (!filt.family || filt.family == XMIP_FAMILY_DSMIP)) {
+		bool hdr = false;
+
+		if (!o->json && n_rows)
+			printf("\n");
+		for (int i = 0; i < n; i++)
+			dsmip_rows += xmip_binding_show_dsmip(names[i], filt.hoa_on ? filt.hoa : NULL,
+							      filt.hoa_len, o->json ? &j : NULL, &hdr);
+	}
 	if (o->json) {
 		xmip_json_arr_close(&j);
 		xmip_json_end(&j);
@@ -262,7 +274,7 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		if (rc == 0)
 			fwrite(doc, 1, doc_len, stdout);
 		free(doc);
-	} else if (!n_rows && rc == 0) {
+	} else if (!n_rows && !dsmip_rows && rc == 0) {
 		printf("no bindings%s\n", argc ? " match" : "");
 	}
 	free(rows);

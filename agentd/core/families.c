@@ -6,11 +6,13 @@
 #include "families.h"
 
 #include "mip4/mip4.h"
+#include "dsmip/dsmip.h"
 #include "mip6/mip6.h"
 #include "ntm/ntm.h"
 
 const struct xmip_family_ops *const xmip_families[] = {
 	&xmip_mip6_family,
+	&xmip_dsmip_family,
 	&xmip_ntm_family,
 	&xmip_mip4_family,
 };

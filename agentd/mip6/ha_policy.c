@@ -250,6 +250,12 @@ static bool fresh(const struct xmip_pkt *pkt, const struct xmip_replay_state *re
 	return true;
 }
 
+bool xmip_ha_fresh(const struct xmip_pkt *pkt, const struct xmip_replay_state *replay,
+		   uint64_t now_ntp, uint32_t window_s, struct xmip_ha_decision *d)
+{
+	return fresh(pkt, replay, now_ntp, window_s, d);
+}
+
 int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		   enum xmip_parse_err perr, uint32_t ifindex,
 		   const struct xmip_binding *cur,

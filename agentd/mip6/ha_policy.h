@@ -175,6 +175,15 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
  */
 bool xmip_ha_bu_authentic(const struct xmip_conf *conf, const struct xmip_pkt *pkt);
 
+/*
+ * The RFC 4285 §6 freshness rules above, alone, for another transport of
+ * the same Binding Update (DSMIPv6, agentd/dsmip/): true, fresh (d->recovered
+ * set by the clock-step rule); false, decided in d (a 135 or 144 to send,
+ * or a silent discard). now_ntp: the HA's clock as a Mesg-ID.
+ */
+bool xmip_ha_fresh(const struct xmip_pkt *pkt, const struct xmip_replay_state *replay,
+		   uint64_t now_ntp, uint32_t window_s, struct xmip_ha_decision *d);
+
 /* DAD found the HoA (or, ll, only its link-local address) in use: 134, nothing written. */
 void xmip_ha_dad_failed(struct xmip_ha_decision *d, bool ll);
 

@@ -2,11 +2,13 @@
 /* Mobility Header parse and build (RFC 6275 §6, RFC 4283, RFC 4285). */
 #include "mh.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "addr.h"
 #include "auth.h"
 #include "csum.h"
+#include "xmip_dsmip.h"
 
 #define IPV6_HDR_LEN    40
 #define MAX_EXT_HDRS    8     /* more than this in a signalling packet is abuse */
@@ -160,6 +162,37 @@ static enum xmip_parse_err parse_options(const uint8_t *mh, size_t pos, size_t l
 				return XMIP_PARSE_BAD_OPTION;
 			o->has_mesg_id = true;
 			o->mesg_id = rd64(d);
+			break;
+		case XMIP_MOPT_IPV4_HOA:     /* RFC 5555 §3.1.1 */
+			if (!opt_len_is(olen, XMIP_DSMIP_OPT_LEN))
+				return XMIP_PARSE_BAD_OPTION;
+			if (o->n_ipv4_hoa++)
+				break;       /* a second one (a prefix request): not used */
+			o->has_ipv4_hoa = true;
+			o->ipv4_hoa_plen = d[0] >> 2;
+			o->ipv4_hoa_p = (d[0] & XMIP_DSMIP_IPV4_HOA_P) != 0;
+			memcpy(&o->ipv4_hoa, d + 2, 4);
+			break;
+		case XMIP_MOPT_IPV4_COA:     /* §3.1.2 */
+			if (!opt_len_is(olen, XMIP_DSMIP_OPT_LEN) || o->has_ipv4_coa)
+				return XMIP_PARSE_BAD_OPTION;
+			o->has_ipv4_coa = true;
+			memcpy(&o->ipv4_coa, d + 2, 4);
+			break;
+		case XMIP_MOPT_IPV4_ACK:     /* §3.2.1 */
+			if (!opt_len_is(olen, XMIP_DSMIP_OPT_LEN) || o->has_ipv4_ack)
+				return XMIP_PARSE_BAD_OPTION;
+			o->has_ipv4_ack = true;
+			o->ipv4_ack_status = d[0];
+			o->ipv4_ack_plen = d[1] >> 2;
+			memcpy(&o->ipv4_ack_hoa, d + 2, 4);
+			break;
+		case XMIP_MOPT_NAT_DETECT:   /* §3.2.2 */
+			if (!opt_len_is(olen, XMIP_DSMIP_OPT_LEN) || o->has_nat_detect)
+				return XMIP_PARSE_BAD_OPTION;
+			o->has_nat_detect = true;
+			o->nat_f = (d[0] & XMIP_DSMIP_NAT_F) != 0;
+			o->nat_refresh_s = rd32(d + 2);
 			break;
 		case XMIP_MOPT_AUTH:
 			/* subtype + SPI, then the authentication data */
@@ -430,6 +463,23 @@ static void w_mesg_id(struct writer *w, uint64_t mesg_id)
 	wr64(p + 2, mesg_id);
 }
 
+/* An RFC 5555 option: type, length 6, two octets, an IPv4 address; at 4n. */
+static void w_v4opt(struct writer *w, uint8_t type, uint8_t b0, uint8_t b1,
+		    const struct in_addr *a)
+{
+	uint8_t *p;
+
+	w_align(w, 4, 0);
+	p = w_take(w, 2 + XMIP_DSMIP_OPT_LEN);
+	if (!p)
+		return;
+	p[0] = type;
+	p[1] = XMIP_DSMIP_OPT_LEN;
+	p[2] = b0;
+	p[3] = b1;
+	memcpy(p + 4, &a->s_addr, 4);
+}
+
 static size_t w_auth(struct writer *w, uint32_t spi)
 {
 	uint8_t *p;
@@ -492,6 +542,14 @@ int xmip_mh_build_bu(uint8_t *mh, size_t cap, const struct xmip_bu_fields *f,
 			memcpy(p + 2, f->alt_coa->s6_addr, 16);
 		}
 	}
+	if (f->has_ipv4_hoa) {              /* RFC 5555 §3.1.1: 4n */
+		if (f->ipv4_hoa_plen > 63)
+			return -1;
+		w_v4opt(&w, XMIP_MOPT_IPV4_HOA,
+			(uint8_t)(f->ipv4_hoa_plen << 2 | (f->ipv4_hoa_p ? 2 : 0)), 0, &f->ipv4_hoa);
+	}
+	if (f->has_ipv4_coa)                /* §3.1.2: 4n */
+		w_v4opt(&w, XMIP_MOPT_IPV4_COA, 0, 0, &f->ipv4_coa);
 	if (f->has_mesg_id)
 		w_mesg_id(&w, f->mesg_id);
 	if (f->has_auth) {
@@ -529,6 +587,17 @@ int xmip_mh_build_ba(uint8_t *mh, size_t cap, const struct xmip_ba_fields *f,
 			p[1] = 2;
 			wr16(p + 2, f->refresh_units);
 		}
+	}
+	if (f->has_ipv4_ack) {              /* RFC 5555 §3.2.1: 4n */
+		if (f->ipv4_ack_plen > 63)
+			return -1;
+		w_v4opt(&w, XMIP_MOPT_IPV4_ACK, f->ipv4_ack_status,
+			(uint8_t)(f->ipv4_ack_plen << 2), &f->ipv4_ack_hoa);
+	}
+	if (f->has_nat_detect) {            /* §3.2.2: 4n */
+		struct in_addr r = { .s_addr = htonl(f->nat_refresh_s) };
+
+		w_v4opt(&w, XMIP_MOPT_NAT_DETECT, f->nat_f ? XMIP_DSMIP_NAT_F : 0, 0, &r);
 	}
 	if (f->has_auth) {
 		size_t off = w_auth(&w, f->spi);
@@ -663,5 +732,41 @@ int xmip_pkt_build_be(uint8_t *buf, size_t cap,
 		return -1;
 	write_ipv6_hdr(buf, (uint16_t)mh_len, XMIP_IPPROTO_MH, src, dst);
 	xmip_mh_set_checksum(src, dst, buf + IPV6_HDR_LEN, (size_t)mh_len);
+	return IPV6_HDR_LEN + mh_len;
+}
+
+int xmip_pkt_build_ba_to_hoa(uint8_t *buf, size_t cap, const struct in6_addr *ha,
+			     const struct in6_addr *hoa, const struct in6_addr *auth_coa,
+			     const struct xmip_ba_fields *f, const struct xmip_mn_ha_sa *sa)
+{
+	struct xmip_mh_layout lay;
+	int mh_len;
+
+	if (cap < IPV6_HDR_LEN)
+		return -1;
+	mh_len = xmip_mh_build_ba(buf + IPV6_HDR_LEN, cap - IPV6_HDR_LEN, f, &lay);
+	if (mh_len < 0)
+		return -1;
+	write_ipv6_hdr(buf, (uint16_t)mh_len, XMIP_IPPROTO_MH, ha, hoa);
+	if (seal_mh(buf + IPV6_HDR_LEN, (size_t)mh_len, &lay, sa, auth_coa, hoa, ha, hoa))
+		return -1;
+	return IPV6_HDR_LEN + mh_len;
+}
+
+int xmip_pkt_build_bu_from_hoa(uint8_t *buf, size_t cap, const struct in6_addr *hoa,
+			       const struct in6_addr *ha, const struct in6_addr *auth_coa,
+			       const struct xmip_bu_fields *f, const struct xmip_mn_ha_sa *sa)
+{
+	struct xmip_mh_layout lay;
+	int mh_len;
+
+	if (cap < IPV6_HDR_LEN)
+		return -1;
+	mh_len = xmip_mh_build_bu(buf + IPV6_HDR_LEN, cap - IPV6_HDR_LEN, f, &lay);
+	if (mh_len < 0)
+		return -1;
+	write_ipv6_hdr(buf, (uint16_t)mh_len, XMIP_IPPROTO_MH, hoa, ha);
+	if (seal_mh(buf + IPV6_HDR_LEN, (size_t)mh_len, &lay, sa, auth_coa, hoa, hoa, ha))
+		return -1;
 	return IPV6_HDR_LEN + mh_len;
 }

@@ -21,11 +21,17 @@
  *
  * Option layout this module produces (offsets from the start of the MH):
  *   BU: fixed part 0..11, MN-ID at 12 (no alignment), Alternate CoA at
- *       8n+6, Mesg-ID at 8n+2, Authentication at 8n+5 (meets its 4n+1
+ *       8n+6, IPv4 Home Address and IPv4 Care-of Address at 4n (RFC 5555
+ *       §3.1.1, §3.1.2), Mesg-ID at 8n+2, Authentication at 8n+5 (meets its 4n+1
  *       rule AND makes the message end on 8n with no trailing padding, so
  *       the Authentication option is really the last octets of the MH).
  *   BA: fixed part 0..11, Mesg-ID at 8n+2, Binding Refresh Advice at 2n,
- *       Authentication at 8n+5.
+ *       IPv4 Address Acknowledgement and NAT Detection at 4n (RFC 5555
+ *       §3.2.1, §3.2.2), Authentication at 8n+5.
+ *   The RFC 5555 options are parsed wherever they are (alignment is the
+ *   sender's rule, RFC 6275 §6.2); each must have length 6, and appear
+ *   once (a second IPv4 Home Address option, which §4.4.2 allows for a
+ *   prefix request, is counted in n_ipv4_hoa and otherwise ignored).
  *   Padding is Pad1 for one octet, PadN otherwise (RFC 6275 §6.2.1).
  */
 #ifndef XMIP_MH_H
@@ -104,6 +110,22 @@ struct xmip_mh_opts {
 
 	bool     has_nonce_idx;      /* Nonce Indices (§6.2.6): never in a home registration */
 	bool     has_auth_data;      /* Binding Authorization Data (§6.2.7), RR only */
+
+	/* DSMIPv6 (RFC 5555 §3.1, §3.2; include/xmip_dsmip.h) */
+	bool     has_ipv4_hoa;       /* IPv4 Home Address option (29), the first one */
+	unsigned n_ipv4_hoa;         /* how many there were */
+	uint8_t  ipv4_hoa_plen;      /* Prefix-len (6 bits); 0 is invalid (§3.1.1) */
+	bool     ipv4_hoa_p;         /* P: a mobile network prefix is requested */
+	struct in_addr ipv4_hoa;     /* 0.0.0.0: a dynamic address is requested */
+	bool     has_ipv4_coa;       /* IPv4 Care-of Address option (32) */
+	struct in_addr ipv4_coa;
+	bool     has_ipv4_ack;       /* IPv4 Address Acknowledgement (30) */
+	uint8_t  ipv4_ack_status;    /* enum xmip_ipv4_ack_status */
+	uint8_t  ipv4_ack_plen;      /* Pref-len (6 bits) */
+	struct in_addr ipv4_ack_hoa;
+	bool     has_nat_detect;     /* NAT Detection (31) */
+	bool     nat_f;              /* F: UDP encapsulation required */
+	uint32_t nat_refresh_s;      /* 0: ignore; 0xffffffff: no keepalive needed */
 
 	unsigned n_unknown;          /* unknown options skipped (RFC 6275 §6.2.1) */
 };
@@ -193,6 +215,13 @@ struct xmip_bu_fields {
 	const struct in6_addr *alt_coa; /* NULL: no Alternate CoA option */
 	bool     has_auth;           /* add an MN-HA Authentication option (last) */
 	uint32_t spi;
+	/* DSMIPv6 (RFC 5555 §3.1) */
+	bool     has_ipv4_hoa;
+	uint8_t  ipv4_hoa_plen;      /* 1..63 (6 bits) */
+	bool     ipv4_hoa_p;
+	struct in_addr ipv4_hoa;     /* 0.0.0.0: ask for a dynamic one */
+	bool     has_ipv4_coa;
+	struct in_addr ipv4_coa;
 };
 
 struct xmip_ba_fields {
@@ -206,6 +235,14 @@ struct xmip_ba_fields {
 	uint16_t refresh_units;
 	bool     has_auth;
 	uint32_t spi;
+	/* DSMIPv6 (RFC 5555 §3.2) */
+	bool     has_ipv4_ack;
+	uint8_t  ipv4_ack_status;
+	uint8_t  ipv4_ack_plen;      /* 0 on failure (§3.2.1) */
+	struct in_addr ipv4_ack_hoa;
+	bool     has_nat_detect;
+	bool     nat_f;
+	uint32_t nat_refresh_s;
 };
 
 /* Where the builder put things, so the authenticator can be filled in. */
@@ -283,6 +320,26 @@ static inline int64_t xmip_ntp_diff(uint64_t a, uint64_t b)
 {
 	return (int64_t)(a - b);
 }
+
+/*
+ * A whole BA as the DSMIPv6 home agent sends it inside UDP (RFC 5555
+ * §4.2): IPv6 (src ha, dst hoa), no routing header, MH. Unlike
+ * xmip_pkt_build_ba() the RFC 4285 authenticator's care-of address is
+ * given apart (auth_coa): the IPv4-mapped IPv4 care-of address
+ * (docs/dsmip.md), while the IPv6 destination is the home address.
+ */
+int xmip_pkt_build_ba_to_hoa(uint8_t *buf, size_t cap, const struct in6_addr *ha,
+			     const struct in6_addr *hoa, const struct in6_addr *auth_coa,
+			     const struct xmip_ba_fields *f, const struct xmip_mn_ha_sa *sa);
+
+/*
+ * A whole BU as a DSMIPv6 mobile node sends it inside UDP (RFC 5555
+ * §4.4.2): IPv6 (src hoa, dst ha), no Home Address option, MH;
+ * authenticated over auth_coa | hoa | MH.
+ */
+int xmip_pkt_build_bu_from_hoa(uint8_t *buf, size_t cap, const struct in6_addr *hoa,
+			       const struct in6_addr *ha, const struct in6_addr *auth_coa,
+			       const struct xmip_bu_fields *f, const struct xmip_mn_ha_sa *sa);
 
 /* "accepted", "sequence out of window" ... for a BA status (ba_status.c). */
 const char *xmip_ba_status_name(unsigned int status);

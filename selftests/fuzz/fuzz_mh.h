@@ -40,7 +40,7 @@ static void fuzz_check_fields(const uint8_t *mh, size_t mh_len, const struct xmi
 	const struct xmip_mh_opts *o = &m->opts;
 	size_t fixed = fuzz_mh_fixed_len(mh[2]);
 	bool after_auth = false;
-	unsigned unknown = 0;
+	unsigned unknown = 0, seen_v4hoa = 0;
 	int n, seen_auth = 0;
 
 	FUZZ_CHECK(mh_len >= 8 && mh_len == ((size_t)mh[1] + 1) * 8, "mh_len %zu", mh_len);
@@ -100,10 +100,31 @@ static void fuzz_check_fields(const uint8_t *mh, size_t mh_len, const struct xmi
 		case 10:
 			FUZZ_CHECK(o->has_mesg_id && p->len == 8 && o->mesg_id == fz_rd64(d));
 			break;
+		/* RFC 5555 §3.1.1-§3.2.2: length 6; IPv4 HoA may repeat (the first counts). */
+		case 29:
+			FUZZ_CHECK(o->has_ipv4_hoa && p->len == 6);
+			if (seen_v4hoa++ == 0)
+				FUZZ_CHECK(o->ipv4_hoa_plen == d[0] >> 2 &&
+					   o->ipv4_hoa_p == ((d[0] & 2) != 0) &&
+					   !memcmp(&o->ipv4_hoa.s_addr, d + 2, 4));
+			break;
+		case 30:
+			FUZZ_CHECK(o->has_ipv4_ack && p->len == 6 && o->ipv4_ack_status == d[0] &&
+				   o->ipv4_ack_plen == d[1] >> 2 && !memcmp(&o->ipv4_ack_hoa.s_addr, d + 2, 4));
+			break;
+		case 31:
+			FUZZ_CHECK(o->has_nat_detect && p->len == 6 && o->nat_f == ((d[0] & 0x80) != 0) &&
+				   o->nat_refresh_s == ((uint32_t)d[2] << 24 | (uint32_t)d[3] << 16 |
+							(uint32_t)d[4] << 8 | d[5]));
+			break;
+		case 32:
+			FUZZ_CHECK(o->has_ipv4_coa && p->len == 6 && !memcmp(&o->ipv4_coa.s_addr, d + 2, 4));
+			break;
 		default:
 			unknown++;
 		}
 	}
+	FUZZ_CHECK(o->n_ipv4_hoa == seen_v4hoa, "IPv4 HoA options %u/%u", o->n_ipv4_hoa, seen_v4hoa);
 	FUZZ_CHECK(seen_auth == o->has_auth && o->n_unknown == unknown,
 		   "auth %d/%d unknown %u/%u", seen_auth, o->has_auth, unknown, o->n_unknown);
 	FUZZ_CHECK(o->auth_is_last == (o->has_auth && !after_auth));
@@ -126,6 +147,9 @@ static void fuzz_check_rebuild(const uint8_t *mh, size_t mh_len, const struct xm
 			.has_mesg_id = o->has_mesg_id, .mesg_id = o->mesg_id,
 			.alt_coa = o->has_alt_coa ? &o->alt_coa : NULL,
 			.has_auth = o->has_auth, .spi = o->auth_spi,
+			.has_ipv4_hoa = o->has_ipv4_hoa, .ipv4_hoa_plen = o->ipv4_hoa_plen,
+			.ipv4_hoa_p = o->ipv4_hoa_p, .ipv4_hoa = o->ipv4_hoa,
+			.has_ipv4_coa = o->has_ipv4_coa, .ipv4_coa = o->ipv4_coa,
 		};
 		len = xmip_mh_build_bu(out, sizeof(out), &f, &lay);
 	} else if (m->type == XMIP_MH_BA) {
@@ -135,6 +159,10 @@ static void fuzz_check_rebuild(const uint8_t *mh, size_t mh_len, const struct xm
 			.mesg_id = o->mesg_id, .has_refresh = o->has_refresh,
 			.refresh_units = o->refresh_units, .has_auth = o->has_auth,
 			.spi = o->auth_spi,
+			.has_ipv4_ack = o->has_ipv4_ack, .ipv4_ack_status = o->ipv4_ack_status,
+			.ipv4_ack_plen = o->ipv4_ack_plen, .ipv4_ack_hoa = o->ipv4_ack_hoa,
+			.has_nat_detect = o->has_nat_detect, .nat_f = o->nat_f,
+			.nat_refresh_s = o->nat_refresh_s,
 		};
 		len = xmip_mh_build_ba(out, sizeof(out), &f, &lay);
 	} else if (m->type == XMIP_MH_BE) {
@@ -167,9 +195,21 @@ static void fuzz_check_rebuild(const uint8_t *mh, size_t mh_len, const struct xm
 			   !memcmp(back.opts.nai, o->nai, o->nai_len));
 		FUZZ_CHECK(back.opts.has_alt_coa == o->has_alt_coa &&
 			   !memcmp(&back.opts.alt_coa, &o->alt_coa, 16));
+		FUZZ_CHECK(back.opts.has_ipv4_hoa == o->has_ipv4_hoa &&
+			   back.opts.ipv4_hoa_plen == o->ipv4_hoa_plen &&
+			   back.opts.ipv4_hoa_p == o->ipv4_hoa_p &&
+			   back.opts.ipv4_hoa.s_addr == o->ipv4_hoa.s_addr);
+		FUZZ_CHECK(back.opts.has_ipv4_coa == o->has_ipv4_coa &&
+			   back.opts.ipv4_coa.s_addr == o->ipv4_coa.s_addr);
 	} else {
 		FUZZ_CHECK(back.opts.has_refresh == o->has_refresh &&
 			   back.opts.refresh_units == o->refresh_units);
+		FUZZ_CHECK(back.opts.has_ipv4_ack == o->has_ipv4_ack &&
+			   back.opts.ipv4_ack_status == o->ipv4_ack_status &&
+			   back.opts.ipv4_ack_plen == o->ipv4_ack_plen &&
+			   back.opts.ipv4_ack_hoa.s_addr == o->ipv4_ack_hoa.s_addr);
+		FUZZ_CHECK(back.opts.has_nat_detect == o->has_nat_detect &&
+			   back.opts.nat_f == o->nat_f && back.opts.nat_refresh_s == o->nat_refresh_s);
 	}
 
 bytes:
@@ -186,6 +226,14 @@ bytes:
 		const struct fuzz_opt *a = &fz_opts_a[i], *b = &fz_opts_b[i];
 
 		canonical = a->type == b->type && a->len == b->len && a->off == b->off;
+		/* RFC 5555 options: reserved bits are zero in our layout. */
+		if (canonical && a->type == 29)
+			canonical = (mh[a->off + 2] & 1) == 0 && mh[a->off + 3] == 0;
+		if (canonical && a->type == 30)
+			canonical = (mh[a->off + 3] & 3) == 0;
+		if (canonical && (a->type == 31 || a->type == 32))
+			canonical = (mh[a->off + 2] & (a->type == 31 ? 0x7f : 0xff)) == 0 &&
+				    mh[a->off + 3] == 0;
 		if (canonical && a->type == 1)   /* PadN carries zeros in our layout */
 			for (size_t k = 0; k < a->len; k++)
 				canonical &= mh[a->off + 2 + k] == 0;

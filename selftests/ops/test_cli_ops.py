@@ -60,7 +60,7 @@ def test_check_names_every_error_line_and_key(tmp_path):
         % path,
         "%s:7: error: unknown key 'max-lifetme'" % path,
         "%s:14: error: key 'lifetime' is not valid inside [mn mn1@example.org] (only "
-        "home-address, spi, key); it goes in [mip6]" % path,
+        "home-address, spi, key, ipv4-home-address); it goes in [mip6]" % path,
         "%s:15: error: unknown section '[mip7]'" % path,
     ], p.stdout
     assert p.stdout.splitlines()[-1] == "%s: invalid (5 errors, 0 warnings)" % path
@@ -80,6 +80,29 @@ def test_check_cross_key_errors(tmp_path):
     p, path = check(tmp_path, "role = ha\ninstance = x\naddress = 2001:db8:1::2\n"
                               "home-prefix = 2001:db8:1::/64\n")
     assert p.returncode == 2 and "missing required key 'interface' for role ha" in p.stdout
+
+
+def test_check_dsmip_errors(tmp_path):
+    # [dsmip] (docs/dsmip.md): every error with its file and line.
+    base = GOOD_HA.rstrip("\n") + "\n"
+    n = len(base.splitlines())
+    p, path = check(tmp_path, base + "[dsmip]\nipv4-address = 198.51.100.2\n"
+                              "ipv4-hoa-pool = 192.0.2.1/28\nnat-keepalive = 0\n")
+    assert p.returncode == 2
+    assert "%s:%d: error: ipv4-hoa-pool: 192.0.2.1/28 has bits set past /28" % (path, n + 3) \
+        in p.stdout, p.stdout
+    assert "%s:%d: error: nat-keepalive:" % (path, n + 4) in p.stdout, p.stdout
+    p, path = check(tmp_path, base + "[dsmip]\nipv4-hoa-pool = 192.0.2.0/28\n")
+    assert p.returncode == 2
+    assert "%s:%d: error: [dsmip]: missing required key 'ipv4-address'" % (path, n + 1) \
+        in p.stdout, p.stdout
+    p, path = check(tmp_path, base + "ipv4-home-address = 192.0.2.7\n")
+    assert p.returncode == 2
+    assert "%s:%d: error: [mn mn1@example.org]: ipv4-home-address needs a [dsmip]" % (
+        path, n + 1) in p.stdout, p.stdout
+    p, path = check(tmp_path, base + "ipv4-home-address = 192.0.2.7\n[dsmip]\n"
+                              "ipv4-address = 198.51.100.2\nipv4-hoa-pool = 192.0.2.0/28\n")
+    assert p.returncode in (0, 3), p.stdout
 
 
 def test_check_lifetime_beyond_the_rfc(tmp_path):

@@ -353,8 +353,20 @@ static void test_section_errors(void **state)
 	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nfoo = 1\n",
 		 ha_minimal);
 	expect_error(buf, 8, "unknown key 'foo' in section [mn a@x]");
+	snprintf(buf, sizeof(buf), "%s[mip5]\n", ha_minimal);
+	expect_error(buf, 6, "unknown section '[mip5]'");
+	/* [dsmip] (docs/dsmip.md): its required key, its values, [mn] ipv4-home-address. */
 	snprintf(buf, sizeof(buf), "%s[dsmip]\n", ha_minimal);
-	expect_error(buf, 6, "unknown section '[dsmip]'");
+	expect_error(buf, 6, "[dsmip]: missing required key 'ipv4-address' for role ha");
+	snprintf(buf, sizeof(buf), "%s[dsmip]\nipv4-address = 198.51.100.2\n"
+		 "ipv4-hoa-pool = 192.0.2.1/28\n", ha_minimal);
+	expect_error(buf, 8, "ipv4-hoa-pool: 192.0.2.1/28 has bits set past /28");
+	snprintf(buf, sizeof(buf), "%s[dsmip]\nipv4-address = 224.0.0.1\n", ha_minimal);
+	expect_error(buf, 7, "ipv4-address: 224.0.0.1 is not a unicast IPv4 address");
+	snprintf(buf, sizeof(buf), "%s[mn a@x]\nhome-address = 2001:db8:1::5\nspi = 256\n"
+		 "key = 00112233445566778899aabbccddeeff\nipv4-home-address = 192.0.2.9\n",
+		 ha_minimal);
+	expect_error(buf, 10, "[mn a@x]: ipv4-home-address needs a [dsmip] section");
 	snprintf(buf, sizeof(buf), "%s[mip6 x]\n", ha_minimal);
 	expect_error(buf, 6, "section [mip6] takes no argument");
 	snprintf(buf, sizeof(buf), "%s[mip6]\ninterface = eth1\n", ha_minimal);
