@@ -61,6 +61,22 @@ static void time_str(__u64 ns, char *buf, size_t len, bool iso)
 		 iso ? "Z" : "");
 }
 
+/*
+ * A string that may come from the wire (an NAI, a status name) on a
+ * terminal: printable ASCII as is, anything else (escape sequences, other
+ * octets; spaces unless inside parentheses, where they cannot split the
+ * "field value" pairs) as \xHH.
+ */
+static void print_word(FILE *f, const char *s, bool spaces)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p > 0x20 || (spaces && *p == 0x20)) && *p < 0x7f && *p != '\\' && *p != ')')
+			fputc(*p, f);
+		else
+			fprintf(f, "\\x%02x", *p);
+	}
+}
+
 void xmip_event_print_text(FILE *f, const char *instance, const struct xmip_event *ev)
 {
 	char a[INET6_ADDRSTRLEN], t[48];
@@ -86,12 +102,17 @@ void xmip_event_print_text(FILE *f, const char *instance, const struct xmip_even
 		fprintf(f, " lifetime %u", ev->lifetime_s);
 	if (ev->fields & XMIP_EVF_SEQ)
 		fprintf(f, " seq %u", ev->seq);
-	if (ev->fields & XMIP_EVF_STATUS)
-		fprintf(f, " status %u (%s)", ev->status, ev->status_name);
+	if (ev->fields & XMIP_EVF_STATUS) {
+		fprintf(f, " status %u (", ev->status);
+		print_word(f, ev->status_name, true);
+		fputc(')', f);
+	}
 	if (ev->fields & XMIP_EVF_COUNT)
 		fprintf(f, " count %u", ev->count);
-	if (ev->fields & XMIP_EVF_ID)
-		fprintf(f, " id %s", ev->id);
+	if (ev->fields & XMIP_EVF_ID) {
+		fputs(" id ", f);
+		print_word(f, ev->id, false);
+	}
 	fputc('\n', f);
 }
 

@@ -147,6 +147,35 @@ static void test_event_decode(void **state)
 	assert_string_equal(xmip_event_type_name(9999), "unknown");
 }
 
+/* Strings that came from the wire cannot break a terminal or a JSON reader. */
+static void test_event_hostile_strings(void **state)
+{
+	struct xmip_event ev = { .version = XMIP_EVENT_VERSION, .type = XMIP_EV_REFUSED,
+				 .fields = XMIP_EVF_STATUS | XMIP_EVF_ID, .status = 129 };
+	struct xmip_json j;
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(ev.status_name, sizeof(ev.status_name), "prohibited)\x1b[2J");
+	snprintf(ev.id, sizeof(ev.id), "mn 1\xff\xc3\x28@\xc3\xa9x");
+	f = open_memstream(&out, &n);
+	xmip_event_print_text(f, "i", &ev);
+	fclose(f);
+	assert_non_null(strstr(out, " status 129 (prohibited\\x29\\x1b[2J) id mn\\x201\\xff\\xc3(@\\xc3\\xa9x\n"));
+	free(out);
+	f = open_memstream(&out, &n);
+	xmip_json_init(&j, f, false);
+	xmip_event_json(&j, "i", &ev);
+	xmip_json_end(&j);
+	fclose(f);
+	/* Control characters escaped, invalid UTF-8 replaced, valid UTF-8 kept. */
+	assert_non_null(strstr(out, "\"status_name\":\"prohibited)\\u001b[2J\""));
+	assert_non_null(strstr(out, "\"id\":\"mn 1\\ufffd\\ufffd(@\xc3\xa9x\""));
+	free(out);
+}
+
 static char *render_role(unsigned int role)
 {
 	struct xmip_metrics_src src = { .instance = "i\"x", .role = role, .stats_fd = -1,
@@ -247,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_check_warnings_only_when_valid),
 		cmocka_unit_test(test_metrics_key),
 		cmocka_unit_test(test_event_decode),
+		cmocka_unit_test(test_event_hostile_strings),
 		cmocka_unit_test(test_metrics_render),
 		cmocka_unit_test(test_mip4_observe),
 	};
