@@ -860,16 +860,16 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 	c.end = data_end;
 	c.start = data;
 	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
-	if (proto == XMIP_IPPROTO_MH)
-		return TC_ACT_OK;
-	if (xmip_is_nd_message(ip6, data_end)) {
+	if (proto == XMIP_IPPROTO_MH || xmip_is_nd_message(ip6, data_end)) {
 		struct ethhdr *eth = data;
 
 		/* The agent points the HoA's neighbour entry at the HA itself
 		 * (agentd/core/fwsync.c), so its own packets reach this program;
-		 * Neighbour Discovery to the HoA stays on the home link (the MN
-		 * may be back, its deregistration not yet processed): sent to
-		 * the HoA's solicited-node multicast MAC, which the MN hears. */
+		 * its signalling and Neighbour Discovery to the HoA stay on the
+		 * home link (the MN may be back: the BA of its deregistration
+		 * can leave before the binding's slot and neighbour entry are
+		 * gone): sent to the HoA's solicited-node multicast MAC, which
+		 * the MN hears, never to the HA's own MAC. */
 		if (xmip_mac_eq(eth->h_dest, eth->h_source)) {
 			eth->h_dest[0] = 0x33;
 			eth->h_dest[1] = 0x33;

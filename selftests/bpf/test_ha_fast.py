@@ -348,13 +348,28 @@ def test_egress_time_exceeded_for_a_reverse_tunnelled_packet_goes_through_the_tu
     assert bytes(Ether(t.out)[IPv6].payload) == bytes(te)
 
 
-def test_egress_leaves_signalling_and_other_destinations_alone(ha_ns):
-    ba = IPv6(src=HA, dst=HOA) / MIP6MH_BA(seq=1)
+def test_egress_leaves_other_destinations_alone(ha_ns):
     other = IPv6(src=HA, dst=CN) / UDP() / Raw(b"x" * 10)
-    for pkt in (ba, other):
-        t = pktrun(ha_ns, "ha", "tc-out", own(pkt), ha_ns.home, ha_args((HOA, COA)))
-        assert t.verdict == "TC_ACT_OK" and t.stats == {}
-        assert_same(t.out, own(pkt))
+    t = pktrun(ha_ns, "ha", "tc-out", own(other), ha_ns.home, ha_args((HOA, COA)))
+    assert t.verdict == "TC_ACT_OK" and t.stats == {}
+    assert_same(t.out, own(other))
+
+
+def test_egress_signalling_to_the_hoa_stays_on_the_home_link(ha_ns):
+    """The BA of a deregistration from home can leave while the binding's
+    slot and the HoA's neighbour entry (pointed at the HA itself) are still
+    there: it is not tunnelled, and goes to the HoA's solicited-node
+    multicast MAC, which the MN at home hears, never to the HA's own MAC
+    (where it was lost and the MN retransmitted after 1 s)."""
+    ba = IPv6(src=HA, dst=HOA) / MIP6MH_BA(seq=1)
+    t = pktrun(ha_ns, "ha", "tc-out", own(ba), ha_ns.home, ha_args((HOA, COA)))
+    assert t.verdict == "TC_ACT_OK" and t.stats == {}
+    assert_same(t.out, Ether(src=MAC_HOME, dst="33:33:ff:00:01:00") / ba)
+    # A BA whose neighbour entry is the MN's own MAC is not touched.
+    mn_mac = "02:00:00:00:01:00"
+    t = pktrun(ha_ns, "ha", "tc-out", Ether(src=MAC_HOME, dst=mn_mac) / ba, ha_ns.home,
+               ha_args((HOA, COA)))
+    assert_same(t.out, Ether(src=MAC_HOME, dst=mn_mac) / ba)
 
 
 def test_egress_neighbour_discovery_to_the_hoa_stays_on_the_home_link(ha_ns):
