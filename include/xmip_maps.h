@@ -402,7 +402,8 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_ICMP_REPORT_LIMITED, "drop: ICMPv6 error about a tunnel packet over its source's report rate or the per-CPU one (ring full: DROP_SIGNAL_NO_ROOM)") \
 	X(PASS_RH_SEGS_LEFT,    "pass: routing header with segments left (not type 2): the HA is not the final destination") \
 	X(DROP_EGRESS_TOO_BIG,  "drop: the HA's own packet to a bound HoA is larger than the tunnel MTU") \
-	X(EGRESS_ENCAP_OK,      "the HA's own packet to a bound HoA tunnelled to its CoA (tc egress)")
+	X(EGRESS_ENCAP_OK,      "the HA's own packet to a bound HoA tunnelled to its CoA (tc egress)") \
+	X(DROP_SIGNAL_BUDGET,   "drop: signalling for no binding over the per-CPU budget of all such sources")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

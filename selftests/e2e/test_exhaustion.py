@@ -103,3 +103,111 @@ def test_binding_table_full(make_topo):
     assert OTHERS["mn3"]["hoa"] not in table(t) and len(table(t)) == 2
     cap.stop()
     assert h.tcp()[1] is None and h.cli.alive(), "the TCP connection did not survive"
+
+
+# ---- the signalling ring buffer ------------------------------------------------------
+
+UNBOUND_HOA = "2001:db8:1::dead"     # in the home prefix, nobody's
+
+
+def flood_frame(t):
+    """A forged BU (made-up authenticator) naming a home address that has no
+    binding, as a file for xmip_bench gen; --sources varies its source /64."""
+    from mip6pkt import forged_bu
+    from scapy.layers.inet6 import HAO
+    f = forged_bu(mac_of(t, T.NS_HA, "eth0"), mac_of(t, T.NS_RT, "br-home"), "2001:db8:f0::77",
+                  seq=7)
+    f[HAO].hoa = UNBOUND_HOA
+    path = os.path.join(t.workdir, "flood.bin")
+    with open(path, "wb") as fh:
+        fh.write(bytes(f))
+    return path
+
+
+def start_flood(t, sources=65536):
+    return t.spawn(T.NS_RT, "flood", ["taskset", "-c", "0",
+                                      os.path.join(t.bin, "tools", "xmip_bench"), "gen",
+                                      "--dev", "h-ha", "-i", flood_frame(t), "--sources",
+                                      str(sources), "--count", "2000000000"])
+
+
+def counters(t):
+    data = json.loads(t.xmip(T.NS_HA, "show", "-i", T.HA_INSTANCE, "-j").stdout)
+    data = data[0] if isinstance(data, list) else data
+    return data["counters"]
+
+
+class LinkCapture(Capture):
+    """Signalling on one of the router's ports (the MN's link)."""
+
+    def __init__(self, topo, dev):
+        self.path = os.path.join(topo.workdir, "mh-%s.pcap" % dev)
+        self.proc = topo.spawn(T.NS_RT, "tcpdump-" + dev,
+                               ["tcpdump", "-i", dev, "-U", "--immediate-mode", "-n", "-s", "0",
+                                "-w", self.path, "ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43"])
+        wait_for(lambda: "listening on" in self.proc.text(), 5)
+
+
+def bu_to_ba(pcap, coa):
+    """Seconds from the MN's first BU from coa to the BA (status 0) answering it,
+    from the capture's timestamps."""
+    rows = tshark_fields(pcap, ["frame.time_epoch", "ipv6.src", "ipv6.dst", "mip6.mhtype",
+                                "mip6.bu.seqnr", "mip6.ba.seqnr", "mip6.ba.status"],
+                         "mip6.mhtype == 5 || mip6.mhtype == 6")
+    bus = [r for r in rows if r["mip6.mhtype"] == "5" and r["ipv6.src"] == coa]
+    assert bus, rows
+    ans = [r for r in rows if r["mip6.mhtype"] == "6" and r["ipv6.dst"] == coa and
+           r["mip6.ba.seqnr"] == bus[0]["mip6.bu.seqnr"]]
+    assert ans and ans[0]["mip6.ba.status"] == "0", \
+        "the MN's first BU from %s was not answered (a retransmission was needed):\n%s" % (
+            coa, rows)
+    return float(ans[0]["frame.time_epoch"]) - float(bus[0]["frame.time_epoch"])
+
+
+def test_ring_buffer_full(make_topo):
+    """The HA agent frozen (SIGSTOP: an agent that cannot keep up), forged BUs
+    for no binding from 65536 /64s at the test bed's rate: the records fill
+    the ring as far as the unbound class may (half of it, lib/signal.h), the
+    rest is counted DROP_SIGNAL_NO_ROOM (and DROP_SIGNAL_BUDGET: the per-CPU
+    budget). The MN's traffic flows meanwhile (datapath only). Once the flood
+    stops and the agent runs again, it drains the backlog and the MN's next
+    registration (a move) is answered within 1 s of its BU, read from a
+    capture on the MN's new link."""
+    t = make_topo()
+    h = Handover(t)
+    h.start()
+    assert h.move("a")["binding_ok"]
+    agent = t.agents["ha"].popen.pid
+    before = counters(t)
+    os.kill(agent, signal.SIGSTOP)
+    try:
+        gen = start_flood(t)
+        try:
+            assert wait_for(lambda: counters(t)["drop_signal_no_room"] >
+                            before["drop_signal_no_room"] + 10000, 20, step=0.3), \
+                "the ring never filled\n%s\n%s" % (gen.text(), counters(t))
+            assert tcp_moves(h), "TCP stalled during the flood"
+            assert gen.alive(), gen.text()
+        finally:
+            gen.stop()
+        full = counters(t)
+    finally:
+        os.kill(agent, signal.SIGCONT)
+    cap = LinkCapture(t, "rt-b")
+    step = h.move("b")
+    time.sleep(0.3)
+    cap.stop()
+    assert step["binding_ok"] and step["tcp_ok"], step
+    delay = bu_to_ba(cap.path, T.LINKS["b"][0])
+    no_room = full["drop_signal_no_room"] - before["drop_signal_no_room"]
+    admitted = full["signal_to_agent"] - before["signal_to_agent"]
+    print("ring full: %d records written, %d counted no room, %d over the budget; "
+          "BU -> BA %.1f ms after the flood" % (admitted, no_room,
+                                                full["drop_signal_budget"], delay * 1e3))
+    # What was written fits in half the ring: 8-octet ring header, 12-octet
+    # record header, the IPv6 packet, rounded up to 8.
+    slot = (8 + 12 + os.path.getsize(os.path.join(t.workdir, "flood.bin")) - 14 + 7) // 8 * 8
+    assert 0 < admitted * slot <= 256 * 1024 // 2 + slot, (admitted, slot)   # + an MN BU
+    assert admitted * slot > 256 * 1024 // 2 - 2 * slot, "half the ring was not filled"
+    assert delay < 1.0, "BU answered %.3f s after it was sent" % delay
+    assert h.tcp()[1] is None and h.cli.alive(), "the TCP connection did not survive"
