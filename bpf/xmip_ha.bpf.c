@@ -164,7 +164,7 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 		case XMIP_IPPROTO_MH:
 			if (c.frag)
 				return xmip_tc_verdict(xmip_cls_pass_fragment());
-			xmip_signal_tc(skb, XMIP_FAMILY_MIP6, c.l3_off, c.l3_len);
+			xmip_mip6_ha_signal_tc(skb, &c);
 			return TC_ACT_SHOT;
 		case XMIP_IPPROTO_IPV6: {
 			int act;

@@ -421,7 +421,8 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_RS_N_PROTO,      "drop: RS-N: inner packet not TCP, UDP or ICMP echo (fragment, IPv6 extension header)") \
 	X(DROP_RS_TTL,          "drop: RS: TTL or hop limit exhausted") \
 	X(DROP_RS_NO_CSUM,      "drop: RS: UDP without checksum cannot be carried over IPv6") \
-	X(DROP_RS_BAD_ENTRY,    "drop: RS: relay entry unusable (mixed address families, wrong kind)")
+	X(DROP_RS_BAD_ENTRY,    "drop: RS: relay entry unusable (mixed address families, wrong kind)") \
+	X(DROP_SIGNAL_BUDGET,   "drop: signalling for no binding over the per-CPU budget of all such sources")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

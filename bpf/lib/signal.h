@@ -5,10 +5,17 @@
  * then the packet from its IP header on (for Mobile IPv6: as the kernel
  * without CONFIG_IPV6_MIP6 would have dropped it).
  *
- * In front of the ring, a token bucket per source (per /64 for IPv6, per
- * address for IPv4): one source flooding signalling at line rate fills
- * its own bucket, not the ring, and every other source's packets still
- * reach the agent (docs/DESIGN.md, "Signalling path").
+ * In front of the ring, two classes (docs/DESIGN.md, "Signalling under
+ * attack"):
+ *  - bound: a caller that recognised the packet as a BU for a home address
+ *    with a binding (the HA: one xmip_fwtable lookup) names that address;
+ *    the packet is admitted through a token bucket of that home address
+ *    and may use the whole ring;
+ *  - everything else: a token bucket per source (per /64 for IPv6, per
+ *    address for IPv4), then a per-CPU budget shared by all such sources,
+ *    and only while the ring is at most half full. One source flooding
+ *    fills its own bucket; many sources flooding spend the budget and at
+ *    worst half the ring, never the room of a bound mobile node's BU.
  *
  * Records are variable-size (header + packet, copied through a per-CPU
  * scratch record and written with bpf_ringbuf_output), and wake-ups are
@@ -37,6 +44,18 @@
 #define XMIP_SIGNAL_SRC_BURST   40
 #endif
 #define XMIP_SIGNAL_SRC_INTERVAL_NS (1000000000ull / XMIP_SIGNAL_SRC_PER_SEC)
+/*
+ * Signalling of the unbound class admitted per CPU, all sources together:
+ * what the agent spends on packets nobody has a binding for (forged BUs,
+ * first registrations) is bounded whatever the number of sources.
+ */
+#ifndef XMIP_SIGNAL_ANON_PER_SEC
+#define XMIP_SIGNAL_ANON_PER_SEC 2000
+#endif
+#define XMIP_SIGNAL_ANON_BURST   200
+#define XMIP_SIGNAL_ANON_INTERVAL_NS (1000000000ull / XMIP_SIGNAL_ANON_PER_SEC)
+/* The unbound class writes only while the ring holds at most this many octets. */
+#define XMIP_SIGNAL_ANON_ROOM    (XMIP_SIGNAL_RINGBUF_BYTES / 2)
 /* Sources remembered at once (LRU: the least recently seen is forgotten). */
 #define XMIP_SIGNAL_SOURCES     16384
 /* Pending octets at which a record wakes the agent even mid-batch (1/8 of the ring). */
@@ -59,6 +78,7 @@ struct {
 enum xmip_signal_kind {
 	XMIP_SIGNAL_KIND_SIGNAL = 0,   /* signalling for a family */
 	XMIP_SIGNAL_KIND_REPORT = 1,   /* XMIP_FAMILY_ICMP_REPORT records */
+	XMIP_SIGNAL_KIND_BOUND  = 2,   /* BUs for a bound home address: src is that address */
 };
 
 struct xmip_signal_src {
@@ -78,6 +98,14 @@ struct {
 	__type(key, struct xmip_signal_src);
 	__type(value, struct xmip_signal_bucket);
 } xmip_signal_rate SEC(".maps");
+
+/* The unbound class's budget, per CPU (GCRA state, one entry). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xmip_signal_bucket);
+} xmip_signal_budget SEC(".maps");
 
 /* One record's worth of scratch per CPU, written whole to the ring at its real length. */
 struct {
@@ -100,22 +128,46 @@ static __always_inline long xmip_signal_load(void *ctx, int skb, __u32 off, void
 }
 
 /*
- * Take one token of `kind` of the source of the IP packet `ip_off` octets
- * into the packet: 1 admitted, 0 over its rate, -1 unreadable header. GCRA
+ * Take one token of the bucket `key`: 1 admitted, 0 over its rate. GCRA
  * ("virtual scheduling"): the bucket holds the time its next packet is
  * due; a packet is admitted while that time is at most tau ahead, and
  * moves it one interval on. The bucket is shared by every CPU, so the
  * move is a compare-and-swap; a CPU that loses the race to another packet
- * of the same source counts its packet as over the rate (the source is
- * sending faster than two CPUs can admit it anyway).
+ * of the same bucket counts its packet as over the rate (it is sending
+ * faster than two CPUs can admit it anyway). No loop: bounded time.
  */
-static __always_inline int xmip_signal_admit(void *ctx, int skb, __u32 ip_off, __u32 kind)
+static __always_inline int xmip_signal_take(const struct xmip_signal_src *key)
 {
 	const __u64 interval = XMIP_SIGNAL_SRC_INTERVAL_NS;
 	const __u64 tau = (XMIP_SIGNAL_SRC_BURST - 1) * XMIP_SIGNAL_SRC_INTERVAL_NS;
-	struct xmip_signal_src key = {};
 	struct xmip_signal_bucket nb, *b;
 	__u64 now = bpf_ktime_get_ns(), old, tat;
+
+	b = bpf_map_lookup_elem(&xmip_signal_rate, key);
+	if (!b) {
+		nb.tat_ns = now + interval;             /* this packet is the first token */
+		if (!bpf_map_update_elem(&xmip_signal_rate, key, &nb, BPF_NOEXIST)) {
+			xmip_count(XMIP_STAT_SIGNAL_SRC_NEW);
+			return 1;
+		}
+		b = bpf_map_lookup_elem(&xmip_signal_rate, key);   /* another CPU made it */
+		if (!b)
+			return 0;
+	}
+	old = b->tat_ns;
+	tat = old > now ? old : now;
+	if (tat - now > tau)
+		return 0;
+	return __sync_val_compare_and_swap(&b->tat_ns, old, tat + interval) == old;
+}
+
+/*
+ * Take one token of `kind` of the source of the IP packet `ip_off` octets
+ * into the packet: 1 admitted, 0 over its rate, -1 unreadable header.
+ */
+static __always_inline int xmip_signal_admit(void *ctx, int skb, __u32 ip_off, __u32 kind)
+{
+	struct xmip_signal_src key = {};
 	__u8 ver;
 
 	key.kind = kind;
@@ -129,32 +181,38 @@ static __always_inline int xmip_signal_admit(void *ctx, int skb, __u32 ip_off, _
 		if (xmip_signal_load(ctx, skb, ip_off + 12, &key.src[12], 4))
 			return -1;
 	}
-	b = bpf_map_lookup_elem(&xmip_signal_rate, &key);
-	if (!b) {
-		nb.tat_ns = now + interval;             /* this packet is the first token */
-		if (!bpf_map_update_elem(&xmip_signal_rate, &key, &nb, BPF_NOEXIST)) {
-			xmip_count(XMIP_STAT_SIGNAL_SRC_NEW);
-			return 1;
-		}
-		b = bpf_map_lookup_elem(&xmip_signal_rate, &key);   /* another CPU made it */
-		if (!b)
-			return 0;
-	}
-	old = b->tat_ns;
-	tat = old > now ? old : now;
+	return xmip_signal_take(&key);
+}
+
+/* One token of this CPU's budget for the unbound class: 1, or 0 if spent. */
+static __always_inline int xmip_signal_budget_take(void)
+{
+	const __u64 tau = (XMIP_SIGNAL_ANON_BURST - 1) * XMIP_SIGNAL_ANON_INTERVAL_NS;
+	struct xmip_signal_bucket *b;
+	__u64 now = bpf_ktime_get_ns(), tat;
+	__u32 zero = 0;
+
+	b = bpf_map_lookup_elem(&xmip_signal_budget, &zero);
+	if (!b)
+		return 0;
+	tat = b->tat_ns > now ? b->tat_ns : now;
 	if (tat - now > tau)
 		return 0;
-	return __sync_val_compare_and_swap(&b->tat_ns, old, tat + interval) == old;
+	b->tat_ns = tat + XMIP_SIGNAL_ANON_INTERVAL_NS;   /* per-CPU slot: no atomic needed */
+	return 1;
 }
 
 /*
  * Write one record (header, then `len` octets of the packet from `ip_off`,
  * XMIP_IP4_HLEN <= len <= XMIP_SIGNAL_MAX_PKT, checked by the caller) to
- * the ring at its real size. 0, or -1 counted: DROP_MALFORMED (unreadable),
- * DROP_SIGNAL_NO_ROOM (ring full). The caller counts success.
+ * the ring at its real size, if the ring then holds at most `room` octets
+ * (XMIP_SIGNAL_RINGBUF_BYTES: as long as it fits). 0, or -1 counted:
+ * DROP_MALFORMED (unreadable), DROP_SIGNAL_NO_ROOM (ring full, or fuller
+ * than `room`). The caller counts success.
  */
-static __always_inline int xmip_signal_emit(void *ctx, int skb, __u16 family, __u32 ifindex,
-					    __u32 ip_off, __u32 len)
+static __always_inline int xmip_signal_emit_room(void *ctx, int skb, __u16 family,
+						 __u32 ifindex, __u32 ip_off, __u32 len,
+						 __u64 room)
 {
 	struct xmip_signal_event *ev;
 	__u64 avail, flags, size;
@@ -185,6 +243,10 @@ static __always_inline int xmip_signal_emit(void *ctx, int skb, __u16 family, __
 	 * ones, reads on until the ring is empty (and drains on a timer too).
 	 */
 	avail = bpf_ringbuf_query(&xmip_signal, BPF_RB_AVAIL_DATA);
+	if (avail + size > room) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_NO_ROOM);
+		return -1;
+	}
 	if (avail == 0) {
 		flags = 0;
 	} else if (avail + size >= XMIP_SIGNAL_WAKEUP_BYTES) {
@@ -200,14 +262,26 @@ static __always_inline int xmip_signal_emit(void *ctx, int skb, __u16 family, __
 	return 0;
 }
 
+/* The unbound class's records (and reports): at most half the ring. */
+static __always_inline int xmip_signal_emit(void *ctx, int skb, __u16 family, __u32 ifindex,
+					    __u32 ip_off, __u32 len)
+{
+	return xmip_signal_emit_room(ctx, skb, family, ifindex, ip_off, len,
+				     XMIP_SIGNAL_ANON_ROOM);
+}
+
 /*
  * Signalling for `family`: `len` octets from `ip_off` of the packet
- * (an XDP frame, or an skb when `skb`), through the source's bucket, into
- * a record. Counts the outcome; the caller drops the packet in every case
- * (the kernel could not have processed it).
+ * (an XDP frame, or an skb when `skb`) into a record. `bound`: NULL, or
+ * the home address (16 octets) of the binding the caller found this BU is
+ * for: through that address's bucket, into the whole ring; otherwise
+ * through the source's bucket and the per-CPU budget, into half the ring.
+ * Counts the outcome; the caller drops the packet in every case (the
+ * kernel could not have processed it).
  */
 static __always_inline void xmip_signal_put(void *ctx, int skb, enum xmip_family_id family,
-					    __u32 ifindex, __u32 ip_off, __u32 len)
+					    __u32 ifindex, __u32 ip_off, __u32 len,
+					    const __u8 *bound)
 {
 	int ok;
 
@@ -219,20 +293,37 @@ static __always_inline void xmip_signal_put(void *ctx, int skb, enum xmip_family
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return;
 	}
+	if (bound) {
+		struct xmip_signal_src key = { .kind = XMIP_SIGNAL_KIND_BOUND };
+
+		__builtin_memcpy(key.src, bound, 16);
+		if (!xmip_signal_take(&key)) {
+			xmip_count(XMIP_STAT_DROP_SIGNAL_RATE_LIMITED);
+			return;
+		}
+		if (xmip_signal_emit_room(ctx, skb, family, ifindex, ip_off, len,
+					  XMIP_SIGNAL_RINGBUF_BYTES) == 0)
+			xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
+		return;
+	}
 	ok = xmip_signal_admit(ctx, skb, ip_off, XMIP_SIGNAL_KIND_SIGNAL);
 	if (ok <= 0) {
 		xmip_count(ok < 0 ? XMIP_STAT_DROP_MALFORMED : XMIP_STAT_DROP_SIGNAL_RATE_LIMITED);
+		return;
+	}
+	if (!xmip_signal_budget_take()) {
+		xmip_count(XMIP_STAT_DROP_SIGNAL_BUDGET);
 		return;
 	}
 	if (xmip_signal_emit(ctx, skb, family, ifindex, ip_off, len) == 0)
 		xmip_count(XMIP_STAT_SIGNAL_TO_AGENT);
 }
 
-/* From an XDP frame. */
+/* From an XDP frame; `bound` as for xmip_signal_put. */
 static __always_inline void xmip_signal_xdp(struct xdp_md *ctx, enum xmip_family_id family,
-					    __u32 ip_off, __u32 len)
+					    __u32 ip_off, __u32 len, const __u8 *bound)
 {
-	xmip_signal_put(ctx, 0, family, ctx->ingress_ifindex, ip_off, len);
+	xmip_signal_put(ctx, 0, family, ctx->ingress_ifindex, ip_off, len, bound);
 }
 
 #endif /* XMIP_BPF_SIGNAL_H */

@@ -13,11 +13,12 @@
 #include "lib/stats.h"
 #include "lib/signal.h"
 
-/* Copy `len` octets from `ip_off` of the skb into a record for `family`; counted. */
+/* Copy `len` octets from `ip_off` of the skb into a record for `family`
+ * (`bound` as for xmip_signal_put); counted. */
 static __always_inline void xmip_signal_tc(struct __sk_buff *skb, enum xmip_family_id family,
-					   __u32 ip_off, __u32 len)
+					   __u32 ip_off, __u32 len, const __u8 *bound)
 {
-	xmip_signal_put(skb, 1, family, skb->ingress_ifindex, ip_off, len);
+	xmip_signal_put(skb, 1, family, skb->ingress_ifindex, ip_off, len, bound);
 }
 
 #endif /* XMIP_BPF_SIGNAL_TC_H */

@@ -67,11 +67,52 @@ struct {
 } xmip_ident SEC(".maps");
 /* ------------------------------------------------------------------ shared */
 
+/*
+ * Is this Mobility Header a BU whose Home Address option names a home
+ * address with a live binding? Then `hoa` holds it and 1: the BU goes to
+ * the agent in the bound class, through that address's own bucket and
+ * into the whole ring (lib/signal.h), so spoofed signalling from any
+ * number of sources cannot crowd out a bound MN's registrations. One
+ * table lookup, no loop over sources: bounded time. Whoever knows a bound
+ * home address can spend that address's bucket (docs/DESIGN.md,
+ * "Signalling under attack").
+ */
+static __always_inline int xmip_mip6_ha_bu_bound(void *ctx, int skb, const struct xmip_cls *cls,
+						 __u8 hoa[16])
+{
+	struct xmip_fw_view b;
+	__u8 type;
+
+	if (!cls->ip6.has_hao)
+		return 0;
+	if (xmip_signal_load(ctx, skb, cls->l4_off + 2, &type, 1) || type != XMIP_MH_BU)
+		return 0;
+	if (xmip_signal_load(ctx, skb, cls->l3_off + cls->ip6.hao_off, hoa, 16))
+		return 0;
+	if (xmip_ha_binding(hoa, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
+	    xmip_fw_expired(&b, bpf_jiffies64()))
+		return 0;
+	return 1;
+}
+
 /* A Mobility Header to the HA: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_ha_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
 {
-	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len);
+	__u8 hoa[16];
+
+	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len,
+			xmip_mip6_ha_bu_bound(ctx, 0, cls, hoa) ? hoa : NULL);
 	return XDP_DROP;
+}
+
+/* The same from tc ingress (xdp-mode = tc). */
+static __always_inline void xmip_mip6_ha_signal_tc(struct __sk_buff *skb,
+						   const struct xmip_cls *cls)
+{
+	__u8 hoa[16];
+
+	xmip_signal_tc(skb, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len,
+		       xmip_mip6_ha_bu_bound(skb, 1, cls, hoa) ? hoa : NULL);
 }
 
 enum xmip_ha_do {

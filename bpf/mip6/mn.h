@@ -29,7 +29,7 @@
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
 {
-	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len);
+	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, cls->l3_off, cls->l3_len, NULL);
 	return XDP_DROP;
 }
 
@@ -55,7 +55,7 @@ static __always_inline int xmip_mip6_mn_after_decap(struct xdp_md *ctx,
 		return XDP_PASS;
 	if (ip6->nexthdr == XMIP_IPPROTO_MH && xmip_mip6_mn_is_mine(v, &ip6->daddr)) {
 		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr),
-				bpf_ntohs(ip6->payload_len) + sizeof(*ip6));
+				bpf_ntohs(ip6->payload_len) + sizeof(*ip6), NULL);
 		return XDP_DROP;
 	}
 	/* Anything else, malformed included, is the kernel's to judge. */

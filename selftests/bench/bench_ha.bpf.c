@@ -11,6 +11,7 @@
 /* Likewise the per-source signalling admission (bpf/lib/signal.h). */
 #define XMIP_SIGNAL_SRC_PER_SEC 1000000000
 #define XMIP_SIGNAL_SRC_BURST   1000000
+#define XMIP_SIGNAL_ANON_PER_SEC 1000000000
 #include "bench/xmip_ha_body.c"
 #include "bench_restore.h"
 

@@ -9,6 +9,12 @@ not a fixed 1280-octet slot), and a backlog of XMIP_SIGNAL_WAKEUP_BYTES wakes
 the agent early (SIGNAL_WAKEUP_FORCED). The runs of one test share their maps
 (xmip_pktrun --then), as packets arriving back to back do; a run takes a few
 microseconds, so at 20 a second at most one token comes back during a test.
+
+Packets for no binding (here: BUs whose Home Address option names an unbound
+address, UNBOUND) also spend a per-CPU budget of all sources together and
+may fill only half the ring; a BU naming a bound home address goes through
+that address's own bucket into the whole ring (docs/DESIGN.md, "Signalling
+under attack"), so spoofed BUs from any number of sources cannot keep it out.
 """
 import os
 import tempfile
@@ -28,20 +34,24 @@ BURST = 40          # XMIP_SIGNAL_SRC_BURST
 RB_HDR = 8          # BPF_RINGBUF_HDR_SZ
 WAKEUP_BYTES = 256 * 1024 // 8   # XMIP_SIGNAL_WAKEUP_BYTES
 HA4 = "192.0.2.2"
+UNBOUND = "2001:db8:1::999"     # in the home prefix, no binding
+ANON_BURST = 200    # XMIP_SIGNAL_ANON_BURST (per CPU)
+RING = 256 * 1024   # XMIP_SIGNAL_RINGBUF_BYTES
 
 
-def bu(src=COA, pad=0):
+def bu(src=COA, pad=0, hoa=UNBOUND):
     opts = []
     while pad > 0:                       # unknown options of at most 200 octets each
         n = min(pad, 202) - 2
         opts.append(MIP6OptUnknown(otype=200, odata=b"\0" * max(n, 0)))
         pad -= n + 2
-    return IPv6(src=src, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / \
+    return IPv6(src=src, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) / \
         MIP6MH_BU(seq=7, flags=0x5 << 5, mhtime=15, options=opts)
 
 
-def run(ns, obj, first, repeat, then=(), args=(), ifindex=None, prog="xdp"):
-    """Run `first` `repeat` times, then each frame of `then` once, on the same maps."""
+def run(ns, obj, first, repeat, then=(), args=(), ifindex=None, prog="xdp", cpu=None):
+    """Run `first` `repeat` times, then each frame of `then` once, on the same maps
+    (and on one CPU if `cpu`: per-CPU state)."""
     with tempfile.TemporaryDirectory(prefix="sigrate-") as d:
         paths = []
         for i, f in enumerate([first] + list(then)):
@@ -49,8 +59,9 @@ def run(ns, obj, first, repeat, then=(), args=(), ifindex=None, prog="xdp"):
             with open(p, "wb") as fh:
                 fh.write(bytes(f))
             paths.append(p)
-        cmd = [PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "-i", paths[0],
-               "--repeat", str(repeat)]
+        cmd = [] if cpu is None else ["taskset", "-c", str(cpu)]
+        cmd += [PKTRUN, "--netns", ns.name, "-o", obj, "-p", prog, "-i", paths[0],
+                "--repeat", str(repeat)]
         for p in paths[1:]:
             cmd += ["--then", p]
         if ifindex:
@@ -190,3 +201,68 @@ def test_icmp_reports_are_admitted_per_source_in_buckets_of_their_own(ha_ns):
                for e in r.signal if e["family"] == 254)
     assert IPv6(r.signal[-1]["pkt"]).src == other
 
+
+
+def src64(i):
+    return "2001:db8:%x::1" % (0x1000 + i)
+
+
+def test_many_sources_without_a_binding_share_one_budget(ha_ns):
+    """Each of n new /64s sends one BU for no binding: every one gets a
+    bucket (SIGNAL_SRC_NEW), but all of them together get only the CPU's
+    budget (200 at once, 2000 a second) into the ring, the rest counted
+    DROP_SIGNAL_BUDGET; a BU naming a bound home address still gets in."""
+    n = 230
+    frames = [from_uplink(bu(src=src64(i))) for i in range(n)]
+    r = run(ha_ns, "ha", frames[0], 1, then=frames[1:] + [from_uplink(bu(hoa=HOA))],
+            args=ha_args((HOA, COA)), ifindex=ha_ns.uplink, cpu=0)
+    admitted = r.stats["SIGNAL_TO_AGENT"] - 1
+    # A few tokens come back while the runs take place (one each 0.5 ms).
+    assert ANON_BURST <= admitted <= ANON_BURST + 20, r.stats
+    assert r.stats["DROP_SIGNAL_BUDGET"] == n - admitted, r.stats
+    assert r.stats["SIGNAL_SRC_NEW"] == n + 1, r.stats      # + the bound HoA's bucket
+    assert "DROP_SIGNAL_NO_ROOM" not in r.stats
+    assert IPv6ExtHdrDestOpt in IPv6(r.signal[-1]["pkt"]) and \
+        IPv6(r.signal[-1]["pkt"])[HAO].hoa == HOA
+
+
+def test_unbound_signalling_fills_half_the_ring_a_bound_bu_the_rest(ha_ns):
+    """Large BUs for no binding from many /64s, none consumed: they are
+    written while the ring holds at most half its size, then counted
+    DROP_SIGNAL_NO_ROOM; a BU for a bound home address (from a /64 never
+    seen) is still written, into the other half, and another unbound one
+    after it is not."""
+    n = 120
+    pkt = bu(pad=1200 - len(bu()) - 2)
+    size = 12 + len(pkt)
+    slot = (RB_HDR + size + 7) // 8 * 8
+    fit = sum(1 for k in range(n) if k * slot + size <= RING // 2)
+    assert fit < n
+    frames = [from_uplink(bu(src=src64(i), pad=1200 - len(bu()) - 2)) for i in range(n)]
+    bound = from_uplink(bu(src="2001:db8:7777::1", hoa=HOA, pad=1200 - len(bu()) - 2))
+    late = from_uplink(bu(src="2001:db8:7778::1"))
+    r = run(ha_ns, "ha", frames[0], 1, then=frames[1:] + [bound, late],
+            args=ha_args((HOA, COA)), ifindex=ha_ns.uplink, cpu=0)
+    assert r.stats["SIGNAL_TO_AGENT"] == fit + 1, (fit, r.stats)
+    assert r.stats["DROP_SIGNAL_NO_ROOM"] == n - fit + 1, (fit, r.stats)
+    assert "DROP_SIGNAL_BUDGET" not in r.stats
+
+
+def test_whoever_names_a_bound_home_address_shares_its_bucket(ha_ns):
+    """The limit of the bound class: BUs naming a bound home address, from
+    any source, spend that one address's bucket (40 at once, 20 a second);
+    an attacker who knows the address can delay that MN's registration, and
+    nobody else's (another bound address, unbound sources keep theirs)."""
+    n = 45
+    other_hoa = "2001:db8:1::101"
+    r = run(ha_ns, "ha", from_uplink(bu(hoa=HOA)), n,
+            then=[from_uplink(bu(src="2001:db8:8::1", hoa=HOA)),
+                  from_uplink(bu(src="2001:db8:8::1", hoa=other_hoa)),
+                  from_uplink(bu(src="2001:db8:8::1"))],
+            args=ha_args((HOA, COA), (other_hoa, COA)), ifindex=ha_ns.uplink, cpu=0)
+    got = r.stats["SIGNAL_TO_AGENT"] - 2                  # other_hoa's and the unbound one
+    assert BURST <= got <= BURST + 1, r.stats
+    assert r.stats["DROP_SIGNAL_RATE_LIMITED"] == n + 1 - got, r.stats
+    assert r.stats["SIGNAL_SRC_NEW"] == 3, r.stats           # HOA, other_hoa, 2001:db8:8::/64
+    hoas = [IPv6(e["pkt"])[HAO].hoa for e in r.signal[-2:]]
+    assert hoas == [other_hoa, UNBOUND], hoas

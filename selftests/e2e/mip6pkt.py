@@ -62,23 +62,25 @@ def _mh_checksum(src, dst, mh):
     return checksum(ph + bytes(mh))
 
 
-def signed_bu(ha_mac, src_mac, coa, seq, lifetime_s=60, flags="AH", mesg_id=None, hoa=None):
+def signed_bu(ha_mac, src_mac, coa, seq, lifetime_s=60, flags="AH", mesg_id=None, hoa=None,
+              nai=None, spi=None, key=None):
     """A genuine home-registration BU, as the MN would send it: MN-ID, Mesg-ID
     (now, or mesg_id), RFC 4285 MN-HA authenticator = First(96, HMAC-SHA1(key,
     CoA | HoA | MH up to the SPI, checksum 0)), MH checksum over the pseudo-
     header with the HoA as source. From the home link (coa == hoa) without a
-    Home Address option."""
+    Home Address option. nai, spi, key: another MN's (default the topology's)."""
     hoa = hoa or T.HOA
+    nai, spi, key = nai or T.NAI, spi or T.SPI, key or T.KEY
     ts = mesg_id if mesg_id is not None else ntp_now()
 
     def mh_bytes(auth):
         return bytearray(bytes(MIP6MH_BU(seq=seq, flags=flags, mhtime=lifetime_s // 4, cksum=0,
-                                         options=[MIP6OptMNID(id=T.NAI.encode()),
+                                         options=[MIP6OptMNID(id=nai.encode()),
                                                   MIP6OptReplayProtection(timestamp=ts),
-                                                  MIP6OptMsgAuth(mspi=T.SPI, authdata=auth)])))
+                                                  MIP6OptMsgAuth(mspi=spi, authdata=auth)])))
     mh = mh_bytes(b"\0" * 12)
     off = _auth_opt_offset(mh)
-    key = bytes.fromhex(T.KEY)
+    key = bytes.fromhex(key)
     cover = (socket.inet_pton(socket.AF_INET6, coa) + socket.inet_pton(socket.AF_INET6, hoa) +
              bytes(mh[:off + 7]))
     mh = mh_bytes(hmac.new(key, cover, hashlib.sha1).digest()[:12])

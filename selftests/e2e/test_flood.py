@@ -14,7 +14,7 @@ import time
 
 import topology as T
 from mip6pkt import forged_bu, mac_of
-from scapy.layers.inet6 import (IPv6, IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR,
+from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR,
                                 MIP6MH_Generic)
 from scapy.layers.l2 import Ether
 from scenario import Capture, tshark_fields, wait_for
@@ -155,8 +155,13 @@ def test_bu_flood_from_one_source_does_not_delay_another_mn(make_topo):
     t.wait_binding(coa_a, timeout=10)
     ha_mac, rt_mac = mac_of(t, T.NS_HA, "eth0"), mac_of(t, T.NS_RT, "br-home")
     frame = os.path.join(t.workdir, "flood.bin")
+    # A home address nobody has: a BU naming the MN's (bound) home address
+    # would spend that address's bucket instead, the limit shown in
+    # test_signal_rate.py (docs/DESIGN.md, "Signalling under attack").
+    flood = forged_bu(ha_mac, rt_mac, "2001:db8:c::66", seq=7)
+    flood[HAO].hoa = "2001:db8:1::dead"
     with open(frame, "wb") as f:
-        f.write(bytes(forged_bu(ha_mac, rt_mac, "2001:db8:c::66", seq=7)))
+        f.write(bytes(flood))
     cap = LinkCapture(t, "rt-b")
     before = stats_of(json.loads(t.xmip(T.NS_HA, "show", "-i", T.HA_INSTANCE, "-j").stdout))
     t_before = time.time()
@@ -211,3 +216,81 @@ class LinkCapture(Capture):
                                ["tcpdump", "-i", dev, "-U", "--immediate-mode", "-n", "-s", "0",
                                 "-w", self.path, "ip6[6] == 135 or ip6[6] == 60 or ip6[6] == 43"])
         wait_for(lambda: "listening on" in self.proc.text(), 5)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+# The agent allocates nothing per packet or per source: records are read in
+# place from the ring, the refusal limiter is a fixed direct-mapped table
+# (agentd/core/srcrate.c), log lines are rate-limited; what may become
+# resident during a flood is the ring itself (256 KiB, mapped twice) and the
+# allocator's and libraries' pages touched on the refusal path. Hence 2 MiB.
+RSS_BOUND_KIB = 2048
+
+
+def seen(c):
+    """Signalling frames the HA's datapath took, whatever it did with them."""
+    return sum(c.get(k, 0) for k in ("signal_to_agent", "drop_signal_rate_limited",
+                                     "drop_signal_budget", "drop_signal_no_room"))
+
+
+def test_spoofed_bu_flood_from_many_sources_while_the_mn_moves(make_topo):
+    """Forged BUs (made-up authenticator, a home address nobody has) from
+    65536 /64s at the highest rate the test bed makes (XDP live frames from
+    the router's port, xmip_bench gen --sources) while the MN moves twice
+    with TCP and ping running. Per-source buckets cannot stop this (every
+    new source gets a burst); the unbound class's per-CPU budget and its
+    half of the ring do (lib/signal.h), and the MN's BUs, which name a bound
+    home address, go through that address's bucket into the other half:
+    each of its registrations is answered within 1 s of its first BU (from
+    captures on its new link), its traffic keeps flowing, and the HA agent's
+    resident memory after the flood is within RSS_BOUND_KIB of before."""
+    from test_exhaustion import bu_to_ba, counters, start_flood
+    from scenario import Handover
+    t = make_topo()
+    h = Handover(t)
+    h.start()
+    assert h.move("a")["binding_ok"]
+    pid = t.agents["ha"].popen.pid
+    time.sleep(1)
+    rss_before = rss_kib(pid)
+    before = counters(t)
+    t0 = time.time()
+    gen = start_flood(t)
+    delays = []
+    try:
+        assert wait_for(lambda: seen(counters(t)) > seen(before) + 100000, 20, step=0.3), \
+            "the flood does not reach the HA\n" + gen.text()
+        for to in ("b", "a"):
+            cap = LinkCapture(t, "rt-" + to)
+            step = h.move(to)
+            time.sleep(0.3)
+            cap.stop()
+            assert step["binding_ok"] and step["tcp_ok"] and step["ping_ok"], step
+            delays.append(bu_to_ba(cap.path, T.LINKS[to][0]))
+        during = counters(t)
+        elapsed = time.time() - t0
+        assert gen.alive(), "the flood ended before the moves were answered:\n" + gen.text()
+    finally:
+        gen.stop()
+    time.sleep(2)
+    rss_after = rss_kib(pid)
+    d = {k: during[k] - before.get(k, 0) for k in during}
+    print("flood of %.1f s: %d frames over the budget, %d over their source's rate, %d "
+          "no room, %d to the agent; BU -> BA %s ms; agent RSS %d -> %d KiB" % (
+              elapsed, d["drop_signal_budget"], d["drop_signal_rate_limited"],
+              d["drop_signal_no_room"], d["signal_to_agent"],
+              ", ".join("%.1f" % (x * 1e3) for x in delays), rss_before, rss_after))
+    assert all(x < 1.0 for x in delays), delays
+    assert h.tcp()[1] is None and h.cli.alive(), "the TCP connection did not survive"
+    assert rss_after - rss_before <= RSS_BOUND_KIB, (rss_before, rss_after)
+    # The mechanism: what reached the agent is bounded by the budget (2000 a
+    # second per CPU, bursts of 200), whatever the number of sources.
+    ncpu = os.cpu_count()
+    assert d["signal_to_agent"] <= ncpu * (200 + 2000 * (elapsed + 1)) + 50, d

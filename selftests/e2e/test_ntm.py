@@ -416,3 +416,43 @@ def test_ntm_control_plane(bed):
     assert d2["counters"]["rx_bad_mac"] == 0 and d2["counters"]["rx_replay"] == 0
     assert dump("mn")["registered"]
     assert oct(os.stat(os.path.join(ART, "dca.state")).st_mode & 0o777) == "0o600"
+
+
+def test_dc_kill9_with_nodes_registered(bed):
+    """kill -9 of a DC (issue 13) while a node is registered and its Keep
+    Alives run: nothing of the DC's runs on the way out, so what comes back
+    is what its state file held. The new DC adopts the registration (same
+    virtual addresses, no new Registration Request), accepts the node's
+    next Keep Alive under the old session (no MAC or replay failure), and
+    answers another node's Direction Request for it from the adopted state:
+    the peer's virtual addresses are the ones assigned before the kill."""
+    b = bed
+    dc = dc_conf("a.example", "dca", "10.200.0.0/16", "fd00:a::/64", ["mn", "cn"], "b.example",
+                 False)
+    b.agent("dca", "dca", dc)
+    b.agent("mn", "mn", node_conf("mn", "a.example", "dca"))
+    mn = wait_for("mn registered", lambda: dump("mn").get("registered") and dump("mn"))
+    wait_for("a Keep Alive answered", lambda: dump("mn").get("counters", {}).get(
+        "rx_ka_resp", 0) >= 1, 15)
+    name, p = next(x for x in b.procs if x[0] == "dca")
+    p.send_signal(signal.SIGKILL)
+    assert p.wait(5) == -signal.SIGKILL
+    b.procs.remove((name, p))
+    os.unlink(os.path.join(ART, "dca.json"))
+    b.start("dca2", "dca", [os.path.join(build_dir(), "xmip-agentd"), "-c",
+                            os.path.join(ART, "dca.conf"), "-f", "-v"])
+    d2 = wait_for("DC back, MN's Keep Alive accepted", lambda: (
+        dump("dca").get("counters", {}).get("rx_ka", 0) >= 1 and dump("dca")), 20)
+    m2 = node_by(d2, "mn.a.example")
+    assert m2["registered"] and m2["vip4"] == mn["vip4"] and m2["vip6"] == mn["vip6"]
+    assert d2["counters"]["rx_reg_req"] == 0          # the old session goes on
+    assert d2["counters"]["rx_bad_mac"] == 0 and d2["counters"]["rx_replay"] == 0
+    # Another node's signalling about the adopted one.
+    b.agent("cn", "cn", node_conf("cn", "a.example", "dca", ("mn.a.example",)))
+    cn = wait_for("cn's direction to mn answered", lambda: (
+        [d for d in dump("cn").get("directions", []) if d["answered"]] and dump("cn")), 20)
+    d = cn["directions"][0]
+    assert d["status"] == "ok" and d["peer_vip4"] == mn["vip4"] and \
+        d["peer_vip6"] == mn["vip6"], d
+    assert dump("mn")["registered"] and dump("mn")["vip4"] == mn["vip4"]
+    assert dump("dca")["counters"]["rx_bad_mac"] == 0

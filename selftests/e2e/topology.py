@@ -144,9 +144,10 @@ class Proc:
 
 class Topology:
     def __init__(self, with_xmip=True, workdir=None, log=print, with_cn=True, mn_conf_extra="",
-                 ha_conf_extra="", ha_mode="native"):
+                 ha_conf_extra="", ha_mode="native", ha_globals=""):
         """with_cn=False leaves the correspondent out (tests of signalling alone);
-        *_conf_extra: lines appended to the agents' configuration files.
+        *_conf_extra: lines appended to the agents' configuration files;
+        ha_globals: lines for the HA's global part (before its [mn] sections).
         ha_mode: the HA's xdp-mode. native: XDP on the HA, and its home
         link made wire-like (below); tc: tc ingress on the HA, every offload
         as the kernel sets it (GSO, GRO, checksum offload)."""
@@ -165,7 +166,7 @@ class Topology:
         self.built = False
         self.bin = build_dir()
         # Extra configuration lines (flat keys, e.g. "metrics = 127.0.0.1:9741").
-        self.ha_extra = ""
+        self.ha_extra = ha_globals
         self.mn_extra = ""
 
     # ---- helpers -------------------------------------------------------

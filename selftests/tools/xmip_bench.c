@@ -23,8 +23,12 @@
  *     --tc: the MN's tc egress program instead of its XDP ingress (-o mn),
  *     the HA's tc ingress instead of its XDP program (-o ha).
  *
- *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N
+ *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N [--sources N]
  *     Sends FRAME N times out of DEV with BPF_F_TEST_XDP_LIVE_FRAMES.
+ *     --sources N: each frame from a random one of N IPv6 /64s (octets 4..7
+ *     of the source, i.e. 2001:db8:00f0:0000::/64 + i, i < N, the rest of
+ *     the source as in FRAME); a Mobility Header with a Home Address option
+ *     keeps a valid checksum (its pseudo-header takes the HoA, not the source).
  *
  *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink|tc-decap
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
@@ -110,6 +114,7 @@ struct opts {
 	int ifindex, repeat, runs, expect, restore_len, head_fix;
 	unsigned int fill, count;
 	bool vary, reset, drain, distinct;
+	unsigned int sources;
 	double zipf;
 	/* The role's rodata (--self: HA address or MN CoA, --hoa, --mtu) and MN state. */
 	__u8 self[16], peer[16];
@@ -163,6 +168,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
 		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
 		{ "distinct", 0, NULL, 26 }, { "zipf", 1, NULL, 27 }, { "gw-mac", 1, NULL, 28 },
+		{ "sources", 1, NULL, 29 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -220,6 +226,7 @@ static void parse(struct opts *o, int argc, char **argv)
 				   &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4], &o->gw_mac[5]) != 6)
 				die_usage();
 			break;
+		case 29: o->sources = num(optarg); break;
 		default: die_usage();
 		}
 	}
@@ -686,6 +693,13 @@ static int cmd_gen(struct opts *o)
 	}
 	tm.restore_len = len < 128 ? len : 128;
 	memcpy(tm.b, in, tm.restore_len);
+	if (o->sources) {
+		if (len < 14 + 40 || in[12] != 0x86 || in[13] != 0xdd)
+			die_usage();
+		tm.vary_n = o->sources;
+		tm.vary_off = 14 + 8 + 4;   /* source octets 4..7: its /64 */
+		tm.vary_base = 0x00f00000;  /* 2001:db8:f0:<i>::/64 with a 2001:db8::/32 FRAME */
+	}
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_tmpl), &zero, &tm, BPF_ANY))
 		goto out;
 	{

@@ -83,8 +83,8 @@
 
 #define MAX_PKT   16384
 #define MAX_BINDS 64
-#define MAX_EVENTS 128
-#define MAX_THEN   16
+#define MAX_EVENTS 512
+#define MAX_THEN   256
 
 static const char *const stat_names[] = {
 #define XMIP_STAT_NAME(name, desc) #name,

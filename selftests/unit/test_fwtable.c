@@ -385,6 +385,58 @@ static void test_lease_and_entry_helpers(void **state)
 	assert_int_equal(ll[2] | ll[3] | ll[4] | ll[5] | ll[6] | ll[7], 0);
 }
 
+/*
+ * A table with every slot live (issue 13, "binding table full"): a new key
+ * is refused with -ENOSPC (the agent answers BA 130) and not one octet of
+ * any slot changes, i.e. no live binding is overwritten or evicted, and
+ * nobody waits (no quarantine to wait out). A refresh of a key that is in
+ * (its expiry) still goes through, in place.
+ */
+static void test_a_full_table_refuses_a_new_key_and_changes_nothing(void **state)
+{
+	struct fix *f = *state;
+	struct xmip_fw_entry e, got;
+	uint8_t key[16], *before;
+	size_t bytes = (SLOTS + 1) * sizeof(struct xmip_fw_slot);
+	unsigned int placed = 0;
+
+	/* Fill: keys 2001:db8:1::i until every slot is VALID. */
+	for (uint32_t i = 1; placed < SLOTS; i++) {
+		memset(key, 0, 16);
+		key[0] = 0x20, key[1] = 0x01, key[2] = 0x0d, key[3] = 0xb8, key[5] = 1;
+		key[12] = (uint8_t)(i >> 24), key[13] = (uint8_t)(i >> 16);
+		key[14] = (uint8_t)(i >> 8), key[15] = (uint8_t)i;
+		entry(&e, key, (uint8_t)i);
+		if (xmip_fwt_put(f->t, &e) == 0)
+			placed++;
+		assert_true(i < 100000);
+	}
+	census_is(f, SLOTS, 0, 0, 0);
+	before = malloc(bytes);
+	memcpy(before, f->mem, bytes);
+	/* Any key not in the table, whatever its home slot. */
+	for (uint32_t home = 0; home < SLOTS; home++) {
+		key_at(f->t, home, 0, key);
+		key[6] = 0x77;   /* another /64 than the fill's: never placed */
+		entry(&e, key, 200);
+		assert_int_equal(xmip_fwt_put(f->t, &e), -ENOSPC);
+		assert_int_equal(xmip_fwt_get(f->t, key, &got), -ENOENT);
+	}
+	/* The header's write count aside, the table is what it was. */
+	assert_memory_equal((uint8_t *)f->mem + sizeof(struct xmip_fw_slot),
+			    before + sizeof(struct xmip_fw_slot), bytes - sizeof(struct xmip_fw_slot));
+	assert_int_equal(f->clk.sleeps, 0);
+	/* A refresh of a key that is in: its expiry, in place. */
+	memcpy(key, f->t->slot[7].key, 16);
+	assert_int_equal(xmip_fwt_get(f->t, key, &got), 0);
+	e = got;
+	e.expires += 1000;
+	assert_int_equal(xmip_fwt_put(f->t, &e), 0);
+	assert_int_equal(f->t->slot[7].expires, got.expires + 1000);
+	census_is(f, SLOTS, 0, 0, 0);
+	free(before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +457,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tombstones_become_empty_when_no_chain_crosses,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_and_entry_helpers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_full_table_refuses_a_new_key_and_changes_nothing,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,7 +54,7 @@ int xmip_cls_probe(struct xdp_md *ctx)
 	r->verdict = -1;
 	r->class = xmip_classify_xdp(ctx, &me, &r->cls, &r->verdict);
 	if (probe_signal && (r->class == XMIP_CLS_IP6_LOCAL || r->class == XMIP_CLS_IP4_LOCAL)) {
-		xmip_signal_xdp(ctx, XMIP_FAMILY_NONE, r->cls.l3_off, r->cls.l3_len);
+		xmip_signal_xdp(ctx, XMIP_FAMILY_NONE, r->cls.l3_off, r->cls.l3_len, NULL);
 		return XDP_DROP;
 	}
 	return XDP_PASS;
