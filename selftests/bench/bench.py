@@ -781,7 +781,47 @@ def table(R, q):
         la = R["latency"]
         A("| 4 | BU sent → first packet to the new CoA | %s | < 1000 µs | %s |" % (
             fmt_spread(la["us"], la["spread"], " µs"), met(la["us"] < 1000)))
+    relay_table(R, q, A, met)
     return "\n".join(L)
+
+
+def relay_table(R, q, A, met):
+    """Part 5 (issue 10): the relay's rows, each target beside its figure."""
+    for r in R.get("relay", []):
+        A("| 5 | relay %s, %d B frame: program ns/packet (kernel repeat)%s | %s | | |" % (
+            r["path"], r["frame"], "" if r["verified"] else " (NOT VERIFIED)",
+            fmt_spread(r["program_ns"], r["program_ns_spread"], " ns")))
+    pas = [r["xdp_pass_ns"] for r in R.get("relay", [])]
+    if pas:
+        A("| 5 | trivial XDP_PASS, same runs (harness + program) | %.1f ns | | |" % med(pas))
+    for r in R.get("relay", []):
+        if r["over_pass"] is None:
+            continue
+        tgt = "≤ 4×" if r["nat"] else "(≤ 4×, not a NAT rewrite)"
+        A("| 5 | relay %s / trivial XDP_PASS (program time) | %.2f× | %s | %s |" % (
+            r["path"], r["over_pass"], tgt, met(r["over_pass"] <= 4)))
+    small, big = q["scale"]
+    for r in R.get("relay_scale", []):
+        for n in (small, big):
+            A("| 5 | relay %s, %d paths, Zipf (s = 1) path ids | %s | | |" % (
+                r["path"], n, fmt_spread(r[n]["program_ns"], r[n]["spread"], " ns")))
+        A("| 5 | relay %s, %d / %d paths (Zipf) cost | %.2f× | ≤ 1.3× | %s |" % (
+            r["path"], big, small, r["ratio"], met(r["ratio"] <= 1.3)))
+        A("| 5 | relay table memory per path (map memlock) | %.0f B | | |" % r["bytes_per_path"])
+    x = R.get("relay_rate")
+    if x:
+        for m in x["modes"]:
+            A("| 6 | %s, 64 B inner, received | %s | | |" % (
+                m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
+        for k, label, tgt, ok in x["ratios"]:
+            A("| 6 | %s | %.2f× | %s | %s |" % (label, x[k], tgt, met(ok(x[k]))))
+    t = R.get("relay_tcp")
+    if t:
+        for k, label in (("direct", "TCP node -> GN, direct path (kernel forwarding)"),
+                         ("rsn", "TCP node -> GN through RS-N (XDP)")):
+            A("| 7 | %s | %s | | |" % (label, fmt_spread(t[k], t[k + "_spread"], " Gbit/s", 2)))
+        A("| 7 | TCP through RS-N / direct path | %.3f× | ≥ 0.99× | %s |" % (
+            t["ratio"], met(t["ratio"] >= 0.99)))
 
 
 def machine():
@@ -862,65 +902,95 @@ def rs_cases():
 
     return [
         dict(name="RS-S: switch to the other leg", ents=ent_s, stat="RS_S_RELAYED", check=chk_s,
+             head_fix=0, restore=50,
              frame=bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602) / hdr(PATH_S) / inner)),
         dict(name="RS-N: decap + NAT to the GN", ents=ent_n, stat="RS_N_DECAP_NAT", check=chk_n,
+             head_fix=-36, restore=90, nat=True,
              frame=bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602) / hdr(PATH_N) / inner)),
         dict(name="RS-N: NAT back + encap to the node", ents=ent_n, stat="RS_N_REV_NAT", check=chk_r,
+             head_fix=36, restore=54, nat=True,
              frame=bytes(eth / IP(src=GN4, dst=RS4) / TCP(sport=80, dport=POOL, flags="A") / Raw(b"y" * 64))),
     ]
 
 
-def part5_relay(topo, q, tmp):
-    """Relay program time per packet (BPF_PROG_TEST_RUN), each output checked with
-    Scapy and every timed run proven (verdict XDP_TX, the path's counter = runs),
-    against a trivial XDP_PASS measured the same way in the same run."""
+RS_S_BASE, RS_N_BASE = 0x10000000, 0x90000000   # path ids of the scale runs' extra paths
+
+
+def run_rs(topo, c, q, tmp, extra=(), runs=None):
+    """One relay case through xmip_bench pkt -o rs: the shipped program once
+    (output checked with Scapy), then program+restore, restore alone and
+    XDP_PASS side by side with kernel repeat; every timed repetition proven
+    (verdict XDP_TX, the path's counter = runs x repeat)."""
     h = topo.ns["ha"]
-    idx = ifindex(h, topo.dev["h0"])
-    fin = os.path.join(tmp, "probe")
-    open(fin, "wb").write(bytes(udp_frame(64)))
+    ents, frm, fout = (os.path.join(tmp, n) for n in ("rs-ents", "rs-in", "rs-out"))
+    open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
+    open(frm, "wb").write(c["frame"])
+    r = sh(BENCH, "pkt", "-o", "rs", "--netns", h, "-I", ifindex(h, topo.dev["h0"]), "-i", frm,
+           "-w", fout, "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--relay", ents,
+           "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N), "--head-fix", c["head_fix"],
+           "--restore-len", c["restore"], "--repeat", q["repeat"],
+           "--runs", min(runs or q["runs"], 64), *extra, timeout=900)
+    res = json.loads(r.stdout)
+    err = None
+    if res["retval"] != 3 or res["once_stats"].get(c["stat"]) != 1:
+        err = "verdict %s, counters %s" % (XDP.get(res["retval"]), res["once_stats"])
+    else:
+        err = c["check"](c["frame"], open(fout, "rb").read())
+    n = res["repeat"] * res["runs"]
+    if not err and res["verdicts"][3] != n:
+        err = "only %d of %d timed repetitions gave XDP_TX (verdicts %s)" % (
+            res["verdicts"][3], n, res["verdicts"])
+    if not err and res["loop_stats"].get(c["stat"]) != n:
+        err = "counter %s = %s over %d timed repetitions" % (c["stat"], res["loop_stats"].get(c["stat"]), n)
+    res["error"] = err
+    res["net_ns"] = [a - b for a, b in zip(res["loop_ns"], res["rewrite_ns"])]
+    return res
+
+
+def part5_relay(topo, q, tmp):
+    """Relay program time per packet with the kernel's repeat loop (restore
+    wrapper, bench_rs.bpf.c), against a trivial XDP_PASS in the same runs."""
     out = []
     for c in rs_cases():
-        ents, frm = os.path.join(tmp, "rs-ents"), os.path.join(tmp, "rs-in")
-        open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
-        open(frm, "wb").write(c["frame"])
-        once = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-w",
-                             os.path.join(tmp, "rs-out"), "-I", idx, "--self4", RS4, "--pool",
-                             "%d-%d" % (POOL, POOL + 999), "--relay", ents,
-                             "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N)).stdout)
-        err = None
-        if once["verdict"] != "XDP_TX" or once["stats"].get(c["stat"]) != 1:
-            err = "verdict %s, counters %s" % (once["verdict"], once["stats"])
-        else:
-            err = c["check"](c["frame"], open(os.path.join(tmp, "rs-out"), "rb").read())
-        ns_runs, pass_runs, floor_runs = [], [], []
-        for _ in range(q["runs"]):
-            t = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-I", idx,
-                              "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--relay", ents,
-                              "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N),
-                              "--repeat", q["repeat"]).stdout)
-            if not err and (t["verdict"] != "XDP_TX" or t["stats"].get(c["stat"]) != q["repeat"]):
-                err = "timed runs: verdict %s, %s = %s of %d" % (t["verdict"], c["stat"],
-                                                                 t["stats"].get(c["stat"]), q["repeat"])
-            ns_runs.append(t["ns_per_packet"])
-            r = json.loads(sh(BENCH, "probe", "--netns", h, "-I", idx, "-i", fin, "--self", HA,
-                              "--coa", COA, "--hoa", HOA, "--target", topo.dev["h1"],
-                              "--repeat", q["repeat"], "--runs", 1).stdout)
-            pass_runs.append(med(r["probe_pass"]))
-            # the same measurement method's floor: the relay program passing at once (not ready)
-            f = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-I", idx,
-                              "--not-ready", "--repeat", q["repeat"]).stdout)
-            floor_runs.append(f["ns_per_packet"])
-        if err:
-            fail("relay %s: %s" % (c["name"], err))
-        ratio = [a / b for a, b in zip(ns_runs, pass_runs) if b > 0]
-        out.append(dict(path=c["name"], frame=len(c["frame"]), verified=err is None, error=err,
-                        program_ns=med(ns_runs), program_ns_spread=spread(ns_runs),
-                        xdp_pass_ns=med(pass_runs), over_pass=med(ratio) if ratio else None,
-                        same_method_pass_ns=med(floor_runs)))
-        print("  %-40s %5d B  %6.1f ns  XDP_PASS %5.1f ns  x%.2f  (pass, one run per packet: %.1f ns) (%s)" % (
-            c["name"], len(c["frame"]), med(ns_runs), med(pass_runs), med(ratio) if ratio else 0,
-            med(floor_runs),
-            "verified" if err is None else err), flush=True)
+        res = run_rs(topo, c, q, tmp)
+        if res["error"]:
+            fail("relay %s: %s" % (c["name"], res["error"]))
+        ratio = [a / b for a, b in zip(res["net_ns"], res["pass_ns"]) if b > 0]
+        out.append(dict(path=c["name"], frame=len(c["frame"]), verified=res["error"] is None,
+                        error=res["error"], program_ns=med(res["net_ns"]),
+                        program_ns_spread=spread(res["net_ns"]), xdp_pass_ns=med(res["pass_ns"]),
+                        over_pass=med(ratio) if ratio else None, nat=c.get("nat", False),
+                        with_restore_ns=med(res["loop_ns"]), restore_copy_ns=med(res["rewrite_ns"])))
+        print("  %-40s %5d B  %6.1f ns  XDP_PASS %5.1f ns  x%.2f  (%s)" % (
+            c["name"], len(c["frame"]), med(res["net_ns"]), med(res["pass_ns"]),
+            med(ratio) if ratio else 0, "verified" if res["error"] is None else res["error"]),
+            flush=True)
+    return out
+
+
+def part5_scale(topo, q, tmp):
+    """1k against 1M relay paths (batched fill), each repetition's path id drawn
+    from a Zipf (s = 1) sequence over the paths (precomputed, 65536 draws)."""
+    small, big = q["scale"]
+    cases = {c["name"]: c for c in rs_cases()}
+    out = []
+    for name, base, tmpl in (("RS-S: switch to the other leg", RS_S_BASE, 0),
+                             ("RS-N: decap + NAT to the GN", RS_N_BASE, 0)):
+        c = cases[name]
+        row = dict(path=name)
+        for n in (small, big):
+            res = run_rs(topo, c, q, tmp, extra=["--fill", n, "--fill-path-base", hex(base),
+                                                 "--fill-tmpl", tmpl, "--vary", "--zipf", "1"])
+            if res["error"]:
+                fail("relay scale %s %d: %s" % (name, n, res["error"]))
+            row[n] = dict(program_ns=med(res["net_ns"]), spread=spread(res["net_ns"]),
+                          memlock=res["relay_memlock"], verified=res["error"] is None)
+            print("  %-34s %8d paths, Zipf  %6.1f ns, table %d MiB" % (
+                name, n, med(res["net_ns"]), res["relay_memlock"] >> 20), flush=True)
+        row["ratio"] = row[big]["program_ns"] / row[small]["program_ns"] \
+            if row[small]["program_ns"] > 0 else float("nan")
+        row["bytes_per_path"] = row[big]["memlock"] / big
+        out.append(row)
     return out
 
 
@@ -928,7 +998,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
     ap.add_argument("--json", default=None)
-    ap.add_argument("--only", default="1,2,3,4,5")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7")
+    ap.add_argument("--repeat", type=int, help="override the repetitions per test run")
+    ap.add_argument("--runs", type=int, help="override the runs per figure")
     a = ap.parse_args()
     if a.quick:
         q = dict(repeat=200, runs=1, rate_runs=1, gen_count=20000, tcp_runs=1, tcp_secs=1,
@@ -937,6 +1009,7 @@ def main():
         q = dict(repeat=100000, runs=7, rate_runs=5, gen_count=3000000, tcp_runs=3, tcp_secs=5,
                  scale=(1000, 1000000), bu_runs=5, bu_count=200000, lat_trials=9,
                  lat_flood=60000000)
+    q.update({k: getattr(a, k) for k in ("repeat", "runs") if getattr(a, k)})
     bpffs_before = bpffs_tidy.snapshot()
     os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
     R = {"machine": machine(), "quick": a.quick, "params": q}
@@ -962,6 +1035,8 @@ def main():
         if "5" in only:
             print("5. NTMobile relay: program time per packet (BPF_PROG_TEST_RUN)", flush=True)
             R["relay"] = part5_relay(topo, q, tmp)
+            print("5. NTMobile relay: 1k against 1M relay paths, Zipf traffic", flush=True)
+            R["relay_scale"] = part5_scale(topo, q, tmp)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)
