@@ -852,12 +852,13 @@ def rs_key(addr, path, sport, dport, kind, port2=0, proto=17):
     return struct.pack("!16sIHHHBB", rs_a16(addr), path, sport, dport, port2, proto, kind)
 
 
-def rs_val(kind, mode, out_src, out_dst, sport, dport, path, inner="::", gn_vip="::", inner_port=0):
+def rs_val(kind, mode, out_src, out_dst, sport, dport, path, inner="::", gn_vip="::", inner_port=0,
+           smac=MAC["h0"], dmac=MAC["s0"], ifindex=0):
     import struct  # noqa: PLC0415
     mac = lambda m: bytes.fromhex(m.replace(":", ""))  # noqa: E731
     return (struct.pack("!16s16s16s16sIHHHBB", rs_a16(out_src), rs_a16(out_dst), rs_a16(inner),
                         rs_a16(gn_vip), path, sport, dport, inner_port, kind, mode) +
-            struct.pack("<IQ6s6sIQ", 0, 0, mac(MAC["h0"]), mac(MAC["s0"]), 0, 0))
+            struct.pack("<IQ6s6sIQ", ifindex, 0, mac(smac), mac(dmac), 0, 0))
 
 
 def rs_cases():
@@ -994,6 +995,153 @@ def part5_scale(topo, q, tmp):
     return out
 
 
+# ---------------------------------------------------------------- part 6
+
+VX_PORT, VX_MAC = 49603, "02:00:00:00:0a:01"
+
+
+def rs_rate_setup(topo):
+    """The RS namespace as a kernel relay could use it too: RS4 on lo, /32
+    routes and permanent neighbours to the node's NAT (h0 side) and to the
+    far side (NAT2, GN4 behind h1), IPv4 forwarding; a VXLAN device (the one
+    UDP tunnel this kernel builds) for the nftables RS-N."""
+    h, d = topo.ns["ha"], topo.dev
+    ip = lambda *a: sh("ip", "-n", h, *a)  # noqa: E731
+    nsx(h, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    ip("addr", "add", RS4 + "/32", "dev", "lo")
+    ip("route", "add", NAT1 + "/32", "dev", d["h0"])
+    ip("neigh", "replace", NAT1, "lladdr", MAC["s0"], "dev", d["h0"], "nud", "permanent")
+    for a in (NAT2, GN4):
+        ip("route", "add", a + "/32", "dev", d["h1"])
+        ip("neigh", "replace", a, "lladdr", MAC["r0"], "dev", d["h1"], "nud", "permanent")
+    ip("link", "add", "xbnvx", "address", VX_MAC, "type", "vxlan", "id", "1", "local", RS4,
+       "dstport", str(VX_PORT), "nolearning")
+    ip("link", "set", "xbnvx", "up")
+    ip("route", "add", MN_VIP + "/32", "dev", "xbnvx")   # the inner source's way back (rp_filter)
+    sh("ip", "netns", "exec", h, "sh", "-c", "echo 1 > /sys/class/net/%s/threaded" % d["h0"],
+       check=False)
+
+
+def rs_nft(topo, rules):
+    """Replace the RS namespace's nftables relay (None: none)."""
+    h = topo.ns["ha"]
+    nsx(h, "nft", "delete", "table", "ip", "xbnrelay", check=False)
+    if rules:
+        f = tempfile.NamedTemporaryFile("w", suffix=".nft", delete=False)
+        f.write("table ip xbnrelay {\n%s\n}\n" % rules)
+        f.close()
+        try:
+            nsx(h, "nft", "-f", f.name)
+        finally:
+            os.unlink(f.name)
+
+
+def rs_rate_cases(topo):
+    """Per relay path: frames, relay entry (redirect to h1, MACs of the far
+    side), the nftables relay (the paper's netfilter design: one DNAT + one
+    SNAT per path leg, conntrack) and the sink's flow."""
+    import struct  # noqa: PLC0415
+    from scapy.all import IP  # noqa: PLC0415
+    h1 = ifindex(topo.ns["ha"], topo.dev["h1"])
+    far = dict(smac=MAC["h1"], dmac=MAC["r0"], ifindex=h1)
+    eth = Ether(src=MAC["s0"], dst=MAC["h0"])
+    inner = IP(src=MN_VIP, dst=GN_VIP) / UDP(sport=33000, dport=80) / Raw(b"x" * 36)   # 64 B
+    hdr = lambda p: Raw(struct.pack("!BBHI", 0x11, 4, 0, p))  # noqa: E731
+    out = eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602)
+    s_frame, n_frame = bytes(out / hdr(PATH_S) / inner), bytes(out / hdr(PATH_N) / inner)
+    # RFC 7348 §5: flags 0x08 (I), VNI 1; built by hand (Scapy's VXLAN fields vary by version)
+    vx_frame = bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=VX_PORT) /
+                     Raw(struct.pack("!BBHI", 0x08, 0, 0, 1 << 8)) /
+                     Ether(src=MAC["s0"], dst=VX_MAC) / inner)
+    return [
+        dict(name="RS-S", frame=s_frame, nft_frame=s_frame, stat="RS_S_RELAYED",
+             ents=[(rs_key(NAT1, PATH_S, 40001, 49602, 1),
+                    rs_val(1, 2, RS4, NAT2, 49602, 40002, PATH_S, **far))],
+             match="%s:49602,%s:40002,17" % (RS4, NAT2),
+             nft="chain pre { type nat hook prerouting priority dstnat;\n"
+                 " ip saddr %s udp sport 40001 udp dport 49602 dnat to %s:40002\n }\n"
+                 "chain post { type nat hook postrouting priority srcnat;\n"
+                 " ip daddr %s udp dport 40002 snat to %s:49602\n }" % (NAT1, NAT2, NAT2, RS4),
+             nft_label="nftables relay: DNAT + SNAT, conntrack"),
+        dict(name="RS-N", frame=n_frame, nft_frame=vx_frame, stat="RS_N_DECAP_NAT",
+             ents=[(rs_key(NAT1, PATH_N, 40001, 49602, 2, 33000, 17),
+                    rs_val(2, 3, RS4, GN4, POOL, 80, PATH_N, MN_VIP, GN_VIP, **far))],
+             match="%s:%d,%s:80,17" % (RS4, POOL, GN4),
+             nft="chain pre { type nat hook prerouting priority dstnat;\n"
+                 " iifname \"xbnvx\" ip saddr %s ip daddr %s udp dport 80 dnat to %s\n }\n"
+                 "chain post { type nat hook postrouting priority srcnat;\n"
+                 " ip saddr %s udp sport 33000 oifname \"%s\" snat to %s:%d\n }" % (
+                     MN_VIP, GN_VIP, GN4, MN_VIP, topo.dev["h1"], RS4, POOL),
+             nft_label="VXLAN decap + nftables DNAT + SNAT, conntrack"),
+    ]
+
+
+def part6_relay_rate(topo, q, tmp):
+    """Live frames: xmip_bench gen (sender, CPU 0) -> RS (veth, threaded NAPI)
+    -> bench_sink, for the relay in XDP, the same relay in nftables, and a
+    bare XDP redirect on the same path; configurations rotated per round."""
+    h, s, d = topo.ns["ha"], topo.ns["snd"], topo.dev
+    pins = {"sink": topo.pin("rs-sink"), "rs": topo.pin("rs-rate")}
+    rs_rate_setup(topo)
+    res = {"modes": [], "ratios": []}
+    for c in rs_rate_cases(topo):
+        ents = os.path.join(tmp, "rate-ents")
+        open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
+        topo.xdp_off("rcv", "r0")
+        sh(BENCH, "attach", "--netns", topo.ns["rcv"], "--dev", d["r0"], "--prog", "sink",
+           "--match4", c["match"], "--pin-dir", pins["sink"])
+        modes = [("redirect", "bare XDP redirect, same path"), ("xmip", "xmip " + c["name"] + " (XDP)"),
+                 ("nft", c["nft_label"])]
+        rates = {m: [] for m, _ in modes}
+        for rnd in range(q["rate_runs"]):
+            for mode, _ in modes[rnd % 3:] + modes[:rnd % 3]:
+                topo.xdp_off("ha", "h0")
+                rs_nft(topo, None)
+                frame = c["frame"]
+                if mode == "xmip":
+                    sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "--attach", d["h0"],
+                       "--pin-dir", pins["rs"], "--self4", RS4, "--pool",
+                       "%d-%d" % (POOL, POOL + 999), "--relay", ents, "--rs-path", hex(PATH_S),
+                       "--rs-path", hex(PATH_N))
+                elif mode == "nft":
+                    sh(BENCH, "attach", "--netns", h, "--dev", d["h0"], "--prog", "pass")
+                    rs_nft(topo, c["nft"])
+                    frame = c["nft_frame"]
+                else:
+                    sh(BENCH, "attach", "--netns", h, "--dev", d["h0"], "--prog", "redirect",
+                       "--target", d["h1"])
+                fin = os.path.join(tmp, "rate-frame")
+                open(fin, "wb").write(frame)
+                sink_read(pins["sink"])
+                sh("taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"], "-i", fin,
+                   "--count", q["gen_count"])
+                time.sleep(0.05)
+                k = sink_read(pins["sink"])
+                want = 0 if mode == "redirect" else 5
+                got, total = k["count"][want], k["count"][0]
+                span = (k["time"][1] - k["time"][0]) / 1e9
+                if got == 0 or total - got > 16:
+                    fail("relay rate %s %s: %d of %d received packets were the relay's output (%s)"
+                         % (c["name"], mode, got, total, k["count"]))
+                rates[mode].append(got / span / 1e6 if span > 0 else 0.0)
+        topo.xdp_off("ha", "h0")
+        rs_nft(topo, None)
+        for mode, label in modes:
+            res["modes"].append(dict(mode=mode, path=c["name"], label=c["name"] + ": " + label,
+                                     mpps=med(rates[mode]), spread=spread(rates[mode]),
+                                     runs=rates[mode]))
+            print("  %-60s %6.3f Mpps received %s" % (c["name"] + ": " + label, med(rates[mode]),
+                                                       ["%.3f" % x for x in rates[mode]]), flush=True)
+        ratio = lambda a, b: med([x / y for x, y in zip(rates[a], rates[b]) if y > 0])  # noqa: E731
+        kx, kc = c["name"] + "_over_nft", c["name"] + "_cost_over_redirect"
+        res[kx], res[kc] = ratio("xmip", "nft"), ratio("redirect", "xmip")
+        res["ratios"] += [(kx, "xmip %s / %s (packet rate)" % (c["name"], c["nft_label"]), "≥ 2.5×",
+                           lambda x: x >= 2.5),
+                          (kc, "xmip %s per-packet cost / bare XDP redirect (= rate ratio)" % c["name"],
+                           "≤ 1.5×", lambda x: x <= 1.5)]
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
@@ -1037,6 +1185,9 @@ def main():
             R["relay"] = part5_relay(topo, q, tmp)
             print("5. NTMobile relay: 1k against 1M relay paths, Zipf traffic", flush=True)
             R["relay_scale"] = part5_scale(topo, q, tmp)
+        if "6" in only:
+            print("6. NTMobile relay: packet rate (veth, namespaces)", flush=True)
+            R["relay_rate"] = part6_relay_rate(topo, q, tmp)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)

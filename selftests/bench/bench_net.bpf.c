@@ -7,7 +7,8 @@
  *  - bench_pass: XDP_PASS, on the HA's ingress for the kernel baselines
  *                (a veth delivers XDP frames only to a peer running XDP).
  *  - bench_redirect: bpf_redirect without parsing: the ceiling of the path.
- *  - bench_sink: the receiver; classifies and counts what arrives, drops it.
+ *  - bench_sink: the receiver; classifies and counts what arrives, drops it
+ *                (the HA's IPv6 classes, or one IPv4 flow: the relay's output).
  */
 #include "lib/common.h"
 #include "bench_restore.h"
@@ -20,6 +21,9 @@ struct bench_net_cfg {
 	__u8  hoa[16];               /* sink: the home address the sender targets */
 	__u8  coa[16];               /* sink: care-of address 1 */
 	__u8  coa2[16];              /* sink: care-of address 2 (latency runs) */
+	__be32 m4_src, m4_dst;       /* sink: the relay's output flow (IPv4) ... */
+	__be16 m4_sport, m4_dport;   /* ... its ports (UDP or TCP) ... */
+	__u8  m4_proto, m4_pad[3];   /* ... and protocol; 0: no IPv4 class */
 };
 
 /* Configuration of these programs (one entry). */
@@ -36,6 +40,7 @@ enum bench_sink_class {
 	SINK_ENCAP_COA2,             /* IPv6-in-IPv6 to coa2, inner destination hoa */
 	SINK_PLAIN_HOA,              /* not tunnelled, destination hoa, hop limit 63 */
 	SINK_OTHER,
+	SINK_IP4_MATCH,              /* IPv4, m4_* addresses, protocol and ports, TTL 63 */
 	SINK__MAX,
 };
 
@@ -116,7 +121,18 @@ static __always_inline __u32 sink_classify(struct xdp_md *ctx, struct bench_net_
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1), *in;
+	struct iphdr *ip4 = (void *)(eth + 1);
 
+	if ((void *)(ip4 + 1) <= data_end && eth->h_proto == bpf_htons(0x0800) && cfg->m4_proto) {
+		__be16 *ports = (void *)(ip4 + 1);
+
+		if (ip4->ihl != 5 || (void *)(ports + 2) > data_end)
+			return SINK_OTHER;
+		return ip4->saddr == cfg->m4_src && ip4->daddr == cfg->m4_dst &&
+		       ip4->protocol == cfg->m4_proto && ip4->ttl == 63 &&
+		       ports[0] == cfg->m4_sport && ports[1] == cfg->m4_dport ?
+		       SINK_IP4_MATCH : SINK_OTHER;
+	}
 	if ((void *)(ip6 + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IPV6))
 		return SINK_OTHER;
 	if (ip6->nexthdr != 41)

@@ -39,6 +39,8 @@
  *
  *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink|tc-decap
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
+ *       [--match4 SRC:SPORT,DST:DPORT,PROTO]
+ *     (--match4: the sink's IPv4 class, the relay's output flow, TTL 63)
  *     Attaches a bench_net program (native XDP), left attached; the sink's
  *     counters are pinned in DIR.
  *
@@ -93,7 +95,7 @@
 #define MAX_BINDS 16
 #define MAX_RUNS 64
 #define VERDICT_SLOTS 16
-#define SINK_CLASSES 5
+#define SINK_CLASSES 6
 #define SINK_TIMES 3
 #define FILL_BASE 0x20010db8u   /* 2001:db8:100::/96 */
 #define FW_SEED   0x6b656e74u   /* any: the bench writes the table and the rodata */
@@ -109,6 +111,9 @@ struct bench_tmpl {
 struct bench_net_cfg {
 	__u32 redirect_ifindex, pad;
 	__u8  hoa[16], coa[16], coa2[16];
+	__be32 m4_src, m4_dst;
+	__be16 m4_sport, m4_dport;
+	__u8  m4_proto, m4_pad[3];
 };
 
 static const char *const stat_names[] = {
@@ -140,6 +145,7 @@ struct opts {
 	__u16 pool_lo, pool_hi;
 	__u32 fill_path_base;
 	const char *relay_file;
+	struct { __be32 src, dst; __be16 sport, dport; __u8 proto; } m4;
 };
 
 static void die_usage(void)
@@ -185,7 +191,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "distinct", 0, NULL, 26 }, { "zipf", 1, NULL, 27 }, { "gw-mac", 1, NULL, 28 },
 		{ "self4", 1, NULL, 29 }, { "pool", 1, NULL, 30 }, { "relay", 1, NULL, 31 },
 		{ "rs-path", 1, NULL, 32 }, { "fill-path-base", 1, NULL, 33 },
-		{ "fill-tmpl", 1, NULL, 34 },
+		{ "fill-tmpl", 1, NULL, 34 }, { "match4", 1, NULL, 35 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -261,6 +267,20 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case 33: o->fill_path_base = (__u32)strtoul(optarg, NULL, 0); break;
 		case 34: o->fill_tmpl = num(optarg); break;
+		case 35: {
+			char a[32], b[32];
+			unsigned int sp, dp, pr;
+
+			if (sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%u", a, &sp, b, &dp, &pr) != 5 ||
+			    inet_pton(AF_INET, a, &o->m4.src) != 1 ||
+			    inet_pton(AF_INET, b, &o->m4.dst) != 1 || sp > 65535 || dp > 65535 ||
+			    !pr || pr > 255)
+				die_usage();
+			o->m4.sport = htons(sp);
+			o->m4.dport = htons(dp);
+			o->m4.proto = pr;
+			break;
+		}
 		default: die_usage();
 		}
 	}
@@ -877,6 +897,11 @@ static int cmd_attach(struct opts *o)
 	memcpy(cfg.hoa, o->hoa, 16);
 	memcpy(cfg.coa, o->coa, 16);
 	memcpy(cfg.coa2, o->coa2, 16);
+	cfg.m4_src = o->m4.src;
+	cfg.m4_dst = o->m4.dst;
+	cfg.m4_sport = o->m4.sport;
+	cfg.m4_dport = o->m4.dport;
+	cfg.m4_proto = o->m4.proto;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_net_cfg), &zero, &cfg, BPF_ANY))
 		goto out;
 	if (!strcmp(o->prog, "tc-decap")) {
