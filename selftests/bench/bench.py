@@ -1142,6 +1142,120 @@ def part6_relay_rate(topo, q, tmp):
     return res
 
 
+# ---------------------------------------------------------------- part 7
+
+TCP_PORTS = (40100, 64)   # the node's ephemeral ports: a flow prepared in the relay for each
+
+
+def stat_index(name):
+    """A counter's index in xmip_stats (include/xmip_maps.h, XMIP_STAT_LIST order)."""
+    import re  # noqa: PLC0415
+    names = re.findall(r"^\s*X\((\w+),", open(os.path.join(REPO, "include", "xmip_maps.h")).read(), re.M)
+    return names.index(name)
+
+
+def pinned_stats(path, names):
+    out = {}
+    for e in json.loads(sh("bpftool", "-j", "map", "dump", "pinned", path).stdout):
+        for n in names:
+            if e["formatted"]["key"] == stat_index(n):
+                out[n] = sum(v["value"] for v in e["formatted"]["values"])
+    return out
+
+
+def part7_relay_tcp(topo, q, tmp):
+    """TCP (iperf3, one stream) from a node to a General Node: through RS-N
+    (the relay's XDP program on both RS interfaces) against the direct path
+    (the same namespaces, the RS a plain kernel router). The node end is
+    bench-only tc (bench_net.bpf.c bench_ntm_encap/decap), not ntmtun.py's
+    TUN shim, which would itself bound the rate (one Python read/write per
+    packet). The relay's flows are written up front for the node's
+    ephemeral ports (what the agent does on a flow's first packet)."""
+    n, h, g, d = topo.ns["snd"], topo.ns["ha"], topo.ns["rcv"], topo.dev
+    if not getattr(topo, "rs_ready", False):
+        rs_rate_setup(topo)
+        topo.rs_ready = True
+    pins = topo.pin("rs-tcp")
+    ip = lambda ns, *a: sh("ip", "-n", ns, *a)  # noqa: E731
+    for ns, dv in ((n, "s0"), (h, "h0")):
+        ip(ns, "link", "set", d[dv], "mtu", "1600")   # inner 1500 + the 36-octet tunnel
+    sh("ip", "netns", "exec", h, "sh", "-c", "echo 0 > /sys/class/net/%s/threaded" % d["h0"], check=False)
+    nsx(n, "sysctl", "-qw", "net.ipv4.ip_local_port_range=%d %d" % (TCP_PORTS[0], TCP_PORTS[0] + TCP_PORTS[1] - 1))
+    ip(n, "addr", "add", NAT1 + "/32", "dev", d["s0"])
+    ip(n, "addr", "add", MN_VIP + "/32", "dev", "lo")
+    for a, src in ((RS4, NAT1), (GN4, NAT1), (GN_VIP, MN_VIP)):
+        ip(n, "route", "add", a + "/32", "dev", d["s0"], "src", src, "mtu", "1500")
+        ip(n, "neigh", "replace", a, "lladdr", MAC["h0"], "dev", d["s0"], "nud", "permanent")
+    ip(g, "addr", "add", GN4 + "/32", "dev", d["r0"])
+    for a in (RS4, NAT1):
+        ip(g, "route", "add", a + "/32", "dev", d["r0"], "src", GN4)
+        ip(g, "neigh", "replace", a, "lladdr", MAC["h1"], "dev", d["r0"], "nud", "permanent")
+    # XDP redirects into a veth need a program on its peer; veth + XDP needs
+    # checksums computed by the sender (part 3): the same on both paths.
+    for ns, dv in ((n, "s0"), (g, "r0")):
+        topo.xdp_off("snd" if ns == n else "rcv", dv)
+        sh(BENCH, "attach", "--netns", ns, "--dev", d[dv], "--prog", "pass")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", d[dv], "tx", "off", "tso", "off", "gso", "off",
+           check=False)
+    h0, h1 = ifindex(h, d["h0"]), ifindex(h, d["h1"])
+    ents = []
+    for i in range(TCP_PORTS[1]):
+        p = TCP_PORTS[0] + i
+        ents.append((rs_key(NAT1, PATH_N, 40001, 49602, 2, p, 6),
+                     rs_val(2, 3, RS4, GN4, POOL + i, 5201, PATH_N, MN_VIP, GN_VIP,
+                            smac=MAC["h1"], dmac=MAC["r0"], ifindex=h1)))
+        ents.append((rs_key(GN4, 0, 5201, POOL + i, 3, 0, 6),
+                     rs_val(3, 3, RS4, NAT1, 49602, 40001, PATH_N, MN_VIP, GN_VIP, p,
+                            smac=MAC["h0"], dmac=MAC["s0"], ifindex=h0)))
+    fents = os.path.join(tmp, "tcp-ents")
+    open(fents, "wb").write(b"".join(k + v for k, v in ents))
+
+    def iperf_to(dst, src):
+        srv = subprocess.Popen(["nsenter", "--net=/var/run/netns/" + g, "iperf3", "-s", "-1", "-B", GN4],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            r = nsx(n, "iperf3", "-c", dst, "-B", src, "-t", q["tcp_secs"], "-J", timeout=q["tcp_secs"] + 30)
+            return json.loads(r.stdout)["end"]["sum_received"]["bits_per_second"] / 1e9
+        finally:
+            if srv.poll() is None:
+                srv.kill()
+            srv.wait(timeout=10)
+
+    res = {"direct": [], "rsn": []}
+    names = ["RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_NEW_FLOW", "DROP_RS_N_NO_FLOW", "DROP_RS_UNKNOWN_PATH"]
+    seen = dict.fromkeys(names, 0)
+    for rnd in range(q["tcp_runs"]):
+        for mode in (("direct", "rsn") if rnd % 2 == 0 else ("rsn", "direct")):
+            topo.xdp_off("ha", "h0")
+            topo.xdp_off("ha", "h1")
+            sh("tc", "-n", n, "qdisc", "del", "dev", d["s0"], "clsact", check=False)
+            if mode == "direct":
+                res[mode].append(iperf_to(GN4, NAT1))
+                continue
+            for dv, extra in (("h0", ["--relay", fents]), ("h1", [])):
+                sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "--attach", d[dv], "--pin-dir", pins,
+                   "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--rs-path", hex(PATH_N), *extra)
+            sh(BENCH, "attach", "--netns", n, "--dev", d["s0"], "--prog", "ntm-node", "--tunnel",
+               "%s:40001,%s:49602,%s,%s" % (NAT1, RS4, hex(PATH_N), GN_VIP))
+            res[mode].append(iperf_to(GN_VIP, MN_VIP))
+            st = pinned_stats(os.path.join(pins, "xmip_stats"), names)
+            for k in names:
+                seen[k] += st.get(k, 0)
+    topo.xdp_off("ha", "h0")
+    topo.xdp_off("ha", "h1")
+    sh("tc", "-n", n, "qdisc", "del", "dev", d["s0"], "clsact", check=False)
+    if not seen["RS_N_DECAP_NAT"] or not seen["RS_N_REV_NAT"] or seen["RS_N_NEW_FLOW"] or \
+            seen["DROP_RS_N_NO_FLOW"] or seen["DROP_RS_UNKNOWN_PATH"]:
+        fail("TCP through RS-N: the relay's counters do not show the flow through it: %s" % seen)
+    for k, v in res.items():
+        print("  TCP %-7s %.2f Gbit/s %s" % (k, med(v), ["%.2f" % x for x in v]), flush=True)
+    print("  relay counters over the RS-N runs: %s" % seen, flush=True)
+    ratio = med([a / b for a, b in zip(res["rsn"], res["direct"]) if b > 0])
+    return dict(direct=med(res["direct"]), direct_spread=spread(res["direct"]), rsn=med(res["rsn"]),
+                rsn_spread=spread(res["rsn"]), ratio=ratio, runs=res, counters=seen)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
@@ -1188,6 +1302,10 @@ def main():
         if "6" in only:
             print("6. NTMobile relay: packet rate (veth, namespaces)", flush=True)
             R["relay_rate"] = part6_relay_rate(topo, q, tmp)
+            topo.rs_ready = True
+        if "7" in only:
+            print("7. NTMobile relay: TCP through RS-N against the direct path (iperf3)", flush=True)
+            R["relay_tcp"] = part7_relay_tcp(topo, q, tmp)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)

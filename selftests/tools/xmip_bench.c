@@ -41,6 +41,12 @@
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
  *       [--match4 SRC:SPORT,DST:DPORT,PROTO]
  *     (--match4: the sink's IPv4 class, the relay's output flow, TTL 63)
+ *
+ *   xmip_bench attach --netns NS --dev DEV --prog ntm-node
+ *       --tunnel SRC:SPORT,DST:DPORT,PATHID,VIP
+ *     A bench-only NTM node end on DEV in tc: egress IPv4 to VIP into the
+ *     NTMobile UDP tunnel SRC:SPORT -> DST:DPORT (path PATHID), ingress
+ *     tunnel data from DST:DPORT to SPORT stripped.
  *     Attaches a bench_net program (native XDP), left attached; the sink's
  *     counters are pinned in DIR.
  *
@@ -114,6 +120,9 @@ struct bench_net_cfg {
 	__be32 m4_src, m4_dst;
 	__be16 m4_sport, m4_dport;
 	__u8  m4_proto, m4_pad[3];
+	__be32 t_src, t_dst;
+	__be16 t_sport, t_dport;
+	__be32 t_path, t_vip;
 };
 
 static const char *const stat_names[] = {
@@ -146,6 +155,7 @@ struct opts {
 	__u32 fill_path_base;
 	const char *relay_file;
 	struct { __be32 src, dst; __be16 sport, dport; __u8 proto; } m4;
+	struct { __be32 src, dst, path, vip; __be16 sport, dport; } tun;
 };
 
 static void die_usage(void)
@@ -192,6 +202,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "self4", 1, NULL, 29 }, { "pool", 1, NULL, 30 }, { "relay", 1, NULL, 31 },
 		{ "rs-path", 1, NULL, 32 }, { "fill-path-base", 1, NULL, 33 },
 		{ "fill-tmpl", 1, NULL, 34 }, { "match4", 1, NULL, 35 },
+		{ "tunnel", 1, NULL, 36 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -267,6 +278,21 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case 33: o->fill_path_base = (__u32)strtoul(optarg, NULL, 0); break;
 		case 34: o->fill_tmpl = num(optarg); break;
+		case 36: {
+			char a[32], b[32], v[32];
+			unsigned int sp, dp;
+			unsigned long pid;
+
+			if (sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%li,%31[0-9.]", a, &sp, b, &dp,
+				   (long *)&pid, v) != 6 || inet_pton(AF_INET, a, &o->tun.src) != 1 ||
+			    inet_pton(AF_INET, b, &o->tun.dst) != 1 ||
+			    inet_pton(AF_INET, v, &o->tun.vip) != 1 || sp > 65535 || dp > 65535)
+				die_usage();
+			o->tun.sport = htons(sp);
+			o->tun.dport = htons(dp);
+			o->tun.path = htonl((__u32)pid);
+			break;
+		}
 		case 35: {
 			char a[32], b[32];
 			unsigned int sp, dp, pr;
@@ -902,8 +928,30 @@ static int cmd_attach(struct opts *o)
 	cfg.m4_sport = o->m4.sport;
 	cfg.m4_dport = o->m4.dport;
 	cfg.m4_proto = o->m4.proto;
+	cfg.t_src = o->tun.src;
+	cfg.t_dst = o->tun.dst;
+	cfg.t_sport = o->tun.sport;
+	cfg.t_dport = o->tun.dport;
+	cfg.t_path = o->tun.path;
+	cfg.t_vip = o->tun.vip;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_net_cfg), &zero, &cfg, BPF_ANY))
 		goto out;
+	if (!strcmp(o->prog, "ntm-node")) {
+		LIBBPF_OPTS(bpf_tc_hook, eg, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_hook, in, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, te, .prog_fd = bpf_program__fd(s->progs.bench_ntm_encap));
+		LIBBPF_OPTS(bpf_tc_opts, ti, .prog_fd = bpf_program__fd(s->progs.bench_ntm_decap));
+		int err = bpf_tc_hook_create(&eg);
+
+		if ((err && err != -EEXIST) || (err = bpf_tc_attach(&eg, &te)) ||
+		    (err = bpf_tc_attach(&in, &ti))) {
+			fprintf(stderr, "xmip_bench: tc attach to %s: %s\n", o->dev, strerror(-err));
+			goto out;
+		}
+		printf("{\"attached\": \"%s\", \"prog\": \"ntm-node\"}\n", o->dev);
+		rc = 0;
+		goto out;
+	}
 	if (!strcmp(o->prog, "tc-decap")) {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = bpf_program__fd(s->progs.bench_tc_decap));
