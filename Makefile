@@ -168,7 +168,7 @@ $(BO)/bench/%_body.c: bpf/%.bpf.c
 	sed -e 's/^SEC("\(xdp\|tc\)")$$/static __always_inline/' $< > $@
 
 $(BENCH_BPF_OBJS): $(BO)/%.bpf.o: selftests/bench/%.bpf.c selftests/bench/bench_restore.h \
-		$(BO)/bench/xmip_ha_body.c $(BO)/bench/xmip_mn_body.c \
+		$(BO)/bench/xmip_ha_body.c $(BO)/bench/xmip_mn_body.c $(BO)/bench/xmip_rs_body.c \
 		$(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -I$(BO) -Iselftests/bench -c $< -o $@
 

@@ -7,6 +7,7 @@
  * last_used (datapath-written) is carried over and read by the sweep.
  */
 #include "ntm_rs.h"
+#include "ntm_rs_core.h"
 
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -80,16 +81,54 @@ struct ntm_rs {
 	struct flow *flows;
 	uint8_t *pool_used[3];            /* a bit per port, per protocol */
 	struct xmip_ntm_counters cnt;
-	uint64_t flows_made, paths_swept;
+	uint64_t flows_made, paths_swept, pool_exhausted, flows_full;
 	struct xmip_family_timer sweep;
+	struct xmip_ntm_rs_io io;         /* the relay table, the socket and the clock */
 };
 
-static uint64_t now_ms(void)
+/* ---- the agent's I/O: the pinned relay table, its UDP socket, CLOCK_BOOTTIME ---- */
+
+static int io_put(void *ctx, const struct xmip_ntm_relay_key *k, const struct xmip_ntm_relay_val *v)
+{
+	struct ntm_rs *r = ctx;
+
+	return r->relay_fd < 0 ? 0 : bpf_map_update_elem(r->relay_fd, k, v, BPF_ANY);
+}
+
+static int io_get(void *ctx, const struct xmip_ntm_relay_key *k, struct xmip_ntm_relay_val *v)
+{
+	struct ntm_rs *r = ctx;
+
+	return r->relay_fd < 0 ? -1 : bpf_map_lookup_elem(r->relay_fd, k, v);
+}
+
+static void io_del(void *ctx, const struct xmip_ntm_relay_key *k)
+{
+	struct ntm_rs *r = ctx;
+
+	if (r->relay_fd >= 0)
+		bpf_map_delete_elem(r->relay_fd, k);
+}
+
+static int io_send(void *ctx, const struct xmip_ntm_ep *to, const uint8_t *buf, size_t len)
+{
+	struct ntm_rs *r = ctx;
+
+	return xmip_ntm_send(r->fd, to, buf, len) < 0 ? -1 : 0;
+}
+
+static uint64_t io_now_ms(void *ctx)
 {
 	struct timespec ts;
 
+	(void)ctx;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t now_ms(const struct ntm_rs *r)
+{
+	return r->io.now_ms(r->io.ctx);
 }
 
 static bool is4(const uint8_t a[16])
@@ -122,26 +161,23 @@ static void entry_put(struct ntm_rs *r, const struct xmip_ntm_relay_key *k,
 {
 	struct xmip_ntm_relay_val old;
 
-	if (r->relay_fd < 0)
-		return;
 	/* Whole, and with the datapath's last_used carried over. */
-	if (bpf_map_lookup_elem(r->relay_fd, k, &old) == 0)
+	if (r->io.get(r->io.ctx, k, &old) == 0)
 		v->last_used = old.last_used;
-	if (bpf_map_update_elem(r->relay_fd, k, v, BPF_ANY))
+	if (r->io.put(r->io.ctx, k, v))
 		log_warn("ntm rs: writing a relay entry: %s", strerror(errno));
 }
 
 static void entry_del(struct ntm_rs *r, const struct xmip_ntm_relay_key *k)
 {
-	if (r->relay_fd >= 0)
-		bpf_map_delete_elem(r->relay_fd, k);
+	r->io.del(r->io.ctx, k);
 }
 
 static uint64_t entry_used(struct ntm_rs *r, const struct xmip_ntm_relay_key *k)
 {
 	struct xmip_ntm_relay_val v;
 
-	if (r->relay_fd < 0 || bpf_map_lookup_elem(r->relay_fd, k, &v))
+	if (r->io.get(r->io.ctx, k, &v))
 		return 0;
 	return v.last_used;
 }
@@ -272,6 +308,10 @@ static void write_dump(FILE *f, void *arg)
 	xmip_json_u64(&j, r->flows_made);
 	xmip_json_key(&j, "paths_swept");
 	xmip_json_u64(&j, r->paths_swept);
+	xmip_json_key(&j, "pool_exhausted");
+	xmip_json_u64(&j, r->pool_exhausted);
+	xmip_json_key(&j, "flows_full");
+	xmip_json_u64(&j, r->flows_full);
 	xmip_json_key(&j, "counters");
 	xmip_ntm_counters_json(&j, &r->cnt);
 	xmip_json_obj_close(&j);
@@ -292,14 +332,13 @@ static int send_msg(struct ntm_rs *r, struct xmip_ntm_msg *m, const uint8_t mac[
 {
 	uint8_t buf[XMIP_NTM_MAX_MSG];
 	size_t len;
-	int rc;
 
 	m->h.sender = r->id;
 	m->h.seq = seq;
 	m->h.ts_us = xmip_ntm_next_ts(&r->last_ts, xmip_ntm_now_us());
 	if (xmip_ntm_build(m, mac, buf, sizeof(buf), &len))
 		return -1;
-	if ((rc = xmip_ntm_send(r->fd, to, buf, len)) < 0) {
+	if (r->io.send(r->io.ctx, to, buf, len)) {
 		r->cnt.tx_errors++;
 		return -1;
 	}
@@ -375,8 +414,8 @@ static void handle_relay_req(struct ntm_rs *r, const uint8_t *buf, size_t len,
 		p->a = m->u.relay_req.a;
 		p->b = m->u.relay_req.b;
 		p->gn = m->u.relay_req.gn;
-		p->expires_ms = now_ms() + (uint64_t)m->u.relay_req.lifetime * 1000;
-		p->active_ms = now_ms();
+		p->expires_ms = now_ms(r) + (uint64_t)m->u.relay_req.lifetime * 1000;
+		p->active_ms = now_ms(r);
 		paths_put(r, p);
 		memcpy(resp.u.relay_resp.relay.addr, self_addr(r, is4(from->addr)) ?
 		       self_addr(r, is4(from->addr)) : self_addr(r, !is4(from->addr)), 16);
@@ -451,7 +490,7 @@ static void handle_tun_req(struct ntm_rs *r, struct path *p, const uint8_t *buf,
 		xmip_ntm_seqwin_commit(&lg->win, m->h.seq);
 		lg->ep = *from;
 		lg->set = true;
-		p->active_ms = now_ms();
+		p->active_ms = now_ms(r);
 		leg_write(r, p, 0);
 		leg_write(r, p, 1);
 		paths_put(r, p);
@@ -474,7 +513,7 @@ static void handle_ka(struct ntm_rs *r, struct path *p, const uint8_t *buf, size
 		return;
 	r->cnt.rx[m->h.type]++;
 	xmip_ntm_seqwin_commit(&l->win, m->h.seq);
-	p->active_ms = now_ms();
+	p->active_ms = now_ms(r);
 	msg_init(&resp, XMIP_NTM_KA_RESP, m->h.seq);
 	resp.u.ka_resp.path_id = p->id;
 	resp.u.ka_resp.observed = *from;
@@ -525,8 +564,17 @@ static void new_flow(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xm
 	for (size_t i = 0; i < RS_MAX_FLOWS && !f; i++)
 		if (!r->flows[i].used)
 			f = &r->flows[i];
-	if (!f || (port = pool_alloc(r, pidx)) < 0) {
-		log_warn("ntm rs: no flow slot or pool port left for path 0x%08x", p->id);
+	if (!f) {
+		r->flows_full++;
+		log_warn("ntm rs: path 0x%08x: flow table full (%d flows): first packet dropped",
+			 p->id, RS_MAX_FLOWS);
+		return;
+	}
+	if ((port = pool_alloc(r, pidx)) < 0) {
+		r->pool_exhausted++;
+		log_warn("ntm rs: path 0x%08x: RS-N pool %u-%u exhausted for protocol %u: "
+			 "first packet dropped (pool_exhausted %llu)", p->id, r->nc->rs_pool_lo,
+			 r->nc->rs_pool_hi, in.proto, (unsigned long long)r->pool_exhausted);
 		return;
 	}
 	memset(f, 0, sizeof(*f));
@@ -534,7 +582,7 @@ static void new_flow(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xm
 	f->path_id = p->id;
 	f->pool = (uint16_t)port;
 	f->pidx = (uint8_t)pidx;
-	f->active_ms = now_ms();
+	f->active_ms = now_ms(r);
 	/* forward: from the leg, this inner source port -> RS:pool to the GN */
 	memcpy(f->fwd.addr, from->addr, 16);
 	f->fwd.path_id = htonl(p->id);
@@ -573,7 +621,7 @@ static void new_flow(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xm
 	entry_put(r, &f->rev, &rv);    /* the way back first: the reply may be quick */
 	entry_put(r, &f->fwd, &fv);
 	r->flows_made++;
-	p->active_ms = now_ms();
+	p->active_ms = now_ms(r);
 
 	/* and this packet, translated here and sent through the stack */
 	if (!xmip_ntm_rs_inner_nat(buf + in.off, len - in.off, &in, rs_in, (uint16_t)port, gn)) {
@@ -596,7 +644,8 @@ static void new_flow(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xm
 			sl = sizeof(*s4);
 		}
 		if (fd < 0 || sendto(fd, buf + in.off, in.len, 0, (struct sockaddr *)&ss, sl) < 0)
-			log_warn("ntm rs: sending a flow's first packet: %s", strerror(errno));
+			log_warn("ntm rs: sending a flow's first packet: %s",
+				 fd < 0 ? "no raw socket" : strerror(errno));
 	}
 	log_info("ntm rs: path 0x%08x flow proto %u port %u -> pool %d", p->id, in.proto, in.sport,
 		 port);
@@ -604,7 +653,7 @@ static void new_flow(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xm
 
 /* ---- receiving ---- */
 
-static void receive(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xmip_ntm_ep *from)
+void xmip_ntm_rs_receive(struct ntm_rs *r, uint8_t *buf, size_t len, const struct xmip_ntm_ep *from)
 {
 	static struct xmip_ntm_msg m;
 	struct path *p;
@@ -650,7 +699,7 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 	(void)loop;
 	(void)events;
 	while ((len = xmip_ntm_recv(fd, buf, sizeof(buf), &from)) > 0) {
-		receive(r, buf, (size_t)len, &from);
+		xmip_ntm_rs_receive(r, buf, (size_t)len, &from);
 		dump(r);
 	}
 }
@@ -659,11 +708,17 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 
 void xmip_ntm_rs_timer(struct ntm_rs *r, struct xmip_family_timer *t)
 {
-	uint64_t now = now_ms(), idle = (uint64_t)r->nc->rs_idle_s * 1000;
+	(void)t;
+	xmip_ntm_rs_sweep(r);
+	xmip_family_timer_in_ms(&r->sweep, RS_SWEEP_MS);
+}
+
+void xmip_ntm_rs_sweep(struct ntm_rs *r)
+{
+	uint64_t now = now_ms(r), idle = (uint64_t)r->nc->rs_idle_s * 1000;
 	struct xmip_ntm_relay_key k;
 	bool changed = false;
 
-	(void)t;
 	for (size_t i = 0; i < RS_MAX_FLOWS; i++) {
 		struct flow *f = &r->flows[i];
 		uint64_t u;
@@ -707,7 +762,6 @@ void xmip_ntm_rs_timer(struct ntm_rs *r, struct xmip_family_timer *t)
 	}
 	if (changed)
 		dump(r);
-	xmip_family_timer_in_ms(&r->sweep, RS_SWEEP_MS);
 }
 
 /* ---- set-up ---- */
@@ -722,16 +776,20 @@ static int open_pin(const char *instance, const char *name)
 	return bpf_obj_get(path);
 }
 
-struct ntm_rs *xmip_ntm_rs_new(struct xmip_family *f)
+struct ntm_rs *xmip_ntm_rs_core_new(const struct xmip_ntm_conf *nc, const struct xmip_ntm_rs_io *io)
 {
-	const struct xmip_ntm_conf *nc = &f->core->conf->ntm;
 	struct ntm_rs *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
-	r->fam = f;
 	r->nc = nc;
 	r->fd = r->raw4 = r->raw6 = r->relay_fd = r->paths_fd = -1;
+	if (io) {
+		r->io = *io;
+	} else {
+		r->io = (struct xmip_ntm_rs_io){ .ctx = r, .put = io_put, .get = io_get,
+						 .del = io_del, .send = io_send, .now_ms = io_now_ms };
+	}
 	r->flows = calloc(RS_MAX_FLOWS, sizeof(*r->flows));
 	r->dcs = calloc(nc->n_rs_dcs ? nc->n_rs_dcs : 1, sizeof(*r->dcs));
 	for (int i = 0; i < 3; i++)
@@ -748,6 +806,34 @@ struct ntm_rs *xmip_ntm_rs_new(struct xmip_family *f)
 		xmip_ntm_keys_derive(prk, &r->dcs[i].k);
 	}
 	r->n_dcs = nc->n_rs_dcs;
+	return r;
+fail:
+	xmip_ntm_rs_free(r);
+	return NULL;
+}
+
+void xmip_ntm_rs_stats(const struct ntm_rs *r, struct xmip_ntm_rs_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->cnt = &r->cnt;
+	for (size_t i = 0; i < RS_MAX_PATHS; i++)
+		st->paths += r->paths[i].used;
+	for (size_t i = 0; i < RS_MAX_FLOWS; i++)
+		st->flows += r->flows[i].used;
+	st->flows_made = r->flows_made;
+	st->paths_swept = r->paths_swept;
+	st->pool_exhausted = r->pool_exhausted;
+	st->flows_full = r->flows_full;
+}
+
+struct ntm_rs *xmip_ntm_rs_new(struct xmip_family *f)
+{
+	const struct xmip_ntm_conf *nc = &f->core->conf->ntm;
+	struct ntm_rs *r = xmip_ntm_rs_core_new(nc, NULL);
+
+	if (!r)
+		return NULL;
+	r->fam = f;
 	r->relay_fd = open_pin(f->core->conf->instance, XMIP_MAP_RELAY);
 	r->paths_fd = open_pin(f->core->conf->instance, XMIP_MAP_RS_PATHS);
 	if (r->relay_fd < 0 || r->paths_fd < 0)

@@ -781,7 +781,47 @@ def table(R, q):
         la = R["latency"]
         A("| 4 | BU sent → first packet to the new CoA | %s | < 1000 µs | %s |" % (
             fmt_spread(la["us"], la["spread"], " µs"), met(la["us"] < 1000)))
+    relay_table(R, q, A, met)
     return "\n".join(L)
+
+
+def relay_table(R, q, A, met):
+    """Part 5 (issue 10): the relay's rows, each target beside its figure."""
+    for r in R.get("relay", []):
+        A("| 5 | relay %s, %d B frame: program ns/packet (kernel repeat)%s | %s | | |" % (
+            r["path"], r["frame"], "" if r["verified"] else " (NOT VERIFIED)",
+            fmt_spread(r["program_ns"], r["program_ns_spread"], " ns")))
+    pas = [r["xdp_pass_ns"] for r in R.get("relay", [])]
+    if pas:
+        A("| 5 | trivial XDP_PASS, same runs (harness + program) | %.1f ns | | |" % med(pas))
+    for r in R.get("relay", []):
+        if r["over_pass"] is None:
+            continue
+        tgt = "≤ 4×" if r["nat"] else "(≤ 4×, not a NAT rewrite)"
+        A("| 5 | relay %s / trivial XDP_PASS (program time) | %.2f× | %s | %s |" % (
+            r["path"], r["over_pass"], tgt, met(r["over_pass"] <= 4)))
+    small, big = q["scale"]
+    for r in R.get("relay_scale", []):
+        for n in (small, big):
+            A("| 5 | relay %s, %d paths, Zipf (s = 1) path ids | %s | | |" % (
+                r["path"], n, fmt_spread(r[n]["program_ns"], r[n]["spread"], " ns")))
+        A("| 5 | relay %s, %d / %d paths (Zipf) cost | %.2f× | ≤ 1.3× | %s |" % (
+            r["path"], big, small, r["ratio"], met(r["ratio"] <= 1.3)))
+        A("| 5 | relay table memory per path (map memlock) | %.0f B | | |" % r["bytes_per_path"])
+    x = R.get("relay_rate")
+    if x:
+        for m in x["modes"]:
+            A("| 6 | %s, 64 B inner, received | %s | | |" % (
+                m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
+        for k, label, tgt, ok in x["ratios"]:
+            A("| 6 | %s | %.2f× | %s | %s |" % (label, x[k], tgt, met(ok(x[k]))))
+    t = R.get("relay_tcp")
+    if t:
+        for k, label in (("direct", "TCP node -> GN, direct path (kernel forwarding)"),
+                         ("rsn", "TCP node -> GN through RS-N (XDP)")):
+            A("| 7 | %s | %s | | |" % (label, fmt_spread(t[k], t[k + "_spread"], " Gbit/s", 2)))
+        A("| 7 | TCP through RS-N / direct path | %.3f× | ≥ 0.99× | %s |" % (
+            t["ratio"], met(t["ratio"] >= 0.99)))
 
 
 def machine():
@@ -812,12 +852,13 @@ def rs_key(addr, path, sport, dport, kind, port2=0, proto=17):
     return struct.pack("!16sIHHHBB", rs_a16(addr), path, sport, dport, port2, proto, kind)
 
 
-def rs_val(kind, mode, out_src, out_dst, sport, dport, path, inner="::", gn_vip="::", inner_port=0):
+def rs_val(kind, mode, out_src, out_dst, sport, dport, path, inner="::", gn_vip="::", inner_port=0,
+           smac=MAC["h0"], dmac=MAC["s0"], ifindex=0):
     import struct  # noqa: PLC0415
     mac = lambda m: bytes.fromhex(m.replace(":", ""))  # noqa: E731
     return (struct.pack("!16s16s16s16sIHHHBB", rs_a16(out_src), rs_a16(out_dst), rs_a16(inner),
                         rs_a16(gn_vip), path, sport, dport, inner_port, kind, mode) +
-            struct.pack("<IQ6s6sIQ", 0, 0, mac(MAC["h0"]), mac(MAC["s0"]), 0, 0))
+            struct.pack("<IQ6s6sIQ", ifindex, 0, mac(smac), mac(dmac), 0, 0))
 
 
 def rs_cases():
@@ -862,73 +903,366 @@ def rs_cases():
 
     return [
         dict(name="RS-S: switch to the other leg", ents=ent_s, stat="RS_S_RELAYED", check=chk_s,
+             head_fix=0, restore=50,
              frame=bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602) / hdr(PATH_S) / inner)),
         dict(name="RS-N: decap + NAT to the GN", ents=ent_n, stat="RS_N_DECAP_NAT", check=chk_n,
+             head_fix=-36, restore=90, nat=True,
              frame=bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602) / hdr(PATH_N) / inner)),
         dict(name="RS-N: NAT back + encap to the node", ents=ent_n, stat="RS_N_REV_NAT", check=chk_r,
+             head_fix=36, restore=54, nat=True,
              frame=bytes(eth / IP(src=GN4, dst=RS4) / TCP(sport=80, dport=POOL, flags="A") / Raw(b"y" * 64))),
     ]
 
 
-def part5_relay(topo, q, tmp):
-    """Relay program time per packet (BPF_PROG_TEST_RUN), each output checked with
-    Scapy and every timed run proven (verdict XDP_TX, the path's counter = runs),
-    against a trivial XDP_PASS measured the same way in the same run."""
+RS_S_BASE, RS_N_BASE = 0x10000000, 0x90000000   # path ids of the scale runs' extra paths
+
+
+def run_rs(topo, c, q, tmp, extra=(), runs=None):
+    """One relay case through xmip_bench pkt -o rs: the shipped program once
+    (output checked with Scapy), then program+restore, restore alone and
+    XDP_PASS side by side with kernel repeat; every timed repetition proven
+    (verdict XDP_TX, the path's counter = runs x repeat)."""
     h = topo.ns["ha"]
-    idx = ifindex(h, topo.dev["h0"])
-    fin = os.path.join(tmp, "probe")
-    open(fin, "wb").write(bytes(udp_frame(64)))
+    ents, frm, fout = (os.path.join(tmp, n) for n in ("rs-ents", "rs-in", "rs-out"))
+    open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
+    open(frm, "wb").write(c["frame"])
+    r = sh(BENCH, "pkt", "-o", "rs", "--netns", h, "-I", ifindex(h, topo.dev["h0"]), "-i", frm,
+           "-w", fout, "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--relay", ents,
+           "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N), "--head-fix", c["head_fix"],
+           "--restore-len", c["restore"], "--repeat", q["repeat"],
+           "--runs", min(runs or q["runs"], 64), *extra, timeout=900)
+    res = json.loads(r.stdout)
+    err = None
+    if res["retval"] != 3 or res["once_stats"].get(c["stat"]) != 1:
+        err = "verdict %s, counters %s" % (XDP.get(res["retval"]), res["once_stats"])
+    else:
+        err = c["check"](c["frame"], open(fout, "rb").read())
+    n = res["repeat"] * res["runs"]
+    if not err and res["verdicts"][3] != n:
+        err = "only %d of %d timed repetitions gave XDP_TX (verdicts %s)" % (
+            res["verdicts"][3], n, res["verdicts"])
+    if not err and res["loop_stats"].get(c["stat"]) != n:
+        err = "counter %s = %s over %d timed repetitions" % (c["stat"], res["loop_stats"].get(c["stat"]), n)
+    res["error"] = err
+    res["net_ns"] = [a - b for a, b in zip(res["loop_ns"], res["rewrite_ns"])]
+    return res
+
+
+def part5_relay(topo, q, tmp):
+    """Relay program time per packet with the kernel's repeat loop (restore
+    wrapper, bench_rs.bpf.c), against a trivial XDP_PASS in the same runs."""
     out = []
     for c in rs_cases():
-        ents, frm = os.path.join(tmp, "rs-ents"), os.path.join(tmp, "rs-in")
-        open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
-        open(frm, "wb").write(c["frame"])
-        once = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-w",
-                             os.path.join(tmp, "rs-out"), "-I", idx, "--self4", RS4, "--pool",
-                             "%d-%d" % (POOL, POOL + 999), "--relay", ents,
-                             "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N)).stdout)
-        err = None
-        if once["verdict"] != "XDP_TX" or once["stats"].get(c["stat"]) != 1:
-            err = "verdict %s, counters %s" % (once["verdict"], once["stats"])
-        else:
-            err = c["check"](c["frame"], open(os.path.join(tmp, "rs-out"), "rb").read())
-        ns_runs, pass_runs, floor_runs = [], [], []
-        for _ in range(q["runs"]):
-            t = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-I", idx,
-                              "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--relay", ents,
-                              "--rs-path", hex(PATH_S), "--rs-path", hex(PATH_N),
-                              "--repeat", q["repeat"]).stdout)
-            if not err and (t["verdict"] != "XDP_TX" or t["stats"].get(c["stat"]) != q["repeat"]):
-                err = "timed runs: verdict %s, %s = %s of %d" % (t["verdict"], c["stat"],
-                                                                 t["stats"].get(c["stat"]), q["repeat"])
-            ns_runs.append(t["ns_per_packet"])
-            r = json.loads(sh(BENCH, "probe", "--netns", h, "-I", idx, "-i", fin, "--self", HA,
-                              "--coa", COA, "--hoa", HOA, "--target", topo.dev["h1"],
-                              "--repeat", q["repeat"], "--runs", 1).stdout)
-            pass_runs.append(med(r["probe_pass"]))
-            # the same measurement method's floor: the relay program passing at once (not ready)
-            f = json.loads(sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "-i", frm, "-I", idx,
-                              "--not-ready", "--repeat", q["repeat"]).stdout)
-            floor_runs.append(f["ns_per_packet"])
-        if err:
-            fail("relay %s: %s" % (c["name"], err))
-        ratio = [a / b for a, b in zip(ns_runs, pass_runs) if b > 0]
-        out.append(dict(path=c["name"], frame=len(c["frame"]), verified=err is None, error=err,
-                        program_ns=med(ns_runs), program_ns_spread=spread(ns_runs),
-                        xdp_pass_ns=med(pass_runs), over_pass=med(ratio) if ratio else None,
-                        same_method_pass_ns=med(floor_runs)))
-        print("  %-40s %5d B  %6.1f ns  XDP_PASS %5.1f ns  x%.2f  (pass, one run per packet: %.1f ns) (%s)" % (
-            c["name"], len(c["frame"]), med(ns_runs), med(pass_runs), med(ratio) if ratio else 0,
-            med(floor_runs),
-            "verified" if err is None else err), flush=True)
+        res = run_rs(topo, c, q, tmp)
+        if res["error"]:
+            fail("relay %s: %s" % (c["name"], res["error"]))
+        ratio = [a / b for a, b in zip(res["net_ns"], res["pass_ns"]) if b > 0]
+        out.append(dict(path=c["name"], frame=len(c["frame"]), verified=res["error"] is None,
+                        error=res["error"], program_ns=med(res["net_ns"]),
+                        program_ns_spread=spread(res["net_ns"]), xdp_pass_ns=med(res["pass_ns"]),
+                        over_pass=med(ratio) if ratio else None, nat=c.get("nat", False),
+                        with_restore_ns=med(res["loop_ns"]), restore_copy_ns=med(res["rewrite_ns"])))
+        print("  %-40s %5d B  %6.1f ns  XDP_PASS %5.1f ns  x%.2f  (%s)" % (
+            c["name"], len(c["frame"]), med(res["net_ns"]), med(res["pass_ns"]),
+            med(ratio) if ratio else 0, "verified" if res["error"] is None else res["error"]),
+            flush=True)
     return out
+
+
+def part5_scale(topo, q, tmp):
+    """1k against 1M relay paths (batched fill), each repetition's path id drawn
+    from a Zipf (s = 1) sequence over the paths (precomputed, 65536 draws)."""
+    small, big = q["scale"]
+    cases = {c["name"]: c for c in rs_cases()}
+    out = []
+    for name, base, tmpl in (("RS-S: switch to the other leg", RS_S_BASE, 0),
+                             ("RS-N: decap + NAT to the GN", RS_N_BASE, 0)):
+        c = cases[name]
+        row = dict(path=name)
+        for n in (small, big):
+            res = run_rs(topo, c, q, tmp, extra=["--fill", n, "--fill-path-base", hex(base),
+                                                 "--fill-tmpl", tmpl, "--vary", "--zipf", "1"])
+            if res["error"]:
+                fail("relay scale %s %d: %s" % (name, n, res["error"]))
+            row[n] = dict(program_ns=med(res["net_ns"]), spread=spread(res["net_ns"]),
+                          memlock=res["relay_memlock"], verified=res["error"] is None)
+            print("  %-34s %8d paths, Zipf  %6.1f ns, table %d MiB" % (
+                name, n, med(res["net_ns"]), res["relay_memlock"] >> 20), flush=True)
+        row["ratio"] = row[big]["program_ns"] / row[small]["program_ns"] \
+            if row[small]["program_ns"] > 0 else float("nan")
+        row["bytes_per_path"] = row[big]["memlock"] / big
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- part 6
+
+VX_PORT, VX_MAC = 49603, "02:00:00:00:0a:01"
+
+
+def rs_rate_setup(topo):
+    """The RS namespace as a kernel relay could use it too: RS4 on lo, /32
+    routes and permanent neighbours to the node's NAT (h0 side) and to the
+    far side (NAT2, GN4 behind h1), IPv4 forwarding; a VXLAN device (the one
+    UDP tunnel this kernel builds) for the nftables RS-N."""
+    h, d = topo.ns["ha"], topo.dev
+    ip = lambda *a: sh("ip", "-n", h, *a)  # noqa: E731
+    nsx(h, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+    ip("addr", "add", RS4 + "/32", "dev", "lo")
+    ip("route", "add", NAT1 + "/32", "dev", d["h0"])
+    ip("neigh", "replace", NAT1, "lladdr", MAC["s0"], "dev", d["h0"], "nud", "permanent")
+    for a in (NAT2, GN4):
+        ip("route", "add", a + "/32", "dev", d["h1"])
+        ip("neigh", "replace", a, "lladdr", MAC["r0"], "dev", d["h1"], "nud", "permanent")
+    ip("link", "add", "xbnvx", "address", VX_MAC, "type", "vxlan", "id", "1", "local", RS4,
+       "dstport", str(VX_PORT), "nolearning")
+    ip("link", "set", "xbnvx", "up")
+    ip("route", "add", MN_VIP + "/32", "dev", "xbnvx")   # the inner source's way back (rp_filter)
+    sh("ip", "netns", "exec", h, "sh", "-c", "echo 1 > /sys/class/net/%s/threaded" % d["h0"],
+       check=False)
+
+
+def rs_nft(topo, rules):
+    """Replace the RS namespace's nftables relay (None: none)."""
+    h = topo.ns["ha"]
+    nsx(h, "nft", "delete", "table", "ip", "xbnrelay", check=False)
+    if rules:
+        f = tempfile.NamedTemporaryFile("w", suffix=".nft", delete=False)
+        f.write("table ip xbnrelay {\n%s\n}\n" % rules)
+        f.close()
+        try:
+            nsx(h, "nft", "-f", f.name)
+        finally:
+            os.unlink(f.name)
+
+
+def rs_rate_cases(topo):
+    """Per relay path: frames, relay entry (redirect to h1, MACs of the far
+    side), the nftables relay (the paper's netfilter design: one DNAT + one
+    SNAT per path leg, conntrack) and the sink's flow."""
+    import struct  # noqa: PLC0415
+    from scapy.all import IP  # noqa: PLC0415
+    h1 = ifindex(topo.ns["ha"], topo.dev["h1"])
+    far = dict(smac=MAC["h1"], dmac=MAC["r0"], ifindex=h1)
+    eth = Ether(src=MAC["s0"], dst=MAC["h0"])
+    inner = IP(src=MN_VIP, dst=GN_VIP) / UDP(sport=33000, dport=80) / Raw(b"x" * 36)   # 64 B
+    hdr = lambda p: Raw(struct.pack("!BBHI", 0x11, 4, 0, p))  # noqa: E731
+    out = eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=49602)
+    s_frame, n_frame = bytes(out / hdr(PATH_S) / inner), bytes(out / hdr(PATH_N) / inner)
+    # RFC 7348 §5: flags 0x08 (I), VNI 1; built by hand (Scapy's VXLAN fields vary by version)
+    vx_frame = bytes(eth / IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=VX_PORT) /
+                     Raw(struct.pack("!BBHI", 0x08, 0, 0, 1 << 8)) /
+                     Ether(src=MAC["s0"], dst=VX_MAC) / inner)
+    return [
+        dict(name="RS-S", frame=s_frame, nft_frame=s_frame, stat="RS_S_RELAYED",
+             ents=[(rs_key(NAT1, PATH_S, 40001, 49602, 1),
+                    rs_val(1, 2, RS4, NAT2, 49602, 40002, PATH_S, **far))],
+             match="%s:49602,%s:40002,17" % (RS4, NAT2),
+             nft="chain pre { type nat hook prerouting priority dstnat;\n"
+                 " ip saddr %s udp sport 40001 udp dport 49602 dnat to %s:40002\n }\n"
+                 "chain post { type nat hook postrouting priority srcnat;\n"
+                 " ip daddr %s udp dport 40002 snat to %s:49602\n }" % (NAT1, NAT2, NAT2, RS4),
+             nft_label="nftables relay: DNAT + SNAT, conntrack"),
+        dict(name="RS-N", frame=n_frame, nft_frame=vx_frame, stat="RS_N_DECAP_NAT",
+             ents=[(rs_key(NAT1, PATH_N, 40001, 49602, 2, 33000, 17),
+                    rs_val(2, 3, RS4, GN4, POOL, 80, PATH_N, MN_VIP, GN_VIP, **far))],
+             match="%s:%d,%s:80,17" % (RS4, POOL, GN4),
+             nft="chain pre { type nat hook prerouting priority dstnat;\n"
+                 " iifname \"xbnvx\" ip saddr %s ip daddr %s udp dport 80 dnat to %s\n }\n"
+                 "chain post { type nat hook postrouting priority srcnat;\n"
+                 " ip saddr %s udp sport 33000 oifname \"%s\" snat to %s:%d\n }" % (
+                     MN_VIP, GN_VIP, GN4, MN_VIP, topo.dev["h1"], RS4, POOL),
+             nft_label="VXLAN decap + nftables DNAT + SNAT, conntrack"),
+    ]
+
+
+def part6_relay_rate(topo, q, tmp):
+    """Live frames: xmip_bench gen (sender, CPU 0) -> RS (veth, threaded NAPI)
+    -> bench_sink, for the relay in XDP, the same relay in nftables, and a
+    bare XDP redirect on the same path; configurations rotated per round."""
+    h, s, d = topo.ns["ha"], topo.ns["snd"], topo.dev
+    pins = {"sink": topo.pin("rs-sink"), "rs": topo.pin("rs-rate")}
+    rs_rate_setup(topo)
+    res = {"modes": [], "ratios": []}
+    for c in rs_rate_cases(topo):
+        ents = os.path.join(tmp, "rate-ents")
+        open(ents, "wb").write(b"".join(k + v for k, v in c["ents"]))
+        topo.xdp_off("rcv", "r0")
+        sh(BENCH, "attach", "--netns", topo.ns["rcv"], "--dev", d["r0"], "--prog", "sink",
+           "--match4", c["match"], "--pin-dir", pins["sink"])
+        modes = [("redirect", "bare XDP redirect, same path"), ("xmip", "xmip " + c["name"] + " (XDP)"),
+                 ("nft", c["nft_label"])]
+        rates = {m: [] for m, _ in modes}
+        for rnd in range(q["rate_runs"]):
+            for mode, _ in modes[rnd % 3:] + modes[:rnd % 3]:
+                topo.xdp_off("ha", "h0")
+                rs_nft(topo, None)
+                frame = c["frame"]
+                if mode == "xmip":
+                    sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "--attach", d["h0"],
+                       "--pin-dir", pins["rs"], "--self4", RS4, "--pool",
+                       "%d-%d" % (POOL, POOL + 999), "--relay", ents, "--rs-path", hex(PATH_S),
+                       "--rs-path", hex(PATH_N))
+                elif mode == "nft":
+                    sh(BENCH, "attach", "--netns", h, "--dev", d["h0"], "--prog", "pass")
+                    rs_nft(topo, c["nft"])
+                    frame = c["nft_frame"]
+                else:
+                    sh(BENCH, "attach", "--netns", h, "--dev", d["h0"], "--prog", "redirect",
+                       "--target", d["h1"])
+                fin = os.path.join(tmp, "rate-frame")
+                open(fin, "wb").write(frame)
+                sink_read(pins["sink"])
+                sh("taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"], "-i", fin,
+                   "--count", q["gen_count"])
+                time.sleep(0.05)
+                k = sink_read(pins["sink"])
+                want = 0 if mode == "redirect" else 5
+                got, total = k["count"][want], k["count"][0]
+                span = (k["time"][1] - k["time"][0]) / 1e9
+                if got == 0 or total - got > 16:
+                    fail("relay rate %s %s: %d of %d received packets were the relay's output (%s)"
+                         % (c["name"], mode, got, total, k["count"]))
+                rates[mode].append(got / span / 1e6 if span > 0 else 0.0)
+        topo.xdp_off("ha", "h0")
+        rs_nft(topo, None)
+        for mode, label in modes:
+            res["modes"].append(dict(mode=mode, path=c["name"], label=c["name"] + ": " + label,
+                                     mpps=med(rates[mode]), spread=spread(rates[mode]),
+                                     runs=rates[mode]))
+            print("  %-60s %6.3f Mpps received %s" % (c["name"] + ": " + label, med(rates[mode]),
+                                                       ["%.3f" % x for x in rates[mode]]), flush=True)
+        ratio = lambda a, b: med([x / y for x, y in zip(rates[a], rates[b]) if y > 0])  # noqa: E731
+        kx, kc = c["name"] + "_over_nft", c["name"] + "_cost_over_redirect"
+        res[kx], res[kc] = ratio("xmip", "nft"), ratio("redirect", "xmip")
+        res["ratios"] += [(kx, "xmip %s / %s (packet rate)" % (c["name"], c["nft_label"]), "≥ 2.5×",
+                           lambda x: x >= 2.5),
+                          (kc, "xmip %s per-packet cost / bare XDP redirect (= rate ratio)" % c["name"],
+                           "≤ 1.5×", lambda x: x <= 1.5)]
+    return res
+
+
+# ---------------------------------------------------------------- part 7
+
+TCP_PORTS = (40100, 64)   # the node's ephemeral ports: a flow prepared in the relay for each
+
+
+def stat_index(name):
+    """A counter's index in xmip_stats (include/xmip_maps.h, XMIP_STAT_LIST order)."""
+    import re  # noqa: PLC0415
+    names = re.findall(r"^\s*X\((\w+),", open(os.path.join(REPO, "include", "xmip_maps.h")).read(), re.M)
+    return names.index(name)
+
+
+def pinned_stats(path, names):
+    out = {}
+    for e in json.loads(sh("bpftool", "-j", "map", "dump", "pinned", path).stdout):
+        for n in names:
+            if e["formatted"]["key"] == stat_index(n):
+                out[n] = sum(v["value"] for v in e["formatted"]["values"])
+    return out
+
+
+def part7_relay_tcp(topo, q, tmp):
+    """TCP (iperf3, one stream) from a node to a General Node: through RS-N
+    (the relay's XDP program on both RS interfaces) against the direct path
+    (the same namespaces, the RS a plain kernel router). The node end is
+    bench-only tc (bench_net.bpf.c bench_ntm_encap/decap), not ntmtun.py's
+    TUN shim, which would itself bound the rate (one Python read/write per
+    packet). The relay's flows are written up front for the node's
+    ephemeral ports (what the agent does on a flow's first packet)."""
+    n, h, g, d = topo.ns["snd"], topo.ns["ha"], topo.ns["rcv"], topo.dev
+    if not getattr(topo, "rs_ready", False):
+        rs_rate_setup(topo)
+        topo.rs_ready = True
+    pins = topo.pin("rs-tcp")
+    ip = lambda ns, *a: sh("ip", "-n", ns, *a)  # noqa: E731
+    for ns, dv in ((n, "s0"), (h, "h0")):
+        ip(ns, "link", "set", d[dv], "mtu", "1600")   # inner 1500 + the 36-octet tunnel
+    sh("ip", "netns", "exec", h, "sh", "-c", "echo 0 > /sys/class/net/%s/threaded" % d["h0"], check=False)
+    nsx(n, "sysctl", "-qw", "net.ipv4.ip_local_port_range=%d %d" % (TCP_PORTS[0], TCP_PORTS[0] + TCP_PORTS[1] - 1))
+    ip(n, "addr", "add", NAT1 + "/32", "dev", d["s0"])
+    ip(n, "addr", "add", MN_VIP + "/32", "dev", "lo")
+    for a, src in ((RS4, NAT1), (GN4, NAT1), (GN_VIP, MN_VIP)):
+        ip(n, "route", "add", a + "/32", "dev", d["s0"], "src", src, "mtu", "1500")
+        ip(n, "neigh", "replace", a, "lladdr", MAC["h0"], "dev", d["s0"], "nud", "permanent")
+    ip(g, "addr", "add", GN4 + "/32", "dev", d["r0"])
+    for a in (RS4, NAT1):
+        ip(g, "route", "add", a + "/32", "dev", d["r0"], "src", GN4)
+        ip(g, "neigh", "replace", a, "lladdr", MAC["h1"], "dev", d["r0"], "nud", "permanent")
+    # XDP redirects into a veth need a program on its peer; veth + XDP needs
+    # checksums computed by the sender (part 3): the same on both paths.
+    for ns, dv in ((n, "s0"), (g, "r0")):
+        topo.xdp_off("snd" if ns == n else "rcv", dv)
+        sh(BENCH, "attach", "--netns", ns, "--dev", d[dv], "--prog", "pass")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", d[dv], "tx", "off", "tso", "off", "gso", "off",
+           check=False)
+    h0, h1 = ifindex(h, d["h0"]), ifindex(h, d["h1"])
+    ents = []
+    for i in range(TCP_PORTS[1]):
+        p = TCP_PORTS[0] + i
+        ents.append((rs_key(NAT1, PATH_N, 40001, 49602, 2, p, 6),
+                     rs_val(2, 3, RS4, GN4, POOL + i, 5201, PATH_N, MN_VIP, GN_VIP,
+                            smac=MAC["h1"], dmac=MAC["r0"], ifindex=h1)))
+        ents.append((rs_key(GN4, 0, 5201, POOL + i, 3, 0, 6),
+                     rs_val(3, 3, RS4, NAT1, 49602, 40001, PATH_N, MN_VIP, GN_VIP, p,
+                            smac=MAC["h0"], dmac=MAC["s0"], ifindex=h0)))
+    fents = os.path.join(tmp, "tcp-ents")
+    open(fents, "wb").write(b"".join(k + v for k, v in ents))
+
+    def iperf_to(dst, src):
+        srv = subprocess.Popen(["nsenter", "--net=/var/run/netns/" + g, "iperf3", "-s", "-1", "-B", GN4],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            r = nsx(n, "iperf3", "-c", dst, "-B", src, "-t", q["tcp_secs"], "-J", timeout=q["tcp_secs"] + 30)
+            return json.loads(r.stdout)["end"]["sum_received"]["bits_per_second"] / 1e9
+        finally:
+            if srv.poll() is None:
+                srv.kill()
+            srv.wait(timeout=10)
+
+    res = {"direct": [], "rsn": []}
+    names = ["RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_NEW_FLOW", "DROP_RS_N_NO_FLOW", "DROP_RS_UNKNOWN_PATH"]
+    seen = dict.fromkeys(names, 0)
+    for rnd in range(q["tcp_runs"]):
+        for mode in (("direct", "rsn") if rnd % 2 == 0 else ("rsn", "direct")):
+            topo.xdp_off("ha", "h0")
+            topo.xdp_off("ha", "h1")
+            sh("tc", "-n", n, "qdisc", "del", "dev", d["s0"], "clsact", check=False)
+            if mode == "direct":
+                res[mode].append(iperf_to(GN4, NAT1))
+                continue
+            for dv, extra in (("h0", ["--relay", fents]), ("h1", [])):
+                sh(PKTRUN, "--netns", h, "-o", "rs", "-p", "xdp", "--attach", d[dv], "--pin-dir", pins,
+                   "--self4", RS4, "--pool", "%d-%d" % (POOL, POOL + 999), "--rs-path", hex(PATH_N), *extra)
+            sh(BENCH, "attach", "--netns", n, "--dev", d["s0"], "--prog", "ntm-node", "--tunnel",
+               "%s:40001,%s:49602,%s,%s" % (NAT1, RS4, hex(PATH_N), GN_VIP))
+            res[mode].append(iperf_to(GN_VIP, MN_VIP))
+            st = pinned_stats(os.path.join(pins, "xmip_stats"), names)
+            for k in names:
+                seen[k] += st.get(k, 0)
+    topo.xdp_off("ha", "h0")
+    topo.xdp_off("ha", "h1")
+    sh("tc", "-n", n, "qdisc", "del", "dev", d["s0"], "clsact", check=False)
+    if not seen["RS_N_DECAP_NAT"] or not seen["RS_N_REV_NAT"] or seen["RS_N_NEW_FLOW"] or \
+            seen["DROP_RS_N_NO_FLOW"] or seen["DROP_RS_UNKNOWN_PATH"]:
+        fail("TCP through RS-N: the relay's counters do not show the flow through it: %s" % seen)
+    for k, v in res.items():
+        print("  TCP %-7s %.2f Gbit/s %s" % (k, med(v), ["%.2f" % x for x in v]), flush=True)
+    print("  relay counters over the RS-N runs: %s" % seen, flush=True)
+    ratio = med([a / b for a, b in zip(res["rsn"], res["direct"]) if b > 0])
+    return dict(direct=med(res["direct"]), direct_spread=spread(res["direct"]), rsn=med(res["rsn"]),
+                rsn_spread=spread(res["rsn"]), ratio=ratio, runs=res, counters=seen)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
     ap.add_argument("--json", default=None)
-    ap.add_argument("--only", default="1,2,3,4,5")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7")
+    ap.add_argument("--repeat", type=int, help="override the repetitions per test run")
+    ap.add_argument("--runs", type=int, help="override the runs per figure")
     a = ap.parse_args()
     if a.quick:
         q = dict(repeat=200, runs=1, rate_runs=1, gen_count=20000, tcp_runs=1, tcp_secs=1,
@@ -937,6 +1271,7 @@ def main():
         q = dict(repeat=100000, runs=7, rate_runs=5, gen_count=3000000, tcp_runs=3, tcp_secs=5,
                  scale=(1000, 1000000), bu_runs=5, bu_count=200000, lat_trials=9,
                  lat_flood=60000000)
+    q.update({k: getattr(a, k) for k in ("repeat", "runs") if getattr(a, k)})
     bpffs_before = bpffs_tidy.snapshot()
     os.makedirs("/sys/fs/bpf/xmip", exist_ok=True)
     R = {"machine": machine(), "quick": a.quick, "params": q}
@@ -962,6 +1297,15 @@ def main():
         if "5" in only:
             print("5. NTMobile relay: program time per packet (BPF_PROG_TEST_RUN)", flush=True)
             R["relay"] = part5_relay(topo, q, tmp)
+            print("5. NTMobile relay: 1k against 1M relay paths, Zipf traffic", flush=True)
+            R["relay_scale"] = part5_scale(topo, q, tmp)
+        if "6" in only:
+            print("6. NTMobile relay: packet rate (veth, namespaces)", flush=True)
+            R["relay_rate"] = part6_relay_rate(topo, q, tmp)
+            topo.rs_ready = True
+        if "7" in only:
+            print("7. NTMobile relay: TCP through RS-N against the direct path (iperf3)", flush=True)
+            R["relay_tcp"] = part7_relay_tcp(topo, q, tmp)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)

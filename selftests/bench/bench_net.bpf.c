@@ -7,7 +7,11 @@
  *  - bench_pass: XDP_PASS, on the HA's ingress for the kernel baselines
  *                (a veth delivers XDP frames only to a peer running XDP).
  *  - bench_redirect: bpf_redirect without parsing: the ceiling of the path.
- *  - bench_sink: the receiver; classifies and counts what arrives, drops it.
+ *  - bench_ntm_encap / bench_ntm_decap: a bench-only NTM node end in tc
+ *                (the relay's TCP run): IPv4 to the GN's virtual address
+ *                into the NTMobile UDP tunnel to the RS, and back.
+ *  - bench_sink: the receiver; classifies and counts what arrives, drops it
+ *                (the HA's IPv6 classes, or one IPv4 flow: the relay's output).
  */
 #include "lib/common.h"
 #include "bench_restore.h"
@@ -20,6 +24,13 @@ struct bench_net_cfg {
 	__u8  hoa[16];               /* sink: the home address the sender targets */
 	__u8  coa[16];               /* sink: care-of address 1 */
 	__u8  coa2[16];              /* sink: care-of address 2 (latency runs) */
+	__be32 m4_src, m4_dst;       /* sink: the relay's output flow (IPv4) ... */
+	__be16 m4_sport, m4_dport;   /* ... its ports (UDP or TCP) ... */
+	__u8  m4_proto, m4_pad[3];   /* ... and protocol; 0: no IPv4 class */
+	__be32 t_src, t_dst;         /* NTM node end: outer addresses (node, RS) ... */
+	__be16 t_sport, t_dport;     /* ... outer ports ... */
+	__be32 t_path;               /* ... path id ... */
+	__be32 t_vip;                /* ... and the inner destination tunnelled (GN's virtual) */
 };
 
 /* Configuration of these programs (one entry). */
@@ -36,6 +47,7 @@ enum bench_sink_class {
 	SINK_ENCAP_COA2,             /* IPv6-in-IPv6 to coa2, inner destination hoa */
 	SINK_PLAIN_HOA,              /* not tunnelled, destination hoa, hop limit 63 */
 	SINK_OTHER,
+	SINK_IP4_MATCH,              /* IPv4, m4_* addresses, protocol and ports, TTL 63 */
 	SINK__MAX,
 };
 
@@ -116,7 +128,18 @@ static __always_inline __u32 sink_classify(struct xdp_md *ctx, struct bench_net_
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct ipv6hdr *ip6 = (void *)(eth + 1), *in;
+	struct iphdr *ip4 = (void *)(eth + 1);
 
+	if ((void *)(ip4 + 1) <= data_end && eth->h_proto == bpf_htons(0x0800) && cfg->m4_proto) {
+		__be16 *ports = (void *)(ip4 + 1);
+
+		if (ip4->ihl != 5 || (void *)(ports + 2) > data_end)
+			return SINK_OTHER;
+		return ip4->saddr == cfg->m4_src && ip4->daddr == cfg->m4_dst &&
+		       ip4->protocol == cfg->m4_proto && ip4->ttl == 63 &&
+		       ports[0] == cfg->m4_sport && ports[1] == cfg->m4_dport ?
+		       SINK_IP4_MATCH : SINK_OTHER;
+	}
 	if ((void *)(ip6 + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IPV6))
 		return SINK_OTHER;
 	if (ip6->nexthdr != 41)
@@ -171,4 +194,80 @@ int bench_tc_decap(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	return bpf_skb_adjust_room(skb, -40, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_DECAP_L3_IPV6) ?
 	       TC_ACT_SHOT : TC_ACT_OK;
+}
+
+/* Outer IPv4 + UDP + NTMobile tunnel header (docs/ntmobile.md section 8). */
+struct bench_ntm_outer {
+	struct iphdr ip;
+	struct udphdr udp;
+	__u8  ver_kind, next;
+	__be16 reserved;
+	__be32 path_id;
+};
+
+#define BENCH_NTM_OUTER 36
+_Static_assert(sizeof(struct bench_ntm_outer) == BENCH_NTM_OUTER, "outer header layout");
+/* uapi's BPF_F_ADJ_ROOM_ENCAP_L2(len): the tunnel header before the inner IP header */
+#define BENCH_ENCAP_L2(len) (((__u64)(len) & 0xff) << 56)
+
+/*
+ * The node's egress: IPv4 to t_vip goes into the tunnel, unchanged inside.
+ * The outer UDP checksum is 0 (IPv4: none, RFC 768); the relay does not
+ * need one to strip the tunnel.
+ */
+SEC("tc")
+int bench_ntm_encap(struct __sk_buff *skb)
+{
+	struct bench_net_cfg *cfg = net_cfg();
+	void *data = xmip_skb_data(skb), *data_end = xmip_skb_data_end(skb);
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct bench_ntm_outer o = { };
+	__u16 inner_len;
+	__s64 sum;
+
+	if (!cfg || (void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(0x0800) ||
+	    ip->daddr != cfg->t_vip)
+		return TC_ACT_OK;
+	inner_len = bpf_ntohs(ip->tot_len);
+	if (bpf_skb_adjust_room(skb, BENCH_NTM_OUTER, BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
+				BENCH_ENCAP_L2(8)))
+		return TC_ACT_SHOT;
+	o.ip.version = 4;
+	o.ip.ihl = 5;
+	o.ip.tot_len = bpf_htons(inner_len + BENCH_NTM_OUTER);
+	o.ip.ttl = 64;
+	o.ip.protocol = 17;
+	o.ip.saddr = cfg->t_src;
+	o.ip.daddr = cfg->t_dst;
+	sum = bpf_csum_diff(0, 0, (__be32 *)&o.ip, sizeof(o.ip), 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	o.ip.check = ~(__u16)sum;
+	o.udp.source = cfg->t_sport;
+	o.udp.dest = cfg->t_dport;
+	o.udp.len = bpf_htons(inner_len + BENCH_NTM_OUTER - sizeof(o.ip));
+	o.ver_kind = 0x11;
+	o.next = 4;
+	o.path_id = cfg->t_path;
+	return bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &o, sizeof(o), 0) ?
+	       TC_ACT_SHOT : TC_ACT_OK;
+}
+
+/* The node's ingress: tunnel data from the RS (t_dst:t_dport -> t_sport), stripped. */
+SEC("tc")
+int bench_ntm_decap(struct __sk_buff *skb)
+{
+	struct bench_net_cfg *cfg = net_cfg();
+	void *data = xmip_skb_data(skb), *data_end = xmip_skb_data_end(skb);
+	struct ethhdr *eth = data;
+	struct bench_ntm_outer *o = (void *)(eth + 1);
+
+	if (!cfg || (void *)(o + 1) > data_end || eth->h_proto != bpf_htons(0x0800) ||
+	    o->ip.ihl != 5 || o->ip.protocol != 17 || o->ip.saddr != cfg->t_dst ||
+	    o->udp.source != cfg->t_dport || o->udp.dest != cfg->t_sport || o->ver_kind != 0x11)
+		return TC_ACT_OK;
+	return bpf_skb_adjust_room(skb, -BENCH_NTM_OUTER, BPF_ADJ_ROOM_MAC,
+				   BPF_F_ADJ_ROOM_DECAP_L3_IPV4) ? TC_ACT_SHOT : TC_ACT_OK;
 }

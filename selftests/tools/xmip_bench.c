@@ -23,7 +23,18 @@
  *     --tc: the MN's tc egress program instead of its XDP ingress (-o mn),
  *     the HA's tc ingress instead of its XDP program (-o ha).
  *
- *   xmip_bench gen --netns NS --dev DEV -i FRAME --count N [--sources N]
+ *   xmip_bench pkt -o rs -i IN -w OUT --self4 A4 [--pool LO-HI] --relay FILE
+ *       [--rs-path ID]... [--fill N --fill-path-base B [--fill-tmpl I]]
+ *       [--vary [--zipf S]] [--head-fix N] [--restore-len N] [--repeat R] [--runs K]
+ *     The relay's XDP program (bench_rs.bpf.c), timed the same way. FILE:
+ *     relay entries, each a struct xmip_ntm_relay_key then a struct
+ *     xmip_ntm_relay_val (raw, as xmip_pktrun --relay). --fill N: N more
+ *     paths copied from entry I of FILE with path ids B + i (key and value),
+ *     written with batched updates (bpf_map_update_batch); --vary: every
+ *     repetition rewrites the frame's path id (IPv4 outer header) to one of
+ *     them, uniformly or Zipf(S)-distributed.
+ *
+ *   xmip_bench gen --netns NS --dev DEV -i FRAME  --count N [--sources N]
  *     Sends FRAME N times out of DEV with BPF_F_TEST_XDP_LIVE_FRAMES.
  *     --sources N: each frame from a random one of N IPv6 /64s (octets 4..7
  *     of the source, i.e. 2001:db8:00f0:0000::/64 + i, i < N, the rest of
@@ -32,6 +43,14 @@
  *
  *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink|tc-decap
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
+ *       [--match4 SRC:SPORT,DST:DPORT,PROTO]
+ *     (--match4: the sink's IPv4 class, the relay's output flow, TTL 63)
+ *
+ *   xmip_bench attach --netns NS --dev DEV --prog ntm-node
+ *       --tunnel SRC:SPORT,DST:DPORT,PATHID,VIP
+ *     A bench-only NTM node end on DEV in tc: egress IPv4 to VIP into the
+ *     NTMobile UDP tunnel SRC:SPORT -> DST:DPORT (path PATHID), ingress
+ *     tunnel data from DST:DPORT to SPORT stripped.
  *     Attaches a bench_net program (native XDP), left attached; the sink's
  *     counters are pinned in DIR.
  *
@@ -75,6 +94,9 @@
 #include "bench_mn.skel.h"
 #include "bench_net.skel.h"
 #include "bench_probe.skel.h"
+#include "xmip_ntm.h"
+#include "xmip_ntm_relay.h"
+#include "bench_rs.skel.h"
 
 /* The datapath treats a binding past expires_ns as dead; these outlive the run. */
 #define NEVER_EXPIRES (~0ull)
@@ -83,7 +105,7 @@
 #define MAX_BINDS 16
 #define MAX_RUNS 64
 #define VERDICT_SLOTS 16
-#define SINK_CLASSES 5
+#define SINK_CLASSES 6
 #define SINK_TIMES 3
 #define FILL_BASE 0x20010db8u   /* 2001:db8:100::/96 */
 #define FW_SEED   0x6b656e74u   /* any: the bench writes the table and the rodata */
@@ -99,6 +121,12 @@ struct bench_tmpl {
 struct bench_net_cfg {
 	__u32 redirect_ifindex, pad;
 	__u8  hoa[16], coa[16], coa2[16];
+	__be32 m4_src, m4_dst;
+	__be16 m4_sport, m4_dport;
+	__u8  m4_proto, m4_pad[3];
+	__be32 t_src, t_dst;
+	__be16 t_sport, t_dport;
+	__be32 t_path, t_vip;
 };
 
 static const char *const stat_names[] = {
@@ -125,6 +153,14 @@ struct opts {
 	__u8 hoa[16], coa[16], coa2[16], fill_coa[16];
 	struct { struct xmip_binding_key k; struct xmip_binding v; } binds[MAX_BINDS];
 	int n_binds;
+	/* -o rs */
+	__be32 self4, rs_paths[MAX_BINDS];
+	int n_rs_paths, fill_tmpl;
+	__u16 pool_lo, pool_hi;
+	__u32 fill_path_base;
+	const char *relay_file;
+	struct { __be32 src, dst; __be16 sport, dport; __u8 proto; } m4;
+	struct { __be32 src, dst, path, vip; __be16 sport, dport; } tun;
 };
 
 static void die_usage(void)
@@ -168,13 +204,19 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
 		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
 		{ "distinct", 0, NULL, 26 }, { "zipf", 1, NULL, 27 }, { "gw-mac", 1, NULL, 28 },
-		{ "sources", 1, NULL, 29 },
+		{ "sources", 1, NULL, 40 },
+		{ "self4", 1, NULL, 29 }, { "pool", 1, NULL, 30 }, { "relay", 1, NULL, 31 },
+		{ "rs-path", 1, NULL, 32 }, { "fill-path-base", 1, NULL, 33 },
+		{ "fill-tmpl", 1, NULL, 34 }, { "match4", 1, NULL, 35 },
+		{ "tunnel", 1, NULL, 36 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o->repeat = 1000;
 	o->runs = 1;
+	o->pool_lo = XMIP_RS_DEFAULT_POOL_LO;
+	o->pool_hi = XMIP_RS_DEFAULT_POOL_HI;
 	o->expect = -1;
 	while ((c = getopt_long(argc, argv, "o:i:w:I:b:", lo, NULL)) != -1) {
 		switch (c) {
@@ -226,7 +268,52 @@ static void parse(struct opts *o, int argc, char **argv)
 				   &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4], &o->gw_mac[5]) != 6)
 				die_usage();
 			break;
-		case 29: o->sources = num(optarg); break;
+		case 40: o->sources = num(optarg); break;
+		case 29:
+			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
+				die_usage();
+			break;
+		case 30:
+			if (sscanf(optarg, "%hu-%hu", &o->pool_lo, &o->pool_hi) != 2)
+				die_usage();
+			break;
+		case 31: o->relay_file = optarg; break;
+		case 32:
+			if (o->n_rs_paths == MAX_BINDS)
+				die_usage();
+			o->rs_paths[o->n_rs_paths++] = htonl((__u32)strtoul(optarg, NULL, 0));
+			break;
+		case 33: o->fill_path_base = (__u32)strtoul(optarg, NULL, 0); break;
+		case 34: o->fill_tmpl = num(optarg); break;
+		case 36: {
+			char a[32], b[32], v[32];
+			unsigned int sp, dp;
+			unsigned long pid;
+
+			if (sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%li,%31[0-9.]", a, &sp, b, &dp,
+				   (long *)&pid, v) != 6 || inet_pton(AF_INET, a, &o->tun.src) != 1 ||
+			    inet_pton(AF_INET, b, &o->tun.dst) != 1 ||
+			    inet_pton(AF_INET, v, &o->tun.vip) != 1 || sp > 65535 || dp > 65535)
+				die_usage();
+			o->tun.sport = htons(sp);
+			o->tun.dport = htons(dp);
+			o->tun.path = htonl((__u32)pid);
+			break;
+		}
+		case 35: {
+			char a[32], b[32];
+			unsigned int sp, dp, pr;
+
+			if (sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%u", a, &sp, b, &dp, &pr) != 5 ||
+			    inet_pton(AF_INET, a, &o->m4.src) != 1 ||
+			    inet_pton(AF_INET, b, &o->m4.dst) != 1 || sp > 65535 || dp > 65535 ||
+			    !pr || pr > 255)
+				die_usage();
+			o->m4.sport = htons(sp);
+			o->m4.dport = htons(dp);
+			o->m4.proto = pr;
+			break;
+		}
 		default: die_usage();
 		}
 	}
@@ -356,7 +443,7 @@ static double test_run(int prog_fd, const __u8 *in, size_t len, int ifindex, int
 struct target {
 	struct bpf_object *obj;
 	struct bpf_map *mn_state, *bindings, *stats, *tmpl, *verdicts;   /* NULL: not in the role */
-	struct bpf_map *fwtable, *zipf;
+	struct bpf_map *fwtable, *zipf, *relay, *rs_paths;
 	__u32 fw_slots;
 	struct bpf_program *once, *loop, *rewrite_only, *pass;
 	void *skel;
@@ -366,7 +453,33 @@ static int load_target(const struct opts *o, struct target *t)
 {
 	unsigned int max = (o->fill ? o->fill : 0) + MAX_BINDS + 1024;
 
-	if (!strcmp(o->obj, "ha")) {
+	if (!strcmp(o->obj, "rs")) {
+		struct bench_rs *s = bench_rs__open();
+
+		if (!s)
+			return -errno;
+		t->skel = s;
+		t->obj = s->obj;
+		t->stats = s->maps.xmip_stats;
+		t->tmpl = s->maps.bench_tmpl;
+		t->verdicts = s->maps.bench_verdicts;
+		t->zipf = s->maps.bench_zipf;
+		t->relay = s->maps.xmip_relay;
+		t->rs_paths = s->maps.xmip_rs_paths;
+		s->rodata->xmip_rs_conf.self4 = o->self4;
+		s->rodata->xmip_rs_conf.port = 49602;
+		s->rodata->xmip_rs_conf.pool_lo = o->pool_lo;
+		s->rodata->xmip_rs_conf.pool_hi = o->pool_hi;
+		s->rodata->xmip_rs_conf.ready = 1;
+		/* Sized as attach sizes it for this many paths. */
+		if (bpf_map__set_max_entries(t->relay, max) ||
+		    bpf_map__set_max_entries(t->rs_paths, max))
+			return -EINVAL;
+		t->once = s->progs.bench_rs_once;
+		t->loop = s->progs.bench_rs_loop;
+		t->rewrite_only = s->progs.bench_rs_rewrite_only;
+		t->pass = s->progs.bench_rs_pass;
+	} else if (!strcmp(o->obj, "ha")) {
 		struct bench_ha *s = bench_ha__open();
 
 		if (!s)
@@ -489,6 +602,64 @@ static int fill_table(const struct opts *o, const struct target *t)
 	return rc;
 }
 
+/*
+ * The relay's entries from --relay FILE, then --fill N paths copied from
+ * entry --fill-tmpl with path ids B + i, in batches (one syscall per 8192
+ * entries: a million paths load in seconds, as an agent restoring a table
+ * would write them), and the directed path ids of --rs-path.
+ */
+static int fill_relay(const struct opts *o, const struct target *t)
+{
+	enum { REC = sizeof(struct xmip_ntm_relay_key) + sizeof(struct xmip_ntm_relay_val),
+	       BATCH = 8192 };
+	static __u8 buf[REC * 64];
+	struct xmip_ntm_relay_key *ks = NULL;
+	struct xmip_ntm_relay_val *vs = NULL;
+	int fd = bpf_map__fd(t->relay), rc = 0;
+	size_t n;
+	FILE *f;
+
+	if (!o->relay_file || !(f = fopen(o->relay_file, "rb")))
+		return -ENOENT;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (!n || n % REC || (size_t)o->fill_tmpl >= n / REC)
+		return -EINVAL;
+	for (size_t off = 0; off < n; off += REC)
+		if (bpf_map_update_elem(fd, buf + off, buf + off + sizeof(*ks), BPF_ANY))
+			return -errno;
+	for (int i = 0; i < o->n_rs_paths; i++) {
+		struct xmip_ntm_rs_path p = { .mode = XMIP_NTM_MODE_RS_S, .legs = 2 };
+
+		if (bpf_map_update_elem(bpf_map__fd(t->rs_paths), &o->rs_paths[i], &p, BPF_ANY))
+			return -errno;
+	}
+	if (!o->fill)
+		return 0;
+	ks = calloc(BATCH, sizeof(*ks));
+	vs = calloc(BATCH, sizeof(*vs));
+	if (!ks || !vs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < o->fill && !rc; i += BATCH) {
+		__u32 cnt = o->fill - i < BATCH ? o->fill - i : BATCH;
+		LIBBPF_OPTS(bpf_map_batch_opts, bo, .elem_flags = BPF_ANY);
+
+		for (__u32 j = 0; j < cnt; j++) {
+			memcpy(&ks[j], buf + (size_t)o->fill_tmpl * REC, sizeof(*ks));
+			memcpy(&vs[j], buf + (size_t)o->fill_tmpl * REC + sizeof(*ks), sizeof(*vs));
+			ks[j].path_id = vs[j].path_id = htonl(o->fill_path_base + i + j);
+		}
+		if (bpf_map_update_batch(fd, ks, vs, &cnt, &bo))
+			rc = -errno;
+	}
+out:
+	free(ks);
+	free(vs);
+	return rc;
+}
+
 /* ZIPF_N binding indices drawn from Zipf(s) over n (rank i, weight 1/i^s; inverse CDF). */
 static int fill_zipf(int fd, unsigned int n, double s)
 {
@@ -567,7 +738,11 @@ static int cmd_pkt(struct opts *o)
 		if (bpf_map_update_elem(bpf_map__fd(t.mn_state), &key, &st, BPF_ANY))
 			goto out;
 	}
-	if ((o->n_binds || o->fill) && !t.fwtable)
+	if (t.relay && (err = fill_relay(o, &t))) {
+		fprintf(stderr, "xmip_bench: relay entries: %s\n", strerror(-err));
+		goto out;
+	}
+	if ((o->n_binds || o->fill) && !t.fwtable && !t.relay)
 		goto out;
 	if (t.fwtable && (err = fill_table(o, &t)))
 		goto out;
@@ -604,6 +779,11 @@ static int cmd_pkt(struct opts *o)
 		tm.vary_n = o->fill;
 		tm.vary_off = 14 + 24 + 12;   /* last word of the IPv6 destination */
 		tm.vary_base = 0;
+		if (t.relay) {
+			/* the tunnel header's path id behind an IPv4 outer header and UDP */
+			tm.vary_off = 14 + 20 + 8 + 4;
+			tm.vary_base = o->fill_path_base;
+		}
 		tm.vary_zipf = o->zipf > 0;
 	}
 	if (bpf_map_update_elem(bpf_map__fd(t.tmpl), &zero, &tm, BPF_ANY))
@@ -660,13 +840,17 @@ static int cmd_pkt(struct opts *o)
 			first = 0;
 		}
 	}
-	printf("}, \"bindings\": %u, \"fwtable_memlock\": %lld, \"fwtable_slots\": %u}\n",
+	printf("}, \"bindings\": %u, \"fwtable_memlock\": %lld, \"fwtable_slots\": %u, "
+	       "\"relay_memlock\": %lld}\n",
 	       o->fill + (unsigned int)o->n_binds,
-	       t.fwtable ? map_memlock(bpf_map__fd(t.fwtable)) : 0, t.fw_slots);
+	       t.fwtable ? map_memlock(bpf_map__fd(t.fwtable)) : 0, t.fw_slots,
+	       t.relay ? map_memlock(bpf_map__fd(t.relay)) : 0);
 	rc = 0;
 out:
 	ring_buffer__free(rb);
-	if (t.skel && !strcmp(o->obj, "ha"))
+	if (t.skel && !strcmp(o->obj, "rs"))
+		bench_rs__destroy(t.skel);
+	else if (t.skel && !strcmp(o->obj, "ha"))
 		bench_ha__destroy(t.skel);
 	else if (t.skel)
 		bench_mn__destroy(t.skel);
@@ -753,8 +937,35 @@ static int cmd_attach(struct opts *o)
 	memcpy(cfg.hoa, o->hoa, 16);
 	memcpy(cfg.coa, o->coa, 16);
 	memcpy(cfg.coa2, o->coa2, 16);
+	cfg.m4_src = o->m4.src;
+	cfg.m4_dst = o->m4.dst;
+	cfg.m4_sport = o->m4.sport;
+	cfg.m4_dport = o->m4.dport;
+	cfg.m4_proto = o->m4.proto;
+	cfg.t_src = o->tun.src;
+	cfg.t_dst = o->tun.dst;
+	cfg.t_sport = o->tun.sport;
+	cfg.t_dport = o->tun.dport;
+	cfg.t_path = o->tun.path;
+	cfg.t_vip = o->tun.vip;
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.bench_net_cfg), &zero, &cfg, BPF_ANY))
 		goto out;
+	if (!strcmp(o->prog, "ntm-node")) {
+		LIBBPF_OPTS(bpf_tc_hook, eg, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_hook, in, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, te, .prog_fd = bpf_program__fd(s->progs.bench_ntm_encap));
+		LIBBPF_OPTS(bpf_tc_opts, ti, .prog_fd = bpf_program__fd(s->progs.bench_ntm_decap));
+		int err = bpf_tc_hook_create(&eg);
+
+		if ((err && err != -EEXIST) || (err = bpf_tc_attach(&eg, &te)) ||
+		    (err = bpf_tc_attach(&in, &ti))) {
+			fprintf(stderr, "xmip_bench: tc attach to %s: %s\n", o->dev, strerror(-err));
+			goto out;
+		}
+		printf("{\"attached\": \"%s\", \"prog\": \"ntm-node\"}\n", o->dev);
+		rc = 0;
+		goto out;
+	}
 	if (!strcmp(o->prog, "tc-decap")) {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, tco, .prog_fd = bpf_program__fd(s->progs.bench_tc_decap));
