@@ -897,6 +897,10 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 			       conf->xdp_mode, false, err, errlen))
 			goto out;
 		tc_detach_at(ifindex[i], BPF_TC_INGRESS);   /* left over if it was an HA before */
+		if (!ro.egress) {                            /* the relay: XDP only */
+			tc_detach_at(ifindex[i], BPF_TC_EGRESS);
+			continue;
+		}
 		if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro.egress),
 			      BPF_TC_EGRESS, err, errlen))
 			goto out;

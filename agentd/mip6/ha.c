@@ -518,6 +518,24 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 {
 	uint8_t status;
 
+	if (d->send_ba && d->ba.status < 128 && d->binding_op == XMIP_HA_BINDING_DELETE) {
+		/*
+		 * A deregistration is answered before the binding goes: while its
+		 * slot and the HoA's neighbour entry (pointed at the HA itself,
+		 * agentd/core/fwsync.c) are there, the BA leaves by tc egress to
+		 * the HoA's solicited-node multicast MAC, which the MN back home
+		 * hears. Removed first, the kernel would have to resolve the HoA,
+		 * and an MN that has just come home may miss that first
+		 * solicitation (seen: the BA a second late, the MN's
+		 * retransmission refused with 133). RFC 6275 §10.3.2 lets the HA
+		 * take the MN's link-layer address any way it can.
+		 */
+		log_decision(d, p);
+		answer(ha, d, ifindex, p);
+		apply(ha, d, cur, ifindex);
+		xmip_mip6_observe_ha(ha->f, p, d, cur);
+		return;
+	}
 	if (d->send_ba && d->ba.status < 128) {
 		status = apply(ha, d, cur, ifindex);
 		if (status) {

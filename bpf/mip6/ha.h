@@ -864,6 +864,28 @@ __noinline int xmip_mip6_ha_linklocal_tc(struct __sk_buff *skb)
 }
 
 /*
+ * The agent points a bound HoA's neighbour entry at the HA itself
+ * (agentd/core/fwsync.c), so its own packets to the HoA reach tc egress.
+ * What is not tunnelled must not leave with the HA's own MAC as its
+ * destination: the MN may be home again (the BA of its deregistration can
+ * leave before or just after the binding's slot goes, while the neighbour
+ * entry still points here), so it goes to the HoA's solicited-node
+ * multicast MAC, which the MN at home hears.
+ */
+static __always_inline int xmip_ha_egress_home_link(struct ethhdr *eth, struct ipv6hdr *ip6)
+{
+	if (xmip_mac_eq(eth->h_dest, eth->h_source)) {
+		eth->h_dest[0] = 0x33;
+		eth->h_dest[1] = 0x33;
+		eth->h_dest[2] = 0xff;
+		eth->h_dest[3] = ip6->daddr.in6_u.u6_addr8[13];
+		eth->h_dest[4] = ip6->daddr.in6_u.u6_addr8[14];
+		eth->h_dest[5] = ip6->daddr.in6_u.u6_addr8[15];
+	}
+	return TC_ACT_OK;
+}
+
+/*
  * tc egress: a packet the HA itself sends (or forwards) to a bound home
  * address goes through the tunnel, not onto the home link (its answer to
  * the MN's ping, the Time Exceeded for a reverse-tunnelled packet).
@@ -891,36 +913,21 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 	ip6 = data + sizeof(struct ethhdr);
 	if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
 		return TC_ACT_OK;
+	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
+		return TC_ACT_OK;                        /* multicast: its own MAC already */
 	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
 	    b.encap != XMIP_ENCAP_IP6IP6)
-		return TC_ACT_OK;
+		return xmip_ha_egress_home_link(data, ip6);
 	now = bpf_jiffies64();
 	if (xmip_fw_expired(&b, now) || xmip_ha_coa_bad(b.coa, cfg))
-		return TC_ACT_OK;
+		return xmip_ha_egress_home_link(data, ip6);
 	c.pos = ip6 + 1;
 	c.end = data_end;
 	c.start = data;
 	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
-	if (proto == XMIP_IPPROTO_MH || xmip_is_nd_message(ip6, data_end)) {
-		struct ethhdr *eth = data;
-
-		/* The agent points the HoA's neighbour entry at the HA itself
-		 * (agentd/core/fwsync.c), so its own packets reach this program;
-		 * its signalling and Neighbour Discovery to the HoA stay on the
-		 * home link (the MN may be back: the BA of its deregistration
-		 * can leave before the binding's slot and neighbour entry are
-		 * gone): sent to the HoA's solicited-node multicast MAC, which
-		 * the MN hears, never to the HA's own MAC. */
-		if (xmip_mac_eq(eth->h_dest, eth->h_source)) {
-			eth->h_dest[0] = 0x33;
-			eth->h_dest[1] = 0x33;
-			eth->h_dest[2] = 0xff;
-			eth->h_dest[3] = ip6->daddr.in6_u.u6_addr8[13];
-			eth->h_dest[4] = ip6->daddr.in6_u.u6_addr8[14];
-			eth->h_dest[5] = ip6->daddr.in6_u.u6_addr8[15];
-		}
-		return TC_ACT_OK;
-	}
+	/* Its signalling and Neighbour Discovery to the HoA stay on the home link. */
+	if (proto == XMIP_IPPROTO_MH || xmip_is_nd_message(ip6, data_end))
+		return xmip_ha_egress_home_link(data, ip6);
 	mtu = xmip_ha_tunnel_mtu(&b, cfg->tunnel_mtu);
 	if (mtu && xmip_tc_seg_ip_len(skb, ip6, data_end) > mtu) {
 		xmip_count(XMIP_STAT_DROP_EGRESS_TOO_BIG);
