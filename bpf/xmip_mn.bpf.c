@@ -6,8 +6,12 @@
  *  - XDP ingress: IPv6 to the CoA or the HoA; a Mobility Header -> mip6
  *    signalling to the agent; IPv6-in-IPv6 -> mip6 decapsulation (only
  *    from the home agent); everything else -> XDP_PASS, counted.
+ *  - XDP ingress, IPv4 to the IPv4 CoA, IPv4-in-IPv6: DSMIPv6 decapsulation
+ *    from the home agent (mip6/mn_dsmip.h); the BA in UDP 4191 to the agent's
+ *    socket.
  *  - tc egress: IPv6 -> mip6: while away, packets sourced from the HoA
- *    (except the agent's Mobility Header) are tunnelled to the home agent.
+ *    (except the agent's Mobility Header) are tunnelled to the home agent;
+ *    IPv4 from the IPv4 HoA -> the DSMIPv6 tunnel (mode from the BA).
  */
 #include "lib/common.h"
 #include "lib/stats.h"
@@ -31,6 +35,7 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	}
 	me.ip6[0] = v.coa;
 	me.ip6[1] = v.hoa;
+	me.ip4 = v.coa4;
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:
@@ -45,6 +50,10 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 			if (c.frag)
 				return xmip_cls_pass_fragment();
 			return xmip_mip6_mn_decap(ctx, &c, &v);
+		case XMIP_IPPROTO_IPIP:
+			if (c.frag)
+				return xmip_cls_pass_fragment();
+			return xmip_dsmip_mn_decap6_ip4(ctx, &c, &v);
 		case XMIP_IPPROTO_ICMPV6:
 			if (c.frag)
 				break;
@@ -56,6 +65,8 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return XDP_PASS;
 	case XMIP_CLS_IP4_LOCAL:
+		/* To the IPv4 care-of address: DSMIPv6 tunnels from the HA. */
+		return xmip_dsmip_mn_decap4(ctx, &c, &v);
 	case XMIP_CLS_IP4_TRANSIT:
 	case XMIP_CLS_IP4_INVALID:
 	case XMIP_CLS_OTHER:
@@ -76,6 +87,8 @@ int xmip_mn_egress(struct __sk_buff *skb)
 		xmip_count(XMIP_STAT_PASS_NOT_READY);
 		return TC_ACT_OK;
 	}
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		return xmip_dsmip_mn_egress4(skb, &v);
 	if (skb->protocol != bpf_htons(ETH_P_IPV6)) {
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return TC_ACT_OK;

@@ -112,6 +112,21 @@ struct xmip_mn_runstate {
 	__u32 flags;           /* XMIP_MN_F_* */
 	__u8  gw_mac[6];       /* the CoA link's router (next hop to the HA); 0: not known */
 	__u16 pad;
+	/* DSMIPv6 (RFC 5555, docs/dsmip.md "Mobile node"); appended, all zero = MIPv6 only */
+	__u8  mode;            /* enum xmip_mn_mode: how tunnel packets reach the HA */
+	__u8  pad2[3];
+	__be32 coa4;           /* IPv4 care-of address (modes ipv4, udp4) */
+	__be32 ha4;            /* the home agent's IPv4 address (modes ipv4, udp4) */
+	__be32 hoa4;           /* IPv4 home address the HA acknowledged; 0: none */
+	__be16 sport;          /* udp4: our UDP source port (4191; the NAT maps it) */
+	__be16 dport;          /* udp4: the HA's UDP port (4191) */
+};
+
+/* How the MN tunnels to its HA, as the last Binding Acknowledgement chose. */
+enum xmip_mn_mode {
+	XMIP_MN_MODE_IP6  = 0,  /* IPv6 CoA: IPv6-in-IPv6, IPv4-in-IPv6 (RFC 6275, RFC 5555 §4.4.1) */
+	XMIP_MN_MODE_IPV4 = 1,  /* IPv4 CoA, no NAT, no F: IPv6-in-IPv4 (41), IPv4-in-IPv4 (4) */
+	XMIP_MN_MODE_UDP4 = 2,  /* IPv4 CoA behind a NAT or F: IPv6/IPv4 in UDP 4191 in IPv4 */
 };
 
 /* xmip_bindings, HASH: the HA's binding cache, keyed by home address. */
@@ -422,7 +437,13 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_RS_TTL,          "drop: RS: TTL or hop limit exhausted") \
 	X(DROP_RS_NO_CSUM,      "drop: RS: UDP without checksum cannot be carried over IPv6") \
 	X(DROP_RS_BAD_ENTRY,    "drop: RS: relay entry unusable (mixed address families, wrong kind)") \
-	X(DROP_SIGNAL_BUDGET,   "drop: signalling for no binding over the per-CPU budget of all such sources")
+	X(DROP_SIGNAL_BUDGET,   "drop: signalling for no binding over the per-CPU budget of all such sources") \
+	X(MN_ENCAP4_OK,         "MN: encapsulated to the home agent's IPv4 address (IPv4, UDP) or IPv4 in IPv6") \
+	X(MN_DECAP4_OK,         "MN: decapsulated an IPv4/UDP (or IPv4-in-IPv6) tunnel packet from the home agent") \
+	X(MN_SIGNAL_UDP,        "MN: Binding Acknowledgement in UDP 4191 from the home agent passed to the agent's socket") \
+	X(DROP_DECAP4_NOT_HA,   "drop: MN IPv4/UDP tunnel packet not from the home agent's address and port 4191") \
+	X(DROP_DECAP4_NOT_HOA,  "drop: MN IPv4 tunnel packet whose inner destination is not a home address") \
+	X(PASS_MN_NOT_TUNNEL4,  "pass: IPv4 to the MN's IPv4 care-of address, not a tunnel from the HA (left to the kernel)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

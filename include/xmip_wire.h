@@ -12,6 +12,9 @@
 #define XMIP_WIRE_H
 
 #define XMIP_IPPROTO_HOPOPTS  0
+#ifndef XMIP_IPPROTO_IPIP
+#define XMIP_IPPROTO_IPIP     4    /* IPv4-in-IP, RFC 2003 */
+#endif
 #define XMIP_IPPROTO_TCP      6
 #define XMIP_IPPROTO_UDP      17
 #define XMIP_IPPROTO_IPV6     41   /* IPv6-in-IPv6, RFC 2473 */

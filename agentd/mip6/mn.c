@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@
 #include "maps.h"
 #include "mh.h"
 #include "mn_policy.h"
+#include "mn_dsmip.h"
+#include "xmip_dsmip.h"
 #include "nd.h"
 #include "observe.h"
 #include "netlink.h"
@@ -72,7 +76,20 @@ struct xmip_mn {
 	bool                          warned_no_router;  /* said once per CoA interface */
 	uint32_t                      path_mtu;  /* from a Packet Too Big about the tunnel; 0: none */
 	uint8_t                       gw_mac[6]; /* the CoA link's router, as in xmip_mn_state */
+
+	/* DSMIPv6 (RFC 5555; docs/dsmip.md "Mobile node"): away on an IPv4 CoA */
+	int                           udp;       /* UDP 4191: BUs out, BAs in; -1 without [dsmip] */
+	bool                          v4;        /* MN_AWAY with the IPv4 CoA coa4 */
+	struct in_addr                coa4;
+	uint8_t                       mode;      /* enum xmip_mn_mode the last BA chose */
+	struct in_addr                hoa4;      /* IPv4 HoA acknowledged and on lo; 0: none */
+	uint32_t                      keepalive_s; /* NAT keepalive (BU refresh) time; 0: none */
+	bool                          have_fake_gw; /* fe80::4191 neighbour on coa_ifindex */
 };
+
+/* The IPv6 "router" of an IPv4-only link: a permanent neighbour entry, so
+ * the kernel hands HoA packets to tc egress, which tunnels them to the HA. */
+static const struct in6_addr fake_gw = { .s6_addr = { 0xfe, 0x80, [14] = 0x41, [15] = 0x91 } };
 
 /* What one address dump says about where we are. */
 struct scan {
@@ -149,6 +166,41 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
 }
 
+/* RFC 5555 §4.2: the BU inside UDP from the IPv4 CoA to the HA's IPv4 address, port 4191. */
+static void send_bu4(struct xmip_mn *mn, bool retransmit)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(XMIP_DSMIP_UDP_PORT),
+				  .sin_addr = mn->conf->dsmip.home_agent_ipv4 };
+	char coa[INET_ADDRSTRLEN], ha[INET_ADDRSTRLEN];
+	uint8_t buf[BU_BUF];
+	int len = xmip_mn_build_bu4(&mn->st, mn->conf, mn->coa4, retransmit, xmip_realtime_ns(),
+				    buf, sizeof(buf));
+
+	if (len <= 0 || mn->udp < 0) {
+		log_err("could not build a BU over UDP (NAI too long? no socket?)");
+		return;
+	}
+	inet_ntop(AF_INET, &mn->coa4, coa, sizeof(coa));
+	inet_ntop(AF_INET, &to.sin_addr, ha, sizeof(ha));
+	log_info("binding BU%s seq %u over UDP: HoA %s IPv4 CoA %s to HA %s:%u",
+		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
+		 coa, ha, XMIP_DSMIP_UDP_PORT);
+	if (sendto(mn->udp, buf, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		log_warn("sending the BU to %s: %s", ha, strerror(errno));
+	xmip_mip6_observe_mn_bu(&mn->st.pending_coa, false, retransmit);
+	xmip_mn_update_sent(&mn->st, xmip_now_ns());
+	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
+}
+
+/* The registration of where the node is now: over UDP from an IPv4 CoA, else as MIPv6. */
+static void send_bu_away(struct xmip_mn *mn, bool retransmit)
+{
+	if (mn->v4)
+		send_bu4(mn, retransmit);
+	else
+		send_bu(mn, &mn->coa, false, retransmit);
+}
+
 /*
  * Tell the datapath where the node is: the whole run-time state in one
  * element update (xmip_mn_state), never a field at a time, so no packet
@@ -169,6 +221,16 @@ static void write_state(struct xmip_mn *mn, bool away, const struct in6_addr *se
 	 * this router as they are (bpf/mip6/mn.h): no lookup per packet. */
 	if (away)
 		memcpy(st.gw_mac, mn->gw_mac, 6);
+	/* DSMIPv6: the IPv4 side, in the same element update. */
+	st.mode = away && mn->v4 ? mn->mode : XMIP_MN_MODE_IP6;
+	if (away && mn->v4) {
+		memset(st.coa, 0, 16);
+		st.coa4 = mn->coa4.s_addr;
+		st.ha4 = mn->conf->dsmip.home_agent_ipv4.s_addr;
+		st.sport = htons(XMIP_DSMIP_UDP_PORT);
+		st.dport = htons(XMIP_DSMIP_UDP_PORT);
+	}
+	st.hoa4 = mn->hoa4.s_addr;
 	rc = xmip_mn_state_put(mn->maps, &st);
 	if (rc)
 		log_err("writing %s: %s", XMIP_MAP_MN_STATE, strerror(-rc));
@@ -333,6 +395,79 @@ void xmip_mn_tunnel_mtu(struct xmip_mn *mn, const struct in6_addr *coa, uint32_t
 	sync_hoa_route(mn);
 }
 
+/*
+ * Away on an IPv4 CoA: HoA packets still need an IPv6 route out of the
+ * CoA interface, which has no IPv6 router: table 4191's default goes via
+ * fe80::4191, a permanent neighbour entry (our own MAC: tc egress writes
+ * the IPv4 router's after encapsulating), with the MTU left inside the
+ * tunnel. The IPv4 router's MAC goes into xmip_mn_state when ARP has it.
+ */
+static void sync_hoa_route4(struct xmip_mn *mn)
+{
+	struct route_scan rs = { .coa_ifindex = mn->coa_ifindex };
+	struct xmip_nl_route_info want = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO,
+		.has_gateway = true, .gateway = fake_gw, .ifindex = mn->coa_ifindex,
+	};
+	char ifname[IF_NAMESIZE] = "?";
+	uint8_t own[6], gw[6];
+	uint32_t over = mn->mode == XMIP_MN_MODE_IPV4 ? XMIP_MN4_OVERHEAD_IPV4 :
+			XMIP_MN4_OVERHEAD_UDP4;
+	int dev;
+
+	if_indextoname(mn->coa_ifindex, ifname);
+	if (!mn->have_fake_gw && !xmip_if_hwaddr(ifname, own) &&
+	    !xmip_nl_neigh_set(mn->nl, mn->coa_ifindex, &fake_gw, own, true))
+		mn->have_fake_gw = true;
+	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	sync_tunnel_rule(mn, false);
+	dev = xmip_if_ipv6_mtu(ifname);
+	want.mtu = (dev > 0 ? (uint32_t)dev : 1500) - over;
+	if (mn->conf->tunnel_mtu && mn->conf->tunnel_mtu < want.mtu)
+		want.mtu = mn->conf->tunnel_mtu;
+	if (want.mtu < IPV6_MIN_MTU)
+		want.mtu = IPV6_MIN_MTU;
+	if (!xmip_nl_dump_routes(mn->nl, scan_route, &rs) && rs.have_ours &&
+	    rs.ours.has_gateway && rs.ours.ifindex == want.ifindex &&
+	    xmip_addr_eq(&rs.ours.gateway, &fake_gw) && rs.ours.mtu == want.mtu) {
+		;
+	} else if (!xmip_nl_route(mn->nl, &want, true)) {
+		log_info("packets from HoA %s: table %u default via %s dev %s mtu %u (IPv4 tunnel)",
+			 xmip_ip6str(&mn->conf->self.hoa), HOA_TABLE, xmip_ip6str(&fake_gw), ifname,
+			 want.mtu);
+	}
+	memset(gw, 0, sizeof(gw));
+	xmip_mn4_gateway_mac(mn->coa_ifindex, gw);
+	if (memcmp(gw, mn->gw_mac, 6)) {
+		memcpy(mn->gw_mac, gw, 6);
+		write_state(mn, true, &mn->coa, mn->coa_ifindex);
+	}
+}
+
+static void drop_fake_gw(struct xmip_mn *mn)
+{
+	if (mn->have_fake_gw)
+		xmip_nl_neigh_set(mn->nl, mn->coa_ifindex, &fake_gw, NULL, false);
+	mn->have_fake_gw = false;
+}
+
+/* The acknowledged IPv4 home address on lo (so sockets can bind it), and no other. */
+static void set_hoa4(struct xmip_mn *mn, struct in_addr a)
+{
+	char txt[INET_ADDRSTRLEN];
+
+	if (a.s_addr == mn->hoa4.s_addr)
+		return;
+	if (mn->hoa4.s_addr)
+		xmip_nl_addr4(mn->nl, mn->lo_ifindex, (const uint8_t *)&mn->hoa4.s_addr, 32, false);
+	mn->hoa4 = a;
+	if (a.s_addr) {
+		xmip_nl_addr4(mn->nl, mn->lo_ifindex, (const uint8_t *)&a.s_addr, 32, true);
+		inet_ntop(AF_INET, &a, txt, sizeof(txt));
+		log_info("IPv4 home address %s on lo", txt);
+	}
+}
+
 /* Home: the HoA is on-link again; main routes it with the link's MTU. */
 static void drop_hoa_route(struct xmip_mn *mn)
 {
@@ -357,6 +492,9 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	log_info("at home on %s (HoA %s)", conf->ifnames[s->home_if], xmip_ip6str(&conf->self.hoa));
 	mn->where = MN_HOME;
 	mn->home_ifindex = ifindex;
+	if (mn->v4)
+		drop_fake_gw(mn);
+	mn->v4 = false;
 	memset(&mn->coa, 0, sizeof(mn->coa));
 	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
 	xmip_nl_addr(mn->nl, ifindex, &conf->self.hoa, conf->home_plen, IFA_F_NODAD, true);
@@ -371,8 +509,14 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	const struct xmip_conf *conf = mn->conf;
 	uint32_t ifindex = s->ifindex[s->coa_if];
 
-	if (mn->where == MN_AWAY && mn->coa_ifindex == ifindex && xmip_addr_eq(&mn->coa, &s->coa))
+	if (mn->where == MN_AWAY && !mn->v4 && mn->coa_ifindex == ifindex &&
+	    xmip_addr_eq(&mn->coa, &s->coa))
 		return;
+	if (mn->v4)
+		drop_fake_gw(mn);
+	mn->v4 = false;
+	/* The MIPv6 BU carries no IPv4 HoA option: the HA drops that binding (RFC 5555 §4.4.2.1). */
+	set_hoa4(mn, (struct in_addr){ 0 });
 	log_info("moved: %s CoA %s on %s (HoA %s)",
 		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
 		 xmip_ip6str(&s->coa), conf->ifnames[s->coa_if], xmip_ip6str(&conf->self.hoa));
@@ -388,10 +532,41 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	send_bu(mn, &s->coa, false, false);
 }
 
+/* Only an IPv4 address (RFC 5555 §4.4.2): register over UDP to the HA's IPv4 address. */
+static void go_away4(struct xmip_mn *mn, struct in_addr coa4, uint32_t ifindex)
+{
+	char txt[INET_ADDRSTRLEN];
+
+	if (mn->where == MN_AWAY && mn->v4 && mn->coa_ifindex == ifindex &&
+	    mn->coa4.s_addr == coa4.s_addr)
+		return;
+	inet_ntop(AF_INET, &coa4, txt, sizeof(txt));
+	log_info("moved: %s IPv4 CoA %s (HoA %s)",
+		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
+		 txt, xmip_ip6str(&mn->conf->self.hoa));
+	if (mn->have_fake_gw && mn->coa_ifindex != ifindex)
+		drop_fake_gw(mn);
+	mn->where = MN_AWAY;
+	mn->v4 = true;
+	mn->coa4 = coa4;
+	memset(&mn->coa, 0, sizeof(mn->coa));
+	mn->coa_ifindex = ifindex;
+	mn->home_ifindex = 0;
+	mn->path_mtu = 0;
+	memset(mn->gw_mac, 0, 6);
+	/* Until the BA says: UDP, which crosses a NAT we do not know of yet. */
+	mn->mode = XMIP_MN_MODE_UDP4;
+	write_state(mn, true, &mn->coa, ifindex);
+	xmip_family_timer_cancel(&mn->refresh);
+	send_bu4(mn, false);
+}
+
 static void reevaluate(struct xmip_mn *mn)
 {
 	const struct xmip_conf *conf = mn->conf;
 	struct scan s = { .mn = mn, .home_if = -1, .coa_if = -1 };
+	struct in_addr coa4;
+	uint32_t ifindex4;
 	int rc;
 
 	for (int i = 0; i < conf->n_ifs; i++) {
@@ -418,6 +593,10 @@ static void reevaluate(struct xmip_mn *mn)
 	} else if (s.coa_if >= 0) {
 		go_away(mn, &s);
 		sync_hoa_route(mn);
+	} else if (conf->dsmip.on && mn->udp >= 0 &&
+		   xmip_mn4_find_coa(conf, mn->hoa4, &coa4, &ifindex4) == 0) {
+		go_away4(mn, coa4, ifindex4);
+		sync_hoa_route4(mn);
 	} else if (mn->where != MN_NOWHERE) {
 		log_warn("no usable address on any configured interface: waiting");
 		mn->where = MN_NOWHERE;
@@ -442,6 +621,11 @@ static void on_retrans(struct xmip_mn *mn)
 	if (!mn->st.pending)
 		return;
 	log_info("no BA for seq %u: retransmitting", mn->st.seq);
+	if (mn->st.pending_udp) {
+		if (mn->where == MN_AWAY && mn->v4)
+			send_bu4(mn, true);
+		return;
+	}
 	send_bu(mn, &mn->st.pending_coa, mn->st.pending_dereg, true);
 }
 
@@ -449,8 +633,9 @@ static void on_refresh(struct xmip_mn *mn)
 {
 	if (mn->where != MN_AWAY)
 		return;
-	log_info("refreshing the binding of CoA %s", xmip_ip6str(&mn->coa));
-	send_bu(mn, &mn->coa, false, false);
+	log_info("refreshing the binding of CoA %s%s", mn->v4 ? "(IPv4)" : xmip_ip6str(&mn->coa),
+		 mn->v4 && mn->keepalive_s ? ", NAT keepalive" : "");
+	send_bu_away(mn, false);
 }
 
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
@@ -461,6 +646,65 @@ void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 		on_retrans(mn);
 	else if (t == &mn->refresh)
 		on_refresh(mn);
+}
+
+/*
+ * An accepted BA to a BU from the IPv4 CoA: the tunnel mode (UDP when its
+ * NAT Detection option's F says so), the NAT keepalive time, and the IPv4
+ * home address it acknowledged (RFC 5555 §4.4.2, §3.2.1, §4.3).
+ */
+static void on_ba4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
+{
+	char txt[INET_ADDRSTRLEN];
+
+	mn->mode = (uint8_t)xmip_mn4_mode(res, mn->conf->dsmip.force_udp);
+	mn->keepalive_s = res->keepalive_s;
+	log_info("BA: tunnel %s%s, NAT keepalive %s%u s", mn->mode == XMIP_MN_MODE_UDP4 ?
+		 "IPv6/IPv4-in-UDP-in-IPv4" : "IPv6/IPv4-in-IPv4",
+		 res->has_nat_detect ? "" : " (no NAT Detection option)",
+		 res->keepalive_s ? "" : "none, ", res->keepalive_s);
+	if (res->has_ipv4_ack) {
+		if (res->ipv4_ack_status < 128) {
+			set_hoa4(mn, res->ipv4_hoa);
+		} else {
+			log_warn("BA: IPv4 home address refused, status %u", res->ipv4_ack_status);
+			set_hoa4(mn, (struct in_addr){ 0 });
+		}
+	} else if (mn->conf->dsmip.has_ipv4_hoa) {
+		inet_ntop(AF_INET, &mn->conf->dsmip.ipv4_hoa, txt, sizeof(txt));
+		log_warn("BA: no IPv4 Address Acknowledgement for %s", txt);
+	}
+	write_state(mn, true, &mn->coa, mn->coa_ifindex);
+	sync_hoa_route4(mn);
+}
+
+/* Readable UDP 4191: a BA from the HA's IPv4 address and port (RFC 5555 §4.2). */
+static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_mn *mn = arg;
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	uint8_t buf[2048];
+	struct xmip_pkt p;
+	ssize_t n;
+
+	(void)loop;
+	(void)events;
+	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl)) >= 0) {
+		fl = sizeof(from);
+		if (from.sin_family != AF_INET ||
+		    from.sin_addr.s_addr != mn->conf->dsmip.home_agent_ipv4.s_addr ||
+		    from.sin_port != htons(XMIP_DSMIP_UDP_PORT)) {
+			log_debug("UDP 4191 datagram not from the home agent ignored");
+			continue;
+		}
+		if (xmip_pkt_parse(buf, (size_t)n, &p) != XMIP_PARSE_OK || p.msg.type != XMIP_MH_BA ||
+		    p.has_rh2 || p.has_hao) {
+			log_debug("UDP 4191 datagram from the home agent is not a BA: ignored");
+			continue;
+		}
+		xmip_mn_signal(mn, &p);
+	}
 }
 
 static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
@@ -478,7 +722,11 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.reg_coa),
 			 res.granted_s, res.refresh_after_s);
-		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)res.refresh_after_s * 1000);
+		if (mn->where == MN_AWAY && mn->v4)
+			on_ba4(mn, &res);
+		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
+								 mn->keepalive_s < res.refresh_after_s ?
+								 mn->keepalive_s : res.refresh_after_s) * 1000);
 		break;
 	case XMIP_MN_BA_DEREGISTERED:
 		xmip_family_timer_cancel(&mn->retrans);
@@ -495,7 +743,7 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		if (mn->st.pending_dereg || mn->where == MN_HOME)
 			send_bu(mn, &mn->conf->self.hoa, true, false);
 		else if (mn->where == MN_AWAY)
-			send_bu(mn, &mn->coa, false, false);
+			send_bu_away(mn, false);
 		break;
 	case XMIP_MN_BA_RESYNC_WAIT:
 		log_info("BA: status %u (%s) seq %u: resynchronised again (%s); next BU on the "
@@ -545,7 +793,7 @@ void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 		/* The HA asks for a refresh: give it one now. Nobody signs a
 		 * BRR, so a flood of them must not become a flood of BUs
 		 * (MAX_UPDATE_RATE, RFC 6275 §11.8). */
-		if (mn->where == MN_AWAY && !mn->st.pending &&
+		if (mn->where == MN_AWAY && !mn->v4 && !mn->st.pending &&
 		    xmip_mn_update_allowed(&mn->st, xmip_now_ns())) {
 			log_info("Binding Refresh Request from %s", xmip_ip6str(&p->src));
 			send_bu(mn, &mn->coa, false, false);
@@ -577,8 +825,10 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
 	mn->lo_ifindex = if_nametoindex("lo");
+	mn->udp = -1;
 	/* Neighbours too: the CoA link's router's MAC goes into xmip_mn_state. */
 	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE |
+					      RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE |
 					      RTMGRP_NEIGH);
 	if (mn->mon < 0 || !mn->lo_ifindex) {
 		log_err("MN sockets: %s", strerror(errno));
@@ -588,6 +838,19 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 		close(mn->mon);
 		mn->mon = -1;
 		goto fail;
+	}
+	if (mn->conf->dsmip.on) {
+		mn->udp = xmip_mn4_socket();
+		if (mn->udp < 0) {
+			log_err("UDP port %u for DSMIPv6: %s", XMIP_DSMIP_UDP_PORT, strerror(-mn->udp));
+			mn->udp = -1;
+			goto fail;
+		}
+		if (xmip_loop_add_fd(mn->loop, mn->udp, EPOLLIN, on_udp, mn)) {
+			close(mn->udp);
+			mn->udp = -1;
+			goto fail;
+		}
 	}
 	return mn;
 fail:
@@ -620,6 +883,10 @@ void xmip_mn_free(struct xmip_mn *mn)
 	if (mn->mon >= 0) {
 		xmip_loop_del_fd(mn->loop, mn->mon);
 		close(mn->mon);
+	}
+	if (mn->udp >= 0) {
+		xmip_loop_del_fd(mn->loop, mn->udp);
+		close(mn->udp);
 	}
 	free(mn);
 }

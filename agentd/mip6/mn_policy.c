@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "auth.h"
+#include "xmip_dsmip.h"
 
 void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq)
 {
@@ -46,12 +47,12 @@ uint32_t xmip_mn_refresh_after_s(uint32_t granted_s, uint16_t refresh_units)
 	return r;
 }
 
-int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
-		     const struct in6_addr *coa, bool dereg, bool retransmit,
-		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap)
+static int build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
+		    const struct in6_addr *coa, const struct in_addr *coa4, bool dereg,
+		    bool retransmit, uint64_t now_realtime_ns, uint8_t *buf, size_t cap)
 {
 	const struct xmip_mn_entry *self = &conf->self;
-	bool at_home = xmip_addr_eq(coa, &self->hoa);
+	bool at_home = !coa4 && xmip_addr_eq(coa, &self->hoa);
 	uint64_t mesg_id = xmip_mn_mesg_id_now(st, now_realtime_ns);
 	uint32_t units = conf->lifetime_s / XMIP_LIFETIME_UNIT_S;
 	struct xmip_mn_ha_sa sa = { .spi = self->spi, .key = self->key, .key_len = self->key_len };
@@ -81,9 +82,25 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	f.has_auth = true;
 	f.spi = self->spi;
 
-	len = xmip_pkt_build_bu(buf, cap, coa, &conf->home_agent, &self->hoa, &f, &sa);
+	if (coa4) {
+		/* RFC 5555 §4.2, §4.4.2: from an IPv4 CoA, inside UDP. */
+		f.has_ipv4_coa = true;
+		f.ipv4_coa = *coa4;
+		if (conf->dsmip.has_ipv4_hoa) {
+			f.has_ipv4_hoa = true;
+			f.ipv4_hoa = conf->dsmip.ipv4_hoa;
+			f.ipv4_hoa_plen = 32;
+		}
+		if (conf->dsmip.force_udp)
+			f.flags |= XMIP_BU_F_F;
+		len = xmip_pkt_build_bu_from_hoa(buf, cap, &self->hoa, &conf->home_agent, coa,
+						 &f, &sa);
+	} else {
+		len = xmip_pkt_build_bu(buf, cap, coa, &conf->home_agent, &self->hoa, &f, &sa);
+	}
 	if (len < 0)
 		return -1;
+	st->pending_udp = coa4 != NULL;
 
 	if (!st->pending)
 		st->resyncs = 0;
@@ -100,6 +117,23 @@ int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	else
 		st->retrans_ms = XMIP_MN_MAX_BINDACK_MS;
 	return len;
+}
+
+int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
+		     const struct in6_addr *coa, bool dereg, bool retransmit,
+		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap)
+{
+	return build_bu(st, conf, coa, NULL, dereg, retransmit, now_realtime_ns, buf, cap);
+}
+
+int xmip_mn_build_bu4(struct xmip_mn_state *st, const struct xmip_conf *conf,
+		      struct in_addr coa4, bool retransmit, uint64_t now_realtime_ns,
+		      uint8_t *buf, size_t cap)
+{
+	struct in6_addr mapped = { .s6_addr = { [10] = 0xff, [11] = 0xff } };
+
+	memcpy(&mapped.s6_addr[12], &coa4, 4);     /* ::ffff:a.b.c.d */
+	return build_bu(st, conf, &mapped, &coa4, false, retransmit, now_realtime_ns, buf, cap);
 }
 
 static enum xmip_mn_verdict ignore(struct xmip_mn_ba_result *res, const char *why)
@@ -139,10 +173,13 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 		return ignore(res, "BA not from our home agent");
 	if (!xmip_addr_eq(&pkt->mh_dst, &self->hoa))
 		return ignore(res, "BA not for our home address");
-	/* coa = the BA's IPv6 destination, hoa = its final destination. */
+	/* coa = the BA's IPv6 destination, hoa = its final destination; in
+	 * UDP (RFC 5555 §4.2, no routing header) the destination is the HoA
+	 * and the authenticator's CoA is our ::ffff:CoA4 (docs/dsmip.md). */
 	if (!o->has_auth || !o->auth_is_last || o->auth_subtype != XMIP_AUTH_SUBTYPE_MN_HA ||
 	    o->auth_spi != self->spi || o->auth_data_len != XMIP_AUTH_HMAC_SHA1_96_LEN ||
-	    !xmip_auth_verify(self->key, self->key_len, &pkt->dst, &pkt->mh_dst,
+	    !xmip_auth_verify(self->key, self->key_len,
+			      st->pending_udp ? &st->pending_coa : &pkt->dst, &pkt->mh_dst,
 			      pkt->mh, pkt->mh_len, o->auth_opt_off))
 		return ignore(res, "BA authentication failed");
 
@@ -212,5 +249,21 @@ enum xmip_mn_verdict xmip_mn_handle_ba(struct xmip_mn_state *st,
 	res->refresh_after_s = xmip_mn_refresh_after_s(st->granted_s,
 						       o->has_refresh ? o->refresh_units : 0);
 	res->reason = "registered";
+	/* RFC 5555 §4.4.2: tunnel in UDP when the NAT Detection option's F
+	 * says so (docs/dsmip.md: F, not presence); keepalives (BU refreshes,
+	 * §4.3) at its refresh time unless all ones. */
+	if (o->has_nat_detect) {
+		res->has_nat_detect = true;
+		res->udp_required = o->nat_f;
+		if (o->nat_refresh_s != 0 && o->nat_refresh_s != XMIP_DSMIP_REFRESH_NONE)
+			res->keepalive_s = o->nat_refresh_s;
+	}
+	if (o->has_ipv4_ack) {
+		res->has_ipv4_ack = true;
+		res->ipv4_ack_status = o->ipv4_ack_status;
+		res->ipv4_ack_plen = o->ipv4_ack_plen;
+		if (o->ipv4_ack_status < 128)
+			res->ipv4_hoa = o->ipv4_ack_hoa;
+	}
 	return XMIP_MN_BA_ACCEPTED;
 }

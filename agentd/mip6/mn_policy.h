@@ -59,6 +59,8 @@ struct xmip_mn_state {
 	uint64_t update_ns[XMIP_MN_MAX_UPDATE_RATE]; /* monotonic times of the last BUs sent */
 	unsigned update_i;          /* next slot of update_ns */
 
+	bool     pending_udp;       /* ... sent in UDP from an IPv4 CoA (RFC 5555 §4.2):
+				     * pending_coa is ::ffff:CoA4, the authenticator's CoA */
 	bool     registered;        /* last BA accepted a registration */
 	struct in6_addr reg_coa;    /* the CoA it registered */
 	uint32_t granted_s;         /* lifetime it granted, seconds */
@@ -78,6 +80,14 @@ struct xmip_mn_ba_result {
 	uint32_t granted_s;         /* ACCEPTED: lifetime in seconds */
 	uint32_t refresh_after_s;   /* ACCEPTED: send the refresh BU after this */
 	const char *reason;         /* short text for the log */
+	/* DSMIPv6 (RFC 5555 §3.2), ACCEPTED only: what the BA said */
+	bool     has_nat_detect;    /* NAT Detection option present */
+	bool     udp_required;      /* its F: tunnel in UDP (NAT, or our F) */
+	uint32_t keepalive_s;       /* 0: no keepalive needed (refresh time all ones / 0) */
+	bool     has_ipv4_ack;      /* IPv4 Address Acknowledgement present */
+	uint8_t  ipv4_ack_status;   /* enum xmip_ipv4_ack_status; < 128 success */
+	uint8_t  ipv4_ack_plen;
+	struct in_addr ipv4_hoa;    /* acknowledged IPv4 home address (success only) */
 };
 
 void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq);
@@ -94,6 +104,19 @@ void xmip_mn_init(struct xmip_mn_state *st, uint16_t initial_seq);
 int xmip_mn_build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 		     const struct in6_addr *coa, bool dereg, bool retransmit,
 		     uint64_t now_realtime_ns, uint8_t *buf, size_t cap);
+
+/*
+ * The same BU as a DSMIPv6 mobile node sends it from the IPv4 care-of
+ * address coa4 (RFC 5555 §4.2, §4.4.2): the UDP payload, IPv6 (src HoA,
+ * dst HA, no Home Address option) | MH with the IPv4 Care-of Address
+ * option (32), the IPv4 Home Address option (29) when conf->dsmip asks for
+ * one (0.0.0.0: dynamic, §3.1.1, prefix length 32), F when force-udp;
+ * authenticated over ::ffff:coa4 | HoA | MH (docs/dsmip.md). Same
+ * sequence, Mesg-ID and back-off rules as xmip_mn_build_bu().
+ */
+int xmip_mn_build_bu4(struct xmip_mn_state *st, const struct xmip_conf *conf,
+		      struct in_addr coa4, bool retransmit, uint64_t now_realtime_ns,
+		      uint8_t *buf, size_t cap);
 
 /*
  * MAX_UPDATE_RATE: may a BU go out at now_ns (monotonic) without making

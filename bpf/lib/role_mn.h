@@ -31,7 +31,12 @@ struct xmip_mn_view {
 	__u32 coa_ifindex;    /* interface holding the CoA */
 	__u32 away;           /* 1: away from home, tunnel through the HA */
 	__u8  gw_mac[6];      /* the CoA link's router, as the agent found it (0: unknown) */
-	__u16 pad;
+	__u8  mode;           /* enum xmip_mn_mode (DSMIPv6: IPv4 CoA, UDP) */
+	__u8  pad;
+	__be32 coa4;          /* IPv4 CoA (modes ipv4, udp4), else 0 */
+	__be32 ha4;           /* the HA's IPv4 address (modes ipv4, udp4), else 0 */
+	__be32 hoa4;          /* IPv4 home address, 0: none */
+	__be16 sport, dport;  /* udp4: our port, the HA's (network order) */
 };
 
 /*
@@ -63,6 +68,12 @@ static __always_inline int xmip_mn_view_load(struct xmip_mn_view *v)
 	v->coa_ifindex = s.coa_ifindex;
 	v->away = !!(s.flags & XMIP_MN_F_AWAY);
 	__builtin_memcpy(v->gw_mac, s.gw_mac, 6);
+	v->mode = s.mode;
+	v->coa4 = s.coa4;
+	v->ha4 = s.ha4;
+	v->hoa4 = s.hoa4;
+	v->sport = s.sport;
+	v->dport = s.dport;
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "lib/signal.h"
 #include "lib/report.h"
 #include "lib/role_mn.h"
+#include "mip6/mn_dsmip.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
@@ -171,6 +172,12 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 		return TC_ACT_SHOT;
 	}
 
+	if (v->mode != XMIP_MN_MODE_IP6) {
+		/* IPv4 care-of address (RFC 5555 §4.4.2): IPv6-in-IPv4 or in UDP. */
+		int rc = xmip_dsmip_mn_encap(skb, v, true);
+
+		return rc >= 0 ? rc : xmip_dsmip_mn_out4(skb, v);
+	}
 	if (xmip_encap_ip6ip6_tc(skb, v->coa, v->ha)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
 		return TC_ACT_SHOT;

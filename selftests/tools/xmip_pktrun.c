@@ -125,6 +125,9 @@ struct opts {
 	__u8 gw_mac[6];
 	__u32 fw_seed;
 	__u32 gso_size;       /* tc: the skb stands for segments of this size (gso_size) */
+	__u8 mn_mode;         /* --mn4: DSMIPv6 state of the MN (enum xmip_mn_mode) */
+	__be32 mn_coa4, mn_ha4, mn_hoa4;
+	__u16 mn_port;        /* our UDP port (4191) */
 	/* rs */
 	__u16 rs_port, pool_lo, pool_hi;
 	const char *relay_file;
@@ -150,6 +153,7 @@ static void usage(void)
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
 		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
 		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N]\n"
+		"       [--mn4 MODE,COA4,HA4,HOA4[,PORT]] (mn: DSMIPv6 state, mode 0 ip6 1 ipv4 2 udp4)\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
 		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
@@ -270,6 +274,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "gw-mac", required_argument, NULL, 24 },
 		{ "fw-seed", required_argument, NULL, 25 },
 		{ "gso-size", required_argument, NULL, 26 },
+		{ "mn4", required_argument, NULL, 60 },
 		{ "rs-port", required_argument, NULL, 30 },
 		{ "pool", required_argument, NULL, 31 },
 		{ "relay", required_argument, NULL, 32 },
@@ -306,6 +311,21 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case 25: o->fw_seed = parse_num(optarg, 0xffffffffL); break;
 		case 26: o->gso_size = parse_num(optarg, 65535); break;
+		case 60: {
+			/* --mn4 MODE,COA4,HA4,HOA4[,PORT]: 0.0.0.0 for none */
+			char c4[32], h4[32], o4[32];
+			unsigned int mode, port = 4191;
+
+			if (sscanf(optarg, "%u,%31[0-9.],%31[0-9.],%31[0-9.],%u", &mode, c4, h4, o4,
+				   &port) < 4 || mode > 2 || port > 65535 ||
+			    inet_pton(AF_INET, c4, &o->mn_coa4) != 1 ||
+			    inet_pton(AF_INET, h4, &o->mn_ha4) != 1 ||
+			    inet_pton(AF_INET, o4, &o->mn_hoa4) != 1)
+				usage();
+			o->mn_mode = (__u8)mode;
+			o->mn_port = (__u16)port;
+			break;
+		}
 		case 1: parse_addr(optarg, o->self); break;
 		case 2: parse_addr(optarg, o->peer); break;
 		case 3: parse_addr(optarg, o->hoa); break;
@@ -905,6 +925,12 @@ int main(int argc, char **argv)
 		memcpy(st.gw_mac, o.gw_mac, 6);
 		memcpy(st.coa, o.self, 16);
 		memcpy(st.ha, o.peer, 16);
+		st.mode = o.mn_mode;
+		st.coa4 = o.mn_coa4;
+		st.ha4 = o.mn_ha4;
+		st.hoa4 = o.mn_hoa4;
+		st.sport = htons(o.mn_port ? o.mn_port : 4191);
+		st.dport = htons(4191);
 		if (bpf_map_update_elem(bpf_map__fd(l.mn_state), &key, &st, BPF_ANY)) {
 			fprintf(stderr, "xmip_pktrun: writing xmip_mn_state: %s\n", strerror(errno));
 			goto out;
