@@ -738,8 +738,10 @@ int xmip_nl_nexthop_monitor_open(void)
 	/* Everything a bpf_fib_lookup answer depends on: neighbours (MAC,
 	 * NUD state), routes, links (MAC, up/down, MTU), addresses (local
 	 * routes) and per-interface forwarding (netconf). */
+	/* IPv4 too: DSMIPv6 care-of addresses are reached over IPv4. */
 	return xmip_nl_monitor_open_groups(RTMGRP_NEIGH | RTMGRP_IPV6_ROUTE | RTMGRP_LINK |
-					   RTMGRP_IPV6_IFADDR |
+					   RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+					   RTMGRP_IPV4_IFADDR |
 					   1u << (RTNLGRP_IPV6_NETCONF - 1));
 }
 
