@@ -35,15 +35,20 @@ IP4_COA = "::ffff:" + COA4
 HOA4_KEY = "::ffff:" + HOA4
 
 
+def add_ipv4(n):
+    """IPv4 on the HA namespace's home link and uplink (also fuzz_bpf.py's ha4-xdp)."""
+    n.ip("addr", "add", HOME4 + "/24", "dev", "xbth")
+    n.ip("addr", "add", HA4 + "/24", "dev", "xbtu")
+    n.ip("route", "add", "default", "via", GW4, "dev", "xbtu")
+    n.ip("neigh", "replace", GW4, "lladdr", MAC_UPLINK_GW, "dev", "xbtu", "nud", "permanent")
+    n.run("sysctl", "-qw", "net.ipv4.ip_forward=1")
+
+
 @pytest.fixture(scope="module")
 def ns():
     n = make_ha_ns()
     try:
-        n.ip("addr", "add", HOME4 + "/24", "dev", "xbth")
-        n.ip("addr", "add", HA4 + "/24", "dev", "xbtu")
-        n.ip("route", "add", "default", "via", GW4, "dev", "xbtu")
-        n.ip("neigh", "replace", GW4, "lladdr", MAC_UPLINK_GW, "dev", "xbtu", "nud", "permanent")
-        n.run("sysctl", "-qw", "net.ipv4.ip_forward=1")
+        add_ipv4(n)
         yield n
     finally:
         n.close()
