@@ -35,7 +35,7 @@ static __always_inline void xmip_fib_params_ip6(struct bpf_fib_lookup *p, const 
 static __always_inline int xmip_fib_output_tc_p(struct __sk_buff *skb, struct bpf_fib_lookup *pp,
 						__u32 oif, bool ingress)
 {
-	struct bpf_fib_lookup p = *pp;
+#define p (*pp)   /* the caller's parameters, filled in by the lookup */
 	long rc;
 
 	p.tot_len = 0;   /* let the helper check the skb itself (GSO aware) */
@@ -81,6 +81,7 @@ static __always_inline int xmip_fib_output_tc_p(struct __sk_buff *skb, struct bp
 		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
 		return ingress ? TC_ACT_SHOT : TC_ACT_OK;
 	}
+#undef p
 }
 
 static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6hdr *ip6,

@@ -5,7 +5,7 @@
  *   xmip_bench pkt -o ha|mn -i IN -w OUT [--netns NS] [-I IFINDEX] [--self A]
  *       [--peer A] [--hoa A] [--mtu N] [-b HOA=COA]... [--fill N --fill-coa A]
  *       [--distinct] [--vary] [--zipf S] [--head-fix N] [--restore-len N] [--drain]
- *       [--tc] [--away] [--coa-ifindex N] [--gw-mac MAC]
+ *       [--tc] [--away] [--coa-ifindex N] [--gw-mac MAC] [--self4 A4 --encap N]
  *       [--expect V] [--repeat R] [--runs K]
  *     Runs the shipped program once on IN (bench_*_once) and writes its
  *     output to OUT (checked by the caller with Scapy), then K times, side by
@@ -113,6 +113,8 @@ struct opts {
 	double zipf;
 	/* The role's rodata (--self: HA address or MN CoA, --hoa, --mtu) and MN state. */
 	__u8 self[16], peer[16];
+	__be32 self4;         /* --self4: the HA's IPv4 address (DSMIPv6 tunnels) */
+	int encap;            /* --encap N: every -b binding's enum xmip_encap */
 	__u16 tunnel_mtu;
 	__u32 coa_ifindex;
 	bool away;
@@ -163,6 +165,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "pin-dir", 1, NULL, 21 }, { "reset", 0, NULL, 22 }, { "away", 0, NULL, 23 },
 		{ "coa-ifindex", 1, NULL, 24 }, { "tc", 0, NULL, 25 },
 		{ "distinct", 0, NULL, 26 }, { "zipf", 1, NULL, 27 }, { "gw-mac", 1, NULL, 28 },
+		{ "self4", 1, NULL, 29 }, { "encap", 1, NULL, 30 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -220,9 +223,16 @@ static void parse(struct opts *o, int argc, char **argv)
 				   &o->gw_mac[2], &o->gw_mac[3], &o->gw_mac[4], &o->gw_mac[5]) != 6)
 				die_usage();
 			break;
+		case 29:
+			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
+				die_usage();
+			break;
+		case 30: o->encap = num(optarg); break;
 		default: die_usage();
 		}
 	}
+	for (int i = 0; i < o->n_binds; i++)
+		o->binds[i].v.encap = (__u8)o->encap;
 	if (o->runs < 1 || o->runs > MAX_RUNS || o->repeat < 1 || o->restore_len < 0 ||
 	    o->restore_len > 128)
 		die_usage();
@@ -378,6 +388,7 @@ static int load_target(const struct opts *o, struct target *t)
 		/* Sized as attach sizes it for this many bindings. */
 		t->fw_slots = xmip_fwt_slots_for(o->fill + MAX_BINDS);
 		s->rodata->xmip_ha_conf.fw_seed = FW_SEED;
+		s->rodata->xmip_ha_conf.self_addr4 = o->self4;
 		s->rodata->xmip_ha_conf.fw_mask = t->fw_slots - 1;
 		bpf_map__set_max_entries(t->fwtable, 1 + t->fw_slots);
 		t->once = tc_mode ? s->progs.bench_ha_tc_once : s->progs.bench_ha_once;
