@@ -263,9 +263,18 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 SEC("tc")
 int xmip_ha_tc_out(struct __sk_buff *skb)
 {
-	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !xmip_ha_conf.ready)
+	int act;
+
+	if (!xmip_ha_conf.ready)
 		return TC_ACT_OK;
-	return xmip_mip6_ha_egress(skb);
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		return xmip_dsmip_ha_egress(skb);   /* to a bound IPv4 home address */
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_ACT_OK;
+	act = xmip_mip6_ha_egress(skb);
+	if (act == XMIP_ACT_NEXT)
+		act = xmip_dsmip_ha_egress(skb);    /* bound through DSMIPv6 */
+	return act;
 }
 
 /* Jiffies for user space (lib/fwclock.h): run by BPF_PROG_RUN, never attached. */

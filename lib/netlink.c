@@ -671,10 +671,15 @@ int xmip_nl_neigh_set(int nl, uint32_t ifindex, const struct in6_addr *addr, con
 
 	nl_req(&req, sizeof(req), add ? RTM_NEWNEIGH : RTM_DELNEIGH,
 	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
-	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
 	req.nd.ndm_state = NUD_PERMANENT;
-	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	if (IN6_IS_ADDR_V4MAPPED(addr)) {   /* an IPv4 home address (DSMIPv6) */
+		req.nd.ndm_family = AF_INET;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr->s6_addr + 12, 4);
+	} else {
+		req.nd.ndm_family = AF_INET6;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	}
 	if (add)
 		add_attr(&req.n, sizeof(req), NDA_LLADDR, mac, 6);
 	return nl_change(nl, &req.n, add, EEXIST, ENOENT);

@@ -543,18 +543,82 @@ static __always_inline __u32 xmip_tc_seg_ip4_len(struct __sk_buff *skb, struct i
 	return len;
 }
 
+/*
+ * tc: push b's outer headers in front of the skb's packet (described by
+ * *in) and send it: through the prepared next hop, else where the kernel
+ * routes the outer header. `ingress`: from tc ingress (never "go on" up the
+ * stack), else from tc egress (the HA's own packet).
+ */
+static __always_inline int xmip_dsmip_push_tc(struct __sk_buff *skb, const struct xmip_fw_view *b,
+					      const struct xmip_ha_conf *cfg,
+					      const struct xmip_dsmip_in *in, bool ingress)
+{
+	void *data, *data_end;
+	struct xmip_dsmip_out out;
+	struct ethhdr *eth;
+	__u32 plen, hl;
+	__u64 flags;
+
+	xmip_dsmip_outer(b, cfg, in->v6, in->tos, in->no_df, &out);
+	/* Lengths of a GSO super-packet are rewritten per segment. */
+	plen = skb->len - XMIP_ETH_HLEN;
+	if (plen + out.hlen > 0xffff)
+		plen = 0xffff - out.hlen;
+	flags = out.o.v6 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 : BPF_F_ADJ_ROOM_ENCAP_L3_IPV4;
+	if (out.udp)
+		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_UDP;
+	hl = out.hlen;
+	barrier_var(hl);   /* bound and use the same register (verifier) */
+	if (hl < sizeof(struct iphdr) || hl > sizeof(struct ipv6hdr) ||
+	    bpf_skb_adjust_room(skb, hl, BPF_ADJ_ROOM_MAC, flags)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
+	/* The room is made in the linear head: written in place. */
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	eth = data;
+	if ((void *)(eth + 1) > data_end ||
+	    (out.udp ? xmip_udptun_write(data + XMIP_ETH_HLEN, data_end, &out.o, plen, 0) :
+		       xmip_tun_ip_write(data + XMIP_ETH_HLEN, data_end, &out.o, plen, out.proto)) < 0) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
+	eth->h_proto = out.ethertype;
+	xmip_count(ingress ? XMIP_STAT_DSMIP_ENCAP_OK : XMIP_STAT_EGRESS_ENCAP_OK);
+	if (out.o.v6)
+		return xmip_ha_emit_tc(skb, b, bpf_jiffies64(), ingress);
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	eth = data;
+	if ((void *)(eth + 1) + sizeof(struct iphdr) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	if (xmip_fw_nh_ok(b, bpf_jiffies64())) {
+		__builtin_memcpy(eth->h_dest, b->dmac, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, b->smac, ETH_ALEN);
+		if (!ingress && b->ifindex == skb->ifindex) {
+			xmip_count(XMIP_STAT_FWD_SAME_DEV);
+			return TC_ACT_OK;
+		}
+		xmip_count(XMIP_STAT_FWD_REDIRECT);
+		return bpf_redirect(b->ifindex, 0);
+	}
+	return xmip_fib_output_tc4(skb, (void *)(eth + 1), b->ifindex, ingress);
+}
+
+
 /* tc ingress: xmip_dsmip_ha_intercept on an skb (GSO packets stay GSO: ENCAP flags). */
 __noinline int xmip_dsmip_ha_intercept_tc(struct __sk_buff *skb, const struct xmip_fw_view *b)
 {
 	void *data = xmip_skb_data(skb);
 	void *data_end = xmip_skb_data_end(skb);
 	struct xmip_ha_conf conf, *cfg = &conf;
-	struct xmip_dsmip_out out;
 	struct xmip_dsmip_in in = { };
 	struct ethhdr *eth = data;
 	__u8 *l3 = data + XMIP_ETH_HLEN;
-	__u64 flags;
-	__u32 mtu = 0, plen, hl;
+	__u32 mtu = 0;
 	int act;
 
 	xmip_ha_conf_load(cfg);
@@ -627,49 +691,7 @@ __noinline int xmip_dsmip_ha_intercept_tc(struct __sk_buff *skb, const struct xm
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
 		return TC_ACT_SHOT;
 	}
-	xmip_dsmip_outer(b, cfg, in.v6, in.tos, in.no_df, &out);
-	/* Lengths of a GSO super-packet are rewritten per segment. */
-	plen = skb->len - XMIP_ETH_HLEN;
-	if (plen + out.hlen > 0xffff)
-		plen = 0xffff - out.hlen;
-	flags = out.o.v6 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 : BPF_F_ADJ_ROOM_ENCAP_L3_IPV4;
-	if (out.udp)
-		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_UDP;
-	hl = out.hlen;
-	barrier_var(hl);   /* bound and use the same register (verifier) */
-	if (hl < sizeof(struct iphdr) || hl > sizeof(struct ipv6hdr) ||
-	    bpf_skb_adjust_room(skb, hl, BPF_ADJ_ROOM_MAC, flags)) {
-		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
-		return TC_ACT_SHOT;
-	}
-	/* The room is made in the linear head: written in place. */
-	data = xmip_skb_data(skb);
-	data_end = xmip_skb_data_end(skb);
-	eth = data;
-	if ((void *)(eth + 1) > data_end ||
-	    (out.udp ? xmip_udptun_write(data + XMIP_ETH_HLEN, data_end, &out.o, plen, 0) :
-		       xmip_tun_ip_write(data + XMIP_ETH_HLEN, data_end, &out.o, plen, out.proto)) < 0) {
-		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
-		return TC_ACT_SHOT;
-	}
-	eth->h_proto = out.ethertype;
-	xmip_count(XMIP_STAT_DSMIP_ENCAP_OK);
-	if (out.o.v6)
-		return xmip_ha_emit_tc(skb, b, bpf_jiffies64(), true);
-	data = xmip_skb_data(skb);
-	data_end = xmip_skb_data_end(skb);
-	eth = data;
-	if ((void *)(eth + 1) + sizeof(struct iphdr) > data_end) {
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return TC_ACT_SHOT;
-	}
-	if (xmip_fw_nh_ok(b, bpf_jiffies64())) {
-		__builtin_memcpy(eth->h_dest, b->dmac, ETH_ALEN);
-		__builtin_memcpy(eth->h_source, b->smac, ETH_ALEN);
-		xmip_count(XMIP_STAT_FWD_REDIRECT);
-		return bpf_redirect(b->ifindex, 0);
-	}
-	return xmip_fib_output_tc4(skb, (void *)(eth + 1), b->ifindex, true);
+	return xmip_dsmip_push_tc(skb, b, cfg, &in, true);
 }
 
 /* tc ingress: xmip_dsmip_ha_lookup4 on an skb. */
@@ -722,6 +744,68 @@ __noinline int xmip_dsmip_ha_reverse_tc(struct __sk_buff *skb, const struct xmip
 	}
 	xmip_count(XMIP_STAT_DSMIP_DECAP_OK);
 	return TC_ACT_OK;
+}
+
+/*
+ * tc egress: a packet the HA itself sends (or forwards, in tc mode) to a
+ * home address bound through DSMIPv6 (IPv6, or IPv4 to ::ffff:dst) goes
+ * through the binding's tunnel, as xmip_mip6_ha_egress does for IPv6-in-
+ * IPv6 (which hands such IPv6 packets on here). Not decremented: the
+ * kernel has routed it. Counts only what it tunnels or drops.
+ */
+__noinline int xmip_dsmip_ha_egress(struct __sk_buff *skb)
+{
+	struct xmip_ha_conf conf, *cfg = &conf;
+	struct xmip_dsmip_in in = { };
+	struct xmip_fw_view b;
+	void *data, *data_end;
+	__u8 key[16], *l3;
+	__u32 len, mtu;
+
+	xmip_ha_conf_load(cfg);
+	if (!skb || xmip_tc_pull(skb))
+		return TC_ACT_OK;
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	l3 = data + XMIP_ETH_HLEN;
+	if ((void *)(l3 + sizeof(struct ipv6hdr)) > data_end &&
+	    (void *)(l3 + sizeof(struct iphdr)) > data_end)
+		return TC_ACT_OK;
+	in.v6 = skb->protocol == bpf_htons(ETH_P_IPV6);
+	if (in.v6) {
+		struct ipv6hdr *ip6 = (void *)l3;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return TC_ACT_OK;
+		xmip_addr_copy(key, &ip6->daddr);
+		in.len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+		in.tos = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
+		len = xmip_tc_seg_ip_len(skb, ip6, data_end);
+	} else {
+		struct iphdr *ip4 = (void *)l3;
+
+		if ((void *)(ip4 + 1) > data_end || ip4->version != 4)
+			return TC_ACT_OK;
+		xmip_addr_map4(key, ip4->daddr);
+		in.len = bpf_ntohs(ip4->tot_len);
+		in.tos = ip4->tos;
+		in.no_df = !(ip4->frag_off & bpf_htons(XMIP_IP4_DF));
+		len = xmip_tc_seg_ip4_len(skb, ip4, data_end);
+	}
+	if (xmip_ha_binding(key, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
+	    !xmip_dsmip_encap_ok(&b, in.v6) || xmip_fw_expired(&b, bpf_jiffies64()))
+		return TC_ACT_OK;
+	if (b.encap == XMIP_ENCAP_IP6IP6 ? xmip_ha_coa_bad(b.coa, cfg) : xmip_dsmip_coa4_bad(&b, cfg))
+		return TC_ACT_OK;
+	mtu = xmip_ha_tunnel_mtu(&b, cfg->tunnel_mtu);
+	if (mtu && len > mtu) {
+		xmip_count(XMIP_STAT_DROP_EGRESS_TOO_BIG);
+		return TC_ACT_SHOT;
+	}
+	if (!skb->gso_size && skb->len > XMIP_ETH_HLEN + in.len &&
+	    bpf_skb_change_tail(skb, XMIP_ETH_HLEN + in.len, 0))
+		return TC_ACT_SHOT;
+	return xmip_dsmip_push_tc(skb, &b, cfg, &in, false);
 }
 
 #endif /* XMIP_BPF_DSMIP_HA_H */

@@ -850,8 +850,7 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 	ip6 = data + sizeof(struct ethhdr);
 	if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
 		return TC_ACT_OK;
-	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
-	    b.encap != XMIP_ENCAP_IP6IP6)
+	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
 		return TC_ACT_OK;
 	now = bpf_jiffies64();
 	if (xmip_fw_expired(&b, now) || xmip_ha_coa_bad(b.coa, cfg))
@@ -880,6 +879,10 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 		}
 		return TC_ACT_OK;
 	}
+	/* Another family's tunnel (DSMIPv6 over IPv4): the entry hands it on,
+	 * MH and ND having been excepted above as for every home address. */
+	if (b.encap != XMIP_ENCAP_IP6IP6)
+		return XMIP_ACT_NEXT;
 	mtu = xmip_ha_tunnel_mtu(&b, cfg->tunnel_mtu);
 	if (mtu && xmip_tc_seg_ip_len(skb, ip6, data_end) > mtu) {
 		xmip_count(XMIP_STAT_DROP_EGRESS_TOO_BIG);

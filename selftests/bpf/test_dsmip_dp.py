@@ -282,3 +282,32 @@ def test_reverse_ecn(ns):
     # Outer CE, inner not-ECT: dropped.
     r = pktrun(ns, "ha", "xdp", from_nat(v6(src=HOA, dst=CN, tc=0x28), tos=0x03), ns.uplink, a)
     assert r.verdict == "XDP_DROP" and r.stats == {"DROP_DSMIP_ECN": 1}
+
+
+# --- the HA's own packets (tc egress) -----------------------------------------
+
+def own(p):
+    """As the HA's kernel sends it: to its own MAC (the HoA's neighbour entry, fwsync.c)."""
+    return Ether(src=MAC_HOME, dst=MAC_HOME) / p
+
+
+def test_egress_tunnels_the_has_own_packets(ns):
+    a = args(UDP4, (HOA, UDP_COA), (HOA4_KEY, UDP_COA))
+    from scapy.layers.inet6 import ICMPv6EchoReply
+    for p in (IPv6(src=HA, dst=HOA, hlim=64) / ICMPv6EchoReply(id=7, seq=1, data=b"ping" * 8),
+              IP(src=HOME4, dst=HOA4, ttl=64, flags="DF") / ICMP(type=0, id=7) / Raw(b"ping" * 8)):
+        t = pktrun(ns, "ha", "tc-out", own(p), ns.home, a)
+        assert t.verdict == "TC_ACT_REDIRECT"        # out of the uplink, towards the NAT
+        assert t.stats == {"EGRESS_ENCAP_OK": 1, "FWD_REDIRECT": 1}
+        want = p.__class__(bytes(p))                   # not decremented: the HA's own
+        assert_same(t.out, udp4(want, 0))
+        check_scapy(t.out)
+
+
+def test_egress_leaves_signalling_and_unbound_alone(ns):
+    a = args(UDP4, (HOA, UDP_COA), (HOA4_KEY, UDP_COA))
+    from scapy.layers.inet6 import MIP6MH_BA
+    for p in (IPv6(src=HA, dst=HOA) / MIP6MH_BA(seq=1), IP(src=HOME4, dst="192.0.2.77") / UDP()):
+        t = pktrun(ns, "ha", "tc-out", own(p), ns.home, a)
+        assert t.verdict == "TC_ACT_OK" and t.stats == {}
+        assert_same(t.out, own(p))
