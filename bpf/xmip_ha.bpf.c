@@ -11,7 +11,10 @@
  *   IPv6 to a home address with a binding  -> the binding's encapsulation
  *                                             (mip6: IPv6-in-IPv6 to the CoA)
  *   IPv6 to a bound MN's link-local address-> Destination Unreachable code 3
- *   everything else, IPv4 included         -> to the kernel, counted
+ *   IPv4 to a bound IPv4 home address      -> dsmip: the binding's encapsulation
+ *   IPv4 to the HA: 41, 4, UDP 4191        -> dsmip: reverse tunnel (signalling in
+ *                                             UDP 4191 passed to the agent's socket)
+ *   everything else                        -> to the kernel, counted
  *
  * Three programs: xmip_ha_xdp (native XDP, the fast path), xmip_ha_tc_in
  * (tc ingress: everything in xdp-mode = tc; in XDP mode only what the XDP
@@ -28,6 +31,7 @@
 #include "lib/classify.h"
 #include "lib/role_ha.h"
 #include "mip6/ha.h"
+#include "dsmip/ha.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -45,6 +49,7 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	me.ip6[0] = conf.self_addr;
+	me.ip4 = conf.self_addr4;
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:
@@ -97,6 +102,9 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 		switch (b.encap) {
 		case XMIP_ENCAP_IP6IP6:
 			return xmip_mip6_ha_intercept(ctx, &c, &b);
+		case XMIP_ENCAP_IP4:
+		case XMIP_ENCAP_UDP4:
+			return xmip_dsmip_ha_intercept(ctx, &b);
 		}
 		/* Passed up, the kernel would send it to the home link, where
 		 * the HA itself answers for the HoA: nowhere to deliver it. */
@@ -104,10 +112,24 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	case XMIP_CLS_IP4_LOCAL:
-	case XMIP_CLS_IP4_TRANSIT:
+		if (c.proto == XMIP_IPPROTO_IPV6 || c.proto == XMIP_IPPROTO_IPIP ||
+		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_DSMIP_UDP_PORT)) {
+			if (c.frag)
+				return xmip_cls_pass_fragment();
+			return xmip_dsmip_ha_reverse(ctx, &c);
+		}
+		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
+		return XDP_PASS;
+	case XMIP_CLS_IP4_TRANSIT: {
+		int act = xmip_dsmip_ha_lookup4(ctx, &b);   /* ::ffff:<destination> */
+
+		if (act == XMIP_ACT_NEXT)
+			act = xmip_dsmip_ha_intercept(ctx, &b);
+		return act;
+	}
 	case XMIP_CLS_IP4_INVALID:
 	case XMIP_CLS_OTHER:
-		/* No IPv4 family yet: the kernel's, as before. */
+		/* Not ours: the kernel's, as before. */
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return XDP_PASS;
 	}
@@ -155,6 +177,7 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	me.ip6[0] = conf.self_addr;
+	me.ip4 = conf.self_addr4;
 
 	switch (xmip_classify_tc(skb, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:
@@ -205,12 +228,29 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 		switch (b.encap) {
 		case XMIP_ENCAP_IP6IP6:
 			return xmip_mip6_ha_intercept_tc(skb, &c, &b);
+		case XMIP_ENCAP_IP4:
+		case XMIP_ENCAP_UDP4:
+			return xmip_dsmip_ha_intercept_tc(skb, &b);
 		}
 		xmip_count(XMIP_STAT_DROP_ENCAP_UNKNOWN);
 		return TC_ACT_SHOT;
 	}
 	case XMIP_CLS_IP4_LOCAL:
-	case XMIP_CLS_IP4_TRANSIT:
+		if (c.proto == XMIP_IPPROTO_IPV6 || c.proto == XMIP_IPPROTO_IPIP ||
+		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_DSMIP_UDP_PORT)) {
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			return xmip_dsmip_ha_reverse_tc(skb, &c);
+		}
+		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
+		return TC_ACT_OK;
+	case XMIP_CLS_IP4_TRANSIT: {
+		int act = xmip_dsmip_ha_lookup4_tc(skb, &b);
+
+		if (act == XMIP_ACT_NEXT)
+			act = xmip_dsmip_ha_intercept_tc(skb, &b);
+		return act;
+	}
 	case XMIP_CLS_IP4_INVALID:
 	case XMIP_CLS_OTHER:
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
@@ -223,9 +263,18 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 SEC("tc")
 int xmip_ha_tc_out(struct __sk_buff *skb)
 {
-	if (skb->protocol != bpf_htons(ETH_P_IPV6) || !xmip_ha_conf.ready)
+	int act;
+
+	if (!xmip_ha_conf.ready)
 		return TC_ACT_OK;
-	return xmip_mip6_ha_egress(skb);
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		return xmip_dsmip_ha_egress(skb);   /* to a bound IPv4 home address */
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_ACT_OK;
+	act = xmip_mip6_ha_egress(skb);
+	if (act == XMIP_ACT_NEXT)
+		act = xmip_dsmip_ha_egress(skb);    /* bound through DSMIPv6 */
+	return act;
 }
 
 /* Jiffies for user space (lib/fwclock.h): run by BPF_PROG_RUN, never attached. */

@@ -14,7 +14,9 @@
 #ifndef XMIP_DSMIP_H
 #define XMIP_DSMIP_H
 
+#ifndef __bpf__
 #include <linux/types.h>
+#endif
 
 #define XMIP_DSMIP_UDP_PORT      4191  /* RFC 5555 §8 (IANA) */
 #define XMIP_DSMIP_NATKATIMEOUT  110   /* s, RFC 5555 §6 */

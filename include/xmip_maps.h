@@ -80,6 +80,8 @@ struct xmip_ha_conf {
 	__u32 mode;            /* XMIP_HA_MODE_*: how the HA is attached */
 	__u32 fw_seed;         /* xmip_fwtable's hash seed (its header's, read at attach) */
 	__u32 fw_mask;         /* xmip_fwtable's slots - 1 (a power of two - 1) */
+	__be32 self_addr4;     /* the HA's IPv4 address ([dsmip] ipv4-address; 0: none):
+				* outer source of IPv4 tunnels, destination of reverse ones */
 };
 
 /* How the HA's programs are attached (xdp-mode). The tc programs are attached in both. */
@@ -154,8 +156,25 @@ struct xmip_binding {
  * (the field was padding), so it must stay IPv6-in-IPv6.
  */
 enum xmip_encap {
-	XMIP_ENCAP_IP6IP6 = 0,   /* IPv6-in-IPv6 (RFC 2473), Mobile IPv6 home registration */
+	XMIP_ENCAP_IP6IP6 = 0,   /* IPv6 outer (RFC 2473): IPv6-in-IPv6, Mobile IPv6 home
+				  * registration; for an IPv4 key (::ffff:a.b.c.d, an IPv4
+				  * home address) IPv4-in-IPv6, next header 4 (RFC 5555 §4.1) */
+	/* 1 is unused: values 2..3 are enum xmip_dsmip_encap's (include/xmip_dsmip.h). */
+	XMIP_ENCAP_IP4    = 2,   /* IPv4 outer to an IPv4 CoA (::ffff:a.b.c.d in coa):
+				  * IPv6-in-IPv4 (protocol 41) or IPv4-in-IPv4 (4), RFC 5555 §4.1 */
+	XMIP_ENCAP_UDP4   = 3,   /* IPv6 or IPv4 in UDP in IPv4 (RFC 5555 §4.1), from
+				  * ipv4-address:4191 to the NAT's observed address and port:
+				  * coa is ::PORT:ffff:a.b.c.d, XMIP_FW_UDP_PORT_OFF below */
 };
+
+/*
+ * XMIP_ENCAP_UDP4: the tunnel's far end is an IPv4 address *and* a UDP
+ * port, and the 64-octet slot has no spare room. The port (network order)
+ * sits in octets 8-9 of coa, which are zero in an IPv4-mapped address
+ * (::PORT:ffff:a.b.c.d); the binding record (xmip_bindings) carries it the
+ * same way. Nothing else uses an address of that form.
+ */
+#define XMIP_FW_UDP_PORT_OFF 8
 
 /*
  * xmip_replay, HASH keyed by home address: agent-only state that must
@@ -443,7 +462,17 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(MN_SIGNAL_UDP,        "MN: Binding Acknowledgement in UDP 4191 from the home agent passed to the agent's socket") \
 	X(DROP_DECAP4_NOT_HA,   "drop: MN IPv4/UDP tunnel packet not from the home agent's address and port 4191") \
 	X(DROP_DECAP4_NOT_HOA,  "drop: MN IPv4 tunnel packet whose inner destination is not a home address") \
-	X(PASS_MN_NOT_TUNNEL4,  "pass: IPv4 to the MN's IPv4 care-of address, not a tunnel from the HA (left to the kernel)")
+	X(PASS_MN_NOT_TUNNEL4,  "pass: IPv4 to the MN's IPv4 care-of address, not a tunnel from the HA (left to the kernel)") \
+	X(DSMIP_ENCAP_OK,       "DSMIPv6: packet to a bound HoA tunnelled over IPv4 (41, 4, UDP 4191) or IPv4-in-IPv6") \
+	X(DSMIP_DECAP_OK,       "DSMIPv6: reverse-tunnelled packet from an IPv4 CoA (41, 4, UDP 4191) decapsulated, to the kernel") \
+	X(DSMIP_SIGNAL_PASS,    "DSMIPv6: UDP 4191 carrying a Mobility Header to the HA (BU, keepalive): to the agent's socket") \
+	X(DROP_DSMIP_SPOOFED,   "drop: DSMIPv6 reverse tunnel from an outer address or port that is not the inner source's binding's") \
+	X(DROP_DSMIP_UNKNOWN_HOA, "drop: DSMIPv6 reverse tunnel (41, 4, UDP 4191) whose inner source has no live binding") \
+	X(DROP_DSMIP_NOT_TUNNEL, "drop: UDP 4191 to the HA neither signalling nor an IPv4/IPv6 packet (bad inner header or length)") \
+	X(DROP_DSMIP_TOO_BIG,   "drop: IPv4 packet without DF larger than the tunnel MTU (not fragmented)") \
+	X(FRAG_NEEDED_SENT,     "ICMP Fragmentation Needed sent: IPv4 packet with DF larger than the tunnel MTU") \
+	X(DROP_FRAG_NEEDED_LIMITED, "drop: IPv4 packet with DF too big for the tunnel, ICMP rate limit reached or no answer possible") \
+	X(DROP_DSMIP_ECN,       "drop: outer CE on a not-ECT inner packet at decapsulation (RFC 6040 4.2)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -21,6 +21,8 @@ static const struct {
 	const char  *name;
 } encaps[] = {
 	{ XMIP_ENCAP_IP6IP6, XMIP_FAMILY_MIP6, "ip6ip6" },
+	{ XMIP_ENCAP_IP4, XMIP_FAMILY_DSMIP, "ipv4" },    /* IPv6/IPv4-in-IPv4 (41, 4) */
+	{ XMIP_ENCAP_UDP4, XMIP_FAMILY_DSMIP, "udp4" },   /* IPv6/IPv4-in-UDP-in-IPv4 */
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -22,6 +22,15 @@
 
 static uint32_t nl_seq;
 
+/* An IPv4 address (4 octets) as ::ffff:a.b.c.d. */
+static void map4(struct in6_addr *a, const void *v4)
+{
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[10] = 0xff;
+	a->s6_addr[11] = 0xff;
+	memcpy(a->s6_addr + 12, v4, 4);
+}
+
 int xmip_nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -453,9 +462,11 @@ int xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *
 	    h->nlmsg_len > len || h->nlmsg_type != RTM_NEWROUTE)
 		return -EINVAL;
 	rtm = NLMSG_DATA(h);
-	if (rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len > 128)
+	if ((rtm->rtm_family != AF_INET6 || rtm->rtm_dst_len > 128) &&
+	    (rtm->rtm_family != AF_INET || rtm->rtm_dst_len > 32))
 		return -EINVAL;
-	r->dst_len = rtm->rtm_dst_len;
+	/* IPv4 (DSMIPv6 care-of addresses): addresses IPv4-mapped, length of the mapped prefix. */
+	r->dst_len = rtm->rtm_family == AF_INET ? (uint8_t)(96 + rtm->rtm_dst_len) : rtm->rtm_dst_len;
 	r->table = rtm->rtm_table;
 	r->type = rtm->rtm_type;
 	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm)));
@@ -470,10 +481,15 @@ int xmip_nl_route_parse(const void *msg, size_t len, struct xmip_nl_route_info *
 		case RTA_DST:
 			if (plen == sizeof(r->dst))
 				memcpy(&r->dst, RTA_DATA(rta), sizeof(r->dst));
+			else if (plen == 4)
+				map4(&r->dst, RTA_DATA(rta));
 			break;
 		case RTA_GATEWAY:
 			if (plen == sizeof(r->gateway)) {
 				memcpy(&r->gateway, RTA_DATA(rta), sizeof(r->gateway));
+				r->has_gateway = true;
+			} else if (plen == 4) {
+				map4(&r->gateway, RTA_DATA(rta));
 				r->has_gateway = true;
 			}
 			break;
@@ -551,6 +567,18 @@ int xmip_nl_route_get(int nl, const struct in6_addr *dst, const struct in6_addr 
 
 	memset(r, 0, sizeof(*r));
 	nl_req(&req, sizeof(req), RTM_GETROUTE, 0, sizeof(struct rtmsg));
+	if (IN6_IS_ADDR_V4MAPPED(dst)) {
+		/* An IPv4 destination (a DSMIPv6 care-of address); the source
+		 * only if it is IPv4 too. */
+		req.rtm.rtm_family = AF_INET;
+		req.rtm.rtm_dst_len = 32;
+		add_attr(&req.n, sizeof(req), RTA_DST, dst->s6_addr + 12, 4);
+		if (src && IN6_IS_ADDR_V4MAPPED(src)) {
+			req.rtm.rtm_src_len = 32;
+			add_attr(&req.n, sizeof(req), RTA_SRC, src->s6_addr + 12, 4);
+		}
+		return nl_get(nl, &req.n, on_route_reply, r);
+	}
 	req.rtm.rtm_family = AF_INET6;
 	req.rtm.rtm_dst_len = 128;
 	add_attr(&req.n, sizeof(req), RTA_DST, dst, sizeof(*dst));
@@ -574,7 +602,7 @@ int xmip_nl_neigh_parse(const void *msg, size_t len, struct xmip_nl_neigh_info *
 	    h->nlmsg_len > len || (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH))
 		return -EINVAL;
 	nd = NLMSG_DATA(h);
-	if (nd->ndm_family != AF_INET6)
+	if (nd->ndm_family != AF_INET6 && nd->ndm_family != AF_INET)
 		return -EINVAL;
 	ni->ifindex = (uint32_t)nd->ndm_ifindex;
 	ni->state = nd->ndm_state;
@@ -583,8 +611,13 @@ int xmip_nl_neigh_parse(const void *msg, size_t len, struct xmip_nl_neigh_info *
 	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
 	for (rta = (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
 	     RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
-		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == sizeof(ni->addr)) {
+		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == sizeof(ni->addr) &&
+		    nd->ndm_family == AF_INET6) {
 			memcpy(&ni->addr, RTA_DATA(rta), sizeof(ni->addr));
+			ni->has_addr = true;
+		} else if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == 4 &&
+			   nd->ndm_family == AF_INET) {
+			map4(&ni->addr, RTA_DATA(rta));   /* IPv4 next hops as ::ffff:a.b.c.d */
 			ni->has_addr = true;
 		} else if (rta->rta_type == NDA_LLADDR && RTA_PAYLOAD(rta) == 6) {
 			memcpy(ni->mac, RTA_DATA(rta), 6);
@@ -613,9 +646,14 @@ int xmip_nl_neigh_get(int nl, uint32_t ifindex, const struct in6_addr *addr,
 
 	memset(ni, 0, sizeof(*ni));
 	nl_req(&req, sizeof(req), RTM_GETNEIGH, 0, sizeof(struct ndmsg));
-	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
-	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	if (IN6_IS_ADDR_V4MAPPED(addr)) {
+		req.nd.ndm_family = AF_INET;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr->s6_addr + 12, 4);
+	} else {
+		req.nd.ndm_family = AF_INET6;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	}
 	rc = nl_get(nl, &req.n, on_neigh_reply, ni);
 	if (rc)
 		return rc;
@@ -633,10 +671,15 @@ int xmip_nl_neigh_set(int nl, uint32_t ifindex, const struct in6_addr *addr, con
 
 	nl_req(&req, sizeof(req), add ? RTM_NEWNEIGH : RTM_DELNEIGH,
 	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
-	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
 	req.nd.ndm_state = NUD_PERMANENT;
-	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	if (IN6_IS_ADDR_V4MAPPED(addr)) {   /* an IPv4 home address (DSMIPv6) */
+		req.nd.ndm_family = AF_INET;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr->s6_addr + 12, 4);
+	} else {
+		req.nd.ndm_family = AF_INET6;
+		add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
+	}
 	if (add)
 		add_attr(&req.n, sizeof(req), NDA_LLADDR, mac, 6);
 	return nl_change(nl, &req.n, add, EEXIST, ENOENT);
@@ -700,8 +743,10 @@ int xmip_nl_nexthop_monitor_open(void)
 	/* Everything a bpf_fib_lookup answer depends on: neighbours (MAC,
 	 * NUD state), routes, links (MAC, up/down, MTU), addresses (local
 	 * routes) and per-interface forwarding (netconf). */
+	/* IPv4 too: DSMIPv6 care-of addresses are reached over IPv4. */
 	return xmip_nl_monitor_open_groups(RTMGRP_NEIGH | RTMGRP_IPV6_ROUTE | RTMGRP_LINK |
-					   RTMGRP_IPV6_IFADDR |
+					   RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+					   RTMGRP_IPV4_IFADDR |
 					   1u << (RTNLGRP_IPV6_NETCONF - 1));
 }
 

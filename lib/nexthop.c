@@ -11,15 +11,30 @@
 
 #define TUNNEL_HDR 40   /* the outer IPv6 header (RFC 2473) */
 
-int xmip_nh_resolve(int nl, const struct in6_addr *src, const struct in6_addr *dst,
+/* Octets of outer header an encapsulation adds (enum xmip_encap). */
+static uint32_t tunnel_hdr(uint8_t encap)
+{
+	switch (encap) {
+	case XMIP_ENCAP_IP4:  return 20;        /* IPv4 (RFC 5555 §4.1) */
+	case XMIP_ENCAP_UDP4: return 20 + 8;    /* IPv4 + UDP */
+	}
+	return TUNNEL_HDR;
+}
+
+int xmip_nh_resolve(int nl, const struct in6_addr *src, const struct in6_addr *dst_in,
 		    struct xmip_nh_info *out)
 {
 	struct xmip_nl_route_info r;
 	struct xmip_nl_neigh_info ni;
 	char ifname[IF_NAMESIZE];
+	struct in6_addr d = *dst_in, *dst = &d;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* A UDP tunnel end (::PORT:ffff:a.b.c.d, XMIP_FW_UDP_PORT_OFF) is
+	 * routed as its IPv4 address. */
+	if (!d.s6_addr32[0] && !d.s6_addr32[1] && d.s6_addr[10] == 0xff && d.s6_addr[11] == 0xff)
+		d.s6_addr[8] = d.s6_addr[9] = 0;
 	rc = xmip_nl_route_get(nl, dst, src, &r);
 	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH || rc == -EACCES || rc == -EINVAL)
 		return 0;   /* no route: not routed */
@@ -58,8 +73,8 @@ void xmip_fw_entry_set_nh(struct xmip_fw_entry *e, const struct xmip_nh_info *nh
 	if (!nh->routed)
 		return;
 	e->ifindex = nh->ifindex;
-	if (nh->mtu > TUNNEL_HDR) {
-		uint32_t in = nh->mtu - TUNNEL_HDR;
+	if (nh->mtu > tunnel_hdr(e->encap)) {
+		uint32_t in = nh->mtu - tunnel_hdr(e->encap);
 
 		if (in < 1280)
 			in = 1280;

@@ -185,6 +185,8 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->mode = hx->mode;
 		c->fw_seed = hx->fw_seed;
 		c->fw_mask = hx->fw_slots - 1;
+		if (conf->dsmip.on)   /* DSMIPv6: IPv4 tunnels from and to this address */
+			memcpy(&c->self_addr4, &conf->dsmip.ipv4_address, 4);
 		c->ready = 1;
 		bpf_map__set_max_entries(ro->fwtable, 1 + hx->fw_slots);
 	} else if (conf->role == XMIP_ROLE_RS) {

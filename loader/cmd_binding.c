@@ -199,7 +199,9 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		if (read_bindings(names[i], &rows, &n_rows))
 			rc = 1;
 	for (size_t i = 0; i < n_rows; i++)
-		if (filter_keeps(&filt, &rows[i]))
+		/* DSMIPv6's records are shown with their NAT address and port below. */
+		if (filter_keeps(&filt, &rows[i]) &&
+		    xmip_encap_family(rows[i].b.encap) != XMIP_FAMILY_DSMIP)
 			rows[kept++] = rows[i];
 	n_rows = kept;
 	if (n_rows)

@@ -14,6 +14,8 @@
 
 #include "addr.h"
 #include "cli.h"
+#include "family_names.h"
+#include "fwtable.h"
 #include "json.h"
 #include "xmip_dsmip.h"
 #include "xmip_events.h"
@@ -36,12 +38,29 @@ static const char *encap_name(unsigned int e)
 	       e == XMIP_DSMIP_ENCAP_UDP6 ? "udp6" : "none";
 }
 
+/*
+ * The encapsulation the datapath uses for key: read from its slot of
+ * xmip_fwtable (what packets get), "none" without a slot (e.g. udp6,
+ * which the datapath does not carry). *nh: the slot has a prepared next hop.
+ */
+static const char *table_encap(struct xmip_fwt *t, const uint8_t key[16], bool *nh)
+{
+	struct xmip_fw_entry e;
+
+	*nh = false;
+	if (!t || xmip_fwt_get(t, key, &e))
+		return "none";
+	*nh = e.flags & XMIP_FW_F_NH;
+	return xmip_encap_name(e.encap);
+}
+
 int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsigned int hoa_len,
 			    struct xmip_json *j, bool *header_done)
 {
 	struct xmip_dsmip_state_hdr h;
+	struct xmip_fwt *t;
 	struct timespec ts;
-	char path[160];
+	char path[160], err[256];
 	uint64_t now;
 	int shown = 0;
 	FILE *fp;
@@ -57,12 +76,14 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 	}
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	t = xmip_fwt_open(instance, err, sizeof(err));   /* NULL: not attached: "none" */
 	for (uint32_t i = 0; i < h.n; i++) {
 		char hoa[INET6_ADDRSTRLEN], v4[INET6_ADDRSTRLEN] = "-", coa[INET6_ADDRSTRLEN],
 		     nat[INET6_ADDRSTRLEN] = "-", ka[16] = "-";
 		struct xmip_dsmip_binding b;
 		uint64_t left;
-		bool natted;
+		bool natted, nh;
+		const char *dp;
 
 		if (fread(&b, sizeof(b), 1, fp) != 1)
 			break;
@@ -78,6 +99,7 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 			addr_str(b.observed_addr, nat);
 		if (b.keepalive_s != XMIP_DSMIP_REFRESH_NONE)
 			snprintf(ka, sizeof(ka), "%u", b.keepalive_s);
+		dp = table_encap(t, b.hoa, &nh);
 		shown++;
 		if (!j) {
 			if (!*header_done) {
@@ -93,7 +115,7 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 			else
 				snprintf(natp, sizeof(natp), "-");
 			printf("%-10s %-24s %-15s %-24s %-21s %-5s %9s %8u %9" PRIu64 "\n", instance, hoa,
-			       v4, coa, natp, encap_name(b.encap), ka, b.lifetime_s, left);
+			       v4, coa, natp, dp, ka, b.lifetime_s, left);
 			continue;
 		}
 		xmip_json_obj_open(j);
@@ -117,8 +139,13 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 		xmip_json_u64(j, b.observed_port);
 		xmip_json_key(j, "nat");
 		xmip_json_bool(j, natted);
+		/* encap: what the datapath's table says; decided: what the agent chose. */
 		xmip_json_key(j, "encap");
+		xmip_json_str(j, dp);
+		xmip_json_key(j, "decided_encap");
 		xmip_json_str(j, encap_name(b.encap));
+		xmip_json_key(j, "next_hop");
+		xmip_json_bool(j, nh);
 		xmip_json_key(j, "keepalive");
 		if (b.keepalive_s != XMIP_DSMIP_REFRESH_NONE)
 			xmip_json_u64(j, b.keepalive_s);
@@ -133,5 +160,6 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 		xmip_json_obj_close(j);
 	}
 	fclose(fp);
+	xmip_fwt_close(t);
 	return shown;
 }

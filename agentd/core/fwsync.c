@@ -115,6 +115,8 @@ static void hoa_neigh(struct xmip_fwsync *s, const uint8_t hoa[16], bool add)
 	uint8_t mac[6];
 
 	memcpy(&a, hoa, 16);
+	/* An IPv4 home address (DSMIPv6) too: an ARP entry; tc egress tunnels
+	 * its packets (proxy ARP for others is agentd/dsmip/dsmip_arp.c). */
 	if (xmip_nl_route_get(s->nl, &a, NULL, &r) || r.has_gateway || !r.ifindex ||
 	    !if_indextoname(r.ifindex, ifname) || xmip_if_hwaddr(ifname, mac))
 		return;

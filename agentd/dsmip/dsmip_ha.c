@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "config.h"
 #include "core.h"
+#include "dsmip_arp.h"
 #include "dsmip_dp.h"
 #include "dsmip_outer.h"
 #include "dsmip_policy.h"
@@ -195,13 +196,18 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 	 * registered through mip6 is replaced (RFC 5555 §4.4.2.1: a BU replaces
 	 * the node's bindings). */
 	if (d->op != XMIP_DSMIP_KEEP && maps->bindings >= 0 &&
-	    xmip_binding_get(maps, d->b.hoa, &m6) == 0)
-		xmip_binding_del(maps, d->b.hoa);
+	    xmip_binding_get(maps, d->b.hoa, &m6) == 0 && m6.encap == XMIP_ENCAP_IP6IP6)
+		xmip_binding_del(maps, d->b.hoa);   /* (our own records are replaced in place) */
 	if (d->op == XMIP_DSMIP_WRITE) {
 		if (xmip_dsmip_put(&ha->table, &d->b)) {
 			log_warn("dsmip: binding table full");
 			return;
 		}
+		/* An IPv4 home address given up or changed: its record and proxy ARP go. */
+		if (d->had && (d->prev.flags & XMIP_DSMIP_B_IPV4_HOA) &&
+		    (!(d->b.flags & XMIP_DSMIP_B_IPV4_HOA) ||
+		     memcmp(d->prev.ipv4_hoa, d->b.ipv4_hoa, 16)))
+			xmip_dsmip_dp_drop_v4(&d->prev);
 		xmip_dsmip_dp_set(&d->b);
 	} else if (d->op == XMIP_DSMIP_DELETE) {
 		if (d->had)
@@ -257,7 +263,9 @@ static void handle(struct xmip_dsmip_ha *ha, struct xmip_dsmip_obs *obs, const u
 
 	if (perr == XMIP_PARSE_OK) {
 		have_rs = maps->replay >= 0 && xmip_replay_get(maps, p.src.s6_addr, &rs) == 0;
-		have_m6 = maps->bindings >= 0 && xmip_binding_get(maps, p.src.s6_addr, &m6) == 0;
+		/* A MIPv6 binding (IPv6-in-IPv6); not this family's own records. */
+		have_m6 = maps->bindings >= 0 && xmip_binding_get(maps, p.src.s6_addr, &m6) == 0 &&
+			  m6.encap == XMIP_ENCAP_IP6IP6;
 	}
 	xmip_dsmip_decide(ha->conf, &p, perr, obs, &ha->table, have_m6 ? &m6 : NULL,
 			  have_rs ? &rs : NULL, xmip_realtime_ns(), xmip_now_ns(), &d);
@@ -399,6 +407,8 @@ struct xmip_dsmip_ha *xmip_dsmip_ha_new(struct xmip_family *f)
 		return NULL;
 	ha->f = f;
 	ha->conf = conf;
+	xmip_dsmip_dp_init(f->core->maps);   /* bindings go to the datapath's table */
+	xmip_dsmip_arp_start(f->core->loop);
 	ha->fd4 = ha->fd6 = -1;
 	if (xmip_dsmip_table_init(&ha->table, conf->max_bindings ? conf->max_bindings : 65536)) {
 		free(ha);
@@ -474,5 +484,7 @@ void xmip_dsmip_ha_free(struct xmip_dsmip_ha *ha)
 		close(ha->fd6);
 	}
 	xmip_dsmip_table_free(&ha->table);
+	xmip_dsmip_arp_stop();
+	xmip_dsmip_dp_init(NULL);
 	free(ha);
 }

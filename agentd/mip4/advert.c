@@ -22,7 +22,7 @@ static void send_one(struct xmip_mip4_advertiser *a, struct xmip_mip4_adv_if *ai
 	uint8_t icmp[512], frame[XMIP_MIP4_FRAME_MAX], smac[6], addr[4], plen = 32;
 	int n, fl;
 
-	if (xmip_mip4_if_mac(ai->ifindex, smac) || xmip_mip4_if_addr4(ai->ifindex, addr, &plen)) {
+	if (xmip_l2_if_mac(ai->ifindex, smac) || xmip_mip4_if_addr4(ai->ifindex, addr, &plen)) {
 		log_debug("mip4: no address on ifindex %u yet: no advertisement", ai->ifindex);
 		return;
 	}
@@ -38,7 +38,7 @@ static void send_one(struct xmip_mip4_advertiser *a, struct xmip_mip4_adv_if *ai
 	/* §2.1: TTL 1. */
 	fl = xmip_mip4_frame_build_ip(frame, sizeof(frame), dmac, smac, addr, dst, 1, 1, 0, 0,
 				      (uint16_t)rand(), icmp, (size_t)n);
-	if (fl < 0 || xmip_mip4_pkt_send(a->fd, ai->ifindex, frame, (size_t)fl)) {
+	if (fl < 0 || xmip_l2_send(a->fd, ai->ifindex, frame, (size_t)fl)) {
 		log_warn("mip4: advertisement on ifindex %u not sent", ai->ifindex);
 		return;
 	}

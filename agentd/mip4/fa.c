@@ -264,12 +264,12 @@ static void send_to_node(struct mip4_fa *fa, uint32_t ifindex, const uint8_t mac
 	memcpy(src, from, 4);
 	if (!memcmp(from, agents, 4) || !memcmp(from, bcast, 4))
 		xmip_mip4_if_addr4(ifindex, src, &plen);
-	if (xmip_mip4_if_mac(ifindex, smac))
+	if (xmip_l2_if_mac(ifindex, smac))
 		return;
 	n = xmip_mip4_frame_build_ip(frame, sizeof(frame), mac, smac, src,
 				     memcmp(hoa, zero, 4) ? hoa : bcast, 64, 17, XMIP_MIP4_PORT,
 				     dport, (uint16_t)rand(), msg, len);
-	if (n < 0 || xmip_mip4_pkt_send(fa->pkt, ifindex, frame, (size_t)n))
+	if (n < 0 || xmip_l2_send(fa->pkt, ifindex, frame, (size_t)n))
 		log_warn("mip4: reply to %s on ifindex %u not sent", xmip_mip4_ntoa(hoa), ifindex);
 }
 
@@ -487,13 +487,13 @@ static void handle_request(struct mip4_fa *fa, const uint8_t *frame, const struc
 static void on_pkt(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct mip4_fa *fa = arg;
-	struct xmip_mip4_pkt_meta pm;
+	struct xmip_l2_meta pm;
 	struct xmip_mip4_ip ip;
 	ssize_t n;
 
 	(void)loop;
 	(void)events;
-	while ((n = xmip_mip4_pkt_recv(fd, buf_in, sizeof(buf_in), &pm)) > 0) {
+	while ((n = xmip_l2_recv(fd, buf_in, sizeof(buf_in), &pm)) > 0) {
 		if (pm.pkttype == 4 /* PACKET_OUTGOING */ || !our_if(fa, pm.ifindex))
 			continue;
 		/* A UDP checksum a local sender left to offload is not there to check. */
@@ -695,7 +695,7 @@ struct mip4_fa *xmip_mip4_fa_new(struct xmip_family *f)
 			log_warn("mip4: care-of address %s is not an address of this host",
 				 xmip_mip4_ntoa(fa->c->coas[i]));
 	fa->udp = xmip_mip4_udp_open(true);
-	fa->pkt = xmip_mip4_pkt_open(false, XMIP_MIP4_PORT, XMIP_MIP4_ICMP_SOLICIT);
+	fa->pkt = xmip_l2_open(false, XMIP_MIP4_PORT, XMIP_MIP4_ICMP_SOLICIT);
 	if (fa->udp < 0 || fa->pkt < 0) {
 		log_err("mip4: sockets: %s", strerror(-(fa->udp < 0 ? fa->udp : fa->pkt)));
 		goto fail;

@@ -219,7 +219,7 @@ static bool home_link(struct mip4_ha *ha)
 {
 	if (!ha->home_if) {
 		ha->home_if = xmip_mip4_if_of_addr4(ha->c->address);
-		if (ha->home_if && xmip_mip4_if_mac(ha->home_if, ha->home_mac))
+		if (ha->home_if && xmip_l2_if_mac(ha->home_if, ha->home_mac))
 			ha->home_if = 0;
 	}
 	return ha->home_if != 0;
@@ -234,8 +234,8 @@ static void garp_send(void *obj)
 
 	if (m->garp_left <= 0 || !home_link(ha))
 		return;
-	n = xmip_mip4_frame_garp(frame, sizeof(frame), ha->home_mac, m->garp_mac, m->conf->hoa);
-	if (n > 0 && xmip_mip4_pkt_send(ha->arp, ha->home_if, frame, (size_t)n) == 0)
+	n = xmip_arp_garp(frame, sizeof(frame), ha->home_mac, m->garp_mac, m->conf->hoa);
+	if (n > 0 && xmip_l2_send(ha->arp, ha->home_if, frame, (size_t)n) == 0)
 		ha->n.garp_sent++;
 	if (--m->garp_left > 0)
 		xmip_mip4_timer_in_ms(&m->garp, GARP_INTERVAL_MS);
@@ -261,18 +261,18 @@ static void on_arp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct mip4_ha *ha = arg;
 	uint8_t frame[256], out[64];
-	struct xmip_mip4_pkt_meta pm;
-	struct xmip_mip4_arp a, r;
+	struct xmip_l2_meta pm;
+	struct xmip_arp a, r;
 	ssize_t n;
 
 	(void)loop;
 	(void)events;
-	while ((n = xmip_mip4_pkt_recv(fd, frame, sizeof(frame), &pm)) > 0) {
+	while ((n = xmip_l2_recv(fd, frame, sizeof(frame), &pm)) > 0) {
 		struct ha_mn *m;
 		int len;
 
 		if (pm.pkttype == 4 /* PACKET_OUTGOING */ || !home_link(ha) ||
-		    pm.ifindex != ha->home_if || xmip_mip4_frame_arp(frame, (size_t)n, &a))
+		    pm.ifindex != ha->home_if || xmip_arp_parse(frame, (size_t)n, &a))
 			continue;
 		/* The node's own ARP (e.g. its gratuitous ARP back home) tells us its MAC. */
 		m = mn_by_hoa(ha, a.spa);
@@ -285,13 +285,13 @@ static void on_arp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 		/* Proxy ARP for a bound home address: our MAC, to the asker alone. */
 		if (a.op != 1 || !(m = mn_by_hoa(ha, a.tpa)) || !m->n_b || !memcmp(a.spa, a.tpa, 4))
 			continue;
-		r = (struct xmip_mip4_arp){ .op = 2 };
+		r = (struct xmip_arp){ .op = 2 };
 		memcpy(r.sha, ha->home_mac, 6);
 		memcpy(r.spa, a.tpa, 4);
 		memcpy(r.tha, a.sha, 6);
 		memcpy(r.tpa, a.spa, 4);
-		len = xmip_mip4_frame_build_arp(out, sizeof(out), a.sha, ha->home_mac, &r);
-		if (len > 0 && xmip_mip4_pkt_send(fd, ha->home_if, out, (size_t)len) == 0)
+		len = xmip_arp_build(out, sizeof(out), a.sha, ha->home_mac, &r);
+		if (len > 0 && xmip_l2_send(fd, ha->home_if, out, (size_t)len) == 0)
 			ha->n.arp_answered++;
 	}
 }
@@ -564,13 +564,13 @@ static void on_adv_pkt(struct xmip_loop *loop, int fd, uint32_t events, void *ar
 {
 	struct mip4_ha *ha = arg;
 	uint8_t frame[XMIP_MIP4_FRAME_MAX];
-	struct xmip_mip4_pkt_meta pm;
+	struct xmip_l2_meta pm;
 	struct xmip_mip4_ip ip;
 	ssize_t n;
 
 	(void)loop;
 	(void)events;
-	while ((n = xmip_mip4_pkt_recv(fd, frame, sizeof(frame), &pm)) > 0) {
+	while ((n = xmip_l2_recv(fd, frame, sizeof(frame), &pm)) > 0) {
 		if (pm.pkttype == 4 || pm.ifindex != ha->home_if ||
 		    xmip_mip4_frame_ip(frame, (size_t)n, false, &ip) || ip.proto != 1 ||
 		    xmip_mip4_sol_parse(frame + ip.pl_off, ip.pl_len) != XMIP_MIP4_E_OK)
@@ -687,8 +687,8 @@ struct mip4_ha *xmip_mip4_ha_new(struct xmip_family *f)
 		log_err("mip4: UDP port %d: %s", XMIP_MIP4_PORT, strerror(-ha->udp));
 		goto fail;
 	}
-	ha->arp = xmip_mip4_pkt_open(true, 0, -1);
-	ha->adv_fd = xmip_mip4_pkt_open(false, 0, XMIP_MIP4_ICMP_SOLICIT);
+	ha->arp = xmip_l2_open(true, 0, -1);
+	ha->adv_fd = xmip_l2_open(false, 0, XMIP_MIP4_ICMP_SOLICIT);
 	if (ha->arp < 0 || ha->adv_fd < 0) {
 		log_err("mip4: packet sockets: %s", strerror(-(ha->arp < 0 ? ha->arp : ha->adv_fd)));
 		goto fail;

@@ -274,10 +274,10 @@ static void garp_tick(void *obj)
 	uint8_t mac[6], frame[64];
 	int n;
 
-	if (mn->garp_left <= 0 || xmip_mip4_if_mac(mn->garp_if, mac))
+	if (mn->garp_left <= 0 || xmip_l2_if_mac(mn->garp_if, mac))
 		return;
-	n = xmip_mip4_frame_garp(frame, sizeof(frame), mac, mac, mn->c->hoa);
-	if (n > 0 && !xmip_mip4_pkt_send(mn->pkt, mn->garp_if, frame, (size_t)n))
+	n = xmip_arp_garp(frame, sizeof(frame), mac, mac, mn->c->hoa);
+	if (n > 0 && !xmip_l2_send(mn->pkt, mn->garp_if, frame, (size_t)n))
 		mn->n.garp_tx++;
 	if (--mn->garp_left > 0)
 		xmip_mip4_timer_in_ms(&mn->t_garp, 1000);
@@ -300,12 +300,12 @@ static void send_request(struct mip4_mn *mn)
 	if (mn->at.mode == XMIP_MIP4_MN_FA) {
 		/* §3.6.1.1: from the home address to the FA's link-layer address; TTL 255
 		 * (RFC 3024 §4.1.1). */
-		if (xmip_mip4_if_mac(mn->at.ifindex, smac))
+		if (xmip_l2_if_mac(mn->at.ifindex, smac))
 			return;
 		n = xmip_mip4_frame_build_ip(frame, sizeof(frame), mn->at.agent_mac, smac,
 					     mn->c->hoa, mn->at.agent, 255, 17, XMIP_MIP4_PORT,
 					     XMIP_MIP4_PORT, (uint16_t)rand(), msg, (size_t)n);
-		rc = n < 0 ? -EINVAL : xmip_mip4_pkt_send(mn->pkt, mn->at.ifindex, frame, (size_t)n);
+		rc = n < 0 ? -EINVAL : xmip_l2_send(mn->pkt, mn->at.ifindex, frame, (size_t)n);
 	} else {
 		/* Co-located: from the care-of address; at home: from the home address. */
 		rc = xmip_mip4_udp_send(mn->udp, mn->at.coa, mn->c->home_agent, XMIP_MIP4_PORT, msg,
@@ -433,14 +433,14 @@ static void solicit_tick(void *obj)
 		int fl;
 
 		if (!if_indextoname(mn->ifs[i], name) || !xmip_if_is_up(name) ||
-		    xmip_mip4_if_mac(mn->ifs[i], smac))
+		    xmip_l2_if_mac(mn->ifs[i], smac))
 			continue;
 		/* RFC 1256: from an address of the interface, or 0; §2.2: TTL 1. */
 		if (xmip_mip4_if_addr4(mn->ifs[i], src, &plen) || !memcmp(src, mn->c->hoa, 4))
 			memset(src, 0, 4);
 		fl = xmip_mip4_frame_build_ip(frame, sizeof(frame), dmac, smac, src, agents, 1, 1, 0,
 					      0, (uint16_t)rand(), icmp, (size_t)n);
-		if (fl > 0 && !xmip_mip4_pkt_send(mn->pkt, mn->ifs[i], frame, (size_t)fl))
+		if (fl > 0 && !xmip_l2_send(mn->pkt, mn->ifs[i], frame, (size_t)fl))
 			mn->n.sol_tx++;
 	}
 	/* §2.4: three at one a second, then doubling, at most a minute apart, randomised. */
@@ -560,13 +560,13 @@ static void on_advert(struct mip4_mn *mn, const uint8_t *frame, const struct xmi
 static void on_pkt(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct mip4_mn *mn = arg;
-	struct xmip_mip4_pkt_meta pm;
+	struct xmip_l2_meta pm;
 	struct xmip_mip4_ip ip;
 	ssize_t n;
 
 	(void)loop;
 	(void)events;
-	while ((n = xmip_mip4_pkt_recv(fd, buf_in, sizeof(buf_in), &pm)) > 0) {
+	while ((n = xmip_l2_recv(fd, buf_in, sizeof(buf_in), &pm)) > 0) {
 		if (pm.pkttype == 4 || !our_if(mn, pm.ifindex) ||
 		    xmip_mip4_frame_ip(buf_in, (size_t)n, false, &ip) || ip.proto != 1)
 			continue;
@@ -721,7 +721,7 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	xmip_mip4_timer_init(f, &mn->t_agents, agents_tick, mn);
 	xmip_mip4_timer_init(f, &mn->t_garp, garp_tick, mn);
 	mn->udp = xmip_mip4_udp_open(false);
-	mn->pkt = xmip_mip4_pkt_open(false, 0, XMIP_MIP4_ICMP_ADVERT);
+	mn->pkt = xmip_l2_open(false, 0, XMIP_MIP4_ICMP_ADVERT);
 	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE);
 	if (mn->udp < 0 || mn->pkt < 0 || mn->mon < 0) {
 		log_err("mip4: sockets: %s", strerror(-(mn->udp < 0 ? mn->udp : mn->pkt < 0 ?

@@ -891,6 +891,10 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 {
 	struct rebuild_ctx *c = arg;
 
+	/* Another family's record (DSMIPv6, keyed also by IPv4 home addresses):
+	 * that family adopts it from its own state (agentd/dsmip). */
+	if (b->encap != XMIP_ENCAP_IP6IP6)
+		return 0;
 	if (b->expires_ns <= c->now) {
 		/* Expired while no agent ran: remove after the walk. */
 		c->expired++;

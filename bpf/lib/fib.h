@@ -32,13 +32,12 @@ static __always_inline void xmip_fib_params_ip6(struct bpf_fib_lookup *p, const 
  * it must be sent out, never "go on" (which would take it up the stack).
  * `oif` is the preferred output interface (the CoA's), 0 for the skb's.
  */
-static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6hdr *ip6,
-					      __u32 oif, bool ingress)
+static __always_inline int xmip_fib_output_tc_p(struct __sk_buff *skb, struct bpf_fib_lookup *pp,
+						__u32 oif, bool ingress)
 {
-	struct bpf_fib_lookup p;
+#define p (*pp)   /* the caller's parameters, filled in by the lookup */
 	long rc;
 
-	xmip_fib_params_ip6(&p, ip6, oif ? oif : skb->ifindex);
 	p.tot_len = 0;   /* let the helper check the skb itself (GSO aware) */
 	rc = bpf_fib_lookup(skb, &p, sizeof(p), BPF_FIB_LOOKUP_OUTPUT);
 	switch (rc) {
@@ -82,6 +81,32 @@ static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6
 		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
 		return ingress ? TC_ACT_SHOT : TC_ACT_OK;
 	}
+#undef p
+}
+
+static __always_inline int xmip_fib_output_tc(struct __sk_buff *skb, struct ipv6hdr *ip6,
+					      __u32 oif, bool ingress)
+{
+	struct bpf_fib_lookup p;
+
+	xmip_fib_params_ip6(&p, ip6, oif ? oif : skb->ifindex);
+	return xmip_fib_output_tc_p(skb, &p, oif, ingress);
+}
+
+/* The same for an IPv4 outer header (DSMIPv6 to an IPv4 CoA). */
+static __always_inline int xmip_fib_output_tc4(struct __sk_buff *skb, struct iphdr *ip4,
+					       __u32 oif, bool ingress)
+{
+	struct bpf_fib_lookup p;
+
+	__builtin_memset(&p, 0, sizeof(p));
+	p.family = 2;   /* AF_INET */
+	p.l4_protocol = ip4->protocol;
+	p.tos = ip4->tos;
+	p.ipv4_src = ip4->saddr;
+	p.ipv4_dst = ip4->daddr;
+	p.ifindex = oif ? oif : skb->ifindex;
+	return xmip_fib_output_tc_p(skb, &p, oif, ingress);
 }
 
 #endif /* XMIP_BPF_FIB_H */

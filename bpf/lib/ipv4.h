@@ -96,8 +96,13 @@ static __always_inline int xmip_parse_ip4(struct xmip_cursor *c, struct iphdr **
 	tot_len = bpf_ntohs(h->tot_len);
 	if (tot_len < hlen)
 		return XMIP_PARSE_MALFORMED;
-	if ((void *)h + tot_len > c->end)
+	/* tc: only the headers are linear; the whole packet is pkt_len long. */
+	if (c->pkt_len) {
+		if ((__u64)((void *)h - c->start) + tot_len > c->pkt_len)
+			return XMIP_PARSE_TRUNCATED;
+	} else if ((void *)h + tot_len > c->end) {
 		return XMIP_PARSE_TRUNCATED;
+	}
 	frag = bpf_ntohs(h->frag_off);
 	info->hlen = hlen;
 	info->tot_len = tot_len;

@@ -56,6 +56,7 @@ static __always_inline void xmip_ha_conf_load(struct xmip_ha_conf *c)
 	c->mode = xmip_ha_conf.mode;
 	c->fw_seed = xmip_ha_conf.fw_seed;
 	c->fw_mask = xmip_ha_conf.fw_mask;
+	c->self_addr4 = xmip_ha_conf.self_addr4;
 }
 
 /*

@@ -22,7 +22,13 @@
 
 #define XMIP_IP4_DF 0x4000
 
-/* What the outer header says: addresses (4 or 16 octets used), ports (network order), TTL. */
+/*
+ * What the outer header says: addresses (4 or 16 octets used), ports
+ * (network order), TTL, the DSCP/ECN octet (copied from the inner packet,
+ * RFC 6040 normal mode; 0 for the relay) and, over IPv4, no_df to leave DF
+ * clear (an IPv4 inner packet without DF, RFC 2003 §3.1) with a random
+ * Identification.
+ */
 struct xmip_udptun_outer {
 	__u8   src[16];
 	__u8   dst[16];
@@ -30,8 +36,48 @@ struct xmip_udptun_outer {
 	__be16 dport;
 	__u8   v6;
 	__u8   ttl;
-	__u16  pad;
+	__u8   tos;
+	__u8   no_df;
 };
+
+/*
+ * Write an outer IP header at `ip` for `payload_len` octets of protocol
+ * `proto` behind it (UDP, or 41 / 4 for IP-in-IP without UDP). Returns
+ * the header's length (20 or 40), or -1 if the frame is too short.
+ */
+static __always_inline int xmip_tun_ip_write(void *ip, void *end, const struct xmip_udptun_outer *o,
+					     __u32 payload_len, __u8 proto)
+{
+	if (o->v6) {
+		struct ipv6hdr *h = ip;
+
+		if ((void *)(h + 1) > end)
+			return -1;
+		*(__be32 *)h = bpf_htonl(0x60000000 | ((__u32)o->tos << 20));
+		h->payload_len = bpf_htons(payload_len);
+		h->nexthdr = proto;
+		h->hop_limit = o->ttl;
+		xmip_addr_copy(&h->saddr, o->src);
+		xmip_addr_copy(&h->daddr, o->dst);
+		return sizeof(*h);
+	} else {
+		struct iphdr *h = ip;
+
+		if ((void *)(h + 1) > end)
+			return -1;
+		*(__u8 *)h = 0x45;
+		h->tos = o->tos;
+		h->tot_len = bpf_htons(payload_len + sizeof(*h));
+		h->id = o->no_df ? (__be16)bpf_get_prandom_u32() : 0;
+		h->frag_off = o->no_df ? 0 : bpf_htons(XMIP_IP4_DF);
+		h->ttl = o->ttl;
+		h->protocol = proto;
+		h->saddr = *(const __be32 *)o->src;
+		h->daddr = *(const __be32 *)o->dst;
+		h->check = xmip_ip4_hdr_csum(h);
+		return sizeof(*h);
+	}
+}
 
 /*
  * Write outer IP + UDP at `ip` for a UDP payload of payload_len octets;
@@ -42,36 +88,13 @@ static __always_inline int xmip_udptun_write(void *ip, void *end, const struct x
 					     __u32 payload_len, __u16 check)
 {
 	struct udphdr *udp;
+	int hl = xmip_tun_ip_write(ip, end, o, payload_len + sizeof(*udp), XMIP_NAT_UDP);
 
-	if (o->v6) {
-		struct ipv6hdr *h = ip;
-
-		udp = (void *)(h + 1);
-		if ((void *)(udp + 1) > end)
-			return -1;
-		*(__be32 *)h = bpf_htonl(0x60000000);
-		h->payload_len = bpf_htons(payload_len + sizeof(*udp));
-		h->nexthdr = XMIP_NAT_UDP;
-		h->hop_limit = o->ttl;
-		xmip_addr_copy(&h->saddr, o->src);
-		xmip_addr_copy(&h->daddr, o->dst);
-	} else {
-		struct iphdr *h = ip;
-
-		udp = (void *)(h + 1);
-		if ((void *)(udp + 1) > end)
-			return -1;
-		*(__u8 *)h = 0x45;
-		h->tos = 0;
-		h->tot_len = bpf_htons(payload_len + sizeof(*udp) + sizeof(*h));
-		h->id = 0;
-		h->frag_off = bpf_htons(XMIP_IP4_DF);
-		h->ttl = o->ttl;
-		h->protocol = XMIP_NAT_UDP;
-		h->saddr = *(const __be32 *)o->src;
-		h->daddr = *(const __be32 *)o->dst;
-		h->check = xmip_ip4_hdr_csum(h);
-	}
+	if (hl < 0)
+		return -1;
+	udp = ip + (o->v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr));
+	if ((void *)(udp + 1) > end)
+		return -1;
 	udp->source = o->sport;
 	udp->dest = o->dport;
 	udp->len = bpf_htons(payload_len + sizeof(*udp));

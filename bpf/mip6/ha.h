@@ -915,8 +915,7 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
 		return TC_ACT_OK;                        /* multicast: its own MAC already */
-	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
-	    b.encap != XMIP_ENCAP_IP6IP6)
+	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
 		return xmip_ha_egress_home_link(data, ip6);
 	now = bpf_jiffies64();
 	if (xmip_fw_expired(&b, now) || xmip_ha_coa_bad(b.coa, cfg))
@@ -928,6 +927,10 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 	/* Its signalling and Neighbour Discovery to the HoA stay on the home link. */
 	if (proto == XMIP_IPPROTO_MH || xmip_is_nd_message(ip6, data_end))
 		return xmip_ha_egress_home_link(data, ip6);
+	/* Another family's tunnel (DSMIPv6 over IPv4): the entry hands it on,
+	 * MH and ND having been excepted above as for every home address. */
+	if (b.encap != XMIP_ENCAP_IP6IP6)
+		return XMIP_ACT_NEXT;
 	mtu = xmip_ha_tunnel_mtu(&b, cfg->tunnel_mtu);
 	if (mtu && xmip_tc_seg_ip_len(skb, ip6, data_end) > mtu) {
 		xmip_count(XMIP_STAT_DROP_EGRESS_TOO_BIG);

@@ -27,7 +27,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import bpffs_tidy  # noqa: E402
-from scapy.all import Ether, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
+from scapy.all import Ether, IP, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
 from scapy.layers.inet6 import HAO
 from scapy.layers.mobileip import *  # noqa: F401,F403  (MIP6 classes)
 from scapy.layers.inet6 import MIP6MH_BU
@@ -48,6 +48,10 @@ HA_CN_SIDE = "2001:db8:5::2"
 COA = "2001:db8:9::100"
 COA2 = "2001:db8:9::101"
 HA_MN_SIDE = "2001:db8:9::1"
+# DSMIPv6 (RFC 5555): the HA's IPv4 address on the tunnel side, the NAT's
+# address and port the binding observed (coa ::PORT:ffff:a.b.c.d), a plain IPv4 CoA.
+HA4, NAT4, NATPORT, COA4 = "198.51.100.2", "198.51.100.1", 4660, "198.51.100.9"
+UDP4_COA, IP4_COA = "::%x:ffff:%s" % (NATPORT, NAT4), "::ffff:" + COA4
 MAC = {"s0": "02:00:00:00:05:01", "h0": "02:00:00:00:05:02",
        "h1": "02:00:00:00:09:01", "r0": "02:00:00:00:09:64"}
 KEY = "0123456789abcdef0123456789abcdef01234567"
@@ -119,6 +123,10 @@ class Topo:
         ip(r, "-6", "addr", "add", COA2 + "/64", "dev", d["r0"], "nodad")
         ip(r, "-6", "route", "add", "default", "via", HA_MN_SIDE, "dev", d["r0"])
         ip(r, "-6", "neigh", "replace", HA_MN_SIDE, "lladdr", MAC["h1"], "dev", d["r0"], "nud", "permanent")
+        # DSMIPv6: IPv4 on the tunnel side, the NAT and the IPv4 CoA as static neighbours
+        ip(h, "addr", "add", HA4 + "/24", "dev", d["h1"])
+        for a in (NAT4, COA4):
+            ip(h, "neigh", "replace", a, "lladdr", MAC["r0"], "dev", d["h1"], "nud", "permanent")
         self.pins = []
 
     def plain_route(self, on):
@@ -160,6 +168,26 @@ def check_encap(inp, out, hoa_dst=HOA):
             and o[IPv6].nh == 41 and o[IPv6].hlim == 64 and o[IPv6].plen == len(i[IPv6])):
         return "outer header wrong: " + o.summary()
     inner = bytes(o[IPv6].payload)
+    want = bytearray(bytes(i[IPv6]))
+    want[7] -= 1
+    return None if inner == bytes(want) else "inner packet changed"
+
+
+def check_dsmip_encap(inp, out, udp):
+    """IPv6 in UDP 4191 in IPv4 (checksum 0) to the NAT, or IPv6-in-IPv4 to the CoA."""
+    o, i = Ether(out), Ether(inp)
+    want_dst, proto = (NAT4, 17) if udp else (COA4, 41)
+    if not (o.dst == MAC["r0"] and o.src == MAC["h1"] and IP in o and o[IP].src == HA4 and
+            o[IP].dst == want_dst and o[IP].proto == proto and o[IP].ttl == 64):
+        return "outer header wrong: " + o.summary()
+    c = o[IP].chksum
+    o2 = Ether(out)
+    del o2[IP].chksum
+    if Ether(bytes(o2))[IP].chksum != c:
+        return "outer IPv4 checksum wrong"
+    if udp and (o[UDP].sport != 4191 or o[UDP].dport != NATPORT or o[UDP].chksum != 0):
+        return "UDP header wrong: " + o.summary()
+    inner = bytes(o[UDP].payload) if udp else bytes(o[IP].payload)
     want = bytearray(bytes(i[IPv6]))
     want[7] -= 1
     return None if inner == bytes(want) else "inner packet changed"
@@ -224,6 +252,12 @@ def pkt_cases():
                        IPv6(src=HOA, dst=CN, hlim=64) / UDP(sport=5000, dport=4000) /
                        Raw(b"\x5a" * (size - 62)))
         rows += [
+            dict(name="HA encapsulate UDP-in-IPv4 (DSMIPv6, NAT)", size=size, obj="ha", dev="h0",
+                 frame=enc, head_fix=28, restore=54, verdict=4, stat="DSMIP_ENCAP_OK",
+                 check=lambda i, o: check_dsmip_encap(i, o, True), encap=3, coa=UDP4_COA),
+            dict(name="HA encapsulate IPv6-in-IPv4 (DSMIPv6)", size=size, obj="ha", dev="h0",
+                 frame=enc, head_fix=20, restore=54, verdict=4, stat="DSMIP_ENCAP_OK",
+                 check=lambda i, o: check_dsmip_encap(i, o, False), encap=2, coa=IP4_COA),
             dict(name="HA encapsulate to CoA", size=size, obj="ha", dev="h0", frame=enc,
                  head_fix=40, restore=54, verdict=4, stat="ENCAP_OK", check=check_encap),
             dict(name="HA encapsulate to CoA (tc ingress)", size=size, obj="ha", dev="h0",
@@ -257,7 +291,10 @@ def run_pkt(topo, case, repeat, runs, tmp, extra=()):
     open(fin, "wb").write(case["frame"])
     if case["obj"] == "ha":
         ns, dev = topo.ns["ha"], topo.dev[case["dev"]]
-        args = ["--self", HA, "-b", "%s=%s" % (HOA, COA), "--mtu", str(case.get("mtu", 0))]
+        args = ["--self", HA, "-b", "%s=%s" % (HOA, case.get("coa", COA)),
+                "--mtu", str(case.get("mtu", 0))]
+        if case.get("encap"):
+            args += ["--self4", HA4, "--encap", str(case["encap"])]
         if case.get("tc"):
             args += ["--tc"]
     else:
@@ -721,6 +758,12 @@ def table(R, q):
             x = enc["program_ns"] / med(pas)
             A("| 1 | HA encapsulation program time / trivial XDP_PASS (BPF_PROG_TEST_RUN) | "
               "%.2f× | ≤ 4× | %s |" % (x, met(x <= 4)))
+        for name in ("HA encapsulate UDP-in-IPv4 (DSMIPv6, NAT)",
+                     "HA encapsulate IPv6-in-IPv4 (DSMIPv6)"):
+            d = row(name, 64)
+            if d:
+                A("| 1 | %s program time / trivial XDP_PASS | %.2f× | | |" % (
+                    name, d["program_ns"] / med(pas)))
         mt, md = row("MN encapsulate to the HA (tc egress)", 64), row("MN decapsulate (XDP ingress)", 64)
         if mt and md and md["program_ns"] > 0:
             x = mt["program_ns"] / md["program_ns"]

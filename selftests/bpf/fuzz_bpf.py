@@ -40,6 +40,19 @@ Properties checked for every frame (violations are printed with the frame):
   4. a ring-buffer record is produced only when SIGNAL_TO_AGENT or
      ICMP_TO_AGENT moved.
 
+  6. HA XDP with DSMIPv6 bindings (ha4-xdp; bpf/dsmip/ha.h, entries of
+     selftests/bpf/test_dsmip_dp.py; UDP 4191 bindings of an IPv6 and an
+     IPv4 home address to one NAT address and port): a frame leaves only
+     as IPv4 | UDP 4191 -> that address and port (outer IPv4 checksum
+     right, UDP checksum 0) around a packet whose destination is a bound
+     home address and which is the input, TTL / hop limit one less; as a
+     Packet Too Big or an ICMP Fragmentation Needed from the HA to the
+     source of a frame for a bound home address; or passed up changed only
+     as the decapsulated inner packet of UDP from exactly that address and
+     port to the HA's IPv4 address with a bound home address as source.
+     DSMIP_ENCAP_OK alone is a frame sent on, DSMIP_DECAP_OK alone one
+     passed up.
+
   5. RS XDP (the NTMobile relay, bpf/xmip_rs.bpf.c, entries of
      selftests/bpf/test_rs.py): a frame leaves only if it matched a relay
      entry: RS-S out to the other leg of the tunnel leg it came from,
@@ -47,7 +60,7 @@ Properties checked for every frame (violations are printed with the frame):
      tunnelled to the node's NAT mapping with the path's id; every drop
      counted by reason; never XDP_ABORTED.
 
-Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,mn-xdp,mn-tc,rs-xdp]
+Usage: fuzz_bpf.py [--packets N] [--seed S] [--prog ha-xdp,ha4-xdp,mn-xdp,mn-tc,rs-xdp]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
 Exit status 1 if any property was violated.
 """
@@ -78,6 +91,7 @@ MN_OTHER_SRC = "2001:db8:9::200"
 
 VERDICTS = {
     "ha-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
+    "ha4-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "mn-xdp": {"XDP_DROP", "XDP_PASS"},
     "mn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
     "rs-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
@@ -90,9 +104,10 @@ STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
 RS_STAGE = {"RS_S_RELAYED", "RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_ICMP_ERR", "RS_FIB_LOOKUP"}
 STAGE |= RS_STAGE
 # What kind of verdict each outcome counter stands for.
-SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT"}
+SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT",
+        "FRAG_NEEDED_SENT"}
 # The HA's fast path: a tunnelled frame's one counter (XDP_TX / XDP_REDIRECT).
-HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK"}
+HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK", "DSMIP_ENCAP_OK"}
 # Outcomes that hand a record to the agent.
 TO_AGENT = {"SIGNAL_TO_AGENT", "ICMP_TO_AGENT"}
 
@@ -102,12 +117,13 @@ def outcome_kind(name, prog):
         return "drop"
     if name == "ICMP_TO_AGENT":           # the MN's kernel gets the PTB too
         return "drop" if prog.startswith("ha") else "pass"
-    if name in SENT or (prog == "ha-xdp" and name in HA_FAST_SENT):
+    if name in SENT or (prog in ("ha-xdp", "ha4-xdp") and name in HA_FAST_SENT):
         return "sent"
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
         return "sent" if prog == "mn-tc" else "pass"
     if name.startswith("PASS_") or name.startswith("FALLBACK_") or name in (
-            "MN_DECAP_OK", "FWD_SAME_DEV", "RS_CONTROL", "RS_N_NEW_FLOW"):
+            "MN_DECAP_OK", "FWD_SAME_DEV", "RS_CONTROL", "RS_N_NEW_FLOW", "DSMIP_DECAP_OK",
+            "DSMIP_SIGNAL_PASS"):
         return "pass"
     return "?"
 
@@ -197,10 +213,34 @@ def check_rs(inp, out, st, ents):
     return "a frame left or changed without a relay entry"
 
 
+def dsmip_base_frames():
+    """test_dsmip_dp.py's kinds of packets: to the MN and from it, through UDP 4191."""
+    import test_dsmip_dp as D  # noqa: PLC0415
+    home = lambda p: Ether(src=C.MAC_HOME_ROUTER, dst=C.MAC_HOME) / p      # noqa: E731
+    up = lambda p: Ether(src=C.MAC_UPLINK_GW, dst=C.MAC_UPLINK) / p        # noqa: E731
+    rev6 = IPv6(src=C.HOA, dst=C.CN) / TCP(sport=5000, dport=80) / Raw(b"y" * 20)
+    rev4 = IP(src=D.HOA4, dst=D.CN4) / UDP(sport=5000, dport=80) / Raw(b"w" * 20)
+    nat = lambda p, sport=D.NATPORT, src=D.NAT4: up(IP(src=src, dst=D.HA4) /  # noqa: E731
+                                                    UDP(sport=sport, dport=4191) / p)
+    return [
+        home(D.v6()), home(D.v4()), home(D.v4(ttl=1)), home(D.v6(hlim=1)),
+        home(D.v4(size=1400)), home(D.v4(size=1400, df=False)), home(D.v6(size=1400)),
+        home(D.v4(dst="192.0.2.77")), home(D.v4(tos=0xb9)),
+        home(IP(src=D.CN4, dst=D.HOA4, flags="MF") / UDP() / Raw(b"f" * 16)),
+        nat(rev6), nat(rev4), nat(rev6, sport=D.NATPORT + 1), nat(rev4, src="203.0.113.8"),
+        nat(IPv6(src=C.HOA, dst=C.HA) / MIP6MH_BU(seq=3)), nat(Raw(b"\0" * 40)),
+        nat(IPv6(src=C.HOA, dst="ff02::1") / UDP()), up(IP(src=D.NAT4, dst=D.HA4, proto=41) / rev6),
+        up(IP(src=D.NAT4, dst=D.HA4, proto=4) / rev4),
+        up(IP(src=D.NAT4, dst=D.HA4, tos=3) / UDP(sport=D.NATPORT, dport=4191) / rev4),
+    ]
+
+
 def base_frames(prog):
     """The BPF tests' kinds of packets for one program, as Ethernet frames."""
     if prog == "rs-xdp":
         return rs_base_frames()
+    if prog == "ha4-xdp":
+        return dsmip_base_frames()
     if prog == "ha-xdp":
         home = lambda p: Ether(src=C.MAC_HOME_ROUTER, dst=C.MAC_HOME) / p      # noqa: E731
         up = lambda p: Ether(src=C.MAC_UPLINK_GW, dst=C.MAC_UPLINK) / p        # noqa: E731
@@ -296,7 +336,7 @@ def random_frame(rng, prog):
     kind = rng.randrange(3)
     if kind == 0:                                # noise
         return payload(rng, rng.randrange(0, 300))
-    eth = (a16("::")[:0] + bytes.fromhex("020000000164" if prog != "ha-xdp" else "020000000102") +
+    eth = (a16("::")[:0] + bytes.fromhex("020000000164" if not prog.startswith("ha") else "020000000102") +
            bytes.fromhex("020000000901") + b"\x86\xdd")
     src, dst = (rng.choice(ADDRS) for _ in range(2))
     nh = rng.choice([0, 6, 17, 41, 43, 44, 58, 60, 135, rng.randrange(256)])
@@ -395,8 +435,51 @@ def check_mn(prog, inp, out, st, coa, ha, hoa):
     return "a frame changed without being decapsulated"
 
 
+def check_ha4_sent(inp, out, st):
+    """A frame that left the HA with DSMIPv6 bindings, or was passed up changed (property 6)."""
+    import test_dsmip_dp as D  # noqa: PLC0415
+    o, i = Ether(out), Ether(inp)
+    bound = {C.HOA, D.HOA4}
+    ip_in = i[IPv6] if IPv6 in i and i.type == 0x86dd else (i[IP] if IP in i else None)
+    if "DSMIP_DECAP_OK" in st:
+        if IP not in i or i[IP].dst != D.HA4 or i[IP].src != D.NAT4 or UDP not in i or \
+                i[UDP].sport != D.NATPORT or i[UDP].dport != 4191:
+            return "decapsulated a frame not from the binding's NAT address and port"
+        src = o[IPv6].src if o.type == 0x86dd else o[IP].src
+        if src not in bound or bytes(o)[14:] != bytes(i[UDP].payload)[:len(out) - 14]:
+            return "decapsulated something other than a bound home address's inner packet"
+        return None
+    if "PTB_SENT" in st or "FRAG_NEEDED_SENT" in st:
+        if ip_in is None or ip_in.dst not in bound:
+            return "too-big error for a frame to no bound home address"
+        err = o[IPv6] if "PTB_SENT" in st else o[IP]
+        if err.dst != ip_in.src or err.src not in (C.HA, D.HA4):
+            return "too-big error not from the HA to the source"
+        return None
+    if IP not in o or o[IP].src != D.HA4 or o[IP].dst != D.NAT4 or UDP not in o or \
+            o[UDP].sport != 4191 or o[UDP].dport != D.NATPORT or o[UDP].chksum != 0:
+        return "left other than in UDP 4191 to the binding's NAT address and port"
+    c = o[IP].chksum
+    del o[IP].chksum
+    if IP(bytes(o[IP]))[IP].chksum != c:
+        return "outer IPv4 checksum wrong"
+    inner = bytes(Ether(out)[UDP].payload)
+    if ip_in is None or bytes(ip_in)[:1] != inner[:1] or ip_in.dst not in bound:
+        return "tunnelled a frame for no bound home address"
+    want = ip_in.__class__(bytes(ip_in))
+    if isinstance(want, IPv6):
+        want.hlim -= 1
+    else:
+        want.ttl -= 1
+        del want.chksum
+    if bytes(want.__class__(bytes(want)))[:len(inner)] != inner[:len(bytes(want))]:
+        return "the tunnelled packet is not the input (TTL / hop limit one less)"
+    return None
+
+
 def run(prog, pkts, ns, tmp, verbose=False):
     obj, sec = prog.split("-")
+    obj = "ha" if obj == "ha4" else obj
     path = os.path.join(tmp, prog + ".bin")
     with open(path, "wb") as f:
         for p in pkts:
@@ -418,6 +501,11 @@ def run(prog, pkts, ns, tmp, verbose=False):
                                         "--expired-binding", "%s=%s" % (HOA_EXPIRED, C.COA)])
         ifindex = ns.home
         b = Bindings(binds[:2], C.HA)
+    elif prog == "ha4-xdp":
+        import test_dsmip_dp as D  # noqa: PLC0415
+        args = D.args(D.UDP4, (C.HOA, D.UDP_COA), (D.HOA4_KEY, D.UDP_COA),
+                      extra=["--home-prefix", HOME_PREFIX])
+        ifindex = ns.home
     else:
         args = C.mn_args(extra=["--coa-ifindex", str(ns.mn), "--home-prefix", HOME_PREFIX])
         ifindex = ns.mn
@@ -450,7 +538,8 @@ def run(prog, pkts, ns, tmp, verbose=False):
             final = ["MN_DECAP_OK"]
         # The HA's fast path counts one counter per tunnelled frame (no FWD_*
         # beside it): ENCAP_OK or RETUNNEL_OK alone is the outcome "sent on".
-        if not final and prog == "ha-xdp" and len(st) == 1 and set(st) <= HA_FAST_SENT:
+        if not final and prog in ("ha-xdp", "ha4-xdp") and len(st) == 1 and \
+                set(st) <= HA_FAST_SENT:
             final = list(st)
         if v not in VERDICTS[prog]:
             why = "verdict %s (retval %d) not allowed" % (v, j["retval"])
@@ -468,7 +557,12 @@ def run(prog, pkts, ns, tmp, verbose=False):
             why = check_rs(inp, out, st, ents)
         elif out and prog == "ha-xdp":
             why = check_ha_sent(inp, out, st, b)
-        elif out and prog not in ("ha-xdp", "rs-xdp"):
+        elif out and prog == "ha4-xdp":
+            try:
+                why = check_ha4_sent(inp, out, st)
+            except (IndexError, AttributeError, TypeError) as e:
+                why = "output not decodable: %s" % e
+        elif out and prog not in ("ha-xdp", "rs-xdp", "ha4-xdp"):
             why = check_mn(prog, inp, out, st, a16(C.COA), a16(C.HA), a16(C.HOA))
         elif not out and VERDICT_KIND[v] == "sent":
             why = "sent on, but no output frame"
@@ -485,11 +579,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--packets", type=int, default=3000, help="frames per program")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--prog", default="ha-xdp,mn-xdp,mn-tc,rs-xdp")
+    ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mn-xdp,mn-tc,rs-xdp")
     ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
     args = ap.parse_args(argv)
     failed = 0
     ha_ns = C.make_ha_ns()
+    ha4_ns = make_ha4_ns()
     mn_ns = make_mn_ns()
     rs_ns = make_rs_ns()
     try:
@@ -499,7 +594,7 @@ def main(argv=None):
                 pkts = frames(prog, args.packets, args.seed)
                 for i in range(0, len(pkts), args.chunk):
                     part = pkts[i:i + args.chunk]
-                    ns = {"ha-xdp": ha_ns, "rs-xdp": rs_ns}.get(prog, mn_ns)
+                    ns = {"ha-xdp": ha_ns, "ha4-xdp": ha4_ns, "rs-xdp": rs_ns}.get(prog, mn_ns)
                     bad, v, o, s = run(prog, part, ns, tmp)
                     total_bad += [(k + i, w) for k, w in bad]
                     for d, src in ((verdicts, v), (outcomes, o)):
@@ -517,6 +612,7 @@ def main(argv=None):
                 failed += len(total_bad)
     finally:
         ha_ns.close()
+        ha4_ns.close()
         mn_ns.close()
         rs_ns.close()
     return 1 if failed else 0
@@ -533,6 +629,18 @@ def make_rs_ns():
         ns.ip("addr", "add", R.RS4 + "/24", "dev", "xbrs")
         ns.ip("-6", "addr", "add", R.RS6 + "/64", "dev", "xbrs", "nodad")
         ns.ifidx = ns.ifindex("xbrs")
+    except BaseException:
+        ns.close()
+        raise
+    return ns
+
+
+def make_ha4_ns():
+    """The HA's namespace with IPv4 on both links, as test_dsmip_dp.py's fixture."""
+    import test_dsmip_dp as D  # noqa: PLC0415
+    ns = C.make_ha_ns()
+    try:
+        D.add_ipv4(ns)
     except BaseException:
         ns.close()
         raise

@@ -136,7 +136,7 @@ instance = {INST}
 interface = eth0
 address = {V.HA}
 home-prefix = 2001:db8:1::/64
-xdp-mode = auto
+xdp-mode = tc
 dad-transmits = 0
 
 [dsmip]

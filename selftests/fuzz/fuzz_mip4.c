@@ -260,14 +260,14 @@ static void discovery(const uint8_t *data, size_t size)
 static void frames(const uint8_t *data, size_t size)
 {
 	struct xmip_mip4_ip ip;
-	struct xmip_mip4_arp arp;
+	struct xmip_arp arp;
 
 	if (xmip_mip4_frame_ip(data, size, true, &ip) == 0) {
 		CHECK(ip.pl_off <= size && ip.pl_len <= size - ip.pl_off);
 		if (ip.proto == 17)
 			registration(data + ip.pl_off, ip.pl_len);
 	}
-	(void)xmip_mip4_frame_arp(data, size, &arp);
+	(void)xmip_arp_parse(data, size, &arp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

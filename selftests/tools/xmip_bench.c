@@ -5,7 +5,7 @@
  *   xmip_bench pkt -o ha|mn -i IN -w OUT [--netns NS] [-I IFINDEX] [--self A]
  *       [--peer A] [--hoa A] [--mtu N] [-b HOA=COA]... [--fill N --fill-coa A]
  *       [--distinct] [--vary] [--zipf S] [--head-fix N] [--restore-len N] [--drain]
- *       [--tc] [--away] [--coa-ifindex N] [--gw-mac MAC]
+ *       [--tc] [--away] [--coa-ifindex N] [--gw-mac MAC] [--self4 A4 --encap N]
  *       [--expect V] [--repeat R] [--runs K]
  *     Runs the shipped program once on IN (bench_*_once) and writes its
  *     output to OUT (checked by the caller with Scapy), then K times, side by
@@ -146,6 +146,8 @@ struct opts {
 	double zipf;
 	/* The role's rodata (--self: HA address or MN CoA, --hoa, --mtu) and MN state. */
 	__u8 self[16], peer[16];
+	__be32 self4;         /* --self4: the HA's IPv4 address (DSMIPv6 tunnels) */
+	int encap;            /* --encap N: every -b binding's enum xmip_encap */
 	__u16 tunnel_mtu;
 	__u32 coa_ifindex;
 	bool away;
@@ -154,7 +156,7 @@ struct opts {
 	struct { struct xmip_binding_key k; struct xmip_binding v; } binds[MAX_BINDS];
 	int n_binds;
 	/* -o rs */
-	__be32 self4, rs_paths[MAX_BINDS];
+	__be32 rs_paths[MAX_BINDS];
 	int n_rs_paths, fill_tmpl;
 	__u16 pool_lo, pool_hi;
 	__u32 fill_path_base;
@@ -209,6 +211,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "rs-path", 1, NULL, 32 }, { "fill-path-base", 1, NULL, 33 },
 		{ "fill-tmpl", 1, NULL, 34 }, { "match4", 1, NULL, 35 },
 		{ "tunnel", 1, NULL, 36 },
+		{ "encap", 1, NULL, 41 },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -314,9 +317,12 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->m4.proto = pr;
 			break;
 		}
+		case 41: o->encap = num(optarg); break;
 		default: die_usage();
 		}
 	}
+	for (int i = 0; i < o->n_binds; i++)
+		o->binds[i].v.encap = (__u8)o->encap;
 	if (o->runs < 1 || o->runs > MAX_RUNS || o->repeat < 1 || o->restore_len < 0 ||
 	    o->restore_len > 128)
 		die_usage();
@@ -498,6 +504,7 @@ static int load_target(const struct opts *o, struct target *t)
 		/* Sized as attach sizes it for this many bindings. */
 		t->fw_slots = xmip_fwt_slots_for(o->fill + MAX_BINDS);
 		s->rodata->xmip_ha_conf.fw_seed = FW_SEED;
+		s->rodata->xmip_ha_conf.self_addr4 = o->self4;
 		s->rodata->xmip_ha_conf.fw_mask = t->fw_slots - 1;
 		bpf_map__set_max_entries(t->fwtable, 1 + t->fw_slots);
 		t->once = tc_mode ? s->progs.bench_ha_tc_once : s->progs.bench_ha_once;

@@ -12,6 +12,7 @@
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
  *               [--no-nh] [--no-lease] [--path-mtu N]
  *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
+ *   ha: [--self4 A4] (the HA's IPv4 address: DSMIPv6 tunnels)
  *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
  *       [--relay FILE] [--rs-path ID]... [--max-bindings N]
  *
@@ -145,7 +146,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
-		"       [--self4 A.B.C.D] (cls: this node's IPv4 address)\n"
+		"       [--self4 A.B.C.D] (cls: this node's IPv4 address; ha: the HA's, DSMIPv6)\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
@@ -670,6 +671,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 						  XMIP_DEFAULT_MAX_BINDINGS);
 		s->rodata->xmip_ha_conf.fw_seed = o->fw_seed;
 		s->rodata->xmip_ha_conf.fw_mask = l->fw_slots - 1;
+		s->rodata->xmip_ha_conf.self_addr4 = o->self4;   /* DSMIPv6: IPv4 tunnels */
 		bpf_map__set_max_entries(l->fwtable, 1 + l->fw_slots);
 	} else if (!strcmp(o->obj, "rs")) {
 		struct xmip_rs *s = xmip_rs__open_opts(&oo);

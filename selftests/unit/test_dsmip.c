@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "dsmip_dp.h"
 #include "dsmip_outer.h"
 #include "dsmip_policy.h"
 #include "dsmip_table.h"
@@ -767,6 +768,44 @@ static void test_nat_keying_and_rebinding(void **state)
 	assert_int_equal(table.n, 0);
 }
 
+/* The datapath record of a binding (dsmip_dp.c): encapsulation and tunnel end in the table's form. */
+static void test_dp_record(void **state)
+{
+	struct xmip_dsmip_binding b;
+	struct xmip_binding r;
+	static const uint8_t udp_coa[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0xff, 0xff,
+					     203, 0, 113, 7 };
+	static const uint8_t ip4_coa[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+					     203, 0, 113, 7 };
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.observed_addr, ip4_coa, 16);
+	b.observed_port = 0x1234;
+	b.encap = XMIP_DSMIP_ENCAP_UDP4;
+	b.bu_flags = XMIP_BU_F_H | XMIP_BU_F_L;
+	b.seq = 9;
+	b.expires_ns = 123;
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), 0);
+	assert_int_equal(r.encap, XMIP_ENCAP_UDP4);
+	assert_memory_equal(r.coa, udp_coa, 16);            /* ::PORT:ffff:a.b.c.d */
+	assert_int_equal(r.bu_flags, XMIP_BU_F_H);          /* no link-local alias over IPv4 */
+	assert_int_equal(r.seq, 9);
+	assert_int_equal(r.expires_ns, 123);
+	b.encap = XMIP_DSMIP_ENCAP_IPV4;
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), 0);
+	assert_int_equal(r.encap, XMIP_ENCAP_IP4);
+	assert_memory_equal(r.coa, ip4_coa, 16);
+	/* UDP over IPv6 and "none" are not carried by the datapath. */
+	b.encap = XMIP_DSMIP_ENCAP_UDP6;
+	memset(b.observed_addr, 0, 16);
+	b.observed_addr[0] = 0x20;
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
+	b.encap = XMIP_DSMIP_ENCAP_NONE;
+	memcpy(b.observed_addr, ip4_coa, 16);
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +821,7 @@ int main(void)
 		cmocka_unit_test(test_discards),
 		cmocka_unit_test(test_ipv4_ack_statuses),
 		cmocka_unit_test(test_nat_keying_and_rebinding),
+		cmocka_unit_test(test_dp_record),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -667,7 +667,7 @@ static void test_frames(void **state)
 			     ann[6] = { 2, 0, 0, 0, 0, 3 };
 	uint8_t pl[10], buf[128], src[4], dst[4], mac[6];
 	struct xmip_mip4_ip ip;
-	struct xmip_mip4_arp a;
+	struct xmip_arp a;
 	int n;
 
 	(void)state;
@@ -706,17 +706,17 @@ static void test_frames(void **state)
 	buf[25] = 0x2b;
 	assert_int_equal(xmip_mip4_frame_ip(buf, sizeof(v_udp_frame), false, &ip), -1);
 	/* Gratuitous ARP: Scapy's octets, parsed back. */
-	n = xmip_mip4_frame_garp(buf, sizeof(buf), s, ann, src);
+	n = xmip_arp_garp(buf, sizeof(buf), s, ann, src);
 	assert_int_equal(n, 60);
 	assert_memory_equal(buf, v_garp_frame, 60);
-	assert_int_equal(xmip_mip4_frame_arp(buf, 60, &a), 0);
+	assert_int_equal(xmip_arp_parse(buf, 60, &a), 0);
 	assert_int_equal(a.op, 1);
 	assert_memory_equal(a.sha, ann, 6);
 	assert_memory_equal(a.spa, src, 4);
 	assert_memory_equal(a.tpa, src, 4);
-	assert_int_equal(xmip_mip4_frame_arp(buf, 41, &a), -1);
-	assert_int_equal(xmip_mip4_frame_arp(v_udp_frame, sizeof(v_udp_frame), &a), -1);
-	assert_int_equal(xmip_mip4_frame_garp(buf, 59, s, ann, src), -1);
+	assert_int_equal(xmip_arp_parse(buf, 41, &a), -1);
+	assert_int_equal(xmip_arp_parse(v_udp_frame, sizeof(v_udp_frame), &a), -1);
+	assert_int_equal(xmip_arp_garp(buf, 59, s, ann, src), -1);
 	A4("224.0.0.11", dst);
 	xmip_mip4_mcast_mac(dst, mac);
 	assert_memory_equal(mac, ((const uint8_t[]){ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x0b }), 6);

@@ -268,6 +268,40 @@ static void test_parse_multipath_and_bad_attrs(void **state)
 	assert_false(out.has_gateway);
 }
 
+/* IPv4 routes (DSMIPv6 care-of addresses): addresses as ::ffff:a.b.c.d, lengths + 96. */
+static void test_parse_ipv4(void **state)
+{
+	uint8_t buf[256] __attribute__((aligned(4)));
+	struct xmip_nl_route_info out;
+	struct nlmsghdr h = { .nlmsg_type = RTM_NEWROUTE };
+	struct rtmsg rtm = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN,
+			     .rtm_type = RTN_UNICAST, .rtm_dst_len = 24 };
+	uint8_t dst[4] = { 203, 0, 113, 0 }, gw[4] = { 198, 51, 100, 1 };
+	struct in6_addr want_dst, want_gw;
+	size_t off;
+
+	(void)state;
+	inet_pton(AF_INET6, "::ffff:203.0.113.0", &want_dst);
+	inet_pton(AF_INET6, "::ffff:198.51.100.1", &want_gw);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + 16, &rtm, sizeof(rtm));
+	off = put_attr(buf, 16 + sizeof(rtm), RTA_DST, dst, 4);
+	off = put_attr(buf, off, RTA_GATEWAY, gw, 4);
+	off = put_attr(buf, off, RTA_OIF, &(uint32_t){ 3 }, 4);
+	h.nlmsg_len = (uint32_t)off;
+	memcpy(buf, &h, sizeof(h));
+	assert_int_equal(parse_exact(buf, off, &out), 0);
+	assert_int_equal(out.dst_len, 96 + 24);
+	assert_memory_equal(&out.dst, &want_dst, 16);
+	assert_true(out.has_gateway);
+	assert_memory_equal(&out.gateway, &want_gw, 16);
+	assert_int_equal(out.ifindex, 3);
+	/* An IPv4 prefix longer than 32 is not a route. */
+	rtm.rtm_dst_len = 33;
+	memcpy(buf + 16, &rtm, sizeof(rtm));
+	assert_int_equal(parse_exact(buf, off, &out), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_rule_request),
 		cmocka_unit_test(test_parse_round_trip_and_truncation),
 		cmocka_unit_test(test_parse_multipath_and_bad_attrs),
+		cmocka_unit_test(test_parse_ipv4),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

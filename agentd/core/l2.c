@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * AF_PACKET sockets for Mobile IPv4 (mip4_l2.h). Each is created with
+ * AF_PACKET sockets (l2.h), for Mobile IPv4 and DSMIPv6. Each is created with
  * protocol 0 (receiving nothing), gets its classic BPF filter, and only
  * then is bound to its ethertype, so no unfiltered frame is ever queued.
  */
-#include "mip4_l2.h"
+#include "l2.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,7 +50,7 @@ static size_t build_filter(struct sock_filter *f, bool arp, uint16_t udp_dport, 
 	return n;
 }
 
-int xmip_mip4_pkt_open(bool arp, uint16_t udp_dport, int icmp_type)
+int xmip_l2_open(bool arp, uint16_t udp_dport, int icmp_type)
 {
 	struct sock_filter f[16];
 	struct sock_fprog prog = { .filter = f };
@@ -77,7 +77,7 @@ fail:
 	return -e;
 }
 
-ssize_t xmip_mip4_pkt_recv(int fd, uint8_t *buf, size_t cap, struct xmip_mip4_pkt_meta *m)
+ssize_t xmip_l2_recv(int fd, uint8_t *buf, size_t cap, struct xmip_l2_meta *m)
 {
 	struct sockaddr_ll sll;
 	union {
@@ -110,7 +110,7 @@ ssize_t xmip_mip4_pkt_recv(int fd, uint8_t *buf, size_t cap, struct xmip_mip4_pk
 	return n;
 }
 
-int xmip_mip4_pkt_send(int fd, uint32_t ifindex, const uint8_t *frame, size_t len)
+int xmip_l2_send(int fd, uint32_t ifindex, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET, .sll_ifindex = (int)ifindex, .sll_halen = 6,
@@ -123,7 +123,7 @@ int xmip_mip4_pkt_send(int fd, uint32_t ifindex, const uint8_t *frame, size_t le
 	return 0;
 }
 
-int xmip_mip4_if_mac(uint32_t ifindex, uint8_t mac[6])
+int xmip_l2_if_mac(uint32_t ifindex, uint8_t mac[6])
 {
 	char name[IF_NAMESIZE];
 
