@@ -897,7 +897,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 			       conf->xdp_mode, false, err, errlen))
 			goto out;
 		tc_detach_at(ifindex[i], BPF_TC_INGRESS);   /* left over if it was an HA before */
-		if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro.egress),
+		/* The relay (rs) has no tc program: an fd of -EINVAL handed to tc fails the attach. */
+		if (ro.egress && tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro.egress),
 			      BPF_TC_EGRESS, err, errlen))
 			goto out;
 	}
