@@ -13,6 +13,7 @@ static const struct {
 	{ XMIP_FAMILY_MIP6, "mip6" },
 	{ XMIP_FAMILY_MIP4, "mip4" },
 	{ XMIP_FAMILY_DSMIP, "dsmip" },
+	{ XMIP_FAMILY_NTM, "ntm" },       /* its events (relays) and metrics; no binding cache entries */
 };
 
 static const struct {
