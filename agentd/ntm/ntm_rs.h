@@ -40,7 +40,9 @@ struct xmip_ntm_rs_inner {
  * Parse a tunnel data datagram (UDP payload: 0x11 header + inner packet),
  * reading only buf[0..len). 0 and *in filled, or -1: not a tunnel packet,
  * a fragment, IPv6 extension headers, a protocol the relay does not
- * translate, or a length that lies.
+ * translate, a length that lies, or a checksum (IPv4 header, TCP, UDP
+ * but IPv4's 0, ICMP) that does not verify: the translation recomputes
+ * them, so it must not turn a damaged packet into a right one.
  */
 int xmip_ntm_rs_inner_parse(const uint8_t *buf, size_t len, struct xmip_ntm_rs_inner *in);
 
