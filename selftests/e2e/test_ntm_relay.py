@@ -20,7 +20,8 @@ arrive intact both ways (SHA-256), and the relay's counters show the
 packets were switched/translated by XDP (not by the kernel). A tunnel packet
 from an unknown source, and one with an unknown path, are dropped and
 counted. `xmip monitor -j -c CONF` on the relay shows relay-path-created for
-both paths the DC directed, with their legs, once each.
+both paths the DC directed, with their legs, once each, and relay-path-removed
+when they end idle; xmip_relay_paths follows (1, 1, then 0, 0).
 
 test_rs_kill9_mid_transfer: the relay agent killed with SIGKILL while a TCP
 transfer runs through RS-S; the XDP relay forwards from the pinned table
@@ -279,13 +280,13 @@ def bed():
         cleanup()
 
 
-def relay_up(procs):
+def relay_up(procs, idle=65):
     """The relay attached and its agent running; the monitor following it (-c: by its configuration)."""
     conf = os.path.join(ART, "rs.conf")
     with open(conf, "w") as f:
         f.write("role = rs\ninstance = %s\ninterface = pub\nmetrics = 127.0.0.1:9752\n[rs]\nname = rs1.a.example\n"
-                "address = %s\ndump-file = %s\nstate-file = %s\n[rs-dc a.example]\nkey = %s\n"
-                % (INST, PUB["rs"], os.path.join(ART, "rs.json"), os.path.join(ART, "rs.state"),
+                "address = %s\ndump-file = %s\nstate-file = %s\nidle = %d\n[rs-dc a.example]\nkey = %s\n"
+                % (INST, PUB["rs"], os.path.join(ART, "rs.json"), os.path.join(ART, "rs.state"), idle,
                    K_RS.hex()))
     xmip("attach", "-c", conf)
     procs.start("rs", "rs", [os.path.join(build_dir(), "xmip-agentd"), "-c", conf, "-f", "-v"])
@@ -358,7 +359,7 @@ def direct_and_tunnel(procs):
 
 def test_tcp_through_rs_s_and_rs_n(bed):
     procs = bed
-    relay_up(procs)
+    relay_up(procs, idle=15)      # short: the paths' end is checked at the end
     legs = direct_and_tunnel(procs)
     # the monitor: one relay-path-created per path the DC directed, with its legs as the relay saw them
     made = wait_for("relay-path-created twice", lambda: (lambda e: e if len(e) >= 2 else None)(
@@ -416,6 +417,13 @@ def test_tcp_through_rs_s_and_rs_n(bed):
     assert c3.get("rs_s_relayed", 0) == c2.get("rs_s_relayed", 0), c3
     agent = json.load(open(os.path.join(ART, "rs.json")))
     assert agent["counters"]["rx_bad_mac"] == 0 and agent["flows"] == 1, agent
+
+    # --- idle paths end: relay-path-removed for each, the gauge back to 0, the table empty ---
+    gone = wait_for("relay-path-removed twice", lambda: (lambda e: e if len(e) >= 2 else None)(
+        monitor_events(procs, "relay-path-removed")), 40)
+    assert sorted(e["id"] for e in gone) == sorted(by_id) and len(gone) == 2, gone
+    assert relay_paths_metric() == {"rs_s": 0, "rs_n": 0}
+    assert json.loads(xmip("relay", "show", "-j", "-i", INST).stdout) == []
 
 
 PACED_CLIENT = r"""
