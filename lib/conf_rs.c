@@ -126,6 +126,14 @@ static int set_dump(struct xmip_conf_parser *p, void *t, const char *key, const 
 	return 0;
 }
 
+static int set_state(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	if (val[0] != '/' || strlen(val) >= XMIP_NTM_CONF_PATH)
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: expected an absolute path", key);
+	snprintf(N(t)->state_file, sizeof(N(t)->state_file), "%s", val);
+	return 0;
+}
+
 static const struct xmip_conf_key rs_keys[] = {
 	{ "name",          RS, RS, false, set_rs_name },
 	{ "address",       RS, RS, true,  set_rs_address },
@@ -135,6 +143,7 @@ static const struct xmip_conf_key rs_keys[] = {
 	{ "idle",          RS, 0,  false, set_idle },
 	{ "replay-window", RS, 0,  false, set_window },
 	{ "dump-file",     RS, 0,  false, set_dump },
+	{ "state-file",    RS, 0,  false, set_state },
 };
 
 static void rs_defaults(struct xmip_conf *c)
@@ -154,6 +163,8 @@ static int rs_finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 		return 0;
 	if (!n->port)
 		n->port = 49602;
+	if (!n->state_file[0])
+		snprintf(n->state_file, sizeof(n->state_file), "/var/lib/xmip/%s.state", c->instance);
 	if (n->port >= n->rs_pool_lo && n->port <= n->rs_pool_hi)
 		return xmip_conf_fail(p, xmip_conf_cur_line(p), "[rs] port %u is inside the pool %u-%u",
 				      n->port, n->rs_pool_lo, n->rs_pool_hi);

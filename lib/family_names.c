@@ -2,6 +2,7 @@
 /* Family and encapsulation names: one row each (family_names.h). */
 #include "family_names.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "xmip_maps.h"
@@ -9,10 +10,12 @@
 static const struct {
 	unsigned int id;
 	const char  *name;
+	bool         bindings;   /* has bindings (xmip binding show family, xmip_bindings) */
 } families[] = {
-	{ XMIP_FAMILY_MIP6, "mip6" },
-	{ XMIP_FAMILY_MIP4, "mip4" },
-	{ XMIP_FAMILY_DSMIP, "dsmip" },
+	{ XMIP_FAMILY_MIP6, "mip6", true },
+	{ XMIP_FAMILY_MIP4, "mip4", true },
+	{ XMIP_FAMILY_DSMIP, "dsmip", true },
+	{ XMIP_FAMILY_NTM, "ntm", false },   /* named in events (relays) and metrics only */
 };
 
 static const struct {
@@ -38,14 +41,17 @@ const char *xmip_fam_name(unsigned int id)
 unsigned int xmip_fam_id(const char *name)
 {
 	for (size_t i = 0; i < N(families); i++)
-		if (strcmp(families[i].name, name) == 0)
+		if (families[i].bindings && strcmp(families[i].name, name) == 0)
 			return families[i].id;
 	return XMIP_FAMILY_NONE;
 }
 
 unsigned int xmip_fam_at(unsigned int i)
 {
-	return i < N(families) ? families[i].id : XMIP_FAMILY_NONE;
+	for (size_t k = 0; k < N(families); k++)
+		if (families[k].bindings && i-- == 0)
+			return families[k].id;
+	return XMIP_FAMILY_NONE;
 }
 
 const char *xmip_fam_names(void)
@@ -54,7 +60,9 @@ const char *xmip_fam_names(void)
 
 	if (!buf[0])
 		for (size_t i = 0; i < N(families); i++) {
-			if (i)
+			if (!families[i].bindings)
+				continue;
+			if (buf[0])
 				strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
 			strncat(buf, families[i].name, sizeof(buf) - strlen(buf) - 1);
 		}

@@ -10,11 +10,11 @@
 
 /* "mip6" for XMIP_FAMILY_MIP6; "unknown" otherwise. */
 const char *xmip_fam_name(unsigned int id);
-/* The id of a family name; 0 (XMIP_FAMILY_NONE) if unknown. */
+/* The id of a family name that has bindings (mip6, mip4, dsmip); 0 (XMIP_FAMILY_NONE) otherwise. */
 unsigned int xmip_fam_id(const char *name);
-/* The id of the i-th known family, 0 past the end (for listing them all). */
+/* The id of the i-th family that has bindings, 0 past the end (for listing them all). */
 unsigned int xmip_fam_at(unsigned int i);
-/* Every known family name, comma-separated, for messages. */
+/* Every family name that has bindings, comma-separated, for messages. */
 const char *xmip_fam_names(void);
 
 /* The family a binding of this encapsulation (enum xmip_encap) belongs to. */

@@ -6,6 +6,7 @@
  * Reads each agent's monitor socket (include/xmip_events.h); follows an
  * agent across restarts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "event_fmt.h"
 #include "json.h"
 #include "msg.h"
+#include "pins.h"
 #include "xmip_events.h"
 
 #define RETRY_MS 1000
@@ -106,6 +108,80 @@ static int read_events(const struct xmip_cli_opts *o, struct mon *m)
 	}
 }
 
+/* Does /run/xmip/<name>.sock exist (an agent runs, or ran, for it)? */
+static bool has_socket(const char *name)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	snprintf(path, sizeof(path), "%s/%s.sock", XMIP_RUN_DIR, name);
+	return access(path, F_OK) == 0;
+}
+
+static bool listed(char names[][32], int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The instances to follow. Roles without a datapath (dc, ntm, fa, mn4) pin
+ * nothing, so an instance is one that is attached or has an agent's
+ * socket: -c names it from its configuration (attached or not), -i names
+ * one that is either, and without both every attached instance and every
+ * socket in /run/xmip. Returns how many, or minus the exit status.
+ */
+static int monitor_select(const struct xmip_cli_opts *o, char names[][32], int max)
+{
+	char err[600];
+	DIR *d;
+	struct dirent *de;
+	int n;
+
+	if (o->conf_path && !o->instance) {
+		struct xmip_conf conf;
+		int rc = xmip_cli_load_conf(o, &conf);
+
+		if (rc)
+			return -rc;
+		snprintf(names[0], 32, "%s", conf.instance);
+		xmip_conf_free(&conf);
+		return 1;
+	}
+	if (o->instance) {
+		if (!xmip_instance_name_ok(o->instance)) {
+			xmip_msg("'%s' is not a valid instance name", o->instance);
+			return -1;
+		}
+		if (!has_socket(o->instance) && xmip_instance_check(o->instance, err, sizeof(err))) {
+			xmip_msg("%s, and no agent socket %s/%s.sock", err, XMIP_RUN_DIR, o->instance);
+			return -1;
+		}
+		snprintf(names[0], 32, "%s", o->instance);
+		return 1;
+	}
+	n = xmip_instances_list(names, max, err, sizeof(err));
+	if (n < 0) {
+		xmip_msg("%s", err);
+		return -1;
+	}
+	if (!(d = opendir(XMIP_RUN_DIR)))
+		return n;
+	while ((de = readdir(d)) && n < max) {
+		size_t l = strlen(de->d_name);
+		char name[32];
+
+		if (l <= 5 || l - 5 >= sizeof(name) || strcmp(de->d_name + l - 5, ".sock"))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), de->d_name);
+		if (xmip_instance_name_ok(name) && !listed(names, n, name))
+			snprintf(names[n++], 32, "%s", name);
+	}
+	closedir(d);
+	return n;
+}
+
 int xmip_cmd_monitor(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	char names[XMIP_CLI_MAX_INSTANCES][32];
@@ -115,11 +191,11 @@ int xmip_cmd_monitor(const struct xmip_cli_opts *o, int argc, char **argv)
 
 	if (argc)
 		return xmip_cli_usage_error("monitor ", "unexpected argument '%s'", argv[0]);
-	n = xmip_cli_select_instances(o, names, XMIP_CLI_MAX_INSTANCES);
+	n = monitor_select(o, names, XMIP_CLI_MAX_INSTANCES);
 	if (n < 0)
 		return -n;
 	if (n == 0) {
-		xmip_msg("no instance attached: nothing to monitor");
+		xmip_msg("no instance attached and no agent running: nothing to monitor");
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {

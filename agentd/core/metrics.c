@@ -29,7 +29,7 @@ const double xmip_metrics_latency_buckets[] = {
 #define N_BUCKETS (sizeof(xmip_metrics_latency_buckets) / sizeof(xmip_metrics_latency_buckets[0]))
 const unsigned int xmip_metrics_n_latency_buckets = N_BUCKETS;
 
-enum row_kind { ROW_MESSAGE, ROW_EVENT, ROW_LATENCY, ROW_BINDINGS };
+enum row_kind { ROW_MESSAGE, ROW_EVENT, ROW_LATENCY, ROW_BINDINGS, ROW_RELAY_PATHS };
 
 /* One series (or one histogram). Label pointers are set before the row is published. */
 struct row {
@@ -37,7 +37,7 @@ struct row {
 	const char   *family;
 	const char   *a, *b, *c;             /* message: type, direction, status; event: type */
 	_Atomic uint64_t count;              /* counter value; histogram: observations */
-	_Atomic int64_t  gauge;              /* ROW_BINDINGS */
+	_Atomic int64_t  gauge;              /* ROW_BINDINGS, ROW_RELAY_PATHS (a: mode) */
 	_Atomic uint64_t sum_ns;             /* histogram */
 	_Atomic uint64_t buckets[N_BUCKETS]; /* histogram, not cumulative */
 };
@@ -136,6 +136,14 @@ void xmip_metrics_latency(const char *family, uint64_t ns)
 void xmip_metrics_bindings_set(const char *family, int64_t n)
 {
 	struct row *r = row_get(ROW_BINDINGS, family, NULL, NULL, NULL);
+
+	if (r)
+		atomic_store_explicit(&r->gauge, n, memory_order_relaxed);
+}
+
+void xmip_metrics_relay_paths_set(const char *family, const char *mode, int64_t n)
+{
+	struct row *r = row_get(ROW_RELAY_PATHS, family, mode, NULL, NULL);
 
 	if (r)
 		atomic_store_explicit(&r->gauge, n, memory_order_relaxed);
@@ -291,6 +299,29 @@ static void render_bindings(FILE *out, const struct xmip_metrics_src *src, size_
 	}
 }
 
+/* Only a relay's agent sets these rows: other roles show no xmip_relay_paths at all. */
+static void render_relay_paths(FILE *out, const struct xmip_metrics_src *src, size_t n)
+{
+	bool headed = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &reg.rows[i];
+
+		if (r->kind != ROW_RELAY_PATHS)
+			continue;
+		if (!headed)
+			head(out, "xmip_relay_paths", "gauge",
+			     "Relay paths forwarding (every leg registered), by family, mode and role.");
+		headed = true;
+		fputs("xmip_relay_paths{", out);
+		label(out, "family", r->family, true);
+		label(out, "mode", r->a, false);
+		label(out, "role", role_name(src->role), false);
+		fprintf(out, "} %lld\n",
+			(long long)atomic_load_explicit(&r->gauge, memory_order_relaxed));
+	}
+}
+
 static void render_rows(FILE *out, const struct xmip_metrics_src *src, size_t n,
 			enum row_kind kind)
 {
@@ -382,6 +413,7 @@ int xmip_metrics_render(FILE *out, const struct xmip_metrics_src *src)
 
 	render_datapath(out, src);
 	render_bindings(out, src, n);
+	render_relay_paths(out, src, n);
 	head(out, "xmip_signalling_messages_total", "counter",
 	     "Signalling messages by family, type, direction (received, sent) and status (acknowledgements).");
 	render_rows(out, src, n, ROW_MESSAGE);

@@ -36,6 +36,8 @@ void xmip_metrics_message(const char *family, const char *type, const char *dire
 void xmip_metrics_latency(const char *family, uint64_t ns);
 /* Bindings a family holds where no binding map tells (the MN's own registration). */
 void xmip_metrics_bindings_set(const char *family, int64_t n);
+/* Relay paths a relay holds in one mode (label value "rs_s", "rs_n"): a gauge, set on change. */
+void xmip_metrics_relay_paths_set(const char *family, const char *mode, int64_t n);
 /* One event (events.c). */
 void xmip_metrics_event(unsigned int family, unsigned int type);
 /* One ring-buffer record refused as malformed (signal_rx.c). */

@@ -26,65 +26,11 @@
 #include "ntm_crypto.h"
 #include "ntm_io.h"
 #include "ntm_replay.h"
+#include "ntm_rs_int.h"
 #include "ntm_wire.h"
 #include "pins.h"
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
-
-#define RS_MAX_PATHS  4096        /* paths the agent tracks (the table holds their entries) */
-#define RS_MAX_FLOWS  16384       /* RS-N inner flows */
-#define RS_SWEEP_MS   2000
-
-struct leg {
-	bool               set;
-	struct xmip_ntm_ep ep;        /* the node's NAT mapping, from its Tunnel Request */
-	uint64_t           sender;
-	struct xmip_ntm_seqwin win;
-	uint32_t           tx_seq;
-};
-
-struct path {
-	bool     used;
-	uint32_t id;
-	uint8_t  mode;
-	struct xmip_ntm_keys k;
-	struct xmip_ntm_vaddrs a, b, gn;
-	uint64_t expires_ms, active_ms;   /* CLOCK_BOOTTIME */
-	uint64_t seen_jiffies;            /* the last last_used the sweep read */
-	struct leg leg[2];                /* [0] side A, [1] side B (RS-S) */
-};
-
-struct flow {
-	bool     used;
-	uint32_t path_id;
-	struct xmip_ntm_relay_key fwd, rev;
-	uint16_t pool;
-	uint8_t  pidx;                    /* proto index: 0 TCP, 1 UDP, 2 ICMP */
-	uint64_t active_ms, seen_jiffies;
-};
-
-struct dcpeer {
-	uint64_t id;
-	struct xmip_ntm_keys k;
-	struct xmip_ntm_tsfloor floor;
-};
-
-struct ntm_rs {
-	struct xmip_family *fam;
-	const struct xmip_ntm_conf *nc;
-	int fd, raw4, raw6, relay_fd, paths_fd;
-	uint64_t id, last_ts;
-	uint32_t seq;
-	struct dcpeer *dcs;
-	size_t n_dcs;
-	struct path paths[RS_MAX_PATHS];
-	struct flow *flows;
-	uint8_t *pool_used[3];            /* a bit per port, per protocol */
-	struct xmip_ntm_counters cnt;
-	uint64_t flows_made, paths_swept, pool_exhausted, flows_full;
-	struct xmip_family_timer sweep;
-	struct xmip_ntm_rs_io io;         /* the relay table, the socket and the clock */
-};
 
 /* ---- the agent's I/O: the pinned relay table, its UDP socket, CLOCK_BOOTTIME ---- */
 
@@ -236,6 +182,8 @@ static void path_free(struct ntm_rs *r, struct path *p)
 	for (size_t i = 0; i < RS_MAX_FLOWS; i++)
 		if (r->flows[i].used && r->flows[i].path_id == p->id)
 			flow_free(r, &r->flows[i]);
+	xmip_ntm_rs_observe(r->paths_fd, p->id, NULL, &p->leg[0].ep,
+			    p->mode == XMIP_NTM_MODE_RS_S ? &p->leg[1].ep : NULL, &p->gn);
 	if (r->paths_fd >= 0)
 		bpf_map_delete_elem(r->paths_fd, &id);
 	p->used = false;
@@ -256,6 +204,8 @@ static void paths_put(struct ntm_rs *r, const struct path *p)
 	uint32_t nid = htonl(p->id);
 
 	pv.legs = (uint32_t)p->leg[0].set + (uint32_t)p->leg[1].set;
+	xmip_ntm_rs_observe(r->paths_fd, p->id, &pv, &p->leg[0].ep,
+			    p->mode == XMIP_NTM_MODE_RS_S ? &p->leg[1].ep : NULL, &p->gn);
 	if (r->paths_fd >= 0 && bpf_map_update_elem(r->paths_fd, &nid, &pv, BPF_ANY))
 		log_warn("ntm rs: %s: %s", XMIP_MAP_RS_PATHS, strerror(errno));
 }
@@ -321,6 +271,7 @@ static void write_dump(FILE *f, void *arg)
 
 static void dump(struct ntm_rs *r)
 {
+	xmip_ntm_rs_save(r);
 	if (r->nc->dump_file[0])
 		xmip_ntm_write_atomic(r->nc->dump_file, 0644, write_dump, r);
 }
@@ -839,8 +790,10 @@ struct ntm_rs *xmip_ntm_rs_new(struct xmip_family *f)
 	if (r->relay_fd < 0 || r->paths_fd < 0)
 		log_warn("ntm rs: no pinned relay table for instance %s (xmip attach first?): "
 			 "signalling only", f->core->conf->instance);
-	/* Tables of a previous agent: its paths are unknown to this one (no keys): they run
-	 * on until the nodes' next Tunnel Request after the DC's next Relay Direction. */
+	/* Tables of a previous agent (one killed, say): its paths, with their keys from the
+	 * state file, so the nodes' next Keep Alive or Tunnel Request is answered. */
+	xmip_ntm_rs_adopt(r);
+	xmip_ntm_rs_observe_count(r->paths_fd);
 	r->raw4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	r->raw6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	r->fd = xmip_ntm_udp_open(nc->port);

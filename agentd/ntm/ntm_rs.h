@@ -40,7 +40,9 @@ struct xmip_ntm_rs_inner {
  * Parse a tunnel data datagram (UDP payload: 0x11 header + inner packet),
  * reading only buf[0..len). 0 and *in filled, or -1: not a tunnel packet,
  * a fragment, IPv6 extension headers, a protocol the relay does not
- * translate, or a length that lies.
+ * translate, a length that lies, or a checksum (IPv4 header, TCP, UDP
+ * but IPv4's 0, ICMP) that does not verify: the translation recomputes
+ * them, so it must not turn a damaged packet into a right one.
  */
 int xmip_ntm_rs_inner_parse(const uint8_t *buf, size_t len, struct xmip_ntm_rs_inner *in);
 
@@ -52,6 +54,23 @@ int xmip_ntm_rs_inner_parse(const uint8_t *buf, size_t len, struct xmip_ntm_rs_i
  */
 int xmip_ntm_rs_inner_nat(uint8_t *pkt, size_t len, const struct xmip_ntm_rs_inner *in,
 			  const uint8_t src[16], uint16_t sport, const uint8_t dst[16]);
+
+/*
+ * The relay's reports (ntm_rs_obs.c), called where a path's element of
+ * xmip_rs_paths is written (now: the new element) or removed (now NULL),
+ * before the map changes: relay-path-created when its entries become
+ * complete, relay-path-removed when a complete one goes, and the
+ * xmip_relay_paths gauge. a: side A's leg; b: side B's (RS-S) or NULL; gn:
+ * the General Node's address (RS-N). _count sets the gauge from the map
+ * (at start: a table adopted from an agent before).
+ */
+struct xmip_ntm_rs_path;
+struct xmip_ntm_ep;
+struct xmip_ntm_vaddrs;
+void xmip_ntm_rs_observe(int paths_fd, uint32_t id, const struct xmip_ntm_rs_path *now,
+			 const struct xmip_ntm_ep *a, const struct xmip_ntm_ep *b,
+			 const struct xmip_ntm_vaddrs *gn);
+void xmip_ntm_rs_observe_count(int paths_fd);
 
 struct ntm_rs;
 

@@ -7,6 +7,7 @@
  */
 #include "ntm_rs.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "xmip_ntm.h"
@@ -39,6 +40,44 @@ static void wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+/* Does the inner packet's checksum (IPv4 header, then TCP/UDP/ICMP) verify? The
+ * translation below recomputes them whole, so a packet damaged on the way must be
+ * refused here, not given a right checksum (the datapath's incremental updates keep
+ * a wrong one wrong). IPv4 UDP without a checksum (0) is accepted, RFC 768. */
+static bool csum_ok(const uint8_t *ip, const struct xmip_ntm_rs_inner *in, size_t hl)
+{
+	const uint8_t *l4 = ip + hl;
+	size_t l4len = in->len - hl;
+	uint8_t ph[40];
+	uint32_t sum = 0;
+
+	if (!in->v6 && fold(sum16(ip, hl, 0)) != 0xffff)
+		return false;
+	if (in->proto == 17 && !in->v6 && !rd16(l4 + 6))
+		return true;
+	if (in->proto != 1) {
+		if (in->v6) {
+			memcpy(ph, in->src, 16);
+			memcpy(ph + 16, in->dst, 16);
+			ph[32] = (uint8_t)(l4len >> 24);
+			ph[33] = (uint8_t)(l4len >> 16);
+			ph[34] = (uint8_t)(l4len >> 8);
+			ph[35] = (uint8_t)l4len;
+			ph[36] = ph[37] = ph[38] = 0;
+			ph[39] = in->proto;
+			sum = sum16(ph, 40, 0);
+		} else {
+			memcpy(ph, in->src + 12, 4);
+			memcpy(ph + 4, in->dst + 12, 4);
+			ph[8] = 0;
+			ph[9] = in->proto;
+			wr16(ph + 10, (uint16_t)l4len);
+			sum = sum16(ph, 12, 0);
+		}
+	}
+	return fold(sum16(l4, l4len, sum)) == 0xffff;
 }
 
 int xmip_ntm_rs_inner_parse(const uint8_t *buf, size_t len, struct xmip_ntm_rs_inner *in)
@@ -93,13 +132,13 @@ int xmip_ntm_rs_inner_parse(const uint8_t *buf, size_t len, struct xmip_ntm_rs_i
 		if (l4len < 8 || (in->proto == 1) == in->v6 || l4[0] != (in->v6 ? 128 : 8) || l4[1])
 			return -1;
 		in->sport = in->dport = rd16(l4 + 4);
-		return 0;
+		return csum_ok(ip, in, hl) ? 0 : -1;
 	default:
 		return -1;
 	}
 	in->sport = rd16(l4);
 	in->dport = rd16(l4 + 2);
-	return 0;
+	return csum_ok(ip, in, hl) ? 0 : -1;
 }
 
 int xmip_ntm_rs_inner_nat(uint8_t *pkt, size_t len, const struct xmip_ntm_rs_inner *in,

@@ -19,7 +19,17 @@ server on the GN that sees the relay's address and a pool port; the bytes
 arrive intact both ways (SHA-256), and the relay's counters show the
 packets were switched/translated by XDP (not by the kernel). A tunnel packet
 from an unknown source, and one with an unknown path, are dropped and
-counted. Namespaces, processes and pins are removed even on failure.
+counted. `xmip monitor -j -c CONF` on the relay shows relay-path-created for
+both paths the DC directed, with their legs, once each, and relay-path-removed
+when they end idle; xmip_relay_paths follows (1, 1, then 0, 0).
+
+test_rs_kill9_mid_transfer: the relay agent killed with SIGKILL while a TCP
+transfer runs through RS-S; the XDP relay forwards from the pinned table
+while no agent runs; the restarted agent adopts its paths (state file and
+pinned table) and answers a Keep Alive and a Tunnel Request under the old
+path key; the transfer's bytes arrive intact both ways.
+
+Namespaces, processes and pins are removed even on failure.
 """
 import hashlib
 import ipaddress
@@ -270,20 +280,49 @@ def bed():
         cleanup()
 
 
-def test_tcp_through_rs_s_and_rs_n(bed):
-    procs = bed
+def relay_up(procs, idle=65):
+    """The relay attached and its agent running; the monitor following it (-c: by its configuration)."""
     conf = os.path.join(ART, "rs.conf")
     with open(conf, "w") as f:
-        f.write("role = rs\ninstance = %s\ninterface = pub\n[rs]\nname = rs1.a.example\n"
-                "address = %s\ndump-file = %s\n[rs-dc a.example]\nkey = %s\n"
-                % (INST, PUB["rs"], os.path.join(ART, "rs.json"), K_RS.hex()))
+        f.write("role = rs\ninstance = %s\ninterface = pub\nmetrics = 127.0.0.1:9752\n[rs]\nname = rs1.a.example\n"
+                "address = %s\ndump-file = %s\nstate-file = %s\nidle = %d\n[rs-dc a.example]\nkey = %s\n"
+                % (INST, PUB["rs"], os.path.join(ART, "rs.json"), os.path.join(ART, "rs.state"), idle,
+                   K_RS.hex()))
     xmip("attach", "-c", conf)
     procs.start("rs", "rs", [os.path.join(build_dir(), "xmip-agentd"), "-c", conf, "-f", "-v"])
     wait_for("the relay agent", lambda: os.path.exists(os.path.join(ART, "rs.json")))
+    procs.start("monitor", "rs", [os.path.join(build_dir(), "xmip"), "monitor", "-j", "-c", conf])
     # neighbours resolved before the first relayed packet (else it goes to the kernel, counted)
     for n in ("nat1", "nat2", "gn"):
         sh("ping", "-c1", "-W2", PUB[n], ns="rs")
+    return conf
 
+
+def monitor_events(procs, typ):
+    out = []
+    for line in procs.log("monitor").splitlines():
+        if line.startswith("{"):
+            ev = json.loads(line)
+            if ev["type"] == typ:
+                out.append(ev)
+    return out
+
+
+SCRAPE = r"""
+import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:9752/metrics", timeout=5).read().decode())
+"""
+
+
+def relay_paths_metric():
+    """xmip_relay_paths by mode, from the agent's exporter (docs/metrics.md)."""
+    body = sh(PY, "-c", SCRAPE, ns="rs").stdout
+    return {m: float(l.rsplit(" ", 1)[1]) for m in ("rs_s", "rs_n") for l in body.splitlines()
+            if l.startswith('xmip_relay_paths{family="ntm",mode="%s",role="rs"} ' % m)}
+
+
+def direct_and_tunnel(procs):
+    """The DC's two Relay Directions, then the nodes' tunnels (Tunnel Requests through their NATs)."""
     # --- the DC directs the relay: an RS-S path A<->B and an RS-N path A->GN ---
     gn_real = ipaddress.IPv4Address(PUB["gn"]).packed + bytes(16)
     msgs = [relay_direction(1, PATH_S, 2, K_S, va_bytes(VA_A), va_bytes(VA_B), bytes(20)),
@@ -312,9 +351,30 @@ def test_tcp_through_rs_s_and_rs_n(bed):
         line = wait_for(n + " up", lambda: next((l for l in procs.log(n).splitlines()
                                                   if l.startswith(("up ", "tunnel"))), None), 20)
         assert line.startswith("up " + PUB[nat] + ":"), (n, line)   # the relay saw the NAT's mapping
-    legs = json.loads(xmip("relay", "show", "-j", "kind", "tunnel").stdout)
+    legs = json.loads(xmip("relay", "show", "-j", "-i", INST, "kind", "tunnel").stdout)
     assert sorted((l["path_id"], l["addr"]) for l in legs) == sorted(
         [("%08x" % PATH_S, PUB["nat1"]), ("%08x" % PATH_S, PUB["nat2"]), ("%08x" % PATH_N, PUB["nat1"])]), legs
+    return legs
+
+
+def test_tcp_through_rs_s_and_rs_n(bed):
+    procs = bed
+    relay_up(procs, idle=15)      # short: the paths' end is checked at the end
+    legs = direct_and_tunnel(procs)
+    # the monitor: one relay-path-created per path the DC directed, with its legs as the relay saw them
+    made = wait_for("relay-path-created twice", lambda: (lambda e: e if len(e) >= 2 else None)(
+        monitor_events(procs, "relay-path-created")), 10)
+    port = {(l["path_id"], l["addr"]): l["sport"] for l in legs}
+    by_id = {e["id"]: e for e in made}
+    assert sorted(by_id) == sorted(["%08x rs-n" % PATH_N, "%08x rs-s" % PATH_S]) and len(made) == 2, made
+    es, en = by_id["%08x rs-s" % PATH_S], by_id["%08x rs-n" % PATH_N]
+    assert es["family"] == "ntm" and es["role"] == "rs" and es["instance"] == INST, es
+    assert {(es["coa"], es["coa_port"]), (es["peer"], es["prev_port"])} == {
+        (PUB["nat1"], port[("%08x" % PATH_S, PUB["nat1"])]),
+        (PUB["nat2"], port[("%08x" % PATH_S, PUB["nat2"])])}, (es, legs)
+    assert (en["coa"], en["coa_port"], en["peer"]) == (
+        PUB["nat1"], port[("%08x" % PATH_N, PUB["nat1"])], PUB["gn"]), (en, legs)
+    assert relay_paths_metric() == {"rs_s": 1, "rs_n": 1}
 
     # --- TCP A -> B through RS-S ---
     c0 = counters()
@@ -335,7 +395,7 @@ def test_tcp_through_rs_s_and_rs_n(bed):
     rev = c2.get("rs_n_rev_nat", 0) - c1.get("rs_n_rev_nat", 0)
     assert c2.get("rs_n_new_flow", 0) - c1.get("rs_n_new_flow", 0) == 1, c2   # the SYN, to the agent
     assert fwd >= UP_OCTETS // 1360 and rev >= DOWN_OCTETS // 1360, (fwd, rev, c2)
-    flows = json.loads(xmip("relay", "show", "-j", "path", "%08x" % PATH_N).stdout)
+    flows = json.loads(xmip("relay", "show", "-j", "-i", INST, "path", "%08x" % PATH_N).stdout)
     fk = {f["kind"]: f for f in flows}
     assert set(fk) == {"tunnel", "rsn-fwd", "rsn-rev"}, flows
     assert fk["rsn-fwd"]["out_sport"] == int(port) and fk["rsn-rev"]["dport"] == int(port)
@@ -357,3 +417,120 @@ def test_tcp_through_rs_s_and_rs_n(bed):
     assert c3.get("rs_s_relayed", 0) == c2.get("rs_s_relayed", 0), c3
     agent = json.load(open(os.path.join(ART, "rs.json")))
     assert agent["counters"]["rx_bad_mac"] == 0 and agent["flows"] == 1, agent
+
+    # --- idle paths end: relay-path-removed for each, the gauge back to 0, the table empty ---
+    gone = wait_for("relay-path-removed twice", lambda: (lambda e: e if len(e) >= 2 else None)(
+        monitor_events(procs, "relay-path-removed")), 40)
+    assert sorted(e["id"] for e in gone) == sorted(by_id) and len(gone) == 2, gone
+    assert relay_paths_metric() == {"rs_s": 0, "rs_n": 0}
+    assert json.loads(xmip("relay", "show", "-j", "-i", INST).stdout) == []
+
+
+PACED_CLIENT = r"""
+import hashlib, socket, sys, time
+s = socket.socket(); s.bind((sys.argv[1], 0)); s.settimeout(30)
+s.connect((sys.argv[2], int(sys.argv[3])))
+blk = bytes(range(256)) * 256; n = int(sys.argv[4]); step = int(sys.argv[5]); sent = 0
+print("connected", flush=True)
+while sent < n:
+    k = min(step, n - sent); s.sendall(blk[:k]); sent += k; time.sleep(0.02)
+h = hashlib.sha256(); got = 0
+while True:
+    b = s.recv(1 << 16)
+    if not b: break
+    h.update(b); got += len(b)
+print("got %d %s" % (got, h.hexdigest()), flush=True)
+s.close()
+"""
+
+# One request from a socket of its own in the node's namespace, the answer printed in hex.
+ASK = r"""
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", int(sys.argv[3]))); u.settimeout(2)
+for _ in range(5):
+    u.sendto(bytes.fromhex(sys.argv[4]), (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(u.recvfrom(2048)[0].hex(), flush=True); break
+    except socket.timeout:
+        pass
+"""
+
+
+def ask(ns, port, msg):
+    out = sh(PY, "-c", ASK, PUB["rs"], "49602", str(port), msg.hex(), ns=ns).stdout.split()
+    assert out, "no answer from the relay"
+    return bytes.fromhex(out[0])
+
+
+def test_rs_kill9_mid_transfer(bed):
+    """kill -9 of the relay agent mid-transfer (issue 13): nothing lost.
+
+    A TCP transfer A -> B through RS-S is paced over ~6 s; the RS agent gets
+    SIGKILL in the middle. Proves: the XDP relay keeps switching the path from
+    the pinned table with no agent (rs_s_relayed grows while it is dead); the
+    restarted agent adopts the paths (its log, its dump: both paths, both
+    legs; the relay table unchanged) and announces none again; it answers the
+    node's next Keep Alive (K_path MAC, status 0, the NAT mapping observed) and
+    a Tunnel Request that moves B's leg (status 0, the responder A's virtual
+    addresses: the adopted path's addresses and key); every byte of the
+    transfer arrives intact both ways (SHA-256)."""
+    procs = bed
+    conf = relay_up(procs)
+    legs = direct_and_tunnel(procs)
+    wait_for("relay-path-created twice", lambda: len(monitor_events(procs, "relay-path-created")) >= 2, 10)
+    up_octets = 2 * 1024 * 1024
+    procs.start("k9-srv", "b", [PY, "-c", TCP_SERVER, VA_B[0], "5003", str(up_octets), str(DOWN_OCTETS)])
+    wait_for("server", lambda: "ready" in procs.log("k9-srv"), 10)
+    c0 = counters()
+    cli = procs.start("k9-cli", "a", [PY, "-c", PACED_CLIENT, VA_A[0], VA_B[0], "5003", str(up_octets),
+                                      "8192"])
+    wait_for("client connected", lambda: "connected" in procs.log("k9-cli"), 10)
+    time.sleep(1.5)
+    agent = procs.procs["rs"]
+    agent.send_signal(signal.SIGKILL)
+    agent.wait(5)
+    c1 = counters()
+    time.sleep(1.5)                                   # no agent: the datapath alone
+    c2 = counters()
+    assert c1.get("rs_s_relayed", 0) > c0.get("rs_s_relayed", 0), (c0, c1)
+    assert c2.get("rs_s_relayed", 0) - c1.get("rs_s_relayed", 0) >= 20, (c1, c2)
+    assert cli.poll() is None, procs.log("k9-cli")    # mid-transfer indeed
+    procs.start("rs2", "rs", [os.path.join(build_dir(), "xmip-agentd"), "-c", conf, "-f", "-v"])
+    wait_for("the adoption", lambda: "adopted 2 paths (0 of them without keys" in procs.log("rs2"), 10)
+    # the transfer completes, every byte intact
+    cli.wait(60)
+    got = procs.log("k9-cli").split("\n")
+    assert ["got", str(DOWN_OCTETS), pattern_sha(DOWN_OCTETS, bytes((i * 7) & 0xff for i in range(65536)))] \
+        in [l.split() for l in got], got
+    srv = wait_for("server's hash", lambda: (lambda t: t if "got" in t else None)(procs.log("k9-srv")), 10)
+    assert srv.split("peer ", 1)[1].split()[1:] == ["got", str(up_octets),
+                                                  pattern_sha(up_octets, bytes(range(256)) * 256)], srv
+    leg_id = lambda ls: sorted((l["path_id"], l["addr"], l["sport"], l["out_dst"], l["out_dport"])  # noqa: E731
+                               for l in ls)
+    assert leg_id(json.loads(xmip("relay", "show", "-j", "-i", INST, "kind", "tunnel").stdout)) == leg_id(legs)
+    dump = wait_for("the new agent's dump", lambda: (lambda d: d if len(d["paths"]) == 2 else None)(
+        json.load(open(os.path.join(ART, "rs.json")))), 10)
+    assert sorted(len(p["legs"]) for p in dump["paths"]) == [1, 2], dump
+    # a Keep Alive from A (its name, a sequence number past the tunnel's) under the old K_path
+    mac_s = P.keys(K_S)[0]
+    ka = ask("a", 49621, P.build(3, "mn.a.example", 1000, 0, struct.pack("!II", PATH_S, 0), mac_s))
+    h = P.header(ka)
+    assert P.mac_ok(mac_s, ka) and h["type"] == 4 and h["req_seq"] == 1000, h
+    path_id, status = struct.unpack("!IH", ka[32:38])
+    assert (path_id, status) == (PATH_S, 0) and P.ep(ka[40:60])[0] == PUB["nat1"], ka.hex()
+    # a Tunnel Request from B's side, from another port: the leg moves, answered with A's addresses
+    claimed = P.mapped("192.168.2.2") + struct.pack("!HH", 49622, 0)
+    body = struct.pack("!II", PATH_S, 0) + va_bytes(VA_B) + claimed + va_bytes(VA_A)
+    tr = ask("b", 49622, P.build(13, "cn2.b.example", 1000, 0, body, mac_s))
+    h = P.header(tr)
+    assert P.mac_ok(mac_s, tr) and h["type"] == 14 and h["req_seq"] == 1000, h
+    b = tr[32:-32]
+    assert struct.unpack("!IH", b[0:6]) == (PATH_S, 0) and b[28:48] == va_bytes(VA_A), tr.hex()
+    legs2 = json.loads(xmip("relay", "show", "-j", "-i", INST, "kind", "tunnel").stdout)
+    assert sorted((l["path_id"], l["addr"]) for l in legs2) == sorted((l["path_id"], l["addr"]) for l in legs)
+    assert [l["sport"] for l in legs2 if l["addr"] == PUB["nat2"]] != \
+        [l["sport"] for l in legs if l["addr"] == PUB["nat2"]], (legs, legs2)
+    assert relay_paths_metric() == {"rs_s": 1, "rs_n": 1}    # counted from the adopted table
+    # announced once: the restart and the leg's move made no new relay-path-created
+    assert len(monitor_events(procs, "relay-path-created")) == 2, procs.log("monitor")
+    assert json.load(open(os.path.join(ART, "rs.json")))["counters"]["rx_bad_mac"] == 0

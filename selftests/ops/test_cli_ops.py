@@ -216,6 +216,53 @@ def test_monitor_without_an_agent(tmp_path):
         os.rmdir("/sys/fs/bpf/xmip/xobmon")
 
 
+def test_monitor_follows_an_agent_without_a_datapath(tmp_path):
+    """Roles without a datapath (dc, ntm, fa, mn4) pin nothing: xmip monitor finds their
+    agent by its socket, named by -i or by -c's configuration (here a DC's), and prints
+    what it sends; a name with neither pins nor socket is still an error."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    import socket
+    import struct
+    import threading
+    inst = "xobmondc"
+    path = "/run/xmip/%s.sock" % inst
+    os.makedirs("/run/xmip", exist_ok=True)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    if os.path.exists(path):
+        os.unlink(path)
+    srv.bind(path)
+    srv.listen(4)
+    # struct xmip_event (include/xmip_events.h): a relay-path-created (type 7) of family ntm (4)
+    ev = struct.pack("=HHHBBQII16s16s16s16sHHHHI48s256s", 1, 408, 7, 4, 3, 0, 0x208, 0, b"",
+                     b"", b"", b"", 0, 0, 0, 0, 0, b"", b"0000abcd rs-s") + bytes(4)
+
+    def serve():
+        for _ in range(2):
+            c, _ = srv.accept()
+            c.send(ev)
+            c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    conf = tmp_path / "dc.conf"
+    conf.write_text("role = dc\ninstance = %s\n[dc]\nname = a.example\nvip4-pool = 10.200.0.0/16\n"
+                    "vip6-pool = fd00:a::/64\n" % inst)
+    try:
+        for sel in (["-i", inst], ["-c", str(conf)]):
+            p = subprocess.Popen([XMIP, "monitor", "-j"] + sel, stdout=subprocess.PIPE, text=True)
+            line = p.stdout.readline()
+            p.kill()
+            p.wait()
+            doc = json.loads(line)
+            assert (doc["instance"], doc["type"], doc["family"], doc["id"]) == (
+                inst, "relay-path-created", "ntm", "0000abcd rs-s"), (sel, line)
+    finally:
+        srv.close()
+        os.unlink(path)
+    p = run([XMIP, "monitor", "-i", inst], check=False)
+    assert p.returncode == 1 and "no agent socket" in p.stderr, p.stderr
+
+
 def as_nobody(cmd, env):
     return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd,
                           capture_output=True, text=True, env=env, timeout=30)
