@@ -118,7 +118,7 @@ $(BO)/%.skel.h: $(BO)/%.bpf.o
 # agent sees agentd/core/ and agentd/ (a family's own headers sit beside
 # it); unit tests and the BU-rate tool see the agent folders they test.
 AGENT_INC := -Iagentd/core -Iagentd
-TEST_INC  := $(addprefix -I,$(sort $(AGENT_DIRS)))
+TEST_INC  := $(addprefix -I,$(sort $(AGENT_DIRS))) -Iagentd
 $(O)/obj/loader/%.o:          CFLAGS += -Iloader -I$(BO)
 $(O)/obj/agentd/%.o:          CFLAGS += $(AGENT_INC)
 $(O)/obj/selftests/unit/%.o:  CFLAGS += $(TEST_INC)

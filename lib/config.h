@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "conf_ntm.h"
+#include "conf_ro.h"
 #include "xmip_maps.h"
 
 #define XMIP_CONF_MAX_IFS     16
@@ -50,8 +51,8 @@ struct xmip_conf {
 	struct in6_addr    home_prefix;
 	uint8_t            home_plen;
 	uint16_t           tunnel_mtu;       /* 0: interface MTU - 40 */
-	struct in6_addr    address;          /* HA: its own address */
-	uint32_t           max_bindings;     /* HA: default XMIP_DEFAULT_MAX_BINDINGS */
+	struct in6_addr    address;          /* HA, CN: its own address */
+	uint32_t           max_bindings;     /* HA, CN: default XMIP_DEFAULT_MAX_BINDINGS */
 
 	/* Mobile IPv6 (conf_mip6.c): flat keys or [mip6], and [mn NAI]. HA: */
 	uint32_t           max_lifetime_s;   /* default 600 */
@@ -65,6 +66,9 @@ struct xmip_conf {
 
 	/* NTMobile (conf_ntm.c): roles dc and ntm. */
 	struct xmip_ntm_conf ntm;
+
+	/* Route optimisation (conf_ro.c): [ro], role cn. */
+	struct xmip_ro_conf ro;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };

@@ -105,7 +105,7 @@ static void usage(FILE *out)
 /* Roles with a datapath have pinned maps to open; dc has none, ntm none yet. */
 static bool role_has_maps(int role)
 {
-	return role == XMIP_ROLE_HA || role == XMIP_ROLE_MN;
+	return role == XMIP_ROLE_HA || role == XMIP_ROLE_MN || role == XMIP_ROLE_CN;
 }
 
 static int detach_start(int *ready_fd)
@@ -218,7 +218,8 @@ int main(int argc, char **argv)
 	}
 	log_info("instance %s: %s agent running", conf.instance,
 		 conf.role == XMIP_ROLE_HA ? "home" : conf.role == XMIP_ROLE_MN ? "mobile node" :
-		 conf.role == XMIP_ROLE_DC ? "direction coordinator" : "NTM node");
+		 conf.role == XMIP_ROLE_DC ? "direction coordinator" :
+		 conf.role == XMIP_ROLE_CN ? "correspondent node" : "NTM node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);
