@@ -89,7 +89,7 @@ PROBE_BPF_SRCS := $(wildcard selftests/bpf/progs/*.bpf.c)
 PROBE_SKELS    := $(patsubst selftests/bpf/progs/%.bpf.c,$(BO)/%.skel.h,$(PROBE_BPF_SRCS))
 
 .SECONDARY:
-.PHONY: fuzz-ntm
+.PHONY: fuzz-ntm fuzz-ro
 .PHONY: all bpf clean install check check-unit check-bpf check-cli check-e2e demo vmlinux bench check-bench check-cross
 all: bpf $(O)/xmip $(O)/xmip-agentd $(TOOL_BINS) $(BENCH_BINS)
 	@ln -sfn $(notdir $(O)) $(B)/current
@@ -184,6 +184,7 @@ check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
 	@$(MAKE) --no-print-directory fuzz-ntm FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	@$(MAKE) --no-print-directory fuzz-ro FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 # NTMobile parsers under libFuzzer (clang, ASan + UBSan), built apart from
 # the rest: selftests/fuzz/fuzz_ntm_*.c with the agentd/ntm/ sources they
@@ -206,6 +207,27 @@ fuzz-ntm: $(FUZZ_NTM)
 			selftests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || \
 			{ tail -40 $(B)/fuzz/$$n.log; echo "FAIL: $$f"; exit 1; }; \
 		grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz/$$n.log; done
+
+# Route optimisation's parsers and the correspondent's decisions under
+# libFuzzer: selftests/fuzz/fuzz_rr.c, seeds in selftests/fuzz/rr/ (the
+# naming the generic `make fuzz` finds by wildcard), with the sources it
+# tests. `make fuzz-ro` runs it for FUZZ_SECONDS; check-unit for
+# CHECK_FUZZ_SECONDS. New inputs go to build/fuzz-ro/corpus-rr/.
+FUZZ_RO_SRCS := agentd/mip6/mh.c agentd/mip6/mh_rr.c agentd/mip6/auth.c agentd/ro/rr_crypto.c \
+		agentd/ro/rr_nonce.c agentd/ro/cn_policy.c lib/addr.c
+$(B)/fuzz-ro/fuzz_rr: selftests/fuzz/fuzz_rr.c $(FUZZ_RO_SRCS) $(wildcard agentd/ro/*.h agentd/mip6/*.h) \
+		selftests/unit/rr_vectors.h include/xmip_wire.h include/xmip_maps.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Ilib -Iagentd -Iagentd/mip6 -Iagentd/ro \
+		-Iselftests/unit $< $(FUZZ_RO_SRCS) -lcrypto -o $@
+fuzz-ro: $(B)/fuzz-ro/fuzz_rr
+	@mkdir -p $(B)/fuzz-ro/corpus-rr
+	@echo "== $< ($(FUZZ_SECONDS) s, log $(B)/fuzz-ro/rr.log)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-ro/corpus-rr \
+		selftests/fuzz/rr > $(B)/fuzz-ro/rr.log 2>&1 || \
+		{ tail -40 $(B)/fuzz-ro/rr.log; echo "FAIL: $<"; exit 1; }
+	@grep -E '^stat::number_of_executed_units|^Done' $(B)/fuzz-ro/rr.log
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
 check-bpf: all

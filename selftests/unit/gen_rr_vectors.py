@@ -9,11 +9,17 @@ python3-scapy), which also computes the Mobility Header checksums. The
 unit tests (test_rr.c, test_cn_policy.c) check our code against them.
 
     /usr/bin/python3 selftests/unit/gen_rr_vectors.py > selftests/unit/rr_vectors.h
+    /usr/bin/python3 selftests/unit/gen_rr_vectors.py --seeds selftests/fuzz/rr
+
+The second form writes the same packets, one file each, as the seeds of
+the libFuzzer harness selftests/fuzz/fuzz_rr.c.
 """
 import hashlib
 import hmac
 import ipaddress
+import os
 import struct
+import sys
 
 from scapy.all import raw
 from scapy.utils import checksum
@@ -106,6 +112,8 @@ def mh_checksum_ok(pkt, mh_cls, src, dst):
 
 
 def c_array(name, data):
+    if name.endswith("_pkt"):
+        SEEDS[name[4:-4]] = bytes(data)
     body = ", ".join("0x%02x" % b for b in data)
     lines, line = [], "\t"
     for item in body.split(", "):
@@ -115,6 +123,9 @@ def c_array(name, data):
         line += item + ", "
     lines.append(line.rstrip().rstrip(","))
     return "static const uint8_t %s[%d] = {\n%s\n};\n" % (name, len(data), "\n".join(lines))
+
+
+SEEDS = {}
 
 
 def main():
@@ -172,6 +183,17 @@ def main():
         assert mh_checksum_ok(pkt, MIP6MH_BA, CN, HOA), name
         out.append(c_array(name, pkt))
     out.append("\n#endif /* XMIP_RR_VECTORS_H */\n")
+    if len(sys.argv) == 3 and sys.argv[1] == "--seeds":
+        # Also what the datapath reports for a refused HAO: the BU's headers
+        # in front of ICMPv6, cut after them (bpf/ro/cn.h).
+        report = bytearray(SEEDS["bu"][:64])
+        report[40] = 58
+        SEEDS["hao_report"] = bytes(report)
+        os.makedirs(sys.argv[2], exist_ok=True)
+        for name, data in sorted(SEEDS.items()):
+            with open(os.path.join(sys.argv[2], name), "wb") as f:
+                f.write(data)
+        return
     print("".join(out), end="")
 
 
