@@ -173,7 +173,7 @@ def build_bu(mn, o):
 
 def wait_ba(mn, o, kbm, auth_coa, timeout=None):
     """The BA to the BU's source, checked: checksum, RH2, K, authenticator."""
-    src = o.hoa if o.from_home else o.coa
+    src = o.hoa if getattr(o, "from_home", False) else o.coa
     p = mn.wait(lambda p: MIP6MH_BA in p and p[IPv6].dst == src, timeout)
     if p is None:
         return None
@@ -212,9 +212,10 @@ def with_hao(src, hoa, cn, upper):
     """A packet from src with a Home Address option; the upper layer's checksum
     is the one for source = the home address (RFC 6275 §11.3.1), computed by
     Scapy over a packet that really comes from the HoA."""
-    cksum = IPv6(raw(IPv6(src=hoa, dst=cn) / upper)).payload.cksum
+    field = "chksum" if TCP in upper else "cksum"   # Scapy names it so for TCP and UDP
+    cksum = getattr(IPv6(raw(IPv6(src=hoa, dst=cn) / upper)).payload, field)
     up = upper.copy()
-    up.cksum = cksum
+    setattr(up, field, cksum)
     return IPv6(src=src, dst=cn) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) / up
 
 
