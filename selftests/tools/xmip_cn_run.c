@@ -9,8 +9,10 @@
  *   xmip_cn_run -p xdp|tc -i IN [-w OUT] [-I IFINDEX] --self ADDR
  *               [-b HOA=COA]... [--expired-binding HOA=COA]...
  *               [--binding-encap N] [--not-ready] [--gso-size N]
- *               [--netns NAME] [--repeat N] [-v]
+ *               [--netns NAME] [--repeat N] [--pass] [-v]
  *
+ * --pass times a trivial program of the same type (XDP_PASS, TC_ACT_OK)
+ * on the same input the same way instead: the benchmark's baseline.
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet, the
  * non-zero counters by name, the ring-buffer records (hex) and the
  * bindings marked used in xmip_ro_used.
@@ -55,7 +57,7 @@ struct bind_arg {
 struct opts {
 	const char *prog, *in, *out, *netns;
 	int ifindex, repeat;
-	bool not_ready, verbose;
+	bool not_ready, verbose, trivial;
 	__u8 self[16];
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
@@ -75,7 +77,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xmip_cn_run -p xdp|tc -i IN [-w OUT] [-I IFINDEX] --self ADDR\n"
 		"       [-b HOA=COA]... [--expired-binding HOA=COA]... [--binding-encap N]\n"
-		"       [--not-ready] [--gso-size N] [--netns NAME] [--repeat N] [-v]\n"
+		"       [--not-ready] [--gso-size N] [--netns NAME] [--repeat N] [--pass] [-v]\n"
 		"--self: the CN's address (rodata). -b: a binding granted 600 s now, encap\n"
 		"RH2 (1) unless --binding-encap. --gso-size: the tc skb claims to be GSO.\n"
 		"--netns NAME: run in /run/netns/NAME (setns of the network namespace only).\n"
@@ -146,6 +148,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "netns", required_argument, NULL, 6 },
 		{ "repeat", required_argument, NULL, 7 },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "pass", no_argument, NULL, 8 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1;
@@ -169,6 +172,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 5: o->gso_size = parse_num(optarg, 65535); break;
 		case 6: o->netns = optarg; break;
 		case 7: o->repeat = parse_num(optarg, 1 << 30); break;
+		case 8: o->trivial = true; break;
 		default: usage();
 		}
 	}
@@ -325,6 +329,20 @@ static void print_used(int fd)
 	printf("}");
 }
 
+/* "r0 = verdict; exit": the cheapest program of the type, the benchmark's baseline. */
+static int trivial_prog(bool xdp)
+{
+	struct bpf_insn insns[2];
+
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+	insns[0].dst_reg = BPF_REG_0;
+	insns[0].imm = xdp ? XDP_PASS : TC_ACT_OK;
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	return bpf_prog_load(xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS, "trivial", "GPL",
+			     insns, 2, NULL);
+}
+
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
@@ -343,7 +361,7 @@ int main(int argc, char **argv)
 	size_t in_len = 0;
 	struct opts o;
 	bool xdp;
-	int rc = 1;
+	int rc = 1, prog_fd, trivial_fd = -1;
 
 	parse_args(&o, argc, argv);
 	if (o.netns && enter_netns(o.netns))
@@ -382,6 +400,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	prog = xdp ? s->progs.xmip_cn_xdp : s->progs.xmip_cn_egress;
+	prog_fd = bpf_program__fd(prog);
+	if (o.trivial) {
+		trivial_fd = prog_fd = trivial_prog(xdp);
+		if (prog_fd < 0) {
+			fprintf(stderr, "xmip_cn_run: trivial program: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	{
 		struct xdp_md xctx = { .data = 0, .data_end = in_len, .ingress_ifindex = o.ifindex };
 		struct __sk_buff sctx = { .ifindex = o.ifindex };
@@ -407,7 +433,7 @@ int main(int argc, char **argv)
 				t.ctx_in = &sctx;
 				t.ctx_size_in = sizeof(sctx);
 			}
-			if (bpf_prog_test_run_opts(bpf_program__fd(prog), &t)) {
+			if (bpf_prog_test_run_opts(prog_fd, &t)) {
 				fprintf(stderr, "xmip_cn_run: test run: %s\n", strerror(errno));
 				goto out;
 			}
@@ -426,6 +452,8 @@ int main(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	if (trivial_fd >= 0)
+		close(trivial_fd);
 	ring_buffer__free(rb);
 	xmip_cn__destroy(s);
 	return rc;
