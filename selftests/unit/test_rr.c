@@ -17,6 +17,7 @@
 #include "mip6/mh_rr.h"
 #include "rr_crypto.h"
 #include "rr_nonce.h"
+#include "ro_rate.h"
 #include "rr_vectors.h"
 
 #define NS 1000000000ull
@@ -391,9 +392,39 @@ static void test_nonce_ring_and_rng_failure(void **state)
 	free(t);
 }
 
+/* ---- the answers' token bucket ---- */
+
+static void test_rate(void **state)
+{
+	struct xmip_ro_rate r;
+	uint64_t t = 5 * NS;
+	int n = 0;
+
+	(void)state;
+	xmip_ro_rate_init(&r, 10, 4, t);
+	/* A burst of 4, then nothing until a token has come back (100 ms). */
+	while (xmip_ro_rate_take(&r, t))
+		n++;
+	assert_int_equal(n, 4);
+	assert_false(xmip_ro_rate_take(&r, t + 99 * 1000000ull));
+	assert_true(xmip_ro_rate_take(&r, t + 100 * 1000000ull));
+	assert_false(xmip_ro_rate_take(&r, t + 100 * 1000000ull));
+	assert_int_equal(r.refused, 3);
+	/* A day idle refills the bucket to its size, not beyond, without overflow. */
+	t += 86400 * NS;
+	for (n = 0; xmip_ro_rate_take(&r, t); n++)
+		;
+	assert_int_equal(n, 4);
+	/* A million a second (the configuration's top), after a long idle too. */
+	xmip_ro_rate_init(&r, 1000000, 1000000, 0);
+	assert_true(xmip_ro_rate_take(&r, 1000000ull * NS));
+	assert_true(r.tokens_x <= 1000000ull * NS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_kbm),
 		cmocka_unit_test(test_authenticator),
