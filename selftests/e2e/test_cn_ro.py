@@ -173,13 +173,18 @@ def test_rr_binding_and_route_optimised_traffic(request):
         be = tshark(pcap, ["mip6.be.status", "mip6.be.haddr", "ipv6.dst"], "mip6.mhtype == 7")
         assert be == [["1", R.HOA, R.COA2]]
 
-        # The agent restarts: the binding stays, the datapath keeps using it.
+        # The agent restarts: the binding stays, the datapath keeps using it
+        # both ways (an echo request with RH2, its reply with a HAO restored).
         t.stop_agent()
         assert t.binding()["coa"] == R.COA
         t.start_agent()
-        before = t.counters()["ro_rh2_ok"]
-        t.sh(R.NS_C, "ping", "-c1", "-W1", R.HOA, check=False)
-        assert t.counters()["ro_rh2_ok"] == before + 1
+        echo = t.mn_bg("expect-echo-2", "expect-echo")
+        time.sleep(1.0)
+        ping = t.sh(R.NS_C, "ping", "-c1", "-W3", R.HOA, check=False)
+        echo.popen.wait(timeout=10)
+        e = json.loads(echo.text().strip().splitlines()[-1])["echo"]
+        assert e is not None and e["rh2"] and e["rh2_hoa"] == R.HOA
+        assert ping.returncode == 0, ping.stdout + ping.stderr
         assert "1 correspondent bindings left by a previous agent" in t.agent_log()
     assert t.sanitizer_errors() == []
 
