@@ -37,6 +37,7 @@ RT_A = "2001:db8:a::1"
 COA = "2001:db8:a::100"
 COA2 = "2001:db8:a::200"
 HOA = "2001:db8:1::100"
+HOA2 = "2001:db8:1::101"   # a second mobile node's home address, same MN namespace
 HERE = os.path.dirname(os.path.abspath(__file__))
 RR_MN = os.path.join(HERE, "rr_mn.py")
 STRIP_SRC = os.path.join(HERE, "rh2_strip.c")
@@ -121,7 +122,8 @@ class RoTopology:
         self.sh(NS_C, "ip", "-6", "route", "add", "default", "via", RT_C)
         for a in (COA, COA2):
             self.sh(NS_M, "ip", "addr", "add", a + "/64", "dev", "mna", "nodad")
-        self.sh(NS_M, "ip", "addr", "add", HOA + "/128", "dev", "lo", "nodad")
+        for h in (HOA, HOA2):
+            self.sh(NS_M, "ip", "addr", "add", h + "/128", "dev", "lo", "nodad")
         self.sh(NS_M, "ip", "link", "set", "mna", "up")
         self.sh(NS_M, "ip", "-6", "route", "add", "default", "via", RT_A)
         for rule in ("add table inet mnro",
@@ -168,9 +170,10 @@ class RoTopology:
         self.cleanup_stale()
 
     # ---- the Scapy mobile node ----
-    def mn(self, *args, coa=COA, timeout=3.0):
-        cmd = ["/usr/bin/python3", RR_MN, "--iface", "mna", "--cn", CN, "--hoa", HOA,
-               "--coa", coa, "--state", self.state, "--timeout", str(timeout)] + list(args)
+    def mn(self, *args, coa=COA, hoa=HOA, timeout=3.0):
+        state = self.state if hoa == HOA else self.state + "." + hoa
+        cmd = ["/usr/bin/python3", RR_MN, "--iface", "mna", "--cn", CN, "--hoa", hoa,
+               "--coa", coa, "--state", state, "--timeout", str(timeout)] + list(args)
         r = self.sh(NS_M, *cmd, timeout=60)
         return json.loads(r.stdout.strip().splitlines()[-1])
 

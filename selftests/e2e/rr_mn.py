@@ -21,6 +21,7 @@ command prints one JSON object.
                                             the SYN-ACK (RH2)
   rr_mn.py [common] expect-syn              wait for a TCP SYN to the CoA with RH2
   rr_mn.py [common] expect-brr SECONDS      wait for a Binding Refresh Request to the HoA
+  rr_mn.py [common] flood-hoti N            N HoTIs back to back; count the HoTs in 2 s
 
 common: --iface IF --cn ADDR --hoa ADDR --coa ADDR --state FILE [--timeout S]
 
@@ -288,6 +289,19 @@ def cmd_expect_brr(mn, o):
         "cksum_ok": pseudo_ok(p[IPv6].src, p[IPv6].dst, 135, raw(p[MIP6MH_BRR]))}}))
 
 
+def cmd_flood_hoti(mn, o):
+    pkts = [raw(IPv6(src=o.hoa, dst=o.cn) / MIP6MH_HoTI(cookie=struct.pack("!Q", i)))
+            for i in range(o.n)]
+    t0 = time.time()
+    for data in pkts:
+        mn.tx.sendto(data, (o.cn, 0))
+    sent_s = time.time() - t0
+    got = []
+    mn.wait(lambda p: MIP6MH_HoT in p and p[IPv6].dst == o.hoa and got.append(1) and False,
+            2.0)
+    print(json.dumps({"sent": o.n, "send_seconds": sent_s, "hot": len(got)}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     for k in ("iface", "cn", "hoa", "coa", "state"):
@@ -317,11 +331,13 @@ def main():
         s.add_argument("--port", type=int, default=5001)
     br = sub.add_parser("expect-brr")
     br.add_argument("seconds", type=float)
+    fl = sub.add_parser("flood-hoti")
+    fl.add_argument("n", type=int)
     o = ap.parse_args()
     mn = MN(o)
     {"rr": cmd_rr, "bu": cmd_bu, "replay": cmd_replay, "expect-echo": cmd_expect_echo,
      "echo-hao": cmd_echo_hao, "syn-hao": cmd_syn_hao, "expect-syn": cmd_expect_syn,
-     "expect-brr": cmd_expect_brr}[o.cmd](mn, o)
+     "expect-brr": cmd_expect_brr, "flood-hoti": cmd_flood_hoti}[o.cmd](mn, o)
 
 
 if __name__ == "__main__":

@@ -331,3 +331,25 @@ def test_brr_before_expiry_then_expiry(request):
         log = t.agent_log()
         assert "Binding Refresh Request 1/3" in log and "binding expired" in log
     assert t.sanitizer_errors() == []
+
+
+def test_cache_full_and_rate_limits(request):
+    # One binding at most; answers to forgeable packets 20 a second (burst 20).
+    t = topo(request, "max-bindings = 1\n[ro]\nrr-rate = 20\n")
+    with t:
+        _, ba = register(t, seq=1)
+        check_ba_ok(ba, 1, 100)
+        # A second home address, proved by its own RR: no room, 130 (§9.5.2),
+        # authenticated; nothing written.
+        rr = t.mn("rr", hoa=R.HOA2)
+        assert rr["hot"] and rr["cot"]
+        ba = t.mn("bu", "--seq", "1", "--lifetime", "100", "--ack", hoa=R.HOA2)["ba"]
+        assert ba["status"] == 130 and ba["auth_ok"]
+        assert [b["hoa"] for b in t.bindings()] == [R.HOA]
+        assert "binding cache full" in t.agent_log()
+        # 300 Home Test Inits back to back: at most a burst and a refill answered.
+        time.sleep(1.5)    # the bucket is full again
+        fl = t.mn("flood-hoti", "300")
+        limit = 20 + 20 * (fl["send_seconds"] + 2.5)
+        assert 1 <= fl["hot"] <= limit, fl
+    assert t.sanitizer_errors() == []
