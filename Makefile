@@ -214,7 +214,7 @@ fuzz-ntm: $(FUZZ_NTM)
 # tests. `make fuzz-ro` runs it for FUZZ_SECONDS; check-unit for
 # CHECK_FUZZ_SECONDS. New inputs go to build/fuzz-ro/corpus-rr/.
 FUZZ_RO_SRCS := agentd/mip6/mh.c agentd/mip6/mh_rr.c agentd/mip6/auth.c agentd/ro/rr_crypto.c \
-		agentd/ro/rr_nonce.c agentd/ro/cn_policy.c lib/addr.c
+		agentd/ro/rr_nonce.c agentd/ro/cn_policy.c lib/addr.c $(wildcard lib/csum.c)
 $(B)/fuzz-ro/fuzz_rr: selftests/fuzz/fuzz_rr.c $(FUZZ_RO_SRCS) $(wildcard agentd/ro/*.h agentd/mip6/*.h) \
 		selftests/unit/rr_vectors.h include/xmip_wire.h include/xmip_maps.h
 	@mkdir -p $(@D)
