@@ -170,7 +170,7 @@ class RoTopology:
         self.cleanup_stale()
 
     # ---- the Scapy mobile node ----
-    def mn(self, *args, coa=COA, hoa=HOA, timeout=3.0):
+    def mn(self, *args, coa=COA, hoa=HOA, timeout=5.0):
         state = self.state if hoa == HOA else self.state + "." + hoa
         cmd = ["/usr/bin/python3", RR_MN, "--iface", "mna", "--cn", CN, "--hoa", hoa,
                "--coa", coa, "--state", state, "--timeout", str(timeout)] + list(args)
