@@ -53,6 +53,7 @@ enum xmip_role {
 	XMIP_ROLE_MN   = 2,
 	XMIP_ROLE_DC   = 3,   /* NTMobile Direction Coordinator: no datapath */
 	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling (its tc datapath comes later) */
+	XMIP_ROLE_CN   = 5,   /* correspondent node with route optimisation (RFC 6275 §9) */
 };
 
 /*
@@ -121,6 +122,9 @@ struct xmip_binding {
  */
 enum xmip_encap {
 	XMIP_ENCAP_IP6IP6 = 0,   /* IPv6-in-IPv6 (RFC 2473), Mobile IPv6 home registration */
+	XMIP_ENCAP_RH2    = 1,   /* correspondent binding (RFC 6275 §9.3.2): the node's own
+				  * packets to the HoA get a type-2 routing header and go to
+				  * the CoA; never used to intercept others' packets */
 };
 
 /*
@@ -201,6 +205,7 @@ enum xmip_family_id {
 	/* planned: DSMIPv6 (UDP 4191, RFC 5555) = 2, Mobile IPv4 (UDP 434,
 	 * RFC 5944) = 3 */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
+	XMIP_FAMILY_RO     = 5,   /* route optimisation (RFC 6275 §5.2, §9): correspondent */
 	XMIP_FAMILY__MAX   = 255,  /* the record's family field is one octet of use */
 };
 
@@ -279,7 +284,18 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_ENCAP_UNKNOWN,   "drop: binding's encapsulation unknown to this datapath (agent newer than the programs?)") \
 	X(DROP_SIGNAL_RATE_LIMITED, "drop: signalling over its source's rate limit (per /64, per IPv4 address)") \
 	X(SIGNAL_SRC_NEW,       "signalling from a source without a rate-limit bucket: bucket made") \
-	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending")
+	X(SIGNAL_WAKEUP_FORCED, "signalling ring: agent woken early, XMIP_SIGNAL_WAKEUP_BYTES pending") \
+	X(RO_RH2_OK,            "CN: type-2 routing header inserted, sent to the care-of address") \
+	X(RO_HAO_RESTORED,      "CN: Home Address option from the bound CoA removed, source = HoA") \
+	X(RO_PASS_NO_BINDING,   "CN: packet to an address without a correspondent binding, sent as it is") \
+	X(RO_PASS_OTHER_SRC,    "CN: to a bound HoA from another address than the CN's, sent as it is") \
+	X(RO_PASS_MH_ND,        "CN: Mobility Header or Neighbour Discovery to a bound HoA, sent as it is (RFC 6275 6.1, 9.3.2)") \
+	X(RO_FALLBACK_LAYOUT,   "CN: to a bound HoA with a routing or Hop-by-Hop header, sent as it is (via the home agent)") \
+	X(RO_FALLBACK_TOO_BIG,  "CN: to a bound HoA, no room for the routing header (MTU, UDP GSO), sent as it is") \
+	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
+	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
+	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in the first Destination Options header") \
+	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -10,7 +10,8 @@
 
 #define HA XMIP_ROLE_BIT(XMIP_ROLE_HA)
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
-#define ALL (HA | MN | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM))
+#define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
+#define ALL (HA | MN | CN | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM))
 
 static int set_role(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
@@ -113,12 +114,12 @@ static int set_max_bindings(struct xmip_conf_parser *p, void *t, const char *key
 static const struct xmip_conf_key keys[] = {
 	{ "role",         ALL,     0,       false, set_role },
 	{ "instance",     ALL,     ALL,     false, set_instance },
-	{ "interface",    HA | MN, HA | MN, true,  set_interface },
-	{ "xdp-mode",     HA | MN, 0,       false, set_xdp_mode },
-	{ "address",      HA,      HA,      false, set_address },
-	{ "home-prefix",  HA | MN, HA | MN, false, set_home_prefix },
-	{ "tunnel-mtu",   HA | MN, 0,       false, set_tunnel_mtu },
-	{ "max-bindings", HA,      0,       false, set_max_bindings },
+	{ "interface",    HA | MN | CN, HA | MN | CN, true,  set_interface },
+	{ "xdp-mode",     HA | MN | CN, 0,            false, set_xdp_mode },
+	{ "address",      HA | CN,      HA | CN,      false, set_address },
+	{ "home-prefix",  HA | MN,      HA | MN,      false, set_home_prefix },
+	{ "tunnel-mtu",   HA | MN,      0,            false, set_tunnel_mtu },
+	{ "max-bindings", HA | CN,      0,            false, set_max_bindings },
 };
 
 static void defaults(struct xmip_conf *c)

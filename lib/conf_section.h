@@ -67,6 +67,7 @@ extern const struct xmip_conf_section xmip_conf_mn;        /* conf_mip6.c: [mn N
 extern const struct xmip_conf_section xmip_conf_dc, xmip_conf_ntm_node, xmip_conf_peer_dc,
 	xmip_conf_relay, xmip_conf_ntm;
 extern const struct xmip_conf_section xmip_conf_agent;     /* conf_agent.c: [agent] */
+extern const struct xmip_conf_section xmip_conf_ro;        /* conf_ro.c: [ro] (role cn) */
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

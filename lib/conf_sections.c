@@ -13,6 +13,7 @@ const struct xmip_conf_section *const xmip_conf_sections[] = {
 	&xmip_conf_mn,
 	&xmip_conf_dc, &xmip_conf_ntm_node, &xmip_conf_peer_dc, &xmip_conf_relay, &xmip_conf_ntm,
 	&xmip_conf_agent,
+	&xmip_conf_ro,
 };
 
 const size_t xmip_conf_n_sections = sizeof(xmip_conf_sections) / sizeof(xmip_conf_sections[0]);

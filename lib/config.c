@@ -54,6 +54,7 @@ static const struct {
 	{ "mn", XMIP_ROLE_MN },
 	{ "dc", XMIP_ROLE_DC },
 	{ "ntm", XMIP_ROLE_NTM },
+	{ "cn", XMIP_ROLE_CN },
 };
 
 int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "conf_ntm.h"
+#include "conf_ro.h"
 #include "xmip_maps.h"
 
 #define XMIP_CONF_MAX_IFS     16
@@ -58,8 +59,8 @@ struct xmip_conf {
 	struct in6_addr    home_prefix;
 	uint8_t            home_plen;
 	uint16_t           tunnel_mtu;       /* 0: interface MTU - 40 */
-	struct in6_addr    address;          /* HA: its own address */
-	uint32_t           max_bindings;     /* HA: default XMIP_DEFAULT_MAX_BINDINGS */
+	struct in6_addr    address;          /* HA, CN: its own address */
+	uint32_t           max_bindings;     /* HA, CN: default XMIP_DEFAULT_MAX_BINDINGS */
 
 	/* Mobile IPv6 (conf_mip6.c): flat keys or [mip6], and [mn NAI]. HA: */
 	uint32_t           max_lifetime_s;   /* default 600 */
@@ -79,6 +80,9 @@ struct xmip_conf {
 	/* The agent's operations keys (conf_agent.c): flat or [agent]. */
 	bool               metrics_on;       /* metrics = ADDR:PORT; default off */
 	union xmip_sockaddr metrics_addr;
+
+	/* Route optimisation (conf_ro.c): [ro], role cn. */
+	struct xmip_ro_conf ro;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };

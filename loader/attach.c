@@ -32,6 +32,7 @@
 #include "nh_gen.h"
 #include "pins.h"
 #include "rodata.h"
+#include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
 
@@ -126,10 +127,12 @@ static const char *rejected_prog(void)
 struct role_obj {
 	struct xmip_ha *ha;
 	struct xmip_mn *mn;
+	struct xmip_cn *cn;
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
-	struct bpf_program *egress;   /* MN only */
-	struct bpf_map *bindings, *replay, *ident; /* HA only */
+	struct bpf_program *egress;   /* MN, CN */
+	struct bpf_map *bindings, *replay, *ident; /* HA; CN: bindings only */
+	struct bpf_map *used;         /* CN only: xmip_ro_used */
 	struct bpf_map *state;        /* MN only: xmip_mn_state */
 	struct bpf_map *rodata;       /* the static configuration */
 };
@@ -163,6 +166,22 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->home_plen = conf->home_plen;
 		c->tunnel_mtu = tunnel_mtu;
 		c->ready = 1;
+	} else if (conf->role == XMIP_ROLE_CN) {
+		struct xmip_cn_conf *c;
+
+		ro->cn = xmip_cn__open_opts(&opts);
+		if (!ro->cn)
+			return -errno;
+		ro->obj = ro->cn->obj;
+		ro->xdp = ro->cn->progs.xmip_cn_xdp;
+		ro->egress = ro->cn->progs.xmip_cn_egress;
+		ro->bindings = ro->cn->maps.xmip_bindings;
+		ro->used = ro->cn->maps.xmip_ro_used;
+		ro->rodata = ro->cn->maps.rodata;
+		c = (struct xmip_cn_conf *)&ro->cn->rodata->xmip_cn_conf;
+		memset(c, 0, sizeof(*c));
+		memcpy(c->self_addr, &conf->address, 16);
+		c->ready = 1;
 	} else {
 		struct xmip_mn_conf *c;
 
@@ -187,7 +206,7 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 
 static int role_load(struct role_obj *ro)
 {
-	return ro->ha ? xmip_ha__load(ro->ha) : xmip_mn__load(ro->mn);
+	return ro->ha ? xmip_ha__load(ro->ha) : ro->cn ? xmip_cn__load(ro->cn) : xmip_mn__load(ro->mn);
 }
 
 static void role_close(struct role_obj *ro)
@@ -196,6 +215,8 @@ static void role_close(struct role_obj *ro)
 		xmip_ha__destroy(ro->ha);
 	if (ro->mn)
 		xmip_mn__destroy(ro->mn);
+	if (ro->cn)
+		xmip_cn__destroy(ro->cn);
 	memset(ro, 0, sizeof(*ro));
 }
 
@@ -642,11 +663,14 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		return -1;
 	}
 	rc = -1;
-	if (ro.bindings) {
+	if (ro.bindings)
 		size_map(ro.bindings, pin_dir, conf->max_bindings);
+	if (ro.replay)
 		size_map(ro.replay, pin_dir, conf->max_bindings);
+	if (ro.ident)
 		size_map(ro.ident, pin_dir, conf->max_bindings);
-	}
+	if (ro.used)
+		size_map(ro.used, pin_dir, conf->max_bindings);
 
 	if (role_load(&ro)) {
 		int e = errno;
@@ -667,7 +691,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		goto out;
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
-		 conf->role == XMIP_ROLE_HA ? "ha" : "mn", pin_dir);
+		 conf->role == XMIP_ROLE_HA ? "ha" : conf->role == XMIP_ROLE_CN ? "cn" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);

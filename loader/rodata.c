@@ -66,9 +66,12 @@ int xmip_rodata_read(const char *pin_dir, struct xmip_rodata *out, char *err, si
 	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_MN, &out->mn,
 			  sizeof(out->mn)) == 0)
 		out->role = XMIP_ROLE_MN;
+	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_CN, &out->cn,
+			  sizeof(out->cn)) == 0)
+		out->role = XMIP_ROLE_CN;
 	else {
-		snprintf(err, errlen, "%s: holds neither %s nor %s", path, XMIP_RODATA_HA,
-			 XMIP_RODATA_MN);
+		snprintf(err, errlen, "%s: holds none of %s, %s, %s", path, XMIP_RODATA_HA,
+			 XMIP_RODATA_MN, XMIP_RODATA_CN);
 		goto out;
 	}
 	rc = 0;

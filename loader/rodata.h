@@ -11,11 +11,13 @@
 #include <stddef.h>
 
 #include "xmip_maps.h"
+#include "xmip_ro.h"
 
 struct xmip_rodata {
-	int                 role;   /* XMIP_ROLE_HA or XMIP_ROLE_MN */
+	int                 role;   /* XMIP_ROLE_HA, XMIP_ROLE_MN or XMIP_ROLE_CN */
 	struct xmip_ha_conf ha;     /* role HA */
 	struct xmip_mn_conf mn;     /* role MN */
+	struct xmip_cn_conf cn;     /* role CN */
 };
 
 /* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */

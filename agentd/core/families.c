@@ -7,10 +7,12 @@
 
 #include "mip6/mip6.h"
 #include "ntm/ntm.h"
+#include "ro/ro.h"
 
 const struct xmip_family_ops *const xmip_families[] = {
 	&xmip_mip6_family,
 	&xmip_ntm_family,
+	&xmip_ro_family,
 };
 
 const size_t xmip_n_families = sizeof(xmip_families) / sizeof(xmip_families[0]);
