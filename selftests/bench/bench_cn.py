@@ -6,7 +6,7 @@ trivial program of the same type timed the same way.
 Each figure is the mean kernel-measured duration of `runs` separate test
 runs of one repetition, each on the same fresh input (tc cannot undo a
 bpf_skb_adjust_room for the next repetition, so both paths are timed this
-way; selftests/tools/xmip_cn_run --repeat). Before anything counts, the
+way; selftests/tools/xmip_pktrun -o cn --repeat). Before anything counts, the
 output is checked with Scapy (the routing header is there and the upper
 layer untouched; the HAO is gone and the source is the HoA), and the
 datapath's counter must equal the number of runs: every timed run took the
@@ -27,7 +27,7 @@ from scapy.packet import Raw
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("XMIP_BUILD", "build/opt")
 BUILD = BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD)
-CN_RUN = os.path.join(BUILD, "tools", "xmip_cn_run")
+PKTRUN = os.path.join(BUILD, "tools", "xmip_pktrun")
 
 CN = "2001:db8:c::2"
 HOA = "2001:db8:1::100"
@@ -84,7 +84,8 @@ CASES = [
 
 
 def run(ns, prog, path, runs, trivial=False):
-    args = [CN_RUN, "--netns", ns, "-p", prog, "-i", path, "-w", path + ".out", "--self", CN,
+    args = [PKTRUN, "--netns", ns, "-o", "cn", "-p", prog, "-i", path, "-w", path + ".out",
+            "--self", CN,
             "-b", "%s=%s" % (HOA, COA), "--repeat", runs]
     r = sh(*(args + (["--pass"] if trivial else [])))
     return json.loads(r.stdout), open(path + ".out", "rb").read()

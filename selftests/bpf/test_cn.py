@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 """The correspondent node's datapath (bpf/xmip_cn.bpf.c, bpf/ro/cn.h) on
-crafted packets through BPF_PROG_TEST_RUN (selftests/tools/xmip_cn_run).
+crafted packets through BPF_PROG_TEST_RUN (selftests/tools/xmip_pktrun -o cn).
 
 tc egress: a packet from the CN to a bound home address gets a type-2
 routing header (RFC 6275 §6.4, §9.3.2) and goes to the care-of address;
@@ -33,8 +33,8 @@ from scapy.utils import checksum
 
 from conftest import BUILD, PREFIX, REPO, Netns, assert_same, sh
 
-CN_RUN = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD),
-                      "tools", "xmip_cn_run")
+PKTRUN = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD),
+                      "tools", "xmip_pktrun")
 CN = "2001:db8:c::2"
 CN_GW = "2001:db8:c::1"
 OTHER_CN_ADDR = "2001:db8:c::3"   # another address of the same host
@@ -49,8 +49,8 @@ RO_FAMILY = 5                     # XMIP_FAMILY_RO
 
 @pytest.fixture(scope="module")
 def cn_ns():
-    if not os.path.exists(CN_RUN):
-        pytest.fail("%s not built (make, or set XMIP_BUILD)" % CN_RUN)
+    if not os.path.exists(PKTRUN):
+        pytest.fail("%s not built (make, or set XMIP_BUILD)" % PKTRUN)
     ns = Netns("cn")
     try:
         ns.run("sysctl", "-qw", "net.ipv6.conf.all.forwarding=0")
@@ -84,10 +84,10 @@ def run(ns, prog, frame, args=(), ifindex=None):
         pin, pout = os.path.join(d, "in"), os.path.join(d, "out")
         with open(pin, "wb") as f:
             f.write(bytes(frame))
-        cmd = [CN_RUN, "--netns", ns.name, "-p", prog, "-i", pin, "-w", pout, "--self", CN,
-               "-I", str(ns.cbc if ifindex is None else ifindex)] + list(args)
+        cmd = [PKTRUN, "--netns", ns.name, "-o", "cn", "-p", prog, "-i", pin, "-w", pout,
+               "--self", CN, "-I", str(ns.cbc if ifindex is None else ifindex)] + list(args)
         r = sh(*cmd, check=False)
-        assert r.returncode == 0, "xmip_cn_run failed: %s\n%s" % (" ".join(cmd), r.stderr[-3000:])
+        assert r.returncode == 0, "xmip_pktrun -o cn failed: %s\n%s" % (" ".join(cmd), r.stderr[-3000:])
         with open(pout, "rb") as f:
             return Result(json.loads(r.stdout), f.read())
 

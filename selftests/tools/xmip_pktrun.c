@@ -4,12 +4,13 @@
  * BPF_PROG_TEST_RUN and report what it did, for the packet tests
  * (selftests/bpf) and the per-packet cost benchmark.
  *
- *   xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
+ *   xmip_pktrun -o ha|mn|cn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
  *               [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
+ *               [--gso-size N] [--pass]
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -24,6 +25,13 @@
  * counters that moved for it (deltas), the number of ring-buffer records
  * it produced, and the output frame in hex when the program may have sent
  * it on (XDP_TX or XDP_REDIRECT) or changed it.
+ * -o cn runs the correspondent's programs (bpf/xmip_cn.bpf.c): --self is
+ * the CN's address, -b a correspondent binding (encapsulation RH2 unless
+ * --binding-encap), and the output adds "used": the home addresses
+ * xmip_ro_used marked, with the mark's age in ms. --gso-size N makes the
+ * tc skb claim to be GSO (gso_size N, 2 segments). --pass runs "r0 =
+ * XDP_PASS (TC_ACT_OK); exit" instead, timed the same way: the
+ * benchmark's baseline for a program of the type.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
  *
@@ -58,6 +66,8 @@
 #include <linux/pkt_cls.h>
 
 #include "xmip_maps.h"
+#include "xmip_ro.h"
+#include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
 #include "xmip_cls_probe.skel.h"
@@ -99,6 +109,8 @@ struct opts {
 	int n_then;
 	bool probe_signal;
 	bool batch;
+	int gso_size;
+	bool trivial;
 };
 
 struct events {
@@ -110,17 +122,22 @@ struct events {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
+		"usage: xmip_pktrun -o ha|mn|cn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
 		"       [--self4 A.B.C.D] (cls: this node's IPv4 address)\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
+		"       [--gso-size N] [--pass]\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
-		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
+		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element);\n"
+		"cn: --self the CN's address (rodata), -b correspondent bindings (RH2).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
-		"--binding-encap N: the encapsulation of every binding (default 0).\n"
+		"--binding-encap N: the encapsulation of every binding (default 0; cn: 1).\n"
+		"--gso-size N: tc: the skb claims to be GSO (gso_size N, 2 segments).\n"
+		"--pass: run \"r0 = XDP_PASS (TC_ACT_OK); exit\" instead, timed the same\n"
+		"way (the benchmark's baseline); the object is loaded all the same.\n"
 		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
 		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
@@ -220,9 +237,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "then", required_argument, NULL, 20 },
 		{ "probe-signal", no_argument, NULL, 21 },
 		{ "batch", no_argument, NULL, 22 },
+		{ "gso-size", required_argument, NULL, 23 },
+		{ "pass", no_argument, NULL, 24 },
 		{ NULL, 0, NULL, 0 },
 	};
-	long encap = 0;
+	long encap = -1;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -280,13 +299,16 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case 21: o->probe_signal = true; break;
 		case 22: o->batch = true; break;
+		case 23: o->gso_size = parse_num(optarg, 65535); break;
+		case 24: o->trivial = true; break;
 		default: usage();
 		}
 	}
 	if (!o->obj || !o->prog || (!o->in && !o->attach_dev) || optind != argc || o->repeat < 1 ||
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
-	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cn") &&
+	    strcmp(o->obj, "cls"))
 		usage();
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
@@ -296,8 +318,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (!strcmp(o->obj, "ha") && !strcmp(o->prog, "tc"))
 		usage();
-	for (int i = 0; i < o->n_binds; i++)
+	if (encap < 0)   /* what the role's agent writes */
+		encap = !strcmp(o->obj, "cn") ? XMIP_ENCAP_RH2 : XMIP_ENCAP_IP6IP6;
+	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
+		if (!strcmp(o->obj, "cn"))
+			o->binds[i].val.seq = 1;   /* as an accepted first BU leaves it */
+	}
 }
 
 static int enter_netns(const char *name)
@@ -459,11 +486,52 @@ static void print_cls(int fd)
 	       r.has_hao, r.has_rh2);
 }
 
+/* -o cn: the home addresses xmip_ro_used holds, with the age of their mark in ms. */
+static void print_used(int fd)
+{
+	struct xmip_binding_key k, next;
+	void *prev = NULL;
+	__u64 now = boottime_ns();
+	bool first = true;
+
+	printf(", \"used\": {");
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct xmip_ro_used u;
+		char a[INET6_ADDRSTRLEN];
+
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &u))
+			continue;
+		inet_ntop(AF_INET6, k.hoa, a, sizeof(a));
+		printf("%s\"%s\": %lld", first ? "" : ", ", a,
+		       (long long)((__s64)(now - u.last_ns) / 1000000));
+		first = false;
+	}
+	printf("}");
+}
+
+/* --pass: "r0 = verdict; exit", the cheapest program of the type (the benchmark's baseline). */
+static int trivial_prog(bool xdp)
+{
+	struct bpf_insn insns[2];
+
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+	insns[0].dst_reg = BPF_REG_0;
+	insns[0].imm = xdp ? XDP_PASS : TC_ACT_OK;
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	return bpf_prog_load(xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS, "trivial", "GPL",
+			     insns, 2, NULL);
+}
+
 /* The maps and programs of whichever skeleton was loaded. */
 struct loaded {
 	struct bpf_object *obj;
 	struct bpf_map *bindings, *mn_state, *stats, *signal, *nh_gen;  /* NULL: not in the role */
+	struct bpf_map *ro_used;      /* -o cn */
 	struct bpf_program *prog;
+	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
 };
 
@@ -541,6 +609,20 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_ha_conf.home_plen = o->home_plen;
 		s->rodata->xmip_ha_conf.tunnel_mtu = o->tunnel_mtu;
 		s->rodata->xmip_ha_conf.ready = !o->not_ready;
+	} else if (!strcmp(o->obj, "cn")) {
+		struct xmip_cn *s = xmip_cn__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->bindings = s->maps.xmip_bindings;
+		l->stats = s->maps.xmip_stats;
+		l->signal = s->maps.xmip_signal;
+		l->ro_used = s->maps.xmip_ro_used;
+		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_cn_xdp : s->progs.xmip_cn_egress;
+		memcpy((void *)s->rodata->xmip_cn_conf.self_addr, o->self, 16);
+		s->rodata->xmip_cn_conf.ready = !o->not_ready;
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -616,7 +698,8 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 	while (fread(lenb, 1, 4, f) == 4) {
 		__u32 len = lenb[0] | lenb[1] << 8 | lenb[2] << 16 | (__u32)lenb[3] << 24;
 		struct xdp_md xctx = { .data = 0, .data_end = len, .ingress_ifindex = o->ifindex };
-		struct __sk_buff sctx = { .ifindex = o->ifindex };
+		struct __sk_buff sctx = { .ifindex = o->ifindex, .gso_size = (__u32)o->gso_size,
+					  .gso_segs = o->gso_size ? 2 : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 		bool first = true, show;
@@ -633,7 +716,7 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 			t.ctx_size_in = sizeof(sctx);
 		}
 		events.n = 0;
-		if (bpf_prog_test_run_opts(bpf_program__fd(l->prog), &t)) {
+		if (bpf_prog_test_run_opts(l->prog_fd, &t)) {
 			/* The kernel refuses some frames itself (too short for an
 			 * Ethernet header...): reported, not a program verdict. */
 			printf("{\"i\": %ld, \"error\": %d}\n", idx++, errno);
@@ -678,7 +761,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	__u32 zero = 0;
 	bool xdp;
-	int err, i, rc = 1;
+	int err, i, rc = 1, trivial_fd = -1;
 
 	parse_args(&o, argc, argv);
 	if (o.netns && enter_netns(o.netns))
@@ -724,8 +807,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
 		goto out;
 	}
+	l.prog_fd = bpf_program__fd(l.prog);
+	if (o.trivial && (l.prog_fd = trivial_fd = trivial_prog(xdp)) < 0) {
+		fprintf(stderr, "xmip_pktrun: trivial program: %s\n", strerror(errno));
+		goto out;
+	}
 	if (o.attach_dev) {
-		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
+		rc = attach(&o, xdp, l.prog_fd) ? 1 : 0;
 		goto out;
 	}
 	rb = l.signal ? ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL) : NULL;
@@ -740,7 +828,8 @@ int main(int argc, char **argv)
 
 	{
 		struct xdp_md xctx = { .data = 0, .ingress_ifindex = o.ifindex };
-		struct __sk_buff sctx = { .ifindex = o.ifindex };
+		struct __sk_buff sctx = { .ifindex = o.ifindex, .gso_size = (__u32)o.gso_size,
+					  .gso_segs = o.gso_size ? 2 : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
 		int run, k;
@@ -762,7 +851,7 @@ int main(int argc, char **argv)
 				t.ctx_in = &sctx;
 				t.ctx_size_in = sizeof(sctx);
 			}
-			err = bpf_prog_test_run_opts(bpf_program__fd(l.prog), &t);
+			err = bpf_prog_test_run_opts(l.prog_fd, &t);
 			if (err) {
 				fprintf(stderr, "xmip_pktrun: test run: %s\n", strerror(errno));
 				goto out;
@@ -788,13 +877,19 @@ int main(int argc, char **argv)
 		print_events(&events);
 		if (l.cls_result)
 			print_cls(bpf_map__fd(l.cls_result));
+		if (l.ro_used)
+			print_used(bpf_map__fd(l.ro_used));
 		printf("}\n");
 	}
 	rc = 0;
 out:
 	ring_buffer__free(rb);
+	if (trivial_fd >= 0)
+		close(trivial_fd);
 	if (skel && !strcmp(o.obj, "ha"))
 		xmip_ha__destroy(skel);
+	else if (skel && !strcmp(o.obj, "cn"))
+		xmip_cn__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
 	else if (skel)
