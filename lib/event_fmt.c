@@ -35,7 +35,8 @@ int xmip_event_decode(const void *buf, size_t len, struct xmip_event *out)
 
 static const char *role_name(unsigned int role)
 {
-	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" : "none";
+	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" :
+	       role == XMIP_ROLE_CN ? "cn" : "none";
 }
 
 /* IPv4-mapped addresses as dotted quads: they stand for IPv4 ones. */

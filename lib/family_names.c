@@ -11,6 +11,7 @@ static const struct {
 	const char  *name;
 } families[] = {
 	{ XMIP_FAMILY_MIP6, "mip6" },
+	{ XMIP_FAMILY_RO,   "ro" },
 };
 
 static const struct {
@@ -19,6 +20,7 @@ static const struct {
 	const char  *name;
 } encaps[] = {
 	{ XMIP_ENCAP_IP6IP6, XMIP_FAMILY_MIP6, "ip6ip6" },
+	{ XMIP_ENCAP_RH2,    XMIP_FAMILY_RO,   "rh2" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -199,7 +199,7 @@ const char *const xmip_help_binding =
 	"    JSON: a list of {\"instance\", \"hoa\", \"coa\", \"lifetime\", \"remaining\",\n"
 	"    \"seq\", \"flags\", \"family\", \"encap\"}. Filters, all of which must match:\n"
 	"    hoa and coa take an address or a prefix (2001:db8:1::100,\n"
-	"    2001:db8:a::/64), family a family name (mip6).\n"
+	"    2001:db8:a::/64), family a family name (mip6, ro).\n"
 	"\n"
 	"    add writes a static binding for debugging and tests: no signalling,\n"
 	"    no proxy neighbour entry. LIFETIME is in seconds (default 3600); flags\n"

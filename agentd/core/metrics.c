@@ -144,7 +144,8 @@ void xmip_metrics_bindings_set(const char *family, int64_t n)
 
 static const char *role_name(unsigned int role)
 {
-	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" : "none";
+	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" :
+	       role == XMIP_ROLE_CN ? "cn" : "none";
 }
 
 /* A label value, escaped as the text format wants (backslash, quote, newline). */

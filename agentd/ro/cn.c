@@ -15,6 +15,7 @@
 #include "maps.h"
 #include "mip6/mh.h"
 #include "mip6/mh_rr.h"
+#include "observe.h"
 #include "pins.h"
 #include "rawsend.h"
 #include "ro_rate.h"
@@ -148,13 +149,14 @@ static void tomb_add(struct xmip_cn *cn, const uint8_t hoa[16], uint16_t seq, ui
 
 /* ---------------------------------------------------------------- sending */
 
-static void send_pkt(struct xmip_cn *cn, const uint8_t *pkt, int len, const char *what)
+static bool send_pkt(struct xmip_cn *cn, const uint8_t *pkt, int len, const char *what)
 {
 	if (len <= 0) {
 		log_err("could not build the %s", what);
-		return;
+		return false;
 	}
 	xmip_rawsend(cn->raw, pkt, (size_t)len, 0);
+	return true;
 }
 
 /* RFC 6275 §9.3.3: to the wire source, unicast only, rate-limited like ICMPv6. */
@@ -173,8 +175,9 @@ static void send_be(struct xmip_cn *cn, const struct in6_addr *dst, uint8_t stat
 		log_info("Binding Error status %u to %s (home address %s)%s", status,
 			 xmip_ip6str(dst), hoa ? xmip_ip6str(hoa) : "::",
 			 more ? " (earlier ones not logged)" : "");
-	send_pkt(cn, out, xmip_pkt_build_be(out, sizeof(out), &cn->prm.self, dst, status, hoa),
-		 "Binding Error");
+	if (send_pkt(cn, out, xmip_pkt_build_be(out, sizeof(out), &cn->prm.self, dst, status, hoa),
+		     "Binding Error"))
+		xmip_ro_observe_sent(XMIP_MH_BE);
 }
 
 static void send_brr(struct xmip_cn *cn, const uint8_t hoa[16])
@@ -187,7 +190,8 @@ static void send_brr(struct xmip_cn *cn, const uint8_t hoa[16])
 	/* §9.5.5: always to the home address; an MH bypasses the binding cache (§6.1). */
 	if (len > 0)
 		len = xmip_rr_pkt(out, sizeof(out), &cn->prm.self, &dst, NULL, NULL, mh, (size_t)len);
-	send_pkt(cn, out, len, "Binding Refresh Request");
+	if (send_pkt(cn, out, len, "Binding Refresh Request"))
+		xmip_ro_observe_sent(XMIP_MH_BRR);
 }
 
 /* ---------------------------------------------------------------- messages */
@@ -202,8 +206,10 @@ static void on_init(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 	if (p->mh_off + p->mh_len != IPV6_HDR_LEN + (size_t)p->payload_len ||
 	    xmip_rr_parse(p->mh, p->mh_len, &msg) != XMIP_PARSE_OK) {
 		log_debug("malformed test init from %s ignored", xmip_ip6str(&p->src));
+		xmip_ro_observe_malformed();
 		return;
 	}
+	xmip_ro_observe_rx(msg.type);
 	if (!xmip_ro_rate_take(&cn->rr_rate, now))
 		return;
 	len = xmip_cn_answer_init(p, &msg, &cn->nonces, &cn->prm.self, now, out, sizeof(out));
@@ -213,7 +219,8 @@ static void on_init(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 		return;
 	}
 	log_debug("%s to %s", msg.type == XMIP_MH_HOTI ? "HoT" : "CoT", xmip_ip6str(&p->src));
-	send_pkt(cn, out, len, msg.type == XMIP_MH_HOTI ? "Home Test" : "Care-of Test");
+	if (send_pkt(cn, out, len, msg.type == XMIP_MH_HOTI ? "Home Test" : "Care-of Test"))
+		xmip_ro_observe_sent(msg.type == XMIP_MH_HOTI ? XMIP_MH_HOT : XMIP_MH_COT);
 }
 
 static void log_refusal(const struct xmip_cn_decision *d, const struct xmip_pkt *p)
@@ -240,8 +247,10 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 	struct hoa_entry *e;
 	struct in6_addr hoa;
 	uint8_t out[128];
+	bool ba_sent = false;
 	int rc;
 
+	xmip_ro_observe_rx(XMIP_MH_BU);
 	xmip_cn_bu_hoa(p, &hoa);
 	st.has_binding = xmip_binding_get(cn->maps, hoa.s6_addr, &st.binding) == 0;
 	e = entry(cn, hoa.s6_addr, false);
@@ -287,8 +296,9 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 	}
 	/* Refusals answer forgeable packets: rate-limited. An accepted BU proved both tokens. */
 	if (d.send_ba && (d.action != XMIP_CN_REJECT || xmip_ro_rate_take(&cn->rr_rate, now)))
-		send_pkt(cn, out, xmip_cn_build_ba(&d, &cn->prm.self, out, sizeof(out)),
-			 "Binding Acknowledgement");
+		ba_sent = send_pkt(cn, out, xmip_cn_build_ba(&d, &cn->prm.self, out, sizeof(out)),
+				   "Binding Acknowledgement");
+	xmip_ro_observe_bu(cn->f, p, &d, st.has_binding ? &st.binding : NULL, ba_sent);
 	OPENSSL_cleanse(d.kbm, sizeof(d.kbm));
 }
 
@@ -308,14 +318,18 @@ void xmip_cn_handle(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf, si
 	}
 	if (perr == XMIP_PARSE_OK) {
 		/* BA, BE, BRR: messages for a mobile node, which the CN is not. */
+		xmip_ro_observe_rx(p.msg.type);
 		log_debug("MH type %u from %s ignored (not for a correspondent)", p.msg.type,
 			  xmip_ip6str(&p.src));
 		return;
 	}
 	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE) {
-		if (p.msg.type == XMIP_MH_HOTI || p.msg.type == XMIP_MH_COTI)
+		if (p.msg.type == XMIP_MH_HOTI || p.msg.type == XMIP_MH_COTI) {
 			on_init(cn, &p, now);
-		else if (p.msg.type > XMIP_MH_BE)   /* §9.2: unknown type -> Binding Error 2 */
+			return;
+		}
+		xmip_ro_observe_rx(p.msg.type);
+		if (p.msg.type > XMIP_MH_BE)   /* §9.2: unknown type -> Binding Error 2 */
 			send_be(cn, &p.src, XMIP_BE_UNRECOGNISED_MH, p.has_hao ? &p.hao : NULL, now);
 		else
 			log_debug("MH type %u from %s ignored (not for a correspondent)", p.msg.type,
@@ -327,6 +341,7 @@ void xmip_cn_handle(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf, si
 		send_be(cn, &src, XMIP_BE_UNKNOWN_HAO_BINDING, &hao, now);
 		return;
 	}
+	xmip_ro_observe_malformed();
 	if (xmip_log_ratelimit(&rl, &more))
 		log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len, ifindex,
 			 xmip_parse_strerror(perr), more ? " (and earlier ones not logged)" : "");
@@ -372,6 +387,7 @@ static int sweep_binding(const uint8_t hoa[16], const struct xmip_binding *b, vo
 		tomb_add(cn, hoa, b->seq, s->now);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
 			 xmip_ip6str(b->coa), b->seq);
+		xmip_ro_observe_expired(hoa, b);
 		return 0;
 	}
 	s->live++;

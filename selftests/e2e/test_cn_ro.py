@@ -361,3 +361,46 @@ def test_cache_full_and_rate_limits(request):
         limit = 20 + 20 * (fl["send_seconds"] + 2.5)
         assert 1 <= fl["hot"] <= limit, fl
     assert t.sanitizer_errors() == []
+
+
+def test_cn_after_capability_drop_events_and_metrics(request):
+    """The correspondent's agent drops every capability but CAP_NET_ADMIN
+    and CAP_NET_RAW like every role (agentd/core/privs.c), in every thread
+    (the metrics exporter's too), and still does its job: RR, the BU and its
+    BA, Binding Errors. What it does shows in `xmip monitor` (family ro:
+    registered, refreshed, deregistered) and in its Prometheus metrics
+    (messages by type and direction, the BA's status, the binding count
+    from xmip_bindings by family)."""
+    from test_privileges import assert_only_two
+    t = topo(request, ro_conf="metrics = 127.0.0.1:9741\n")
+    with t:
+        mon = t.spawn(R.NS_C, "monitor", [os.path.join(t.bin, "xmip"), "monitor", "-j",
+                                          "-i", R.INSTANCE])
+        time.sleep(0.5)
+        assert_only_two("cn", t.agent.popen.pid, min_threads=2)
+        check_ba_ok(register(t, seq=5, lifetime=100)[1], 5, 100)
+        check_ba_ok(ba_of(t, "bu", "--seq", "6", "--lifetime", "100", "--ack"), 6, 100)
+        ba = ba_of(t, "bu", "--seq", "7", "--lifetime", "0", "--ack")
+        assert ba["status"] == 0
+        assert t.binding() is None
+        end = time.time() + 5
+        while time.time() < end and '"deregistered"' not in mon.text():
+            time.sleep(0.2)
+        evs = [json.loads(line) for line in mon.text().splitlines() if line.startswith("{")]
+        kinds = [(e.get("type"), e.get("family"), e.get("role")) for e in evs]
+        for k in ("registered", "refreshed", "deregistered"):
+            assert (k, "ro", "cn") in kinds, mon.text()
+        reg = [e for e in evs if e.get("type") == "registered"][0]
+        assert reg["hoa"] == R.HOA and reg["coa"] == R.COA, reg
+        mon.stop()
+        body = t.sh(R.NS_C, "curl", "-sf", "http://127.0.0.1:9741/metrics").stdout
+        want = ['xmip_signalling_messages_total{family="ro",role="cn",type="binding_update",'
+                'direction="received"} 3',
+                'type="home_test_init",direction="received"',
+                'type="care_of_test",direction="sent"',
+                'type="binding_ack",direction="sent",status="accepted"} 3',
+                'xmip_events_total{family="ro",role="cn",type="registered"} 1',
+                'xmip_bindings{family="ro",role="cn"} 0']
+        for w in want:
+            assert w in body, "%s not in metrics:\n%s" % (w, body)
+        assert_only_two("cn", t.agent.popen.pid, min_threads=2)
