@@ -371,13 +371,18 @@ def check_mn(prog, inp, out, st, coa, ha, hoa):
     return "a frame changed without being decapsulated"
 
 
-def ext_walk(b, off):
+def ext_walk(b, off, by_plen=False):
     """[(next header of, offset)] of the extension headers after the IPv6
     header at off, as far as they are whole; and the home address of the
-    first Home Address option found in a Destination Options header."""
+    first Home Address option found in a Destination Options header.
+    by_plen: the packet ends where its payload length says (what the
+    kernel's stack will see of a frame passed up), not at the frame's end."""
     hao, hdrs = None, []
+    ext_walk.hao_at = None
     if len(b) < off + 40:
         return hdrs, hao
+    if by_plen:
+        b = b[:off + 40 + (b[off + 4] << 8 | b[off + 5])]
     nh, at = b[off + 6], off + 40
     for _ in range(8):
         if nh in (0, 43, 60) and len(b) >= at + 2:
@@ -392,6 +397,7 @@ def ext_walk(b, off):
                         break
                     if b[i] == 0xC9 and b[i + 1] == 16 and i + 18 <= end:
                         hao = b[i + 2:i + 18]
+                        ext_walk.hao_at = at
                     i += 2 + b[i + 1]
             hdrs.append((nh, at))
             nh, at = b[at], end
@@ -400,6 +406,8 @@ def ext_walk(b, off):
             nh, at = b[at], at + 8
         else:
             break
+    # Whole: the chain ends in an upper layer inside the packet.
+    ext_walk.whole = nh not in (0, 43, 44, 60) and at <= len(b)
     return hdrs, hao
 
 
@@ -421,13 +429,25 @@ def check_cn(prog, inp, out, v, st, b):
                 out[rh[0] + 8:rh[0] + 24] != i_dst:
             return "routing header not to the binding's CoA naming the home address"
         return None
-    hdrs, hao = ext_walk(inp, 14)
+    hdrs, hao = ext_walk(inp, 14, by_plen=True)
     # A fragment passed whole (PASS_FRAGMENT, as every role does): the HAO
     # sits in front of the Fragment header, and a kernel without MIP6 drops
     # the frame on it (option type 0xC9: discard, RFC 8200 §4.2). Not delivered.
     frag_after_hao = "PASS_FRAGMENT" in st and any(nh == 44 for nh, _ in hdrs)
+    # Known and open (docs/RELIABILITY.md): the classifier looks for a HAO in
+    # the last Destination Options header of a chain it can walk to the end;
+    # a HAO in an earlier header, or in a chain cut short, is passed up
+    # unchanged (PASS_NOT_OURS...), and the kernel drops the frame on the
+    # option. Such frames still carry the HAO: counted apart, not delivered.
+    whole = ext_walk.whole
+    hao_not_last = hao is not None and any(nh == 60 and at > ext_walk.hao_at for nh, at in hdrs)
     if v == "XDP_PASS" and hao is not None and i_dst == b.self and \
             "RO_HAO_RESTORED" not in st and not frag_after_hao:
+        if hao_not_last or not whole:
+            if out and out != inp:
+                return "a frame with a Home Address option changed without being restored"
+            check_cn.unseen += 1
+            return None
         return "a frame to the CN with a Home Address option passed up unrestored"
     if "RO_HAO_RESTORED" in st:
         if hao is None or b.live.get(hao) != i_src or i_dst != b.self:
@@ -438,6 +458,9 @@ def check_cn(prog, inp, out, v, st, b):
     if out and out != inp:
         return "a frame changed without a Home Address option restored"
     return None
+
+
+check_cn.unseen = 0
 
 
 def run(prog, pkts, ns, tmp, verbose=False):
@@ -547,6 +570,11 @@ def main(argv=None):
                 print("%s: %d frames (seed %d), verdicts %s, %d sent on, %d outcomes: %s"
                       % (prog, len(pkts), args.seed, json.dumps(verdicts, sort_keys=True), sent,
                          len(outcomes), ", ".join("%s %d" % kv for kv in sorted(outcomes.items()))))
+                if prog == "cn-xdp":
+                    print("cn-xdp: %d frames passed up unchanged with a Home Address option the "
+                          "classifier does not see (the kernel drops them on it)"
+                          % check_cn.unseen)
+                    check_cn.unseen = 0
                 for i, why in total_bad[:20]:
                     print("  VIOLATION frame %d: %s\n    %s%s" % (i, why, pkts[i][:160].hex(),
                                                              "..." if len(pkts[i]) > 160 else ""))
