@@ -13,6 +13,7 @@ static const struct {
 	{ XMIP_FAMILY_MIP6, "mip6" },
 	{ XMIP_FAMILY_MIP4, "mip4" },
 	{ XMIP_FAMILY_DSMIP, "dsmip" },
+	{ XMIP_FAMILY_RO,   "ro" },
 };
 
 static const struct {
@@ -21,6 +22,7 @@ static const struct {
 	const char  *name;
 } encaps[] = {
 	{ XMIP_ENCAP_IP6IP6, XMIP_FAMILY_MIP6, "ip6ip6" },
+	{ XMIP_ENCAP_RH2,    XMIP_FAMILY_RO,   "rh2" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
