@@ -44,6 +44,20 @@ int xmip_cn_xdp(struct xdp_md *ctx)
 		}
 		if (c.ip6.has_hao)
 			return xmip_ro_cn_hao(ctx, &c);
+		if (c.ip6.dstopts_n > 1) {
+			/* A HAO in an earlier Destination Options header: never
+			 * restored (not where §6.3 puts it), never passed up unseen. */
+			int r = xmip_xdp_hao_anywhere(ctx, c.l3_off);
+
+			if (r < 0) {
+				xmip_count(XMIP_STAT_DROP_MALFORMED);
+				return XDP_DROP;
+			}
+			if (r > 0) {
+				xmip_count(XMIP_STAT_RO_DROP_HAO_LAYOUT);
+				return XDP_DROP;
+			}
+		}
 		if (c.ip6.has_rh2) {
 			xmip_count(XMIP_STAT_RO_DROP_RH2_TO_CN);
 			return XDP_DROP;

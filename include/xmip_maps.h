@@ -437,7 +437,7 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_FALLBACK_TOO_BIG,  "CN: to a bound HoA, no room for the routing header (MTU, UDP GSO), sent as it is") \
 	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
-	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in the first Destination Options header") \
+	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
 	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
 
 enum xmip_stat {

@@ -69,6 +69,63 @@ __noinline int xmip_xdp_hao_alone(struct xdp_md *ctx, __u32 off, __u32 dlen)
 }
 
 /*
+ * 1 if any Destination Options header of the IPv6 packet `ip6_off` octets
+ * into the frame holds a Home Address option, 0 if none does, negative if
+ * the chain or an option list is malformed. The classifier scans only the
+ * last Destination Options header (lib/parse.h: scanning inside its walk
+ * multiplies the verifier's paths); a caller that must not pass a HAO up
+ * unseen asks this when it walked more than one (dstopts_n > 1). A global
+ * function, its header walk verified once; the option scan of each header
+ * is xmip_xdp_find_hao's.
+ */
+__noinline int xmip_xdp_hao_anywhere(struct xdp_md *ctx, __u32 ip6_off)
+{
+	void *data, *data_end;
+	struct ipv6hdr *ip6;
+	__u32 off;
+	__u8 nh;
+	int i;
+
+	if (!ctx || ip6_off > 64)
+		return XMIP_PARSE_MALFORMED;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	ip6 = data + ip6_off;
+	if ((void *)(ip6 + 1) > data_end)
+		return XMIP_PARSE_TRUNCATED;
+	nh = ip6->nexthdr;
+	off = ip6_off + sizeof(*ip6);
+	for (i = 0; i < XMIP_MAX_EXT_HDRS; i++) {
+		__u8 *h;
+		__u32 hlen;
+		int r;
+
+		if (!xmip_is_ext_hdr(nh))
+			return 0;
+		if (off > 0x3fff)
+			return XMIP_PARSE_MALFORMED;
+		h = data + off;
+		if ((void *)(h + 8) > data_end)
+			return XMIP_PARSE_TRUNCATED;
+		if (nh == XMIP_IPPROTO_FRAGMENT) {
+			if ((bpf_ntohs(*(__u16 *)(h + 2)) & 0xfff8) != 0)
+				return 0;   /* a non-first fragment: nothing further here */
+			hlen = 8;
+		} else {
+			hlen = ((__u32)h[1] + 1) * 8;
+		}
+		if (nh == XMIP_IPPROTO_DSTOPTS) {
+			r = xmip_xdp_find_hao(ctx, off, hlen);
+			if (r != 0)
+				return r > 0 ? 1 : r;
+		}
+		nh = h[0];
+		off += hlen;
+	}
+	return 0;
+}
+
+/*
  * Remove the Destination Options header of `dlen` octets that follows the
  * fixed IPv6 header (Ethernet at the start of the frame) and write `hoa`
  * as the source. 0, or -1 if it is not there or the head cannot move:

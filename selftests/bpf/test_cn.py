@@ -318,6 +318,44 @@ def test_ingress_hao_with_other_options_dropped(cn_ns):
     assert r.stats == {"RO_DROP_HAO_LAYOUT": 1}
 
 
+PADN4 = [PadN(otype=1, optdata=b"\0\0\0\0")]   # an 8-octet header of padding alone
+
+
+@pytest.mark.parametrize("chain", [
+    [IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]), IPv6ExtHdrDestOpt(options=PADN4)],
+    [IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]), IPv6ExtHdrFragment(offset=0, m=0, id=7),
+     IPv6ExtHdrDestOpt(options=PADN4)],
+    [IPv6ExtHdrDestOpt(options=PADN4), IPv6ExtHdrDestOpt(options=PADN4),
+     IPv6ExtHdrDestOpt(options=[PadN(otype=1, optdata=b"\0\0"), HAO(hoa=HOA)]),
+     IPv6ExtHdrDestOpt(options=PADN4)],
+], ids=["first-of-two", "before-fragment", "third-of-four"])
+@pytest.mark.parametrize("args", [(), None], ids=["bound", "unbound"])
+def test_ingress_hao_in_earlier_destination_options_dropped(cn_ns, chain, args):
+    # The classifier scans only the last Destination Options header; a HAO
+    # in an earlier one (found by fuzz_bpf.py) is dropped too, counted,
+    # never passed up to a stack that cannot process it (RFC 6275 §6.3:
+    # the HAO is in the Destination Options header after the routing
+    # header, the one the CN restores only when it is the first and alone).
+    pkt = IPv6(src=COA, dst=CN)
+    for h in chain:
+        pkt = pkt / h.copy()
+    pkt = pkt / ICMPv6EchoRequest()
+    r = run(cn_ns, "xdp", arriving(pkt), bound() if args is not None else ())
+    assert r.verdict == "XDP_DROP"
+    assert r.stats == {"RO_DROP_HAO_LAYOUT": 1}
+    assert r.signal == []
+
+
+def test_ingress_two_destination_options_without_hao_pass(cn_ns):
+    # The control: the same chains without a HAO are not ours and go up.
+    frame = arriving(IPv6(src=COA, dst=CN) / IPv6ExtHdrDestOpt(options=PADN4) /
+                     IPv6ExtHdrDestOpt(options=PADN4) / ICMPv6EchoRequest())
+    r = run(cn_ns, "xdp", frame, bound())
+    assert r.verdict == "XDP_PASS"
+    assert r.stats == {"PASS_NOT_OURS": 1}
+    assert_same(r.out, frame)
+
+
 @pytest.mark.parametrize("pkt", [
     IPv6(src=HOA, dst=CN) / MIP6MH_HoTI(cookie=b"12345678"),
     IPv6(src=COA, dst=CN) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / MIP6MH_BU(seq=1),
