@@ -126,7 +126,7 @@ $(BO)/%.skel.h: $(BO)/%.bpf.o
 # agent sees agentd/core/ and agentd/ (a family's own headers sit beside
 # it); unit tests and the BU-rate tool see the agent folders they test.
 AGENT_INC := -Iagentd/core -Iagentd
-TEST_INC  := $(addprefix -I,$(sort $(AGENT_DIRS)))
+TEST_INC  := $(addprefix -I,$(sort $(AGENT_DIRS))) -Iagentd
 $(O)/obj/loader/%.o:          CFLAGS += -Iloader -I$(BO)
 $(O)/obj/agentd/%.o:          CFLAGS += $(AGENT_INC)
 $(O)/obj/selftests/unit/%.o:  CFLAGS += $(TEST_INC)
@@ -323,8 +323,9 @@ CROSS_ARCH ?= arm64
 check-cross: bpf
 	$(MAKE) --no-print-directory BPF_ARCH=$(CROSS_ARCH) BO=$(B)/bpf-$(CROSS_ARCH) \
 		VMLINUX_H=$(if $(wildcard vmlinux/$(CROSS_ARCH)/vmlinux.h),vmlinux/$(CROSS_ARCH)/vmlinux.h,$(VMLINUX_H)) \
-		$(B)/bpf-$(CROSS_ARCH)/xmip_ha.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_mn.bpf.o
-	@set -e; for o in xmip_ha xmip_mn; do \
+		$(B)/bpf-$(CROSS_ARCH)/xmip_ha.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_mn.bpf.o \
+		$(B)/bpf-$(CROSS_ARCH)/xmip_cn.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_rs.bpf.o
+	@set -e; for o in xmip_ha xmip_mn xmip_cn xmip_rs; do \
 		llvm-objdump -d --no-show-raw-insn $(BO)/$$o.bpf.o | tail -n +3 > $(BO)/$$o.dis; \
 		llvm-objdump -d --no-show-raw-insn $(B)/bpf-$(CROSS_ARCH)/$$o.bpf.o | tail -n +3 \
 			> $(B)/bpf-$(CROSS_ARCH)/$$o.dis; \

@@ -62,6 +62,7 @@ enum xmip_role {
 	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
 	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
 	XMIP_ROLE_RS   = 7,   /* NTMobile Relay Server (RS-S and RS-N): XDP relay table */
+	XMIP_ROLE_CN   = 8,   /* correspondent node with route optimisation (RFC 6275 §9) */
 };
 
 /*
@@ -159,7 +160,10 @@ enum xmip_encap {
 	XMIP_ENCAP_IP6IP6 = 0,   /* IPv6 outer (RFC 2473): IPv6-in-IPv6, Mobile IPv6 home
 				  * registration; for an IPv4 key (::ffff:a.b.c.d, an IPv4
 				  * home address) IPv4-in-IPv6, next header 4 (RFC 5555 §4.1) */
-	/* 1 is unused: values 2..3 are enum xmip_dsmip_encap's (include/xmip_dsmip.h). */
+	XMIP_ENCAP_RH2    = 1,   /* correspondent binding (RFC 6275 §9.3.2): the node's own
+				  * packets to the HoA get a type-2 routing header and go to
+				  * the CoA; never used to intercept others' packets */
+	/* values 2..3 are enum xmip_dsmip_encap's (include/xmip_dsmip.h). */
 	XMIP_ENCAP_IP4    = 2,   /* IPv4 outer to an IPv4 CoA (::ffff:a.b.c.d in coa):
 				  * IPv6-in-IPv4 (protocol 41) or IPv4-in-IPv4 (4), RFC 5555 §4.1 */
 	XMIP_ENCAP_UDP4   = 3,   /* IPv6 or IPv4 in UDP in IPv4 (RFC 5555 §4.1), from
@@ -343,6 +347,7 @@ enum xmip_family_id {
 	XMIP_FAMILY_DSMIP  = 2,   /* DSMIPv6 (UDP 4191, RFC 5555; include/xmip_dsmip.h) */
 	XMIP_FAMILY_MIP4   = 3,   /* Mobile IPv4 (UDP 434, RFC 5944): HA, FA, MN (agentd/mip4/) */
 	XMIP_FAMILY_NTM    = 4,   /* NTMobile (docs/ntmobile.md): DC, node; relay later */
+	XMIP_FAMILY_RO     = 5,   /* route optimisation (RFC 6275 §5.2, §9): correspondent */
 	/* Not a family: a report of the datapath itself for the agent's core,
 	 * an ICMPv6 error from the tunnel path quoting one of our tunnel
 	 * packets (Packet Too Big: path MTU; Destination Unreachable, Time
@@ -472,7 +477,18 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_DSMIP_TOO_BIG,   "drop: IPv4 packet without DF larger than the tunnel MTU (not fragmented)") \
 	X(FRAG_NEEDED_SENT,     "ICMP Fragmentation Needed sent: IPv4 packet with DF larger than the tunnel MTU") \
 	X(DROP_FRAG_NEEDED_LIMITED, "drop: IPv4 packet with DF too big for the tunnel, ICMP rate limit reached or no answer possible") \
-	X(DROP_DSMIP_ECN,       "drop: outer CE on a not-ECT inner packet at decapsulation (RFC 6040 4.2)")
+	X(DROP_DSMIP_ECN,       "drop: outer CE on a not-ECT inner packet at decapsulation (RFC 6040 4.2)") \
+	X(RO_RH2_OK,            "CN: type-2 routing header inserted, sent to the care-of address") \
+	X(RO_HAO_RESTORED,      "CN: Home Address option from the bound CoA removed, source = HoA") \
+	X(RO_PASS_NO_BINDING,   "CN: packet to an address without a correspondent binding, sent as it is") \
+	X(RO_PASS_OTHER_SRC,    "CN: to a bound HoA from another address than the CN's, sent as it is") \
+	X(RO_PASS_MH_ND,        "CN: Mobility Header or Neighbour Discovery to a bound HoA, sent as it is (RFC 6275 6.1, 9.3.2)") \
+	X(RO_FALLBACK_LAYOUT,   "CN: to a bound HoA with a routing or Hop-by-Hop header, sent as it is (via the home agent)") \
+	X(RO_FALLBACK_TOO_BIG,  "CN: to a bound HoA, no room for the routing header (MTU, UDP GSO), sent as it is") \
+	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
+	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
+	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
+	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -11,6 +11,7 @@
 #define HA XMIP_ROLE_BIT(XMIP_ROLE_HA)
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
 #define RS XMIP_ROLE_BIT(XMIP_ROLE_RS)   /* the relay: xmip_relay_paths and its datapath counters */
+#define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
 
 /* "127.0.0.1:9741", "[::1]:9741" or "off". */
 static int set_metrics(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
@@ -60,13 +61,13 @@ static int set_metrics(struct xmip_conf_parser *p, void *t, const char *key, con
 }
 
 static const struct xmip_conf_key keys[] = {
-	{ "metrics", HA | MN | RS, 0, false, set_metrics },
+	{ "metrics", HA | MN | RS | CN, 0, false, set_metrics },
 };
 
 const struct xmip_conf_section xmip_conf_agent = {
 	.name   = "agent",
 	.flat   = true,
-	.roles  = HA | MN | RS,
+	.roles  = HA | MN | RS | CN,
 	.keys   = keys,
 	.n_keys = sizeof(keys) / sizeof(keys[0]),
 };

@@ -12,7 +12,8 @@
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
 #define FA4 (XMIP_ROLE_BIT(XMIP_ROLE_FA) | XMIP_ROLE_BIT(XMIP_ROLE_MN4))   /* Mobile IPv4 */
 #define RS XMIP_ROLE_BIT(XMIP_ROLE_RS)
-#define ALL (HA | MN | RS | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM) | FA4)
+#define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
+#define ALL (HA | MN | RS | CN | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM) | FA4)
 
 static int set_role(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
@@ -117,12 +118,12 @@ static int set_max_bindings(struct xmip_conf_parser *p, void *t, const char *key
 static const struct xmip_conf_key keys[] = {
 	{ "role",         ALL,     0,       false, set_role },
 	{ "instance",     ALL,     ALL,     false, set_instance },
-	{ "interface",    HA | MN | RS | FA4, HA | MN | RS | FA4, true, set_interface },
-	{ "xdp-mode",     HA | MN | RS, 0,       false, set_xdp_mode },
-	{ "address",      HA,      HA,      false, set_address },
-	{ "home-prefix",  HA | MN, HA | MN, false, set_home_prefix },
-	{ "tunnel-mtu",   HA | MN, 0,       false, set_tunnel_mtu },
-	{ "max-bindings", HA,      0,       false, set_max_bindings },
+	{ "interface",    HA | MN | RS | FA4 | CN, HA | MN | RS | FA4 | CN, true, set_interface },
+	{ "xdp-mode",     HA | MN | RS | CN, 0,  false, set_xdp_mode },
+	{ "address",      HA | CN,      HA | CN,      false, set_address },
+	{ "home-prefix",  HA | MN,      HA | MN,      false, set_home_prefix },
+	{ "tunnel-mtu",   HA | MN,      0,            false, set_tunnel_mtu },
+	{ "max-bindings", HA | CN,      0,            false, set_max_bindings },
 };
 
 static void defaults(struct xmip_conf *c)

@@ -76,6 +76,7 @@ extern const struct xmip_conf_section xmip_conf_dsmip;     /* conf_dsmip.c: [dsm
 /* conf_dsmip.c: the [mn NAI] key ipv4-home-address */
 int xmip_conf_set_mn_ipv4_hoa(struct xmip_conf_parser *p, void *t, const char *key,
 			      const char *val);
+extern const struct xmip_conf_section xmip_conf_ro;        /* conf_ro.c: [ro] (role cn) */
 
 /* The reader's side, for a section's hooks and setters. */
 int  xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

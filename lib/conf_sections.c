@@ -16,6 +16,7 @@ const struct xmip_conf_section *const xmip_conf_sections[] = {
 	&xmip_conf_dsmip,
 	&xmip_conf_agent,
 	&xmip_conf_mip4, &xmip_conf_mip4_mn, &xmip_conf_mip4_peer,
+	&xmip_conf_ro,
 };
 
 const size_t xmip_conf_n_sections = sizeof(xmip_conf_sections) / sizeof(xmip_conf_sections[0]);

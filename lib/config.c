@@ -57,6 +57,7 @@ static const struct {
 	{ "fa", XMIP_ROLE_FA },
 	{ "mn4", XMIP_ROLE_MN4 },
 	{ "rs", XMIP_ROLE_RS },
+	{ "cn", XMIP_ROLE_CN },
 };
 
 int xmip_conf_fail(struct xmip_conf_parser *p, int line, const char *fmt, ...)

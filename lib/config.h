@@ -17,6 +17,7 @@
 #include "conf_mip4.h"
 #include "conf_dsmip.h"
 #include "conf_ntm.h"
+#include "conf_ro.h"
 #include "xmip_maps.h"
 
 #define XMIP_CONF_MAX_IFS     16
@@ -63,8 +64,8 @@ struct xmip_conf {
 	struct in6_addr    home_prefix;
 	uint8_t            home_plen;
 	uint16_t           tunnel_mtu;       /* 0: interface MTU - 40 */
-	struct in6_addr    address;          /* HA: its own address */
-	uint32_t           max_bindings;     /* HA: default XMIP_DEFAULT_MAX_BINDINGS */
+	struct in6_addr    address;          /* HA, CN: its own address */
+	uint32_t           max_bindings;     /* HA, CN: default XMIP_DEFAULT_MAX_BINDINGS */
 
 	/* Mobile IPv6 (conf_mip6.c): flat keys or [mip6], and [mn NAI]. HA: */
 	uint32_t           max_lifetime_s;   /* default 600 */
@@ -89,6 +90,8 @@ struct xmip_conf {
 
 	/* Mobile IPv4 (conf_mip4.c): [mip4] on ha, fa, mn4; [mip4-mn ID], [mip4-peer ADDRESS]. */
 	struct xmip_mip4_conf mip4;
+	/* Route optimisation (conf_ro.c): [ro], role cn. */
+	struct xmip_ro_conf ro;
 
 	uint32_t           sections;         /* bit i: xmip_conf_sections[i] is used */
 };

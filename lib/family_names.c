@@ -16,6 +16,7 @@ static const struct {
 	{ XMIP_FAMILY_MIP4, "mip4", true },
 	{ XMIP_FAMILY_DSMIP, "dsmip", true },
 	{ XMIP_FAMILY_NTM, "ntm", false },   /* named in events (relays) and metrics only */
+	{ XMIP_FAMILY_RO,   "ro", true },
 };
 
 static const struct {
@@ -26,6 +27,7 @@ static const struct {
 	{ XMIP_ENCAP_IP6IP6, XMIP_FAMILY_MIP6, "ip6ip6" },
 	{ XMIP_ENCAP_IP4, XMIP_FAMILY_DSMIP, "ipv4" },    /* IPv6/IPv4-in-IPv4 (41, 4) */
 	{ XMIP_ENCAP_UDP4, XMIP_FAMILY_DSMIP, "udp4" },   /* IPv6/IPv4-in-UDP-in-IPv4 */
+	{ XMIP_ENCAP_RH2,    XMIP_FAMILY_RO,   "rh2" },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -35,6 +35,7 @@
 #include "nh_gen.h"
 #include "pins.h"
 #include "rodata.h"
+#include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
 #include "xmip_ntm.h"
@@ -133,12 +134,14 @@ struct role_obj {
 	struct xmip_ha *ha;
 	struct xmip_mn *mn;
 	struct xmip_rs *rs;
+	struct xmip_cn *cn;
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
-	struct bpf_program *egress;   /* MN, HA: tc egress */
+	struct bpf_program *egress;   /* MN, HA, CN: tc egress */
 	struct bpf_program *ingress;  /* HA: tc ingress */
 	struct bpf_program *clock;    /* HA: the clock program (lib/fwclock.h) */
-	struct bpf_map *bindings, *replay, *ident, *fwtable; /* HA only */
+	struct bpf_map *bindings, *replay, *ident, *fwtable; /* HA; CN: bindings only */
+	struct bpf_map *used;         /* CN only: xmip_ro_used */
 	struct bpf_map *state;        /* MN only: xmip_mn_state */
 	struct bpf_map *relay, *rs_paths; /* RS only */
 	struct bpf_map *rodata;       /* the static configuration */
@@ -211,6 +214,22 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->pool_lo = n->rs_pool_lo;
 		c->pool_hi = n->rs_pool_hi;
 		c->ready = 1;
+	} else if (conf->role == XMIP_ROLE_CN) {
+		struct xmip_cn_conf *c;
+
+		ro->cn = xmip_cn__open_opts(&opts);
+		if (!ro->cn)
+			return -errno;
+		ro->obj = ro->cn->obj;
+		ro->xdp = ro->cn->progs.xmip_cn_xdp;
+		ro->egress = ro->cn->progs.xmip_cn_egress;
+		ro->bindings = ro->cn->maps.xmip_bindings;
+		ro->used = ro->cn->maps.xmip_ro_used;
+		ro->rodata = ro->cn->maps.rodata;
+		c = (struct xmip_cn_conf *)&ro->cn->rodata->xmip_cn_conf;
+		memset(c, 0, sizeof(*c));
+		memcpy(c->self_addr, &conf->address, 16);
+		c->ready = 1;
 	} else {
 		struct xmip_mn_conf *c;
 
@@ -237,6 +256,8 @@ static int role_load(struct role_obj *ro)
 {
 	if (ro->rs)
 		return xmip_rs__load(ro->rs);
+	if (ro->cn)
+		return xmip_cn__load(ro->cn);
 	return ro->ha ? xmip_ha__load(ro->ha) : xmip_mn__load(ro->mn);
 }
 
@@ -248,6 +269,8 @@ static void role_close(struct role_obj *ro)
 		xmip_mn__destroy(ro->mn);
 	if (ro->rs)
 		xmip_rs__destroy(ro->rs);
+	if (ro->cn)
+		xmip_cn__destroy(ro->cn);
 	memset(ro, 0, sizeof(*ro));
 }
 
@@ -831,11 +854,14 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		return -1;
 	}
 	rc = -1;
-	if (ro.bindings) {
+	if (ro.bindings)
 		size_map(ro.bindings, pin_dir, conf->max_bindings);
+	if (ro.replay)
 		size_map(ro.replay, pin_dir, conf->max_bindings);
+	if (ro.ident)
 		size_map(ro.ident, pin_dir, conf->max_bindings);
-	}
+	if (ro.used)
+		size_map(ro.used, pin_dir, conf->max_bindings);
 	if (ro.relay) {   /* max-paths: sized here, at attach (1M by default) */
 		size_map(ro.relay, pin_dir, conf->ntm.rs_max_paths);
 		size_map(ro.rs_paths, pin_dir, conf->ntm.rs_max_paths);
@@ -860,7 +886,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		goto out;
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
-		 ha ? "ha" : conf->role == XMIP_ROLE_RS ? "rs" : "mn", pin_dir);
+		 ha ? "ha" : conf->role == XMIP_ROLE_RS ? "rs" :
+		 conf->role == XMIP_ROLE_CN ? "cn" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);
@@ -899,7 +926,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 			       conf->xdp_mode, false, err, errlen))
 			goto out;
 		tc_detach_at(ifindex[i], BPF_TC_INGRESS);   /* left over if it was an HA before */
-		if (!ro.egress) {                            /* the relay: XDP only */
+		if (!ro.egress) {   /* RS: no tc program (one left over from an MN or CN goes) */
 			tc_detach_at(ifindex[i], BPF_TC_EGRESS);
 			continue;
 		}

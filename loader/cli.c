@@ -99,7 +99,8 @@ int xmip_cli_one_instance(const struct xmip_cli_opts *o, const char *verb, char 
 const char *xmip_cli_role_name(int role)
 {
 	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" :
-	       role == XMIP_ROLE_RS ? "rs" : "none";
+	       role == XMIP_ROLE_RS ? "rs" :
+	       role == XMIP_ROLE_CN ? "cn" : "none";
 }
 
 void xmip_cli_addr_str(const uint8_t a[16], char *buf)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * `xmip binding show|add|del`: the home agent's binding cache (map
- * xmip_bindings) listed as text or JSON, and static bindings written or
- * removed by hand for debugging and tests.
+ * `xmip binding show|add|del`: the binding cache (map xmip_bindings) of a
+ * home agent or a correspondent node listed as text or JSON, and static
+ * bindings written or removed by hand for debugging and tests.
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -290,7 +290,8 @@ static int parse_addr_arg(const char *what, const char *s, uint8_t out[16])
 	return 0;
 }
 
-static int open_ha_bindings(const char *instance)
+/* The binding cache of a home agent or correspondent instance; *role says which. */
+static int open_bindings(const char *instance, int *role)
 {
 	struct xmip_rodata ro = { 0 };
 	char err[600], pin_dir[256];
@@ -303,11 +304,12 @@ static int open_ha_bindings(const char *instance)
 	}
 	/* The role is the one its programs were loaded for (their .rodata). */
 	xmip_rodata_read(pin_dir, &ro, err, sizeof(err));
-	if (ro.role != XMIP_ROLE_HA) {
-		xmip_msg("instance '%s' is not a home agent (role %s): bindings live on the HA",
-			 instance, xmip_cli_role_name(ro.role));
+	if (ro.role != XMIP_ROLE_HA && ro.role != XMIP_ROLE_CN) {
+		xmip_msg("instance '%s' is not a home agent or correspondent (role %s): bindings "
+			 "live there", instance, xmip_cli_role_name(ro.role));
 		return -1;
 	}
+	*role = ro.role;
 	fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
 	if (fd < 0)
 		xmip_msg("%s", err);
@@ -367,7 +369,7 @@ static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
 	struct xmip_binding b = { 0 };
 	unsigned long lifetime = DEFAULT_STATIC_LIFETIME;
 	char instance[32], *end;
-	int fd, rc;
+	int fd, rc, role = XMIP_ROLE_HA;
 
 	if (argc < 2 || argc > 3)
 		return xmip_cli_usage_error("binding ", "usage: xmip binding add -i INSTANCE HOA COA "
@@ -385,19 +387,25 @@ static int cmd_binding_add(const struct xmip_cli_opts *o, int argc, char **argv)
 		return rc;
 	if (xmip_cli_need_root("binding add"))
 		return 1;
-	fd = open_ha_bindings(instance);
+	fd = open_bindings(instance, &role);
 	if (fd < 0)
 		return 1;
 	b.lifetime_s = (uint32_t)lifetime;
 	b.expires_ns = boottime_ns() + (uint64_t)lifetime * 1000000000ull;
-	b.bu_flags = XMIP_BU_F_H; /* a home registration, as the datapath expects */
+	if (role == XMIP_ROLE_CN) {
+		/* A correspondent binding (RFC 6275 §9.1): routing header to the CoA. */
+		b.encap = XMIP_ENCAP_RH2;
+	} else {
+		b.bu_flags = XMIP_BU_F_H; /* a home registration, as the datapath expects */
+	}
 	if (bpf_map_update_elem(fd, &k, &b, BPF_ANY)) {
 		xmip_msg("adding the binding failed: %s%s", strerror(errno),
 			 errno == E2BIG ? " (binding cache full: max-bindings)" : "");
 		close(fd);
 		return 1;
 	}
-	rc = fw_write(instance, k.hoa, &b);
+	/* The HA's fast-path table; a correspondent has its binding cache only. */
+	rc = role == XMIP_ROLE_HA ? fw_write(instance, k.hoa, &b) : 0;
 	if (rc) {
 		/* The record is not what the datapath does: take it back. */
 		bpf_map_delete_elem(fd, &k);
@@ -412,7 +420,7 @@ static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
 {
 	struct xmip_binding_key k = { 0 };
 	char instance[32];
-	int fd, rc;
+	int fd, rc, role;
 
 	if (argc != 1)
 		return xmip_cli_usage_error("binding ", "usage: xmip binding del -i INSTANCE HOA");
@@ -422,7 +430,7 @@ static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
 		return rc;
 	if (xmip_cli_need_root("binding del"))
 		return 1;
-	fd = open_ha_bindings(instance);
+	fd = open_bindings(instance, &role);
 	if (fd < 0)
 		return 1;
 	if (bpf_map_delete_elem(fd, &k)) {
@@ -434,7 +442,7 @@ static int cmd_binding_del(const struct xmip_cli_opts *o, int argc, char **argv)
 		return 1;
 	}
 	close(fd);
-	{
+	if (role == XMIP_ROLE_HA) {
 		char err[600];
 		struct xmip_fwt *t = xmip_fwt_open(instance, err, sizeof(err));
 

@@ -78,8 +78,8 @@ static int gather(const char *instance, struct instance_view *v)
 		v->stats_ok = xmip_stats_read(fd, v->stats) == 0;
 		close(fd);
 	}
-	fd = v->ro.role == XMIP_ROLE_HA ? xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err))
-					: -1;
+	fd = v->ro.role == XMIP_ROLE_HA || v->ro.role == XMIP_ROLE_CN ?
+	     xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err)) : -1;
 	if (fd >= 0) {
 		struct bpf_map_info mi = { 0 };
 		uint32_t len = sizeof(mi);
@@ -100,7 +100,8 @@ static int gather(const char *instance, struct instance_view *v)
 static bool ready(const struct instance_view *v)
 {
 	return v->ro_ok && (v->ro.role == XMIP_ROLE_HA ? v->ro.ha.ready :
-			    v->ro.role == XMIP_ROLE_RS ? v->ro.rs.ready : v->ro.mn.ready);
+			    v->ro.role == XMIP_ROLE_RS ? v->ro.rs.ready :
+			    v->ro.role == XMIP_ROLE_CN ? v->ro.cn.ready : v->ro.mn.ready);
 }
 
 static const char *if_mode_name(enum xmip_if_mode m)
@@ -135,6 +136,9 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 		       mn->home_plen);
 		printf("    %s  care-of %s  tunnel-mtu %u\n",
 		       v->st.flags & XMIP_MN_F_AWAY ? "away" : "at home", d, mn->tunnel_mtu);
+	} else if (v->ro.role == XMIP_ROLE_CN) {
+		xmip_cli_addr_str(v->ro.cn.self_addr, b);
+		printf("    address %s  (correspondent: route optimisation)\n", b);
 	}
 	for (int i = 0; i < v->n_ifs; i++) {
 		const struct xmip_if_state *s = &v->ifs[i];
@@ -155,7 +159,7 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 			printf("    %s: tc egress prog %u (%s)\n", s->ifname, s->tc_prog_id,
 			       s->tc_prog_name);
 	}
-	if (v->ro.role == XMIP_ROLE_HA)
+	if (v->ro.role == XMIP_ROLE_HA || v->ro.role == XMIP_ROLE_CN)
 		printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
 	printf("    counters%s:\n", all_counters ? "" : " (non-zero; -a for all)");
 	for (int i = 0; i < XMIP_STAT__MAX; i++) {
@@ -180,8 +184,8 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 	xmip_json_str(j, xmip_cli_role_name(v->ro.role));
 	xmip_json_key(j, "ready");
 	xmip_json_bool(j, ready(v));
-	if (v->ro.role == XMIP_ROLE_HA) {
-		xmip_cli_addr_str(v->ro.ha.self_addr, a);
+	if (v->ro.role == XMIP_ROLE_HA || v->ro.role == XMIP_ROLE_CN) {
+		xmip_cli_addr_str(v->ro.role == XMIP_ROLE_HA ? v->ro.ha.self_addr : v->ro.cn.self_addr, a);
 		xmip_json_key(j, "address");
 		xmip_json_str(j, a);
 	} else if (v->ro.role == XMIP_ROLE_MN) {

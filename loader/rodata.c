@@ -69,9 +69,12 @@ int xmip_rodata_read(const char *pin_dir, struct xmip_rodata *out, char *err, si
 	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_RS, &out->rs,
 			  sizeof(out->rs)) == 0)
 		out->role = XMIP_ROLE_RS;
+	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_CN, &out->cn,
+			  sizeof(out->cn)) == 0)
+		out->role = XMIP_ROLE_CN;
 	else {
-		snprintf(err, errlen, "%s: holds neither %s nor %s", path, XMIP_RODATA_HA,
-			 XMIP_RODATA_MN);
+		snprintf(err, errlen, "%s: holds none of %s, %s, %s", path, XMIP_RODATA_HA,
+			 XMIP_RODATA_MN, XMIP_RODATA_CN);
 		goto out;
 	}
 	rc = 0;

@@ -12,12 +12,14 @@
 
 #include "xmip_maps.h"
 #include "xmip_ntm_relay.h"
+#include "xmip_ro.h"
 
 struct xmip_rodata {
-	int                 role;   /* XMIP_ROLE_HA, XMIP_ROLE_MN or XMIP_ROLE_RS */
+	int                 role;   /* XMIP_ROLE_HA, XMIP_ROLE_MN, XMIP_ROLE_RS or XMIP_ROLE_CN */
 	struct xmip_ha_conf ha;     /* role HA */
 	struct xmip_mn_conf mn;     /* role MN */
 	struct xmip_rs_conf rs;     /* role RS */
+	struct xmip_cn_conf cn;     /* role CN */
 };
 
 /* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */

@@ -9,12 +9,14 @@
 #include "dsmip/dsmip.h"
 #include "mip6/mip6.h"
 #include "ntm/ntm.h"
+#include "ro/ro.h"
 
 const struct xmip_family_ops *const xmip_families[] = {
 	&xmip_mip6_family,
 	&xmip_dsmip_family,
 	&xmip_ntm_family,
 	&xmip_mip4_family,
+	&xmip_ro_family,
 };
 
 const size_t xmip_n_families = sizeof(xmip_families) / sizeof(xmip_families[0]);

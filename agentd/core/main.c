@@ -108,12 +108,27 @@ static void usage(FILE *out)
 "                Keep Alives, asks for directions (connect = FQDN), takes\n"
 "                Route Directions and runs Tunnel Request/Response. Its\n"
 "                tunnel datapath is not built yet: tunnels are logged.\n"
+"    role = cn   Correspondent node with route optimisation (RFC 6275\n"
+"                §5.2, §9): answers Home and Care-of Test Init with Home\n"
+"                and Care-of Tests (a 20-octet node key Kcn and a nonce\n"
+"                from the CSPRNG, new every [ro] nonce-interval, each\n"
+"                accepted nonce-lifetime), checks Binding Updates (Nonce\n"
+"                Indices, Binding Authorization Data last, the\n"
+"                authenticator from Kbm, sequence window; 131, 135-139\n"
+"                otherwise) and answers with an authenticated BA, keeps\n"
+"                the correspondent bindings in xmip_bindings (encap RH2,\n"
+"                at most max-lifetime, 420 s), sends Binding Refresh\n"
+"                Requests before a binding in use expires, and Binding\n"
+"                Errors (status 1 for a Home Address option without a\n"
+"                binding, 2 for an unknown MH type), rate-limited\n"
+"                (rr-rate, be-rate).\n"
 "    With dump-file set ([dc] or [ntm]), the state is written there as\n"
 "    JSON after every change.\n"
 "\n"
-"    Roles ha and mn: all state that must outlive the process is in the\n"
-"    pinned maps: a restarted agent rebuilds its timers from them and\n"
-"    loses no binding.\n"
+"    Roles ha, mn and cn: all state that must outlive the process is in\n"
+"    the pinned maps: a restarted agent rebuilds its timers from them and\n"
+"    loses no binding (a correspondent's node keys and nonces are not\n"
+"    kept: tokens from before a restart are worthless, RFC 6275 §5.2.1).\n"
 "\n"
 "    Live events (registered, refreshed, deregistered, expired, refused\n"
 "    with the BA status) go to `xmip monitor` through the socket\n"
@@ -144,7 +159,7 @@ static void usage(FILE *out)
 "\n"
 "EXIT STATUS\n"
 "    0 after SIGTERM/SIGINT; 1 on a configuration error, when the\n"
-"    instance is not attached (roles ha, mn), when another agent of the\n"
+"    instance is not attached (roles ha, mn, cn), when another agent of the\n"
 "    instance runs or the metrics address cannot be bound; 2 on a usage\n"
 "    error.\n"
 "\n"
@@ -161,7 +176,7 @@ static void usage(FILE *out)
 /* Roles with a datapath have pinned maps to open; dc has none, ntm none yet. */
 static bool role_has_maps(int role)
 {
-	return role == XMIP_ROLE_HA || role == XMIP_ROLE_MN;
+	return role == XMIP_ROLE_HA || role == XMIP_ROLE_MN || role == XMIP_ROLE_CN;
 }
 
 static int detach_start(int *ready_fd)
@@ -299,7 +314,8 @@ int main(int argc, char **argv)
 		 conf.role == XMIP_ROLE_DC ? "direction coordinator" :
 		 conf.role == XMIP_ROLE_FA ? "Mobile IPv4 foreign" :
 		 conf.role == XMIP_ROLE_MN4 ? "Mobile IPv4 mobile node" :
-		 conf.role == XMIP_ROLE_RS ? "relay server" : "NTM node");
+		 conf.role == XMIP_ROLE_RS ? "relay server" :
+		 conf.role == XMIP_ROLE_CN ? "correspondent node" : "NTM node");
 	rc = xmip_loop_run(loop) < 0 ? 1 : 0;
 	log_info("instance %s: agent stopped; maps and bindings left in place", conf.instance);
 	xmip_core_stop(&core);

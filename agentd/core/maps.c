@@ -44,6 +44,10 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 			goto fail;
 		/* Optional: an instance attached before the next-hop cache has none. */
 		open_pin(instance, XMIP_MAP_NH_GEN, &m->nh_gen, ignored, sizeof(ignored));
+	} else if (role == XMIP_ROLE_CN) {
+		/* The correspondent's binding cache (RFC 6275 §9.1): same map as the HA's. */
+		if ((rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)))
+			goto fail;
 	} else if ((rc = open_pin(instance, XMIP_MAP_MN_STATE, &m->mn_state, err, errlen))) {
 		goto fail;
 	}

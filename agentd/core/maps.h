@@ -16,7 +16,7 @@
 struct xmip_fwsync;
 
 struct xmip_agent_maps {
-	int bindings;   /* HA: HASH xmip_binding_key -> xmip_binding; -1 on the MN */
+	int bindings;   /* HA, CN: HASH xmip_binding_key -> xmip_binding; -1 on the MN */
 	int mn_state;   /* MN: HASH[1] xmip_mn_state, replaced whole; -1 on the HA */
 	int replay;     /* HA: HASH xmip_binding_key -> xmip_replay_state; -1 on the MN */
 	int signal;     /* RINGBUF */
@@ -29,7 +29,7 @@ struct xmip_agent_maps {
 /*
  * Open the pinned maps of the instance's role (enum xmip_role): the HA's
  * signal, bindings, replay (nh_gen if there), the MN's signal and
- * mn_state. On error returns -errno and explains in err.
+ * mn_state, the CN's signal and bindings. On error returns -errno and explains in err.
  */
 int  xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 		    char *err, size_t errlen);

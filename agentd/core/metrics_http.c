@@ -104,7 +104,7 @@ int xmip_metrics_http_start(const struct sockaddr *addr, const char *instance, u
 	http.src.stats_fd = xmip_map_open(instance, XMIP_MAP_STATS, err, sizeof(err));
 	if (http.src.stats_fd < 0)
 		log_warn("metrics: no datapath counters: %s", err);
-	if (role == XMIP_ROLE_HA) {
+	if (role == XMIP_ROLE_HA || role == XMIP_ROLE_CN) {
 		http.src.bindings_fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
 		if (http.src.bindings_fd < 0)
 			log_warn("metrics: no binding count: %s", err);

@@ -43,7 +43,8 @@ struct xmip_ip6_layers {
 	__u16 dstopts_len; /* its length in octets */
 	__u8  rh_not_final; /* a routing header (not type 2) with segments left > 0:
 			     * the packet is not for this node yet (RFC 8200 §4.4) */
-	__u8  pad;
+	__u8  dstopts_n;  /* Destination Options headers walked: more than one, and
+			   * only the last was scanned for a HAO (lib/hao.h scans all) */
 };
 
 static __always_inline int xmip_parse_eth(struct xmip_cursor *c, struct ethhdr **eth)
@@ -184,6 +185,7 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 	out->dstopts_off = 0;
 	out->dstopts_len = 0;
 	out->rh_not_final = 0;
+	out->dstopts_n = 0;
 
 	for (i = 0; i < XMIP_MAX_EXT_HDRS; i++) {
 		__u8 *h = c->pos;
@@ -225,6 +227,7 @@ static __always_inline int xmip_parse_ext(struct xmip_cursor *c, void *ip6, __u8
 		} else if (nh == XMIP_IPPROTO_DSTOPTS) {
 			out->dstopts_off = (__u16)((void *)h - ip6);
 			out->dstopts_len = hlen;
+			out->dstopts_n++;
 		}
 		nh = h[0];
 		c->pos = (void *)h + hlen;

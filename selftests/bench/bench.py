@@ -26,7 +26,9 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bpffs_tidy  # noqa: E402
+import bench_cn  # noqa: E402
 from scapy.all import Ether, IP, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
 from scapy.layers.inet6 import HAO
 from scapy.layers.mobileip import *  # noqa: F401,F403  (MIP6 classes)
@@ -771,6 +773,8 @@ def table(R, q):
               "%.2f× | ≤ 3× | %s |" % (x, met(x <= 3)))
     for b in R.get("breakdown", []):
         A("| 1 | encap path piece alone: %s | %s | | |" % (b["label"], fmt_spread(b["ns"], b["spread"], " ns")))
+    for line in bench_cn.table_rows(R.get("per_packet_cn", [])):
+        A(line)
     if "rate" in R:
         x = R["rate"]
         for m in x["modes"]:
@@ -1326,6 +1330,8 @@ def main():
             print("1. per-packet cost (BPF_PROG_TEST_RUN)", flush=True)
             R["per_packet"] = part1(topo, q, tmp)
             R["breakdown"], R["chase"] = part1_breakdown(topo, q, tmp)
+            print("1. per-packet cost, correspondent node", flush=True)
+            R["per_packet_cn"] = bench_cn.bench(a.quick, fail)
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)

@@ -4,7 +4,7 @@
  * BPF_PROG_TEST_RUN and report what it did, for the packet tests
  * (selftests/bpf) and the per-packet cost benchmark.
  *
- *   xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
+ *   xmip_pktrun -o ha|mn|cn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]
  *               [--self A] [--peer A] [--hoa A] [--mtu N] [--coa-ifindex N]
  *               [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]
  *               [--expired-binding HOA=COA]... [--binding-encap N]
@@ -13,6 +13,7 @@
  *               [--no-nh] [--no-lease] [--path-mtu N]
  *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
  *   ha: [--self4 A4] (the HA's IPv4 address: DSMIPv6 tunnels)
+ *               [--pass]
  *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
  *       [--relay FILE] [--rs-path ID]... [--max-bindings N]
  *
@@ -37,6 +38,13 @@
  * it produced, whether XDP marked it (the HA's 'decided' mark, taken off
  * the frame), and the output frame in hex when the program may have sent
  * it on (XDP_TX or XDP_REDIRECT) or changed it.
+ * -o cn runs the correspondent's programs (bpf/xmip_cn.bpf.c): --self is
+ * the CN's address, -b a correspondent binding (encapsulation RH2 unless
+ * --binding-encap), and the output adds "used": the home addresses
+ * xmip_ro_used marked, with the mark's age in ms. --gso-size N makes the
+ * tc skb claim to be GSO (gso_size N, 2 segments). --pass runs "r0 =
+ * XDP_PASS (TC_ACT_OK); exit" instead, timed the same way: the
+ * benchmark's baseline for a program of the type.
  * -o cls runs the classifier alone (selftests/bpf/progs/xmip_cls_probe.bpf.c,
  * this node's addresses --self and --self4) and adds what it decided.
  *
@@ -75,6 +83,8 @@
 #include "netlink.h"
 #include "nexthop.h"
 #include "xmip_maps.h"
+#include "xmip_ro.h"
+#include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mn.skel.h"
 #include "xmip_ntm.h"
@@ -129,6 +139,7 @@ struct opts {
 	__u8 mn_mode;         /* --mn4: DSMIPv6 state of the MN (enum xmip_mn_mode) */
 	__be32 mn_coa4, mn_ha4, mn_hoa4;
 	__u16 mn_port;        /* our UDP port (4191) */
+	bool trivial;         /* --pass: the baseline program instead */
 	/* rs */
 	__u16 rs_port, pool_lo, pool_hi;
 	const char *relay_file;
@@ -145,7 +156,7 @@ struct events {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: xmip_pktrun -o ha|mn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
+		"usage: xmip_pktrun -o ha|mn|cn|cls -p xdp|tc -i IN [-w OUT] [-I IFINDEX]\n"
 		"       [--self4 A.B.C.D] (cls: this node's IPv4 address; ha: the HA's, DSMIPv6)\n"
 		"       [--self ADDR] [--peer ADDR] [--hoa ADDR] [--mtu N] [--coa-ifindex N]\n"
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
@@ -153,14 +164,18 @@ static void usage(void)
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
 		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
-		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N]\n"
+		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N] [--pass]\n"
 		"       [--mn4 MODE,COA4,HA4,HOA4[,PORT]] (mn: DSMIPv6 state, mode 0 ip6 1 ipv4 2 udp4)\n"
 		"ha: --self is the HA's address (rodata); mn: --hoa (rodata), --self the\n"
-		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element).\n"
+		"CoA, --peer the HA, --coa-ifindex, --away (the xmip_mn_state element);\n"
+		"cn: --self the CN's address (rodata), -b correspondent bindings (RH2).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
-		"--binding-encap N: the encapsulation of every binding (default 0).\n"
+		"--binding-encap N: the encapsulation of every binding (default 0; cn: 1).\n"
 		"--no-nh / --no-lease / --path-mtu N / --ll-binding ADDR=COA / --gw-mac MAC\n"
 		"/ --fw-seed N: see the comment at the top of selftests/tools/xmip_pktrun.c\n"
+		"--gso-size N: tc: the skb claims to be GSO (gso_size N, 2 segments).\n"
+		"--pass: run \"r0 = XDP_PASS (TC_ACT_OK); exit\" instead, timed the same\n"
+		"way (the benchmark's baseline); the object is loaded all the same.\n"
 		"--nh-gen N: set the next-hop generation (xmip_nh_gen) before the runs;\n"
 		"cached next hops of another generation are looked up again.\n"
 		"--attach DEV: instead of a test run, attach the program to DEV (XDP in\n"
@@ -280,9 +295,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "pool", required_argument, NULL, 31 },
 		{ "relay", required_argument, NULL, 32 },
 		{ "rs-path", required_argument, NULL, 33 },
+		{ "pass", no_argument, NULL, 34 },
 		{ NULL, 0, NULL, 0 },
 	};
-	long encap = 0;
+	long encap = -1;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -387,6 +403,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 				usage();
 			o->rs_paths[o->n_rs_paths++] = htonl((__u32)strtoul(optarg, NULL, 0));
 			break;
+		case 34: o->trivial = true; break;
 		default: usage();
 		}
 	}
@@ -394,7 +411,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
-	    strcmp(o->obj, "rs"))
+	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn"))
 		usage();
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
@@ -406,9 +423,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (!strcmp(o->obj, "rs") && strcmp(o->prog, "xdp"))
 		usage();
+	if (encap < 0)   /* what the role's agent writes */
+		encap = !strcmp(o->obj, "cn") ? XMIP_ENCAP_RH2 : XMIP_ENCAP_IP6IP6;
 	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
 		o->binds[i].val.path_mtu = o->path_mtu;
+		if (!strcmp(o->obj, "cn"))
+			o->binds[i].val.seq = 1;   /* as an accepted first BU leaves it */
 	}
 	if (!o->fw_seed)
 		o->fw_seed = 0x5eed1234;
@@ -573,6 +594,45 @@ static void print_cls(int fd)
 	       r.has_hao, r.has_rh2);
 }
 
+/* -o cn: the home addresses xmip_ro_used holds, with the age of their mark in ms. */
+static void print_used(int fd)
+{
+	struct xmip_binding_key k, next;
+	void *prev = NULL;
+	__u64 now = boottime_ns();
+	bool first = true;
+
+	printf(", \"used\": {");
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct xmip_ro_used u;
+		char a[INET6_ADDRSTRLEN];
+
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &u))
+			continue;
+		inet_ntop(AF_INET6, k.hoa, a, sizeof(a));
+		printf("%s\"%s\": %lld", first ? "" : ", ", a,
+		       (long long)((__s64)(now - u.last_ns) / 1000000));
+		first = false;
+	}
+	printf("}");
+}
+
+/* --pass: "r0 = verdict; exit", the cheapest program of the type (the benchmark's baseline). */
+static int trivial_prog(bool xdp)
+{
+	struct bpf_insn insns[2];
+
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+	insns[0].dst_reg = BPF_REG_0;
+	insns[0].imm = xdp ? XDP_PASS : TC_ACT_OK;
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	return bpf_prog_load(xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS, "trivial", "GPL",
+			     insns, 2, NULL);
+}
+
 /* The maps and programs of whichever skeleton was loaded. */
 struct loaded {
 	struct bpf_object *obj;
@@ -580,7 +640,9 @@ struct loaded {
 	struct bpf_map *fwtable;
 	struct bpf_program *clock;
 	__u32 fw_slots;
+	struct bpf_map *ro_used;      /* -o cn */
 	struct bpf_program *prog;
+	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
 	struct bpf_map *relay, *rs_paths;  /* -o rs */
 };
@@ -692,6 +754,20 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_rs_conf.ready = !o->not_ready;
 		if (o->max_bindings && (err = bpf_map__set_max_entries(l->relay, o->max_bindings)))
 			return err;
+	} else if (!strcmp(o->obj, "cn")) {
+		struct xmip_cn *s = xmip_cn__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->bindings = s->maps.xmip_bindings;
+		l->stats = s->maps.xmip_stats;
+		l->signal = s->maps.xmip_signal;
+		l->ro_used = s->maps.xmip_ro_used;
+		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_cn_xdp : s->progs.xmip_cn_egress;
+		memcpy((void *)s->rodata->xmip_cn_conf.self_addr, o->self, 16);
+		s->rodata->xmip_cn_conf.ready = !o->not_ready;
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -826,7 +902,8 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 	while (fread(lenb, 1, 4, f) == 4) {
 		__u32 len = lenb[0] | lenb[1] << 8 | lenb[2] << 16 | (__u32)lenb[3] << 24;
 		struct xdp_md xctx = { .data = 0, .data_end = len, .ingress_ifindex = o->ifindex };
-		struct __sk_buff sctx = { .ifindex = o->ifindex };
+		struct __sk_buff sctx = { .ifindex = o->ifindex, .gso_size = (__u32)o->gso_size,
+					  .gso_segs = o->gso_size ? 2 : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 		bool first = true, show, marked;
@@ -843,7 +920,7 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 			t.ctx_size_in = sizeof(sctx);
 		}
 		events.n = 0;
-		if (bpf_prog_test_run_opts(bpf_program__fd(l->prog), &t)) {
+		if (bpf_prog_test_run_opts(l->prog_fd, &t)) {
 			/* The kernel refuses some frames itself (too short for an
 			 * Ethernet header...): reported, not a program verdict. */
 			printf("{\"i\": %ld, \"error\": %d}\n", idx++, errno);
@@ -901,7 +978,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	__u32 zero = 0;
 	bool xdp;
-	int err, i, rc = 1;
+	int err, i, rc = 1, trivial_fd = -1;
 
 	parse_args(&o, argc, argv);
 	if (o.netns && enter_netns(o.netns))
@@ -944,6 +1021,14 @@ int main(int argc, char **argv)
 	}
 	if (l.fwtable && write_bindings(&o, &l))
 		goto out;
+	/* -o cn: its correspondent binding cache alone (no fast-path table). */
+	for (i = 0; !l.fwtable && l.bindings && i < o.n_binds; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(l.bindings), &o.binds[i].key,
+					&o.binds[i].val, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: adding binding: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	if (o.relay_file) {
 		static unsigned char rb_buf[1 << 20];
 		size_t n = 0, rec = sizeof(struct xmip_ntm_relay_key) + sizeof(struct xmip_ntm_relay_val);
@@ -973,8 +1058,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: writing xmip_nh_gen: %s\n", strerror(errno));
 		goto out;
 	}
+	l.prog_fd = bpf_program__fd(l.prog);
+	if (o.trivial && (l.prog_fd = trivial_fd = trivial_prog(xdp)) < 0) {
+		fprintf(stderr, "xmip_pktrun: trivial program: %s\n", strerror(errno));
+		goto out;
+	}
 	if (o.attach_dev) {
-		rc = attach(&o, xdp, bpf_program__fd(l.prog)) ? 1 : 0;
+		rc = attach(&o, xdp, l.prog_fd) ? 1 : 0;
 		goto out;
 	}
 	rb = l.signal ? ring_buffer__new(bpf_map__fd(l.signal), on_event, &events, NULL) : NULL;
@@ -990,7 +1080,7 @@ int main(int argc, char **argv)
 	{
 		struct xdp_md xctx = { .data = 0, .ingress_ifindex = o.ifindex };
 		struct __sk_buff sctx = { .ifindex = o.ifindex, .ingress_ifindex = o.ifindex,
-					  .gso_size = o.gso_size };
+					  .gso_size = o.gso_size, .gso_segs = o.gso_size ? 2 : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t);
 		unsigned long long total_ns = 0;
 		bool marked = false;
@@ -1014,7 +1104,7 @@ int main(int argc, char **argv)
 				t.ctx_in = &sctx;
 				t.ctx_size_in = sizeof(sctx);
 			}
-			err = bpf_prog_test_run_opts(bpf_program__fd(l.prog), &t);
+			err = bpf_prog_test_run_opts(l.prog_fd, &t);
 			if (err) {
 				fprintf(stderr, "xmip_pktrun: test run: %s\n", strerror(errno));
 				goto out;
@@ -1055,15 +1145,21 @@ int main(int argc, char **argv)
 		print_events(&events);
 		if (l.cls_result)
 			print_cls(bpf_map__fd(l.cls_result));
+		if (l.ro_used)
+			print_used(bpf_map__fd(l.ro_used));
 		printf("}\n");
 	}
 	rc = 0;
 out:
 	ring_buffer__free(rb);
+	if (trivial_fd >= 0)
+		close(trivial_fd);
 	if (skel && !strcmp(o.obj, "ha"))
 		xmip_ha__destroy(skel);
 	else if (skel && !strcmp(o.obj, "rs"))
 		xmip_rs__destroy(skel);
+	else if (skel && !strcmp(o.obj, "cn"))
+		xmip_cn__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
 	else if (skel)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * tc: insert a type-2 routing header (RFC 6275 §6.4) after the fixed IPv6
+ * header and send the packet to the care-of address, as a correspondent
+ * node does for a home address it has a binding for (§9.3.2).
+ *
+ * Before: eth | IPv6 (dst HoA, nh X) | ...
+ * After:  eth | IPv6 (dst CoA, nh 43, payload + 24) | RH2 (nh X, len 2,
+ *         type 2, segments left 1, address HoA) | ...
+ *
+ * Upper-layer checksums stay as they are: the pseudo-header of a packet
+ * with a routing header carries the final destination (RFC 8200 §8.1),
+ * the home address the socket sent to; the checksum the stack wrote (or,
+ * with CHECKSUM_PARTIAL, the pseudo-header sum it seeded) is already that.
+ *
+ * GSO: bpf_skb_adjust_room(BPF_ADJ_ROOM_NET) inserts the room between the
+ * IPv6 header and what follows; without BPF_F_ADJ_ROOM_FIXED_GSO the
+ * kernel lowers gso_size by the 24 octets and marks the skb for segment
+ * recounting, so every segment still fits the MTU, and the IPv6 GSO code
+ * walks a routing header (INET6_PROTO_GSO_EXTHDR) to the TCP header. The
+ * kernel refuses UDP GSO without FIXED_GSO: such a packet, and a non-GSO
+ * packet that would no longer fit the device MTU, is left as it was
+ * (XMIP_RH2_NO_ROOM): sent to the home address, it reaches the mobile node
+ * through its home agent, as without route optimisation.
+ */
+#ifndef XMIP_BPF_RH2_H
+#define XMIP_BPF_RH2_H
+
+#include "lib/common.h"
+
+#define XMIP_RH2_LEN 24
+
+#define XMIP_RH2_DONE     0
+#define XMIP_RH2_NO_ROOM  1    /* packet unchanged: send it as it is */
+#define XMIP_RH2_DAMAGED  2    /* room made but not filled: drop it */
+
+/* The fixed IPv6 header followed by the routing header, written with one store. */
+struct xmip_ip6_rh2 {
+	struct ipv6hdr  ip6;
+	struct xmip_rh2 rh;
+} __attribute__((packed));
+
+static __always_inline int xmip_rh2_insert_tc(struct __sk_buff *skb, const void *coa)
+{
+	struct xmip_ip6_rh2 h;
+	__u32 mtu_len = 0;
+	__u16 plen;
+
+	if (bpf_skb_load_bytes(skb, XMIP_ETH_HLEN, &h.ip6, sizeof(h.ip6)))
+		return XMIP_RH2_NO_ROOM;
+	/* A GSO packet passes (its segments are checked after the room is
+	 * made); a single packet must fit the device MTU with 24 more octets. */
+	if (bpf_check_mtu(skb, 0, &mtu_len, XMIP_RH2_LEN, 0) != BPF_MTU_CHK_RET_SUCCESS)
+		return XMIP_RH2_NO_ROOM;
+	if (bpf_skb_adjust_room(skb, XMIP_RH2_LEN, BPF_ADJ_ROOM_NET, 0))
+		return XMIP_RH2_NO_ROOM;
+
+	h.rh.nexthdr = h.ip6.nexthdr;
+	h.rh.hdrlen = XMIP_RH2_HDRLEN;
+	h.rh.type = XMIP_RH_TYPE2;
+	h.rh.segments_left = XMIP_RH2_SEGS_LEFT;
+	h.rh.reserved = 0;
+	xmip_addr_copy(h.rh.hoa, &h.ip6.daddr);
+	xmip_addr_copy(&h.ip6.daddr, coa);
+	h.ip6.nexthdr = XMIP_IPPROTO_ROUTING;
+	/* A GSO super-packet whose length no longer fits gets 0: GSO writes
+	 * each segment's own length (a single packet fits: MTU checked). */
+	plen = bpf_ntohs(h.ip6.payload_len);
+	h.ip6.payload_len = plen && plen <= 0xffff - XMIP_RH2_LEN ?
+			    bpf_htons(plen + XMIP_RH2_LEN) : 0;
+	if (bpf_skb_store_bytes(skb, XMIP_ETH_HLEN, &h, sizeof(h), 0))
+		return XMIP_RH2_DAMAGED;
+	return XMIP_RH2_DONE;
+}
+
+#endif /* XMIP_BPF_RH2_H */

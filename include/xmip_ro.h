@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Route optimisation (RFC 6275 §5.2, §9): what the correspondent node's
+ * datapath and its agent share besides include/xmip_maps.h.
+ *
+ * The CN role's map set (docs/DESIGN.md, "Map set per role"):
+ *  - xmip_bindings (xmip_maps.h): the correspondent binding cache, one
+ *    element per home address, written whole by the agent, with
+ *    encap = XMIP_ENCAP_RH2 and no H flag (§9.1);
+ *  - xmip_ro_used: when the datapath last used each binding (§9.1 "usage
+ *    information"), which tells the agent that a Binding Refresh Request
+ *    is worth sending before the binding expires (§9.5.5);
+ *  - xmip_signal, xmip_stats as every role.
+ * The node key Kcn and the nonces stay in the agent's memory only (§5.2.1:
+ * a fresh key after a restart makes every older token worthless, which is
+ * what §5.2.8's replay protection needs).
+ */
+#ifndef XMIP_RO_H
+#define XMIP_RO_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define XMIP_MAP_RO_USED  "xmip_ro_used"
+#define XMIP_RODATA_CN    "xmip_cn_conf"   /* the variable's name in the CN's .rodata */
+
+/*
+ * The CN's static configuration (load-time rodata, set by xmip attach):
+ * the address its correspondent bindings belong to (the one Binding
+ * Updates are sent to and authenticated with, §6.2.7), and ready.
+ */
+struct xmip_cn_conf {
+	__u8  self_addr[16];   /* the CN's address */
+	__u8  ready;           /* 1: set by xmip attach */
+	__u8  pad[7];
+};
+
+/*
+ * xmip_ro_used, LRU_HASH keyed by home address (struct xmip_binding_key):
+ * CLOCK_BOOTTIME of the last packet the datapath sent with a routing
+ * header to that home address or restored from its care-of address. The
+ * datapath writes it at most once a second per home address
+ * (XMIP_RO_USED_GRANULARITY_NS); only the agent reads it.
+ */
+struct xmip_ro_used {
+	__u64 last_ns;
+};
+#define XMIP_RO_USED_GRANULARITY_NS 1000000000ull
+
+/* RFC 6275 §12 protocol constants (seconds). */
+#define XMIP_MAX_NONCE_LIFETIME      240
+#define XMIP_MAX_TOKEN_LIFETIME      210
+#define XMIP_MAX_RR_BINDING_LIFETIME 420
+
+#endif /* XMIP_RO_H */

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Route optimisation's keys: [ro] of a correspondent node (role cn). The
+ * CN's own address is the instance's `address`; everything here has a
+ * default, so a CN needs no [ro] at all.
+ */
+#include "conf_section.h"
+
+#include "xmip_ro.h"
+
+#define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
+
+static int set_max_lifetime(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	/* RFC 6275 §5.2.6: RR bindings MUST NOT exceed MAX_RR_BINDING_LIFETIME. */
+	return xmip_conf_u32(p, key, val, 4, XMIP_MAX_RR_BINDING_LIFETIME,
+			     &((struct xmip_conf *)t)->ro.max_lifetime_s);
+}
+
+static int set_nonce_interval(struct xmip_conf_parser *p, void *t, const char *key,
+			      const char *val)
+{
+	/* §5.2.7: a nonce should stay usable MAX_TOKEN_LIFETIME (210 s) after its
+	 * first use and MUST NOT past MAX_NONCE_LIFETIME (240 s): a new one at
+	 * least every 30 s keeps both. */
+	return xmip_conf_u32(p, key, val, 1, 30, &((struct xmip_conf *)t)->ro.nonce_interval_s);
+}
+
+static int set_nonce_lifetime(struct xmip_conf_parser *p, void *t, const char *key,
+			      const char *val)
+{
+	return xmip_conf_u32(p, key, val, 2, XMIP_MAX_NONCE_LIFETIME,
+			     &((struct xmip_conf *)t)->ro.nonce_lifetime_s);
+}
+
+static int set_brr_lead(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 0, XMIP_MAX_RR_BINDING_LIFETIME,
+			     &((struct xmip_conf *)t)->ro.brr_lead_s);
+}
+
+static int set_rr_rate(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 1, 1000000, &((struct xmip_conf *)t)->ro.rr_rate);
+}
+
+static int set_be_rate(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 1, 100000, &((struct xmip_conf *)t)->ro.be_rate);
+}
+
+static const struct xmip_conf_key keys[] = {
+	{ "max-lifetime",   CN, 0, false, set_max_lifetime },
+	{ "nonce-interval", CN, 0, false, set_nonce_interval },
+	{ "nonce-lifetime", CN, 0, false, set_nonce_lifetime },
+	{ "brr-lead",       CN, 0, false, set_brr_lead },
+	{ "rr-rate",        CN, 0, false, set_rr_rate },
+	{ "be-rate",        CN, 0, false, set_be_rate },
+};
+
+static void defaults(struct xmip_conf *c)
+{
+	c->ro.max_lifetime_s = XMIP_MAX_RR_BINDING_LIFETIME;
+	c->ro.nonce_interval_s = 30;
+	c->ro.nonce_lifetime_s = XMIP_MAX_NONCE_LIFETIME;
+	c->ro.brr_lead_s = 10;
+	c->ro.rr_rate = 100;
+	c->ro.be_rate = 10;
+}
+
+static int finish(struct xmip_conf_parser *p, struct xmip_conf *c)
+{
+	int line;
+
+	if (c->role != XMIP_ROLE_CN)
+		return 0;
+	if (c->ro.nonce_lifetime_s < c->ro.nonce_interval_s) {
+		line = xmip_conf_key_line(p, &xmip_conf_ro, 0, "nonce-lifetime");
+		return xmip_conf_fail(p, line ? line : xmip_conf_key_line(p, &xmip_conf_ro, 0,
+									"nonce-interval"),
+				      "[ro]: nonce-lifetime (%u s) is shorter than nonce-interval (%u s)",
+				      c->ro.nonce_lifetime_s, c->ro.nonce_interval_s);
+	}
+	/* The CN's address is what bindings are authorised for (§6.2.7). */
+	if (IN6_IS_ADDR_UNSPECIFIED(&c->address) || IN6_IS_ADDR_MULTICAST(&c->address) ||
+	    IN6_IS_ADDR_LINKLOCAL(&c->address) || IN6_IS_ADDR_LOOPBACK(&c->address))
+		return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_instance, 0, "address"),
+				      "address: a correspondent needs a unicast routable address");
+	return 0;
+}
+
+const struct xmip_conf_section xmip_conf_ro = {
+	.name     = "ro",
+	.roles    = CN,
+	.keys     = keys,
+	.n_keys   = sizeof(keys) / sizeof(keys[0]),
+	.defaults = defaults,
+	.finish   = finish,
+};
