@@ -23,7 +23,7 @@
  * rule as xmip_ntm_fqdn_valid() in agentd/ntm/ntm_wire.c; repeated here
  * because the CLI links this file and carries no protocol code.
  */
-static bool name_ok(const char *s)
+bool xmip_conf_ntm_name_ok(const char *s)
 {
 	size_t len = strlen(s), label = 0;
 
@@ -47,7 +47,7 @@ static bool name_ok(const char *s)
 
 static int set_name(struct xmip_conf_parser *p, const char *key, const char *val, char *out)
 {
-	if (!name_ok(val))
+	if (!xmip_conf_ntm_name_ok(val))
 		return xmip_conf_fail(p, xmip_conf_cur_line(p),
 				      "%s: '%s' is not a valid name (lower-case letters, digits, "
 				      "'-' and '.', no trailing dot)", key, val);
@@ -284,7 +284,7 @@ static int peer_open(struct xmip_conf_parser *p, const char *sec, const char *ar
 	int line = xmip_conf_cur_line(p);
 	struct xmip_ntm_conf_peer *a;
 
-	if (!name_ok(arg))
+	if (!xmip_conf_ntm_name_ok(arg))
 		return xmip_conf_fail(p, line, "[%s %s]: not a valid name (lower-case letters, "
 				      "digits, '-' and '.', no trailing dot)", sec, arg);
 	for (size_t i = 0; i < *count; i++)
@@ -419,7 +419,7 @@ static int relay_open(struct xmip_conf_parser *p, struct xmip_conf *c, const cha
 	int line = xmip_conf_cur_line(p);
 	struct xmip_ntm_conf_relay *a;
 
-	if (!name_ok(arg))
+	if (!xmip_conf_ntm_name_ok(arg))
 		return xmip_conf_fail(p, line, "[relay %s]: not a valid name", arg);
 	for (size_t i = 0; i < c->ntm.n_relays; i++)
 		if (strcmp(c->ntm.relays[i].name, arg) == 0)

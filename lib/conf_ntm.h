@@ -86,4 +86,8 @@ struct xmip_ntm_conf {
 	size_t                     n_rs_dcs;
 };
 
+/* The NTMobile name rule (conf_ntm.c): lower-case a-z 0-9 '-' '.', labels
+ * 1-63 not starting or ending with '-', 1-253 octets, no trailing dot. */
+bool xmip_conf_ntm_name_ok(const char *s);
+
 #endif /* XMIP_CONF_NTM_H */

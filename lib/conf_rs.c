@@ -23,32 +23,9 @@ static struct xmip_ntm_conf *N(void *t)
 	return &((struct xmip_conf *)t)->ntm;
 }
 
-/* Same rule as conf_ntm.c's (lower-case DNS-style name). */
-static bool name_ok(const char *s)
-{
-	size_t len = strlen(s), label = 0;
-
-	if (len < 1 || len > 253)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (!label || s[i - 1] == '-')
-				return false;
-			label = 0;
-		} else if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-			   (s[i] == '-' && label)) {
-			if (++label > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return label && s[len - 1] != '-';
-}
-
 static int set_rs_name(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
-	if (!name_ok(val))
+	if (!xmip_conf_ntm_name_ok(val))
 		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: '%s' is not a valid name", key, val);
 	snprintf(N(t)->rs_name, sizeof(N(t)->rs_name), "%s", val);
 	return 0;
@@ -190,7 +167,7 @@ static int rs_dc_open(struct xmip_conf_parser *p, struct xmip_conf *c, const cha
 	struct xmip_ntm_conf_peer *a;
 	int line = xmip_conf_cur_line(p);
 
-	if (!name_ok(arg))
+	if (!xmip_conf_ntm_name_ok(arg))
 		return xmip_conf_fail(p, line, "[rs-dc %s]: not a valid name", arg);
 	for (size_t i = 0; i < c->ntm.n_rs_dcs; i++)
 		if (strcmp(c->ntm.rs_dcs[i].name, arg) == 0)
