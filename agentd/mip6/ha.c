@@ -60,6 +60,9 @@ struct ha_entry {
 /* Refusing BAs per source (/64): anyone can make us refuse, so no source
  * gets more than this many signed refusals a second. */
 #define HA_BA_REFUSE_PER_SEC 10
+/* All refusals together, whatever their sources: a flood from many spoofed
+ * /64s must not make the HA a reflector, nor keep the agent busy sending. */
+#define HA_BA_REFUSE_ALL_PER_SEC 200
 #define HA_BA_REFUSE_BURST   10
 
 struct xmip_ha {
@@ -493,6 +496,20 @@ static void answer(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_
 					 xmip_ip6str(&d->ba_coa), HA_BA_REFUSE_PER_SEC,
 					 (unsigned long long)ha->ba_held_back);
 			return;
+		}
+		if (d->ba.status >= 128) {
+			static struct xmip_ratelimit all = XMIP_RATELIMIT_INIT(HA_BA_REFUSE_ALL_PER_SEC);
+			static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(1);
+			unsigned int more;
+
+			if (!xmip_log_ratelimit(&all, &more)) {
+				ha->ba_held_back++;
+				if (xmip_log_ratelimit(&rl, &more))
+					log_warn("refusing BAs over %u a second from all sources: not "
+						 "sent (%llu so far)", HA_BA_REFUSE_ALL_PER_SEC,
+						 (unsigned long long)ha->ba_held_back);
+				return;
+			}
 		}
 		send_packet(ha, out, xmip_ha_build_ba(d, out, sizeof(out)), ifindex, "BA");
 	}

@@ -497,7 +497,7 @@ def test_mn_reattach_keeps_agent_state(env):
     cur = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", path,
                           "key", "0", "0", "0", "0"]).stdout)
     value = bytearray(int(x, 16) for x in cur["value"])
-    assert len(value) == 48                                           # struct xmip_mn_runstate
+    assert len(value) == 68   # struct xmip_mn_runstate (48 of MIPv6, 20 of DSMIPv6)
     assert value[16:32] == bytes.fromhex("20010db8000100000000000000000002")  # ha, from CONF
     value[0:16] = bytes.fromhex("20010db8000900000000000000000007")  # coa
     value[36:40] = (0x1).to_bytes(4, "little")                       # flags AWAY

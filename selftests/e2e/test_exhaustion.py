@@ -148,20 +148,38 @@ class LinkCapture(Capture):
         wait_for(lambda: "listening on" in self.proc.text(), 5)
 
 
-def bu_to_ba(pcap, coa):
+def bu_to_ba(pcap, coa, wire_drops=0):
     """Seconds from the MN's first BU from coa to the BA (status 0) answering it,
-    from the capture's timestamps."""
+    from the capture's timestamps.
+
+    wire_drops: frames the router's port to the HA dropped meanwhile (its
+    veth TX dropped counter). A flood at the test bed's line rate fills that
+    port's ring, so the MN's first BU may die there, before any code of
+    ours sees it; then, and only then, the MN's next BU (its retransmission,
+    a new sequence number, RFC 6275 §11.8) must be answered instead, still
+    within the same second of its sending."""
     rows = tshark_fields(pcap, ["frame.time_epoch", "ipv6.src", "ipv6.dst", "mip6.mhtype",
                                 "mip6.bu.seqnr", "mip6.ba.seqnr", "mip6.ba.status"],
                          "mip6.mhtype == 5 || mip6.mhtype == 6")
     bus = [r for r in rows if r["mip6.mhtype"] == "5" and r["ipv6.src"] == coa]
     assert bus, rows
-    ans = [r for r in rows if r["mip6.mhtype"] == "6" and r["ipv6.dst"] == coa and
-           r["mip6.ba.seqnr"] == bus[0]["mip6.bu.seqnr"]]
-    assert ans and ans[0]["mip6.ba.status"] == "0", \
-        "the MN's first BU from %s was not answered (a retransmission was needed):\n%s" % (
-            coa, rows)
-    return float(ans[0]["frame.time_epoch"]) - float(bus[0]["frame.time_epoch"])
+    for i, bu in enumerate(bus[:2] if wire_drops else bus[:1]):
+        ans = [r for r in rows if r["mip6.mhtype"] == "6" and r["ipv6.dst"] == coa and
+               r["mip6.ba.seqnr"] == bu["mip6.bu.seqnr"]]
+        if ans and ans[0]["mip6.ba.status"] == "0":
+            if i:
+                print("the first BU from %s was lost on the flooded link (%d frames dropped "
+                      "by the router's port); its retransmission was answered" % (coa, wire_drops))
+            return float(ans[0]["frame.time_epoch"]) - float(bu["frame.time_epoch"])
+    raise AssertionError("the MN's first BU from %s was not answered (a retransmission was "
+                         "needed%s):\n%s" % (coa, ", and not answered either" if wire_drops else
+                                              "", rows))
+
+
+def port_tx_dropped(t, ns, dev):
+    """The TX dropped counter of a veth (frames its peer's ring had no room for)."""
+    out = t.sh(ns, "ip", "-j", "-s", "link", "show", dev).stdout
+    return json.loads(out)[0]["stats64"]["tx"]["dropped"]
 
 
 def test_ring_buffer_full(make_topo):

@@ -163,6 +163,8 @@ def test_bu_flood_from_one_source_does_not_delay_another_mn(make_topo):
     with open(frame, "wb") as f:
         f.write(bytes(flood))
     cap = LinkCapture(t, "rt-b")
+    from test_exhaustion import bu_to_ba, port_tx_dropped
+    port_drops = port_tx_dropped(t, T.NS_RT, "h-ha")
     before = stats_of(json.loads(t.xmip(T.NS_HA, "show", "-i", T.HA_INSTANCE, "-j").stdout))
     t_before = time.time()
     gen = t.spawn(T.NS_RT, "flood", ["taskset", "-c", "0",
@@ -188,11 +190,9 @@ def test_bu_flood_from_one_source_does_not_delay_another_mn(make_topo):
     bus = [r for r in rows if r["mip6.mhtype"] == "5" and r["ipv6.src"] == coa_b]
     bas_ = [r for r in rows if r["mip6.mhtype"] == "6" and r["ipv6.dst"] == coa_b]
     assert bus and bas_, rows
-    first = bus[0]
-    answer = [r for r in bas_ if r["mip6.ba.seqnr"] == first["mip6.bu.seqnr"]]
-    # The MN's first BU from link b was answered (no retransmission needed), in 1 s.
-    assert answer and answer[0]["mip6.ba.status"] == "0", (first, bas_)
-    delay = float(answer[0]["frame.time_epoch"]) - float(first["frame.time_epoch"])
+    # The MN's first BU from link b was answered (no retransmission needed), in
+    # 1 s; unless the flooded router port dropped it before the HA saw it.
+    delay = bu_to_ba(cap.path, coa_b, port_tx_dropped(t, T.NS_RT, "h-ha") - port_drops)
     limited = during.get("drop_signal_rate_limited", 0) - before.get("drop_signal_rate_limited", 0)
     admitted = during.get("signal_to_agent", 0) - before.get("signal_to_agent", 0)
     print("flood: %d packets over their source's rate, %d to the agent in %.1f s; "
@@ -249,9 +249,11 @@ def test_spoofed_bu_flood_from_many_sources_while_the_mn_moves(make_topo):
     half of the ring do (lib/signal.h), and the MN's BUs, which name a bound
     home address, go through that address's bucket into the other half:
     each of its registrations is answered within 1 s of its first BU (from
-    captures on its new link), its traffic keeps flowing, and the HA agent's
+    captures on its new link; if the flooded router port dropped that BU
+    before the HA saw it, counted on the port, within 1 s of the
+    retransmission, test_exhaustion.bu_to_ba), its traffic keeps flowing, and the HA agent's
     resident memory after the flood is within RSS_BOUND_KIB of before."""
-    from test_exhaustion import bu_to_ba, counters, start_flood
+    from test_exhaustion import bu_to_ba, counters, port_tx_dropped, start_flood
     from scenario import Handover
     t = make_topo()
     h = Handover(t)
@@ -269,11 +271,13 @@ def test_spoofed_bu_flood_from_many_sources_while_the_mn_moves(make_topo):
             "the flood does not reach the HA\n" + gen.text()
         for to in ("b", "a"):
             cap = LinkCapture(t, "rt-" + to)
+            dropped = port_tx_dropped(t, T.NS_RT, "h-ha")
             step = h.move(to)
             time.sleep(0.3)
             cap.stop()
             assert step["binding_ok"] and step["tcp_ok"] and step["ping_ok"], step
-            delays.append(bu_to_ba(cap.path, T.LINKS[to][0]))
+            delays.append(bu_to_ba(cap.path, T.LINKS[to][0],
+                                   port_tx_dropped(t, T.NS_RT, "h-ha") - dropped))
         during = counters(t)
         elapsed = time.time() - t0
         assert gen.alive(), "the flood ended before the moves were answered:\n" + gen.text()
