@@ -55,8 +55,15 @@ static __always_inline int xmip_mip6_mn_after_decap(struct xdp_md *ctx,
 	if ((void *)(ip6 + 1) > data_end)
 		return XDP_PASS;
 	if (ip6->nexthdr == XMIP_IPPROTO_MH && xmip_mip6_mn_is_mine(v, &ip6->daddr)) {
-		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr),
-				bpf_ntohs(ip6->payload_len) + sizeof(*ip6), NULL);
+		__u32 len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+
+		/* An inner length past the frame: malformed, before the signalling
+		 * admission takes a token or makes a bucket for it. */
+		if ((void *)ip6 + len > data_end) {
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return XDP_DROP;
+		}
+		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr), len, NULL);
 		return XDP_DROP;
 	}
 	/* Anything else, malformed included, is the kernel's to judge. */
