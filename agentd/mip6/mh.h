@@ -343,5 +343,8 @@ int xmip_pkt_build_bu_from_hoa(uint8_t *buf, size_t cap, const struct in6_addr *
 
 /* "accepted", "sequence out of window" ... for a BA status (ba_status.c). */
 const char *xmip_ba_status_name(unsigned int status);
+/* The same as metrics label values (ba_status.c): "binding_update", "mipv6_auth_fail". */
+const char *xmip_mh_type_label(unsigned int type);
+const char *xmip_ba_status_label(unsigned int status);
 
 #endif /* XMIP_MH_H */

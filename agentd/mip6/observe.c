@@ -16,47 +16,6 @@
 
 #define FAMILY "mip6"
 
-static const char *mh_type_name(unsigned int type)
-{
-	static const char *const names[] = {
-		[XMIP_MH_BRR] = "binding_refresh_request", [XMIP_MH_HOTI] = "home_test_init",
-		[XMIP_MH_COTI] = "care_of_test_init",      [XMIP_MH_HOT] = "home_test",
-		[XMIP_MH_COT] = "care_of_test",            [XMIP_MH_BU] = "binding_update",
-		[XMIP_MH_BA] = "binding_ack",              [XMIP_MH_BE] = "binding_error",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
-}
-
-/*
- * A BA status as a label value: "sequence_number_out_of_window",
- * "mipv6_auth_fail". Filled once per status and never rewritten, so a
- * metrics row may keep the pointer (metrics.h).
- */
-static const char *status_label(unsigned int status)
-{
-	static char labels[256][48];
-	char *l = labels[status & 0xff];
-
-	if (!l[0]) {
-		const char *n = xmip_ba_status_name(status & 0xff);
-		size_t k = 0;
-
-		for (; *n && k < sizeof(labels[0]) - 1; n++) {
-			char c = (char)tolower((unsigned char)*n);
-
-			if (isalnum((unsigned char)c))
-				l[k++] = c;
-			else if (k && l[k - 1] != '_')
-				l[k++] = '_';
-		}
-		while (k && l[k - 1] == '_')
-			k--;
-		l[k] = '\0';
-	}
-	return l;
-}
-
 static void set_status(struct xmip_event *ev, unsigned int status)
 {
 	ev->fields |= XMIP_EVF_STATUS;
@@ -81,10 +40,10 @@ void xmip_mip6_observe_ha(const struct xmip_family *f, const struct xmip_pkt *p,
 	 * counted as received when it arrived, and its latency is not this
 	 * record's. */
 	if (p)
-		xmip_metrics_message(FAMILY, mh_type_name(p->msg.type), "received", NULL);
+		xmip_metrics_message(FAMILY, xmip_mh_type_label(p->msg.type), "received", NULL);
 	if (!d->send_ba)
 		return;
-	xmip_metrics_message(FAMILY, "binding_ack", "sent", status_label(d->ba.status));
+	xmip_metrics_message(FAMILY, "binding_ack", "sent", xmip_ba_status_label(d->ba.status));
 	if (p && f->core && f->core->rx_ns)   /* 0: not from the ring buffer (a test calling ha.c) */
 		xmip_metrics_latency(FAMILY, xmip_now_ns() - f->core->rx_ns);
 
@@ -170,7 +129,7 @@ void xmip_mip6_observe_mn_ba(const struct xmip_pkt *p, enum xmip_mn_verdict v,
 	struct xmip_event ev = { .family = XMIP_FAMILY_MIP6, .fields = XMIP_EVF_HOA | XMIP_EVF_SEQ,
 				 .seq = p->msg.seq };
 
-	xmip_metrics_message(FAMILY, "binding_ack", "received", status_label(p->msg.ba_status));
+	xmip_metrics_message(FAMILY, "binding_ack", "received", xmip_ba_status_label(p->msg.ba_status));
 	memcpy(ev.hoa, hoa, 16);
 	switch (v) {
 	case XMIP_MN_BA_ACCEPTED: {
@@ -215,5 +174,5 @@ void xmip_mip6_observe_mn_ba(const struct xmip_pkt *p, enum xmip_mn_verdict v,
 
 void xmip_mip6_observe_mn_msg(const struct xmip_pkt *p)
 {
-	xmip_metrics_message(FAMILY, mh_type_name(p->msg.type), "received", NULL);
+	xmip_metrics_message(FAMILY, xmip_mh_type_label(p->msg.type), "received", NULL);
 }

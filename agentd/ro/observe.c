@@ -16,46 +16,9 @@
 
 #define FAMILY "ro"
 
-static const char *mh_type_name(unsigned int type)
-{
-	static const char *const names[] = {
-		[XMIP_MH_BRR] = "binding_refresh_request", [XMIP_MH_HOTI] = "home_test_init",
-		[XMIP_MH_COTI] = "care_of_test_init",      [XMIP_MH_HOT] = "home_test",
-		[XMIP_MH_COT] = "care_of_test",            [XMIP_MH_BU] = "binding_update",
-		[XMIP_MH_BA] = "binding_ack",              [XMIP_MH_BE] = "binding_error",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
-}
-
-/* A BA status as a label value, filled once per status (metrics.h keeps the pointer). */
-static const char *status_label(unsigned int status)
-{
-	static char labels[256][48];
-	char *l = labels[status & 0xff];
-
-	if (!l[0]) {
-		const char *n = xmip_ba_status_name(status & 0xff);
-		size_t k = 0;
-
-		for (; *n && k < sizeof(labels[0]) - 1; n++) {
-			char c = (char)tolower((unsigned char)*n);
-
-			if (isalnum((unsigned char)c))
-				l[k++] = c;
-			else if (k && l[k - 1] != '_')
-				l[k++] = '_';
-		}
-		while (k && l[k - 1] == '_')
-			k--;
-		l[k] = '\0';
-	}
-	return l;
-}
-
 void xmip_ro_observe_rx(unsigned int mh_type)
 {
-	xmip_metrics_message(FAMILY, mh_type_name(mh_type), "received", NULL);
+	xmip_metrics_message(FAMILY, xmip_mh_type_label(mh_type), "received", NULL);
 }
 
 void xmip_ro_observe_malformed(void)
@@ -65,7 +28,7 @@ void xmip_ro_observe_malformed(void)
 
 void xmip_ro_observe_sent(unsigned int mh_type)
 {
-	xmip_metrics_message(FAMILY, mh_type_name(mh_type), "sent", NULL);
+	xmip_metrics_message(FAMILY, xmip_mh_type_label(mh_type), "sent", NULL);
 }
 
 void xmip_ro_observe_bu(const struct xmip_family *f, const struct xmip_pkt *p,
@@ -77,7 +40,7 @@ void xmip_ro_observe_bu(const struct xmip_family *f, const struct xmip_pkt *p,
 				 .seq = p->msg.seq };
 
 	if (ba_sent) {
-		xmip_metrics_message(FAMILY, "binding_ack", "sent", status_label(d->status));
+		xmip_metrics_message(FAMILY, "binding_ack", "sent", xmip_ba_status_label(d->status));
 		if (d->status < 128 && f && f->core && f->core->rx_ns)
 			xmip_metrics_latency(FAMILY, xmip_now_ns() - f->core->rx_ns);
 	}
