@@ -19,6 +19,7 @@
 #include "log.h"
 #include "ntm_crypto.h"
 #include "ntm_io.h"
+#include "ntm_node_dp.h"
 #include "ntm_replay.h"
 
 #define RTO_MS       1000
@@ -103,6 +104,7 @@ struct ntm_node {
 	struct tun                  tuns[MAX_TUNNELS];
 
 	struct xmip_ntm_tunnel_ops  ops;
+	struct ntm_node_dp         *dp;   /* the tc datapath's table, or NULL (signalling only) */
 	struct xmip_ntm_counters    cnt;
 };
 
@@ -118,7 +120,7 @@ static int log_up(void *ctx, const struct xmip_ntm_tunnel *t)
 	(void)ctx;
 	inet_ntop(AF_INET, t->peer.v4, a, sizeof(a));
 	inet_ntop(AF_INET6, t->peer.v6, b, sizeof(b));
-	log_info("ntm: tunnel 0x%08x (%s, %s) to %s: %s, %s via %s (no datapath in this version)",
+	log_info("ntm: tunnel 0x%08x (%s, %s) to %s: %s, %s via %s (no datapath attached)",
 		 t->path_id, xmip_ntm_mode_name(t->mode), t->state == XMIP_NTM_TUN_UP ? "up" : "directed",
 		 t->peer_fqdn, a, b, xmip_ntm_ep_str(&t->endpoint, e, sizeof(e)));
 	return 0;
@@ -134,7 +136,7 @@ static const struct xmip_ntm_tunnel_ops log_ops = { NULL, log_up, log_down };
 
 void xmip_ntm_node_set_tunnel_ops(struct ntm_node *n, const struct xmip_ntm_tunnel_ops *ops)
 {
-	n->ops = ops ? *ops : log_ops;
+	n->ops = ops ? *ops : n->dp ? *xmip_ntm_node_dp_ops(n->dp) : log_ops;
 }
 
 static void tunnel_up(struct ntm_node *n, struct tun *t)
@@ -786,6 +788,9 @@ struct ntm_node *xmip_ntm_node_new(struct xmip_family *f)
 		free(n);
 		return NULL;
 	}
+	n->dp = xmip_ntm_node_dp_open(f);
+	if (n->dp)
+		n->ops = *xmip_ntm_node_dp_ops(n->dp);
 	log_info("ntm: node %s on UDP port %u, DC %s", nc->fqdn, nc->port, nc->dc_name);
 	do_register(n);
 	dump(n);
@@ -807,6 +812,7 @@ void xmip_ntm_node_free(struct ntm_node *n)
 		xmip_loop_del_fd(n->fam->core->loop, n->fd);
 		close(n->fd);
 	}
+	xmip_ntm_node_dp_close(n->dp);
 	memset(n, 0, sizeof(*n));   /* keys */
 	free(n);
 }
