@@ -637,6 +637,10 @@ static int attach_ntm(const struct role_obj *ro, const struct xmip_conf *conf, c
 		if (access(path, F_OK) == 0)
 			drop_link(path);
 		tc_detach_at(ifindex[i], BPF_TC_EGRESS);
+		/* Decapsulated packets come up here from a peer's virtual address
+		 * whose route points at the virtual interface: loose reverse-path
+		 * filtering (RFC 3704 §2.3) on this interface, not strict. */
+		xmip_sysctl_ipv4_conf(conf->ifnames[i], "rp_filter", "2");
 		if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro->ingress),
 			      BPF_TC_INGRESS, err, errlen))
 			return -1;
