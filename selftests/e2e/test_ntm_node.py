@@ -335,8 +335,9 @@ def test_tcp_survives_moves(bed):
              "c": node_conf("c", "a.example", "dca", ["pub"]),
              "d": node_conf("d", "b.example", "dcb", ["pub"], ("c.a.example",))}
     for n in ("b", "c", "a", "d"):
-        out = xmip(n, "attach", "-c", b.conf(n, confs[n])).stdout
-        assert "ntm0" in out or True
+        out = xmip(n, "attach", "-c", b.conf(n, confs[n])).stdout + \
+            xmip(n, "show", "-i", INST[n]).stdout
+        assert "ntm0: tc egress" in out, out
     wait_for("the relay", lambda: dump("rs").get("role") == "rs")
     for n in ("b", "c"):
         b.agent(n, n, confs[n])
@@ -406,6 +407,13 @@ def test_tcp_survives_moves(bed):
     rs = bpftool_dump(NS["rs"], "/sys/fs/bpf/xmip/%s/xmip_relay" % INST["rs"])
     srcs = {a16(e["key"]["addr"]) for e in rs if e["key"]["kind"] == 1}
     assert PUB["nat3"] in srcs and PUB["nat1"] not in srcs, srcs
-    # the datapath did the work: encapsulated and decapsulated by the tc programs
-    st = json.loads(xmip("a", "show", "-j", "-i", INST["a"]).stdout)
-    print(json.dumps(st)[:3000])
+    # `xmip show`: the tunnel table after the move, and the tc programs did the work
+    st = json.loads(xmip("a", "show", "-j", "-i", INST["a"]).stdout)[0]
+    assert st["role"] == "ntm" and st["ready"], st
+    tx = {t["peer_address"]: t for t in st["tunnels"] if t["kind"] == "tx"}
+    for vip in (bb["vip4"], gn_vip):
+        assert tx[vip]["out_src"] == "192.168.3.2" and tx[vip]["out_dst"] == PUB["rs"], tx
+    assert st["counters"]["ntm_encap_ok"] > 100 and st["counters"]["ntm_decap_ok"] > 100, st
+    assert not any(v for k, v in st["counters"].items() if k.startswith("drop_")), st["counters"]
+    text = xmip("a", "show", "-i", INST["a"]).stdout
+    assert "tx %s" % bb["vip4"] in text and "rx %s:49602" % PUB["rs"] in text, text
