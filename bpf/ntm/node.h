@@ -63,6 +63,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_ntm_tunnels SEC(".maps");
 
+/* The host's own traffic (not to the node's port): left to the kernel, counted. */
+static __always_inline int xmip_ntm_not_ours(void)
+{
+	xmip_count(XMIP_STAT_PASS_NOT_OURS);
+	return TC_ACT_OK;
+}
+
 /* Sum of n octets (n even, a constant) as raw 16-bit words, for a ones' complement sum. */
 static __always_inline __u32 xmip_ntm_sum16(const void *p, int n)
 {
@@ -171,11 +178,12 @@ static __always_inline int xmip_ntm_node_encap(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 	if ((void *)(eth + 1) > data_end)
-		return TC_ACT_OK;
+		return xmip_ntm_not_ours();
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *h = (void *)(eth + 1);
 
-		if ((void *)(h + 1) > data_end) {
+		/* the version must agree with the ethertype: it becomes Next Header (section 8) */
+		if ((void *)(h + 1) > data_end || h->version != 4) {
 			xmip_count(XMIP_STAT_DROP_MALFORMED);
 			return TC_ACT_SHOT;
 		}
@@ -192,7 +200,7 @@ static __always_inline int xmip_ntm_node_encap(struct __sk_buff *skb)
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *h = (void *)(eth + 1);
 
-		if ((void *)(h + 1) > data_end) {
+		if ((void *)(h + 1) > data_end || h->version != 6) {
 			xmip_count(XMIP_STAT_DROP_MALFORMED);
 			return TC_ACT_SHOT;
 		}
@@ -311,8 +319,9 @@ fail:
 
 /*
  * tc ingress of a real interface. TC_ACT_OK for everything not addressed
- * to the node's port (the host's) and for control messages; decapsulated
- * tunnel packets go up as TC_ACT_OK too; TC_ACT_SHOT (counted) for the rest.
+ * to the node's port (the host's: PASS_NOT_OURS, PASS_FRAGMENT) and for
+ * control messages; decapsulated tunnel packets go up as TC_ACT_OK too;
+ * TC_ACT_SHOT (counted) for the rest.
  */
 static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 {
@@ -333,18 +342,20 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 	if ((void *)(eth + 1) > data_end)
-		return TC_ACT_OK;
+		return xmip_ntm_not_ours();
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *h = (void *)(eth + 1);
 
 		if ((void *)(h + 1) > data_end || h->protocol != XMIP_NAT_UDP)
+			return xmip_ntm_not_ours();
+		/* fragments: the kernel reassembles them (for the agent's socket, or the host's) */
+		if (h->frag_off & bpf_htons(XMIP_NTM_IP4_MF_OFF)) {
+			xmip_count(XMIP_STAT_PASS_FRAGMENT);
 			return TC_ACT_OK;
-		/* fragments: the kernel reassembles them for the agent's socket */
-		if (h->frag_off & bpf_htons(XMIP_NTM_IP4_MF_OFF))
-			return TC_ACT_OK;
+		}
 		l3len = h->ihl * 4;
 		if (l3len < sizeof(*h) || l3len > 60)
-			return TC_ACT_OK;
+			return xmip_ntm_not_ours();
 		key.addr[10] = 0xff;
 		key.addr[11] = 0xff;
 		*(__be32 *)&key.addr[12] = h->saddr;
@@ -353,16 +364,16 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 		struct ipv6hdr *h = (void *)(eth + 1);
 
 		if ((void *)(h + 1) > data_end || h->nexthdr != XMIP_NAT_UDP)
-			return TC_ACT_OK;
+			return xmip_ntm_not_ours();
 		xmip_addr_copy(key.addr, &h->saddr);
 		l3len = sizeof(*h);
 		ov6 = true;
 	} else {
-		return TC_ACT_OK;
+		return xmip_ntm_not_ours();
 	}
 	udp = (void *)(eth + 1) + l3len;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(xmip_ntm_node_conf.port))
-		return TC_ACT_OK;
+		return xmip_ntm_not_ours();
 	tun = (void *)(udp + 1);
 	if ((void *)(tun + 1) > data_end) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
