@@ -164,7 +164,7 @@ static __always_inline int xmip_ntm_node_encap(struct __sk_buff *skb)
 	void *data_end = xmip_skb_data_end(skb);
 	struct xmip_ntm_node_key key = { .kind = XMIP_NTM_NK_TX };
 	struct xmip_ntm_outer o = { };
-	struct xmip_ntm_node_val *t;
+	struct xmip_ntm_node_val tv, *tp, *t = &tv;
 	struct ethhdr *eth = data;
 	__u32 inner_len, olen, udp_len, sum;
 	__s64 isum = -1;
@@ -216,8 +216,14 @@ static __always_inline int xmip_ntm_node_encap(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	t = bpf_map_lookup_elem(&xmip_ntm_tunnels, &key);
-	if (!t || t->kind != XMIP_NTM_NK_TX) {
+	tp = bpf_map_lookup_elem(&xmip_ntm_tunnels, &key);
+	if (!tp) {
+		xmip_count(XMIP_STAT_DROP_NTM_NO_TUNNEL);
+		return TC_ACT_SHOT;
+	}
+	/* copied once, never read again (docs/DESIGN.md, "Atomic updates") */
+	__builtin_memcpy(&tv, tp, sizeof(tv));
+	if (t->kind != XMIP_NTM_NK_TX) {
 		xmip_count(XMIP_STAT_DROP_NTM_NO_TUNNEL);
 		return TC_ACT_SHOT;
 	}
@@ -328,7 +334,7 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 	void *data = xmip_skb_data(skb);
 	void *data_end = xmip_skb_data_end(skb);
 	struct xmip_ntm_node_key key = { .kind = XMIP_NTM_NK_RX };
-	struct xmip_ntm_node_val *t;
+	struct xmip_ntm_node_val tv, *tp, *t = &tv;
 	struct ethhdr *eth = data;
 	struct udphdr *udp;
 	__u8 *tun, *inner;
@@ -398,8 +404,13 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 	}
 	key.path_id = *(__be32 *)(tun + 4);
 	key.sport = udp->source;
-	t = bpf_map_lookup_elem(&xmip_ntm_tunnels, &key);
-	if (!t || t->kind != XMIP_NTM_NK_RX) {
+	tp = bpf_map_lookup_elem(&xmip_ntm_tunnels, &key);
+	if (!tp) {
+		xmip_count(XMIP_STAT_DROP_NTM_UNKNOWN_TUNNEL);
+		return TC_ACT_SHOT;
+	}
+	__builtin_memcpy(&tv, tp, sizeof(tv));   /* copied once, never read again */
+	if (t->kind != XMIP_NTM_NK_RX) {
 		xmip_count(XMIP_STAT_DROP_NTM_UNKNOWN_TUNNEL);
 		return TC_ACT_SHOT;
 	}
