@@ -522,12 +522,13 @@ static int set_connect(struct xmip_conf_parser *p, void *t, const char *key, con
 	return set_name(p, key, val, n->connect[n->n_connect++]);
 }
 
-/* The node datapath's virtual interface: an interface name (IFNAMSIZ). */
+/* The node datapath's virtual interface: an interface name of at most 14
+ * octets (its veth peer is the name with "p" appended, IFNAMSIZ 16). */
 static int set_vif(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
 	size_t n = strlen(val);
 
-	if (n == 0 || n >= sizeof(N(t)->vif) || strpbrk(val, "/: \t"))
+	if (n == 0 || n > 14 || strpbrk(val, "/: \t"))
 		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: '%s' is not a valid interface "
 				      "name", key, val);
 	strcpy(N(t)->vif, val);

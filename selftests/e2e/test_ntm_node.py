@@ -319,10 +319,6 @@ def test_tcp_survives_moves(bed):
     sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=NS["rs"])
     for n in ("nat1", "nat2", "nat3", "gn"):
         sh("ping", "-c1", "-W2", PUB[n], ns=NS["rs"])
-    if os.environ.get("NTM_CAP"):
-        b.start("cap-nat2", "nat2", ["tcpdump", "-i", "pub", "-U", "-w", os.path.join(ART, "nat2.pcap"), "udp"])
-        b.start("cap-b", "b", ["tcpdump", "-i", "eth0", "-U", "-w", os.path.join(ART, "b.pcap"), "udp"])
-        b.start("cap-rs", "rs", ["tcpdump", "-i", "pub", "-U", "-w", os.path.join(ART, "rs.pcap"), "udp"])
     xmip("rs", "attach", "-c", b.conf("rs", rs_conf()))
     b.agent("rs", "rs", rs_conf())
     b.agent("dca", "dca", dc_conf("a.example", "dca", "10.200.0.0/16", "fd00:a::/64", ["a", "c"],
