@@ -20,7 +20,9 @@ from NAT1 to NAT3 (new address, new NAT mapping) and D from .51 to .52; the
 nodes see the move in their Keep Alive Response, register again, are
 re-directed, and move their tunnels (Tunnel Request from the new mapping).
 Each transfer's SHA-256 is checked at the far end, bytes flowed after the
-move, and the tunnel tables (bpftool, BTF) show the new endpoints.
+move, IPv6 between the virtual IPv6 addresses goes through the same moved
+tunnels, and the tunnel tables (bpftool, BTF; `xmip show -j`) show the new
+endpoints.
 """
 import ipaddress
 import json
@@ -399,6 +401,10 @@ def test_tcp_survives_moves(bed):
         got = log("srv-" + f).split("done ")[1].split()
         assert sent == got, (f, sent, got)             # every octet, in order: SHA-256
         assert "error" not in log("cli-" + f)
+    # IPv6 inside the same (moved) IPv4 tunnels: the virtual IPv6 addresses work too
+    for src, sva, dva in (("a", a["vip6"], bb["vip6"]), ("d", d["vip6"], c["vip6"])):
+        r = sh("ping", "-6", "-c", "2", "-W", "3", "-I", sva, dva, ns=NS[src], check=False)
+        assert r.returncode == 0, r.stdout + r.stderr
     # the relay moved A's legs: A's RS-S/RS-N tunnel packets come from NAT3 now
     rs = bpftool_dump(NS["rs"], "/sys/fs/bpf/xmip/%s/xmip_relay" % INST["rs"])
     srcs = {a16(e["key"]["addr"]) for e in rs if e["key"]["kind"] == 1}
