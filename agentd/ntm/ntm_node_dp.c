@@ -154,7 +154,12 @@ static struct installed *inst_of(struct ntm_node_dp *d, uint32_t path_id, bool m
 	return free_slot;
 }
 
-/* Remove the TX entries and routes of a peer's virtual addresses. */
+/*
+ * Remove the TX entries of a peer's virtual addresses. Their routes stay
+ * on the virtual interface: a packet to a peer whose tunnel is gone (or
+ * being replaced) is dropped there and counted (DROP_NTM_NO_TUNNEL), never
+ * sent out of a real interface with a virtual source address.
+ */
 static void peer_remove(struct ntm_node_dp *d, const struct xmip_ntm_vaddrs *peer)
 {
 	struct xmip_ntm_node_key k;
@@ -162,12 +167,10 @@ static void peer_remove(struct ntm_node_dp *d, const struct xmip_ntm_vaddrs *pee
 	if (v4_set(peer->v4)) {
 		key_tx4(&k, peer->v4);
 		bpf_map_delete_elem(d->map_fd, &k);
-		xmip_nl_route_dev(d->nl, true, peer->v4, 32, d->vif, NULL, false);
 	}
 	if (v6_set(peer->v6)) {
 		key_tx6(&k, peer->v6);
 		bpf_map_delete_elem(d->map_fd, &k);
-		xmip_nl_route_dev(d->nl, false, peer->v6, 128, d->vif, NULL, false);
 	}
 }
 
