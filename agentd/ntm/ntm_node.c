@@ -11,12 +11,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "core.h"
 #include "log.h"
+#include "netlink.h"
 #include "ntm_crypto.h"
 #include "ntm_io.h"
 #include "ntm_node_dp.h"
@@ -105,6 +107,7 @@ struct ntm_node {
 
 	struct xmip_ntm_tunnel_ops  ops;
 	struct ntm_node_dp         *dp;   /* the tc datapath's table, or NULL (signalling only) */
+	int                         nl_mon;  /* address and route events: a move, seen at once */
 	struct xmip_ntm_counters    cnt;
 };
 
@@ -619,6 +622,34 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 	}
 }
 
+/*
+ * An address or route changed: if the address we would send to the DC from
+ * is no longer the one we registered with, we moved (section 7,
+ * "Handover"): register again now rather than at the next Keep Alive
+ * Response (which still catches a move the host does not see: a new NAT).
+ */
+static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct ntm_node *n = arg;
+	uint8_t now[16];
+	char a[INET6_ADDRSTRLEN];
+
+	(void)loop;
+	(void)events;
+	if (xmip_nl_monitor_drain(fd) <= 0 || !n->registered)
+		return;
+	if (xmip_ntm_local_addr(&n->dc, now) < 0 || !memcmp(now, n->claimed.addr, 16))
+		return;
+	if (!memcmp(now, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))   /* IPv4-mapped: as IPv4 */
+		inet_ntop(AF_INET, now + 12, a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, now, a, sizeof(a));
+	log_info("ntm: our address toward the DC is now %s: registering again", a);
+	n->reg_tries = 0;
+	do_register(n);
+	dump(n);
+}
+
 void xmip_ntm_node_timer(struct ntm_node *n, struct xmip_family_timer *ft)
 {
 	struct ntimer *nt = ft->arg;
@@ -757,6 +788,7 @@ struct ntm_node *xmip_ntm_node_new(struct xmip_family *f)
 	n->fam = f;
 	n->nc = nc;
 	n->fd = -1;
+	n->nl_mon = -1;
 	n->ops = log_ops;
 	n->id = xmip_ntm_sender_id(nc->fqdn);
 	n->dc_id = xmip_ntm_sender_id(nc->dc_name);
@@ -791,6 +823,14 @@ struct ntm_node *xmip_ntm_node_new(struct xmip_family *f)
 	n->dp = xmip_ntm_node_dp_open(f);
 	if (n->dp)
 		n->ops = *xmip_ntm_node_dp_ops(n->dp);
+	n->nl_mon = xmip_nl_monitor_open_groups(RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+						RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+	if (n->nl_mon >= 0 && xmip_loop_add_fd(f->core->loop, n->nl_mon, EPOLLIN, on_netlink, n)) {
+		close(n->nl_mon);
+		n->nl_mon = -1;
+	}
+	if (n->nl_mon < 0)
+		log_warn("ntm: no netlink monitor: moves are seen at the next Keep Alive Response");
 	log_info("ntm: node %s on UDP port %u, DC %s", nc->fqdn, nc->port, nc->dc_name);
 	do_register(n);
 	dump(n);
@@ -813,6 +853,10 @@ void xmip_ntm_node_free(struct ntm_node *n)
 		close(n->fd);
 	}
 	xmip_ntm_node_dp_close(n->dp);
+	if (n->nl_mon >= 0) {
+		xmip_loop_del_fd(n->fam->core->loop, n->nl_mon);
+		close(n->nl_mon);
+	}
 	memset(n, 0, sizeof(*n));   /* keys */
 	free(n);
 }

@@ -17,7 +17,7 @@ Three transfers run at once: A -> B through the RS-S (both behind NATs),
 A -> the General Node's virtual address through the RS-N (the GN sees the
 relay's address and a pool port), D -> C directly. Mid-transfer A moves
 from NAT1 to NAT3 (new address, new NAT mapping) and D from .51 to .52; the
-nodes see the move in their Keep Alive Response, register again, are
+nodes see the move from the address change (netlink), register again, are
 re-directed, and move their tunnels (Tunnel Request from the new mapping).
 Each transfer's SHA-256 is checked at the far end, bytes flowed after the
 move, IPv6 between the virtual IPv6 addresses goes through the same moved
@@ -387,6 +387,9 @@ def test_tcp_survives_moves(bed):
     wait_for("A registered from NAT3", lambda: dump("a").get("observed", "").startswith(PUB["nat3"]), 30)
     wait_for("D registered from its new address",
              lambda: dump("d").get("observed", "").startswith(D_MOVED), 30)
+    # both saw their own move from the host's address change (netlink), not a Keep Alive later
+    for n, addr in (("a", "192.168.3.2"), ("d", D_MOVED)):
+        assert "our address toward the DC is now %s" % addr in log(n), log(n)[-2000:]
     wait_for("C's tunnel moved to D's new address",
              lambda: rx_far_ends("c") == ["%s:49601" % D_MOVED], 30)
     # and bytes flow again on every connection (well past what was in flight)
