@@ -588,7 +588,7 @@ static void vif_peer_name(const char *vif, char *out, size_t len)
  */
 static uint32_t vif_make(const struct xmip_conf *conf, int min_mtu, char *err, size_t errlen)
 {
-	char peer[IF_NAMESIZE + 1], key[96];
+	char peer[IF_NAMESIZE + 1];
 	uint32_t mtu = min_mtu > 1280 + 56 ? (uint32_t)min_mtu - 56 : 1280, ifindex, pidx;
 	int nl = xmip_nl_open(), rc;
 
@@ -611,8 +611,8 @@ static uint32_t vif_make(const struct xmip_conf *conf, int min_mtu, char *err, s
 		ifindex = if_nametoindex(conf->ntm.vif);
 	}
 	pidx = if_nametoindex(peer);
-	snprintf(key, sizeof(key), "addr_gen_mode");
-	xmip_sysctl_ipv6_conf(conf->ntm.vif, key, "1");
+	/* before it goes up: no IPv6 link-local address (nothing link-scoped is tunnelled) */
+	xmip_sysctl_ipv6_conf(conf->ntm.vif, "addr_gen_mode", "1");
 	if (pidx)
 		xmip_sysctl_ipv6_conf(peer, "disable_ipv6", "1");
 	if (!ifindex || xmip_nl_link_set(nl, ifindex, true, mtu) ||
