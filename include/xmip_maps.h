@@ -58,7 +58,7 @@ enum xmip_role {
 	XMIP_ROLE_HA   = 1,
 	XMIP_ROLE_MN   = 2,
 	XMIP_ROLE_DC   = 3,   /* NTMobile Direction Coordinator: no datapath */
-	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling (its tc datapath comes later) */
+	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling and its tc tunnel datapath (xmip_ntm.bpf.c) */
 	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
 	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
 	XMIP_ROLE_RS   = 7,   /* NTMobile Relay Server (RS-S and RS-N): XDP relay table */
@@ -488,7 +488,16 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
 	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
-	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
+	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)") \
+	X(NTM_ENCAP_OK,         "NTM node: packet to a peer virtual address put into its UDP tunnel") \
+	X(NTM_DECAP_OK,         "NTM node: tunnel packet of a known tunnel decapsulated, to the kernel") \
+	X(NTM_CONTROL,          "NTM node: NTMobile control message passed to the agent's socket") \
+	X(NTM_CSUM_ZERO,        "NTM node: outer UDP checksum left zero (GSO packet, or an inner packet whose sum is unknown)") \
+	X(DROP_NTM_NO_TUNNEL,   "drop: NTM node: packet on the virtual interface to an address with no tunnel") \
+	X(DROP_NTM_BAD_SRC,     "drop: NTM node: packet into a tunnel whose source is not the node's virtual address") \
+	X(DROP_NTM_UNKNOWN_TUNNEL, "drop: NTM node: tunnel packet from an unknown address, port or path ID") \
+	X(DROP_NTM_BAD_TUNNEL,  "drop: NTM node: bad tunnel header (first octet, reserved, next header)") \
+	X(DROP_NTM_SPOOFED,     "drop: NTM node: inner source not the tunnel's peer, or inner destination not ours")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

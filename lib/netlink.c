@@ -873,3 +873,89 @@ int xmip_if_hwaddr(const char *ifname, uint8_t mac[6])
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return 0;
 }
+
+/* ---- the NTM node's virtual interface (a veth pair, ARP off) and its routes ---- */
+
+int xmip_nl_veth_add(int nl, const char *name, const char *peer, uint32_t mtu)
+{
+	char buf[512] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_NEWLINK,
+				    NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n), pi = { 0 };
+	struct rtattr *li, *data, *pr;
+
+	/* No ARP/ND on it: packets to the peers' virtual addresses reach
+	 * its tc egress at once (no neighbour to resolve on a fake link). */
+	ifi->ifi_flags = IFF_NOARP;
+	ifi->ifi_change = IFF_NOARP;
+	add_attr(n, sizeof(buf), IFLA_IFNAME, name, strlen(name) + 1);
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	li = nest_begin(n, sizeof(buf), IFLA_LINKINFO);
+	add_attr(n, sizeof(buf), IFLA_INFO_KIND, "veth", 4);
+	data = nest_begin(n, sizeof(buf), IFLA_INFO_DATA);
+	pr = nest_begin(n, sizeof(buf), 1 /* VETH_INFO_PEER */);
+	pi.ifi_flags = IFF_NOARP;
+	pi.ifi_change = IFF_NOARP;
+	/* the peer's struct ifinfomsg, then its attributes (the buffer is far larger) */
+	memcpy((char *)n + NLMSG_ALIGN(n->nlmsg_len), &pi, sizeof(pi));
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + NLMSG_ALIGN(sizeof(pi));
+	add_attr(n, sizeof(buf), IFLA_IFNAME, peer, strlen(peer) + 1);
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	nest_end(n, pr);
+	nest_end(n, data);
+	nest_end(n, li);
+	return nl_change(nl, n, true, EEXIST, 0);
+}
+
+int xmip_nl_link_set(int nl, uint32_t ifindex, bool up, uint32_t mtu)
+{
+	char buf[128] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+
+	ifi->ifi_index = (int)ifindex;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	ifi->ifi_change = IFF_UP;
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	return nl_change(nl, n, true, 0, 0);
+}
+
+int xmip_nl_link_del(int nl, uint32_t ifindex)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+
+	ifi->ifi_index = (int)ifindex;
+	return nl_change(nl, n, false, 0, ENODEV);
+}
+
+int xmip_nl_route_dev(int nl, bool v4, const uint8_t *dst, uint8_t plen, uint32_t ifindex,
+		      const uint8_t *src, bool add)
+{
+	char buf[256] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), add ? RTM_NEWROUTE : RTM_DELROUTE,
+				    add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct rtmsg));
+	struct rtmsg *rtm = NLMSG_DATA(n);
+	size_t alen = v4 ? 4 : 16;
+	int rc;
+
+	rtm->rtm_family = v4 ? AF_INET : AF_INET6;
+	rtm->rtm_dst_len = plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = v4 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;   /* no gateway: on the link */
+	rtm->rtm_type = RTN_UNICAST;
+	add_attr(n, sizeof(buf), RTA_DST, dst, alen);
+	add_attr(n, sizeof(buf), RTA_OIF, &ifindex, sizeof(ifindex));
+	if (src && add)
+		add_attr(n, sizeof(buf), RTA_PREFSRC, src, alen);
+	rc = nl_change(nl, n, add, 0, ESRCH);
+	if (rc)
+		log_warn("route %s to a virtual address on ifindex %u: %s", add ? "add" : "delete",
+			 ifindex, strerror(-rc));
+	return rc;
+}

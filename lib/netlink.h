@@ -124,4 +124,18 @@ int  xmip_if_ipv6_mtu(const char *ifname);
 /* The interface's Ethernet address. */
 int  xmip_if_hwaddr(const char *ifname, uint8_t mac[6]);
 
+/*
+ * The NTM node's virtual interface: a veth pair `name`/`peer` with ARP/ND
+ * off (IFF_NOARP) and this MTU (0: the default), created down. EEXIST is
+ * success (it is there already).
+ */
+int  xmip_nl_veth_add(int nl, const char *name, const char *peer, uint32_t mtu);
+/* Set a link up or down, and its MTU (0: unchanged). */
+int  xmip_nl_link_set(int nl, uint32_t ifindex, bool up, uint32_t mtu);
+/* Delete a link (ENODEV is success). */
+int  xmip_nl_link_del(int nl, uint32_t ifindex);
+/* Add (replace) or delete "dst/plen dev ifindex [src src]" in the main table; v4: 4-octet addresses. */
+int  xmip_nl_route_dev(int nl, bool v4, const uint8_t *dst, uint8_t plen, uint32_t ifindex,
+		       const uint8_t *src, bool add);
+
 #endif /* XMIP_NETLINK_H */

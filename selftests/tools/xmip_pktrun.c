@@ -16,6 +16,9 @@
  *               [--pass]
  *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
  *       [--relay FILE] [--rs-path ID]... [--max-bindings N]
+ *   ntm: -p tc (ingress, decap) | tc-out (egress, encap); [--rs-port N] the
+ *       node's port (49601), [--relay FILE] tunnel entries (struct
+ *       xmip_ntm_node_key then struct xmip_ntm_node_val, raw)
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -90,6 +93,8 @@
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
 #include "xmip_rs.skel.h"
+#include "xmip_ntm_node.h"
+#include "xmip_ntm.skel.h"
 #include "xmip_cls_probe.skel.h"
 
 #define MAX_PKT   16384
@@ -411,7 +416,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
-	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn"))
+	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "ntm"))
 		usage();
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
@@ -419,7 +424,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (strcmp(o->obj, "ha") && !strcmp(o->prog, "tc-out"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "ntm") && !strcmp(o->prog, "tc-out"))
+		usage();
+	if (!strcmp(o->obj, "ntm") && !strcmp(o->prog, "xdp"))
 		usage();
 	if (!strcmp(o->obj, "rs") && strcmp(o->prog, "xdp"))
 		usage();
@@ -645,6 +652,7 @@ struct loaded {
 	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
 	struct bpf_map *relay, *rs_paths;  /* -o rs */
+	struct bpf_map *ntm_tunnels;       /* -o ntm */
 };
 
 static void unpin_all(struct bpf_object *obj)
@@ -754,6 +762,19 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_rs_conf.ready = !o->not_ready;
 		if (o->max_bindings && (err = bpf_map__set_max_entries(l->relay, o->max_bindings)))
 			return err;
+	} else if (!strcmp(o->obj, "ntm")) {
+		struct xmip_ntm *s = xmip_ntm__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->ntm_tunnels = s->maps.xmip_ntm_tunnels;
+		/* -p tc: the real interfaces' ingress (decap); tc-out: the virtual one's egress */
+		l->prog = !strcmp(o->prog, "tc") ? s->progs.xmip_ntm_ingress : s->progs.xmip_ntm_egress;
+		s->rodata->xmip_ntm_node_conf.port = o->rs_port == 49602 ? 49601 : o->rs_port;
+		s->rodata->xmip_ntm_node_conf.ready = !o->not_ready;
 	} else if (!strcmp(o->obj, "cn")) {
 		struct xmip_cn *s = xmip_cn__open_opts(&oo);
 
@@ -1029,7 +1050,21 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.relay_file) {
+	if (o.relay_file && l.ntm_tunnels) {
+		static unsigned char nb_buf[1 << 16];
+		size_t n = 0, rec = sizeof(struct xmip_ntm_node_key) + sizeof(struct xmip_ntm_node_val);
+
+		if (read_file(o.relay_file, nb_buf, sizeof(nb_buf), &n) || n % rec) {
+			fprintf(stderr, "xmip_pktrun: --relay: bad tunnel file\n");
+			goto out;
+		}
+		for (size_t off = 0; off < n; off += rec)
+			if (bpf_map_update_elem(bpf_map__fd(l.ntm_tunnels), nb_buf + off,
+						nb_buf + off + sizeof(struct xmip_ntm_node_key), BPF_ANY)) {
+				fprintf(stderr, "xmip_pktrun: tunnel entry: %s\n", strerror(errno));
+				goto out;
+			}
+	} else if (o.relay_file) {
 		static unsigned char rb_buf[1 << 20];
 		size_t n = 0, rec = sizeof(struct xmip_ntm_relay_key) + sizeof(struct xmip_ntm_relay_val);
 
@@ -1160,6 +1195,8 @@ out:
 		xmip_rs__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cn"))
 		xmip_cn__destroy(skel);
+	else if (skel && !strcmp(o.obj, "ntm"))
+		xmip_ntm__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
 	else if (skel)
