@@ -32,6 +32,7 @@
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
 #define XMIP_MAP_IDENT    "xmip_ident"
 #define XMIP_MAP_FWTABLE  "xmip_fwtable"
+#define XMIP_MAP_MNP      "xmip_mnp"       /* HA: NEMO mobile network prefix -> MR's HoA */
 /* The HA's clock program (a BPF_PROG_TYPE_SYSCALL program, pinned by
  * `xmip attach`): run by the writers of xmip_fwtable to read jiffies. */
 #define XMIP_PIN_CLOCK    "xmip_clock"
@@ -179,6 +180,22 @@ enum xmip_encap {
  * same way. Nothing else uses an address of that form.
  */
 #define XMIP_FW_UDP_PORT_OFF 8
+
+/*
+ * xmip_mnp, LPM_TRIE: a mobile network prefix registered by a mobile
+ * router (RFC 3963 §6.2) -> the router's home address, whose
+ * xmip_fwtable slot the datapath then uses (expiry and CoA come from
+ * there). Consulted only when the exact home-address lookup misses.
+ */
+#define XMIP_MNP_MAX 4096
+struct xmip_mnp_key {
+	__u32 prefixlen;       /* LPM trie: bits of prefix that count */
+	__u8  prefix[16];
+};
+
+struct xmip_mnp_val {
+	__u8  hoa[16];         /* the mobile router's home address */
+};
 
 /*
  * xmip_replay, HASH keyed by home address: agent-only state that must
@@ -488,7 +505,9 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
 	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
-	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
+	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)") \
+	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used") \
+	X(DROP_NEMO_STALE,      "HA: drop: reverse-tunnel inner source in a mobile network prefix whose router has no binding")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -20,6 +20,7 @@
 #include "maps.h"
 #include "mh.h"
 #include "nd.h"
+#include "nemo.h"
 #include "observe.h"
 #include "netlink.h"
 #include "pins.h"
@@ -345,6 +346,7 @@ static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 			return;
 		}
 		xmip_binding_del(ha->maps, hoa);
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);
 		ident_del(ha, hoa);
 		proxy_stop(ha, hoa, b.bu_flags, b.ifindex);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
@@ -376,8 +378,20 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		home_link_check(ha);
 	switch (d->binding_op) {
 	case XMIP_HA_BINDING_WRITE:
+		/* NEMO (RFC 3963 §6.2): the prefixes first; they lead nowhere
+		 * until the binding is there. All of them or none (141). */
+		if (d->nemo) {
+			rc = xmip_nemo_set(ha->maps, hoa, d->mnp, d->n_mnp);
+			if (rc) {
+				log_err("mobile network prefixes for HoA %s: %s", xmip_ip6str(hoa),
+					strerror(-rc));
+				return XMIP_BA_INVALID_PREFIX;
+			}
+		}
 		rc = xmip_binding_put(ha->maps, hoa, &d->binding);
 		if (rc) {
+			if (d->nemo && !cur)
+				xmip_nemo_set(ha->maps, hoa, NULL, 0);
 			/* Includes the datapath refusing to place the binding (e.g. a
 			 * full fast-path table): the MN learns it, nothing is half-made. */
 			log_err("binding write for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
@@ -395,6 +409,7 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		rc = xmip_binding_del(ha->maps, hoa);
 		if (rc && rc != -ENOENT)
 			log_err("binding delete for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);     /* RFC 3963 §6.7 */
 		ident_del(ha, hoa);
 		drop_expiry(ha, hoa);
 		break;
