@@ -52,6 +52,9 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 			goto fail;
 	} else if ((rc = open_pin(instance, XMIP_MAP_MN_STATE, &m->mn_state, err, errlen))) {
 		goto fail;
+	} else {
+		/* A mobile router's own prefixes (RFC 3963); absent before them. */
+		open_pin(instance, XMIP_MAP_MNP, &m->mnp, ignored, sizeof(ignored));
 	}
 	return 0;
 fail:

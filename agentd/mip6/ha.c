@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "core.h"
 #include "dad.h"
+#include "dhaad_ha.h"
 #include "ha_policy.h"
 #include "log.h"
 #include "maps.h"
@@ -84,6 +85,7 @@ struct xmip_ha {
 
 	struct xmip_srcrate           ba_rl;    /* refusing BAs, per source */
 	uint64_t                      ba_held_back;
+	struct xmip_dhaad_ha         *dhaad;    /* DHAAD and MPS answers; NULL: off */
 };
 
 static unsigned int hoa_bucket(const uint8_t hoa[16])
@@ -1005,6 +1007,8 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
+	/* After forwarding is on: only a router may join the anycast address. */
+	ha->dhaad = xmip_dhaad_ha_new(f->core->loop, conf, ha->maps, ha->raw);
 	if (conf->dad_transmits && !ha->n_home_ifs)
 		log_warn("no home link: first registrations are accepted without duplicate "
 			 "address detection (a virtual home link has no other node to ask)");
@@ -1043,6 +1047,7 @@ void xmip_ha_free(struct xmip_ha *ha)
 	}
 	if (ha->ident >= 0)
 		close(ha->ident);
+	xmip_dhaad_ha_free(ha->dhaad);
 	xmip_srcrate_free(&ha->ba_rl);
 	free(ha);
 }
