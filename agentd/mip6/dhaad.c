@@ -111,6 +111,8 @@ enum xmip_icmp6_mip_err xmip_icmp6_mip_parse(const uint8_t *msg, size_t len,
 	if (msg[1] != 0)
 		return XMIP_ICMP6_MIP_BAD_CODE;
 	out->id = rd16(msg + 4);
+	out->r = (msg[0] == XMIP_ICMP6_HAAD_REQUEST || msg[0] == XMIP_ICMP6_HAAD_REPLY) &&
+		 (msg[6] & XMIP_HAAD_F_R);
 	switch (msg[0]) {
 	case XMIP_ICMP6_HAAD_REPLY: {
 		size_t n = (len - ICMP_HDR) / 16;
@@ -168,15 +170,18 @@ static int seal(uint8_t *buf, const struct in6_addr *src, const struct in6_addr 
 }
 
 int xmip_haad_build_request(uint8_t *buf, size_t cap, const struct in6_addr *src,
-			    const struct in6_addr *dst, uint16_t id)
+			    const struct in6_addr *dst, uint16_t id, bool r)
 {
-	if (!start(buf, cap, src, dst, XMIP_ICMP6_HAAD_REQUEST, id, 0))
+	uint8_t *icmp = start(buf, cap, src, dst, XMIP_ICMP6_HAAD_REQUEST, id, 0);
+
+	if (!icmp)
 		return -1;
+	icmp[6] = r ? XMIP_HAAD_F_R : 0;
 	return seal(buf, src, dst, 0);
 }
 
 int xmip_haad_build_reply(uint8_t *buf, size_t cap, const struct in6_addr *src,
-			  const struct in6_addr *dst, uint16_t id,
+			  const struct in6_addr *dst, uint16_t id, bool r,
 			  const struct in6_addr *addrs, size_t n)
 {
 	uint8_t *icmp;
@@ -186,6 +191,7 @@ int xmip_haad_build_reply(uint8_t *buf, size_t cap, const struct in6_addr *src,
 	icmp = start(buf, cap, src, dst, XMIP_ICMP6_HAAD_REPLY, id, 16 * n);
 	if (!icmp)
 		return -1;
+	icmp[6] = r ? XMIP_HAAD_F_R : 0;
 	for (size_t i = 0; i < n; i++)
 		memcpy(icmp + ICMP_HDR + 16 * i, addrs[i].s6_addr, 16);
 	return seal(buf, src, dst, 16 * n);

@@ -28,6 +28,8 @@
 #define XMIP_PI_F_L 0x80
 #define XMIP_PI_F_A 0x40
 #define XMIP_PI_F_R 0x20
+/* RFC 3963 §7.1, §7.2: Mobile Router Support flag of DHAAD request and reply. */
+#define XMIP_HAAD_F_R 0x80
 
 /*
  * The Mobile IPv6 Home-Agents anycast address of prefix/plen (RFC 6275
@@ -49,6 +51,7 @@ struct xmip_mpa_prefix {
 struct xmip_icmp6_mip {
 	uint8_t  type;               /* XMIP_ICMP6_HAAD_REQUEST ... XMIP_ICMP6_MPA */
 	uint16_t id;                 /* Identifier, host order */
+	bool     r;                  /* HAAD request/reply: R flag (RFC 3963 §7) */
 	/* HAAD Reply: the home agents, in the order given */
 	size_t   n_addrs;
 	struct in6_addr addrs[XMIP_HAAD_MAX_ADDRS];
@@ -72,11 +75,13 @@ enum xmip_icmp6_mip_err xmip_icmp6_mip_parse(const uint8_t *msg, size_t len,
 const char *xmip_icmp6_mip_strerror(enum xmip_icmp6_mip_err e);
 
 /* §6.5: src the MN's care-of address, dst the home agents anycast address. */
+/* r: a mobile router asks for home agents that support it (RFC 3963 §7.1). */
 int xmip_haad_build_request(uint8_t *buf, size_t cap, const struct in6_addr *src,
-			    const struct in6_addr *dst, uint16_t id);
-/* §6.6, §10.5: at most XMIP_HAAD_MAX_ADDRS of addrs (the first ones) go in. */
+			    const struct in6_addr *dst, uint16_t id, bool r);
+/* §6.6, §10.5: at most XMIP_HAAD_MAX_ADDRS of addrs (the first ones) go
+ * in; r: they support mobile routers (RFC 3963 §7.2). */
 int xmip_haad_build_reply(uint8_t *buf, size_t cap, const struct in6_addr *src,
-			  const struct in6_addr *dst, uint16_t id,
+			  const struct in6_addr *dst, uint16_t id, bool r,
 			  const struct in6_addr *addrs, size_t n);
 /* §6.7 (sent through the tunnel from the home address, docs/CONFORMANCE.md). */
 int xmip_mps_build(uint8_t *buf, size_t cap, const struct in6_addr *src,

@@ -73,9 +73,14 @@ static void on_request(struct xmip_dhaad_ha *d, const struct in6_addr *src,
 	if (xmip_addr_not_routable(src) || !xmip_srcrate_take(&d->haad_rl, src, xmip_now_ns()))
 		return;
 	n = ha_list(d->conf, addrs);
-	len = xmip_haad_build_reply(buf, sizeof(buf), &d->conf->address, src, m->id, addrs, n);
+	/* RFC 3963 §7.2: R set when the listed agents serve mobile routers
+	 * (the peer-home-agents are taken to be configured like this one);
+	 * when this one does not, the list of mobile IPv6 home agents, R 0. */
+	len = xmip_haad_build_reply(buf, sizeof(buf), &d->conf->address, src, m->id,
+				    m->r && d->conf->mobile_routers, addrs, n);
 	if (len > 0 && xmip_rawsend(d->raw, buf, (size_t)len, 0) == 0)
-		log_info("DHAAD: reply id %u to %s with %zu home agent(s)", m->id, xmip_ip6str(src), n);
+		log_info("DHAAD: reply id %u to %s with %zu home agent(s)%s", m->id, xmip_ip6str(src),
+			 n, m->r ? " (mobile router asked)" : "");
 }
 
 /* §10.6.2, §11.4.2: only a registered mobile node (its home address, which

@@ -205,7 +205,20 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 		discard(d, XMIP_HA_DISCARD_COA, "care-of address not unicast routable");
 		return false;
 	}
-
+	if (m->bu_flags & XMIP_BU_F_R) {
+		/* RFC 3963 §6.6: an HA not configured for mobile routers
+		 * answers 140; §6.2: so does one for an R without H. */
+		if (!conf->mobile_routers) {
+			set_ba_addressing(d, pkt, &hoa);
+			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile routers not served (mobile-routers = no)");
+			return false;
+		}
+		if (!(m->bu_flags & XMIP_BU_F_H)) {
+			set_ba_addressing(d, pkt, &hoa);
+			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 §6.2)");
+			return false;
+		}
+	}
 	/* §9.5.1: a correspondent registration must carry Nonce Indices and
 	 * Binding Authorization Data that return routability verifies; this
 	 * node does not do route optimisation, so none can pass. */
@@ -229,21 +242,6 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 	}
 
 	set_ba_addressing(d, pkt, &hoa);
-
-	if (m->bu_flags & XMIP_BU_F_R) {
-		/* RFC 3963 §6.6: an HA not configured for mobile routers
-		 * answers 140; §6.2: so does one for an R without H. */
-		if (!conf->mobile_routers) {
-			set_ba_addressing(d, pkt, &hoa);
-			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile routers not served (mobile-routers = no)");
-			return false;
-		}
-		if (!(m->bu_flags & XMIP_BU_F_H)) {
-			set_ba_addressing(d, pkt, &hoa);
-			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 §6.2)");
-			return false;
-		}
-	}
 	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
 		reject(d, XMIP_BA_NOT_HOME_SUBNET, "home address not in the home prefix");
 		return false;

@@ -698,7 +698,8 @@ static void dhaad_send(struct xmip_mn *mn)
 			mn->conf->home_plen);
 		return;
 	}
-	len = xmip_haad_build_request(buf, sizeof(buf), &mn->coa, &any, mn->dhaad_id);
+	len = xmip_haad_build_request(buf, sizeof(buf), &mn->coa, &any, mn->dhaad_id,
+				      mn->conf->mobile_router);
 	if (len > 0) {
 		log_info("DHAAD: request id %u from %s to %s%s", mn->dhaad_id, xmip_ip6str(&mn->coa),
 			 xmip_ip6str(&any), mn->dhaad_tries ? " (retransmission)" : "");
@@ -758,6 +759,11 @@ static void on_haad_reply(struct xmip_mn *mn, const struct in6_addr *from,
 {
 	if (!mn->dhaad_pending || m->id != mn->dhaad_id)
 		return;
+	/* RFC 3963 §7.2: R clear means none of them serves mobile routers;
+	 * we register anyway (it answers 140 if so, and we log it). */
+	if (mn->conf->mobile_router && !m->r)
+		log_warn("DHAAD: reply id %u says the home agents do not support mobile routers",
+			 m->id);
 	/* §11.4.1: the first address is the most preferred home agent. */
 	for (size_t i = 0; i < m->n_addrs; i++) {
 		if (xmip_addr_not_routable(&m->addrs[i]))
@@ -810,12 +816,10 @@ static void on_mpa(struct xmip_mn *mn, const struct in6_addr *from,
 	xmip_family_timer_cancel(&mn->mps_t);
 	/* Solicit again at nine tenths of the valid lifetime (0xffffffff: infinite). */
 	if (covered && valid && valid != 0xffffffffu) {
-		mn->mps_pending = false;
-		mn->have_mpa = false;
-		xmip_family_timer_in_ms(&mn->mps_t, (uint64_t)valid * 900);
-		mn->mps_pending = true;
+		mn->mps_pending = true;     /* the next solicitation, on the timer */
 		mn->mps_tries = 0;
 		mn->mps_id = random_id();
+		xmip_family_timer_in_ms(&mn->mps_t, (uint64_t)valid * 900);
 	}
 }
 
