@@ -21,7 +21,7 @@ import os
 import sys
 
 from scapy.all import raw
-from scapy.layers.inet6 import (HAO, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6MPAdv,
+from scapy.layers.inet6 import (HAO, IPv6ExtHdrRouting, MIP6MH_BA, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6MPAdv,
                                 ICMPv6MPSol, ICMPv6NDOptPrefixInfo, IPv6, IPv6ExtHdrDestOpt,
                                 MIP6MH_BU, MIP6OptMNID, MIP6OptMobNetPrefix, MIP6OptMsgAuth,
                                 MIP6OptReplayProtection, Pad1, PadN)
@@ -55,6 +55,22 @@ def sign(p):
     return hmac.new(KEY, a(COA) + a(HOA) + mh[:len(mh) - 12], hashlib.sha1).digest()[:12]
 
 
+def ba_pkt(status, flags, lifetime, auth):
+    # The HA's BA: RH2 (HoA), PadN, Mesg-ID@18 (the BU's, echoed), Pad1, Auth@29
+    return (IPv6(src=HA, dst=COA, hlim=64) /
+            IPv6ExtHdrRouting(type=2, segleft=1, addresses=[HOA]) /
+            MIP6MH_BA(status=status, flags=flags, res=0, res2=0, seq=1000, mhtime=lifetime,
+                      autopad=0, cksum=0 if auth is None else None,
+                      options=[PadN(optdata=b"\0" * 4), MIP6OptReplayProtection(timestamp=TS),
+                               Pad1(), MIP6OptMsgAuth(mspi=SPI, authdata=auth or b"\0" * 12)]))
+
+
+def signed_ba(status, flags, lifetime):
+    mh = raw(ba_pkt(status, flags, lifetime, None)[MIP6MH_BA])
+    auth = hmac.new(KEY, a(COA) + a(HOA) + mh[:len(mh) - 12], hashlib.sha1).digest()[:12]
+    return raw(ba_pkt(status, flags, lifetime, auth))
+
+
 def anycast(prefix, plen):
     """RFC 2526 §2: EUI-64 format for /64, else all ones but the 7-bit ID 126."""
     p = int(ipaddress.IPv6Address(prefix))
@@ -80,6 +96,10 @@ mpa = raw(IPv6(src=HA, dst=HOA, hlim=64) / ICMPv6MPAdv(id=0x4321, flags=0) /
                                 preferredlifetime=604800, prefix="2001:db8:1::"))
 
 VECS = [
+    ("ba_r_accepted", signed_ba(0, "R", 15), "BA 0 with R (RFC 3963 4.2), seq 1000, 15 units"),
+    ("ba_141", signed_ba(141, 0, 0), "BA 141 Invalid Prefix, Mesg-ID echoed, authenticated"),
+    ("ba_142", signed_ba(142, 0, 0), "BA 142 Not Authorized for Prefix"),
+    ("ba_143", signed_ba(143, 0, 0), "BA 143 Forwarding Setup failed"),
     ("nemo_bu", bu, "BU CoA->HA, HAO, R set: MN-ID@12, MNP 2001:db8:100::/48 @36, "
      "MNP 2001:db8:200:8000::/65 @60, Mesg-ID@82, Pad1, Auth@93"),
     ("haad_req", req, "DHAAD request CoA -> Home-Agents anycast of 2001:db8:1::/64, id 0x1234"),
@@ -93,7 +113,9 @@ VECS = [
 
 if len(sys.argv) == 3 and sys.argv[1] == "--seeds":
     os.makedirs(sys.argv[2], exist_ok=True)
-    for name, b, _ in VECS[1:]:
+    for name, b, _ in VECS:
+        if not name.startswith(("haad", "mps", "mpa")):
+            continue
         with open(os.path.join(sys.argv[2], name), "wb") as f:
             f.write(b[40:])
     sys.exit(0)

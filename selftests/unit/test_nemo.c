@@ -221,6 +221,16 @@ static struct xmip_pkt ba_of(const struct xmip_ha_decision *d)
 	return p;
 }
 
+/* The whole BA, byte for byte, against the one Scapy built and Python signed. */
+static void assert_ba_bytes(const struct xmip_ha_decision *d, const uint8_t *want, size_t n)
+{
+	uint8_t buf[512];
+	int len = xmip_ha_build_ba(d, buf, sizeof(buf));
+
+	assert_int_equal(len, n);
+	assert_memory_equal(buf, want, n);
+}
+
 static void test_explicit_accepted(void **state)
 {
 	struct knobs k = mr();
@@ -242,6 +252,7 @@ static void test_explicit_accepted(void **state)
 	ba = ba_of(&d);
 	assert_int_equal(ba.msg.ba_status, 0);
 	assert_true(ba.msg.ba_flags & XMIP_BA_F_R);     /* RFC 3963 §6.6 */
+	assert_ba_bytes(&d, v_ba_r_accepted, sizeof(v_ba_r_accepted));
 }
 
 static void test_implicit_uses_configuration(void **state)
@@ -304,6 +315,7 @@ static void test_141_invalid_prefix(void **state)
 		d = decide(&k, NULL);
 		assert_refused(&d, XMIP_BA_INVALID_PREFIX);
 		assert_int_equal(ba_of(&d).msg.ba_status, 141);
+		assert_ba_bytes(&d, v_ba_141, sizeof(v_ba_141));
 	}
 }
 
@@ -318,6 +330,7 @@ static void test_142_not_authorized(void **state)
 	k.n_mnp = 2;
 	d = decide(&k, NULL);
 	assert_refused(&d, XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX);
+	assert_ba_bytes(&d, v_ba_142, sizeof(v_ba_142));
 	/* wider than the configured /48 it contains */
 	k.mnp[1] = P("2001:db8:100::", 44);
 	d = decide(&k, NULL);
@@ -344,6 +357,19 @@ static void test_143_forwarding_setup_failed(void **state)
 	d = decide(&k, NULL);
 	assert_refused(&d, XMIP_BA_FORWARDING_SETUP_FAILED);
 	assert_int_equal(ba_of(&d).msg.ba_status, 143);
+}
+
+/* 143 for a router whose HoA and key are those of the vectors. */
+static void test_143_bytes(void **state)
+{
+	struct knobs k = mr();
+	struct xmip_ha_decision d;
+
+	(void)state;
+	mns[0].n_mnp = 0;
+	d = decide(&k, NULL);
+	assert_refused(&d, XMIP_BA_FORWARDING_SETUP_FAILED);
+	assert_ba_bytes(&d, v_ba_143, sizeof(v_ba_143));
 }
 
 static void test_139_type_change_and_dereg(void **state)
@@ -515,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup(test_141_invalid_prefix, setup),
 		cmocka_unit_test_setup(test_142_not_authorized, setup),
 		cmocka_unit_test_setup(test_143_forwarding_setup_failed, setup),
+		cmocka_unit_test_setup(test_143_bytes, setup),
 		cmocka_unit_test_setup(test_139_type_change_and_dereg, setup),
 		cmocka_unit_test(test_anycast_addresses),
 		cmocka_unit_test(test_icmp_bytes_match_scapy),
