@@ -506,8 +506,7 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
 	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
 	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)") \
-	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used") \
-	X(DROP_NEMO_STALE,      "HA: drop: reverse-tunnel inner source in a mobile network prefix whose router has no binding")
+	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -185,8 +185,10 @@ static int defended(const uint8_t hoa[16], uint16_t bu_flags, struct in6_addr ou
 	return 2;
 }
 
+/* router: a mobile router's addresses: proxy entry and NAs with the Router
+ * flag (RFC 3963 §6.2). */
 static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
-			uint32_t arrival_ifindex, bool add, bool announce)
+			uint32_t arrival_ifindex, bool add, bool announce, bool router)
 {
 	uint32_t ifs[XMIP_CONF_MAX_IFS];
 	int n_ifs = proxy_ifs(ha, arrival_ifindex, ifs);
@@ -194,11 +196,15 @@ static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
 
 	for (int i = 0; i < n_ifs; i++) {
 		for (int k = 0; k < n; k++) {
-			if (xmip_nl_proxy_neigh(ha->nl, ifs[i], &a[k], add) || !add)
+			if (xmip_nl_proxy_neigh_router(ha->nl, ifs[i], &a[k], add, router) || !add)
 				continue;
 			/* Routers on the home link still map the address to the MN's MAC: override it. */
-			if (announce && if_indextoname(ifs[i], ifname))
-				xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			if (announce && if_indextoname(ifs[i], ifname)) {
+				if (router)
+					xmip_nd_send_unsolicited_na_router(ifname, &a[k]);
+				else
+					xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			}
 		}
 	}
 }
@@ -208,7 +214,7 @@ static void proxy_stop(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_fl
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false, false);
 }
 
 static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_flags,
@@ -216,16 +222,18 @@ static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_f
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce,
+		    (bu_flags & XMIP_BU_F_R) != 0);
 }
 
 /* The link-local address alone (L set or cleared by a refresh). */
-static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex, bool add)
+static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex,
+			     bool add, bool router)
 {
 	struct in6_addr ll;
 
 	xmip_addr_link_local_of(hoa, &ll);
-	proxy_addrs(ha, &ll, 1, ifindex, add, add);
+	proxy_addrs(ha, &ll, 1, ifindex, add, add, router);
 }
 
 struct home_scan {
@@ -443,7 +451,8 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		/* L set or cleared by this refresh: the link-local address follows. */
 		if ((old_flags ^ d->binding.bu_flags) & XMIP_BU_F_L)
 			proxy_link_local(ha, hoa, d->binding.ifindex,
-					 d->binding.bu_flags & XMIP_BU_F_L);
+					 d->binding.bu_flags & XMIP_BU_F_L,
+					 (d->binding.bu_flags & XMIP_BU_F_R) != 0);
 		break;
 	}
 	return 0;

@@ -91,6 +91,15 @@ def ha_prefixes(t):
     return got
 
 
+def proxy_flags(t):
+    """The flags of the HA's proxy neighbour entry for the HoA, None without one."""
+    out = t.sh(T.NS_HA, "ip", "-6", "-j", "-d", "neigh", "show", "proxy").stdout
+    for e in json.loads(out or "[]"):
+        if e.get("dst") == T.HOA:
+            return [k for k in ("router", "proxy") if k in e] + e.get("flags", [])
+    return None
+
+
 def test_mobile_router_found_by_dhaad_keeps_its_network_connected(ntopo):
     t = ntopo
     # At home: the stream runs through the HA's kernel route via the HoA.
@@ -110,6 +119,9 @@ def test_mobile_router_found_by_dhaad_keeps_its_network_connected(ntopo):
             assert b["coa"] == coa, logs(t)
             assert wait_for(lambda: (MNP, T.HOA) in ha_prefixes(t), 5), \
                 "%s\n%s" % (ha_prefixes(t), logs(t))
+            # §6.2: the HA defends the router's HoA as a router (NA with R).
+            assert wait_for(lambda: proxy_flags(t) is not None and "router" in proxy_flags(t), 5), \
+                "proxy entry %s\n%s" % (proxy_flags(t), logs(t))
         else:
             # §6.7: deregistered, its prefixes no longer forwarded.
             assert wait_for(lambda: ha_prefixes(t) == [], 5), "%s\n%s" % (ha_prefixes(t), logs(t))
