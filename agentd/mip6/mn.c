@@ -961,6 +961,11 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 res.granted_s, res.refresh_after_s);
 		if (mn->where == MN_AWAY && mn->v4)
 			on_ba4(mn, &res);
+		/* RFC 3963 §5.3: without R the HA set up no forwarding for the
+		 * mobile network (it treats us as a mobile node). */
+		if (mn->conf->mobile_router && !(p->msg.ba_flags & XMIP_BA_F_R))
+			log_warn("BA without R: home agent %s forwards nothing to the mobile network",
+				 xmip_ip6str(&mn->conf->home_agent));
 		/* §11.4.2: learn the home prefix's lifetime once registered. */
 		if (mn->where == MN_AWAY && !mn->v4 && !mn->have_mpa && !mn->mps_pending)
 			mps_start(mn);

@@ -142,3 +142,43 @@ def test_mobile_router_found_by_dhaad_keeps_its_network_connected(ntopo):
     assert "MPA: prefix 2001:db8:1::/64" in mr, logs(t)
     cli.stop()
     srv.stop()
+
+
+class DhaadTopology(T.Topology):
+    """A plain mobile node configured with its home prefix only; the HA lists a
+    peer home agent of lower preference after itself."""
+
+    def write_configs(self):
+        super().write_configs()
+        with open(self.mn_conf) as f:
+            lines = [ln for ln in f.read().splitlines() if not ln.startswith("home-agent")]
+        with open(self.mn_conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def test_mobile_node_without_home_agent_registers_through_dhaad():
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "test_nemo_dhaad")
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.unlink(os.path.join(d, f))
+    t = DhaadTopology(with_xmip=True, workdir=d, log=lambda m: None, with_cn=False,
+                      ha_globals="home-agent-preference = 20\npeer-home-agent = 2001:db8:1::3 5\n")
+    with t:
+        assert "home-agent" not in open(t.mn_conf).read()
+        t.move("a")
+        b = t.wait_binding(T.LINKS["a"][0], timeout=20)
+        assert b["coa"] == T.LINKS["a"][0], logs(t)
+        mr = t.agent_log("mn")
+        # RFC 6275 §10.5: this HA (preference 20) first, then the peer (5).
+        assert "home agent %s (2 listed)" % T.HA_ADDR in mr, logs(t)
+        assert "mobile router asked" not in t.agent_log("ha"), logs(t)
+        # The tunnel carries the node's own traffic: the HA answers its HoA's ping.
+        r = t.sh(T.NS_MN, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-I", T.HOA, T.HA_ADDR,
+                 check=False)
+        assert r.returncode == 0, r.stdout + logs(t)
+        t.stop_agent("mn")
+        t.stop_agent("ha")
+    errors = t.sanitizer_errors()
+    assert not errors, "sanitizer reports in agent logs:\n" + "\n".join(errors)
