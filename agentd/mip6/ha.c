@@ -946,6 +946,7 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 	if (!still_ours(c, hoa)) {
 		/* The datapath stops tunnelling now; proxy entries go too. */
 		xmip_binding_del(c->ha->maps, hoa);
+		xmip_nemo_set(c->ha->maps, hoa, NULL, 0);
 		ident_del(c->ha, hoa);
 		proxy_stop(c->ha, hoa, b->bu_flags | XMIP_BU_F_L, b->ifindex);
 		c->dropped++;
