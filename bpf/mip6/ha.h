@@ -888,8 +888,9 @@ static __always_inline int xmip_ha_egress_home_link(struct ethhdr *eth, struct i
 
 /*
  * tc egress: a packet the HA itself sends (or forwards) to a bound home
- * address goes through the tunnel, not onto the home link (its answer to
- * the MN's ping, the Time Exceeded for a reverse-tunnelled packet).
+ * address, or into a bound mobile router's prefix (RFC 3963), goes through
+ * the tunnel, not onto the home link (its answer to the MN's ping, the Time
+ * Exceeded for a reverse-tunnelled packet).
  * Excepted: the HA's own signalling (Mobility Header) and Neighbour
  * Discovery. Counts only what it tunnels or drops: every other packet the
  * host sends passes here too.
@@ -916,7 +917,7 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
 		return TC_ACT_OK;                        /* multicast: its own MAC already */
-	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
+	if (xmip_ha_binding_or_mnp(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
 		return xmip_ha_egress_home_link(data, ip6);
 	now = bpf_jiffies64();
 	if (xmip_fw_expired(&b, now) || xmip_ha_coa_bad(b.coa, cfg))

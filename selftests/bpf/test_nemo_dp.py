@@ -106,6 +106,19 @@ def test_ha_tc_path_tunnels_a_prefix_destination_too(ha_ns):
     assert bytes(got[IPv6].payload) == bytes(hl(inner, 63))
 
 
+def test_ha_egress_tunnels_its_own_packet_into_the_prefix(ha_ns):
+    # E.g. the HA's Time Exceeded to a host behind the router, routed via the
+    # router's HoA (whose neighbour entry points at the HA itself).
+    te = IPv6(src=HA, dst=HOST, hlim=64) / Raw(b"x" * 40)
+    frame = Ether(src=MAC_HOME, dst=MAC_HOME) / te
+    r = pktrun(ha_ns, "ha", "tc-out", frame, ha_ns.home, mnp_args((HOA, COA)))
+    assert r.verdict == "TC_ACT_REDIRECT", r.js
+    assert r.stats == {"NEMO_PREFIX_HIT": 1, "EGRESS_ENCAP_OK": 1, "FWD_REDIRECT": 1}
+    want = Ether(src=MAC_UPLINK, dst=MAC_UPLINK_GW) / \
+        IPv6(src=HA, dst=COA, nh=41, hlim=64, tc=0, fl=0, plen=len(te)) / te
+    assert_same(r.out, want)
+
+
 # --- HA: reverse tunnel, anti-spoofing extended -----------------------------
 
 def test_ha_reverse_tunnel_accepts_a_prefix_source_from_the_routers_coa(ha_ns):
