@@ -117,6 +117,7 @@ def test_mobile_router_found_by_dhaad_keeps_its_network_connected(ntopo):
         if coa:
             # RFC 3963 §6.6: registered as a router; the prefix is in the trie.
             assert b["coa"] == coa, logs(t)
+            assert "R" in b["flags"] and b.get("mobile_network_prefixes") == [MNP], b
             assert wait_for(lambda: (MNP, T.HOA) in ha_prefixes(t), 5), \
                 "%s\n%s" % (ha_prefixes(t), logs(t))
             # §6.2: the HA defends the router's HoA as a router (NA with R).
