@@ -691,8 +691,13 @@ static void dhaad_send(struct xmip_mn *mn)
 	uint8_t buf[64];
 	int len;
 
-	if (!mn->dhaad_pending || mn->where != MN_AWAY || mn->v4 || ha_known(mn))
+	if (!mn->dhaad_pending)
 		return;
+	/* Home again, on IPv4 or answered meanwhile: done; the next move starts afresh. */
+	if (mn->where != MN_AWAY || mn->v4 || ha_known(mn)) {
+		mn->dhaad_pending = false;
+		return;
+	}
 	if (xmip_ha_anycast(&mn->conf->home_prefix, mn->conf->home_plen, &any)) {
 		log_err("DHAAD: home-prefix /%u has no Home-Agents anycast address",
 			mn->conf->home_plen);
@@ -726,8 +731,13 @@ static void mps_send(struct xmip_mn *mn)
 	uint8_t buf[64];
 	int len;
 
-	if (!mn->mps_pending || mn->where != MN_AWAY || !ha_known(mn))
+	if (!mn->mps_pending)
 		return;
+	if (mn->where != MN_AWAY || !ha_known(mn)) {
+		mn->mps_pending = false;    /* solicited again after the next registration away */
+		mn->have_mpa = false;
+		return;
+	}
 	if (mn->mps_tries >= MPS_RETRIES) {
 		mn->mps_pending = false;
 		log_warn("MPS: no Mobile Prefix Advertisement from %s",
