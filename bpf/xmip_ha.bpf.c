@@ -87,8 +87,9 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 
 		if ((void *)(ip6 + 1) > data_end)   /* cannot be: classify parsed it */
 			break;
-		/* One lookup, one slot: every family's bindings share the table. */
-		if (xmip_ha_binding(&ip6->daddr, &b)) {
+		/* One lookup, one slot: every family's bindings share the table;
+		 * a second (the NEMO prefixes) only when it misses. */
+		if (xmip_ha_binding_or_mnp(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return XDP_PASS;
 		}
@@ -215,7 +216,7 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 
 		if ((void *)(ip6 + 1) > data_end)
 			break;
-		if (xmip_ha_binding(&ip6->daddr, &b)) {
+		if (xmip_ha_binding_or_mnp(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return TC_ACT_OK;
 		}

@@ -32,6 +32,7 @@
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
 #define XMIP_MAP_IDENT    "xmip_ident"
 #define XMIP_MAP_FWTABLE  "xmip_fwtable"
+#define XMIP_MAP_MNP      "xmip_mnp"       /* HA: NEMO mobile network prefix -> MR's HoA */
 /* The HA's clock program (a BPF_PROG_TYPE_SYSCALL program, pinned by
  * `xmip attach`): run by the writers of xmip_fwtable to read jiffies. */
 #define XMIP_PIN_CLOCK    "xmip_clock"
@@ -179,6 +180,22 @@ enum xmip_encap {
  * same way. Nothing else uses an address of that form.
  */
 #define XMIP_FW_UDP_PORT_OFF 8
+
+/*
+ * xmip_mnp, LPM_TRIE: a mobile network prefix registered by a mobile
+ * router (RFC 3963 §6.2) -> the router's home address, whose
+ * xmip_fwtable slot the datapath then uses (expiry and CoA come from
+ * there). Consulted only when the exact home-address lookup misses.
+ */
+#define XMIP_MNP_MAX 4096
+struct xmip_mnp_key {
+	__u32 prefixlen;       /* LPM trie: bits of prefix that count */
+	__u8  prefix[16];
+};
+
+struct xmip_mnp_val {
+	__u8  hoa[16];         /* the mobile router's home address */
+};
 
 /*
  * xmip_replay, HASH keyed by home address: agent-only state that must
@@ -497,7 +514,8 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_NTM_BAD_SRC,     "drop: NTM node: packet into a tunnel whose source is not the node's virtual address") \
 	X(DROP_NTM_UNKNOWN_TUNNEL, "drop: NTM node: tunnel packet from an unknown address, port or path ID") \
 	X(DROP_NTM_BAD_TUNNEL,  "drop: NTM node: bad tunnel header (first octet, reserved, next header)") \
-	X(DROP_NTM_SPOOFED,     "drop: NTM node: inner source not the tunnel's peer, or inner destination not ours")
+	X(DROP_NTM_SPOOFED,     "drop: NTM node: inner source not the tunnel's peer, or inner destination not ours") \
+	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

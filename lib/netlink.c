@@ -198,6 +198,12 @@ struct dump_ctx {
 
 int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add)
 {
+	return xmip_nl_proxy_neigh_router(nl, ifindex, addr, add, false);
+}
+
+int xmip_nl_proxy_neigh_router(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add,
+			       bool router)
+{
 	struct {
 		struct nlmsghdr n;
 		struct ndmsg    nd;
@@ -209,7 +215,7 @@ int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, b
 	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
 	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
-	req.nd.ndm_flags = NTF_PROXY;
+	req.nd.ndm_flags = NTF_PROXY | (router ? NTF_ROUTER : 0);
 	req.nd.ndm_state = NUD_PERMANENT;
 	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
 	rc = nl_change(nl, &req.n, add, EEXIST, ENOENT);

@@ -16,6 +16,10 @@ int  xmip_nl_open(void);
 
 /* Proxy neighbour entry (ip -6 neigh add proxy ADDR dev IF). EEXIST/ENOENT are success. */
 int  xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add);
+/* The same; router: the entry has NTF_ROUTER, so the kernel's proxy NAs set the Router flag
+ * (ip -6 neigh add proxy ADDR dev IF router; a mobile router's home address, RFC 3963 §6.2). */
+int  xmip_nl_proxy_neigh_router(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add,
+				bool router);
 
 /*
  * Address add/delete. flags: IFA_F_* (IFA_F_NODAD for the HoA).

@@ -15,11 +15,13 @@
 #include "clock.h"
 #include "core.h"
 #include "dad.h"
+#include "dhaad_ha.h"
 #include "ha_policy.h"
 #include "log.h"
 #include "maps.h"
 #include "mh.h"
 #include "nd.h"
+#include "nemo.h"
 #include "observe.h"
 #include "netlink.h"
 #include "pins.h"
@@ -83,6 +85,7 @@ struct xmip_ha {
 
 	struct xmip_srcrate           ba_rl;    /* refusing BAs, per source */
 	uint64_t                      ba_held_back;
+	struct xmip_dhaad_ha         *dhaad;    /* DHAAD and MPS answers; NULL: off */
 };
 
 static unsigned int hoa_bucket(const uint8_t hoa[16])
@@ -182,8 +185,10 @@ static int defended(const uint8_t hoa[16], uint16_t bu_flags, struct in6_addr ou
 	return 2;
 }
 
+/* router: a mobile router's addresses: proxy entry and NAs with the Router
+ * flag (RFC 3963 §6.2). */
 static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
-			uint32_t arrival_ifindex, bool add, bool announce)
+			uint32_t arrival_ifindex, bool add, bool announce, bool router)
 {
 	uint32_t ifs[XMIP_CONF_MAX_IFS];
 	int n_ifs = proxy_ifs(ha, arrival_ifindex, ifs);
@@ -191,11 +196,15 @@ static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
 
 	for (int i = 0; i < n_ifs; i++) {
 		for (int k = 0; k < n; k++) {
-			if (xmip_nl_proxy_neigh(ha->nl, ifs[i], &a[k], add) || !add)
+			if (xmip_nl_proxy_neigh_router(ha->nl, ifs[i], &a[k], add, router) || !add)
 				continue;
 			/* Routers on the home link still map the address to the MN's MAC: override it. */
-			if (announce && if_indextoname(ifs[i], ifname))
-				xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			if (announce && if_indextoname(ifs[i], ifname)) {
+				if (router)
+					xmip_nd_send_unsolicited_na_router(ifname, &a[k]);
+				else
+					xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			}
 		}
 	}
 }
@@ -205,7 +214,7 @@ static void proxy_stop(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_fl
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false, false);
 }
 
 static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_flags,
@@ -213,16 +222,18 @@ static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_f
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce,
+		    (bu_flags & XMIP_BU_F_R) != 0);
 }
 
 /* The link-local address alone (L set or cleared by a refresh). */
-static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex, bool add)
+static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex,
+			     bool add, bool router)
 {
 	struct in6_addr ll;
 
 	xmip_addr_link_local_of(hoa, &ll);
-	proxy_addrs(ha, &ll, 1, ifindex, add, add);
+	proxy_addrs(ha, &ll, 1, ifindex, add, add, router);
 }
 
 struct home_scan {
@@ -345,6 +356,7 @@ static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 			return;
 		}
 		xmip_binding_del(ha->maps, hoa);
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);
 		ident_del(ha, hoa);
 		proxy_stop(ha, hoa, b.bu_flags, b.ifindex);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
@@ -376,8 +388,20 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		home_link_check(ha);
 	switch (d->binding_op) {
 	case XMIP_HA_BINDING_WRITE:
+		/* NEMO (RFC 3963 §6.2): the prefixes first; they lead nowhere
+		 * until the binding is there. All of them or none (141). */
+		if (d->nemo) {
+			rc = xmip_nemo_set(ha->maps, hoa, d->mnp, d->n_mnp);
+			if (rc) {
+				log_err("mobile network prefixes for HoA %s: %s", xmip_ip6str(hoa),
+					strerror(-rc));
+				return XMIP_BA_INVALID_PREFIX;
+			}
+		}
 		rc = xmip_binding_put(ha->maps, hoa, &d->binding);
 		if (rc) {
+			if (d->nemo && !cur)
+				xmip_nemo_set(ha->maps, hoa, NULL, 0);
 			/* Includes the datapath refusing to place the binding (e.g. a
 			 * full fast-path table): the MN learns it, nothing is half-made. */
 			log_err("binding write for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
@@ -395,6 +419,7 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		rc = xmip_binding_del(ha->maps, hoa);
 		if (rc && rc != -ENOENT)
 			log_err("binding delete for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);     /* RFC 3963 §6.7 */
 		ident_del(ha, hoa);
 		drop_expiry(ha, hoa);
 		break;
@@ -426,7 +451,8 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		/* L set or cleared by this refresh: the link-local address follows. */
 		if ((old_flags ^ d->binding.bu_flags) & XMIP_BU_F_L)
 			proxy_link_local(ha, hoa, d->binding.ifindex,
-					 d->binding.bu_flags & XMIP_BU_F_L);
+					 d->binding.bu_flags & XMIP_BU_F_L,
+					 (d->binding.bu_flags & XMIP_BU_F_R) != 0);
 		break;
 	}
 	return 0;
@@ -920,6 +946,7 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 	if (!still_ours(c, hoa)) {
 		/* The datapath stops tunnelling now; proxy entries go too. */
 		xmip_binding_del(c->ha->maps, hoa);
+		xmip_nemo_set(c->ha->maps, hoa, NULL, 0);
 		ident_del(c->ha, hoa);
 		proxy_stop(c->ha, hoa, b->bu_flags | XMIP_BU_F_L, b->ifindex);
 		c->dropped++;
@@ -990,6 +1017,8 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
+	/* After forwarding is on: only a router may join the anycast address. */
+	ha->dhaad = xmip_dhaad_ha_new(f->core->loop, conf, ha->maps, ha->raw);
 	if (conf->dad_transmits && !ha->n_home_ifs)
 		log_warn("no home link: first registrations are accepted without duplicate "
 			 "address detection (a virtual home link has no other node to ask)");
@@ -1028,6 +1057,7 @@ void xmip_ha_free(struct xmip_ha *ha)
 	}
 	if (ha->ident >= 0)
 		close(ha->ident);
+	xmip_dhaad_ha_free(ha->dhaad);
 	xmip_srcrate_free(&ha->ba_rl);
 	free(ha);
 }

@@ -12,6 +12,7 @@
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
  *               [--no-nh] [--no-lease] [--path-mtu N]
  *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
+ *               [--mnp PREFIX/LEN=HOA]... (ha, mn: NEMO prefixes in xmip_mnp)
  *   ha: [--self4 A4] (the HA's IPv4 address: DSMIPv6 tunnels)
  *               [--pass]
  *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
@@ -150,6 +151,10 @@ struct opts {
 	const char *relay_file;
 	__be32 rs_paths[MAX_BINDS];
 	int n_rs_paths;
+	/* --mnp: mobile network prefixes (RFC 3963) for the LPM trie xmip_mnp */
+	struct xmip_mnp_key mnp_key[MAX_BINDS];
+	struct xmip_mnp_val mnp_val[MAX_BINDS];
+	int n_mnp;
 };
 
 struct events {
@@ -301,6 +306,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "relay", required_argument, NULL, 32 },
 		{ "rs-path", required_argument, NULL, 33 },
 		{ "pass", no_argument, NULL, 34 },
+		{ "mnp", required_argument, NULL, 61 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1;
@@ -322,6 +328,27 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'b': parse_binding(o, optarg, false, false); break;
 		case 15: parse_binding(o, optarg, true, false); break;
 		case 23: parse_binding(o, optarg, false, true); break;
+		case 61: {
+			/* --mnp PREFIX/LEN=HOA */
+			char buf[128], *slash, *eq;
+			int n = o->n_mnp;
+
+			if (n >= MAX_BINDS || strlen(optarg) >= sizeof(buf))
+				usage();
+			strcpy(buf, optarg);
+			slash = strchr(buf, '/');
+			eq = strchr(buf, '=');
+			if (!slash || !eq || eq < slash)
+				usage();
+			*slash = *eq = '\0';
+			memset(&o->mnp_key[n], 0, sizeof(o->mnp_key[n]));
+			o->mnp_key[n].prefixlen = parse_num(slash + 1, 128);
+			if (inet_pton(AF_INET6, buf, o->mnp_key[n].prefix) != 1 ||
+			    inet_pton(AF_INET6, eq + 1, o->mnp_val[n].hoa) != 1)
+				usage();
+			o->n_mnp++;
+			break;
+		}
 		case 27: o->no_nh = true; break;
 		case 28: o->no_lease = true; break;
 		case 29: o->path_mtu = parse_num(optarg, 65535); break;
@@ -1039,6 +1066,14 @@ int main(int argc, char **argv)
 	if (o.n_binds && !l.bindings) {
 		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
+	}
+	for (i = 0; i < o.n_mnp; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l.obj, "xmip_mnp");
+
+		if (!m || bpf_map_update_elem(bpf_map__fd(m), &o.mnp_key[i], &o.mnp_val[i], BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: --mnp: %s\n", m ? strerror(errno) : "no xmip_mnp map");
+			goto out;
+		}
 	}
 	if (l.fwtable && write_bindings(&o, &l))
 		goto out;
