@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "core.h"
 #include "dad.h"
+#include "dsmip/dsmip.h"
 #include "ha_policy.h"
 #include "log.h"
 #include "maps.h"
@@ -401,6 +402,12 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 	case XMIP_HA_BINDING_KEEP:
 		break;
 	}
+	/* One binding per home address across families: a registration or a
+	 * deregistration over IPv6 ends the node's DSMIPv6 binding, and with
+	 * it its IPv4 home address when the BU asked for none (RFC 5555
+	 * §4.4.2.1; the MIPv6 BU carries no IPv4 Home Address option). */
+	if (d->binding_op != XMIP_HA_BINDING_KEEP)
+		xmip_dsmip_mip6_took(hoa);
 	if (d->replay_write) {
 		rc = xmip_replay_put(ha->maps, hoa, &d->replay);
 		if (rc)
@@ -954,6 +961,21 @@ int xmip_ha_adopt(struct xmip_ha *ha)
 	return 0;
 }
 
+/* The running HA, for xmip_ha_defend_hoa (one per agent process). */
+static struct xmip_ha *ha_self;
+
+void xmip_ha_defend_hoa(const uint8_t hoa[16], uint32_t arrival_ifindex, bool on, bool announce)
+{
+	if (!ha_self)
+		return;
+	if (on) {
+		home_link_check(ha_self);
+		proxy_start(ha_self, hoa, 0, arrival_ifindex, announce);
+	} else {
+		proxy_stop(ha_self, hoa, 0, arrival_ifindex);
+	}
+}
+
 struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 {
 	const struct xmip_conf *conf = f->core->conf;
@@ -1000,6 +1022,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 	else
 		log_warn("dad-transmits = 0: first registrations are accepted without duplicate "
 			 "address detection (RFC 6275 10.3.1 says a home agent MUST run it)");
+	ha_self = ha;
 	return ha;
 }
 
@@ -1007,6 +1030,8 @@ void xmip_ha_free(struct xmip_ha *ha)
 {
 	if (!ha)
 		return;
+	if (ha_self == ha)
+		ha_self = NULL;
 	/* Pending registrations die unanswered: the MN retransmits to the next agent. */
 	for (int i = 0; i < ha->n_pending; i++) {
 		struct ha_pending *pd = ha->pending[i]->pending;
