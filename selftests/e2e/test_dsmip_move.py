@@ -89,11 +89,11 @@ def bridge(ns, ports, addrs=()):
     sh(ns, "ip", "link", "set", "br0", "up")
 
 
-def masquerade(ns, out):
+def masquerade(ns, out, how="masquerade"):
     sh(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
     sh(ns, "nft", "add table ip nat")
     sh(ns, "nft", "add chain ip nat post { type nat hook postrouting priority 100 ; }")
-    sh(ns, "nft", "add rule ip nat post oifname %s masquerade" % out)
+    sh(ns, "nft", "add rule ip nat post oifname %s %s" % (out, how))
 
 
 class Move:
@@ -151,7 +151,9 @@ class Move:
         sh("n1", "ip", "addr", "add", PUBLIC["n1"] + "/24", "dev", "pub")
         sh("n1", "ip", "addr", "add", "10.1.0.1/24", "dev", "in")
         sh("n1", "ip", "route", "add", "default", "via", HA4)
-        masquerade("n1", "pub")
+        # random ports: a flushed mapping comes back on another port, which
+        # the HA follows only after the next (authenticated) keepalive BU
+        masquerade("n1", "pub", "masquerade random")
         sh("n2o", "ip", "addr", "add", PUBLIC["n2"] + "/24", "dev", "pub")
         sh("n2o", "ip", "addr", "add", "10.2.0.1/24", "dev", "in")
         sh("n2o", "ip", "route", "add", "default", "via", HA4)
@@ -311,6 +313,21 @@ ipv4-home-address = {HOA4}
                 bad.append("%d: %s %s" % (f, srv.text()[-200:], cli.text()[-200:]))
         return bad
 
+    def home_link(self):
+        """What a host on the home link sees: (ping to the IPv6 HoA ok, the MAC
+        its neighbour cache then gives the HoA, the same for the IPv4 HoA)."""
+        out = []
+        for a in (HOA, HOA4):
+            sh("h", "ip", "neigh", "flush", "to", a, check=False)
+            ok = " 0% packet loss" in sh("h", "ping", "-c", "2", "-i", "0.2", "-W", "2", a,
+                                         check=False).stdout
+            n = json.loads(sh("h", "ip", "-j", "neigh", "show", "to", a).stdout or "[]")
+            out += [ok, n[0].get("lladdr") if n else None]
+        return tuple(out)
+
+    def mac(self, ns, dev):
+        return json.loads(sh(ns, "ip", "-j", "link", "show", "dev", dev).stdout)[0]["address"]
+
     def diag(self):
         return "\nbinding %s\nHA log:\n%s\nMN log:\n%s" % (
             self.binding(), self.agent_ha.text()[-4000:], self.agent_mn.text()[-4000:])
@@ -353,7 +370,9 @@ def test_move_through_ipv6_ipv4_and_nats(move):
     m.traffic()
     assert m.progress((6, 4)) == [], "no traffic at home" + m.diag()
 
-    for to in ("v6", "v4", "n1", "n2", "home"):
+    ha_mac, mn_mac = m.mac("ha", "home"), m.mac("mn", "home")
+    # the last leg: the first registration since the node came home is over IPv4
+    for to in ("v6", "v4", "n1", "n2", "home", "v4"):
         m.move(to)
         if to == "home":
             want = None
@@ -365,6 +384,7 @@ def test_move_through_ipv6_ipv4_and_nats(move):
                       (m.binding() or {}).get("observed_addr", (m.binding() or {}).get("coa"))
                       == want, 15, 0.3)
         assert ok, "%s: HA binding not %s" % (to, want) + m.diag()
+        # IPv4 home address over an IPv6 care-of address: not built (docs/dsmip.md)
         fams = (6,) if to == "v6" else (6, 4)
         stuck = m.progress(fams)
         assert stuck == [], "%s: no progress for IPv%s" % (to, stuck) + m.diag()
@@ -372,11 +392,32 @@ def test_move_through_ipv6_ipv4_and_nats(move):
         if to in ("n1", "n2"):
             b = m.binding()
             assert b["nat"] and b["encap"] == "udp4" and b.get("ipv4_hoa") == HOA4, b
+        elif to == "v4":
+            b = m.binding()
+            assert not b["nat"] and b["encap"] == "ipv4" and b.get("ipv4_hoa") == HOA4, b
+        # the home link: the HA defends both home addresses while the node is
+        # away (proxy ND whatever the care-of address's family, proxy ARP),
+        # the node itself at home
+        if to != "v6":
+            want_mac = mn_mac if to == "home" else ha_mac
+            seen = m.home_link()
+            assert seen == (True, want_mac, True, want_mac), \
+                "%s: home link sees %s, want %s" % (to, seen, want_mac) + m.diag()
         if to == "n1":
-            # a NAT mapping flushed mid-transfer: back within one keepalive
-            sh("n1", "conntrack", "-F", check=False)
+            # a NAT mapping flushed mid-transfer: the NAT maps the next packet
+            # to another port; back within one keepalive interval
+            port0 = m.binding()["observed_port"]
+            sh("n1", "conntrack", "-F")
+            t0 = time.time()
             stuck = m.progress((6, 4), timeout=KEEPALIVE + 6)
             assert stuck == [], "no recovery after conntrack -F" + m.diag()
+            b = m.binding()
+            took = time.time() - t0
+            assert b["observed_port"] != port0 and took < KEEPALIVE + 3, (port0, b, took)
+            # the node had nothing to send (the CN sends, its packets died at
+            # the NAT): its keepalive BU made the new mapping, and the HA
+            # followed it as a rebinding of the authenticated node
+            assert "followed the NAT" in m.agent_ha.text(), m.diag()
     assert m.alive() == [], m.alive()
     time.sleep(0.5)
     cap.stop(signal.SIGINT)
