@@ -37,6 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import topology as T  # noqa: E402
 from scenario import wait_for  # noqa: E402
+sys.path.insert(0, os.path.dirname(HERE))
+from hashstream import expected  # noqa: E402
 
 P = os.environ.get("XMIP_E2E_PREFIX", "xe") + "m"
 NS = {n: P + n for n in ("cn", "ha", "h", "sw", "n1", "n2o", "n2i", "mn")}
@@ -339,6 +341,26 @@ ipv4-home-address = {HOA4}
             sh(ns, self.xmip, "detach", "-i", inst, check=False)
 
 
+def gso_bulk(m, n=16 << 20):
+    """A bulk TCP transfer from the IPv6 home address behind both NATs, GSO
+    and TSO left on at the MN: every byte arrives (SHA-256), no drop at the
+    MN's tc egress, and it encapsulated super-packets (fewer encapsulations
+    than MTU-sized segments: the kernel segments after the UDP tunnel)."""
+    feats = sh("mn", "ethtool", "-k", "n2").stdout
+    assert re.search(r"tcp-segmentation-offload: on", feats), feats
+    c0 = m.counters("mn", INST_MN)
+    t0 = time.time()
+    out = T.transfer(None, NS["cn"], CN6, NS["mn"], HOA, n)
+    took = time.time() - t0
+    c1 = m.counters("mn", INST_MN)
+    d = {k: c1[k] - c0.get(k, 0) for k in c1 if c1[k] != c0.get(k, 0)}
+    assert out == expected(n), (out, d)
+    assert not [k for k in d if k.startswith("drop_")], d
+    assert 0 < d.get("mn_encap4_ok", 0) < n // 1400, d
+    print("bulk through the UDP tunnel behind two NATs: %d octets in %.2f s (%.0f Mbit/s), "
+          "%d encapsulations" % (n, took, n * 8 / took / 1e6, d["mn_encap4_ok"]))
+
+
 @pytest.fixture(scope="module")
 def move():
     if os.geteuid() != 0:
@@ -403,6 +425,8 @@ def test_move_through_ipv6_ipv4_and_nats(move):
             seen = m.home_link()
             assert seen == (True, want_mac, True, want_mac), \
                 "%s: home link sees %s, want %s" % (to, seen, want_mac) + m.diag()
+        if to == "n2":
+            gso_bulk(m)
         if to == "n1":
             # a NAT mapping flushed mid-transfer: the NAT maps the next packet
             # to another port; back within one keepalive interval
