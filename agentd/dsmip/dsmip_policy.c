@@ -229,6 +229,20 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 			return 0;
 		}
 	}
+	/*
+	 * UDP from an IPv6 care-of address: RFC 5555 §4.1 and §4.5 say it
+	 * SHOULD NOT be used (NAT detection, §4.2, is for IPv4 care-of
+	 * addresses; §4.4.1's firewall case is the MN's choice). The datapath
+	 * does not carry it (docs/dsmip.md), so rather than a binding with no
+	 * tunnel the node is told no, and registers over the Mobility Header
+	 * (a deregistration is still accepted: it only removes).
+	 */
+	if (!outer_v4 && !dereg) {
+		reject_echo(d, XMIP_BA_PROHIBITED, o->mesg_id,
+			    "UDP encapsulation from an IPv6 care-of address is not supported: "
+			    "register over the Mobility Header (RFC 5555 4.1)");
+		return 0;
+	}
 
 	/* Accepted (answered whatever the A flag, RFC 6275 §10.3.1). */
 	d->send_ba = true;
