@@ -492,6 +492,63 @@ def part2(topo, q, tmp):
                 xmip_over_forward_runs=ratio("xmip", "forward"), live=live)
 
 
+# DSMIPv6 (RFC 5555) encapsulations at the HA against the bare redirect,
+# same generator and frame; the sink counts what it expects of each: the
+# outer IPv4 header from the HA's IPv4 address (TTL 64) to the NAT's address
+# and port (UDP 4191 -> NATPORT), or to the IPv4 CoA with protocol 41 (the
+# "ports" the sink compares are then the inner IPv6 header's first four
+# octets: version 6, class and flow label 0).
+DSMIP_MODES = [("redirect", "bare XDP redirect (ceiling)", None, None, None),
+               ("udp4", "xmip HA, IPv6-in-UDP-in-IPv4 (DSMIPv6, NAT)", UDP4_COA, 3,
+                "%s:4191,%s:%d,17,64" % (HA4, NAT4, NATPORT)),
+               ("ip4", "xmip HA, IPv6-in-IPv4 (DSMIPv6)", IP4_COA, 2,
+                "%s:24576,%s:0,41,64" % (HA4, COA4))]
+
+
+def part2_dsmip(topo, q, tmp):
+    s, h, d = topo.ns["snd"], topo.ns["ha"], topo.dev
+    frame = os.path.join(tmp, "gen64")
+    open(frame, "wb").write(bytes(udp_frame(64)))
+    rates = {m[0]: [] for m in DSMIP_MODES}
+    for rnd in range(q["rate_runs"]):
+        for mode, _, coa, encap, match in DSMIP_MODES:
+            sink = topo.pin("sink-%s-%d" % (mode, rnd))
+            topo.xdp_off("rcv", "r0")
+            sh(BENCH, "attach", "--netns", topo.ns["rcv"], "--dev", d["r0"], "--prog", "sink",
+               "--hoa", HOA, "--coa", COA, "--coa2", COA2, "--pin-dir", sink,
+               *(["--match4", match] if match else []))
+            ha = topo.pin("ha-%s-%d" % (mode, rnd))
+            if mode == "redirect":
+                setup_mode(topo, "redirect", {"ha": ha})
+            else:
+                setup_mode(topo, "none", {"ha": ha})
+                sh(PKTRUN, "--netns", h, "-o", "ha", "-p", "xdp", "--attach", d["h0"],
+                   "--pin-dir", ha, "--self", HA, "--self4", HA4, "-b", "%s=%s" % (HOA, coa),
+                   "--binding-encap", str(encap))
+            sink_read(sink)
+            g = json.loads(sh("taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"],
+                              "-i", frame, "--count", q["gen_count"]).stdout)
+            time.sleep(0.05)
+            k = sink_read(sink)
+            want = 0 if mode == "redirect" else 5
+            got, total = k["count"][want], k["count"][0]
+            span = (k["time"][1] - k["time"][0]) / 1e9
+            if got == 0 or total - got > 16:
+                fail("rate %s: %d of %d received packets were of the expected kind (%s)"
+                     % (mode, got, total, k["count"]))
+            rates[mode].append(got / span / 1e6 if span > 0 else 0.0)
+    setup_mode(topo, "none", {})
+    topo.xdp_off("rcv", "r0")
+    res = []
+    for mode, label, _, _, _ in DSMIP_MODES:
+        res.append(dict(mode=mode, label=label, mpps=med(rates[mode]), spread=spread(rates[mode]),
+                        runs=rates[mode]))
+        print("  %-48s %6.3f Mpps received" % (label, med(rates[mode])), flush=True)
+    ratio = lambda a, b: [x / y for x, y in zip(rates[a], rates[b]) if y > 0]  # noqa: E731
+    return dict(modes=res, udp4_over_redirect=med(ratio("udp4", "redirect")),
+                ip4_over_redirect=med(ratio("ip4", "redirect")))
+
+
 def prog_stats(ns, dev):
     return json.loads(sh(BENCH, "prog-stats", "--netns", ns, "--dev", dev).stdout)
 
@@ -793,6 +850,14 @@ def table(R, q):
             y = lv["xmip"]["ns"] / lv["forward"]["ns"]
             A("| 2 | live: HA encapsulation program time / trivial XDP_PASS | %.2f× | (≤ 4×) | %s |"
               % (y, met(y <= 4)))
+    if "rate_dsmip" in R:
+        x = R["rate_dsmip"]
+        for m in x["modes"][1:]:
+            A("| 2 | %s, 64 B, received | %s | | |" % (m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
+        A("| 2 | xmip HA IPv6-in-UDP-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
+          % x["udp4_over_redirect"])
+        A("| 2 | xmip HA IPv6-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
+          % x["ip4_over_redirect"])
     if "tcp" in R:
         t = R["tcp"]
         A("| 3 | TCP, kernel forwarding, default offloads (iperf3, 1 stream) | %s | | |" % fmt_spread(t["plain_gbps"], t["plain_spread"], " Gbit/s", 2))
@@ -1335,6 +1400,8 @@ def main():
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)
+            print("2. packet rate through the HA, DSMIPv6 encapsulations", flush=True)
+            R["rate_dsmip"] = part2_dsmip(topo, q, tmp)
         if "3" in only:
             print("3. TCP through the HA (iperf3)", flush=True)
             R["tcp"] = part3(topo, q)
