@@ -555,6 +555,55 @@ def prog_stats(ns, dev):
 
 # ---------------------------------------------------------------- part 3
 
+def part3_dsmip(topo, q):
+    """TCP through the HA's IPv6-in-UDP-in-IPv4 tunnel (DSMIPv6 behind a NAT,
+    RFC 5555 §4.1) against plain forwarding on the same path with the same
+    sender offloads (tx off: XDP needs finished checksums, as in part 3):
+    the HA in XDP mode, the receiver decapsulating as an MN behind a NAT
+    does (its XDP, --mn4 udp4 with the NAT's address and port as its own),
+    the ACKs back plain. Every run is checked to have gone through the tunnel
+    (DSMIP_ENCAP_OK at the HA, MN_DECAP4_OK at the receiver)."""
+    h, r, d = topo.ns["ha"], topo.ns["rcv"], topo.dev
+    res = {"plain_tx_off": [], "udp4": []}
+    tx = lambda state: nsx(topo.ns["snd"], "ethtool", "-K", d["s0"], "tx", state)  # noqa: E731
+    for dv in ("h0", "h1"):
+        topo.xdp_off("ha", dv)
+    topo.xdp_off("rcv", "r0")
+    tx("off")
+    try:
+        for rnd in range(q["tcp_runs"]):
+            topo.plain_route(True)
+            res["plain_tx_off"].append(iperf(topo, q["tcp_secs"]))
+            topo.plain_route(False)
+            pins = {"ha": topo.pin("ha3u-%d" % rnd), "mn": topo.pin("mn3u-%d" % rnd)}
+            sh("ip", "-n", r, "-6", "addr", "add", HOA + "/128", "dev", "lo")
+            sh(PKTRUN, "--netns", h, "-o", "ha", "-p", "xdp", "--attach", d["h0"], "--pin-dir",
+               pins["ha"], "--self", HA, "--self4", HA4, "-b", "%s=%s" % (HOA, UDP4_COA),
+               "--binding-encap", "3")
+            sh(PKTRUN, "--netns", r, "-o", "mn", "-p", "xdp", "--attach", d["r0"], "--pin-dir",
+               pins["mn"], "--self", COA, "--peer", HA, "--hoa", HOA, "--away",
+               "--coa-ifindex", str(ifindex(r, d["r0"])),
+               "--mn4", "2,%s,%s,0.0.0.0,%d" % (NAT4, HA4, NATPORT))
+            res["udp4"].append(iperf(topo, q["tcp_secs"]))
+            enc = pinned_stats(pins["ha"] + "/xmip_stats", ["DSMIP_ENCAP_OK"])
+            dec = pinned_stats(pins["mn"] + "/xmip_stats", ["MN_DECAP4_OK"])
+            if not enc.get("DSMIP_ENCAP_OK") or not dec.get("MN_DECAP4_OK"):
+                fail("TCP through the UDP tunnel: not tunnelled (%s %s)" % (enc, dec))
+            sh("ip", "-n", r, "-6", "addr", "del", HOA + "/128", "dev", "lo", check=False)
+            topo.xdp_off("ha", "h0")
+            topo.xdp_off("rcv", "r0")
+    finally:
+        tx("on")
+    for k, v in res.items():
+        print("  TCP %-12s %.2f Gbit/s %s" % (k, med(v), v), flush=True)
+    return dict(plain_tx_off_gbps=med(res["plain_tx_off"]),
+                plain_tx_off_spread=spread(res["plain_tx_off"]),
+                udp4_gbps=med(res["udp4"]), udp4_spread=spread(res["udp4"]),
+                udp4_over_plain_tx_off=med([x / y for x, y in zip(res["udp4"],
+                                                                  res["plain_tx_off"]) if y]),
+                runs=res)
+
+
 def offloads(topo):
     r = sh("ip", "netns", "exec", topo.ns["snd"], "ethtool", "-k", topo.dev["s0"], check=False).stdout
     keep = {}
@@ -858,6 +907,14 @@ def table(R, q):
           % x["udp4_over_redirect"])
         A("| 2 | xmip HA IPv6-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
           % x["ip4_over_redirect"])
+    if "tcp_dsmip" in R:
+        t = R["tcp_dsmip"]
+        A("| 3 | TCP through the HA's IPv6-in-UDP-in-IPv4 tunnel (XDP, receiver decap in XDP, tx off) | %s | | |"
+          % fmt_spread(t["udp4_gbps"], t["udp4_spread"], " Gbit/s", 2))
+        A("| 3 | TCP, kernel forwarding, same path and offloads (tx off) | %s | | |"
+          % fmt_spread(t["plain_tx_off_gbps"], t["plain_tx_off_spread"], " Gbit/s", 2))
+        A("| 3 | TCP through the UDP tunnel / plain forwarding (tx off) | %.2f× | | |"
+          % t["udp4_over_plain_tx_off"])
     if "tcp" in R:
         t = R["tcp"]
         A("| 3 | TCP, kernel forwarding, default offloads (iperf3, 1 stream) | %s | | |" % fmt_spread(t["plain_gbps"], t["plain_spread"], " Gbit/s", 2))
@@ -1405,6 +1462,8 @@ def main():
         if "3" in only:
             print("3. TCP through the HA (iperf3)", flush=True)
             R["tcp"] = part3(topo, q)
+            print("3. TCP through the HA's UDP tunnel (DSMIPv6, iperf3)", flush=True)
+            R["tcp_dsmip"] = part3_dsmip(topo, q)
         if "4" in only:
             print("4. scale", flush=True)
             R["scale"] = part4_scale(topo, q, tmp)
