@@ -11,7 +11,8 @@ Own namespaces (prefix XMIP_E2E_PREFIX + "m"):
                                                         |-- N1 (masquerade) -- MN n1
                                                         `-- N2o (masquerade) -- N2i (masquerade) -- MN n2
 
-The HA (xmip attached, XDP native, agent with [dsmip], nat-keepalive 4 s)
+The HA (xmip attached, XDP native or tc mode: the file runs both; agent
+with [dsmip], nat-keepalive 4 s)
 is the router of every link. The MN runs xmip-agentd role mn with a static
 IPv4 home address. The CN keeps an IPv6 ping, an IPv4 ping, and one TCP
 stream to each home address (tcpstream.py) while the MN goes home -> v6 ->
@@ -101,8 +102,8 @@ def masquerade(ns, out, how="masquerade"):
 class Move:
     """The topology, agents and traffic of the file (one per module)."""
 
-    def __init__(self, work):
-        self.work, self.procs, self.where = work, [], None
+    def __init__(self, work, mode):
+        self.work, self.procs, self.where, self.mode = work, [], None, mode
         self.xmip = os.path.join(T.build_dir(), "xmip")
 
     def spawn(self, ns, name, cmd):
@@ -211,7 +212,7 @@ interface = v6
 interface = wan
 address = {HA6}
 home-prefix = 2001:db8:1::/64
-xdp-mode = native
+xdp-mode = {self.mode}
 dad-transmits = 0
 max-lifetime = 600
 
@@ -361,14 +362,14 @@ def gso_bulk(m, n=16 << 20):
           "%d encapsulations" % (n, took, n * 8 / took / 1e6, d["mn_encap4_ok"]))
 
 
-@pytest.fixture(scope="module")
-def move():
+@pytest.fixture(scope="module", params=["native", "tc"])
+def move(request):
     if os.geteuid() != 0:
         pytest.skip("needs root")
     cleanup()
-    work = os.path.join(HERE, "artifacts", "test_dsmip_move")
+    work = os.path.join(HERE, "artifacts", "test_dsmip_move-" + request.param)
     os.makedirs(work, exist_ok=True)
-    m = Move(work)
+    m = Move(work, request.param)
     try:
         m.build()
         m.start()
