@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "config.h"
 #include "core.h"
+#include "dsmip.h"
 #include "dsmip_arp.h"
 #include "mip6/ha.h"
 #include "dsmip_dp.h"
@@ -462,6 +463,56 @@ struct xmip_dsmip_ha *xmip_dsmip_ha_new(struct xmip_family *f)
 	xmip_family_timer_in_ms(&ha->sweep, SWEEP_MS);
 	dsmip_self = ha;
 	return ha;
+}
+
+void xmip_dsmip_mip6_ipv4(const struct xmip_pkt *p, const uint8_t hoa[16],
+			  const struct xmip_binding *m6, struct xmip_ba_fields *ba)
+{
+	struct xmip_dsmip_ha *ha = dsmip_self;
+	const struct xmip_mn_entry *mn;
+	struct xmip_dsmip_binding b;
+	struct in6_addr h6;
+	struct in_addr v4;
+	bool dynamic;
+	uint8_t st;
+	char txt[INET_ADDRSTRLEN];
+
+	if (!ha || !p->msg.opts.has_ipv4_hoa)
+		return;
+	memcpy(&h6, hoa, 16);
+	mn = xmip_conf_find_mn(ha->conf, &h6);
+	if (!mn)
+		return;
+	st = xmip_dsmip_ipv4_hoa_decide(ha->conf, mn, &ha->table, hoa, &p->msg.opts, &v4, &dynamic);
+	ba->has_ipv4_ack = true;
+	ba->ipv4_ack_status = st;
+	ba->ipv4_ack_hoa = v4;
+	ba->ipv4_ack_plen = st < 128 ? 32 : 0;     /* §3.2.1: zero on failure */
+	inet_ntop(AF_INET, &v4, txt, sizeof(txt));
+	log_info("dsmip: IPv4 home address %s for %s over its IPv6 care-of address %s: %s", txt,
+		 xmip_ip6str(hoa), xmip_ip6str(m6->coa), xmip_ipv4_ack_status_name(st));
+	if (st >= 128)
+		return;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.hoa, hoa, 16);
+	memcpy(b.coa, m6->coa, 16);
+	memcpy(b.observed_addr, m6->coa, 16);
+	xmip_v4_mapped(v4, b.ipv4_hoa);
+	b.ipv4_plen = 32;
+	b.flags = XMIP_DSMIP_B_IPV4_HOA | (dynamic ? XMIP_DSMIP_B_DYNAMIC : 0);
+	b.encap = XMIP_DSMIP_ENCAP_IP6;
+	b.keepalive_s = XMIP_DSMIP_REFRESH_NONE;
+	b.lifetime_s = m6->lifetime_s;
+	b.expires_ns = m6->expires_ns;
+	b.seq = m6->seq;
+	b.bu_flags = m6->bu_flags;
+	b.ifindex = m6->ifindex;
+	if (xmip_dsmip_put(&ha->table, &b)) {
+		log_warn("dsmip: binding table full");
+		return;
+	}
+	xmip_dsmip_dp_set(&b);
+	save(ha);
 }
 
 void xmip_dsmip_mip6_took(const uint8_t hoa[16])

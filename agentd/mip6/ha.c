@@ -568,6 +568,9 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 			d->ba.lifetime_units = 0;
 			d->ba.has_refresh = false;
 			d->reason = "binding cache write failed";
+		} else if (p && d->binding_op == XMIP_HA_BINDING_WRITE) {
+			/* RFC 5555 §4.4.2: an IPv4 home address asked for over IPv6. */
+			xmip_dsmip_mip6_ipv4(p, d->binding_key.hoa, &d->binding, &d->ba);
 		}
 	} else if (!d->send_ba) {
 		/* Nothing to answer means nothing to change, except what the policy says. */

@@ -262,13 +262,16 @@ ipv4-home-address = {HOA4}
         assert self.agent_ha.alive() and self.agent_mn.alive(), \
             self.agent_ha.text() + self.agent_mn.text()
 
-    def binding(self):
+    def bindings(self):
         r = sh("ha", self.xmip, "binding", "show", "-i", INST_HA, "-j", check=False)
         try:
-            data = json.loads(r.stdout or "[]")
+            return [b for b in json.loads(r.stdout or "[]") if b.get("hoa") == HOA]
         except ValueError:
-            return None
-        mine = [b for b in data if b.get("hoa") == HOA]
+            return []
+
+    def binding(self):
+        """The binding of the IPv6 home address (the MIPv6 one on an IPv6 CoA)."""
+        mine = sorted(self.bindings(), key=lambda b: b.get("family") != "mip6")
         return mine[0] if mine else None
 
     def counters(self, ns, inst):
@@ -407,9 +410,8 @@ def test_move_through_ipv6_ipv4_and_nats(move):
                       (m.binding() or {}).get("observed_addr", (m.binding() or {}).get("coa"))
                       == want, 15, 0.3)
         assert ok, "%s: HA binding not %s" % (to, want) + m.diag()
-        # IPv4 home address over an IPv6 care-of address: not built (docs/dsmip.md)
-        fams = (6,) if to == "v6" else (6, 4)
-        stuck = m.progress(fams)
+        # on the IPv6-only link the IPv4 home address runs IPv4-in-IPv6
+        stuck = m.progress((6, 4))
         assert stuck == [], "%s: no progress for IPv%s" % (to, stuck) + m.diag()
         assert m.alive() == [], "%s: connection broken %s" % (to, m.alive()) + m.diag()
         if to in ("n1", "n2"):
@@ -418,14 +420,17 @@ def test_move_through_ipv6_ipv4_and_nats(move):
         elif to == "v4":
             b = m.binding()
             assert not b["nat"] and b["encap"] == "ipv4" and b.get("ipv4_hoa") == HOA4, b
+        elif to == "v6":
+            b4 = [b for b in m.bindings() if b.get("family") == "dsmip"]
+            assert len(b4) == 1 and b4[0]["decided_encap"] == "ip6" and b4[0]["ipv4_hoa"] == HOA4 \
+                and b4[0]["coa"] == LINKS["v6"][0], b4
         # the home link: the HA defends both home addresses while the node is
         # away (proxy ND whatever the care-of address's family, proxy ARP),
         # the node itself at home
-        if to != "v6":
-            want_mac = mn_mac if to == "home" else ha_mac
-            seen = m.home_link()
-            assert seen == (True, want_mac, True, want_mac), \
-                "%s: home link sees %s, want %s" % (to, seen, want_mac) + m.diag()
+        want_mac = mn_mac if to == "home" else ha_mac
+        seen = m.home_link()
+        assert seen == (True, want_mac, True, want_mac), \
+            "%s: home link sees %s, want %s" % (to, seen, want_mac) + m.diag()
         if to == "n2":
             gso_bulk(m)
         if to == "n1":

@@ -815,6 +815,18 @@ static void test_dp_record(void **state)
 	b.encap = XMIP_DSMIP_ENCAP_NONE;
 	memcpy(b.observed_addr, ip4_coa, 16);
 	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
+	/* The IPv4 home address of a MIPv6 registration: IPv4-in-IPv6 to the
+	 * IPv6 care-of address (the datapath's IP6IP6 record for ::ffff:HoA4). */
+	b.encap = XMIP_DSMIP_ENCAP_IP6;
+	memset(b.coa, 0, 16);
+	b.coa[0] = 0x20;
+	b.coa[15] = 0x07;
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), 0);
+	assert_int_equal(r.encap, XMIP_ENCAP_IP6IP6);
+	assert_memory_equal(r.coa, b.coa, 16);
+	assert_int_equal(r.bu_flags, XMIP_BU_F_H);
+	memcpy(b.coa, ip4_coa, 16);                           /* never to an IPv4 address */
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
 }
 
 int main(void)
