@@ -465,7 +465,7 @@ struct xmip_dsmip_ha *xmip_dsmip_ha_new(struct xmip_family *f)
 	return ha;
 }
 
-void xmip_dsmip_mip6_ipv4(const struct xmip_pkt *p, const uint8_t hoa[16],
+void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
 			  const struct xmip_binding *m6, struct xmip_ba_fields *ba)
 {
 	struct xmip_dsmip_ha *ha = dsmip_self;
@@ -477,13 +477,13 @@ void xmip_dsmip_mip6_ipv4(const struct xmip_pkt *p, const uint8_t hoa[16],
 	uint8_t st;
 	char txt[INET_ADDRSTRLEN];
 
-	if (!ha || !p->msg.opts.has_ipv4_hoa)
+	if (!ha || !o->has_ipv4_hoa)
 		return;
 	memcpy(&h6, hoa, 16);
 	mn = xmip_conf_find_mn(ha->conf, &h6);
 	if (!mn)
 		return;
-	st = xmip_dsmip_ipv4_hoa_decide(ha->conf, mn, &ha->table, hoa, &p->msg.opts, &v4, &dynamic);
+	st = xmip_dsmip_ipv4_hoa_decide(ha->conf, mn, &ha->table, hoa, o, &v4, &dynamic);
 	ba->has_ipv4_ack = true;
 	ba->ipv4_ack_status = st;
 	ba->ipv4_ack_hoa = v4;

@@ -46,6 +46,7 @@ struct ha_pending {
 	uint32_t                 held_ifindex;
 	size_t                   held_len;
 	uint8_t                  held[XMIP_SIGNAL_MAX_PKT];
+	struct xmip_mh_opts      opts;         /* the BU's options (its IPv4 HoA request) */
 };
 
 /* Per home address: the binding's expiry timer and a BU being processed. */
@@ -538,7 +539,7 @@ static void answer(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_
 
 /* Carry a decision out: state changes (when accepted), log, answer. */
 static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct xmip_binding *cur,
-		   uint32_t ifindex, const struct xmip_pkt *p)
+		   uint32_t ifindex, const struct xmip_pkt *p, const struct xmip_mh_opts *opts)
 {
 	uint8_t status;
 
@@ -568,9 +569,9 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 			d->ba.lifetime_units = 0;
 			d->ba.has_refresh = false;
 			d->reason = "binding cache write failed";
-		} else if (p && d->binding_op == XMIP_HA_BINDING_WRITE) {
+		} else if (opts && d->binding_op == XMIP_HA_BINDING_WRITE) {
 			/* RFC 5555 §4.4.2: an IPv4 home address asked for over IPv6. */
-			xmip_dsmip_mip6_ipv4(p, d->binding_key.hoa, &d->binding, &d->ba);
+			xmip_dsmip_mip6_ipv4(opts, d->binding_key.hoa, &d->binding, &d->ba);
 		}
 	} else if (!d->send_ba) {
 		/* Nothing to answer means nothing to change, except what the policy says. */
@@ -671,7 +672,7 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 		pd->d.binding.expires_ns = xmip_now_ns() +
 					   (uint64_t)pd->d.binding.lifetime_s * NSEC_PER_SEC;
 	}
-	finish(ha, &pd->d, NULL, pd->ifindex, NULL);
+	finish(ha, &pd->d, NULL, pd->ifindex, NULL, &pd->opts);
 	if (pd->have_held) {
 		enum xmip_parse_err perr = xmip_pkt_parse(pd->held, pd->held_len, &held);
 
@@ -734,7 +735,8 @@ static void dad_timer(struct xmip_ha *ha, struct ha_entry *e)
  * Hold the decision d for the BU p until DAD of its addresses is over. 0,
  * or a BA status to refuse with (too many at once, no socket, memory).
  */
-static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex)
+static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex,
+			 const struct xmip_mh_opts *opts)
 {
 	uint8_t nonce[XMIP_ND_NONCE_LEN];
 	struct ha_pending *pd;
@@ -755,6 +757,7 @@ static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, u
 	memcpy(&hoa, d->binding_key.hoa, 16);
 	pd->d = *d;
 	pd->ifindex = ifindex;
+	pd->opts = *opts;
 	pd->n_ifs = proxy_ifs(ha, ifindex, pd->ifs);
 	xmip_dad_init(&pd->dad, &hoa, d->dad_link_local, ha->conf->dad_transmits,
 		      ha->conf->dad_retrans_ms, nonce);
@@ -829,7 +832,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 	if (d.need_dad && !ha->n_home_ifs)
 		d.need_dad = false;
 	if (d.need_dad) {
-		status = dad_start(ha, &d, ifindex);
+		status = dad_start(ha, &d, ifindex, &p->msg.opts);
 		if (!status)
 			return;
 		log_err("DAD for HoA %s could not start: refused with %u", xmip_ip6str(&d.ba_hoa),
@@ -841,7 +844,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 		d.ba.lifetime_units = 0;
 		d.reason = "duplicate address detection could not start";
 	}
-	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p);
+	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p, p ? &p->msg.opts : NULL);
 }
 
 void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,
