@@ -399,6 +399,7 @@ def test_move_through_ipv6_ipv4_and_nats(move):
     ha_mac, mn_mac = m.mac("ha", "home"), m.mac("mn", "home")
     # the last leg: the first registration since the node came home is over IPv4
     for to in ("v6", "v4", "n1", "n2", "home", "v4"):
+        t_leg = time.time()
         m.move(to)
         if to == "home":
             want = None
@@ -431,6 +432,7 @@ def test_move_through_ipv6_ipv4_and_nats(move):
         seen = m.home_link()
         assert seen == (True, want_mac, True, want_mac), \
             "%s: home link sees %s, want %s" % (to, seen, want_mac) + m.diag()
+        print("leg %s: %.1f s" % (to, time.time() - t_leg))
         if to == "n2":
             gso_bulk(m)
         if to == "n1":
