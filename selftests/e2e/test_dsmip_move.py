@@ -16,13 +16,16 @@ with [dsmip], nat-keepalive 4 s)
 is the router of every link. The MN runs xmip-agentd role mn with a static
 IPv4 home address. The CN keeps an IPv6 ping, an IPv4 ping, and one TCP
 stream to each home address (tcpstream.py) while the MN goes home -> v6 ->
-v4 -> n1 -> n2 -> home. After each move: the HA's binding names the new
-care-of address (IPv6, or the IPv4 CoA with the NAT's address and port),
-both streams are alive, and those the leg can carry make progress. Behind
-one NAT its conntrack table is flushed mid-transfer: the streams go on
-within one keepalive interval. A capture of UDP 4191 signalling on the IPv4
-"internet" decodes in tshark as BU/BA with the RFC 5555 options, no
-malformed packet.
+v4 -> n1 -> n2 -> home -> v4. After each move: the HA's binding names the
+new care-of address (IPv6, or the IPv4 CoA with the NAT's address and
+port; on v6 the IPv4 home address bound IPv4-in-IPv6), both streams are
+alive and make progress, and a host on the home link reaches both home
+addresses through the HA's proxy ND / ARP (the MN's own MAC at home).
+Behind one NAT (random ports) its conntrack table is flushed mid-transfer:
+the streams go on within one keepalive interval. Behind two NATs a 16 MiB
+transfer from the home address with GSO on at the MN arrives intact. A
+capture of UDP 4191 signalling on the IPv4 "internet" decodes in tshark as
+BU/BA with the RFC 5555 options, no malformed packet.
 """
 import json
 import os
