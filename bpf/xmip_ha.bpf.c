@@ -73,6 +73,11 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 				act = xmip_mip6_ha_decap(ctx, &c);
 			return act;
 		}
+		case XMIP_IPPROTO_IPIP:
+			/* IPv4-in-IPv6 from an MN's IPv6 CoA (RFC 5555 §4.1) */
+			if (c.frag)
+				return xmip_cls_pass_fragment();
+			return xmip_dsmip_ha_reverse(ctx, &c);
 		case XMIP_IPPROTO_ICMPV6:
 			if (c.frag)
 				break;
@@ -202,6 +207,10 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 				act = xmip_mip6_ha_decap_tc(skb, &c);
 			return act;
 		}
+		case XMIP_IPPROTO_IPIP:
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			return xmip_dsmip_ha_reverse_tc(skb, &c);
 		case XMIP_IPPROTO_ICMPV6:
 			if (c.frag)
 				break;

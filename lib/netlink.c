@@ -331,6 +331,14 @@ static void nest_end(struct nlmsghdr *n, struct rtattr *nest)
 	nest->rta_len = (unsigned short)((char *)n + n->nlmsg_len - (char *)nest);
 }
 
+/* ::ffff:a.b.c.d (an IPv4 address where the interfaces take in6_addr) */
+static bool v4_mapped(const struct in6_addr *a)
+{
+	static const uint8_t pre[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a->s6_addr, pre, sizeof(pre)) == 0;
+}
+
 int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add)
 {
 	struct nlmsghdr *n;
@@ -343,7 +351,7 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 	n = nl_req(buf, cap, add ? RTM_NEWROUTE : RTM_DELROUTE,
 		   add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(*rtm));
 	rtm = NLMSG_DATA(n);
-	rtm->rtm_family = AF_INET6;
+	rtm->rtm_family = r->v4 ? AF_INET : AF_INET6;
 	rtm->rtm_dst_len = r->dst_len;
 	/* Tables above 255 exist only as RTA_TABLE. */
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
@@ -351,10 +359,25 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
 	add_attr(n, cap, RTA_TABLE, &table, sizeof(table));
-	if (r->dst_len)
-		add_attr(n, cap, RTA_DST, &r->dst, sizeof(r->dst));
-	if (r->has_gateway)
-		add_attr(n, cap, RTA_GATEWAY, &r->gateway, sizeof(r->gateway));
+	if (r->v4) {
+		if (r->dst_len)
+			add_attr(n, cap, RTA_DST, &r->dst.s6_addr[12], 4);
+		if (r->has_gateway && v4_mapped(&r->gateway)) {
+			add_attr(n, cap, RTA_GATEWAY, &r->gateway.s6_addr[12], 4);
+		} else if (r->has_gateway) {
+			/* An IPv4 route through an IPv6 next hop (RFC 5549 style, RTA_VIA). */
+			struct { uint16_t family; uint8_t addr[16]; } __attribute__((packed)) via;
+
+			via.family = AF_INET6;
+			memcpy(via.addr, &r->gateway, 16);
+			add_attr(n, cap, RTA_VIA, &via, sizeof(via));
+		}
+	} else {
+		if (r->dst_len)
+			add_attr(n, cap, RTA_DST, &r->dst, sizeof(r->dst));
+		if (r->has_gateway)
+			add_attr(n, cap, RTA_GATEWAY, &r->gateway, sizeof(r->gateway));
+	}
 	if (oif)
 		add_attr(n, cap, RTA_OIF, &oif, sizeof(oif));
 	add_attr(n, cap, RTA_PRIORITY, &prio, sizeof(prio));
@@ -380,14 +403,24 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 	n = nl_req(buf, cap, add ? RTM_NEWRULE : RTM_DELRULE,
 		   add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*frh));
 	frh = NLMSG_DATA(n);
-	frh->family = AF_INET6;
-	frh->src_len = 128;
-	frh->dst_len = dst ? 128 : 0;
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	frh->action = FR_ACT_TO_TBL;
-	add_attr(n, cap, FRA_SRC, src, sizeof(*src));
-	if (dst)
-		add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
+	if (v4_mapped(src) && (!dst || v4_mapped(dst))) {
+		/* ::ffff:a.b.c.d: an IPv4 rule (the MN's IPv4 home address) */
+		frh->family = AF_INET;
+		frh->src_len = 32;
+		frh->dst_len = dst ? 32 : 0;
+		add_attr(n, cap, FRA_SRC, &src->s6_addr[12], 4);
+		if (dst)
+			add_attr(n, cap, FRA_DST, &dst->s6_addr[12], 4);
+	} else {
+		frh->family = AF_INET6;
+		frh->src_len = 128;
+		frh->dst_len = dst ? 128 : 0;
+		add_attr(n, cap, FRA_SRC, src, sizeof(*src));
+		if (dst)
+			add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
+	}
 	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
 	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
 	return (int)n->nlmsg_len;

@@ -54,6 +54,8 @@ struct xmip_nl_route_info {
 	uint32_t        ifindex;    /* RTA_OIF, or the first next hop's device */
 	uint32_t        priority;   /* metric */
 	uint32_t        mtu;        /* RTAX_MTU, 0: none (the device's) */
+	bool            v4;         /* build: an IPv4 route (dst ::ffff:a.b.c.d); an IPv6
+				     * gateway then goes as RTA_VIA (IPv4 via inet6) */
 };
 
 /*

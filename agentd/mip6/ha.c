@@ -16,6 +16,7 @@
 #include "core.h"
 #include "dad.h"
 #include "dhaad_ha.h"
+#include "dsmip/dsmip.h"
 #include "ha_policy.h"
 #include "log.h"
 #include "maps.h"
@@ -47,6 +48,7 @@ struct ha_pending {
 	uint32_t                 held_ifindex;
 	size_t                   held_len;
 	uint8_t                  held[XMIP_SIGNAL_MAX_PKT];
+	struct xmip_mh_opts      opts;         /* the BU's options (its IPv4 HoA request) */
 };
 
 /* Per home address: the binding's expiry timer and a BU being processed. */
@@ -426,6 +428,12 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 	case XMIP_HA_BINDING_KEEP:
 		break;
 	}
+	/* One binding per home address across families: a registration or a
+	 * deregistration over IPv6 ends the node's DSMIPv6 binding, and with
+	 * it its IPv4 home address when the BU asked for none (RFC 5555
+	 * §4.4.2.1; the MIPv6 BU carries no IPv4 Home Address option). */
+	if (d->binding_op != XMIP_HA_BINDING_KEEP)
+		xmip_dsmip_mip6_took(hoa);
 	if (d->replay_write) {
 		rc = xmip_replay_put(ha->maps, hoa, &d->replay);
 		if (rc)
@@ -557,7 +565,7 @@ static void answer(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_
 
 /* Carry a decision out: state changes (when accepted), log, answer. */
 static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct xmip_binding *cur,
-		   uint32_t ifindex, const struct xmip_pkt *p)
+		   uint32_t ifindex, const struct xmip_pkt *p, const struct xmip_mh_opts *opts)
 {
 	uint8_t status;
 
@@ -587,6 +595,9 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 			d->ba.lifetime_units = 0;
 			d->ba.has_refresh = false;
 			d->reason = "binding cache write failed";
+		} else if (opts && d->binding_op == XMIP_HA_BINDING_WRITE) {
+			/* RFC 5555 §4.4.2: an IPv4 home address asked for over IPv6. */
+			xmip_dsmip_mip6_ipv4(opts, d->binding_key.hoa, &d->binding, &d->ba);
 		}
 	} else if (!d->send_ba) {
 		/* Nothing to answer means nothing to change, except what the policy says. */
@@ -687,7 +698,7 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 		pd->d.binding.expires_ns = xmip_now_ns() +
 					   (uint64_t)pd->d.binding.lifetime_s * NSEC_PER_SEC;
 	}
-	finish(ha, &pd->d, NULL, pd->ifindex, NULL);
+	finish(ha, &pd->d, NULL, pd->ifindex, NULL, &pd->opts);
 	if (pd->have_held) {
 		enum xmip_parse_err perr = xmip_pkt_parse(pd->held, pd->held_len, &held);
 
@@ -750,7 +761,8 @@ static void dad_timer(struct xmip_ha *ha, struct ha_entry *e)
  * Hold the decision d for the BU p until DAD of its addresses is over. 0,
  * or a BA status to refuse with (too many at once, no socket, memory).
  */
-static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex)
+static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex,
+			 const struct xmip_mh_opts *opts)
 {
 	uint8_t nonce[XMIP_ND_NONCE_LEN];
 	struct ha_pending *pd;
@@ -771,6 +783,7 @@ static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, u
 	memcpy(&hoa, d->binding_key.hoa, 16);
 	pd->d = *d;
 	pd->ifindex = ifindex;
+	pd->opts = *opts;
 	pd->n_ifs = proxy_ifs(ha, ifindex, pd->ifs);
 	xmip_dad_init(&pd->dad, &hoa, d->dad_link_local, ha->conf->dad_transmits,
 		      ha->conf->dad_retrans_ms, nonce);
@@ -845,7 +858,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 	if (d.need_dad && !ha->n_home_ifs)
 		d.need_dad = false;
 	if (d.need_dad) {
-		status = dad_start(ha, &d, ifindex);
+		status = dad_start(ha, &d, ifindex, &p->msg.opts);
 		if (!status)
 			return;
 		log_err("DAD for HoA %s could not start: refused with %u", xmip_ip6str(&d.ba_hoa),
@@ -857,7 +870,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 		d.ba.lifetime_units = 0;
 		d.reason = "duplicate address detection could not start";
 	}
-	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p);
+	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p, p ? &p->msg.opts : NULL);
 }
 
 void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,
@@ -981,6 +994,21 @@ int xmip_ha_adopt(struct xmip_ha *ha)
 	return 0;
 }
 
+/* The running HA, for xmip_ha_defend_hoa (one per agent process). */
+static struct xmip_ha *ha_self;
+
+void xmip_ha_defend_hoa(const uint8_t hoa[16], uint32_t arrival_ifindex, bool on, bool announce)
+{
+	if (!ha_self)
+		return;
+	if (on) {
+		home_link_check(ha_self);
+		proxy_start(ha_self, hoa, 0, arrival_ifindex, announce);
+	} else {
+		proxy_stop(ha_self, hoa, 0, arrival_ifindex);
+	}
+}
+
 struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 {
 	const struct xmip_conf *conf = f->core->conf;
@@ -1029,6 +1057,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 	else
 		log_warn("dad-transmits = 0: first registrations are accepted without duplicate "
 			 "address detection (RFC 6275 10.3.1 says a home agent MUST run it)");
+	ha_self = ha;
 	return ha;
 }
 
@@ -1036,6 +1065,8 @@ void xmip_ha_free(struct xmip_ha *ha)
 {
 	if (!ha)
 		return;
+	if (ha_self == ha)
+		ha_self = NULL;
 	/* Pending registrations die unanswered: the MN retransmits to the next agent. */
 	for (int i = 0; i < ha->n_pending; i++) {
 		struct ha_pending *pd = ha->pending[i]->pending;

@@ -315,6 +315,52 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 
 static void sync_gw_mac(struct xmip_mn *mn, const struct in6_addr *gw);
 
+/* ::ffff:a.b.c.d of the IPv4 home address, for the netlink helpers' rule and route. */
+static struct in6_addr hoa4_mapped(const struct xmip_mn *mn)
+{
+	struct in6_addr a = { .s6_addr = { [10] = 0xff, [11] = 0xff } };
+
+	memcpy(&a.s6_addr[12], &mn->hoa4.s_addr, 4);
+	return a;
+}
+
+/*
+ * Away on an IPv6 CoA with an IPv4 home address (RFC 5555 §4.4.2): IPv4
+ * from it is routed by policy into table 4191, whose IPv4 default goes via
+ * the CoA link's IPv6 router (an IPv4 route with an IPv6 next hop): the
+ * kernel hands those packets to tc egress, which tunnels them IPv4-in-IPv6
+ * to the HA (bpf/mip6/mn_dsmip.h). Replaced on every call (idempotent).
+ */
+static void sync_hoa4_via6(struct xmip_mn *mn, const struct in6_addr *router)
+{
+	struct xmip_nl_route_info r = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO, .v4 = true,
+		.has_gateway = true, .gateway = *router, .ifindex = mn->coa_ifindex,
+	};
+	struct in6_addr src;
+
+	if (!mn->hoa4.s_addr)
+		return;
+	src = hoa4_mapped(mn);
+	xmip_nl_rule(mn->nl, &src, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	xmip_nl_route(mn->nl, &r, true);
+}
+
+/* Not on an IPv6 CoA any more: IPv4 from the IPv4 home address follows main again. */
+static void drop_hoa4_via6(struct xmip_mn *mn)
+{
+	struct xmip_nl_route_info r = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO, .v4 = true,
+	};
+	struct in6_addr src;
+
+	if (!mn->hoa4.s_addr)
+		return;
+	src = hoa4_mapped(mn);
+	xmip_nl_route(mn->nl, &r, false);
+	xmip_nl_rule(mn->nl, &src, NULL, HOA_TABLE, HOA_RULE_PREF, false);
+}
+
 /* Keep "from CoA to HA lookup HOA_TABLE" on the current CoA only. */
 static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 {
@@ -384,6 +430,7 @@ static void sync_hoa_route(struct xmip_mn *mn)
 	}
 	mn->warned_no_router = false;
 	sync_gw_mac(mn, &rs.router.gateway);
+	sync_hoa4_via6(mn, &rs.router.gateway);
 	want.has_gateway = true;
 	want.gateway = rs.router.gateway;
 	want.ifindex = mn->coa_ifindex;
@@ -486,6 +533,7 @@ static void set_hoa4(struct xmip_mn *mn, struct in_addr a)
 
 	if (a.s_addr == mn->hoa4.s_addr)
 		return;
+	drop_hoa4_via6(mn);
 	if (mn->hoa4.s_addr)
 		xmip_nl_addr4(mn->nl, mn->lo_ifindex, (const uint8_t *)&mn->hoa4.s_addr, 32, false);
 	mn->hoa4 = a;
@@ -522,6 +570,8 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	mn->home_ifindex = ifindex;
 	if (mn->v4)
 		drop_fake_gw(mn);
+	else
+		drop_hoa4_via6(mn);
 	mn->v4 = false;
 	memset(&mn->coa, 0, sizeof(mn->coa));
 	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
@@ -543,8 +593,11 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	if (mn->v4)
 		drop_fake_gw(mn);
 	mn->v4 = false;
-	/* The MIPv6 BU carries no IPv4 HoA option: the HA drops that binding (RFC 5555 §4.4.2.1). */
-	set_hoa4(mn, (struct in_addr){ 0 });
+	/* RFC 5555 §4.4.2: the MIPv6 BU asks for the IPv4 home address when we
+	 * have one configured (kept on lo until the BA says); otherwise it
+	 * carries no option and the HA drops that binding (§4.4.2.1). */
+	if (!mn->conf->dsmip.on || !mn->conf->dsmip.has_ipv4_hoa)
+		set_hoa4(mn, (struct in_addr){ 0 });
 	log_info("moved: %s CoA %s on %s (HoA %s)",
 		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
 		 xmip_ip6str(&s->coa), conf->ifnames[s->coa_if], xmip_ip6str(&conf->self.hoa));
@@ -574,6 +627,8 @@ static void go_away4(struct xmip_mn *mn, struct in_addr coa4, uint32_t ifindex)
 		 txt, xmip_ip6str(&mn->conf->self.hoa));
 	if (mn->have_fake_gw && mn->coa_ifindex != ifindex)
 		drop_fake_gw(mn);
+	if (mn->where == MN_AWAY && !mn->v4)
+		drop_hoa4_via6(mn);
 	mn->where = MN_AWAY;
 	mn->v4 = true;
 	mn->coa4 = coa4;
@@ -925,6 +980,30 @@ static void on_ba4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
 	sync_hoa_route4(mn);
 }
 
+/*
+ * An accepted BA to a MIPv6 BU from an IPv6 CoA that asked for an IPv4 home
+ * address (RFC 5555 §4.4.2): on success it goes (stays) on lo and IPv4 from
+ * it is tunnelled IPv4-in-IPv6; a refusal, or an HA without DSMIPv6 that
+ * sent no Ack, removes it.
+ */
+static void on_ba6_v4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
+{
+	if (!mn->conf->dsmip.on || !mn->conf->dsmip.has_ipv4_hoa)
+		return;
+	if (res->has_ipv4_ack && res->ipv4_ack_status < 128) {
+		set_hoa4(mn, res->ipv4_hoa);
+	} else {
+		if (res->has_ipv4_ack)
+			log_warn("BA: IPv4 home address refused, status %u", res->ipv4_ack_status);
+		else
+			log_warn("BA: no IPv4 Address Acknowledgement: no IPv4 home address over "
+				 "the IPv6 care-of address");
+		set_hoa4(mn, (struct in_addr){ 0 });
+	}
+	write_state(mn, true, &mn->coa, mn->coa_ifindex);
+	sync_hoa_route(mn);
+}
+
 /* Readable UDP 4191: a BA from the HA's IPv4 address and port (RFC 5555 §4.2). */
 static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
@@ -971,6 +1050,8 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 res.granted_s, res.refresh_after_s);
 		if (mn->where == MN_AWAY && mn->v4)
 			on_ba4(mn, &res);
+		else if (mn->where == MN_AWAY)
+			on_ba6_v4(mn, &res);
 		/* RFC 3963 §5.3: without R the HA set up no forwarding for the
 		 * mobile network (it treats us as a mobile node). */
 		if (mn->conf->mobile_router && !(p->msg.ba_flags & XMIP_BA_F_R))
