@@ -488,7 +488,15 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_DROP_HAO_NO_BINDING, "CN: drop: Home Address option without a binding, or not from its CoA (Binding Error 1)") \
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
 	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
-	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)")
+	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)") \
+	X(RO_MN_HAO_OK,         "MN: packet to a correspondent with a binding sent from the CoA with a Home Address option (RFC 6275 11.3.1)") \
+	X(RO_MN_FALLBACK_TUNNEL, "MN: to a bound correspondent but no room for the Home Address option (MTU, UDP GSO) or a Hop-by-Hop/routing header: tunnelled") \
+	X(RO_MN_RH2_RESTORED,   "MN: type-2 routing header carrying our HoA removed, destination = HoA (RFC 6275 11.3.3)") \
+	X(RO_MN_DROP_RH2,       "MN: drop: type-2 routing header not carrying our HoA, not right after the IPv6 header, or while at home") \
+	X(RO_MN_SIGNAL_TUNNEL,  "MN: our Mobility Header from the HoA (HoTI) reverse-tunnelled through the home agent (RFC 6275 5.2.5)") \
+	X(RO_HA_HAO_RESTORED,   "HA: Home Address option from the CoA of a bound home address removed, source = HoA (RFC 6275 9.3.1)") \
+	X(RO_HA_DROP_HAO,       "HA: drop: Home Address option without a live home binding from that CoA (Binding Error 1) or not alone right after the IPv6 header") \
+	X(RO_HA_RH2_OK,         "HA: its own packet to a HoA that used a Home Address option sent with a type-2 routing header to the CoA")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,
