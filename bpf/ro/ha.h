@@ -30,10 +30,13 @@
 #include "lib/role_ha.h"
 #include "xmip_ro.h"
 
+/* Preallocated (LRU): sized for the home addresses talking to the HA itself at once. */
+#define XMIP_HA_RO_MAX 16384
+
 /* Home addresses that reached the HA with a HAO: HoA -> that CoA, when (agent: none). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XMIP_BINDINGS_MAX);
+	__uint(max_entries, XMIP_HA_RO_MAX);
 	__type(key, struct xmip_binding_key);
 	__type(value, struct xmip_ha_ro);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
