@@ -65,7 +65,7 @@ struct xmip_ro_used {
  */
 #define XMIP_MAP_MN_RO "xmip_mn_ro"
 
-struct xmip_mn_ro {
+struct xmip_mn_ro_entry {
 	__u8  coa[16];         /* the care-of address the correspondent bound */
 	__u64 expires_ns;      /* CLOCK_BOOTTIME: the binding's end at the correspondent */
 	__u32 lifetime_s;      /* what the BA granted */

@@ -20,6 +20,7 @@
 #include "maps.h"
 #include "mh.h"
 #include "mn_policy.h"
+#include "mn_ro.h"
 #include "mn_dsmip.h"
 #include "xmip_dsmip.h"
 #include "nd.h"
@@ -85,6 +86,9 @@ struct xmip_mn {
 	struct in_addr                hoa4;      /* IPv4 HoA acknowledged and on lo; 0: none */
 	uint32_t                      keepalive_s; /* NAT keepalive (BU refresh) time; 0: none */
 	bool                          have_fake_gw; /* fe80::4191 neighbour on coa_ifindex */
+
+	/* Route optimisation with the configured correspondents (mn_ro.c); NULL: none. */
+	struct xmip_mn_ro            *ro;
 };
 
 /* The IPv6 "router" of an IPv4-only link: a permanent neighbour entry, so
@@ -501,6 +505,9 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	write_state(mn, false, &conf->self.hoa, ifindex);
 	drop_hoa_route(mn);
 	xmip_family_timer_cancel(&mn->refresh);
+	/* Correspondents are asked to delete our binding once the HA has let
+	 * go of the HoA (BA), so their answers to the HoA reach us here. */
+	xmip_mn_ro_moved(mn->ro);
 	send_bu(mn, &conf->self.hoa, true, false);
 }
 
@@ -529,6 +536,9 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	memset(mn->gw_mac, 0, 6);          /* learnt again on the new link */
 	write_state(mn, true, &s->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
+	/* The correspondents' bindings name the old CoA: the tunnel until the
+	 * HA accepts the new one and return routability runs again. */
+	xmip_mn_ro_moved(mn->ro);
 	send_bu(mn, &s->coa, false, false);
 }
 
@@ -558,6 +568,7 @@ static void go_away4(struct xmip_mn *mn, struct in_addr coa4, uint32_t ifindex)
 	mn->mode = XMIP_MN_MODE_UDP4;
 	write_state(mn, true, &mn->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
+	xmip_mn_ro_moved(mn->ro);   /* no route optimisation from an IPv4 CoA */
 	send_bu4(mn, false);
 }
 
@@ -599,6 +610,7 @@ static void reevaluate(struct xmip_mn *mn)
 		sync_hoa_route4(mn);
 	} else if (mn->where != MN_NOWHERE) {
 		log_warn("no usable address on any configured interface: waiting");
+		xmip_mn_ro_moved(mn->ro);
 		mn->where = MN_NOWHERE;
 		memset(&mn->coa, 0, sizeof(mn->coa));
 		xmip_family_timer_cancel(&mn->retrans);
@@ -640,7 +652,9 @@ static void on_refresh(struct xmip_mn *mn)
 
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 {
-	if (t == &mn->reeval)
+	if (t->arg)   /* only route optimisation's timers carry an argument */
+		xmip_mn_ro_timer(mn->ro, t);
+	else if (t == &mn->reeval)
 		reevaluate(mn);
 	else if (t == &mn->retrans)
 		on_retrans(mn);
@@ -724,6 +738,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 res.granted_s, res.refresh_after_s);
 		if (mn->where == MN_AWAY && mn->v4)
 			on_ba4(mn, &res);
+		/* §11.7.2: with the CoA registered, the correspondents. */
+		if (mn->where == MN_AWAY && !mn->v4 && xmip_addr_eq(&mn->st.reg_coa, &mn->coa))
+			xmip_mn_ro_away(mn->ro, &mn->coa, mn->coa_ifindex);
 		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
 								 mn->keepalive_s < res.refresh_after_s ?
 								 mn->keepalive_s : res.refresh_after_s) * 1000);
@@ -736,6 +753,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		/* Take the HoA back from the HA's proxy entry in the neighbours' caches. */
 		if (mn->where == MN_HOME && if_indextoname(mn->home_ifindex, ifname))
 			xmip_nd_send_unsolicited_na(ifname, &mn->conf->self.hoa);
+		/* §11.5.4: and the correspondents that hold a binding of ours. */
+		if (mn->where == MN_HOME)
+			xmip_mn_ro_home(mn->ro, mn->home_ifindex);
 		break;
 	case XMIP_MN_BA_RESEND:
 		log_info("BA: status %u (%s) seq %u: resynchronised, sending a fresh BU (%s)",
@@ -772,6 +792,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 
 void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
+	/* HoT, CoT, and a correspondent's BA, BE, BRR: route optimisation's. */
+	if (xmip_mn_ro_signal(mn->ro, p))
+		return;
 	if (p->msg.type != XMIP_MH_BA)
 		xmip_mip6_observe_mn_msg(p);
 	switch (p->msg.type) {
@@ -824,6 +847,7 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
+	mn->ro = xmip_mn_ro_new(f, mn->raw);
 	mn->lo_ifindex = if_nametoindex("lo");
 	mn->udp = -1;
 	/* Neighbours too: the CoA link's router's MAC goes into xmip_mn_state. */
@@ -880,6 +904,7 @@ void xmip_mn_free(struct xmip_mn *mn)
 	xmip_family_timer_cancel(&mn->reeval);
 	xmip_family_timer_cancel(&mn->retrans);
 	xmip_family_timer_cancel(&mn->refresh);
+	xmip_mn_ro_free(mn->ro);
 	if (mn->mon >= 0) {
 		xmip_loop_del_fd(mn->loop, mn->mon);
 		close(mn->mon);

@@ -40,7 +40,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XMIP_MN_RO_MAX);
 	__type(key, struct xmip_binding_key);
-	__type(value, struct xmip_mn_ro);
+	__type(value, struct xmip_mn_ro_entry);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_mn_ro SEC(".maps");
@@ -53,7 +53,7 @@ struct {
 static __always_inline int xmip_ro_mn_bound(const void *cn, const struct xmip_mn_view *v)
 {
 	struct xmip_binding_key key;
-	struct xmip_mn_ro *e, r;
+	struct xmip_mn_ro_entry *e, r;
 
 	xmip_addr_copy(key.hoa, cn);
 	e = bpf_map_lookup_elem(&xmip_mn_ro, &key);

@@ -1064,7 +1064,7 @@ int main(int argc, char **argv)
 	}
 	/* -o mn: -b CN=COA are the correspondents holding our binding. */
 	for (i = 0; l.mn_ro && i < o.n_binds; i++) {
-		struct xmip_mn_ro r = { .lifetime_s = 420 };
+		struct xmip_mn_ro_entry r = { .lifetime_s = 420 };
 
 		memcpy(r.coa, o.binds[i].val.coa, 16);
 		r.expires_ns = o.binds[i].expired ? 1 : boottime_ns() + 3600ull * 1000000000ull;
