@@ -406,12 +406,8 @@ static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 		struct ro_cn *c;
 
 		fl = sizeof(from);
-		/* ICMPv6 header (8) | quoted IPv6 header (40) | quoted MH. */
-		if (n < 8 + 40 + 4 || b[0] != ICMP6_PARAM_PROB || b[1] != ICMP6_PARAMPROB_NEXTHEADER ||
-		    (b[8] >> 4) != 6 || b[8 + 6] != XMIP_IPPROTO_MH)
+		if (n <= 0 || !xmip_mn_ro_param_problem(b, (size_t)n, &qsrc, &qdst))
 			continue;
-		memcpy(qsrc.s6_addr, b + 8 + 8, 16);
-		memcpy(qdst.s6_addr, b + 8 + 24, 16);
 		c = find(ro, &qdst);
 		if (!c || !xmip_addr_eq(&from.sin6_addr, &qdst) ||
 		    (!xmip_addr_eq(&qsrc, hoa(ro)) && !xmip_addr_eq(&qsrc, &ro->coa)))

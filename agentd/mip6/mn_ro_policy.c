@@ -127,3 +127,16 @@ enum xmip_mn_ro_ba xmip_mn_ro_check_ba(const struct xmip_mn_ro_bu *bu, const uin
 	*lifetime_s = (uint32_t)m->lifetime_units * XMIP_LIFETIME_UNIT_S;
 	return XMIP_MN_RO_BA_ACCEPTED;
 }
+
+bool xmip_mn_ro_param_problem(const uint8_t *icmp, size_t n, struct in6_addr *src,
+			      struct in6_addr *dst)
+{
+	/* ICMPv6 header (8) | quoted IPv6 header (40) | at least the MH's first octets. */
+	if (!icmp || n < 8 + 40 + 4 || icmp[0] != 4 /* Parameter Problem */ ||
+	    icmp[1] != 1 /* unrecognised Next Header */ || (icmp[8] >> 4) != 6 ||
+	    icmp[8 + 6] != XMIP_IPPROTO_MH)
+		return false;
+	memcpy(src->s6_addr, icmp + 8 + 8, 16);
+	memcpy(dst->s6_addr, icmp + 8 + 24, 16);
+	return true;
+}

@@ -95,4 +95,14 @@ enum xmip_mn_ro_ba {
 enum xmip_mn_ro_ba xmip_mn_ro_check_ba(const struct xmip_mn_ro_bu *bu, const uint8_t kbm[20],
 				       const struct xmip_pkt *p, uint32_t *lifetime_s);
 
+/*
+ * An ICMPv6 message as a raw ICMPv6 socket gives it (from its type on, n
+ * octets, untrusted): true if it is a Parameter Problem code 1
+ * (unrecognised Next Header) quoting an IPv6 packet whose next header is
+ * the Mobility Header, i.e. a node without Mobility Header support refusing
+ * one of our test inits (§11.6.2); *src, *dst: the quoted addresses.
+ */
+bool xmip_mn_ro_param_problem(const uint8_t *icmp, size_t n, struct in6_addr *src,
+			      struct in6_addr *dst);
+
 #endif /* XMIP_MN_RO_POLICY_H */
