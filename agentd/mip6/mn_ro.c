@@ -303,8 +303,8 @@ static void on_ba(struct ro_cn *c, const struct xmip_pkt *p)
 		c->registered = true;
 		dp_put(c, lifetime);
 		log_info("route optimised to %s from CoA %s: lifetime %u s, return routability "
-			 "and BU in %llu ms", xmip_ip6str(&c->addr), xmip_ip6str(&c->bu.coa), lifetime,
-			 (unsigned long long)((now - c->started_ns) / 1000000));
+			 "and BU in %.3f ms", xmip_ip6str(&c->addr), xmip_ip6str(&c->bu.coa), lifetime,
+			 (double)(now - c->started_ns) / 1e6);
 		if (lifetime)
 			xmip_family_timer_in_ms(&c->t_refresh,
 						(uint64_t)lifetime * 10 * REFRESH_PCT);

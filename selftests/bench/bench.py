@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bpffs_tidy  # noqa: E402
 import bench_cn  # noqa: E402
+import bench_ro  # noqa: E402
 from scapy.all import Ether, IP, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
 from scapy.layers.inet6 import HAO
 from scapy.layers.mobileip import *  # noqa: F401,F403  (MIP6 classes)
@@ -775,6 +776,8 @@ def table(R, q):
         A("| 1 | encap path piece alone: %s | %s | | |" % (b["label"], fmt_spread(b["ns"], b["spread"], " ns")))
     for line in bench_cn.table_rows(R.get("per_packet_cn", [])):
         A(line)
+    for line in bench_ro.table_rows(R.get("ro")):
+        A(line)
     if "rate" in R:
         x = R["rate"]
         for m in x["modes"]:
@@ -1307,7 +1310,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
     ap.add_argument("--json", default=None)
-    ap.add_argument("--only", default="1,2,3,4,5,6,7")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8")
     ap.add_argument("--repeat", type=int, help="override the repetitions per test run")
     ap.add_argument("--runs", type=int, help="override the runs per figure")
     a = ap.parse_args()
@@ -1355,6 +1358,9 @@ def main():
         if "7" in only:
             print("7. NTMobile relay: TCP through RS-N against the direct path (iperf3)", flush=True)
             R["relay_tcp"] = part7_relay_tcp(topo, q, tmp)
+        if "8" in only:
+            print("8. route optimisation: return routability + BU after a move", flush=True)
+            R["ro"] = bench_ro.bench(a.quick, fail)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)
