@@ -157,6 +157,44 @@ def test_a_correspondent_without_route_optimisation_keeps_the_tunnel(ro):
     assert "route optimised to %s" % CN2 not in t.agent_log("mn")
 
 
+PROBE = """
+import sys
+from scapy.all import send
+from scapy.layers.inet6 import HAO, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt
+src, dst, hoa, ident = sys.argv[1:5]
+for i in range(3):
+    send(IPv6(src=src, dst=dst) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
+         ICMPv6EchoRequest(id=int(ident), seq=i, data=b"ha-as-cn" * 4), verbose=False)
+"""
+
+
+def test_the_home_agent_is_a_correspondent_for_itself(ro):
+    """RFC 6275 §9.3, TAHI's final probe: an echo request with a Home Address
+    option from the bound CoA to the HA gets its reply with a type-2 routing
+    header to the CoA; with a home address the HA has no binding for, a
+    Binding Error status 1 (and no reply). Seen on RT's port toward the MN."""
+    t = ro
+    coa = T.LINKS[t.where][0]
+    t.wait_binding(coa)
+    cap = Capture(t, "ha-as-cn", filt="ip6", ns=T.NS_RT, iface="rt-" + t.where)
+    t.sh(T.NS_MN, T.PY, "-c", PROBE, coa, T.HA_ADDR, T.HOA, "4242")
+    t.sh(T.NS_MN, T.PY, "-c", PROBE, coa, T.HA_ADDR, "2001:db8:1::555", "4343")
+    time.sleep(0.5)
+    pcap = cap.stop()
+    replies = tshark_fields(pcap, ["ipv6.src", "ipv6.dst", "ipv6.routing.mipv6.home_address",
+                                   "icmpv6.echo.identifier"], "icmpv6.type == 129")
+    assert len(replies) == 3 and all(
+        r["ipv6.src"] == T.HA_ADDR and r["ipv6.dst"] == coa and
+        r["ipv6.routing.mipv6.home_address"] == T.HOA and int(r["icmpv6.echo.identifier"], 0) == 4242
+        for r in replies), (replies, t.ha_show())
+    be = tshark_fields(pcap, ["ipv6.src", "ipv6.dst", "mip6.be.status", "mip6.be.haddr"],
+                       "mip6.mhtype == 7")
+    assert be and all(r["ipv6.src"] == T.HA_ADDR and r["ipv6.dst"] == coa and
+                      r["mip6.be.status"] == "1" and r["mip6.be.haddr"] == "2001:db8:1::555"
+                      for r in be), (be, t.agent_log("ha")[-2000:])
+    assert "ro_ha_hao_restored" in t.ha_show() and "ro_ha_drop_hao" in t.ha_show()
+
+
 def test_at_home_the_correspondent_deletes_the_binding(ro):
     t = ro
     t.move("home")
