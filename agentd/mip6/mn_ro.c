@@ -23,6 +23,7 @@
 #include "mn_ro_policy.h"
 #include "pins.h"
 #include "rawsend.h"
+#include "ro/observe.h"
 #include "xmip_maps.h"
 #include "xmip_ro.h"
 
@@ -44,6 +45,7 @@ struct ro_cn {
 	uint16_t                 seq;
 
 	bool                     registered; /* the correspondent holds a binding of ours */
+	struct in6_addr          bound_coa;  /* ... to this CoA */
 	bool                     in_datapath; /* xmip_mn_ro has its element */
 	bool                     dereg;       /* deleting (at home) */
 	bool                     fallback;    /* the tunnel until the next move */
@@ -122,11 +124,13 @@ static void stop_timers(struct ro_cn *c)
 }
 
 /* §11.6.2: it cannot (or will not) do route optimisation: the tunnel. */
-static void fall_back(struct ro_cn *c, const char *why)
+static void fall_back(struct ro_cn *c, const char *why, uint8_t status)
 {
-	if (!c->fallback)
+	if (!c->fallback) {
 		log_warn("route optimisation to %s: %s; keeping the tunnel until the next move",
 			 xmip_ip6str(&c->addr), why);
+		xmip_ro_observe_mn_fallback(hoa(c->ro), &c->addr, status, why);
+	}
 	c->fallback = true;
 	c->bu_pending = false;
 	c->home.pending = c->careof.pending = false;
@@ -149,6 +153,7 @@ static void send_init(struct ro_cn *c, bool home)
 				    home ? hoa(c->ro) : &c->ro->coa, &c->addr, cookie, buf,
 				    sizeof(buf));
 	log_debug("%s to %s", home ? "HoTI" : "CoTI", xmip_ip6str(&c->addr));
+	xmip_ro_observe_sent(home ? XMIP_MH_HOTI : XMIP_MH_COTI);
 	send_pkt(c->ro, buf, len, home ? "Home Test Init" : "Care-of Test Init", c);
 	xmip_family_timer_in_ms(home ? &c->t_home : &c->t_careof, home ? c->home_ms : c->careof_ms);
 }
@@ -187,6 +192,7 @@ static void send_bu(struct ro_cn *c, bool retransmit)
 		 "binding", retransmit ? " retransmission" : "", c->bu.seq, xmip_ip6str(&c->addr),
 		 xmip_ip6str(hoa(ro)), xmip_ip6str(&c->bu.coa));
 	send_pkt(ro, buf, len, "correspondent Binding Update", c);
+	xmip_ro_observe_sent(XMIP_MH_BU);
 	xmip_family_timer_in_ms(&c->t_bu, c->bu_ms);
 }
 
@@ -241,7 +247,7 @@ static bool back_off(struct ro_cn *c, unsigned *tries, uint32_t *ms, const char 
 		char why[64];
 
 		snprintf(why, sizeof(why), "no answer to %u %s", *tries, what);
-		fall_back(c, why);
+		fall_back(c, why, 0);
 		return false;
 	}
 	*ms = *ms * 2 > XMIP_MN_RO_MAX_MS ? XMIP_MN_RO_MAX_MS : *ms * 2;
@@ -298,9 +304,13 @@ static void on_ba(struct ro_cn *c, const struct xmip_pkt *p)
 			c->dereg = false;
 			log_info("correspondent %s deleted our binding (seq %u)",
 				 xmip_ip6str(&c->addr), p->msg.seq);
+			xmip_ro_observe_mn_deleted(hoa(c->ro), &c->addr, p->msg.seq);
 			return;
 		}
+		xmip_ro_observe_mn_bound(hoa(c->ro), &c->bu.coa, c->registered ? &c->bound_coa : NULL,
+					 &c->addr, lifetime, p->msg.seq);
 		c->registered = true;
+		c->bound_coa = c->bu.coa;
 		dp_put(c, lifetime);
 		log_info("route optimised to %s from CoA %s: lifetime %u s, return routability "
 			 "and BU in %.3f ms", xmip_ip6str(&c->addr), xmip_ip6str(&c->bu.coa), lifetime,
@@ -328,7 +338,7 @@ static void on_ba(struct ro_cn *c, const struct xmip_pkt *p)
 
 		c->registered = false;
 		snprintf(why, sizeof(why), "BA status %u", p->msg.ba_status);
-		fall_back(c, why);
+		fall_back(c, why, p->msg.ba_status);
 		return;
 	}
 	}
@@ -342,6 +352,7 @@ bool xmip_mn_ro_signal(struct xmip_mn_ro *ro, const struct xmip_pkt *p)
 	if (!ro || !(c = find(ro, &p->src)))
 		return false;
 	now = xmip_now_ns();
+	xmip_ro_observe_rx(p->msg.type);
 	switch (p->msg.type) {
 	case XMIP_MH_HOT:
 		if (xmip_mn_rr_accept_test(&c->home, &c->addr, p, now)) {
@@ -367,7 +378,7 @@ bool xmip_mn_ro_signal(struct xmip_mn_ro *ro, const struct xmip_pkt *p)
 		 * status 1, it has no binding for our HAO: register again. */
 		if (p->msg.be_status == XMIP_BE_UNRECOGNISED_MH) {
 			c->registered = false;
-			fall_back(c, "Binding Error 2 (Mobility Header not recognised)");
+			fall_back(c, "Binding Error 2 (Mobility Header not recognised)", 0);
 		} else if (p->msg.be_status == XMIP_BE_UNKNOWN_HAO_BINDING && ro->away &&
 			   xmip_addr_eq(&p->msg.be_hoa, hoa(ro)) && !c->bu_pending &&
 			   !c->home.pending && !c->careof.pending) {
@@ -413,7 +424,7 @@ static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 		    (!xmip_addr_eq(&qsrc, hoa(ro)) && !xmip_addr_eq(&qsrc, &ro->coa)))
 			continue;
 		c->registered = false;
-		fall_back(c, "ICMPv6 Parameter Problem (no Mobility Header support)");
+		fall_back(c, "ICMPv6 Parameter Problem (no Mobility Header support)", 0);
 	}
 }
 

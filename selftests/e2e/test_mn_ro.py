@@ -15,6 +15,7 @@ from the CN survives two moves, with return routability run again after
 each; the plain host keeps working through the tunnel; at home the MN has
 the CN delete its binding. One topology for the whole file.
 """
+import json
 import os
 import re
 import shutil
@@ -50,6 +51,10 @@ def ro(tmp_path_factory):
             env.setdefault("ASAN_OPTIONS", "abort_on_error=0:detect_leaks=1")
             topo.agents["cn"] = topo.spawn(T.NS_CN, "agent-cn", [
                 os.path.join(topo.bin, "xmip-agentd"), "-c", conf, "-f", "-v"], env=env)
+            # What an operator sees of it on the MN (`xmip monitor -j`, family ro).
+            topo.mon_mn = topo.spawn(T.NS_MN, "monitor-mn", [
+                os.path.join(topo.bin, "xmip"), "monitor", "-j", "-i", T.MN_INSTANCE])
+            wait_for(lambda: topo.mon_mn.alive(), 2)
             yield topo
             assert topo.sanitizer_errors() == []
         finally:
@@ -59,7 +64,6 @@ def ro(tmp_path_factory):
 
 
 def cn_bindings(t):
-    import json
     out = t.xmip(T.NS_CN, "binding", "show", "-i", CN_INSTANCE, "-j").stdout.strip()
     return json.loads(out) if out else []
 
@@ -140,8 +144,11 @@ def test_tcp_survives_two_moves_with_return_routability_each_time(ro):
     log = t.agent_log("mn")
     assert len(re.findall(r"correspondent binding BU", log)) >= 3, log[-3000:]
     # The stream went directly, with its headers, from both CoAs; nothing malformed.
-    rh2 = tshark_fields(pcap, ["ipv6.dst"], "ipv6.routing.type == 2 && tcp")
-    hao = tshark_fields(pcap, ["ipv6.src"], "ipv6.opt.mipv6.home_address == %s && tcp" % T.HOA)
+    # (Not ICMPv6 errors quoting such a segment: RT's Destination Unreachable
+    # for one the CN sent to the old CoA before the new binding, for instance.)
+    rh2 = tshark_fields(pcap, ["ipv6.dst"], "ipv6.routing.type == 2 && tcp && !icmpv6")
+    hao = tshark_fields(pcap, ["ipv6.src"], "ipv6.opt.mipv6.home_address == %s && tcp && !icmpv6"
+                        % T.HOA)
     assert {r["ipv6.dst"] for r in rh2} == {a, b}, rh2[:5]
     assert {r["ipv6.src"] for r in hao} == {a, b}, hao[:5]
     assert tshark_fields(pcap, ["frame.number"], "_ws.malformed") == []
@@ -201,5 +208,16 @@ def test_at_home_the_correspondent_deletes_the_binding(ro):
     t.wait_binding(None)
     assert wait_for(lambda: cn_bindings(t) == [], 15), (cn_bindings(t), t.agent_log("mn")[-2000:])
     assert "deleted our binding" in t.agent_log("mn")
+    # The monitor saw it all, family ro, the correspondent as peer.
+    a, b = T.LINKS["a"][0], T.LINKS["b"][0]
+    evs = [json.loads(line) for line in t.mon_mn.text().splitlines() if line.startswith("{")]
+    ro = [(e["type"], e.get("peer"), e.get("coa"), e.get("prev_coa")) for e in evs
+          if e.get("family") == "ro" and e.get("peer") == T.CN_ADDR]
+    assert ro == [("registered", T.CN_ADDR, a, None), ("registered", T.CN_ADDR, b, a),
+                  ("registered", T.CN_ADDR, a, b), ("deregistered", T.CN_ADDR, None, None)], \
+        t.mon_mn.text()
+    refused = [e for e in evs if e.get("family") == "ro" and e.get("peer") == CN2]
+    assert refused and all(e["type"] == "refused" and "Parameter Problem" in e["status_name"]
+                           for e in refused), refused
     r = t.sh(T.NS_CN, "ping", "-c", "2", "-i", "0.2", "-W", "2", T.HOA, check=False)
     assert "2 received" in r.stdout, r.stdout
