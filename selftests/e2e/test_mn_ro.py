@@ -25,6 +25,7 @@ import pytest
 
 import topology as T
 from scenario import Capture, tshark_fields, wait_for
+from hashstream import expected
 
 CN2 = "2001:db8:c::3"      # same host, not served by our CN: no route optimisation
 CN_INSTANCE = T.PREFIX + "cn"
@@ -118,6 +119,23 @@ def test_after_return_routability_packets_go_directly(ro):
     assert len(rh2) >= 8 and all(r["ipv6.dst"] == coa and
                                  r["ipv6.routing.mipv6.home_address"] == T.HOA for r in rh2), rh2
     assert tshark_fields(cn_pcap, ["frame.number"], "_ws.malformed || _ws.expert.severity == error") == []
+
+
+def test_bulk_tcp_both_ways_goes_directly(ro):
+    """4 MiB each way between the HoA and the CN, hashed: the MN's GSO
+    segments leave with the HAO (adjust_room lowers gso_size by 24), the
+    CN's with the RH2; the HA's port sees no tunnel traffic meanwhile."""
+    t = ro
+    coa = T.LINKS["a"][0]
+    assert optimised_count(t, coa) >= 1
+    tun = Capture(t, "ha-tunnel", filt="ip6 and ip6[6] == 41", ns=T.NS_RT, iface="h-ha")
+    n = 4 * 1024 * 1024
+    up = T.transfer(t, T.NS_CN, T.CN_ADDR, T.NS_MN, T.HOA, n)
+    down = T.transfer(t, T.NS_MN, T.HOA, T.NS_CN, T.CN_ADDR, n)
+    pcap = tun.stop()
+    assert up == expected(n) and down == expected(n), (up, down, t.agent_log("mn")[-2000:])
+    tunnelled = tshark_fields(pcap, ["frame.number"], "tcp")
+    assert len(tunnelled) < 5, "%d TCP segments went through the HA" % len(tunnelled)
 
 
 def test_tcp_survives_two_moves_with_return_routability_each_time(ro):
