@@ -189,6 +189,8 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 	case XMIP_CLS_DONE:
 		return xmip_tc_verdict(verdict);
 	case XMIP_CLS_IP6_LOCAL:
+		if (c.ip6.has_hao && c.proto != XMIP_IPPROTO_MH)
+			return xmip_ro_ha_hao_tc(skb, &c);
 		switch (c.proto) {
 		case XMIP_IPPROTO_MH:
 			if (c.frag)

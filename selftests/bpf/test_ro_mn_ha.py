@@ -253,3 +253,22 @@ def test_ha_keeps_the_tunnel_for_a_hao_from_an_older_coa(ha_ns):
                ha_args((HOA, COA), extra=["--ha-ro", "%s=%s" % (HOA, COA2)]))
     assert t.stats.get("EGRESS_ENCAP_OK") == 1 and "RO_HA_RH2_OK" not in t.stats, t.js
     assert Ether(t.out)[IPv6].nh == 41
+
+
+# --- the same on the HA in tc mode (xdp-mode = tc: tc ingress) -----------------
+
+def test_ha_tc_mode_restores_and_refuses_the_same(ha_ns):
+    pkt, inner = echo_with_hao()
+    r = pktrun(ha_ns, "ha", "tc", from_uplink(pkt), ha_ns.uplink, ha_args((HOA, COA)))
+    assert r.verdict == "TC_ACT_OK", r.js
+    assert r.stats == {"RO_HA_HAO_RESTORED": 1}
+    assert_same(r.out, from_uplink(inner))
+    assert r.js["ha_ro"] == {HOA: COA}
+    got = Ether(r.out)[IPv6]
+    assert upper_csum(got, ICMPv6EchoRequest, HOA, HA) == got[ICMPv6EchoRequest].cksum
+    r = pktrun(ha_ns, "ha", "tc", from_uplink(echo_with_hao(src=COA2)[0]), ha_ns.uplink,
+               ha_args((HOA, COA)))
+    assert r.verdict == "TC_ACT_SHOT", r.js
+    assert {k: v for k, v in r.stats.items() if k != "SIGNAL_SRC_NEW"} == \
+        {"RO_HA_DROP_HAO": 1, "SIGNAL_TO_AGENT": 1}
+    assert r.js["ha_ro"] == {} and len(r.signal) == 1
