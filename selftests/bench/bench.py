@@ -776,6 +776,8 @@ def table(R, q):
         A("| 1 | encap path piece alone: %s | %s | | |" % (b["label"], fmt_spread(b["ns"], b["spread"], " ns")))
     for line in bench_cn.table_rows(R.get("per_packet_cn", [])):
         A(line)
+    for line in bench_ro.per_packet_rows(R.get("per_packet_ro", [])):
+        A(line)
     for line in bench_ro.table_rows(R.get("ro")):
         A(line)
     if "rate" in R:
@@ -1335,6 +1337,8 @@ def main():
             R["breakdown"], R["chase"] = part1_breakdown(topo, q, tmp)
             print("1. per-packet cost, correspondent node", flush=True)
             R["per_packet_cn"] = bench_cn.bench(a.quick, fail)
+            print("1. per-packet cost, mobile node route optimisation", flush=True)
+            R["per_packet_ro"] = bench_ro.per_packet(a.quick, fail)
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)
