@@ -5,6 +5,9 @@
  * family it belongs to (docs/DESIGN.md, "Datapath layout"):
  *
  *   IPv6 to the HA, Mobility Header        -> mip6: to the agent, drop
+ *   IPv6 to the HA with a Home Address
+ *     option (not MH)                      -> ro: restored if from the bound CoA,
+ *                                             else dropped (Binding Error 1)
  *   IPv6 to the HA, IPv6-in-IPv6           -> mip6: reverse tunnel
  *   IPv6 to the HA, ICMPv6 error about one
  *     of our tunnel packets                -> to the agent (path MTU, relay)
@@ -55,6 +58,9 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 	case XMIP_CLS_DONE:
 		return verdict;
 	case XMIP_CLS_IP6_LOCAL:
+		/* The HA as a correspondent (RFC 6275 §9.3.1, ro/ha.h). */
+		if (c.ip6.has_hao && c.proto != XMIP_IPPROTO_MH)
+			return xmip_ro_ha_hao(ctx, &c);
 		switch (c.proto) {
 		case XMIP_IPPROTO_MH:
 			if (c.frag)
@@ -189,6 +195,8 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 	case XMIP_CLS_DONE:
 		return xmip_tc_verdict(verdict);
 	case XMIP_CLS_IP6_LOCAL:
+		if (c.ip6.has_hao && c.proto != XMIP_IPPROTO_MH)
+			return xmip_ro_ha_hao_tc(skb, &c);
 		switch (c.proto) {
 		case XMIP_IPPROTO_MH:
 			if (c.frag)

@@ -9,8 +9,12 @@
  *  - XDP ingress, IPv4 to the IPv4 CoA, IPv4-in-IPv6: DSMIPv6 decapsulation
  *    from the home agent (mip6/mn_dsmip.h); the BA in UDP 4191 to the agent's
  *    socket.
+ *  - XDP ingress, a type-2 routing header carrying the HoA (route
+ *    optimisation, ro/mn.h): removed, the HoA the destination, passed up.
  *  - tc egress: IPv6 -> mip6: while away, packets sourced from the HoA
- *    (except the agent's Mobility Header) are tunnelled to the home agent;
+ *    are tunnelled to the home agent (the agent's HoTI too), or, to a
+ *    correspondent holding our binding (ro/mn.h), sent from the CoA with
+ *    a Home Address option;
  *    IPv4 from the IPv4 HoA -> the DSMIPv6 tunnel (mode from the BA).
  */
 #include "lib/common.h"
@@ -41,6 +45,10 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	case XMIP_CLS_DONE:
 		return verdict;
 	case XMIP_CLS_IP6_LOCAL:
+		/* From a correspondent through its binding (RFC 6275 §11.3.3);
+		 * a Mobility Header goes to the agent with its header. */
+		if (c.ip6.has_rh2 && c.proto != XMIP_IPPROTO_MH)
+			return xmip_ro_mn_rh2(ctx, &c, &v);
 		switch (c.proto) {
 		case XMIP_IPPROTO_MH:
 			if (c.frag)

@@ -515,7 +515,15 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_NTM_UNKNOWN_TUNNEL, "drop: NTM node: tunnel packet from an unknown address, port or path ID") \
 	X(DROP_NTM_BAD_TUNNEL,  "drop: NTM node: bad tunnel header (first octet, reserved, next header)") \
 	X(DROP_NTM_SPOOFED,     "drop: NTM node: inner source not the tunnel's peer, or inner destination not ours") \
-	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used")
+	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used") \
+	X(RO_MN_HAO_OK,         "MN: packet to a correspondent with a binding sent from the CoA with a Home Address option (RFC 6275 11.3.1)") \
+	X(RO_MN_FALLBACK_TUNNEL, "MN: to a bound correspondent but no room for the Home Address option (MTU, UDP GSO) or a Hop-by-Hop/routing header: tunnelled") \
+	X(RO_MN_RH2_RESTORED,   "MN: type-2 routing header carrying our HoA removed, destination = HoA (RFC 6275 11.3.3)") \
+	X(RO_MN_DROP_RH2,       "MN: drop: type-2 routing header not carrying our HoA, not right after the IPv6 header, or while at home") \
+	X(RO_MN_SIGNAL_TUNNEL,  "MN: our Mobility Header from the HoA (HoTI) reverse-tunnelled through the home agent (RFC 6275 5.2.5)") \
+	X(RO_HA_HAO_RESTORED,   "HA: Home Address option from the CoA of a bound home address removed, source = HoA (RFC 6275 9.3.1)") \
+	X(RO_HA_DROP_HAO,       "HA: drop: Home Address option without a live home binding from that CoA (Binding Error 1) or not alone right after the IPv6 header") \
+	X(RO_HA_RH2_OK,         "HA: its own packet to a HoA that used a Home Address option sent with a type-2 routing header to the CoA")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

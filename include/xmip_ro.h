@@ -53,4 +53,39 @@ struct xmip_ro_used {
 #define XMIP_MAX_TOKEN_LIFETIME      210
 #define XMIP_MAX_RR_BINDING_LIFETIME 420
 
+/*
+ * The mobile node's side (RFC 6275 §11.6-§11.7; docs/DESIGN.md "Datapath,
+ * MN"): xmip_mn_ro, HASH keyed by the correspondent's address (struct
+ * xmip_binding_key): one element per correspondent that accepted our BU,
+ * written whole by the agent (agentd/mip6/mn_ro.c) after an authenticated
+ * BA, deleted on a move, a refusal or at home. tc egress sends a packet from
+ * the home address to such a correspondent from `coa` with a Home Address
+ * option instead of through the tunnel, while `coa` is the current CoA and
+ * the binding has not expired.
+ */
+#define XMIP_MAP_MN_RO "xmip_mn_ro"
+
+struct xmip_mn_ro_entry {
+	__u8  coa[16];         /* the care-of address the correspondent bound */
+	__u64 expires_ns;      /* CLOCK_BOOTTIME: the binding's end at the correspondent */
+	__u32 lifetime_s;      /* what the BA granted */
+	__u16 seq;             /* sequence number of the accepted BU */
+	__u16 pad;
+};
+
+/*
+ * Every role as a correspondent for packets addressed to itself (RFC 6275
+ * §9.3), on the home agent: xmip_ha_ro, LRU_HASH keyed by home address:
+ * the care-of address a Home Address option from that home address last
+ * came from (restored by XDP). tc egress answers the HA's own packets to
+ * that home address with a type-2 routing header to that CoA while its
+ * home registration still names it; others keep the tunnel.
+ */
+#define XMIP_MAP_HA_RO "xmip_ha_ro"
+
+struct xmip_ha_ro {
+	__u8  coa[16];
+	__u64 last_ns;         /* CLOCK_BOOTTIME of the last HAO restored */
+};
+
 #endif /* XMIP_RO_H */

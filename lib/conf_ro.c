@@ -6,9 +6,13 @@
  */
 #include "conf_section.h"
 
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "xmip_ro.h"
 
 #define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
+#define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
 
 static int set_max_lifetime(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
 {
@@ -49,6 +53,29 @@ static int set_be_rate(struct xmip_conf_parser *p, void *t, const char *key, con
 	return xmip_conf_u32(p, key, val, 1, 100000, &((struct xmip_conf *)t)->ro.be_rate);
 }
 
+/* MN: correspondent = ADDRESS, repeatable (RFC 6275 §11.7.2). */
+static int set_correspondent(struct xmip_conf_parser *p, void *t, const char *key,
+			     const char *val)
+{
+	struct xmip_ro_conf *ro = &((struct xmip_conf *)t)->ro;
+	int line = xmip_conf_cur_line(p);
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, val, &a) != 1 || IN6_IS_ADDR_UNSPECIFIED(&a) ||
+	    IN6_IS_ADDR_MULTICAST(&a) || IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_LOOPBACK(&a) ||
+	    IN6_IS_ADDR_V4MAPPED(&a))
+		return xmip_conf_fail(p, line, "%s: '%s' is not a unicast routable IPv6 address",
+				      key, val);
+	for (unsigned i = 0; i < ro->n_correspondents; i++)
+		if (!memcmp(&ro->correspondents[i], &a, sizeof(a)))
+			return xmip_conf_fail(p, line, "%s: %s given twice", key, val);
+	if (ro->n_correspondents >= XMIP_RO_MAX_CORRESPONDENTS)
+		return xmip_conf_fail(p, line, "%s: more than %d correspondents", key,
+				      XMIP_RO_MAX_CORRESPONDENTS);
+	ro->correspondents[ro->n_correspondents++] = a;
+	return 0;
+}
+
 static const struct xmip_conf_key keys[] = {
 	{ "max-lifetime",   CN, 0, false, set_max_lifetime },
 	{ "nonce-interval", CN, 0, false, set_nonce_interval },
@@ -56,6 +83,7 @@ static const struct xmip_conf_key keys[] = {
 	{ "brr-lead",       CN, 0, false, set_brr_lead },
 	{ "rr-rate",        CN, 0, false, set_rr_rate },
 	{ "be-rate",        CN, 0, false, set_be_rate },
+	{ "correspondent",  MN, 0, true,  set_correspondent },
 };
 
 static void defaults(struct xmip_conf *c)
@@ -91,7 +119,7 @@ static int finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 
 const struct xmip_conf_section xmip_conf_ro = {
 	.name     = "ro",
-	.roles    = CN,
+	.roles    = CN | MN,
 	.keys     = keys,
 	.n_keys   = sizeof(keys) / sizeof(keys[0]),
 	.defaults = defaults,

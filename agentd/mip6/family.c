@@ -40,6 +40,16 @@ static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *
 	struct xmip_pkt p;
 
 	perr = xmip_pkt_parse(buf, len, &p);
+	/* The MN's Home and Care-of Tests (route optimisation, mn_ro.c). */
+	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE && !is_ha(f) &&
+	    (p.msg.type == XMIP_MH_HOT || p.msg.type == XMIP_MH_COT)) {
+		xmip_mn_signal(f->state, &p);
+		return;
+	}
+	/* The HA's datapath reports a Home Address option it refused (RFC 6275
+	 * §9.3.1): its headers only, no MH; a Binding Error 1 answers. */
+	if (perr != XMIP_PARSE_OK && is_ha(f) && xmip_ha_hao_report(f->state, ifindex, buf, len))
+		return;
 	if (perr != XMIP_PARSE_OK && (perr != XMIP_PARSE_UNKNOWN_MH_TYPE || !is_ha(f))) {
 		static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
 		long ptr = xmip_parse_param_problem(&p, perr);

@@ -27,6 +27,7 @@
 #include "netlink.h"
 #include "pins.h"
 #include "rawsend.h"
+#include "ro/cn_policy.h"
 #include "srcrate.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -871,6 +872,33 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 		d.reason = "duplicate address detection could not start";
 	}
 	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p, p ? &p->msg.opts : NULL);
+}
+
+/*
+ * The HA as a correspondent (RFC 6275 §9.3.1, §9.3.3): the datapath dropped
+ * a packet to the HA whose Home Address option names no binding from its
+ * source and handed over its headers (bpf/ro/ha.h). A Binding Error status
+ * 1 goes to the source, rate-limited like ICMPv6 errors.
+ */
+bool xmip_ha_hao_report(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len)
+{
+	static struct xmip_ratelimit be_rl = XMIP_RATELIMIT_INIT(10);
+	struct in6_addr src, hao;
+	unsigned int more;
+	uint8_t out[128];
+
+	if (!xmip_cn_hao_report(buf, len, &src, &hao))
+		return false;
+	if (IN6_IS_ADDR_MULTICAST(&src) || IN6_IS_ADDR_UNSPECIFIED(&src) ||
+	    !xmip_log_ratelimit(&be_rl, &more))
+		return true;
+	log_warn("Binding Error status %u to %s: Home Address option %s without a binding from "
+		 "there%s", XMIP_BE_UNKNOWN_HAO_BINDING, xmip_ip6str(&src), xmip_ip6str(&hao),
+		 more ? " (earlier ones rate-limited, not sent, not logged)" : "");
+	send_packet(ha, out, xmip_pkt_build_be(out, sizeof(out), &ha->conf->address, &src,
+					       XMIP_BE_UNKNOWN_HAO_BINDING, &hao), ifindex, "BE");
+	xmip_mip6_observe_ha_be();
+	return true;
 }
 
 void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,

@@ -31,6 +31,8 @@ int  xmip_ha_adopt(struct xmip_ha *ha);
  * is answered once duplicate address detection is over (asynchronously);
  * BUs for a home address with one pending are held and decided after it.
  */
+/* A Home Address option the datapath refused (headers only): Binding Error 1. False: not one. */
+bool xmip_ha_hao_report(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len);
 void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,
 		    const struct xmip_pkt *p, enum xmip_parse_err perr);
 /* A binding's expiry timer, or a duplicate address detection's, is due. */

@@ -21,6 +21,7 @@
 #include "maps.h"
 #include "mh.h"
 #include "mn_policy.h"
+#include "mn_ro.h"
 #include "mn_dsmip.h"
 #include "xmip_dsmip.h"
 #include "dhaad.h"
@@ -98,6 +99,8 @@ struct xmip_mn {
 	bool                          mps_pending, have_mpa;
 	uint16_t                      mps_id;
 	unsigned int                  mps_tries;
+	/* Route optimisation with the configured correspondents (mn_ro.c); NULL: none. */
+	struct xmip_mn_ro            *ro;
 };
 
 /* The IPv6 "router" of an IPv4-only link: a permanent neighbour entry, so
@@ -579,6 +582,9 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	write_state(mn, false, &conf->self.hoa, ifindex);
 	drop_hoa_route(mn);
 	xmip_family_timer_cancel(&mn->refresh);
+	/* Correspondents are asked to delete our binding once the HA has let
+	 * go of the HoA (BA), so their answers to the HoA reach us here. */
+	xmip_mn_ro_moved(mn->ro);
 	send_bu(mn, &conf->self.hoa, true, false);
 }
 
@@ -610,6 +616,9 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	memset(mn->gw_mac, 0, 6);          /* learnt again on the new link */
 	write_state(mn, true, &s->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
+	/* The correspondents' bindings name the old CoA: the tunnel until the
+	 * HA accepts the new one and return routability runs again. */
+	xmip_mn_ro_moved(mn->ro);
 	send_bu(mn, &s->coa, false, false);
 }
 
@@ -641,6 +650,7 @@ static void go_away4(struct xmip_mn *mn, struct in_addr coa4, uint32_t ifindex)
 	mn->mode = XMIP_MN_MODE_UDP4;
 	write_state(mn, true, &mn->coa, ifindex);
 	xmip_family_timer_cancel(&mn->refresh);
+	xmip_mn_ro_moved(mn->ro);   /* no route optimisation from an IPv4 CoA */
 	send_bu4(mn, false);
 }
 
@@ -682,6 +692,7 @@ static void reevaluate(struct xmip_mn *mn)
 		sync_hoa_route4(mn);
 	} else if (mn->where != MN_NOWHERE) {
 		log_warn("no usable address on any configured interface: waiting");
+		xmip_mn_ro_moved(mn->ro);
 		mn->where = MN_NOWHERE;
 		memset(&mn->coa, 0, sizeof(mn->coa));
 		xmip_family_timer_cancel(&mn->retrans);
@@ -938,7 +949,9 @@ static int icmp_open(struct xmip_mn *mn)
 
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 {
-	if (t == &mn->reeval)
+	if (t->arg)   /* only route optimisation's timers carry an argument */
+		xmip_mn_ro_timer(mn->ro, t);
+	else if (t == &mn->reeval)
 		reevaluate(mn);
 	else if (t == &mn->retrans)
 		on_retrans(mn);
@@ -1060,6 +1073,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		/* §11.4.2: learn the home prefix's lifetime once registered. */
 		if (mn->where == MN_AWAY && !mn->v4 && !mn->have_mpa && !mn->mps_pending)
 			mps_start(mn);
+		/* §11.7.2: with the CoA registered, the correspondents. */
+		if (mn->where == MN_AWAY && !mn->v4 && xmip_addr_eq(&mn->st.reg_coa, &mn->coa))
+			xmip_mn_ro_away(mn->ro, &mn->coa, mn->coa_ifindex);
 		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
 								 mn->keepalive_s < res.refresh_after_s ?
 								 mn->keepalive_s : res.refresh_after_s) * 1000);
@@ -1072,6 +1088,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		/* Take the HoA back from the HA's proxy entry in the neighbours' caches. */
 		if (mn->where == MN_HOME && if_indextoname(mn->home_ifindex, ifname))
 			xmip_nd_send_unsolicited_na(ifname, &mn->conf->self.hoa);
+		/* §11.5.4: and the correspondents that hold a binding of ours. */
+		if (mn->where == MN_HOME)
+			xmip_mn_ro_home(mn->ro, mn->home_ifindex);
 		break;
 	case XMIP_MN_BA_RESEND:
 		log_info("BA: status %u (%s) seq %u: resynchronised, sending a fresh BU (%s)",
@@ -1108,6 +1127,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 
 void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
+	/* HoT, CoT, and a correspondent's BA, BE, BRR: route optimisation's. */
+	if (xmip_mn_ro_signal(mn->ro, p))
+		return;
 	if (p->msg.type != XMIP_MH_BA)
 		xmip_mip6_observe_mn_msg(p);
 	switch (p->msg.type) {
@@ -1182,6 +1204,7 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
+	mn->ro = xmip_mn_ro_new(f, mn->raw);
 	mn->lo_ifindex = if_nametoindex("lo");
 	mn->udp = -1;
 	mn->icmp = -1;
@@ -1253,6 +1276,7 @@ void xmip_mn_free(struct xmip_mn *mn)
 		xmip_loop_del_fd(mn->loop, mn->icmp);
 		close(mn->icmp);
 	}
+	xmip_mn_ro_free(mn->ro);
 	if (mn->mon >= 0) {
 		xmip_loop_del_fd(mn->loop, mn->mon);
 		close(mn->mon);

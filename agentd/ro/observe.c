@@ -94,3 +94,54 @@ void xmip_ro_observe_expired(const uint8_t hoa[16], const struct xmip_binding *b
 	memcpy(ev.coa, b->coa, 16);
 	xmip_event_emit(&ev);
 }
+
+void xmip_ro_observe_mn_bound(const struct in6_addr *hoa, const struct in6_addr *coa,
+			      const struct in6_addr *prev, const struct in6_addr *cn,
+			      uint32_t lifetime_s, uint16_t seq)
+{
+	bool same = prev && xmip_addr_eq(prev, coa);
+	struct xmip_event ev = {
+		.type = same ? XMIP_EV_REFRESHED : XMIP_EV_REGISTERED, .family = XMIP_FAMILY_RO,
+		.fields = XMIP_EVF_HOA | XMIP_EVF_COA | XMIP_EVF_PEER | XMIP_EVF_LIFETIME |
+			  XMIP_EVF_SEQ,
+		.lifetime_s = lifetime_s, .seq = seq,
+	};
+
+	xmip_metrics_message(FAMILY, "binding_ack", "received", xmip_ba_status_label(0));
+	memcpy(ev.hoa, hoa, 16);
+	memcpy(ev.coa, coa, 16);
+	memcpy(ev.peer, cn, 16);
+	if (prev && !same && !IN6_IS_ADDR_UNSPECIFIED(prev)) {
+		ev.fields |= XMIP_EVF_PREV_COA;
+		memcpy(ev.prev_coa, prev, 16);
+	}
+	xmip_event_emit(&ev);
+}
+
+void xmip_ro_observe_mn_deleted(const struct in6_addr *hoa, const struct in6_addr *cn,
+				uint16_t seq)
+{
+	struct xmip_event ev = {
+		.type = XMIP_EV_DEREGISTERED, .family = XMIP_FAMILY_RO,
+		.fields = XMIP_EVF_HOA | XMIP_EVF_PEER | XMIP_EVF_SEQ, .seq = seq,
+	};
+
+	memcpy(ev.hoa, hoa, 16);
+	memcpy(ev.peer, cn, 16);
+	xmip_event_emit(&ev);
+}
+
+void xmip_ro_observe_mn_fallback(const struct in6_addr *hoa, const struct in6_addr *cn,
+				 uint8_t status, const char *why)
+{
+	struct xmip_event ev = {
+		.type = XMIP_EV_REFUSED, .family = XMIP_FAMILY_RO,
+		.fields = XMIP_EVF_HOA | XMIP_EVF_PEER | XMIP_EVF_STATUS, .status = status,
+	};
+
+	memcpy(ev.hoa, hoa, 16);
+	memcpy(ev.peer, cn, 16);
+	snprintf(ev.status_name, sizeof(ev.status_name), "%s",
+		 status ? xmip_ba_status_name(status) : why);
+	xmip_event_emit(&ev);
+}

@@ -32,4 +32,18 @@ void xmip_ro_observe_bu(const struct xmip_family *f, const struct xmip_pkt *p,
 /* A correspondent binding's lifetime ran out and it was removed. */
 void xmip_ro_observe_expired(const uint8_t hoa[16], const struct xmip_binding *b);
 
+/*
+ * The mobile node's side (agentd/mip6/mn_ro.c), family ro: the correspondent
+ * cn accepted our binding of hoa to coa (registered; refreshed when coa is
+ * prev), deleted it (dereg), or route optimisation with it stopped (why:
+ * a BA status >= 128, or status 0 and why the reason, e.g. no answer).
+ */
+void xmip_ro_observe_mn_bound(const struct in6_addr *hoa, const struct in6_addr *coa,
+			      const struct in6_addr *prev, const struct in6_addr *cn,
+			      uint32_t lifetime_s, uint16_t seq);
+void xmip_ro_observe_mn_deleted(const struct in6_addr *hoa, const struct in6_addr *cn,
+				uint16_t seq);
+void xmip_ro_observe_mn_fallback(const struct in6_addr *hoa, const struct in6_addr *cn,
+				 uint8_t status, const char *why);
+
 #endif

@@ -168,4 +168,68 @@ static __always_inline int xmip_hao_strip_xdp(struct xdp_md *ctx, __u32 dlen, co
 	return 0;
 }
 
+/*
+ * tc: the mirror image, on a mobile node (RFC 6275 §6.3, §11.3.1): a
+ * packet from the home address to a correspondent with a binding leaves
+ * from the care-of address with a Home Address option carrying the home
+ * address, in a Destination Options header of its own right after the
+ * fixed IPv6 header (24 octets: PadN(2) puts the option at 8n+6).
+ *
+ * Before: eth | IPv6 (src HoA, nh X) | ...
+ * After:  eth | IPv6 (src CoA, nh 60, payload + 24) | DstOpts (nh X, len 2,
+ *         PadN 4, HAO = HoA) | ...
+ *
+ * The upper-layer checksum is untouched: the correspondent processes the
+ * packet as from the home address (§9.3.1) and checks the checksum against
+ * it, the source the stack used. GSO as in rh2.h: BPF_ADJ_ROOM_NET without
+ * FIXED_GSO lowers gso_size by 24 and the IPv6 GSO code walks Destination
+ * Options (INET6_PROTO_GSO_EXTHDR); a packet with no room (MTU, UDP GSO) is
+ * left as it was (XMIP_HAO_NO_ROOM): the caller tunnels it instead.
+ */
+#define XMIP_HAO_HDR_LEN  24
+
+#define XMIP_HAO_DONE     0
+#define XMIP_HAO_NO_ROOM  1    /* packet unchanged */
+#define XMIP_HAO_DAMAGED  2    /* room made but not filled: drop it */
+
+struct xmip_ip6_hao {
+	struct ipv6hdr  ip6;
+	__u8            nexthdr;
+	__u8            hdrlen;      /* 2: 24 octets */
+	__u8            padn[4];     /* PadN, 2 octets of data */
+	struct xmip_hao hao;
+} __attribute__((packed));
+
+static __always_inline int xmip_hao_insert_tc(struct __sk_buff *skb, const void *coa)
+{
+	struct xmip_ip6_hao h;
+	__u32 mtu_len = 0;
+	__u16 plen;
+
+	if (bpf_skb_load_bytes(skb, XMIP_ETH_HLEN, &h.ip6, sizeof(h.ip6)))
+		return XMIP_HAO_NO_ROOM;
+	if (bpf_check_mtu(skb, 0, &mtu_len, XMIP_HAO_HDR_LEN, 0) != BPF_MTU_CHK_RET_SUCCESS)
+		return XMIP_HAO_NO_ROOM;
+	if (bpf_skb_adjust_room(skb, XMIP_HAO_HDR_LEN, BPF_ADJ_ROOM_NET, 0))
+		return XMIP_HAO_NO_ROOM;
+
+	h.nexthdr = h.ip6.nexthdr;
+	h.hdrlen = XMIP_HAO_HDR_LEN / 8 - 1;
+	h.padn[0] = 1;
+	h.padn[1] = 2;
+	h.padn[2] = 0;
+	h.padn[3] = 0;
+	h.hao.type = XMIP_OPT_HOME_ADDRESS;
+	h.hao.len = XMIP_OPT_HOME_ADDRESS_LEN;
+	xmip_addr_copy(h.hao.hoa, &h.ip6.saddr);
+	xmip_addr_copy(&h.ip6.saddr, coa);
+	h.ip6.nexthdr = XMIP_IPPROTO_DSTOPTS;
+	plen = bpf_ntohs(h.ip6.payload_len);
+	h.ip6.payload_len = plen && plen <= 0xffff - XMIP_HAO_HDR_LEN ?
+			    bpf_htons(plen + XMIP_HAO_HDR_LEN) : 0;
+	if (bpf_skb_store_bytes(skb, XMIP_ETH_HLEN, &h, sizeof(h), 0))
+		return XMIP_HAO_DAMAGED;
+	return XMIP_HAO_DONE;
+}
+
 #endif /* XMIP_BPF_HAO_H */

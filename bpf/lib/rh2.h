@@ -73,4 +73,53 @@ static __always_inline int xmip_rh2_insert_tc(struct __sk_buff *skb, const void 
 	return XMIP_RH2_DONE;
 }
 
+/*
+ * XDP: the mirror image, on a mobile node (RFC 6275 §6.4, §11.3.3): remove
+ * the type-2 routing header that follows the fixed IPv6 header (Ethernet at
+ * the start of the frame) and make its address, the home address, the
+ * destination, as a kernel with MIP6 would after processing it (our
+ * kernels drop it with Parameter Problem). The caller checked the header is
+ * there and carries our home address.
+ *
+ * Before: eth | IPv6 (dst CoA, nh 43) | RH2 (nh X, HoA) | ...
+ * After:  eth | IPv6 (dst HoA, nh X, payload - 24) | ...
+ *
+ * The upper-layer checksum was computed over the final destination, the
+ * home address (RFC 8200 §8.1), the one now in the header. 0, or -1 (the
+ * caller drops the frame).
+ */
+static __always_inline int xmip_rh2_strip_xdp(struct xdp_md *ctx, const void *hoa)
+{
+	struct {
+		__u8           align[2];
+		struct ethhdr  eth;
+		struct ipv6hdr ip6;
+	} __attribute__((packed, aligned(4))) h;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct xmip_rh2 *rh = (void *)(ip6 + 1);
+	__u16 plen;
+
+	if ((void *)(rh + 1) > data_end)
+		return -1;
+	plen = bpf_ntohs(ip6->payload_len);
+	if (plen < XMIP_RH2_LEN)
+		return -1;
+	__builtin_memcpy(&h.eth, data, sizeof(h.eth));
+	__builtin_memcpy(&h.ip6, ip6, sizeof(h.ip6));
+	h.ip6.nexthdr = rh->nexthdr;
+	h.ip6.payload_len = bpf_htons(plen - XMIP_RH2_LEN);
+	xmip_addr_copy(&h.ip6.daddr, hoa);
+
+	if (bpf_xdp_adjust_head(ctx, XMIP_RH2_LEN))
+		return -1;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + sizeof(h.eth) + sizeof(h.ip6) > data_end)
+		return -1;   /* cannot be: the header was in front of more than 24 octets */
+	__builtin_memcpy(data, &h.eth, sizeof(h.eth) + sizeof(h.ip6));
+	return 0;
+}
+
 #endif /* XMIP_BPF_RH2_H */

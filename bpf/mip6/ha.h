@@ -38,6 +38,7 @@
 #include "lib/signal_tc.h"
 #include "lib/report.h"
 #include "lib/role_ha.h"
+#include "ro/ha.h"
 
 /* A handler's answer that is not a verdict: pass the original packet on, unmarked, to tc. */
 #define XMIP_ACT_TO_TC 0x100
@@ -933,6 +934,26 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 	 * MH and ND having been excepted above as for every home address. */
 	if (b.encap != XMIP_ENCAP_IP6IP6)
 		return XMIP_ACT_NEXT;
+	/* A home address that talks to the HA with a Home Address option gets
+	 * its answers with a type-2 routing header (RFC 6275 §9.3.2, bpf/ro/ha.h). */
+	if (xmip_ro_ha_wants_rh2(ip6, &b, cfg)) {
+		int rc = xmip_rh2_insert_tc(skb, b.coa);
+
+		if (rc == XMIP_RH2_DONE) {
+			xmip_count(XMIP_STAT_RO_HA_RH2_OK);
+			return xmip_ha_emit_tc(skb, &b, now, false);
+		}
+		if (rc != XMIP_RH2_NO_ROOM) {
+			xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+			return TC_ACT_SHOT;
+		}
+		/* No room for it: the tunnel, as for any other home address. */
+		data = xmip_skb_data(skb);
+		data_end = xmip_skb_data_end(skb);
+		ip6 = data + sizeof(struct ethhdr);
+		if ((void *)(ip6 + 1) > data_end)
+			return TC_ACT_SHOT;
+	}
 	mtu = xmip_ha_tunnel_mtu(&b, cfg->tunnel_mtu);
 	if (mtu && xmip_tc_seg_ip_len(skb, ip6, data_end) > mtu) {
 		xmip_count(XMIP_STAT_DROP_EGRESS_TOO_BIG);

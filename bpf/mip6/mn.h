@@ -27,6 +27,7 @@
 #include "lib/report.h"
 #include "lib/role_mn.h"
 #include "mip6/mn_dsmip.h"
+#include "ro/mn.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
@@ -174,14 +175,27 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 	c.pos = ip6 + 1;
 	c.end = data_end;
 	proto = xmip_parse_ext(&c, ip6, ip6->nexthdr, &l);
-	if (proto == XMIP_IPPROTO_MH) {
-		/* The agent builds its own signalling whole (RFC 6275 §11). */
-		xmip_count(XMIP_STAT_PASS_NOT_OURS);
-		return TC_ACT_OK;
-	}
 	if (proto < 0 && proto != XMIP_PARSE_TOO_DEEP) {
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return TC_ACT_SHOT;
+	}
+	/*
+	 * A Mobility Header from the home address while away is the agent's
+	 * Home Test Init, which must reach the correspondent through the home
+	 * agent (RFC 6275 §5.2.5, §11.6.1): tunnelled like data, never route-
+	 * optimised. The agent's other signalling leaves from the CoA (BUs
+	 * with a Home Address option, CoTI), which is not ours to touch.
+	 */
+	if (proto == XMIP_IPPROTO_MH) {
+		xmip_count(XMIP_STAT_RO_MN_SIGNAL_TUNNEL);
+	} else if (v->mode == XMIP_MN_MODE_IP6 && proto >= 0) {
+		/* A correspondent with our binding: directly, with a HAO (§11.3.1). */
+		int rc = xmip_ro_mn_egress(skb, v);
+
+		if (rc != XMIP_RO_MN_TUNNEL)
+			return rc;
+		data = xmip_skb_data(skb);
+		data_end = xmip_skb_data_end(skb);
 	}
 
 	if (v->mode != XMIP_MN_MODE_IP6) {

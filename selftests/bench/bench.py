@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bpffs_tidy  # noqa: E402
 import bench_cn  # noqa: E402
+import bench_ro  # noqa: E402
 from scapy.all import Ether, IP, IPv6, UDP, Raw, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt  # noqa
 from scapy.layers.inet6 import HAO
 from scapy.layers.mobileip import *  # noqa: F401,F403  (MIP6 classes)
@@ -881,6 +882,10 @@ def table(R, q):
         A("| 1 | encap path piece alone: %s | %s | | |" % (b["label"], fmt_spread(b["ns"], b["spread"], " ns")))
     for line in bench_cn.table_rows(R.get("per_packet_cn", [])):
         A(line)
+    for line in bench_ro.per_packet_rows(R.get("per_packet_ro", [])):
+        A(line)
+    for line in bench_ro.table_rows(R.get("ro")):
+        A(line)
     if "rate" in R:
         x = R["rate"]
         for m in x["modes"]:
@@ -1429,7 +1434,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny counts, correctness only")
     ap.add_argument("--json", default=None)
-    ap.add_argument("--only", default="1,2,3,4,5,6,7")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8")
     ap.add_argument("--repeat", type=int, help="override the repetitions per test run")
     ap.add_argument("--runs", type=int, help="override the runs per figure")
     a = ap.parse_args()
@@ -1454,6 +1459,8 @@ def main():
             R["breakdown"], R["chase"] = part1_breakdown(topo, q, tmp)
             print("1. per-packet cost, correspondent node", flush=True)
             R["per_packet_cn"] = bench_cn.bench(a.quick, fail)
+            print("1. per-packet cost, mobile node route optimisation", flush=True)
+            R["per_packet_ro"] = bench_ro.per_packet(a.quick, fail)
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)
@@ -1481,6 +1488,9 @@ def main():
         if "7" in only:
             print("7. NTMobile relay: TCP through RS-N against the direct path (iperf3)", flush=True)
             R["relay_tcp"] = part7_relay_tcp(topo, q, tmp)
+        if "8" in only:
+            print("8. route optimisation: return routability + BU after a move", flush=True)
+            R["ro"] = bench_ro.bench(a.quick, fail)
     finally:
         topo.close()
         shutil.rmtree(tmp, ignore_errors=True)

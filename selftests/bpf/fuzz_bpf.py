@@ -110,7 +110,7 @@ from scapy.layers.inet import IP  # noqa: E402
 from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,  # noqa: E402
                                 ICMPv6DestUnreach, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
-                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT)
+                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BU, MIP6MH_HoT, MIP6MH_HoTI)
 
 HOME_PREFIX = "2001:db8:1::/64"
 HOA_EXPIRED = "2001:db8:1::102"     # binding whose lifetime has passed
@@ -141,7 +141,10 @@ CN_REPORT = {"SIGNAL_TO_AGENT", "DROP_SIGNAL_RATE_LIMITED", "DROP_SIGNAL_TOO_BIG
 # Signalling admission (bpf/lib/signal.h): a source's first bucket, a forced wake-up.
 SIGNAL_STAGE = {"SIGNAL_SRC_NEW", "SIGNAL_WAKEUP_FORCED"}
 STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
-         "NH_HIT", "NH_MISS", "NH_FILL_FAILED", "RO_RH2_OK"} | SIGNAL_STAGE
+         "NH_HIT", "NH_MISS", "NH_FILL_FAILED", "RO_RH2_OK",
+         # the MN's route optimisation: a HAO inserted (then sent on), the
+         # HoTI or a packet without room for the option tunnelled
+         "RO_MN_HAO_OK", "RO_MN_SIGNAL_TUNNEL", "RO_MN_FALLBACK_TUNNEL"} | SIGNAL_STAGE
 # The relay's stages: what was done to a frame that then left (or met the FIB).
 RS_STAGE = {"RS_S_RELAYED", "RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_ICMP_ERR", "RS_FIB_LOOKUP"}
 STAGE |= RS_STAGE
@@ -168,8 +171,10 @@ def outcome_kind(name, prog):
         return "pass"
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
         return "sent" if prog.endswith("-tc") else "pass"
-    if name.startswith("RO_DROP_"):
+    if name.startswith("RO_DROP_") or name in ("RO_MN_DROP_RH2", "RO_HA_DROP_HAO"):
         return "drop"
+    if name in ("RO_MN_RH2_RESTORED", "RO_HA_HAO_RESTORED"):
+        return "pass"
     if name.startswith("PASS_") or name.startswith("FALLBACK_") or name in (
             "MN_DECAP_OK", "FWD_SAME_DEV", "RS_CONTROL", "RS_N_NEW_FLOW", "DSMIP_DECAP_OK",
             "DSMIP_SIGNAL_PASS", "RO_HAO_RESTORED") or \
@@ -374,6 +379,11 @@ def base_frames(prog):
             up(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
                MIP6MH_BU(seq=1, flags="HA", mhtime=15)),
             up(IPv6(src=C.CN, dst=C.HOA) / ICMPv6DestUnreach() / Raw(b"q" * 1400)),
+            # the HA as correspondent: a HAO from the bound CoA, and from another
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
+               ICMPv6EchoRequest(data=b"r" * 16)),
+            up(IPv6(src=C.COA2, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
+               ICMPv6EchoRequest(data=b"s" * 16)),
             up(IP(src="192.0.2.1", dst="192.0.2.2") / UDP(dport=4191) / Raw(b"v4")),
         ]
     if prog == "mn-xdp":
@@ -390,6 +400,11 @@ def base_frames(prog):
                 ICMPv6ND_NA(tgt=C.MN_GW)),
             arr(IPv6(src=C.CN, dst=C.COA) / TCP() / Raw(b"t" * 10)),
             arr(IPv6(src=C.HA, dst=C.COA) / IPv6ExtHdrFragment(m=1) / inner),
+            # route optimisation: an RH2 for our HoA, and one for another address
+            arr(IPv6(src=C.CN, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA]) /
+                TCP(sport=80, dport=5000) / Raw(b"r" * 20)),
+            arr(IPv6(src=C.CN, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA2]) /
+                UDP() / Raw(b"o" * 8)),
             arr(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
         ]
     if prog == "cn-xdp":
@@ -436,6 +451,8 @@ def base_frames(prog):
               MIP6MH_BU(seq=1, flags="HA", mhtime=15)),
         leave(IPv6(src=MN_OTHER_SRC, dst=C.CN) / UDP()),
         leave(IPv6(src=C.HOA, dst=C.CN) / IPv6ExtHdrHopByHop() / UDP()),
+        leave(IPv6(src=C.HOA, dst=C.CN) / MIP6MH_HoTI(cookie=b"c" * 8)),          # tunnelled
+        leave(IPv6(src=C.HOA, dst=OTHER) / UDP() / Raw(b"n" * 20)),              # no binding
         leave(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
     ]
 
@@ -561,10 +578,29 @@ def check_ha_sent(inp, out, st, b):
         if o_src not in b.live or b.live[o_src] != i_src or i_dst != b.self:
             return "decapsulated a frame whose outer source is not its binding's CoA"
         return None
+    if "RO_HA_HAO_RESTORED" in st:               # RFC 6275 §9.3.1, the HA as correspondent
+        if o_src not in b.live or b.live[o_src] != i_src or i_dst != b.self or o_dst != b.self:
+            return "restored a HAO that is not from its home address's CoA"
+        if out[54:] != inp[54 + (inp[55] + 1) * 8:]:
+            return "HAO restored, but the upper layer changed"
+        return None
     return "a frame left that is neither a tunnel, a decapsulation nor a PTB"
 
 
 def check_mn(prog, inp, out, st, coa, ha, hoa):
+    if prog == "mn-tc" and "RO_MN_HAO_OK" in st:
+        # From the CoA with a HAO = the HoA, to the bound correspondent, upper layer as it was.
+        if inp[22:38] != hoa or out[22:38] != coa or out[38:54] != a16(C.CN) or out[20] != 60:
+            return "HAO inserted on a frame not from the HoA to the bound correspondent"
+        if out[54 + 8:54 + 24] != hoa or out[54 + 6] != 0xC9 or out[54:55] != inp[20:21] or \
+                out[54 + 24:] != inp[54:]:
+            return "HAO header wrong or the upper layer changed"
+        return None
+    if prog == "mn-xdp" and "RO_MN_RH2_RESTORED" in st:
+        if inp[38:54] != coa or inp[54 + 8:54 + 24] != hoa or out[38:54] != hoa or \
+                out[54:] != inp[54 + 24:] or out[20] != inp[54]:
+            return "RH2 restored on a frame not to the CoA for our HoA, or the rest changed"
+        return None
     if prog == "mn-tc":
         if "MN_ENCAP_OK" in st:
             if out[22:38] != coa or out[38:54] != ha or out[20] != 41 or out[54 + 8:54 + 24] != hoa:
@@ -763,7 +799,8 @@ def run(prog, pkts, ns, tmp, verbose=False):
         ifindex = ns.cn
         b = Bindings([(C.HOA, C.COA)], C.CN)
     else:
-        args = C.mn_args(extra=["--coa-ifindex", str(ns.mn), "--home-prefix", HOME_PREFIX])
+        args = C.mn_args(extra=["--coa-ifindex", str(ns.mn), "--home-prefix", HOME_PREFIX,
+                                "-b", "%s=%s" % (C.CN, C.COA)])    # a correspondent bound
         ifindex = ns.mn
     cmd = [C.PKTRUN, "--netns", ns.name, "-o", obj, "-p", sec, "-i", path, "-I", str(ifindex),
            "--batch"] + args
@@ -800,6 +837,9 @@ def run(prog, pkts, ns, tmp, verbose=False):
         if "RO_DROP_HAO_NO_BINDING" in final and set(final) - {"RO_DROP_HAO_NO_BINDING"} <= \
                 CN_REPORT | SIGNAL_STAGE:
             final = ["RO_DROP_HAO_NO_BINDING"]   # its report to the agent beside it
+        if "RO_HA_DROP_HAO" in final and set(final) - {"RO_HA_DROP_HAO"} <= \
+                CN_REPORT | SIGNAL_STAGE:
+            final = ["RO_HA_DROP_HAO"]           # the HA's report for a Binding Error 1
         if v not in VERDICTS[prog]:
             why = "verdict %s (retval %d) not allowed" % (v, j["retval"])
         elif len(final) != 1 or any(n != 1 for n in st.values() if n):
@@ -809,7 +849,8 @@ def run(prog, pkts, ns, tmp, verbose=False):
         elif SIGNAL_STAGE & set(st) and not (final[0] in TO_AGENT or
                                              final[0].startswith("DROP_SIGNAL_") or
                                              final[0] == "DROP_ICMP_REPORT_LIMITED" or
-                                             final[0] == "RO_DROP_HAO_NO_BINDING"):
+                                             final[0] in ("RO_DROP_HAO_NO_BINDING",
+                                                          "RO_HA_DROP_HAO")):
             why = "signalling admission counted beside %s" % final[0]
         elif j["signal"] and not TO_AGENT & set(st):
             why = "a ring-buffer record without SIGNAL_TO_AGENT or ICMP_TO_AGENT"

@@ -188,12 +188,19 @@ def test_egress_at_home_untouched(mn_ns):
     assert_same(r.out, frame)
 
 
-def test_egress_away_leaves_mobility_header_alone(mn_ns):
-    frame = leaving(IPv6(src=HOA, dst=CN) / MIP6MH_HoTI(cookie=b"12345678"))
-    r = pktrun(mn_ns, "mn", "tc", frame, mn_ns.mn, mn_args(away=True))
-    assert r.verdict == "TC_ACT_OK"
-    assert r.stats == {"PASS_NOT_OURS": 1}
-    assert_same(r.out, frame)
+def test_egress_away_tunnels_the_home_test_init(mn_ns):
+    """The agent's HoTI leaves from the HoA: it must reach the correspondent
+    through the home agent (RFC 6275 §5.2.5), so it is tunnelled like data,
+    never left alone (the MN used to exempt every Mobility Header) -- even
+    to a correspondent that holds our binding."""
+    hoti = IPv6(src=HOA, dst=CN) / MIP6MH_HoTI(cookie=b"12345678")
+    r = pktrun(mn_ns, "mn", "tc", leaving(hoti), mn_ns.mn,
+               mn_args(away=True, extra=["-b", "%s=%s" % (CN, COA)]))
+    assert r.verdict == "TC_ACT_REDIRECT", r.js
+    assert r.stats == {"RO_MN_SIGNAL_TUNNEL": 1, "MN_ENCAP_OK": 1, "FWD_REDIRECT_NEIGH": 1}
+    got = Ether(r.out)
+    assert got[IPv6].src == COA and got[IPv6].dst == HA and got[IPv6].nh == 41
+    assert bytes(got[IPv6].payload) == bytes(hoti)
 
 
 def test_egress_away_leaves_coa_traffic_alone(mn_ns):
@@ -225,7 +232,8 @@ def test_mn_map_set_and_state_readable_by_name(mn_ns):
         r = pktrun(mn_ns, "mn", "tc", leaving(data_pkt(src=HOA, dst=CN)), mn_ns.mn,
                    mn_args(away=True, extra=["--pin-dir", pin, "--coa-ifindex", str(mn_ns.mn)]))
         assert r.verdict in ("TC_ACT_REDIRECT", "TC_ACT_OK")
-        assert sorted(os.listdir(pin)) == ["xmip_mn_state", "xmip_mnp", "xmip_signal", "xmip_stats"]
+        assert sorted(os.listdir(pin)) == ["xmip_mn_ro", "xmip_mn_state", "xmip_mnp", "xmip_signal",
+                                           "xmip_stats"]
         dump = json.loads(subprocess.run(
             ["bpftool", "-j", "map", "dump", "pinned", os.path.join(pin, "xmip_mn_state")],
             check=True, capture_output=True, text=True).stdout)

@@ -35,6 +35,17 @@
  *  - a HoT/CoT we answer parses back, echoes the cookie, goes only to the
  *    init's source, without a routing header;
  *  - a Home Address report names the wire source of the packet.
+ *
+ * The mobile node's side (agentd/mip6/mn_ro_policy.c) on the same packets:
+ *  - a HoT/CoT is taken only from the correspondent, to the address of the
+ *    pending test, with its cookie, and then its index and token are kept;
+ *  - a BA is acted on (anything but IGNORE) only from the correspondent, to
+ *    the home address, and but for 136-138 only with an authenticator that
+ *    equals First(96, HMAC-SHA1(Kbm, CoA | CN | MH data)) recomputed here;
+ *    re-sealed with the vectors' Kbm, a BA for the pending sequence number
+ *    with a status below 128 is accepted, with its lifetime;
+ *  - a Parameter Problem is taken as "no Mobility Header support" only with
+ *    code 1 quoting a Mobility Header, and names the quoted addresses.
  */
 #include "fuzz_common.h"
 
@@ -43,6 +54,7 @@
 
 #include "cn_policy.h"
 #include "mip6/mh.h"
+#include "mip6/mn_ro_policy.h"
 #include "mip6/mh_rr.h"
 #include "rr_crypto.h"
 #include "rr_nonce.h"
@@ -343,6 +355,116 @@ static void check_bu(const uint8_t *b, size_t len, const struct xmip_pkt *p,
 	}
 }
 
+
+/* First(96, HMAC-SHA1(kbm, coa | cn | MH without the Authenticator, checksum 0)), here. */
+static void ref_mn_auth(const uint8_t kbm[20], const struct in6_addr *coa, const struct in6_addr *cn,
+			const uint8_t *mh, size_t mh_len, size_t auth_off, uint8_t out[12])
+{
+	uint8_t data[32 + 2048], md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	size_t n;
+
+	memcpy(data, coa->s6_addr, 16);
+	memcpy(data + 16, cn->s6_addr, 16);
+	memcpy(data + 32, mh, auth_off);
+	data[36] = data[37] = 0;
+	n = 32 + auth_off;
+	memcpy(data + n, mh + auth_off + 12, mh_len - auth_off - 12);
+	n += mh_len - auth_off - 12;
+	if (!HMAC(EVP_sha1(), kbm, 20, data, n, md, &md_len))
+		abort();
+	memcpy(out, md, 12);
+}
+
+static void check_mn(uint8_t *data, size_t size, const struct xmip_pkt *p, enum xmip_parse_err e)
+{
+	struct in6_addr cn, hoa, coa, qs, qd;
+	struct xmip_mn_rr_test h, c;
+	struct xmip_mn_ro_bu bu;
+	struct xmip_rr_opts o;
+	struct xmip_rr_msg m;
+	enum xmip_mn_ro_ba v;
+	uint8_t kbm[20], pkt[256], want[12];
+	uint32_t life;
+
+	inet_pton(AF_INET6, RRV_CN, &cn);
+	inet_pton(AF_INET6, RRV_HOA, &hoa);
+	inet_pton(AF_INET6, RRV_COA, &coa);
+	if (xmip_mn_ro_param_problem(data, size, &qs, &qd))
+		CHECK(size >= 52 && data[0] == 4 && data[1] == 1 && data[8 + 6] == 135 &&
+		      !memcmp(&qs, data + 16, 16) && !memcmp(&qd, data + 32, 16));
+	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE &&
+	    (p->msg.type == XMIP_MH_HOT || p->msg.type == XMIP_MH_COT)) {
+		struct xmip_mn_rr_test t = { .pending = true };
+
+		memcpy(t.cookie, p->msg.type == XMIP_MH_HOT ? rrv_home_cookie : rrv_coa_cookie, 8);
+		t.addr = p->msg.type == XMIP_MH_HOT ? hoa : coa;
+		if (xmip_mn_rr_accept_test(&t, &cn, p, T0)) {
+			CHECK(xmip_rr_parse(p->mh, p->mh_len, &m) == XMIP_PARSE_OK);
+			CHECK(!memcmp(&p->src, &cn, 16) && !memcmp(&p->dst, &t.addr, 16));
+			CHECK(!memcmp(m.cookie, t.cookie, 8) && !memcmp(t.token, m.token, 8));
+			CHECK(t.have && !t.pending && t.nonce_index == m.nonce_index);
+		}
+	}
+	if (e != XMIP_PARSE_OK || p->msg.type != XMIP_MH_BA)
+		return;
+	memset(&h, 0, sizeof(h));
+	memset(&c, 0, sizeof(c));
+	h.have = c.have = true;
+	h.nonce_index = RRV_NONCE_INDEX;
+	c.nonce_index = RRV_NONCE_INDEX2;
+	memcpy(h.token, rrv_home_token, 8);
+	memcpy(c.token, rrv_coa_token, 8);
+	memset(&bu, 0, sizeof(bu));
+	bu.hoa = hoa;
+	bu.coa = coa;
+	bu.cn = cn;
+	bu.seq = p->msg.seq;
+	bu.lifetime_units = 100;
+	bu.home = &h;
+	bu.careof = &c;
+	CHECK(xmip_mn_ro_build_bu(&bu, kbm, pkt, sizeof(pkt)) > 0);
+	CHECK(!memcmp(kbm, rrv_kbm, 20));
+	v = xmip_mn_ro_check_ba(&bu, kbm, p, &life);
+	if (v != XMIP_MN_RO_BA_IGNORE)
+		CHECK(!memcmp(&p->src, &cn, 16) && !memcmp(&p->mh_dst, &hoa, 16));
+	if (v == XMIP_MN_RO_BA_ACCEPTED || v == XMIP_MN_RO_BA_SEQ || v == XMIP_MN_RO_BA_REFUSED) {
+		CHECK(xmip_rr_opts_parse(p->mh, p->mh_len, &o) == XMIP_PARSE_OK);
+		CHECK(o.has_auth_data && o.auth_data_last && o.auth_data_len == 12);
+		ref_mn_auth(kbm, &coa, &cn, p->mh, p->mh_len, o.auth_off, want);
+		CHECK(!memcmp(want, p->mh + o.auth_off, 12));
+	}
+	if (v == XMIP_MN_RO_BA_ACCEPTED)
+		CHECK(p->msg.ba_status < 128 && life == (uint32_t)p->msg.lifetime_units * 4);
+	if (v == XMIP_MN_RO_BA_NONCE)
+		CHECK(p->msg.ba_status >= 136 && p->msg.ba_status <= 138);
+
+	/* Re-sealed with our Kbm: a well-formed acceptance for our BU is taken. */
+	if (xmip_rr_opts_parse(p->mh, p->mh_len, &o) != XMIP_PARSE_OK || !o.has_auth_data ||
+	    !o.auth_data_last || o.auth_data_len != 12 || p->mh_len > 2048) {
+		return;
+	}
+	{
+		uint8_t *b = malloc(size), *mh;
+		struct xmip_pkt q;
+
+		if (!b)
+			abort();
+		memcpy(b, data, size);
+		mh = b + p->mh_off;
+		ref_mn_auth(kbm, &coa, &cn, mh, p->mh_len, o.auth_off, want);
+		memcpy(mh + o.auth_off, want, 12);
+		xmip_mh_set_checksum(&p->mh_src, &p->mh_dst, mh, p->mh_len);
+		if (xmip_pkt_parse(b, size, &q) == XMIP_PARSE_OK && q.msg.type == XMIP_MH_BA) {
+			v = xmip_mn_ro_check_ba(&bu, kbm, &q, &life);
+			if (!memcmp(&q.src, &cn, 16) && !memcmp(&q.mh_dst, &hoa, 16) &&
+			    q.msg.ba_status < 128)
+				CHECK(v == XMIP_MN_RO_BA_ACCEPTED);
+		}
+		free(b);
+	}
+}
+
 static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 		     struct xmip_rr_nonces *t)
 {
@@ -361,6 +483,7 @@ static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 	if (e == XMIP_PARSE_OK || e == XMIP_PARSE_UNKNOWN_MH_TYPE)
 		FUZZ_CHECK(p.mh_off >= 40 && p.mh_off <= size && p.mh_len <= size - p.mh_off &&
 			   p.mh == data + p.mh_off, "MH at %zu+%zu of %zu", p.mh_off, p.mh_len, size);
+	check_mn(data, size, &p, e);
 	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE || (e == XMIP_PARSE_OK && p.msg.type == XMIP_MH_BRR)) {
 		if (xmip_rr_parse(p.mh, p.mh_len, &m) != XMIP_PARSE_OK)
 			return 0;

@@ -42,6 +42,11 @@
  * it produced, whether XDP marked it (the HA's 'decided' mark, taken off
  * the frame), and the output frame in hex when the program may have sent
  * it on (XDP_TX or XDP_REDIRECT) or changed it.
+ * -o mn: -b CN=COA (--expired-binding) are elements of xmip_mn_ro, the
+ * correspondents holding the MN's binding (route optimisation). -o ha:
+ * --ha-ro HOA=COA (repeatable) fills xmip_ha_ro (a HoA that sent the HA a
+ * Home Address option from COA) and the output adds "ha_ro": the elements
+ * after the run, home address -> CoA.
  * -o cn runs the correspondent's programs (bpf/xmip_cn.bpf.c): --self is
  * the CN's address, -b a correspondent binding (encapsulation RH2 unless
  * --binding-encap), and the output adds "used": the home addresses
@@ -130,6 +135,8 @@ struct opts {
 	__be32 self4;
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
+	struct bind_arg ha_ro[MAX_BINDS];   /* --ha-ro HOA=COA */
+	int n_ha_ro;
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
@@ -307,6 +314,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "rs-path", required_argument, NULL, 33 },
 		{ "pass", no_argument, NULL, 34 },
 		{ "mnp", required_argument, NULL, 61 },
+		{ "ha-ro", required_argument, NULL, 35 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1;
@@ -327,6 +335,17 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'I': o->ifindex = parse_num(optarg, 1 << 30); break;
 		case 'b': parse_binding(o, optarg, false, false); break;
 		case 15: parse_binding(o, optarg, true, false); break;
+		case 35: {
+			/* --ha-ro HOA=COA: parsed as a binding, kept apart */
+			int n = o->n_binds;
+
+			parse_binding(o, optarg, false, false);
+			if (o->n_ha_ro >= MAX_BINDS)
+				usage();
+			o->ha_ro[o->n_ha_ro++] = o->binds[n];
+			o->n_binds = n;
+			break;
+		}
 		case 23: parse_binding(o, optarg, false, true); break;
 		case 61: {
 			/* --mnp PREFIX/LEN=HOA */
@@ -653,6 +672,30 @@ static void print_used(int fd)
 	printf("}");
 }
 
+/* -o ha: what xmip_ha_ro holds, home address -> CoA. */
+static void print_ha_ro(int fd)
+{
+	struct xmip_binding_key k, next;
+	void *prev = NULL;
+	bool first = true;
+
+	printf(", \"ha_ro\": {");
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct xmip_ha_ro r;
+		char a[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN];
+
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &r))
+			continue;
+		inet_ntop(AF_INET6, k.hoa, a, sizeof(a));
+		inet_ntop(AF_INET6, r.coa, c, sizeof(c));
+		printf("%s\"%s\": \"%s\"", first ? "" : ", ", a, c);
+		first = false;
+	}
+	printf("}");
+}
+
 /* --pass: "r0 = verdict; exit", the cheapest program of the type (the benchmark's baseline). */
 static int trivial_prog(bool xdp)
 {
@@ -675,6 +718,8 @@ struct loaded {
 	struct bpf_program *clock;
 	__u32 fw_slots;
 	struct bpf_map *ro_used;      /* -o cn */
+	struct bpf_map *mn_ro;        /* -o mn: correspondents holding our binding */
+	struct bpf_map *ha_ro;        /* -o ha: home addresses that sent a HAO */
 	struct bpf_program *prog;
 	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
@@ -753,6 +798,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->signal = s->maps.xmip_signal;
 		l->nh_gen = s->maps.xmip_nh_gen;
 		l->fwtable = s->maps.xmip_fwtable;
+		l->ha_ro = s->maps.xmip_ha_ro;
 		l->clock = s->progs.xmip_clock;
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_ha_xdp :
 			  !strcmp(o->prog, "tc") ? s->progs.xmip_ha_tc_in : s->progs.xmip_ha_tc_out;
@@ -838,6 +884,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		*skel_out = s;
 		l->obj = s->obj;
 		l->mn_state = s->maps.xmip_mn_state;
+		l->mn_ro = s->maps.xmip_mn_ro;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_mn_xdp : s->progs.xmip_mn_egress;
@@ -1063,6 +1110,29 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* -o mn: -b CN=COA are the correspondents holding our binding. */
+	for (i = 0; l.mn_ro && i < o.n_binds; i++) {
+		struct xmip_mn_ro_entry r = { .lifetime_s = 420 };
+
+		memcpy(r.coa, o.binds[i].val.coa, 16);
+		r.expires_ns = o.binds[i].expired ? 1 : boottime_ns() + 3600ull * 1000000000ull;
+		if (bpf_map_update_elem(bpf_map__fd(l.mn_ro), &o.binds[i].key, &r, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: writing xmip_mn_ro: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	if (l.mn_ro)
+		o.n_binds = 0;
+	for (i = 0; i < o.n_ha_ro; i++) {
+		struct xmip_ha_ro r = { .last_ns = boottime_ns() };
+
+		memcpy(r.coa, o.ha_ro[i].val.coa, 16);
+		if (!l.ha_ro || bpf_map_update_elem(bpf_map__fd(l.ha_ro), &o.ha_ro[i].key, &r,
+						    BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: --ha-ro: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	if (o.n_binds && !l.bindings) {
 		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
@@ -1217,6 +1287,8 @@ int main(int argc, char **argv)
 			print_cls(bpf_map__fd(l.cls_result));
 		if (l.ro_used)
 			print_used(bpf_map__fd(l.ro_used));
+		if (l.ha_ro)
+			print_ha_ro(bpf_map__fd(l.ha_ro));
 		printf("}\n");
 	}
 	rc = 0;

@@ -100,8 +100,35 @@ static void test_errors(void **state)
 	expect_error(BASE "home-prefix = 2001:db8:1::/64\n", 5, "not valid for role cn");
 	expect_error("role = ha\ninstance = h\ninterface = eth0\naddress = 2001:db8:1::2\n"
 		     "home-prefix = 2001:db8:1::/64\n[ro]\n", 6,
-		     "[ro] sections are only valid with role = cn");
+		     "[ro] sections are only valid with role = mn or cn");
 	expect_error("role = cn\nrole = cn\n", 2, "repeated");
+}
+
+#define MN_BASE "role = mn\ninstance = mn\ninterface = eth0\nhome-address = 2001:db8:1::100\n" \
+	"home-agent = 2001:db8:1::2\nhome-prefix = 2001:db8:1::/64\nnai = mn@x\nspi = 256\n" \
+	"key = 00112233445566778899aabbccddeeff\n"
+
+/* The mobile node's correspondents (route optimisation, RFC 6275 §11.7.2). */
+static void test_mn_correspondents(void **state)
+{
+	struct xmip_conf c;
+	struct in6_addr a;
+
+	(void)state;
+	assert_int_equal(load(MN_BASE "[ro]\ncorrespondent = 2001:db8:c::2\n"
+			      "correspondent = 2001:db8:c::3\n", &c), 0);
+	assert_int_equal(c.ro.n_correspondents, 2);
+	inet_pton(AF_INET6, "2001:db8:c::3", &a);
+	assert_memory_equal(&c.ro.correspondents[1], &a, 16);
+	xmip_conf_free(&c);
+	assert_int_equal(load(MN_BASE, &c), 0);
+	assert_int_equal(c.ro.n_correspondents, 0);
+	xmip_conf_free(&c);
+	expect_error(MN_BASE "[ro]\ncorrespondent = fe80::1\n", 11, "not a unicast routable");
+	expect_error(MN_BASE "[ro]\ncorrespondent = 2001:db8:c::2\ncorrespondent = 2001:db8:c::2\n",
+		     12, "given twice");
+	expect_error(MN_BASE "[ro]\nnonce-interval = 10\n", 11, "nonce-interval");
+	expect_error(BASE "[ro]\ncorrespondent = 2001:db8:c::9\n", 6, "correspondent");
 }
 
 int main(void)
@@ -110,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_section),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_mn_correspondents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The mobile node's route optimisation at run time (mn_ro.h). */
+#include "mn_ro.h"
+
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <openssl/crypto.h>
+
+#include "addr.h"
+#include "clock.h"
+#include "config.h"
+#include "core.h"
+#include "log.h"
+#include "mn_ro_policy.h"
+#include "pins.h"
+#include "rawsend.h"
+#include "ro/observe.h"
+#include "xmip_maps.h"
+#include "xmip_ro.h"
+
+#define RO_BUF      256
+#define REFRESH_PCT 80
+
+/* One correspondent: its Binding Update List entry (§11.1). */
+struct ro_cn {
+	struct xmip_mn_ro       *ro;
+	struct in6_addr          addr;
+	struct xmip_mn_rr_test   home, careof;
+	unsigned                 home_tries, careof_tries, bu_tries;
+	uint32_t                 home_ms, careof_ms, bu_ms;
+	struct xmip_family_timer t_home, t_careof, t_bu, t_refresh;
+
+	bool                     bu_pending;
+	struct xmip_mn_ro_bu     bu;        /* the pending (or last accepted) BU */
+	uint8_t                  kbm[20];
+	uint16_t                 seq;
+
+	bool                     registered; /* the correspondent holds a binding of ours */
+	struct in6_addr          bound_coa;  /* ... to this CoA */
+	bool                     in_datapath; /* xmip_mn_ro has its element */
+	bool                     dereg;       /* deleting (at home) */
+	bool                     fallback;    /* the tunnel until the next move */
+	uint64_t                 started_ns;  /* when this round of RR began (log: RR + BU time) */
+};
+
+struct xmip_mn_ro {
+	struct xmip_family *f;
+	const struct xmip_conf *conf;
+	struct xmip_loop   *loop;
+	int                 raw, map, icmp;
+	bool                away, home;
+	struct in6_addr     coa;
+	uint32_t            ifindex;
+	unsigned            n;
+	struct ro_cn        cn[XMIP_RO_MAX_CORRESPONDENTS];
+};
+
+static const struct in6_addr *hoa(const struct xmip_mn_ro *ro)
+{
+	return &ro->conf->self.hoa;
+}
+
+static void send_pkt(struct xmip_mn_ro *ro, const uint8_t *buf, int len, const char *what,
+		     const struct ro_cn *c)
+{
+	int rc;
+
+	if (len <= 0) {
+		log_err("could not build the %s for %s", what, xmip_ip6str(&c->addr));
+		return;
+	}
+	rc = xmip_rawsend_via(ro->raw, buf, (size_t)len, ro->ifindex);
+	if (rc)
+		log_warn("sending the %s to %s: %s", what, xmip_ip6str(&c->addr), strerror(-rc));
+}
+
+/* The datapath's element: route-optimised while it names the current CoA. */
+static void dp_put(struct ro_cn *c, uint32_t lifetime_s)
+{
+	struct xmip_binding_key k;
+	struct xmip_mn_ro_entry v;
+
+	if (c->ro->map < 0)
+		return;
+	memset(&v, 0, sizeof(v));
+	memcpy(k.hoa, c->addr.s6_addr, 16);
+	memcpy(v.coa, c->bu.coa.s6_addr, 16);
+	v.expires_ns = xmip_now_ns() + (uint64_t)lifetime_s * 1000000000ull;
+	v.lifetime_s = lifetime_s;
+	v.seq = c->bu.seq;
+	if (bpf_map_update_elem(c->ro->map, &k, &v, BPF_ANY))
+		log_err("writing %s for %s: %s", XMIP_MAP_MN_RO, xmip_ip6str(&c->addr),
+			strerror(errno));
+	else
+		c->in_datapath = true;
+}
+
+static void dp_del(struct ro_cn *c)
+{
+	struct xmip_binding_key k;
+
+	if (!c->in_datapath || c->ro->map < 0)
+		return;
+	memcpy(k.hoa, c->addr.s6_addr, 16);
+	bpf_map_delete_elem(c->ro->map, &k);
+	c->in_datapath = false;
+}
+
+static void stop_timers(struct ro_cn *c)
+{
+	xmip_family_timer_cancel(&c->t_home);
+	xmip_family_timer_cancel(&c->t_careof);
+	xmip_family_timer_cancel(&c->t_bu);
+	xmip_family_timer_cancel(&c->t_refresh);
+}
+
+/* §11.6.2: it cannot (or will not) do route optimisation: the tunnel. */
+static void fall_back(struct ro_cn *c, const char *why, uint8_t status)
+{
+	if (!c->fallback) {
+		log_warn("route optimisation to %s: %s; keeping the tunnel until the next move",
+			 xmip_ip6str(&c->addr), why);
+		xmip_ro_observe_mn_fallback(hoa(c->ro), &c->addr, status, why);
+	}
+	c->fallback = true;
+	c->bu_pending = false;
+	c->home.pending = c->careof.pending = false;
+	stop_timers(c);
+	dp_del(c);
+}
+
+static void send_init(struct ro_cn *c, bool home)
+{
+	struct xmip_mn_rr_test *t = home ? &c->home : &c->careof;
+	uint8_t cookie[XMIP_RR_COOKIE_LEN], buf[RO_BUF];
+	int len;
+
+	/* A retransmission keeps its cookie (a late answer still counts). */
+	if (t->pending)
+		memcpy(cookie, t->cookie, sizeof(cookie));
+	else if (getrandom(cookie, sizeof(cookie), 0) != sizeof(cookie))
+		return;
+	len = xmip_mn_rr_build_init(t, home ? XMIP_MH_HOTI : XMIP_MH_COTI,
+				    home ? hoa(c->ro) : &c->ro->coa, &c->addr, cookie, buf,
+				    sizeof(buf));
+	log_debug("%s to %s", home ? "HoTI" : "CoTI", xmip_ip6str(&c->addr));
+	xmip_ro_observe_sent(home ? XMIP_MH_HOTI : XMIP_MH_COTI);
+	send_pkt(c->ro, buf, len, home ? "Home Test Init" : "Care-of Test Init", c);
+	xmip_family_timer_in_ms(home ? &c->t_home : &c->t_careof, home ? c->home_ms : c->careof_ms);
+}
+
+static uint16_t bu_lifetime_units(const struct xmip_mn_ro *ro)
+{
+	uint32_t s = ro->conf->lifetime_s;
+
+	if (s > XMIP_MN_RO_MAX_LIFETIME_S)
+		s = XMIP_MN_RO_MAX_LIFETIME_S;   /* §5.2.6: MAX_RR_BINDING_LIFETIME */
+	s /= XMIP_LIFETIME_UNIT_S;
+	return (uint16_t)(s ? s : 1);
+}
+
+static void send_bu(struct ro_cn *c, bool retransmit)
+{
+	struct xmip_mn_ro *ro = c->ro;
+	uint8_t buf[RO_BUF];
+	int len;
+
+	if (!retransmit) {
+		c->bu_ms = XMIP_MN_RO_INITIAL_MS;
+		c->bu_tries = 0;
+	}
+	/* §11.8: every (re)transmission with a new sequence number. */
+	c->bu.hoa = *hoa(ro);
+	c->bu.coa = c->dereg ? *hoa(ro) : ro->coa;
+	c->bu.cn = c->addr;
+	c->bu.seq = ++c->seq;
+	c->bu.lifetime_units = c->dereg ? 0 : bu_lifetime_units(ro);
+	c->bu.home = &c->home;
+	c->bu.careof = &c->careof;
+	len = xmip_mn_ro_build_bu(&c->bu, c->kbm, buf, sizeof(buf));
+	c->bu_pending = len > 0;
+	log_info("correspondent %s BU%s seq %u to %s: HoA %s CoA %s", c->dereg ? "deletion" :
+		 "binding", retransmit ? " retransmission" : "", c->bu.seq, xmip_ip6str(&c->addr),
+		 xmip_ip6str(hoa(ro)), xmip_ip6str(&c->bu.coa));
+	send_pkt(ro, buf, len, "correspondent Binding Update", c);
+	xmip_ro_observe_sent(XMIP_MH_BU);
+	xmip_family_timer_in_ms(&c->t_bu, c->bu_ms);
+}
+
+/* Both tokens the BU needs are there: send it (§11.6.2, last paragraph). */
+static void maybe_bu(struct ro_cn *c, uint64_t now)
+{
+	struct xmip_mn_ro *ro = c->ro;
+
+	if (c->fallback || c->bu_pending)
+		return;
+	if (!xmip_mn_rr_token_fresh(&c->home, hoa(ro), now))
+		return;
+	if (!c->dereg && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now))
+		return;
+	send_bu(c, false);
+}
+
+/*
+ * Run the tests this registration still needs (§11.6.1: a fresh token is
+ * reused; deleting from home needs the home test alone), then the BU.
+ */
+static void start(struct ro_cn *c)
+{
+	struct xmip_mn_ro *ro = c->ro;
+	uint64_t now = xmip_now_ns();
+
+	if (c->fallback)
+		return;
+	c->started_ns = now;
+	c->bu_pending = false;
+	xmip_family_timer_cancel(&c->t_bu);
+	xmip_family_timer_cancel(&c->t_refresh);
+	if (!xmip_mn_rr_token_fresh(&c->home, hoa(ro), now) && !c->home.pending) {
+		c->home_ms = XMIP_MN_RO_INITIAL_MS;
+		c->home_tries = 0;
+		send_init(c, true);
+	}
+	if (!c->dereg && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now) &&
+	    !(c->careof.pending && xmip_addr_eq(&c->careof.addr, &ro->coa))) {
+		c->careof.pending = false;
+		c->careof_ms = XMIP_MN_RO_INITIAL_MS;
+		c->careof_tries = 0;
+		send_init(c, false);
+	}
+	maybe_bu(c, now);
+}
+
+/* Exponential back-off (§11.8), XMIP_MN_RO_TRIES sends in all: then the tunnel. */
+static bool back_off(struct ro_cn *c, unsigned *tries, uint32_t *ms, const char *what)
+{
+	if (++*tries >= XMIP_MN_RO_TRIES) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "no answer to %u %s", *tries, what);
+		fall_back(c, why, 0);
+		return false;
+	}
+	*ms = *ms * 2 > XMIP_MN_RO_MAX_MS ? XMIP_MN_RO_MAX_MS : *ms * 2;
+	return true;
+}
+
+void xmip_mn_ro_timer(struct xmip_mn_ro *ro, struct xmip_family_timer *t)
+{
+	struct ro_cn *c = t->arg;
+
+	(void)ro;
+	if (t == &c->t_home && c->home.pending) {
+		if (back_off(c, &c->home_tries, &c->home_ms, "Home Test Inits"))
+			send_init(c, true);
+	} else if (t == &c->t_careof && c->careof.pending && c->ro->away) {
+		if (back_off(c, &c->careof_tries, &c->careof_ms, "Care-of Test Inits"))
+			send_init(c, false);
+	} else if (t == &c->t_bu && c->bu_pending) {
+		if (back_off(c, &c->bu_tries, &c->bu_ms, "Binding Updates"))
+			send_bu(c, true);
+	} else if (t == &c->t_refresh && c->ro->away && c->registered) {
+		/* §11.7.2: before the binding runs out, test (what is stale) and bind again. */
+		start(c);
+	}
+}
+
+static struct ro_cn *find(struct xmip_mn_ro *ro, const struct in6_addr *a)
+{
+	for (unsigned i = 0; i < ro->n; i++)
+		if (xmip_addr_eq(&ro->cn[i].addr, a))
+			return &ro->cn[i];
+	return NULL;
+}
+
+static void on_ba(struct ro_cn *c, const struct xmip_pkt *p)
+{
+	uint64_t now = xmip_now_ns();
+	uint32_t lifetime = 0;
+	enum xmip_mn_ro_ba v;
+
+	if (!c->bu_pending)
+		return;
+	v = xmip_mn_ro_check_ba(&c->bu, c->kbm, p, &lifetime);
+	switch (v) {
+	case XMIP_MN_RO_BA_IGNORE:
+		log_debug("BA from %s seq %u status %u ignored", xmip_ip6str(&p->src), p->msg.seq,
+			  p->msg.ba_status);
+		return;
+	case XMIP_MN_RO_BA_ACCEPTED:
+		c->bu_pending = false;
+		xmip_family_timer_cancel(&c->t_bu);
+		if (c->dereg) {
+			c->registered = false;
+			c->dereg = false;
+			log_info("correspondent %s deleted our binding (seq %u)",
+				 xmip_ip6str(&c->addr), p->msg.seq);
+			xmip_ro_observe_mn_deleted(hoa(c->ro), &c->addr, p->msg.seq);
+			return;
+		}
+		xmip_ro_observe_mn_bound(hoa(c->ro), &c->bu.coa, c->registered ? &c->bound_coa : NULL,
+					 &c->addr, lifetime, p->msg.seq);
+		c->registered = true;
+		c->bound_coa = c->bu.coa;
+		dp_put(c, lifetime);
+		log_info("route optimised to %s from CoA %s: lifetime %u s, return routability "
+			 "and BU in %.3f ms", xmip_ip6str(&c->addr), xmip_ip6str(&c->bu.coa), lifetime,
+			 (double)(now - c->started_ns) / 1e6);
+		if (lifetime)
+			xmip_family_timer_in_ms(&c->t_refresh,
+						(uint64_t)lifetime * 10 * REFRESH_PCT);
+		return;
+	case XMIP_MN_RO_BA_NONCE:
+		/* §11.7.2: the expired index's test again, then the BU. */
+		log_info("correspondent %s: status %u (nonce index expired): testing again",
+			 xmip_ip6str(&c->addr), p->msg.ba_status);
+		if (p->msg.ba_status != XMIP_BA_EXPIRED_COA_NONCE)
+			c->home.have = false;
+		if (p->msg.ba_status != XMIP_BA_EXPIRED_HOME_NONCE)
+			c->careof.have = false;
+		start(c);
+		return;
+	case XMIP_MN_RO_BA_SEQ:
+		c->seq = p->msg.seq;   /* the next BU goes one past the CN's last */
+		send_bu(c, false);
+		return;
+	case XMIP_MN_RO_BA_REFUSED: {
+		char why[48];
+
+		c->registered = false;
+		snprintf(why, sizeof(why), "BA status %u", p->msg.ba_status);
+		fall_back(c, why, p->msg.ba_status);
+		return;
+	}
+	}
+}
+
+bool xmip_mn_ro_signal(struct xmip_mn_ro *ro, const struct xmip_pkt *p)
+{
+	struct ro_cn *c;
+	uint64_t now;
+
+	if (!ro || !(c = find(ro, &p->src)))
+		return false;
+	now = xmip_now_ns();
+	xmip_ro_observe_rx(p->msg.type);
+	switch (p->msg.type) {
+	case XMIP_MH_HOT:
+		if (xmip_mn_rr_accept_test(&c->home, &c->addr, p, now)) {
+			xmip_family_timer_cancel(&c->t_home);
+			log_debug("HoT from %s, nonce index %u", xmip_ip6str(&c->addr),
+				  c->home.nonce_index);
+			maybe_bu(c, now);
+		}
+		return true;
+	case XMIP_MH_COT:
+		if (ro->away && xmip_mn_rr_accept_test(&c->careof, &c->addr, p, now)) {
+			xmip_family_timer_cancel(&c->t_careof);
+			log_debug("CoT from %s, nonce index %u", xmip_ip6str(&c->addr),
+				  c->careof.nonce_index);
+			maybe_bu(c, now);
+		}
+		return true;
+	case XMIP_MH_BA:
+		on_ba(c, p);
+		return true;
+	case XMIP_MH_BE:
+		/* §11.3.6: status 2, it does not know the Mobility Header: the tunnel;
+		 * status 1, it has no binding for our HAO: register again. */
+		if (p->msg.be_status == XMIP_BE_UNRECOGNISED_MH) {
+			c->registered = false;
+			fall_back(c, "Binding Error 2 (Mobility Header not recognised)", 0);
+		} else if (p->msg.be_status == XMIP_BE_UNKNOWN_HAO_BINDING && ro->away &&
+			   xmip_addr_eq(&p->msg.be_hoa, hoa(ro)) && !c->bu_pending &&
+			   !c->home.pending && !c->careof.pending) {
+			log_info("Binding Error 1 from %s: registering again", xmip_ip6str(&c->addr));
+			dp_del(c);
+			start(c);
+		}
+		return true;
+	case XMIP_MH_BRR:
+		/* §11.7.4: a refresh, if we use the binding (tests as needed). */
+		if (ro->away && c->registered && !c->bu_pending && !c->home.pending &&
+		    !c->careof.pending)
+			start(c);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * §11.6.2: a correspondent without Mobility Header support answers our test
+ * inits with ICMPv6 Parameter Problem code 1; the kernel takes the error and
+ * our raw ICMPv6 socket sees a copy. Quoted: our HoTI or CoTI to it.
+ */
+static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_mn_ro *ro = arg;
+	struct sockaddr_in6 from;
+	socklen_t fl = sizeof(from);
+	uint8_t b[512];
+	ssize_t n;
+
+	(void)loop;
+	(void)events;
+	while ((n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &fl)) >= 0) {
+		struct in6_addr qsrc, qdst;
+		struct ro_cn *c;
+
+		fl = sizeof(from);
+		if (n <= 0 || !xmip_mn_ro_param_problem(b, (size_t)n, &qsrc, &qdst))
+			continue;
+		c = find(ro, &qdst);
+		if (!c || !xmip_addr_eq(&from.sin6_addr, &qdst) ||
+		    (!xmip_addr_eq(&qsrc, hoa(ro)) && !xmip_addr_eq(&qsrc, &ro->coa)))
+			continue;
+		c->registered = false;
+		fall_back(c, "ICMPv6 Parameter Problem (no Mobility Header support)", 0);
+	}
+}
+
+static int open_icmp(void)
+{
+	struct icmp6_filter filt;
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+
+	if (fd < 0)
+		return -1;
+	ICMP6_FILTER_SETBLOCKALL(&filt);
+	ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filt);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void xmip_mn_ro_moved(struct xmip_mn_ro *ro)
+{
+	if (!ro)
+		return;
+	ro->away = ro->home = false;
+	for (unsigned i = 0; i < ro->n; i++) {
+		struct ro_cn *c = &ro->cn[i];
+
+		/* The correspondent's binding names the old CoA: tunnel until the new
+		 * one is registered; another network may have what the last lacked. */
+		dp_del(c);
+		c->fallback = ro->map < 0;
+		c->bu_pending = false;
+		c->dereg = false;
+		c->careof.pending = false;
+		xmip_family_timer_cancel(&c->t_careof);
+		xmip_family_timer_cancel(&c->t_bu);
+		xmip_family_timer_cancel(&c->t_refresh);
+	}
+}
+
+void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t ifindex)
+{
+	bool again;
+
+	if (!ro)
+		return;
+	again = !ro->away || !xmip_addr_eq(&ro->coa, coa);
+	ro->away = true;
+	ro->home = false;
+	ro->coa = *coa;
+	ro->ifindex = ifindex;
+	if (!again)
+		return;   /* a refresh of the home registration: nothing changes here */
+	for (unsigned i = 0; i < ro->n; i++) {
+		ro->cn[i].dereg = false;
+		start(&ro->cn[i]);
+	}
+}
+
+void xmip_mn_ro_home(struct xmip_mn_ro *ro, uint32_t ifindex)
+{
+	if (!ro)
+		return;
+	xmip_mn_ro_moved(ro);
+	ro->home = true;
+	ro->ifindex = ifindex;
+	memset(&ro->coa, 0, sizeof(ro->coa));
+	/* §11.5.4: delete the bindings correspondents hold (home test only). */
+	for (unsigned i = 0; i < ro->n; i++) {
+		struct ro_cn *c = &ro->cn[i];
+
+		if (!c->registered)
+			continue;
+		c->dereg = true;
+		start(c);
+	}
+}
+
+struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw)
+{
+	const struct xmip_conf *conf = f->core->conf;
+	struct xmip_mn_ro *ro;
+	char path[256];
+	uint16_t seq;
+
+	if (!conf->ro.n_correspondents)
+		return NULL;
+	ro = calloc(1, sizeof(*ro));
+	if (!ro)
+		return NULL;
+	ro->f = f;
+	ro->conf = conf;
+	ro->loop = f->core->loop;
+	ro->raw = raw;
+	ro->map = -1;
+	ro->icmp = -1;
+	if (xmip_pin_path(conf->instance, XMIP_MAP_MN_RO, path, sizeof(path)) == 0)
+		ro->map = bpf_obj_get(path);
+	if (ro->map < 0) {
+		log_warn("%s: %s (attached by an older xmip?): route optimisation off, the tunnel "
+			 "only", path, strerror(errno));
+	} else {
+		/* A previous agent's elements: their bindings' state is gone with it
+		 * (nonces, sequence numbers); the tunnel until we register again. */
+		struct xmip_binding_key k;
+
+		while (bpf_map_get_next_key(ro->map, NULL, &k) == 0)
+			if (bpf_map_delete_elem(ro->map, &k))
+				break;
+	}
+	ro->icmp = open_icmp();
+	if (ro->icmp >= 0 && xmip_loop_add_fd(ro->loop, ro->icmp, EPOLLIN, on_icmp, ro)) {
+		close(ro->icmp);
+		ro->icmp = -1;
+	}
+	if (ro->icmp < 0)
+		log_warn("ICMPv6 socket for Parameter Problems: %s", strerror(errno));
+	for (unsigned i = 0; i < conf->ro.n_correspondents; i++) {
+		struct ro_cn *c = &ro->cn[ro->n++];
+
+		c->ro = ro;
+		c->addr = conf->ro.correspondents[i];
+		if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
+			seq = (uint16_t)(time(NULL) + i);
+		c->seq = seq;
+		xmip_family_timer_init(f, &c->t_home, c);
+		xmip_family_timer_init(f, &c->t_careof, c);
+		xmip_family_timer_init(f, &c->t_bu, c);
+		xmip_family_timer_init(f, &c->t_refresh, c);
+	}
+	if (ro->map < 0)
+		for (unsigned i = 0; i < ro->n; i++)
+			ro->cn[i].fallback = true;
+	log_info("route optimisation with %u correspondent(s)", ro->n);
+	return ro;
+}
+
+void xmip_mn_ro_free(struct xmip_mn_ro *ro)
+{
+	if (!ro)
+		return;
+	for (unsigned i = 0; i < ro->n; i++) {
+		stop_timers(&ro->cn[i]);
+		OPENSSL_cleanse(ro->cn[i].kbm, sizeof(ro->cn[i].kbm));
+	}
+	/* The datapath's elements stay: the bindings live on at the correspondents
+	 * (a restarted agent tests again on its first registration). */
+	if (ro->icmp >= 0) {
+		xmip_loop_del_fd(ro->loop, ro->icmp);
+		close(ro->icmp);
+	}
+	if (ro->map >= 0)
+		close(ro->map);
+	free(ro);
+}

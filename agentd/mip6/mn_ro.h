@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The mobile node's route optimisation at run time (RFC 6275 §11.6, §11.7.2,
+ * §11.5.4; docs/DESIGN.md "Agent, MN route optimisation"): for each
+ * configured correspondent ([ro] correspondent = ...), once the home agent
+ * accepted a care-of address, return routability (HoTI reverse-tunnelled by
+ * the datapath, CoTI direct, retransmitted with back-off), the BU with
+ * Nonce Indices and Binding Authorization Data, the BA's authenticator
+ * checked, then the datapath's xmip_mn_ro element that sends to that
+ * correspondent from the CoA with a Home Address option. A move drops the
+ * elements and tests again (the home test only when its token is too old);
+ * at home the correspondents are told to delete the binding. A
+ * correspondent answering with a Binding Error 2, an ICMPv6 Parameter
+ * Problem, a refusing BA or nothing keeps the tunnel until the next move.
+ * The decisions are mn_ro_policy.c's.
+ */
+#ifndef XMIP_MN_RO_H
+#define XMIP_MN_RO_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "family.h"
+#include "mh.h"
+
+struct xmip_mn_ro;
+
+/* NULL without correspondents (or on error, logged: the tunnel only). */
+struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw);
+void xmip_mn_ro_free(struct xmip_mn_ro *ro);
+
+/* The home agent accepted CoA coa (out of ifindex): correspondent registrations (§11.7.2). */
+void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t ifindex);
+/* A new CoA (not registered yet), or no address: the datapath back to the tunnel. */
+void xmip_mn_ro_moved(struct xmip_mn_ro *ro);
+/* Home (on ifindex): every correspondent holding a binding is asked to delete it. */
+void xmip_mn_ro_home(struct xmip_mn_ro *ro, uint32_t ifindex);
+
+/* A HoT, CoT, or a BA/BE/BRR from a correspondent: true if it was one of ours. */
+bool xmip_mn_ro_signal(struct xmip_mn_ro *ro, const struct xmip_pkt *p);
+/* One of ro's timers (t->arg is set). */
+void xmip_mn_ro_timer(struct xmip_mn_ro *ro, struct xmip_family_timer *t);
+
+#endif /* XMIP_MN_RO_H */

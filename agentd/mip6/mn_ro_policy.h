@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The mobile node's side of route optimisation as pure functions (RFC 6275
+ * §5.2, §11.6, §11.7.2): the test init messages, checking the tests that
+ * answer them, the Binding Update to a correspondent with Nonce Indices and
+ * Binding Authorization Data (last), and checking its Binding
+ * Acknowledgement's authenticator. No I/O, no clock reads: times are
+ * arguments. mn_ro.c runs them per correspondent; the unit tests run them
+ * against the correspondent's own code (agentd/ro/cn_policy.c).
+ */
+#ifndef XMIP_MN_RO_POLICY_H
+#define XMIP_MN_RO_POLICY_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mh.h"
+#include "mh_rr.h"
+
+/* RFC 6275 §12 (seconds), and the retransmission of test inits (§11.8). */
+#define XMIP_MN_RO_TOKEN_LIFETIME_S   210   /* MAX_TOKEN_LIFETIME */
+#define XMIP_MN_RO_MAX_LIFETIME_S     420   /* MAX_RR_BINDING_LIFETIME */
+#define XMIP_MN_RO_INITIAL_MS         1000  /* first retransmission of HoTI/CoTI/BU */
+#define XMIP_MN_RO_MAX_MS             32000 /* MAX_BINDACK_TIMEOUT */
+#define XMIP_MN_RO_TRIES              5     /* unanswered sends before the tunnel for good */
+
+/* One test (home or care-of) of one correspondent, as the Binding Update List keeps it. */
+struct xmip_mn_rr_test {
+	bool     pending;                        /* an init was sent, no test accepted */
+	uint8_t  cookie[XMIP_RR_COOKIE_LEN];     /* of the last init sent */
+	bool     have;                           /* a keygen token is held */
+	uint16_t nonce_index;
+	uint8_t  token[XMIP_RR_TOKEN_LEN];
+	uint64_t at_ns;                          /* when it was received */
+	struct in6_addr addr;                    /* the address it is for (HoA, CoA) */
+};
+
+/* A token still usable at now_ns for addr (§5.2.7: MAX_TOKEN_LIFETIME after receipt). */
+bool xmip_mn_rr_token_fresh(const struct xmip_mn_rr_test *t, const struct in6_addr *addr,
+			    uint64_t now_ns);
+
+/*
+ * A HoTI (from hoa) or CoTI (from coa) to cn as a whole packet with a new
+ * cookie (cookie: 8 random octets the caller drew; kept in *t). Returns
+ * the packet length or -1.
+ */
+int xmip_mn_rr_build_init(struct xmip_mn_rr_test *t, uint8_t type, const struct in6_addr *from,
+			  const struct in6_addr *cn, const uint8_t cookie[XMIP_RR_COOKIE_LEN],
+			  uint8_t *buf, size_t cap);
+
+/*
+ * A HoT or CoT (p: parsed by xmip_pkt_parse, XMIP_PARSE_UNKNOWN_MH_TYPE with
+ * its type) for the test *t of correspondent cn: from cn, to t->addr
+ * (HoT: the HoA; CoT: the CoA), while pending, with its cookie (§11.6.2).
+ * Records index and token and returns true; false: silently ignored.
+ */
+bool xmip_mn_rr_accept_test(struct xmip_mn_rr_test *t, const struct in6_addr *cn,
+			    const struct xmip_pkt *p, uint64_t now_ns);
+
+/* What a correspondent BU says. */
+struct xmip_mn_ro_bu {
+	struct in6_addr hoa, coa, cn;   /* coa == hoa: deletion from home (§5.2.6) */
+	uint16_t seq;
+	uint16_t lifetime_units;        /* 0: delete */
+	const struct xmip_mn_rr_test *home, *careof;   /* careof unused when deleting */
+};
+
+/*
+ * The BU as a whole packet (§11.7.2): from coa with a Home Address option
+ * (none when coa == hoa), A set, Nonce Indices, Binding Authorization Data
+ * last, authenticator First(96, HMAC_SHA1(Kbm, coa | cn | MH)), Kbm =
+ * SHA1(home token | care-of token), or SHA1(home token) when deleting.
+ * kbm receives Kbm (to check the BA). Returns the length or -1.
+ */
+int xmip_mn_ro_build_bu(const struct xmip_mn_ro_bu *bu, uint8_t kbm[20], uint8_t *buf,
+			size_t cap);
+
+enum xmip_mn_ro_ba {
+	XMIP_MN_RO_BA_IGNORE = 0,      /* not for the pending BU, or not authentic */
+	XMIP_MN_RO_BA_ACCEPTED,        /* status < 128, authenticated */
+	XMIP_MN_RO_BA_NONCE,           /* 136-138: a nonce index expired; tests again */
+	XMIP_MN_RO_BA_SEQ,             /* 135, authenticated: seq is the CN's last */
+	XMIP_MN_RO_BA_REFUSED,         /* any other refusal: the tunnel */
+};
+
+/*
+ * A correspondent's BA (parsed) against the pending BU (seq, kbm, the
+ * care-of address of the authenticator): from bu->cn, its sequence number
+ * (but 135), and, for every status but 136-138 (§9.5.4: no authenticator),
+ * Binding Authorization Data last with First(96, HMAC_SHA1(Kbm, coa | cn |
+ * BA)). *lifetime_s: what it granted.
+ */
+enum xmip_mn_ro_ba xmip_mn_ro_check_ba(const struct xmip_mn_ro_bu *bu, const uint8_t kbm[20],
+				       const struct xmip_pkt *p, uint32_t *lifetime_s);
+
+/*
+ * An ICMPv6 message as a raw ICMPv6 socket gives it (from its type on, n
+ * octets, untrusted): true if it is a Parameter Problem code 1
+ * (unrecognised Next Header) quoting an IPv6 packet whose next header is
+ * the Mobility Header, i.e. a node without Mobility Header support refusing
+ * one of our test inits (§11.6.2); *src, *dst: the quoted addresses.
+ */
+bool xmip_mn_ro_param_problem(const uint8_t *icmp, size_t n, struct in6_addr *src,
+			      struct in6_addr *dst);
+
+#endif /* XMIP_MN_RO_POLICY_H */

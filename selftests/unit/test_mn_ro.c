@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The mobile node's side of route optimisation (agentd/mip6/mn_ro_policy.c,
+ * RFC 6275 §5.2, §11.6, §11.7.2) against values it did not make: the test
+ * inits and the BU byte for byte against what Python's hmac/hashlib and
+ * Scapy built (rr_vectors.h, gen_rr_vectors.py), the HoT/CoT and the BAs
+ * of those vectors accepted or refused as §11.6.2 and §11.7.2 say, and the
+ * BUs it builds (deletion from home too) accepted by the correspondent's
+ * own decision code (agentd/ro/cn_policy.c) with the authenticator it checks.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cn_policy.h"
+#include "mip6/mh.h"
+#include "mip6/mh_rr.h"
+#include "mip6/mn_ro_policy.h"
+#include "rr_vectors.h"
+
+#define NS   1000000000ull
+#define T0   (1000 * NS)
+
+static struct in6_addr addr(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static void parse(const uint8_t *pkt, size_t len, struct xmip_pkt *p)
+{
+	enum xmip_parse_err e = xmip_pkt_parse(pkt, len, p);
+
+	assert_true(e == XMIP_PARSE_OK || e == XMIP_PARSE_UNKNOWN_MH_TYPE);
+}
+
+/* The tokens of the vectors, as a HoT and a CoT would have left them. */
+static void tokens(struct xmip_mn_rr_test *home, struct xmip_mn_rr_test *careof)
+{
+	memset(home, 0, sizeof(*home));
+	memset(careof, 0, sizeof(*careof));
+	home->have = careof->have = true;
+	home->nonce_index = RRV_NONCE_INDEX;
+	careof->nonce_index = RRV_NONCE_INDEX2;
+	memcpy(home->token, rrv_home_token, 8);
+	memcpy(careof->token, rrv_coa_token, 8);
+	home->addr = addr(RRV_HOA);
+	careof->addr = addr(RRV_COA);
+	home->at_ns = careof->at_ns = T0;
+}
+
+static void test_inits_are_the_vectors(void **state)
+{
+	struct in6_addr hoa = addr(RRV_HOA), coa = addr(RRV_COA), cn = addr(RRV_CN);
+	struct xmip_mn_rr_test t = { 0 };
+	uint8_t buf[128];
+	int n;
+
+	(void)state;
+	n = xmip_mn_rr_build_init(&t, XMIP_MH_HOTI, &hoa, &cn, rrv_home_cookie, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(rrv_hoti_pkt));
+	assert_memory_equal(buf, rrv_hoti_pkt, sizeof(rrv_hoti_pkt));
+	assert_true(t.pending);
+	memset(&t, 0, sizeof(t));
+	n = xmip_mn_rr_build_init(&t, XMIP_MH_COTI, &coa, &cn, rrv_coa_cookie, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(rrv_coti_pkt));
+	assert_memory_equal(buf, rrv_coti_pkt, sizeof(rrv_coti_pkt));
+	assert_int_equal(xmip_mn_rr_build_init(&t, XMIP_MH_BU, &coa, &cn, rrv_coa_cookie, buf,
+					       sizeof(buf)), -1);
+}
+
+static void test_tests_accepted_only_as_11_6_2_says(void **state)
+{
+	struct in6_addr hoa = addr(RRV_HOA), coa = addr(RRV_COA), cn = addr(RRV_CN);
+	struct in6_addr other = addr(RRV_ALT_COA);
+	struct xmip_mn_rr_test h = { 0 }, c = { 0 };
+	uint8_t buf[128], bad[sizeof(rrv_hot_pkt)];
+	struct xmip_pkt p;
+
+	(void)state;
+	/* Not pending: ignored. */
+	parse(rrv_hot_pkt, sizeof(rrv_hot_pkt), &p);
+	assert_false(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	assert_true(xmip_mn_rr_build_init(&h, XMIP_MH_HOTI, &hoa, &cn, rrv_home_cookie, buf,
+					  sizeof(buf)) > 0);
+	assert_true(xmip_mn_rr_build_init(&c, XMIP_MH_COTI, &coa, &cn, rrv_coa_cookie, buf,
+					  sizeof(buf)) > 0);
+	/* From another node, or a CoT to the home test: ignored. */
+	assert_false(xmip_mn_rr_accept_test(&h, &other, &p, T0));
+	parse(rrv_cot_pkt, sizeof(rrv_cot_pkt), &p);
+	assert_false(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	/* Another cookie: ignored (the checksum fixed so that only the cookie differs). */
+	memcpy(bad, rrv_hot_pkt, sizeof(bad));
+	bad[40 + 8] ^= 1;
+	xmip_mh_set_checksum(&cn, &hoa, bad + 40, sizeof(bad) - 40);
+	parse(bad, sizeof(bad), &p);
+	assert_false(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	/* The real ones. */
+	parse(rrv_hot_pkt, sizeof(rrv_hot_pkt), &p);
+	assert_true(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	assert_int_equal(h.nonce_index, RRV_NONCE_INDEX);
+	assert_memory_equal(h.token, rrv_home_token, 8);
+	assert_false(xmip_mn_rr_accept_test(&h, &cn, &p, T0));   /* once */
+	parse(rrv_cot_pkt, sizeof(rrv_cot_pkt), &p);
+	assert_true(xmip_mn_rr_accept_test(&c, &cn, &p, T0));
+	assert_int_equal(c.nonce_index, RRV_NONCE_INDEX2);
+	assert_memory_equal(c.token, rrv_coa_token, 8);
+	/* MAX_TOKEN_LIFETIME (210 s) after receipt, for that address only. */
+	assert_true(xmip_mn_rr_token_fresh(&h, &hoa, T0 + 209 * NS));
+	assert_false(xmip_mn_rr_token_fresh(&h, &hoa, T0 + 210 * NS));
+	assert_false(xmip_mn_rr_token_fresh(&c, &other, T0 + NS));
+	/* A CoTI from another CoA makes the old care-of token worthless. */
+	assert_true(xmip_mn_rr_build_init(&c, XMIP_MH_COTI, &other, &cn, rrv_coa_cookie, buf,
+					  sizeof(buf)) > 0);
+	assert_false(c.have);
+}
+
+static void test_bu_is_the_vector_and_the_correspondent_accepts_it(void **state)
+{
+	struct xmip_mn_rr_test h, c;
+	struct xmip_mn_ro_bu bu = {
+		.hoa = addr(RRV_HOA), .coa = addr(RRV_COA), .cn = addr(RRV_CN),
+		.seq = 7, .lifetime_units = 100, .home = &h, .careof = &c,
+	};
+	uint8_t kbm[20], buf[256];
+	int n;
+
+	(void)state;
+	tokens(&h, &c);
+	n = xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(rrv_bu_pkt));
+	assert_memory_equal(buf, rrv_bu_pkt, sizeof(rrv_bu_pkt));
+	assert_memory_equal(kbm, rrv_kbm, 20);
+	/* Without a care-of token no BU can be built (except to delete). */
+	c.have = false;
+	assert_int_equal(xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf)), -1);
+}
+
+/* The correspondent's decision on what the MN built (its nonces are the vectors'). */
+struct script {
+	uint8_t buf[2 + 2 * (8 + 20)];
+	size_t pos;
+};
+
+static int scripted(void *out, size_t len, void *arg)
+{
+	struct script *s = arg;
+
+	if (s->pos + len > sizeof(s->buf))
+		return -1;
+	memcpy(out, s->buf + s->pos, len);
+	s->pos += len;
+	return 0;
+}
+
+static void cn_decides(const uint8_t *pkt, int len, struct xmip_cn_decision *d)
+{
+	static struct script s;
+	static struct xmip_rr_nonces t;
+	struct xmip_cn_params prm = { .self = addr(RRV_CN), .max_lifetime_s = 420 };
+	struct xmip_cn_state st = { 0 };
+	uint16_t idx = RRV_NONCE_INDEX;
+	struct xmip_pkt p;
+
+	memset(&s, 0, sizeof(s));
+	memcpy(s.buf, &idx, 2);
+	memcpy(s.buf + 2, rrv_nonce, 8);
+	memcpy(s.buf + 10, rrv_kcn, 20);
+	memcpy(s.buf + 30, rrv_nonce2, 8);
+	memcpy(s.buf + 38, rrv_kcn2, 20);
+	assert_int_equal(xmip_rr_nonces_init(&t, 30 * NS, 240 * NS, scripted, &s), 0);
+	assert_non_null(xmip_rr_nonce_current(&t, T0));
+	assert_non_null(xmip_rr_nonce_current(&t, T0 + 30 * NS));
+	assert_int_equal(xmip_pkt_parse(pkt, (size_t)len, &p), XMIP_PARSE_OK);
+	xmip_cn_decide_bu(&p, &t, &st, &prm, T0 + 40 * NS, d);
+}
+
+static void test_correspondent_accepts_binding_and_deletion_from_home(void **state)
+{
+	struct xmip_mn_rr_test h, c;
+	struct xmip_mn_ro_bu bu = {
+		.hoa = addr(RRV_HOA), .coa = addr(RRV_COA), .cn = addr(RRV_CN),
+		.seq = 41, .lifetime_units = 105, .home = &h, .careof = &c,
+	};
+	struct xmip_cn_decision d;
+	uint8_t kbm[20], buf[256];
+	int n;
+
+	(void)state;
+	tokens(&h, &c);
+	n = xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf));
+	cn_decides(buf, n, &d);
+	assert_int_equal(d.action, XMIP_CN_CACHE);
+	assert_int_equal(d.status, 0);
+	assert_memory_equal(d.binding.coa, bu.coa.s6_addr, 16);
+	assert_memory_equal(d.kbm, kbm, 20);
+	/* One bit of the authenticator wrong: discarded. */
+	buf[n - 1] ^= 0x80;
+	{
+		struct in6_addr hoa = addr(RRV_HOA), cn = addr(RRV_CN);
+
+		xmip_mh_set_checksum(&hoa, &cn, buf + 64, (size_t)n - 64);
+	}
+	cn_decides(buf, n, &d);
+	assert_int_equal(d.action, XMIP_CN_DISCARD);
+	/* From home (§11.5.4): from the HoA, no HAO, lifetime 0, Kbm of the home token. */
+	bu.coa = bu.hoa;
+	bu.lifetime_units = 0;
+	bu.careof = NULL;
+	n = xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_memory_equal(buf + 8, bu.hoa.s6_addr, 16);
+	assert_int_equal(buf[6], XMIP_IPPROTO_MH);
+	assert_memory_equal(kbm, rrv_kbm_dereg, 20);
+	cn_decides(buf, n, &d);
+	assert_int_equal(d.action, XMIP_CN_DELETE);
+}
+
+static void test_ba_checks(void **state)
+{
+	struct xmip_mn_rr_test h, c;
+	struct xmip_mn_ro_bu bu = {
+		.hoa = addr(RRV_HOA), .coa = addr(RRV_COA), .cn = addr(RRV_CN),
+		.seq = 7, .lifetime_units = 100, .home = &h, .careof = &c,
+	};
+	uint8_t kbm[20], buf[256], bad[sizeof(rrv_ba_ok_pkt)];
+	struct in6_addr cn = addr(RRV_CN), hoa = addr(RRV_HOA);
+	uint32_t life;
+	struct xmip_pkt p;
+
+	(void)state;
+	tokens(&h, &c);
+	assert_true(xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf)) > 0);
+	parse(rrv_ba_ok_pkt, sizeof(rrv_ba_ok_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_ACCEPTED);
+	assert_int_equal(life, 400);
+	parse(rrv_ba_135_pkt, sizeof(rrv_ba_135_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_SEQ);
+	parse(rrv_ba_136_pkt, sizeof(rrv_ba_136_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_NONCE);
+	/* Another sequence number, another Kbm, a changed authenticator: ignored. */
+	bu.seq = 8;
+	parse(rrv_ba_ok_pkt, sizeof(rrv_ba_ok_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_IGNORE);
+	parse(rrv_ba_136_pkt, sizeof(rrv_ba_136_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_IGNORE);
+	bu.seq = 7;
+	kbm[0] ^= 1;
+	parse(rrv_ba_ok_pkt, sizeof(rrv_ba_ok_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_IGNORE);
+	kbm[0] ^= 1;
+	memcpy(bad, rrv_ba_ok_pkt, sizeof(bad));
+	bad[sizeof(bad) - 3] ^= 4;
+	xmip_mh_set_checksum(&cn, &hoa, bad + 64, sizeof(bad) - 64);
+	parse(bad, sizeof(bad), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_IGNORE);
+	/* A refusal with the right authenticator (status 129 instead of 0). */
+	memcpy(bad, rrv_ba_ok_pkt, sizeof(bad));
+	bad[64 + 6] = 129;
+	{
+		struct in6_addr coa = addr(RRV_COA);
+		struct xmip_rr_opts o;
+
+		assert_int_equal(xmip_rr_opts_parse(bad + 64, sizeof(bad) - 64, &o), XMIP_PARSE_OK);
+		assert_int_equal(xmip_rr_auth_fill(kbm, &coa, &cn, bad + 64, sizeof(bad) - 64,
+						   o.auth_off), 0);
+	}
+	xmip_mh_set_checksum(&cn, &hoa, bad + 64, sizeof(bad) - 64);
+	parse(bad, sizeof(bad), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_REFUSED);
+	/* The deletion's BA: Kbm of the home token, "care-of address" the HoA. */
+	bu.seq = 8;
+	bu.coa = bu.hoa;
+	bu.lifetime_units = 0;
+	assert_true(xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf)) > 0);
+	parse(rrv_ba_dereg_pkt, sizeof(rrv_ba_dereg_pkt), &p);
+	assert_int_equal(xmip_mn_ro_check_ba(&bu, kbm, &p, &life), XMIP_MN_RO_BA_ACCEPTED);
+}
+
+static void test_parameter_problem_quote(void **state)
+{
+	uint8_t icmp[8 + sizeof(rrv_coti_pkt)];
+	struct in6_addr src, dst, coa = addr(RRV_COA), cn = addr(RRV_CN);
+
+	(void)state;
+	memset(icmp, 0, 8);
+	icmp[0] = 4;        /* Parameter Problem */
+	icmp[1] = 1;        /* unrecognized Next Header */
+	memcpy(icmp + 8, rrv_coti_pkt, sizeof(rrv_coti_pkt));
+	assert_true(xmip_mn_ro_param_problem(icmp, sizeof(icmp), &src, &dst));
+	assert_memory_equal(&src, &coa, 16);
+	assert_memory_equal(&dst, &cn, 16);
+	icmp[1] = 0;        /* erroneous header field: not "no MH support" */
+	assert_false(xmip_mn_ro_param_problem(icmp, sizeof(icmp), &src, &dst));
+	icmp[1] = 1;
+	icmp[8 + 6] = 17;   /* quoting UDP */
+	assert_false(xmip_mn_ro_param_problem(icmp, sizeof(icmp), &src, &dst));
+	assert_false(xmip_mn_ro_param_problem(icmp, 8 + 40, &src, &dst));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inits_are_the_vectors),
+		cmocka_unit_test(test_tests_accepted_only_as_11_6_2_says),
+		cmocka_unit_test(test_bu_is_the_vector_and_the_correspondent_accepts_it),
+		cmocka_unit_test(test_correspondent_accepts_binding_and_deletion_from_home),
+		cmocka_unit_test(test_ba_checks),
+		cmocka_unit_test(test_parameter_problem_quote),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
