@@ -190,6 +190,10 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->fw_mask = hx->fw_slots - 1;
 		if (conf->dsmip.on)   /* DSMIPv6: IPv4 tunnels from and to this address */
 			memcpy(&c->self_addr4, &conf->dsmip.ipv4_address, 4);
+		else if (xmip_conf_has_section(conf, "mip4"))
+			/* Mobile IPv4 alone: its tunnels start and end at [mip4] address
+			 * (with DSMIPv6 too, both use [dsmip] ipv4-address: docs/mip4.md). */
+			memcpy(&c->self_addr4, conf->mip4.address, 4);
 		c->ready = 1;
 		bpf_map__set_max_entries(ro->fwtable, 1 + hx->fw_slots);
 	} else if (conf->role == XMIP_ROLE_RS) {

@@ -171,6 +171,7 @@ static void usage(void)
 		"cn: --self the CN's address (rodata), -b correspondent bindings (RH2).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
 		"--binding-encap N: the encapsulation of every binding (default 0; cn: 1).\n"
+		"--binding-flags N: every binding's bu_flags (Mobile IPv4: XMIP_MIP4_REC_*).\n"
 		"--no-nh / --no-lease / --path-mtu N / --ll-binding ADDR=COA / --gw-mac MAC\n"
 		"/ --fw-seed N: see the comment at the top of selftests/tools/xmip_pktrun.c\n"
 		"--gso-size N: tc: the skb claims to be GSO (gso_size N, 2 segments).\n"
@@ -296,9 +297,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "relay", required_argument, NULL, 32 },
 		{ "rs-path", required_argument, NULL, 33 },
 		{ "pass", no_argument, NULL, 34 },
+		{ "binding-flags", required_argument, NULL, 35 },
 		{ NULL, 0, NULL, 0 },
 	};
-	long encap = -1;
+	long encap = -1, bflags = -1;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -374,6 +376,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 17:
 			encap = parse_num(optarg, 255);
 			break;
+		case 35:
+			bflags = parse_num(optarg, 0xffff);
+			break;
 		case 18: o->no_state = true; break;
 		case 19:
 			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
@@ -427,6 +432,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		encap = !strcmp(o->obj, "cn") ? XMIP_ENCAP_RH2 : XMIP_ENCAP_IP6IP6;
 	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
+		if (bflags >= 0)
+			o->binds[i].val.bu_flags = (__u16)bflags;   /* e.g. XMIP_MIP4_REC_* */
 		o->binds[i].val.path_mtu = o->path_mtu;
 		if (!strcmp(o->obj, "cn"))
 			o->binds[i].val.seq = 1;   /* as an accepted first BU leaves it */
