@@ -515,7 +515,11 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_MIP4_SPOOFED,    "drop: MIP4 reverse tunnel from an outer address or port, or of an encapsulation, not the inner source's binding's") \
 	X(DROP_MIP4_UNKNOWN_HOA, "drop: MIP4 reverse tunnel (4, 55, 47, UDP 434) whose inner source has no live binding") \
 	X(DROP_MIP4_NO_REVERSE, "drop: MIP4 reverse-tunnelled packet for a binding registered without T (RFC 3024)") \
-	X(DROP_MIP4_BAD_TUNNEL, "drop: MIP4 tunnel header malformed (GRE flags or version, minimal checksum, type-4 next header, lengths)")
+	X(DROP_MIP4_BAD_TUNNEL, "drop: MIP4 tunnel header malformed (GRE flags or version, minimal checksum, type-4 next header, lengths)") \
+	X(MIP4_NODE_DECAP_OK,   "MIP4 MN/FA: tunnel from the home agent decapsulated (MN: up the stack; FA: to the visitor)") \
+	X(MIP4_NODE_ENCAP_OK,   "MIP4 MN/FA: packet from a home address reverse-tunnelled to its home agent (RFC 3024)") \
+	X(DROP_MIP4_NODE_NOT_HA, "drop: MIP4 MN/FA: tunnel for a registered home address not from its home agent (address, port, encapsulation)") \
+	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,
