@@ -249,6 +249,45 @@ fail:
 }
 
 /*
+ * The FA: send the outer packet on as a router would, from the interface it
+ * came in on (a forwarding lookup: the output lookup of xmip_fib_output_tc4
+ * would pin the visited interface as the output one).
+ */
+static __always_inline int xmip_node_forward(struct __sk_buff *skb, struct iphdr *ip4)
+{
+	struct bpf_fib_lookup p;
+	void *data_end = xmip_skb_data_end(skb);
+	struct ethhdr *eth;
+	long rc;
+
+	if ((void *)(ip4 + 1) > data_end)
+		return TC_ACT_SHOT;
+	__builtin_memset(&p, 0, sizeof(p));
+	p.family = 2;   /* AF_INET */
+	p.l4_protocol = ip4->protocol;
+	p.tos = ip4->tos;
+	p.ipv4_src = ip4->saddr;
+	p.ipv4_dst = ip4->daddr;
+	p.ifindex = skb->ingress_ifindex;
+	rc = bpf_fib_lookup(skb, &p, sizeof(p), 0);
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+		xmip_count(XMIP_STAT_FALLBACK_FIB_NO_NEIGH);
+		return bpf_redirect_neigh(p.ifindex, NULL, 0, 0);
+	}
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
+		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);   /* not forwarding, no route */
+		return TC_ACT_SHOT;
+	}
+	eth = xmip_skb_data(skb);
+	if ((void *)(eth + 1) > xmip_skb_data_end(skb))
+		return TC_ACT_SHOT;
+	__builtin_memcpy(eth->h_dest, p.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, p.smac, ETH_ALEN);
+	xmip_count(XMIP_STAT_FWD_REDIRECT);
+	return bpf_redirect(p.ifindex, 0);
+}
+
+/*
  * Reverse-tunnel the skb's IPv4 packet (from a home address whose tunnel
  * is *t) to its home agent. fwd: the FA forwards it (TTL one less, never
  * at 1); else the MN's own. Sent where the kernel's FIB says (ingress:
@@ -329,7 +368,24 @@ static __always_inline int xmip_node_encap(struct __sk_buff *skb, const struct x
 	xmip_count(XMIP_STAT_MIP4_NODE_ENCAP_OK);
 	if ((void *)(eth + 1) + sizeof(struct iphdr) > data_end)
 		return TC_ACT_SHOT;
-	return xmip_fib_output_tc4(skb, (void *)(eth + 1), fwd ? 0 : t->ifindex, fwd);
+	if (!fwd)
+		return xmip_fib_output_tc4(skb, (void *)(eth + 1), t->ifindex, false);
+	return xmip_node_forward(skb, (void *)(eth + 1));
+}
+
+/* Is the packet for this node (or not forwardable at all)? A FIB lookup as the kernel's. */
+static __always_inline int xmip_node_local(struct __sk_buff *skb, struct iphdr *ip4)
+{
+	struct bpf_fib_lookup p;
+
+	__builtin_memset(&p, 0, sizeof(p));
+	p.family = 2;   /* AF_INET */
+	p.l4_protocol = ip4->protocol;
+	p.tos = ip4->tos;
+	p.ipv4_src = ip4->saddr;
+	p.ipv4_dst = ip4->daddr;
+	p.ifindex = skb->ingress_ifindex;
+	return bpf_fib_lookup(skb, &p, sizeof(p), 0) == BPF_FIB_LKUP_RET_NOT_FWDED;
 }
 
 /* tc ingress of the FA's and the MN's interfaces. */
@@ -384,8 +440,9 @@ static __always_inline int xmip_mip4_node_ingress(struct __sk_buff *skb)
 		xmip_count(XMIP_STAT_PASS_MIP4_NODE);
 		return TC_ACT_OK;
 	}
-	/* Packets to the FA itself (its registration relay, ARP's peers) stay. */
-	if (ip4->daddr == t->coa || xmip_node_special(ip4->daddr)) {
+	/* Packets to the FA itself (registration requests to its address on the
+	 * link, solicitations) and to no unicast destination stay (RFC 3024 §4.2). */
+	if (ip4->daddr == t->coa || xmip_node_special(ip4->daddr) || xmip_node_local(skb, ip4)) {
 		xmip_count(XMIP_STAT_PASS_MIP4_NODE);
 		return TC_ACT_OK;
 	}
