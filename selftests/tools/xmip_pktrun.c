@@ -86,6 +86,8 @@
 #include "xmip_ro.h"
 #include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
+#include "xmip_mip4.skel.h"
+#include "xmip_mip4_dp.h"
 #include "xmip_mn.skel.h"
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
@@ -416,15 +418,17 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
-	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn"))
+	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "mip4"))
 		usage();
+	if (!strcmp(o->obj, "mip4") && !strcmp(o->prog, "xdp"))
+		usage();   /* the FA's and the co-located MN's: tc only */
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
 	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (strcmp(o->obj, "ha") && !strcmp(o->prog, "tc-out"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mip4") && !strcmp(o->prog, "tc-out"))
 		usage();
 	if (!strcmp(o->obj, "rs") && strcmp(o->prog, "xdp"))
 		usage();
@@ -652,6 +656,7 @@ struct loaded {
 	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
 	struct bpf_map *relay, *rs_paths;  /* -o rs */
+	struct bpf_map *m4tun;        /* -o mip4: xmip_mip4_tun (--relay FILE of key+value records) */
 };
 
 static void unpin_all(struct bpf_object *obj)
@@ -775,6 +780,16 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_cn_xdp : s->progs.xmip_cn_egress;
 		memcpy((void *)s->rodata->xmip_cn_conf.self_addr, o->self, 16);
 		s->rodata->xmip_cn_conf.ready = !o->not_ready;
+	} else if (!strcmp(o->obj, "mip4")) {
+		struct xmip_mip4 *s = xmip_mip4__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->m4tun = s->maps.xmip_mip4_tun;
+		l->prog = !strcmp(o->prog, "tc") ? s->progs.xmip_mip4_in : s->progs.xmip_mip4_out;
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -1036,7 +1051,22 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.relay_file) {
+	if (o.relay_file && l.m4tun) {
+		/* -o mip4: the tunnels, as the FA's or the MN's agent writes them. */
+		static unsigned char tb[1 << 16];
+		size_t n = 0, rec = sizeof(struct xmip_mip4_tun_key) + sizeof(struct xmip_mip4_tun);
+
+		if (read_file(o.relay_file, tb, sizeof(tb), &n) || n % rec) {
+			fprintf(stderr, "xmip_pktrun: --relay: bad xmip_mip4_tun records\n");
+			goto out;
+		}
+		for (size_t off = 0; off < n; off += rec)
+			if (bpf_map_update_elem(bpf_map__fd(l.m4tun), tb + off,
+						tb + off + sizeof(struct xmip_mip4_tun_key), BPF_ANY)) {
+				fprintf(stderr, "xmip_pktrun: tunnel entry: %s\n", strerror(errno));
+				goto out;
+			}
+	} else if (o.relay_file) {
 		static unsigned char rb_buf[1 << 20];
 		size_t n = 0, rec = sizeof(struct xmip_ntm_relay_key) + sizeof(struct xmip_ntm_relay_val);
 
@@ -1169,6 +1199,8 @@ out:
 		xmip_cn__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
+	else if (skel && !strcmp(o.obj, "mip4"))
+		xmip_mip4__destroy(skel);
 	else if (skel)
 		xmip_mn__destroy(skel);
 	return rc;
