@@ -134,6 +134,12 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 				return xmip_cls_pass_fragment();
 			return xmip_dsmip_ha_reverse(ctx, &c);
 		}
+		if (c.proto == XMIP_NAT_ICMP && !c.frag) {
+			int act = xmip_mip4_ha_icmp(ctx);   /* RFC 2003 §4: relayed on tc */
+
+			if (act != XMIP_ACT_NEXT)
+				return act;
+		}
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return XDP_PASS;
 	case XMIP_CLS_IP4_TRANSIT: {
@@ -269,6 +275,12 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 			if (c.frag)
 				return xmip_tc_verdict(xmip_cls_pass_fragment());
 			return xmip_dsmip_ha_reverse_tc(skb, &c);
+		}
+		if (c.proto == XMIP_NAT_ICMP && !c.frag) {
+			int act = xmip_mip4_ha_icmp_tc(skb);   /* RFC 2003 §4 */
+
+			if (act != XMIP_ACT_NEXT)
+				return act;
 		}
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return TC_ACT_OK;

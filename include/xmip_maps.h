@@ -519,7 +519,10 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(MIP4_NODE_DECAP_OK,   "MIP4 MN/FA: tunnel from the home agent decapsulated (MN: up the stack; FA: to the visitor)") \
 	X(MIP4_NODE_ENCAP_OK,   "MIP4 MN/FA: packet from a home address reverse-tunnelled to its home agent (RFC 3024)") \
 	X(DROP_MIP4_NODE_NOT_HA, "drop: MIP4 MN/FA: tunnel for a registered home address not from its home agent (address, port, encapsulation)") \
-	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic")
+	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic") \
+	X(MIP4_ICMP_RELAYED,    "MIP4: ICMP error from inside a tunnel relayed to the original sender (RFC 2003 4)") \
+	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, quote too short, minimal, no binding, rate): to the kernel") \
+	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

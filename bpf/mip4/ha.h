@@ -427,6 +427,248 @@ __noinline int xmip_mip4_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *c
 	return XDP_PASS;
 }
 
+/* ------------------------------------------------------------------ ICMP relay */
+
+/*
+ * RFC 2003 §4: an ICMP error from a router inside a tunnel, to the HA's IPv4
+ * address, quoting one of our tunnel packets (outer source the HA, protocol
+ * 4 or 47, or UDP from 434 with type 4 and Next Header 4 or 47) far enough
+ * to hold the inner IPv4 header, whose destination is bound to that tunnel
+ * end. Relayed to the inner source as Destination Unreachable: code 4 with
+ * the MTU less the tunnel's overhead (§4.1, §5.1), Host Unreachable for
+ * codes 0, 1, 2 and for Time Exceeded (§4.1, §4.4); codes 3 and 5, other
+ * types, minimal encapsulation (whose quote lacks the inner header) are not.
+ */
+struct xmip_mip4_icmp {
+	__u32 cut;          /* octets of quoted outer headers removed after the ICMP header */
+	__be32 to;          /* the original sender */
+	__u8  type, code;   /* of the relayed message */
+	__u16 mtu;          /* code 4: the next-hop MTU for the inner packet */
+	__u16 old_csum;
+	__u8  old_type, old_code;
+	__be32 old_rest;    /* the received ICMP header's second word */
+	__u32 removed_sum;  /* one's complement sum of the removed quote octets */
+};
+
+#define XMIP_MIP4_ICMP_RELAY 0x103
+
+static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
+						const struct xmip_ha_conf *cfg,
+						struct xmip_mip4_icmp *ic)
+{
+	struct iphdr *ip = data + XMIP_ETH_HLEN, *q, *in;
+	struct xmip_fw_view b;
+	__u8 *icmp, *x, key[16], nh;
+	__u32 xlen = 0;
+	__be16 *g;
+	__s64 s;
+
+	if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->protocol != XMIP_NAT_ICMP ||
+	    ip->daddr != cfg->self_addr4 || !cfg->self_addr4)
+		return 0;
+	icmp = (void *)(ip + 1);
+	q = (void *)(icmp + 8);
+	if ((void *)(q + 1) > data_end || (icmp[0] != 3 && icmp[0] != 11))
+		return 0;
+	if (q->ihl != 5 || q->saddr != cfg->self_addr4)
+		return 0;
+	x = (void *)(q + 1);
+	nh = q->protocol;
+	if (nh == XMIP_NAT_UDP) {
+		struct udphdr *u = (void *)x;
+		struct xmip_mip4_tunnel_data *t = (void *)(u + 1);
+
+		if ((void *)(t + 1) > data_end || u->source != bpf_htons(XMIP_MIP4_PORT) ||
+		    t->type != XMIP_MIP4_TUNNEL_DATA)
+			return 0;
+		nh = t->next_header;
+		xlen = XMIP_MIP4_UDP_HLEN;
+	}
+	if (nh == XMIP_IPPROTO_GRE)
+		xlen += XMIP_GRE_HLEN;
+	else if (nh != XMIP_IPPROTO_IPIP)
+		return 1;   /* ours, minimal encapsulation: no inner header to quote */
+	if (xlen > XMIP_MIP4_UDP_HLEN + XMIP_GRE_HLEN)
+		return 1;
+	in = (void *)(x + xlen);
+	barrier_var(in);
+	if ((void *)(in + 1) > data_end)
+		return 1;   /* the quote ends before the inner header (§5) */
+	if (nh == XMIP_IPPROTO_GRE) {
+		g = (void *)(in) - XMIP_GRE_HLEN;
+		if ((void *)(g + 2) > data_end || g[1] != bpf_htons(ETH_P_IP))
+			return 1;
+	}
+	/* Only for a live binding of the inner destination through this tunnel end. */
+	xmip_addr_map4(key, in->daddr);
+	if (xmip_ha_binding(key, &b) || !xmip_mip4_encap(b.encap) ||
+	    ((__be32 *)b.coa)[3] != q->daddr || xmip_ip4_special(in->saddr))
+		return 1;
+	ic->to = in->saddr;
+	ic->old_type = icmp[0];
+	ic->old_code = icmp[1];
+	ic->old_csum = *(__u16 *)(icmp + 2);
+	ic->old_rest = *(__be32 *)(icmp + 4);
+	if (icmp[0] == 11 || icmp[1] <= 2) {
+		ic->type = 3;
+		ic->code = 1;
+	} else if (icmp[1] == 4) {
+		__u32 m = bpf_ntohs(*(__be16 *)(icmp + 6));
+
+		ic->type = 3;
+		ic->code = 4;
+		m = m > 20 + xlen + 68 ? m - 20 - xlen : 68;   /* the tunnel's overhead off */
+		ic->mtu = (__u16)m;
+	} else {
+		return 1;   /* port unreachable, source route failed, ...: not relayed */
+	}
+	ic->cut = 20 + xlen;
+	/* The removed quote octets' sum: 20 + 0/4/12/16, read in two constant pieces. */
+	s = bpf_csum_diff(0, 0, (__be32 *)q, 20, 0);
+	if (xlen == 4)
+		s = bpf_csum_diff(0, 0, (__be32 *)x, 4, (__u32)s);
+	else if (xlen == 12)
+		s = bpf_csum_diff(0, 0, (__be32 *)x, 12, (__u32)s);
+	else if (xlen == 16)
+		s = bpf_csum_diff(0, 0, (__be32 *)x, 16, (__u32)s);
+	ic->removed_sum = (__u32)s;
+	return XMIP_MIP4_ICMP_RELAY;
+}
+
+/*
+ * tc ingress: send a packet the HA originates here on as the kernel would
+ * route it (a forwarding lookup from the arrival interface: the output
+ * lookup of lib/fib.h pins the output to the arrival interface).
+ */
+static __always_inline int xmip_mip4_route_tc(struct __sk_buff *skb, struct iphdr *ip4)
+{
+	struct bpf_fib_lookup p;
+	struct ethhdr *eth;
+	long rc;
+
+	if ((void *)(ip4 + 1) > xmip_skb_data_end(skb))
+		return TC_ACT_SHOT;
+	__builtin_memset(&p, 0, sizeof(p));
+	p.family = 2;   /* AF_INET */
+	p.l4_protocol = ip4->protocol;
+	p.ipv4_src = ip4->saddr;
+	p.ipv4_dst = ip4->daddr;
+	p.ifindex = skb->ingress_ifindex;
+	rc = bpf_fib_lookup(skb, &p, sizeof(p), 0);
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+		xmip_count(XMIP_STAT_FALLBACK_FIB_NO_NEIGH);
+		return bpf_redirect_neigh(p.ifindex, NULL, 0, 0);
+	}
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
+		xmip_count(XMIP_STAT_FALLBACK_FIB_OTHER);
+		return TC_ACT_SHOT;
+	}
+	eth = xmip_skb_data(skb);
+	if ((void *)(eth + 1) > xmip_skb_data_end(skb))
+		return TC_ACT_SHOT;
+	__builtin_memcpy(eth->h_dest, p.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, p.smac, ETH_ALEN);
+	xmip_count(XMIP_STAT_FWD_REDIRECT);
+	return bpf_redirect(p.ifindex, 0);
+}
+
+/* tc: relay it (the checks passed); the frame is the received ICMP packet. */
+static __always_inline int xmip_mip4_icmp_relay_tc(struct __sk_buff *skb,
+						   const struct xmip_ha_conf *cfg,
+						   const struct xmip_mip4_icmp *ic)
+{
+	struct iphdr *ip;
+	__u8 *icmp;
+	void *data, *data_end;
+	__s32 cut = ic->cut;
+	__be32 oldw[2], neww[2];
+	__u32 sum;
+	__s64 s;
+
+	if (!xmip_rate_allowed(XMIP_RATE_PTB)) {
+		xmip_count(XMIP_STAT_PASS_MIP4_ICMP);
+		return TC_ACT_OK;
+	}
+	/* Remove the quoted outer headers: the 8 octets before the inner header
+	 * become the new ICMP header (the removal starts after the IP header). */
+	if (cut < 20 || cut > 36 || bpf_skb_adjust_room(skb, -cut, BPF_ADJ_ROOM_NET, 0) ||
+	    xmip_tc_pull(skb)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	ip = data + XMIP_ETH_HLEN;
+	icmp = (void *)(ip + 1);
+	if ((void *)(icmp + 8) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	/* The new ICMP checksum from the received one (RFC 1624): the quote
+	 * octets removed, the header's two words replaced. */
+	oldw[0] = bpf_htonl((__u32)ic->old_type << 24 | (__u32)ic->old_code << 16);
+	oldw[1] = ic->old_rest;
+	neww[0] = bpf_htonl((__u32)ic->type << 24 | (__u32)ic->code << 16);
+	neww[1] = ic->code == 4 ? bpf_htonl(ic->mtu) : 0;
+	sum = (__u16)~ic->old_csum;
+	s = bpf_csum_diff(oldw, 8, neww, 8, sum);
+	sum = xmip_csum_fold((__u32)s);
+	/* minus the removed octets: add their complement */
+	sum += (__u16)~xmip_csum_fold(ic->removed_sum);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	*(__be32 *)icmp = neww[0];
+	*(__be32 *)(icmp + 4) = neww[1];
+	*(__u16 *)(icmp + 2) = (__u16)~sum;
+	*(__u8 *)ip = 0x45;
+	ip->tos = 0;
+	ip->tot_len = bpf_htons(skb->len - XMIP_ETH_HLEN);
+	ip->id = 0;
+	ip->frag_off = 0;
+	ip->ttl = XMIP_HOP_LIMIT_OUTER;
+	ip->protocol = XMIP_NAT_ICMP;
+	ip->saddr = cfg->self_addr4;
+	ip->daddr = ic->to;
+	ip->check = xmip_ip4_hdr_csum(ip);
+	xmip_count(XMIP_STAT_MIP4_ICMP_RELAYED);
+	return xmip_mip4_route_tc(skb, ip);
+}
+
+/* tc ingress: ICMP to the HA's IPv4 address. XMIP_ACT_NEXT: not about our tunnels. */
+__noinline int xmip_mip4_ha_icmp_tc(struct __sk_buff *skb)
+{
+	struct xmip_ha_conf conf;
+	struct xmip_mip4_icmp ic = { };
+	int r;
+
+	xmip_ha_conf_load(&conf);
+	if (!skb)
+		return TC_ACT_OK;
+	r = xmip_mip4_icmp_check(xmip_skb_data(skb), xmip_skb_data_end(skb), &conf, &ic);
+	if (r == 0)
+		return XMIP_ACT_NEXT;
+	if (r != XMIP_MIP4_ICMP_RELAY) {
+		xmip_count(XMIP_STAT_PASS_MIP4_ICMP);
+		return TC_ACT_OK;
+	}
+	return xmip_mip4_icmp_relay_tc(skb, &conf, &ic);
+}
+
+/* XDP: an ICMP error about one of our tunnel packets goes to tc, which relays it. */
+__noinline int xmip_mip4_ha_icmp(struct xdp_md *ctx)
+{
+	struct xmip_ha_conf conf;
+	struct xmip_mip4_icmp ic = { };
+
+	xmip_ha_conf_load(&conf);
+	if (!ctx)
+		return XDP_PASS;
+	if (xmip_mip4_icmp_check(xmip_xdp_data(ctx), xmip_xdp_data_end(ctx), &conf, &ic) == 0)
+		return XMIP_ACT_NEXT;
+	xmip_count(XMIP_STAT_PASS_MIP4_ICMP_TO_TC);
+	return XMIP_ACT_TO_TC;   /* unmarked: tc ingress decides and counts again */
+}
+
 /* ------------------------------------------------------------------ tc */
 
 /*

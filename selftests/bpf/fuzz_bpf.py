@@ -307,6 +307,8 @@ def mip4_base_frames(prog):
     for e in M.ENCAPS:
         for u in (False, True):
             f.append(M.rev(back, e, u))
+    # ICMP errors from inside the tunnel about our packets (RFC 2003 §4): to tc.
+    f += [M.icmp_from_tunnel(encap, udp, 3, 4, 1400)[0], M.icmp_from_tunnel(encap, udp, 11, 0)[0]]
     return f
 
 

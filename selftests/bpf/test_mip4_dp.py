@@ -18,7 +18,11 @@ recomputed by Scapy:
   required, ECN at decapsulation (RFC 6040 §4.2), registrations on UDP 434
   left to the agent's socket, DSMIPv6's IPv4-in-IPv4 still DSMIPv6's;
 - the HA's own packets (tc egress) through the tunnel, but its
-  registration replies.
+  registration replies;
+- ICMP errors from inside the tunnel (RFC 2003 §4) relayed to the original
+  sender (Datagram Too Big with the tunnel's overhead taken off, Time
+  Exceeded and unreachables as Host Unreachable), checksums verified; those
+  it must not relay, minimal encapsulation's and others' left to the kernel.
 """
 import struct
 
@@ -330,3 +334,70 @@ def test_egress_leaves_registration_replies_alone(ns):
     t = pktrun(ns, "ha", "tc-out", own(rrp), ns.home, args(IPIP))
     assert t.verdict == "TC_ACT_OK" and t.stats == {}
     assert_same(t.out, own(rrp))
+
+
+# --- ICMP errors from inside the tunnel (RFC 2003 §4) --------------------------
+
+ROUTER = "198.51.100.77"       # a router inside the tunnel, beyond the uplink
+
+
+@pytest.fixture
+def cn_neigh(ns):
+    """The original sender's MAC, so the relayed error has a prepared next hop."""
+    ns.ip("neigh", "replace", CN4, "lladdr", MAC_HOME_ROUTER, "dev", "xbth", "nud", "permanent")
+    yield
+    ns.ip("neigh", "del", CN4, "dev", "xbth")
+
+
+def icmp_from_tunnel(encap, udp, typ, code, mtu=0):
+    """A router's error quoting our tunnel packet: outer header(s), inner header and 8 octets."""
+    inner = dec(v4())
+    t = bytes(to_mn(inner, encap, udp))[14:]
+    xlen = (12 if udp else 0) + (4 if encap == GRE_E else 0)
+    quote = t[:20 + xlen + 28]
+    ic = ICMP(type=typ, code=code, nexthopmtu=mtu) if typ == 3 else ICMP(type=typ, code=code)
+    f = from_uplink_frame(IP(src=ROUTER, dst=HA4, ttl=60) / ic / Raw(quote))
+    return f, quote[20 + xlen:], xlen
+
+
+def from_uplink_frame(p):
+    return Ether(src=MAC_UPLINK_GW, dst=MAC_UPLINK) / p
+
+
+@pytest.mark.parametrize("encap,udp", [(IPIP, False), (GRE_E, False), (IPIP, True), (GRE_E, True)])
+def test_icmp_relayed_to_the_original_sender(ns, cn_neigh, encap, udp):
+    coa = UDP_COA if udp else COA
+    for typ, code, mtu, want_code in ((3, 4, 1400, 4), (11, 0, 0, 1), (3, 0, 0, 1), (3, 1, 0, 1)):
+        f, inner_quote, xlen = icmp_from_tunnel(encap, udp, typ, code, mtu)
+        r = pktrun(ns, "ha", "tc", f, ns.uplink, args(encap, coa))
+        assert r.verdict == "TC_ACT_REDIRECT", (typ, code)
+        assert r.stats == {"MIP4_ICMP_RELAYED": 1, "FWD_REDIRECT": 1}, r.stats
+        nh = mtu - 20 - xlen if want_code == 4 else 0
+        want = Ether(src=MAC_HOME, dst=MAC_HOME_ROUTER) / \
+            IP(src=HA4, dst=CN4, ttl=64, id=0, flags=0, tos=0) / \
+            ICMP(type=3, code=want_code, nexthopmtu=nh) / Raw(inner_quote)
+        assert_same(r.out, want)
+        assert checksum(bytes(r.out)[34:]) == 0, "relayed ICMP checksum"
+        assert checksum(bytes(r.out)[14:34]) == 0, "relayed IPv4 header checksum"
+    # XDP hands it to tc, unmarked (tc ingress takes it), the frame unchanged.
+    x = pktrun(ns, "ha", "xdp", f, ns.uplink, args(encap, coa))
+    assert x.verdict == "XDP_PASS" and x.stats == {"PASS_MIP4_ICMP_TO_TC": 1}
+    assert not x.marked
+    assert_same(x.out, f)
+
+
+def test_icmp_not_relayed(ns, cn_neigh):
+    for encap, typ, code in ((IPIP, 3, 3), (IPIP, 3, 5), (MINENC, 3, 4)):
+        f, _, _ = icmp_from_tunnel(encap, False, typ, code, 1400)
+        r = pktrun(ns, "ha", "tc", f, ns.uplink, args(encap))
+        assert r.verdict == "TC_ACT_OK" and r.stats == {"PASS_MIP4_ICMP": 1}, (encap, code)
+        assert_same(r.out, f)
+    # The quote names a tunnel end that is not the inner destination's binding's.
+    f, _, _ = icmp_from_tunnel(IPIP, False, 3, 1)
+    r = pktrun(ns, "ha", "tc", f, ns.uplink, args(IPIP, "::ffff:203.0.113.99"))
+    assert r.stats == {"PASS_MIP4_ICMP": 1}
+    # Not about one of our tunnel packets at all: the kernel's.
+    f = from_uplink_frame(IP(src=ROUTER, dst=HA4) / ICMP(type=3, code=1) /
+                          Raw(bytes(IP(src="198.51.100.9", dst="1.2.3.4") / UDP())))
+    r = pktrun(ns, "ha", "tc", f, ns.uplink, args(IPIP))
+    assert r.stats == {"PASS_NOT_IPV6": 1}
