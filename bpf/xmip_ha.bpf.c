@@ -78,6 +78,11 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 				act = xmip_mip6_ha_decap(ctx, &c);
 			return act;
 		}
+		case XMIP_IPPROTO_IPIP:
+			/* IPv4-in-IPv6 from an MN's IPv6 CoA (RFC 5555 §4.1) */
+			if (c.frag)
+				return xmip_cls_pass_fragment();
+			return xmip_dsmip_ha_reverse(ctx, &c);
 		case XMIP_IPPROTO_ICMPV6:
 			if (c.frag)
 				break;
@@ -92,8 +97,9 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 
 		if ((void *)(ip6 + 1) > data_end)   /* cannot be: classify parsed it */
 			break;
-		/* One lookup, one slot: every family's bindings share the table. */
-		if (xmip_ha_binding(&ip6->daddr, &b)) {
+		/* One lookup, one slot: every family's bindings share the table;
+		 * a second (the NEMO prefixes) only when it misses. */
+		if (xmip_ha_binding_or_mnp(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return XDP_PASS;
 		}
@@ -224,6 +230,10 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 				act = xmip_mip6_ha_decap_tc(skb, &c);
 			return act;
 		}
+		case XMIP_IPPROTO_IPIP:
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			return xmip_dsmip_ha_reverse_tc(skb, &c);
 		case XMIP_IPPROTO_ICMPV6:
 			if (c.frag)
 				break;
@@ -238,7 +248,7 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 
 		if ((void *)(ip6 + 1) > data_end)
 			break;
-		if (xmip_ha_binding(&ip6->daddr, &b)) {
+		if (xmip_ha_binding_or_mnp(&ip6->daddr, &b)) {
 			xmip_count(XMIP_STAT_PASS_NOT_OURS);
 			return TC_ACT_OK;
 		}

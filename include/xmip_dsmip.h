@@ -48,6 +48,8 @@ enum xmip_dsmip_encap {
 	XMIP_DSMIP_ENCAP_IPV4    = 2,   /* "ipv4": IPv6-in-IPv4 (protocol 41), IPv4-in-IPv4 (4); no NAT, no F */
 	XMIP_DSMIP_ENCAP_UDP4    = 3,   /* "udp4": IPv6 or IPv4 in UDP 4191 in IPv4; NAT or F */
 	XMIP_DSMIP_ENCAP_UDP6    = 4,   /* "udp6": IPv6 or IPv4 in UDP in IPv6 (F from an IPv6 CoA, §4.4.1) */
+	XMIP_DSMIP_ENCAP_IP6     = 5,   /* "ip6": IPv4-in-IPv6 for the IPv4 home address of a MIPv6
+					 * registration (§4.4.2, §4.5.1); its IPv6 home address is mip6's */
 };
 
 #define XMIP_DSMIP_B_NAT      0x01  /* outer source was not the IPv4 CoA option: a NAT */

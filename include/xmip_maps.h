@@ -32,6 +32,7 @@
 #define XMIP_MAP_NH_GEN   "xmip_nh_gen"
 #define XMIP_MAP_IDENT    "xmip_ident"
 #define XMIP_MAP_FWTABLE  "xmip_fwtable"
+#define XMIP_MAP_MNP      "xmip_mnp"       /* HA: NEMO mobile network prefix -> MR's HoA */
 /* The HA's clock program (a BPF_PROG_TYPE_SYSCALL program, pinned by
  * `xmip attach`): run by the writers of xmip_fwtable to read jiffies. */
 #define XMIP_PIN_CLOCK    "xmip_clock"
@@ -58,9 +59,9 @@ enum xmip_role {
 	XMIP_ROLE_HA   = 1,
 	XMIP_ROLE_MN   = 2,
 	XMIP_ROLE_DC   = 3,   /* NTMobile Direction Coordinator: no datapath */
-	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling (its tc datapath comes later) */
-	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
-	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
+	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling and its tc tunnel datapath (xmip_ntm.bpf.c) */
+	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling, tc datapath (xmip_mip4.bpf.c) */
+	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling, tc datapath when co-located */
 	XMIP_ROLE_RS   = 7,   /* NTMobile Relay Server (RS-S and RS-N): XDP relay table */
 	XMIP_ROLE_CN   = 8,   /* correspondent node with route optimisation (RFC 6275 §9) */
 };
@@ -197,6 +198,22 @@ enum xmip_encap {
  * same way. Nothing else uses an address of that form.
  */
 #define XMIP_FW_UDP_PORT_OFF 8
+
+/*
+ * xmip_mnp, LPM_TRIE: a mobile network prefix registered by a mobile
+ * router (RFC 3963 §6.2) -> the router's home address, whose
+ * xmip_fwtable slot the datapath then uses (expiry and CoA come from
+ * there). Consulted only when the exact home-address lookup misses.
+ */
+#define XMIP_MNP_MAX 4096
+struct xmip_mnp_key {
+	__u32 prefixlen;       /* LPM trie: bits of prefix that count */
+	__u8  prefix[16];
+};
+
+struct xmip_mnp_val {
+	__u8  hoa[16];         /* the mobile router's home address */
+};
 
 /*
  * xmip_replay, HASH keyed by home address: agent-only state that must
@@ -508,6 +525,16 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_DROP_HAO_BAD_HOA,  "CN: drop: Home Address option with a home address that is not unicast routable") \
 	X(RO_DROP_HAO_LAYOUT,   "CN: drop: Home Address option not alone in one Destination Options header right after the IPv6 header") \
 	X(RO_DROP_RH2_TO_CN,    "CN: drop: type-2 routing header to the CN (it is no mobile node)") \
+	X(NTM_ENCAP_OK,         "NTM node: packet to a peer virtual address put into its UDP tunnel") \
+	X(NTM_DECAP_OK,         "NTM node: tunnel packet of a known tunnel decapsulated, to the kernel") \
+	X(NTM_CONTROL,          "NTM node: NTMobile control message passed to the agent's socket") \
+	X(NTM_CSUM_ZERO,        "NTM node: outer UDP checksum left zero (GSO packet, or an inner packet whose sum is unknown)") \
+	X(DROP_NTM_NO_TUNNEL,   "drop: NTM node: packet on the virtual interface to an address with no tunnel") \
+	X(DROP_NTM_BAD_SRC,     "drop: NTM node: packet into a tunnel whose source is not the node's virtual address") \
+	X(DROP_NTM_UNKNOWN_TUNNEL, "drop: NTM node: tunnel packet from an unknown address, port or path ID") \
+	X(DROP_NTM_BAD_TUNNEL,  "drop: NTM node: bad tunnel header (first octet, reserved, next header)") \
+	X(DROP_NTM_SPOOFED,     "drop: NTM node: inner source not the tunnel's peer, or inner destination not ours") \
+	X(NEMO_PREFIX_HIT,      "HA: destination or reverse-tunnel inner source in a registered mobile network prefix (RFC 3963), its router's binding used") \
 	X(MIP4_ENCAP_OK,        "MIP4: packet to a bound IPv4 home address tunnelled (IP-in-IP, minimal, GRE; in UDP 434)") \
 	X(MIP4_DECAP_OK,        "MIP4: reverse-tunnelled packet (4, 55, 47, UDP 434 type 4) decapsulated, to the kernel") \
 	X(MIP4_SIGNAL_PASS,     "MIP4: UDP 434 to the HA that is not tunnel data (registration): to the agent's socket") \

@@ -84,6 +84,10 @@ enum xmip_ba_status {
 	XMIP_BA_MIPV6_ID_MISMATCH      = 144,
 	XMIP_BA_MIPV6_MESG_ID_REQD     = 145,
 	XMIP_BA_MIPV6_AUTH_FAIL        = 146,
+	/* RFC 3963 §6.6 (140 is XMIP_BA_MR_OP_NOT_PERMITTED, ha_policy.h) */
+	XMIP_BA_INVALID_PREFIX         = 141,  /* a prefix of the BU is not one we can forward */
+	XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX = 142, /* a prefix of the BU is not this MR's */
+	XMIP_BA_FORWARDING_SETUP_FAILED = 143, /* implicit mode, no prefix configured for the MR */
 };
 
 /* Binding Error status (RFC 6275 §6.1.9). */
@@ -137,5 +141,25 @@ struct xmip_rh2 {
 	__u32 reserved;
 	__u8  hoa[16];
 } __attribute__((packed));
+
+/* Mobile Network Prefix option (RFC 3963 §4.3), alignment 8n+4:
+ * type 6, length 18, reserved, prefix length, the prefix (16 octets). */
+#define XMIP_MNP_OPT_LEN 18
+
+struct xmip_mnp_opt {
+	__u8 type;             /* XMIP_MOPT_MOB_NET_PREFIX */
+	__u8 len;              /* 18 */
+	__u8 reserved;
+	__u8 plen;
+	__u8 prefix[16];
+} __attribute__((packed));
+
+/* ICMPv6 messages of Mobile IPv6 (RFC 6275 §6.5-§6.8). */
+#define XMIP_ICMP6_HAAD_REQUEST 144   /* Home Agent Address Discovery Request */
+#define XMIP_ICMP6_HAAD_REPLY   145   /* ... Reply: the home agents' addresses */
+#define XMIP_ICMP6_MPS          146   /* Mobile Prefix Solicitation */
+#define XMIP_ICMP6_MPA          147   /* Mobile Prefix Advertisement */
+#define XMIP_MPA_F_M            0x80  /* MPA managed address configuration */
+#define XMIP_MPA_F_O            0x40  /* MPA other stateful configuration */
 
 #endif /* XMIP_WIRE_H */

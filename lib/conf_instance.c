@@ -12,6 +12,7 @@
 #define MN XMIP_ROLE_BIT(XMIP_ROLE_MN)
 #define FA4 (XMIP_ROLE_BIT(XMIP_ROLE_FA) | XMIP_ROLE_BIT(XMIP_ROLE_MN4))   /* Mobile IPv4 */
 #define RS XMIP_ROLE_BIT(XMIP_ROLE_RS)
+#define NTMI XMIP_ROLE_BIT(XMIP_ROLE_NTM)  /* optional: the node datapath's real interfaces */
 #define CN XMIP_ROLE_BIT(XMIP_ROLE_CN)
 #define ALL (HA | MN | RS | CN | XMIP_ROLE_BIT(XMIP_ROLE_DC) | XMIP_ROLE_BIT(XMIP_ROLE_NTM) | FA4)
 
@@ -118,7 +119,7 @@ static int set_max_bindings(struct xmip_conf_parser *p, void *t, const char *key
 static const struct xmip_conf_key keys[] = {
 	{ "role",         ALL,     0,       false, set_role },
 	{ "instance",     ALL,     ALL,     false, set_instance },
-	{ "interface",    HA | MN | RS | FA4 | CN, HA | MN | RS | FA4 | CN, true, set_interface },
+	{ "interface",    HA | MN | RS | FA4 | CN | NTMI, HA | MN | RS | FA4 | CN, true, set_interface },
 	{ "xdp-mode",     HA | MN | RS | CN, 0,  false, set_xdp_mode },
 	{ "address",      HA | CN,      HA | CN,      false, set_address },
 	{ "home-prefix",  HA | MN,      HA | MN,      false, set_home_prefix },

@@ -42,6 +42,25 @@ static int set_key(struct xmip_conf_parser *p, struct xmip_mn_entry *e, const ch
 	return xmip_conf_hex(p, key, val, e->key, sizeof(e->key), &e->key_len);
 }
 
+/* RFC 3963 §4.3: a mobile network prefix, unicast routable, at most
+ * XMIP_CONF_MAX_MNP of them per router. */
+static int add_mnp(struct xmip_conf_parser *p, struct xmip_mn_entry *e, const char *key,
+		   const char *val)
+{
+	struct xmip_mnp m;
+
+	if (xmip_conf_prefix6(p, key, val, &m.prefix, &m.plen))
+		return -1;
+	if (xmip_addr_not_routable(&m.prefix))
+		return xmip_conf_fail(p, xmip_conf_cur_line(p),
+				      "%s: '%s' is not a unicast routable prefix", key, val);
+	if (e->n_mnp >= XMIP_CONF_MAX_MNP)
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: more than %d prefixes", key,
+				      XMIP_CONF_MAX_MNP);
+	e->mnp[e->n_mnp++] = m;
+	return 0;
+}
+
 /* ---- flat keys and [mip6] ---- */
 
 /* 4 s .. 65535 x 4 s: what the Mobility Header's 16-bit lifetime field can say. */
@@ -127,6 +146,81 @@ static int set_self_key(struct xmip_conf_parser *p, void *t, const char *key, co
 	return set_key(p, &((struct xmip_conf *)t)->self, key, val);
 }
 
+static int set_mobile_routers(struct xmip_conf_parser *p, void *t, const char *key,
+			      const char *val)
+{
+	return xmip_conf_bool(p, key, val, &((struct xmip_conf *)t)->mobile_routers);
+}
+
+/* RFC 6275 §7.4: Home Agent Preference, a signed 16-bit integer; we take 0..32767. */
+static int set_ha_preference(struct xmip_conf_parser *p, void *t, const char *key,
+			     const char *val)
+{
+	uint32_t v;
+
+	if (xmip_conf_u32(p, key, val, 0, 32767, &v))
+		return -1;
+	((struct xmip_conf *)t)->ha_preference = (int32_t)v;
+	return 0;
+}
+
+/* peer-home-agent = ADDRESS [PREFERENCE]: another home agent on the home
+ * link that DHAAD replies list (RFC 6275 §10.5). */
+static int add_peer_ha(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	struct xmip_conf *c = t;
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *sp = strpbrk(val, " \t");
+	size_t n = sp ? (size_t)(sp - val) : strlen(val);
+	struct xmip_peer_ha h = { .preference = 0 };
+	uint32_t pref = 0;
+
+	if (c->n_peer_has >= XMIP_CONF_MAX_PEER_HA)
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: more than %d home agents",
+				      key, XMIP_CONF_MAX_PEER_HA);
+	if (n == 0 || n >= sizeof(addr))
+		return xmip_conf_fail(p, xmip_conf_cur_line(p),
+				      "%s: expected ADDRESS [PREFERENCE]", key);
+	memcpy(addr, val, n);
+	addr[n] = '\0';
+	if (xmip_conf_addr6(p, key, addr, &h.addr))
+		return -1;
+	if (sp) {
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+		if (*sp && xmip_conf_u32(p, key, sp, 0, 32767, &pref))
+			return -1;
+	}
+	h.preference = (int32_t)pref;
+	c->peer_has[c->n_peer_has++] = h;
+	return 0;
+}
+
+static int set_mobile_router(struct xmip_conf_parser *p, void *t, const char *key,
+			     const char *val)
+{
+	return xmip_conf_bool(p, key, val, &((struct xmip_conf *)t)->mobile_router);
+}
+
+static int set_nemo_mode(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	struct xmip_conf *c = t;
+
+	if (strcmp(val, "explicit") == 0)
+		c->nemo_explicit = true;
+	else if (strcmp(val, "implicit") == 0)
+		c->nemo_explicit = false;
+	else
+		return xmip_conf_fail(p, xmip_conf_cur_line(p),
+				      "%s: '%s' is not explicit or implicit (RFC 3963 §5.2)", key, val);
+	return 0;
+}
+
+static int set_self_mnp(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return add_mnp(p, &((struct xmip_conf *)t)->self, key, val);
+}
+
 static const struct xmip_conf_key mip6_keys[] = {
 	{ "max-lifetime",   HA, 0,  false, set_max_lifetime },
 	{ "mesg-id-window", HA, 0,  false, set_mesg_id_window },
@@ -134,11 +228,18 @@ static const struct xmip_conf_key mip6_keys[] = {
 	{ "dad-retrans-ms", HA, 0,  false, set_dad_retrans_ms },
 	{ "link-local-compat", MN, 0, false, set_link_local_compat },
 	{ "home-address",   MN, MN, false, set_self_hoa },
-	{ "home-agent",     MN, MN, false, set_home_agent },
+	{ "home-agent",     MN, 0,  false, set_home_agent },   /* unset: DHAAD */
 	{ "lifetime",       MN, 0,  false, set_lifetime },
 	{ "nai",            MN, MN, false, set_nai },
 	{ "spi",            MN, MN, false, set_self_spi },
 	{ "key",            MN, MN, false, set_self_key },
+	/* NEMO (RFC 3963) and home agent discovery (RFC 6275 §10.5) */
+	{ "mobile-routers", HA, 0,  false, set_mobile_routers },
+	{ "home-agent-preference", HA, 0, false, set_ha_preference },
+	{ "peer-home-agent", HA, 0, true, add_peer_ha },
+	{ "mobile-router",  MN, 0,  false, set_mobile_router },
+	{ "nemo-mode",      MN, 0,  false, set_nemo_mode },
+	{ "mobile-network-prefix", MN, 0, true, set_self_mnp },
 };
 
 static void mip6_defaults(struct xmip_conf *c)
@@ -148,6 +249,22 @@ static void mip6_defaults(struct xmip_conf *c)
 	c->dad_transmits = 1;          /* RFC 4862 §5.1 DupAddrDetectTransmits */
 	c->dad_retrans_ms = 1000;      /* RFC 4861 §10 RETRANS_TIMER */
 	c->lifetime_s = 60;
+	c->mobile_routers = true;
+	c->nemo_explicit = true;
+}
+
+/* RFC 3963: a mobile network prefix inside the home prefix would be
+ * forwarded on the home link, not to the router. */
+static int check_mnps(struct xmip_conf_parser *p, const struct xmip_conf *c,
+		      const struct xmip_mn_entry *e, int line)
+{
+	for (unsigned i = 0; i < e->n_mnp; i++) {
+		unsigned short_len = e->mnp[i].plen < c->home_plen ? e->mnp[i].plen : c->home_plen;
+
+		if (xmip_in_prefix(&e->mnp[i].prefix, &c->home_prefix, short_len))
+			return xmip_conf_fail(p, line, "mobile-network-prefix overlaps home-prefix");
+	}
+	return 0;
 }
 
 /* A home address outside the home prefix can never be defended on the home link. */
@@ -157,11 +274,22 @@ static int mip6_finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 	    !xmip_in_prefix(&c->self.hoa, &c->home_prefix, c->home_plen))
 		return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_mip6, 0, "home-address"),
 				      "home-address is not inside home-prefix");
-	for (size_t i = 0; c->role == XMIP_ROLE_HA && i < c->n_mns; i++)
+	if (c->role == XMIP_ROLE_MN &&
+	    check_mnps(p, c, &c->self, xmip_conf_key_line(p, &xmip_conf_mip6, 0,
+							   "mobile-network-prefix")))
+		return -1;
+	if (c->role == XMIP_ROLE_MN && c->mobile_router && c->nemo_explicit && !c->self.n_mnp)
+		return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_mip6, 0, "mobile-router"),
+				      "mobile-router in explicit nemo-mode needs a "
+				      "mobile-network-prefix (RFC 3963 §5.2)");
+	for (size_t i = 0; c->role == XMIP_ROLE_HA && i < c->n_mns; i++) {
 		if (!xmip_in_prefix(&c->mns[i].hoa, &c->home_prefix, c->home_plen))
 			return xmip_conf_fail(p, xmip_conf_section_line(p, &xmip_conf_mn, i),
 					      "[mn %s]: home-address is not inside home-prefix",
 					      c->mns[i].nai);
+		if (check_mnps(p, c, &c->mns[i], xmip_conf_section_line(p, &xmip_conf_mn, i)))
+			return -1;
+	}
 	return 0;
 }
 
@@ -192,11 +320,17 @@ static int set_mn_key(struct xmip_conf_parser *p, void *t, const char *key, cons
 	return set_key(p, t, key, val);
 }
 
+static int set_mn_mnp(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return add_mnp(p, t, key, val);
+}
+
 static const struct xmip_conf_key mn_keys[] = {
 	{ "home-address", HA, HA, false, set_mn_hoa },
 	{ "spi",          HA, HA, false, set_mn_spi },
 	{ "key",          HA, HA, false, set_mn_key },
 	{ "ipv4-home-address", HA, 0, false, xmip_conf_set_mn_ipv4_hoa },  /* conf_dsmip.c */
+	{ "mobile-network-prefix", HA, 0, true, set_mn_mnp },             /* RFC 3963 §6.1.2 */
 };
 
 static int mn_open(struct xmip_conf_parser *p, struct xmip_conf *c, const char *nai, size_t n)
@@ -228,11 +362,24 @@ static void *mn_target(struct xmip_conf *c, size_t n)
 	return &c->mns[n];
 }
 
-/* Two nodes with one home address: the HA could not tell whose BU it is. */
+/* Two nodes with one home address: the HA could not tell whose BU it is.
+ * Two routers with overlapping prefixes: the prefix table (RFC 3963
+ * §6.1.2) could not tell whose packets they are. */
 static int mn_close(struct xmip_conf_parser *p, struct xmip_conf *c, size_t n)
 {
 	const struct xmip_mn_entry *e = &c->mns[n];
 
+	for (size_t i = 0; i < n; i++)
+		for (unsigned a = 0; a < e->n_mnp; a++)
+			for (unsigned b = 0; b < c->mns[i].n_mnp; b++) {
+				const struct xmip_mnp *x = &e->mnp[a], *y = &c->mns[i].mnp[b];
+				unsigned l = x->plen < y->plen ? x->plen : y->plen;
+
+				if (xmip_in_prefix(&x->prefix, &y->prefix, l))
+					return xmip_conf_fail(p, xmip_conf_section_line(p, &xmip_conf_mn, n),
+							      "[mn %s]: mobile-network-prefix overlaps one of [mn %s]",
+							      e->nai, c->mns[i].nai);
+			}
 	for (size_t i = 0; i < n; i++)
 		if (xmip_addr_eq(&c->mns[i].hoa, &e->hoa))
 			return xmip_conf_fail(p, xmip_conf_key_line(p, &xmip_conf_mn, n, "home-address"),

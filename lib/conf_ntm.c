@@ -226,6 +226,7 @@ static void ntm_defaults(struct xmip_conf *c)
 	n->dns_port = 53;
 	n->dc_port = 49600;
 	n->lifetime_s = 600;
+	strcpy(n->vif, "ntm0");   /* XMIP_NTM_VIF_DEFAULT */
 }
 
 /* A node's name is inside the DC's domain, and not the domain itself. */
@@ -521,6 +522,19 @@ static int set_connect(struct xmip_conf_parser *p, void *t, const char *key, con
 	return set_name(p, key, val, n->connect[n->n_connect++]);
 }
 
+/* The node datapath's virtual interface: an interface name of at most 14
+ * octets (its veth peer is the name with "p" appended, IFNAMSIZ 16). */
+static int set_vif(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	size_t n = strlen(val);
+
+	if (n == 0 || n > 14 || strpbrk(val, "/: \t"))
+		return xmip_conf_fail(p, xmip_conf_cur_line(p), "%s: '%s' is not a valid interface "
+				      "name", key, val);
+	strcpy(N(t)->vif, val);
+	return 0;
+}
+
 static const struct xmip_conf_key ntm_keys[] = {
 	{ "fqdn",          NTM, NTM, false, set_fqdn },
 	{ "key",           NTM, NTM, false, set_node_key },
@@ -533,6 +547,7 @@ static const struct xmip_conf_key ntm_keys[] = {
 	{ "replay-window", NTM, 0,   false, set_replay_window },
 	{ "connect",       NTM, 0,   true,  set_connect },
 	{ "dump-file",     NTM, 0,   false, set_dump_file },
+	{ "vif",           NTM, 0,   false, set_vif },
 };
 
 const struct xmip_conf_section xmip_conf_ntm = {

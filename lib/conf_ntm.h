@@ -73,6 +73,7 @@ struct xmip_ntm_conf {
 	bool            unreachable;
 	char            connect[XMIP_NTM_CONF_CONNECT][XMIP_NTM_CONF_NAME];
 	size_t          n_connect;
+	char            vif[16];           /* the node datapath's virtual interface ("ntm0") */
 
 	/* role rs: [rs] and [rs-dc NAME] (conf_rs.c); port defaults to 49602 */
 	char            rs_name[XMIP_NTM_CONF_NAME];   /* its identity (Sender ID) */

@@ -35,6 +35,21 @@ enum xmip_xdp_mode {
 	XMIP_XDP_TC,           /* HA only: tc ingress and egress, no XDP */
 };
 
+#define XMIP_CONF_MAX_MNP     8     /* mobile network prefixes per mobile router */
+#define XMIP_CONF_MAX_PEER_HA 8     /* other home agents a DHAAD reply lists */
+
+/* One mobile network prefix (RFC 3963 §4.3); as received, plen may exceed 128. */
+struct xmip_mnp {
+	struct in6_addr prefix;
+	uint8_t         plen;
+};
+
+/* Another home agent on the home link, for DHAAD replies (RFC 6275 §10.5). */
+struct xmip_peer_ha {
+	struct in6_addr addr;
+	int32_t         preference;  /* Home Agent Preference (§7.4), higher first */
+};
+
 /* One mobile node the HA serves ([mn NAI] section), or the MN's own identity. */
 struct xmip_mn_entry {
 	char            nai[XMIP_CONF_MAX_NAI + 1];
@@ -44,6 +59,10 @@ struct xmip_mn_entry {
 	size_t          key_len;
 	bool            has_ipv4_hoa;   /* HA, [mn NAI] ipv4-home-address (RFC 5555) */
 	struct in_addr  ipv4_hoa;
+	/* NEMO (RFC 3963): HA, [mn NAI] mobile-network-prefix: the prefix table
+	 * of §6.1.2; MN: its own mobile network prefixes. */
+	struct xmip_mnp mnp[XMIP_CONF_MAX_MNP];
+	uint8_t         n_mnp;
 };
 
 /* An IPv4 or IPv6 socket address (the metrics listener). */
@@ -79,6 +98,13 @@ struct xmip_conf {
 	uint32_t           lifetime_s;       /* requested, default 60 */
 	bool               link_local_compat; /* BUs carry L (RFC 6275 §10.3.1), default no */
 	struct xmip_mn_entry self;           /* nai, hoa (home-address), spi, key */
+	/* NEMO (RFC 3963) and home agent discovery (RFC 6275 §10.5, §11.4): */
+	bool               mobile_routers;   /* HA: serve mobile routers (R flag), default yes */
+	int32_t            ha_preference;    /* HA: its own preference in DHAAD replies, default 0 */
+	struct xmip_peer_ha peer_has[XMIP_CONF_MAX_PEER_HA]; /* HA: other home agents */
+	uint8_t            n_peer_has;
+	bool               mobile_router;    /* MN: register as a mobile router (R flag) */
+	bool               nemo_explicit;    /* MN: prefixes in the BU (explicit mode), default yes */
 
 	/* DSMIPv6 (conf_dsmip.c): [dsmip], roles ha and mn. */
 	struct xmip_dsmip_conf dsmip;

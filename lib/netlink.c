@@ -198,6 +198,12 @@ struct dump_ctx {
 
 int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add)
 {
+	return xmip_nl_proxy_neigh_router(nl, ifindex, addr, add, false);
+}
+
+int xmip_nl_proxy_neigh_router(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add,
+			       bool router)
+{
 	struct {
 		struct nlmsghdr n;
 		struct ndmsg    nd;
@@ -209,7 +215,7 @@ int xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, b
 	       add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct ndmsg));
 	req.nd.ndm_family = AF_INET6;
 	req.nd.ndm_ifindex = (int)ifindex;
-	req.nd.ndm_flags = NTF_PROXY;
+	req.nd.ndm_flags = NTF_PROXY | (router ? NTF_ROUTER : 0);
 	req.nd.ndm_state = NUD_PERMANENT;
 	add_attr(&req.n, sizeof(req), NDA_DST, addr, sizeof(*addr));
 	rc = nl_change(nl, &req.n, add, EEXIST, ENOENT);
@@ -325,6 +331,14 @@ static void nest_end(struct nlmsghdr *n, struct rtattr *nest)
 	nest->rta_len = (unsigned short)((char *)n + n->nlmsg_len - (char *)nest);
 }
 
+/* ::ffff:a.b.c.d (an IPv4 address where the interfaces take in6_addr) */
+static bool v4_mapped(const struct in6_addr *a)
+{
+	static const uint8_t pre[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a->s6_addr, pre, sizeof(pre)) == 0;
+}
+
 int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *r, bool add)
 {
 	struct nlmsghdr *n;
@@ -337,7 +351,7 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 	n = nl_req(buf, cap, add ? RTM_NEWROUTE : RTM_DELROUTE,
 		   add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(*rtm));
 	rtm = NLMSG_DATA(n);
-	rtm->rtm_family = AF_INET6;
+	rtm->rtm_family = r->v4 ? AF_INET : AF_INET6;
 	rtm->rtm_dst_len = r->dst_len;
 	/* Tables above 255 exist only as RTA_TABLE. */
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
@@ -345,10 +359,25 @@ int xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info *
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
 	add_attr(n, cap, RTA_TABLE, &table, sizeof(table));
-	if (r->dst_len)
-		add_attr(n, cap, RTA_DST, &r->dst, sizeof(r->dst));
-	if (r->has_gateway)
-		add_attr(n, cap, RTA_GATEWAY, &r->gateway, sizeof(r->gateway));
+	if (r->v4) {
+		if (r->dst_len)
+			add_attr(n, cap, RTA_DST, &r->dst.s6_addr[12], 4);
+		if (r->has_gateway && v4_mapped(&r->gateway)) {
+			add_attr(n, cap, RTA_GATEWAY, &r->gateway.s6_addr[12], 4);
+		} else if (r->has_gateway) {
+			/* An IPv4 route through an IPv6 next hop (RFC 5549 style, RTA_VIA). */
+			struct { uint16_t family; uint8_t addr[16]; } __attribute__((packed)) via;
+
+			via.family = AF_INET6;
+			memcpy(via.addr, &r->gateway, 16);
+			add_attr(n, cap, RTA_VIA, &via, sizeof(via));
+		}
+	} else {
+		if (r->dst_len)
+			add_attr(n, cap, RTA_DST, &r->dst, sizeof(r->dst));
+		if (r->has_gateway)
+			add_attr(n, cap, RTA_GATEWAY, &r->gateway, sizeof(r->gateway));
+	}
 	if (oif)
 		add_attr(n, cap, RTA_OIF, &oif, sizeof(oif));
 	add_attr(n, cap, RTA_PRIORITY, &prio, sizeof(prio));
@@ -374,14 +403,24 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 	n = nl_req(buf, cap, add ? RTM_NEWRULE : RTM_DELRULE,
 		   add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*frh));
 	frh = NLMSG_DATA(n);
-	frh->family = AF_INET6;
-	frh->src_len = 128;
-	frh->dst_len = dst ? 128 : 0;
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	frh->action = FR_ACT_TO_TBL;
-	add_attr(n, cap, FRA_SRC, src, sizeof(*src));
-	if (dst)
-		add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
+	if (v4_mapped(src) && (!dst || v4_mapped(dst))) {
+		/* ::ffff:a.b.c.d: an IPv4 rule (the MN's IPv4 home address) */
+		frh->family = AF_INET;
+		frh->src_len = 32;
+		frh->dst_len = dst ? 32 : 0;
+		add_attr(n, cap, FRA_SRC, &src->s6_addr[12], 4);
+		if (dst)
+			add_attr(n, cap, FRA_DST, &dst->s6_addr[12], 4);
+	} else {
+		frh->family = AF_INET6;
+		frh->src_len = 128;
+		frh->dst_len = dst ? 128 : 0;
+		add_attr(n, cap, FRA_SRC, src, sizeof(*src));
+		if (dst)
+			add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
+	}
 	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
 	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
 	return (int)n->nlmsg_len;
@@ -872,4 +911,90 @@ int xmip_if_hwaddr(const char *ifname, uint8_t mac[6])
 		return rc;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return 0;
+}
+
+/* ---- the NTM node's virtual interface (a veth pair, ARP off) and its routes ---- */
+
+int xmip_nl_veth_add(int nl, const char *name, const char *peer, uint32_t mtu)
+{
+	char buf[512] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_NEWLINK,
+				    NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n), pi = { 0 };
+	struct rtattr *li, *data, *pr;
+
+	/* No ARP/ND on it: packets to the peers' virtual addresses reach
+	 * its tc egress at once (no neighbour to resolve on a fake link). */
+	ifi->ifi_flags = IFF_NOARP;
+	ifi->ifi_change = IFF_NOARP;
+	add_attr(n, sizeof(buf), IFLA_IFNAME, name, strlen(name) + 1);
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	li = nest_begin(n, sizeof(buf), IFLA_LINKINFO);
+	add_attr(n, sizeof(buf), IFLA_INFO_KIND, "veth", 4);
+	data = nest_begin(n, sizeof(buf), IFLA_INFO_DATA);
+	pr = nest_begin(n, sizeof(buf), 1 /* VETH_INFO_PEER */);
+	pi.ifi_flags = IFF_NOARP;
+	pi.ifi_change = IFF_NOARP;
+	/* the peer's struct ifinfomsg, then its attributes (the buffer is far larger) */
+	memcpy((char *)n + NLMSG_ALIGN(n->nlmsg_len), &pi, sizeof(pi));
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + NLMSG_ALIGN(sizeof(pi));
+	add_attr(n, sizeof(buf), IFLA_IFNAME, peer, strlen(peer) + 1);
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	nest_end(n, pr);
+	nest_end(n, data);
+	nest_end(n, li);
+	return nl_change(nl, n, true, EEXIST, 0);
+}
+
+int xmip_nl_link_set(int nl, uint32_t ifindex, bool up, uint32_t mtu)
+{
+	char buf[128] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+
+	ifi->ifi_index = (int)ifindex;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	ifi->ifi_change = IFF_UP;
+	if (mtu)
+		add_attr(n, sizeof(buf), IFLA_MTU, &mtu, sizeof(mtu));
+	return nl_change(nl, n, true, 0, 0);
+}
+
+int xmip_nl_link_del(int nl, uint32_t ifindex)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+
+	ifi->ifi_index = (int)ifindex;
+	return nl_change(nl, n, false, 0, ENODEV);
+}
+
+int xmip_nl_route_dev(int nl, bool v4, const uint8_t *dst, uint8_t plen, uint32_t ifindex,
+		      const uint8_t *src, bool add)
+{
+	char buf[256] __attribute__((aligned(4)));
+	struct nlmsghdr *n = nl_req(buf, sizeof(buf), add ? RTM_NEWROUTE : RTM_DELROUTE,
+				    add ? NLM_F_CREATE | NLM_F_REPLACE : 0, sizeof(struct rtmsg));
+	struct rtmsg *rtm = NLMSG_DATA(n);
+	size_t alen = v4 ? 4 : 16;
+	int rc;
+
+	rtm->rtm_family = v4 ? AF_INET : AF_INET6;
+	rtm->rtm_dst_len = plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = v4 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;   /* no gateway: on the link */
+	rtm->rtm_type = RTN_UNICAST;
+	add_attr(n, sizeof(buf), RTA_DST, dst, alen);
+	add_attr(n, sizeof(buf), RTA_OIF, &ifindex, sizeof(ifindex));
+	if (src && add)
+		add_attr(n, sizeof(buf), RTA_PREFSRC, src, alen);
+	rc = nl_change(nl, n, add, 0, ESRCH);
+	if (rc)
+		log_warn("route %s to a virtual address on ifindex %u: %s", add ? "add" : "delete",
+			 ifindex, strerror(-rc));
+	return rc;
 }

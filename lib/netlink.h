@@ -16,6 +16,10 @@ int  xmip_nl_open(void);
 
 /* Proxy neighbour entry (ip -6 neigh add proxy ADDR dev IF). EEXIST/ENOENT are success. */
 int  xmip_nl_proxy_neigh(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add);
+/* The same; router: the entry has NTF_ROUTER, so the kernel's proxy NAs set the Router flag
+ * (ip -6 neigh add proxy ADDR dev IF router; a mobile router's home address, RFC 3963 §6.2). */
+int  xmip_nl_proxy_neigh_router(int nl, uint32_t ifindex, const struct in6_addr *addr, bool add,
+				bool router);
 
 /*
  * Address add/delete. flags: IFA_F_* (IFA_F_NODAD for the HoA).
@@ -50,6 +54,8 @@ struct xmip_nl_route_info {
 	uint32_t        ifindex;    /* RTA_OIF, or the first next hop's device */
 	uint32_t        priority;   /* metric */
 	uint32_t        mtu;        /* RTAX_MTU, 0: none (the device's) */
+	bool            v4;         /* build: an IPv4 route (dst ::ffff:a.b.c.d); an IPv6
+				     * gateway then goes as RTA_VIA (IPv4 via inet6) */
 };
 
 /*
@@ -123,5 +129,19 @@ bool xmip_if_is_up(const char *ifname);
 int  xmip_if_ipv6_mtu(const char *ifname);
 /* The interface's Ethernet address. */
 int  xmip_if_hwaddr(const char *ifname, uint8_t mac[6]);
+
+/*
+ * The NTM node's virtual interface: a veth pair `name`/`peer` with ARP/ND
+ * off (IFF_NOARP) and this MTU (0: the default), created down. EEXIST is
+ * success (it is there already).
+ */
+int  xmip_nl_veth_add(int nl, const char *name, const char *peer, uint32_t mtu);
+/* Set a link up or down, and its MTU (0: unchanged). */
+int  xmip_nl_link_set(int nl, uint32_t ifindex, bool up, uint32_t mtu);
+/* Delete a link (ENODEV is success). */
+int  xmip_nl_link_del(int nl, uint32_t ifindex);
+/* Add (replace) or delete "dst/plen dev ifindex [src src]" in the main table; v4: 4-octet addresses. */
+int  xmip_nl_route_dev(int nl, bool v4, const uint8_t *dst, uint8_t plen, uint32_t ifindex,
+		       const uint8_t *src, bool add);
 
 #endif /* XMIP_NETLINK_H */

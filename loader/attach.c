@@ -44,6 +44,9 @@
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
 #include "xmip_rs.skel.h"
+#include "xmip_ntm_node.h"
+#include "xmip_ntm.skel.h"
+#include "netlink.h"
 
 #define LOG_TAIL_LINES 40
 
@@ -138,11 +141,12 @@ struct role_obj {
 	struct xmip_mn *mn;
 	struct xmip_rs *rs;
 	struct xmip_cn *cn;
+	struct xmip_ntm *ntm;
 	struct xmip_mip4 *m4;         /* FA, MN4: Mobile IPv4 (tc ingress and egress) */
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
-	struct bpf_program *egress;   /* MN, HA, CN: tc egress */
-	struct bpf_program *ingress;  /* HA: tc ingress */
+	struct bpf_program *egress;   /* MN, HA, CN: tc egress; NTM: the virtual interface's */
+	struct bpf_program *ingress;  /* HA, NTM: tc ingress */
 	struct bpf_program *clock;    /* HA: the clock program (lib/fwclock.h) */
 	struct bpf_map *bindings, *replay, *ident, *fwtable; /* HA; CN: bindings only */
 	struct bpf_map *used;         /* CN only: xmip_ro_used */
@@ -159,6 +163,7 @@ struct role_obj {
 struct ha_extra {
 	uint32_t mode;            /* XMIP_HA_MODE_* */
 	uint32_t fw_slots, fw_seed;
+	uint32_t vif_ifindex;     /* NTM: the virtual interface (its rodata) */
 };
 
 static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t tunnel_mtu,
@@ -231,6 +236,21 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		ro->obj = ro->m4->obj;
 		ro->ingress = ro->m4->progs.xmip_mip4_in;
 		ro->egress = ro->m4->progs.xmip_mip4_out;
+	} else if (conf->role == XMIP_ROLE_NTM) {
+		struct xmip_ntm_node_conf *c;
+
+		ro->ntm = xmip_ntm__open_opts(&opts);
+		if (!ro->ntm)
+			return -errno;
+		ro->obj = ro->ntm->obj;
+		ro->ingress = ro->ntm->progs.xmip_ntm_ingress;
+		ro->egress = ro->ntm->progs.xmip_ntm_egress;
+		ro->rodata = ro->ntm->maps.rodata;
+		c = (struct xmip_ntm_node_conf *)&ro->ntm->rodata->xmip_ntm_node_conf;
+		memset(c, 0, sizeof(*c));
+		c->port = conf->ntm.port;
+		c->vif_ifindex = hx->vif_ifindex;   /* the virtual interface, made before */
+		c->ready = 1;
 	} else if (conf->role == XMIP_ROLE_CN) {
 		struct xmip_cn_conf *c;
 
@@ -273,6 +293,8 @@ static int role_load(struct role_obj *ro)
 {
 	if (ro->rs)
 		return xmip_rs__load(ro->rs);
+	if (ro->ntm)
+		return xmip_ntm__load(ro->ntm);
 	if (ro->cn)
 		return xmip_cn__load(ro->cn);
 	if (ro->m4)
@@ -290,6 +312,8 @@ static void role_close(struct role_obj *ro)
 		xmip_rs__destroy(ro->rs);
 	if (ro->cn)
 		xmip_cn__destroy(ro->cn);
+	if (ro->ntm)
+		xmip_ntm__destroy(ro->ntm);
 	if (ro->m4)
 		xmip_mip4__destroy(ro->m4);
 	memset(ro, 0, sizeof(*ro));
@@ -565,7 +589,90 @@ static bool conf_has_if(const struct xmip_conf *conf, const char *ifname)
 	for (int i = 0; conf && i < conf->n_ifs; i++)
 		if (strcmp(conf->ifnames[i], ifname) == 0)
 			return true;
-	return false;
+	/* an NTM node's virtual interface is the configuration's too */
+	return conf && conf->role == XMIP_ROLE_NTM && !strcmp(conf->ntm.vif, ifname);
+}
+
+/* The NTM node's virtual interface's peer: the name with "p" appended. */
+static void vif_peer_name(const char *vif, char *out, size_t len)
+{
+	snprintf(out, len, "%.14sp", vif);
+}
+
+/*
+ * The NTM node's virtual interface (docs/ntmobile.md, "The node
+ * datapath"): a veth pair without ARP/ND, its MTU the smallest real one
+ * less the IPv6 tunnel overhead (56: section 8), no IPv6 link-local
+ * address (nothing link-scoped crosses a tunnel), up. The agent puts the
+ * virtual addresses and the routes to the peers' on it. Its ifindex, or 0
+ * with err.
+ */
+static uint32_t vif_make(const struct xmip_conf *conf, int min_mtu, char *err, size_t errlen)
+{
+	char peer[IF_NAMESIZE + 1];
+	uint32_t mtu = min_mtu > 1280 + 56 ? (uint32_t)min_mtu - 56 : 1280, ifindex, pidx;
+	int nl = xmip_nl_open(), rc;
+
+	if (nl < 0) {
+		snprintf(err, errlen, "netlink: %s", strerror(-nl));
+		return 0;
+	}
+	vif_peer_name(conf->ntm.vif, peer, sizeof(peer));
+	ifindex = if_nametoindex(conf->ntm.vif);
+	if (!ifindex) {
+		rc = xmip_nl_veth_add(nl, conf->ntm.vif, peer, mtu);
+		if (rc) {
+			snprintf(err, errlen, "%s: creating the virtual interface failed: %s",
+				 conf->ntm.vif, strerror(-rc));
+			close(nl);
+			return 0;
+		}
+		xmip_msg("%s: virtual interface created (veth, peer %s, mtu %u)", conf->ntm.vif,
+			 peer, mtu);
+		ifindex = if_nametoindex(conf->ntm.vif);
+	}
+	pidx = if_nametoindex(peer);
+	/* before it goes up: no IPv6 link-local address (nothing link-scoped is tunnelled) */
+	xmip_sysctl_ipv6_conf(conf->ntm.vif, "addr_gen_mode", "1");
+	if (pidx)
+		xmip_sysctl_ipv6_conf(peer, "disable_ipv6", "1");
+	if (!ifindex || xmip_nl_link_set(nl, ifindex, true, mtu) ||
+	    (pidx && xmip_nl_link_set(nl, pidx, true, 0))) {
+		snprintf(err, errlen, "%s: cannot bring the virtual interface up", conf->ntm.vif);
+		close(nl);
+		return 0;
+	}
+	close(nl);
+	return ifindex;
+}
+
+/* The NTM node's programs: tc ingress on the real interfaces, tc egress on the virtual one, markers. */
+static int attach_ntm(const struct role_obj *ro, const struct xmip_conf *conf, const char *pin_dir,
+		      const uint32_t *ifindex, uint32_t vif, char *err, size_t errlen)
+{
+	char name[64], path[512];
+
+	for (int i = 0; i < conf->n_ifs; i++) {
+		/* an XDP link of an earlier role on it goes */
+		snprintf(path, sizeof(path), "%s/%s%s", pin_dir, XMIP_PIN_LINK_XDP, conf->ifnames[i]);
+		if (access(path, F_OK) == 0)
+			drop_link(path);
+		tc_detach_at(ifindex[i], BPF_TC_EGRESS);
+		/* Decapsulated packets come up here from a peer's virtual address
+		 * whose route points at the virtual interface: loose reverse-path
+		 * filtering (RFC 3704 §2.3) on this interface, not strict. */
+		xmip_sysctl_ipv4_conf(conf->ifnames[i], "rp_filter", "2");
+		if (tc_attach(conf->ifnames[i], ifindex[i], bpf_program__fd(ro->ingress),
+			      BPF_TC_INGRESS, err, errlen))
+			return -1;
+		snprintf(name, sizeof(name), "%s%s", XMIP_PIN_TC_PREFIX, conf->ifnames[i]);
+		if (pin_replace(bpf_program__fd(ro->ingress), pin_dir, name, err, errlen))
+			return -1;
+	}
+	if (tc_attach(conf->ntm.vif, vif, bpf_program__fd(ro->egress), BPF_TC_EGRESS, err, errlen))
+		return -1;
+	snprintf(name, sizeof(name), "%s%s", XMIP_PIN_TC_PREFIX, conf->ntm.vif);
+	return pin_replace(bpf_program__fd(ro->egress), pin_dir, name, err, errlen);
 }
 
 /* Links (and HA tc markers) pinned for interfaces the configuration no longer lists. */
@@ -881,7 +988,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		if (mtu > 0 && (min_mtu == 0 || mtu < min_mtu))
 			min_mtu = mtu;
 	}
-	if (!tunnel_mtu && conf->role != XMIP_ROLE_RS) {
+	if (!tunnel_mtu && conf->role != XMIP_ROLE_RS && conf->role != XMIP_ROLE_NTM) {
 		/* RFC 2473: the tunnel adds a 40-octet IPv6 header to every packet. */
 		if (min_mtu - 40 < 1280) {
 			snprintf(err, errlen, "smallest interface MTU %d leaves less than 1280 "
@@ -904,6 +1011,11 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	if (ha) {
 		hx.mode = conf->xdp_mode == XMIP_XDP_TC ? XMIP_HA_MODE_TC : XMIP_HA_MODE_XDP;
 		ha_table_plan(pin_dir, conf->max_bindings, &hx);
+	}
+	if (conf->role == XMIP_ROLE_NTM) {   /* the virtual interface first: its ifindex is rodata */
+		hx.vif_ifindex = vif_make(conf, min_mtu, err, errlen);
+		if (!hx.vif_ifindex)
+			goto out;
 	}
 	rc = role_open(conf, pin_dir, tunnel_mtu, &hx, &ro);
 	if (rc) {
@@ -945,7 +1057,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
 		 ha ? "ha" : conf->role == XMIP_ROLE_RS ? "rs" :
-		 conf->role == XMIP_ROLE_CN ? "cn" : ro.m4 ? "mip4" : "mn", pin_dir);
+		 conf->role == XMIP_ROLE_CN ? "cn" : conf->role == XMIP_ROLE_NTM ? "ntm" :
+		 ro.m4 ? "mip4" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);
@@ -991,7 +1104,10 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		rc = 0;
 		goto out;
 	}
-	for (int i = 0; i < conf->n_ifs; i++) {
+	if (conf->role == XMIP_ROLE_NTM &&
+	    attach_ntm(&ro, conf, pin_dir, ifindex, hx.vif_ifindex, err, errlen))
+		goto out;
+	for (int i = 0; conf->role != XMIP_ROLE_NTM && i < conf->n_ifs; i++) {
 		if (ha) {
 			if (attach_ha_if(&ro, pin_dir, conf->ifnames[i], ifindex[i], conf->xdp_mode,
 					 err, errlen))
@@ -1077,9 +1193,22 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 		xmip_msg("%s: XDP detached", ifname);
 	}
 	closedir(d);
-	(void)role;
 	for (int i = 0; conf && i < conf->n_ifs; i++)
 		tc_detach(if_nametoindex(conf->ifnames[i]));
+	if (role == XMIP_ROLE_NTM) {
+		/* The NTM node's virtual interface goes with it (and the
+		 * virtual addresses and routes the agent put on it). */
+		struct xmip_rodata rd;
+		char e2[600];
+		int nl;
+
+		if (xmip_rodata_read(pin_dir, &rd, e2, sizeof(e2)) == 0 && rd.ntm.vif_ifindex &&
+		    (nl = xmip_nl_open()) >= 0) {
+			if (xmip_nl_link_del(nl, rd.ntm.vif_ifindex) == 0)
+				xmip_msg("virtual interface (ifindex %u) removed", rd.ntm.vif_ifindex);
+			close(nl);
+		}
+	}
 
 	d = opendir(pin_dir);
 	if (!d) {

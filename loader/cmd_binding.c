@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "cli.h"
 #include "cmd_binding_dsmip.h"
+#include "cmd_binding_nemo.h"
 #include "cmd_binding_mip4.h"
 #include "family_names.h"
 #include "fwclock.h"
@@ -251,10 +252,16 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		xmip_cli_addr_str(r->k.hoa, hoa);
 		xmip_cli_addr_str(r->b.coa, coa);
 		bu_flag_letters(r->b.bu_flags, flags);
+		char mnp[XMIP_MNP_SHOW_MAX][XMIP_MNP_STR];
+		int n_mnp = (r->b.bu_flags & XMIP_BU_F_R) ?
+			    xmip_binding_mnps(r->instance, r->k.hoa, mnp, XMIP_MNP_SHOW_MAX) : 0;
+
 		if (!o->json) {
 			printf("%-10s %-28s %-28s %8u %9" PRIu64 " %5u %-5s %s\n", r->instance, hoa,
 			       coa, r->b.lifetime_s, remaining, r->b.seq, flags[0] ? flags : "-",
 			       xmip_fam_name(xmip_encap_family(r->b.encap)));
+			for (int m = 0; m < n_mnp; m++)   /* a mobile router's (RFC 3963) */
+				printf("%-10s   mobile network prefix %s\n", "", mnp[m]);
 			continue;
 		}
 		xmip_json_obj_open(&j);
@@ -279,6 +286,14 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		/* Learnt from a Packet Too Big about the tunnel (0: none). */
 		xmip_json_key(&j, "path_mtu");
 		xmip_json_u64(&j, r->b.path_mtu);
+		if (r->b.bu_flags & XMIP_BU_F_R) {
+			/* NEMO (RFC 3963): the prefixes forwarded to this router. */
+			xmip_json_key(&j, "mobile_network_prefixes");
+			xmip_json_arr_open(&j);
+			for (int m = 0; m < n_mnp; m++)
+				xmip_json_str(&j, mnp[m]);
+			xmip_json_arr_close(&j);
+		}
 		xmip_json_obj_close(&j);
 	}
 	/* Mobile IPv4 bindings (xmip_bindings, docs/mip4.md "Datapath"). */

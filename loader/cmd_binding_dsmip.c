@@ -35,7 +35,7 @@ static void addr_str(const uint8_t a[16], char *buf)
 static const char *encap_name(unsigned int e)
 {
 	return e == XMIP_DSMIP_ENCAP_IPV4 ? "ipv4" : e == XMIP_DSMIP_ENCAP_UDP4 ? "udp4" :
-	       e == XMIP_DSMIP_ENCAP_UDP6 ? "udp6" : "none";
+	       e == XMIP_DSMIP_ENCAP_UDP6 ? "udp6" : e == XMIP_DSMIP_ENCAP_IP6 ? "ip6" : "none";
 }
 
 /*

@@ -12,6 +12,7 @@
 
 #include "xmip_maps.h"
 #include "xmip_ntm_relay.h"
+#include "xmip_ntm_node.h"
 #include "xmip_ro.h"
 
 struct xmip_rodata {
@@ -20,6 +21,7 @@ struct xmip_rodata {
 	struct xmip_mn_conf mn;     /* role MN */
 	struct xmip_rs_conf rs;     /* role RS */
 	struct xmip_cn_conf cn;     /* role CN */
+	struct xmip_ntm_node_conf ntm;  /* role NTM (the node datapath) */
 };
 
 /* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */

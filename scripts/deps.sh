@@ -8,7 +8,7 @@ PKGS=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libssl-dev libcmocka-d
       pkg-config make gcc iproute2 nftables iperf3 tshark tcpdump python3-scapy
       python3-pytest ethtool procps iputils-ping libclang-rt-14-dev
       libmicrohttpd-dev prometheus curl systemd bash-completion man-db
-      dpkg-dev debhelper fakeroot lintian)
+      dpkg-dev debhelper fakeroot lintian conntrack)
 
 missing=()
 for p in "${PKGS[@]}"; do

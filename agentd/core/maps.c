@@ -33,7 +33,7 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 	char ignored[256];
 	int rc;
 
-	m->bindings = m->mn_state = m->replay = m->signal = m->nh_gen = -1;
+	m->bindings = m->mn_state = m->replay = m->signal = m->nh_gen = m->mnp = -1;
 	m->fw = NULL;
 	/* Each role's map set (docs/DESIGN.md, "Map set per role"). */
 	if ((rc = open_pin(instance, XMIP_MAP_SIGNAL, &m->signal, err, errlen)))
@@ -44,12 +44,17 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 			goto fail;
 		/* Optional: an instance attached before the next-hop cache has none. */
 		open_pin(instance, XMIP_MAP_NH_GEN, &m->nh_gen, ignored, sizeof(ignored));
+		/* Optional too: NEMO prefixes (RFC 3963), absent before them. */
+		open_pin(instance, XMIP_MAP_MNP, &m->mnp, ignored, sizeof(ignored));
 	} else if (role == XMIP_ROLE_CN) {
 		/* The correspondent's binding cache (RFC 6275 §9.1): same map as the HA's. */
 		if ((rc = open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, err, errlen)))
 			goto fail;
 	} else if ((rc = open_pin(instance, XMIP_MAP_MN_STATE, &m->mn_state, err, errlen))) {
 		goto fail;
+	} else {
+		/* A mobile router's own prefixes (RFC 3963); absent before them. */
+		open_pin(instance, XMIP_MAP_MNP, &m->mnp, ignored, sizeof(ignored));
 	}
 	return 0;
 fail:
@@ -59,7 +64,7 @@ fail:
 
 void xmip_maps_close(struct xmip_agent_maps *m)
 {
-	int *fds[] = { &m->bindings, &m->mn_state, &m->replay, &m->signal, &m->nh_gen };
+	int *fds[] = { &m->bindings, &m->mn_state, &m->replay, &m->signal, &m->nh_gen, &m->mnp };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)

@@ -21,6 +21,7 @@ struct xmip_agent_maps {
 	int replay;     /* HA: HASH xmip_binding_key -> xmip_replay_state; -1 on the MN */
 	int signal;     /* RINGBUF */
 	int nh_gen;     /* ARRAY[1] __u64 next-hop generation; -1 if absent (older attach) */
+	int mnp;        /* HA, MN: LPM_TRIE xmip_mnp_key -> xmip_mnp_val (NEMO); -1 if absent */
 	/* HA: the fast-path table the datapath reads (fwsync.h), kept in step with
 	 * every binding written here; set by the core once it runs, NULL before. */
 	struct xmip_fwsync *fw;

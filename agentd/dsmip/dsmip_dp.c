@@ -40,6 +40,19 @@ static const char *addr_str(const uint8_t a[16], char *buf, size_t len)
 int xmip_dsmip_dp_record(const struct xmip_dsmip_binding *b, struct xmip_binding *r)
 {
 	memset(r, 0, sizeof(*r));
+	if (b->encap == XMIP_DSMIP_ENCAP_IP6) {
+		/* IPv4-in-IPv6 to the IPv6 care-of address (§4.5.1) */
+		if (xmip_is_v4_mapped(b->coa))
+			return -1;
+		r->encap = XMIP_ENCAP_IP6IP6;
+		memcpy(r->coa, b->coa, 16);
+		r->expires_ns = b->expires_ns;
+		r->lifetime_s = b->lifetime_s;
+		r->seq = b->seq;
+		r->bu_flags = b->bu_flags & (uint16_t)~XMIP_BU_F_L;
+		r->ifindex = b->ifindex;
+		return 0;
+	}
 	if (!xmip_is_v4_mapped(b->observed_addr))
 		return -1;   /* udp6: UDP over IPv6 is not in the datapath (docs/dsmip.md) */
 	if (b->encap == XMIP_DSMIP_ENCAP_IPV4)
@@ -101,6 +114,17 @@ int xmip_dsmip_dp_set(const struct xmip_dsmip_binding *b)
 		return 0;
 	}
 	addr_str(b->observed_addr, dst, sizeof(dst));
+	if (b->encap == XMIP_DSMIP_ENCAP_IP6) {
+		/* Only the IPv4 home address: the IPv6 one is the MIPv6 binding's. */
+		if (dp_maps && dp_maps->bindings >= 0 && has_v4 &&
+		    xmip_binding_put(dp_maps, b->ipv4_hoa, &r))
+			rc = -1;
+		if (has_v4)
+			xmip_dsmip_arp_set(b->ipv4_hoa, b->ifindex, true);
+		log_info("dsmip datapath: %s (IPv4 home address of %s) IPv4-in-IPv6 -> %s%s", v4, hoa,
+			 dst, rc ? " (table refused it)" : "");
+		return rc;
+	}
 	if (dp_maps && dp_maps->bindings >= 0) {
 		if (xmip_binding_put(dp_maps, b->hoa, &r))
 			rc = -1;

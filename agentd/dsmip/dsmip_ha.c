@@ -17,7 +17,9 @@
 #include "clock.h"
 #include "config.h"
 #include "core.h"
+#include "dsmip.h"
 #include "dsmip_arp.h"
+#include "mip6/ha.h"
 #include "dsmip_dp.h"
 #include "dsmip_outer.h"
 #include "dsmip_policy.h"
@@ -163,6 +165,27 @@ static void log_decision(const struct xmip_dsmip_decision *d, const struct xmip_
 
 /* ---- one BU ---------------------------------------------------------------------- */
 
+/* The running family, for xmip_dsmip_mip6_took (one per agent process). */
+static struct xmip_dsmip_ha *dsmip_self;
+
+/*
+ * Proxy ND for the IPv6 home address of a DSMIPv6 binding (RFC 5555 §4.5
+ * keeps RFC 6275 §10.4.1: the HA intercepts the home address on the home
+ * link whatever the care-of address's family), through the MIPv6 HA's
+ * proxy entries. Off only when no MIPv6 binding of the address holds it.
+ */
+static void defend(const struct xmip_dsmip_ha *ha, const struct xmip_dsmip_binding *b, bool on,
+		   bool announce)
+{
+	const struct xmip_agent_maps *maps = ha->f->core->maps;
+	struct xmip_binding r;
+
+	if (!on && maps->bindings >= 0 && xmip_binding_get(maps, b->hoa, &r) == 0 &&
+	    r.encap == XMIP_ENCAP_IP6IP6)
+		return;
+	xmip_ha_defend_hoa(b->hoa, b->ifindex, on, announce);
+}
+
 static void withdraw(const struct xmip_dsmip_binding *b)
 {
 	struct xmip_dsmip_binding w = *b;
@@ -188,6 +211,7 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 			log_warn("dsmip: another node registered from the NAT address and port of a "
 				 "binding: that binding is removed (its NAT mapping is gone)");
 			withdraw(&gone);
+			defend(ha, &gone, false, false);
 			xmip_dsmip_del(&ha->table, d->evict_hoa);
 			ev_binding(XMIP_EV_EXPIRED, &gone, NULL);
 		}
@@ -209,9 +233,13 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 		     memcmp(d->prev.ipv4_hoa, d->b.ipv4_hoa, 16)))
 			xmip_dsmip_dp_drop_v4(&d->prev);
 		xmip_dsmip_dp_set(&d->b);
+		/* A new binding (or one replacing a MIPv6 one) announces itself. */
+		defend(ha, &d->b, true, !d->had);
 	} else if (d->op == XMIP_DSMIP_DELETE) {
-		if (d->had)
+		if (d->had) {
 			withdraw(&d->prev);
+			defend(ha, &d->prev, false, false);
+		}
 		xmip_dsmip_del(&ha->table, d->b.hoa);
 	}
 	if (d->op != XMIP_DSMIP_KEEP || d->evict)
@@ -387,6 +415,7 @@ void xmip_dsmip_ha_timer(struct xmip_dsmip_ha *ha, struct xmip_family_timer *t)
 			continue;
 		}
 		withdraw(&b);
+		defend(ha, &b, false, false);
 		xmip_dsmip_del(&ha->table, b.hoa);      /* moves the last one to i */
 		ev_binding(XMIP_EV_EXPIRED, &b, NULL);
 		log_info("dsmip: binding expired");
@@ -432,7 +461,76 @@ struct xmip_dsmip_ha *xmip_dsmip_ha_new(struct xmip_family *f)
 		 ha->fd6 >= 0 ? " and the IPv6 address" : "", conf->dsmip.nat_keepalive_s);
 	xmip_family_timer_init(f, &ha->sweep, NULL);
 	xmip_family_timer_in_ms(&ha->sweep, SWEEP_MS);
+	dsmip_self = ha;
 	return ha;
+}
+
+void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
+			  const struct xmip_binding *m6, struct xmip_ba_fields *ba)
+{
+	struct xmip_dsmip_ha *ha = dsmip_self;
+	const struct xmip_mn_entry *mn;
+	struct xmip_dsmip_binding b;
+	struct in6_addr h6;
+	struct in_addr v4;
+	bool dynamic;
+	uint8_t st;
+	char txt[INET_ADDRSTRLEN];
+
+	if (!ha || !o->has_ipv4_hoa)
+		return;
+	memcpy(&h6, hoa, 16);
+	mn = xmip_conf_find_mn(ha->conf, &h6);
+	if (!mn)
+		return;
+	st = xmip_dsmip_ipv4_hoa_decide(ha->conf, mn, &ha->table, hoa, o, &v4, &dynamic);
+	ba->has_ipv4_ack = true;
+	ba->ipv4_ack_status = st;
+	ba->ipv4_ack_hoa = v4;
+	ba->ipv4_ack_plen = st < 128 ? 32 : 0;     /* §3.2.1: zero on failure */
+	inet_ntop(AF_INET, &v4, txt, sizeof(txt));
+	log_info("dsmip: IPv4 home address %s for %s over its IPv6 care-of address %s: %s", txt,
+		 xmip_ip6str(hoa), xmip_ip6str(m6->coa), xmip_ipv4_ack_status_name(st));
+	if (st >= 128)
+		return;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.hoa, hoa, 16);
+	memcpy(b.coa, m6->coa, 16);
+	memcpy(b.observed_addr, m6->coa, 16);
+	xmip_v4_mapped(v4, b.ipv4_hoa);
+	b.ipv4_plen = 32;
+	b.flags = XMIP_DSMIP_B_IPV4_HOA | (dynamic ? XMIP_DSMIP_B_DYNAMIC : 0);
+	b.encap = XMIP_DSMIP_ENCAP_IP6;
+	b.keepalive_s = XMIP_DSMIP_REFRESH_NONE;
+	b.lifetime_s = m6->lifetime_s;
+	b.expires_ns = m6->expires_ns;
+	b.seq = m6->seq;
+	b.bu_flags = m6->bu_flags;
+	b.ifindex = m6->ifindex;
+	if (xmip_dsmip_put(&ha->table, &b)) {
+		log_warn("dsmip: binding table full");
+		return;
+	}
+	xmip_dsmip_dp_set(&b);
+	save(ha);
+}
+
+void xmip_dsmip_mip6_took(const uint8_t hoa[16])
+{
+	struct xmip_dsmip_ha *ha = dsmip_self;
+	struct xmip_dsmip_binding *cur = ha ? xmip_dsmip_find_hoa(&ha->table, hoa) : NULL;
+	struct xmip_dsmip_binding gone;
+
+	if (!cur)
+		return;
+	gone = *cur;
+	/* Keeps a MIPv6 record of the home address; the IPv4 one and proxy ARP go. */
+	withdraw(&gone);
+	xmip_dsmip_del(&ha->table, hoa);
+	log_info("dsmip: binding of %s ended by a MIPv6 registration or deregistration",
+		 xmip_ip6str(hoa));
+	ev_binding(XMIP_EV_EXPIRED, &gone, NULL);
+	save(ha);
 }
 
 /* A restarted agent takes the bindings of the state file whose node is still configured. */
@@ -462,6 +560,7 @@ int xmip_dsmip_ha_adopt(struct xmip_dsmip_ha *ha)
 		    xmip_dsmip_put(&ha->table, &b))
 			continue;
 		xmip_dsmip_dp_set(&b);
+		defend(ha, &b, true, false);
 		kept++;
 	}
 	fclose(fp);
@@ -474,6 +573,8 @@ void xmip_dsmip_ha_free(struct xmip_dsmip_ha *ha)
 {
 	if (!ha)
 		return;
+	if (dsmip_self == ha)
+		dsmip_self = NULL;
 	xmip_family_timer_cancel(&ha->sweep);
 	if (ha->fd4 >= 0) {
 		xmip_loop_del_fd(ha->f->core->loop, ha->fd4);

@@ -47,9 +47,9 @@ static bool nai_matches(const struct xmip_mh_opts *o, const struct xmip_mn_entry
  * The IPv4 home address the BU asks for (RFC 5555 §4.5): the Ack's status,
  * and on success the address and whether it came from the pool.
  */
-static uint8_t ipv4_hoa_decide(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
-			       const struct xmip_dsmip_table *t, const uint8_t hoa[16],
-			       const struct xmip_mh_opts *o, struct in_addr *out, bool *dynamic)
+uint8_t xmip_dsmip_ipv4_hoa_decide(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+				   const struct xmip_dsmip_table *t, const uint8_t hoa[16],
+				   const struct xmip_mh_opts *o, struct in_addr *out, bool *dynamic)
 {
 	struct in_addr want = o->ipv4_hoa;
 	const struct xmip_dsmip_binding *holder;
@@ -229,6 +229,20 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 			return 0;
 		}
 	}
+	/*
+	 * UDP from an IPv6 care-of address: RFC 5555 §4.1 and §4.5 say it
+	 * SHOULD NOT be used (NAT detection, §4.2, is for IPv4 care-of
+	 * addresses; §4.4.1's firewall case is the MN's choice). The datapath
+	 * does not carry it (docs/dsmip.md), so rather than a binding with no
+	 * tunnel the node is told no, and registers over the Mobility Header
+	 * (a deregistration is still accepted: it only removes).
+	 */
+	if (!outer_v4 && !dereg) {
+		reject_echo(d, XMIP_BA_PROHIBITED, o->mesg_id,
+			    "UDP encapsulation from an IPv6 care-of address is not supported: "
+			    "register over the Mobility Header (RFC 5555 4.1)");
+		return 0;
+	}
 
 	/* Accepted (answered whatever the A flag, RFC 6275 §10.3.1). */
 	d->send_ba = true;
@@ -281,7 +295,8 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	if (o->has_ipv4_hoa) {
 		struct in_addr v4;
 		bool dynamic;
-		uint8_t st = ipv4_hoa_decide(conf, mn, table, hoa.s6_addr, o, &v4, &dynamic);
+		uint8_t st = xmip_dsmip_ipv4_hoa_decide(conf, mn, table, hoa.s6_addr, o, &v4,
+							 &dynamic);
 
 		d->ba.has_ipv4_ack = true;
 		d->ba.ipv4_ack_status = st;
@@ -345,6 +360,7 @@ const char *xmip_dsmip_encap_name(unsigned int encap)
 	case XMIP_DSMIP_ENCAP_IPV4: return "ipv4";
 	case XMIP_DSMIP_ENCAP_UDP4: return "udp4";
 	case XMIP_DSMIP_ENCAP_UDP6: return "udp6";
+	case XMIP_DSMIP_ENCAP_IP6: return "ip6";
 	}
 	return "none";
 }

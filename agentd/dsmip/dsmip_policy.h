@@ -123,6 +123,15 @@ int xmip_dsmip_build_ba(const struct xmip_dsmip_decision *d, uint8_t *buf, size_
 /* "success", "incorrect IPv4 home address" ... (RFC 5555 §3.2.1). */
 const char *xmip_ipv4_ack_status_name(unsigned int status);
 /* "ipv4", "udp4", "udp6", "none". */
+/*
+ * The IPv4 home address a BU's IPv4 Home Address option asks for (RFC 5555
+ * §4.5; the table in docs/dsmip.md): the IPv4 Address Ack's status, and on
+ * success the address (*out) and whether it came from the pool. Also for a
+ * MIPv6 BU from an IPv6 care-of address (§4.4.2).
+ */
+uint8_t xmip_dsmip_ipv4_hoa_decide(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+				   const struct xmip_dsmip_table *t, const uint8_t hoa[16],
+				   const struct xmip_mh_opts *o, struct in_addr *out, bool *dynamic);
 const char *xmip_dsmip_encap_name(unsigned int encap);
 
 #endif /* XMIP_DSMIP_POLICY_H */

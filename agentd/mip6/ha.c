@@ -15,11 +15,14 @@
 #include "clock.h"
 #include "core.h"
 #include "dad.h"
+#include "dhaad_ha.h"
+#include "dsmip/dsmip.h"
 #include "ha_policy.h"
 #include "log.h"
 #include "maps.h"
 #include "mh.h"
 #include "nd.h"
+#include "nemo.h"
 #include "observe.h"
 #include "netlink.h"
 #include "pins.h"
@@ -45,6 +48,7 @@ struct ha_pending {
 	uint32_t                 held_ifindex;
 	size_t                   held_len;
 	uint8_t                  held[XMIP_SIGNAL_MAX_PKT];
+	struct xmip_mh_opts      opts;         /* the BU's options (its IPv4 HoA request) */
 };
 
 /* Per home address: the binding's expiry timer and a BU being processed. */
@@ -83,6 +87,7 @@ struct xmip_ha {
 
 	struct xmip_srcrate           ba_rl;    /* refusing BAs, per source */
 	uint64_t                      ba_held_back;
+	struct xmip_dhaad_ha         *dhaad;    /* DHAAD and MPS answers; NULL: off */
 };
 
 static unsigned int hoa_bucket(const uint8_t hoa[16])
@@ -182,8 +187,10 @@ static int defended(const uint8_t hoa[16], uint16_t bu_flags, struct in6_addr ou
 	return 2;
 }
 
+/* router: a mobile router's addresses: proxy entry and NAs with the Router
+ * flag (RFC 3963 §6.2). */
 static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
-			uint32_t arrival_ifindex, bool add, bool announce)
+			uint32_t arrival_ifindex, bool add, bool announce, bool router)
 {
 	uint32_t ifs[XMIP_CONF_MAX_IFS];
 	int n_ifs = proxy_ifs(ha, arrival_ifindex, ifs);
@@ -191,11 +198,15 @@ static void proxy_addrs(struct xmip_ha *ha, const struct in6_addr *a, int n,
 
 	for (int i = 0; i < n_ifs; i++) {
 		for (int k = 0; k < n; k++) {
-			if (xmip_nl_proxy_neigh(ha->nl, ifs[i], &a[k], add) || !add)
+			if (xmip_nl_proxy_neigh_router(ha->nl, ifs[i], &a[k], add, router) || !add)
 				continue;
 			/* Routers on the home link still map the address to the MN's MAC: override it. */
-			if (announce && if_indextoname(ifs[i], ifname))
-				xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			if (announce && if_indextoname(ifs[i], ifname)) {
+				if (router)
+					xmip_nd_send_unsolicited_na_router(ifname, &a[k]);
+				else
+					xmip_nd_send_unsolicited_na(ifname, &a[k]);
+			}
 		}
 	}
 }
@@ -205,7 +216,7 @@ static void proxy_stop(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_fl
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, false, false, false);
 }
 
 static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_flags,
@@ -213,16 +224,18 @@ static void proxy_start(struct xmip_ha *ha, const uint8_t hoa[16], uint16_t bu_f
 {
 	struct in6_addr a[2];
 
-	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce);
+	proxy_addrs(ha, a, defended(hoa, bu_flags, a), arrival_ifindex, true, announce,
+		    (bu_flags & XMIP_BU_F_R) != 0);
 }
 
 /* The link-local address alone (L set or cleared by a refresh). */
-static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex, bool add)
+static void proxy_link_local(struct xmip_ha *ha, const uint8_t hoa[16], uint32_t ifindex,
+			     bool add, bool router)
 {
 	struct in6_addr ll;
 
 	xmip_addr_link_local_of(hoa, &ll);
-	proxy_addrs(ha, &ll, 1, ifindex, add, add);
+	proxy_addrs(ha, &ll, 1, ifindex, add, add, router);
 }
 
 struct home_scan {
@@ -345,6 +358,7 @@ static void expire(struct xmip_ha *ha, const uint8_t hoa[16])
 			return;
 		}
 		xmip_binding_del(ha->maps, hoa);
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);
 		ident_del(ha, hoa);
 		proxy_stop(ha, hoa, b.bu_flags, b.ifindex);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
@@ -376,8 +390,20 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		home_link_check(ha);
 	switch (d->binding_op) {
 	case XMIP_HA_BINDING_WRITE:
+		/* NEMO (RFC 3963 §6.2): the prefixes first; they lead nowhere
+		 * until the binding is there. All of them or none (141). */
+		if (d->nemo) {
+			rc = xmip_nemo_set(ha->maps, hoa, d->mnp, d->n_mnp);
+			if (rc) {
+				log_err("mobile network prefixes for HoA %s: %s", xmip_ip6str(hoa),
+					strerror(-rc));
+				return XMIP_BA_INVALID_PREFIX;
+			}
+		}
 		rc = xmip_binding_put(ha->maps, hoa, &d->binding);
 		if (rc) {
+			if (d->nemo && !cur)
+				xmip_nemo_set(ha->maps, hoa, NULL, 0);
 			/* Includes the datapath refusing to place the binding (e.g. a
 			 * full fast-path table): the MN learns it, nothing is half-made. */
 			log_err("binding write for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
@@ -395,12 +421,19 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		rc = xmip_binding_del(ha->maps, hoa);
 		if (rc && rc != -ENOENT)
 			log_err("binding delete for HoA %s: %s", xmip_ip6str(hoa), strerror(-rc));
+		xmip_nemo_set(ha->maps, hoa, NULL, 0);     /* RFC 3963 §6.7 */
 		ident_del(ha, hoa);
 		drop_expiry(ha, hoa);
 		break;
 	case XMIP_HA_BINDING_KEEP:
 		break;
 	}
+	/* One binding per home address across families: a registration or a
+	 * deregistration over IPv6 ends the node's DSMIPv6 binding, and with
+	 * it its IPv4 home address when the BU asked for none (RFC 5555
+	 * §4.4.2.1; the MIPv6 BU carries no IPv4 Home Address option). */
+	if (d->binding_op != XMIP_HA_BINDING_KEEP)
+		xmip_dsmip_mip6_took(hoa);
 	if (d->replay_write) {
 		rc = xmip_replay_put(ha->maps, hoa, &d->replay);
 		if (rc)
@@ -426,7 +459,8 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 		/* L set or cleared by this refresh: the link-local address follows. */
 		if ((old_flags ^ d->binding.bu_flags) & XMIP_BU_F_L)
 			proxy_link_local(ha, hoa, d->binding.ifindex,
-					 d->binding.bu_flags & XMIP_BU_F_L);
+					 d->binding.bu_flags & XMIP_BU_F_L,
+					 (d->binding.bu_flags & XMIP_BU_F_R) != 0);
 		break;
 	}
 	return 0;
@@ -531,7 +565,7 @@ static void answer(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_
 
 /* Carry a decision out: state changes (when accepted), log, answer. */
 static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct xmip_binding *cur,
-		   uint32_t ifindex, const struct xmip_pkt *p)
+		   uint32_t ifindex, const struct xmip_pkt *p, const struct xmip_mh_opts *opts)
 {
 	uint8_t status;
 
@@ -561,6 +595,9 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 			d->ba.lifetime_units = 0;
 			d->ba.has_refresh = false;
 			d->reason = "binding cache write failed";
+		} else if (opts && d->binding_op == XMIP_HA_BINDING_WRITE) {
+			/* RFC 5555 §4.4.2: an IPv4 home address asked for over IPv6. */
+			xmip_dsmip_mip6_ipv4(opts, d->binding_key.hoa, &d->binding, &d->ba);
 		}
 	} else if (!d->send_ba) {
 		/* Nothing to answer means nothing to change, except what the policy says. */
@@ -661,7 +698,7 @@ static void dad_done(struct xmip_ha *ha, struct ha_entry *e)
 		pd->d.binding.expires_ns = xmip_now_ns() +
 					   (uint64_t)pd->d.binding.lifetime_s * NSEC_PER_SEC;
 	}
-	finish(ha, &pd->d, NULL, pd->ifindex, NULL);
+	finish(ha, &pd->d, NULL, pd->ifindex, NULL, &pd->opts);
 	if (pd->have_held) {
 		enum xmip_parse_err perr = xmip_pkt_parse(pd->held, pd->held_len, &held);
 
@@ -724,7 +761,8 @@ static void dad_timer(struct xmip_ha *ha, struct ha_entry *e)
  * Hold the decision d for the BU p until DAD of its addresses is over. 0,
  * or a BA status to refuse with (too many at once, no socket, memory).
  */
-static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex)
+static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, uint32_t ifindex,
+			 const struct xmip_mh_opts *opts)
 {
 	uint8_t nonce[XMIP_ND_NONCE_LEN];
 	struct ha_pending *pd;
@@ -745,6 +783,7 @@ static uint8_t dad_start(struct xmip_ha *ha, const struct xmip_ha_decision *d, u
 	memcpy(&hoa, d->binding_key.hoa, 16);
 	pd->d = *d;
 	pd->ifindex = ifindex;
+	pd->opts = *opts;
 	pd->n_ifs = proxy_ifs(ha, ifindex, pd->ifs);
 	xmip_dad_init(&pd->dad, &hoa, d->dad_link_local, ha->conf->dad_transmits,
 		      ha->conf->dad_retrans_ms, nonce);
@@ -819,7 +858,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 	if (d.need_dad && !ha->n_home_ifs)
 		d.need_dad = false;
 	if (d.need_dad) {
-		status = dad_start(ha, &d, ifindex);
+		status = dad_start(ha, &d, ifindex, &p->msg.opts);
 		if (!status)
 			return;
 		log_err("DAD for HoA %s could not start: refused with %u", xmip_ip6str(&d.ba_hoa),
@@ -831,7 +870,7 @@ static void signal_one(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf,
 		d.ba.lifetime_units = 0;
 		d.reason = "duplicate address detection could not start";
 	}
-	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p);
+	finish(ha, &d, have_cur ? &cur : NULL, ifindex, p, p ? &p->msg.opts : NULL);
 }
 
 void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, size_t len,
@@ -920,6 +959,7 @@ static int rebuild_one(const uint8_t hoa[16], const struct xmip_binding *b, void
 	if (!still_ours(c, hoa)) {
 		/* The datapath stops tunnelling now; proxy entries go too. */
 		xmip_binding_del(c->ha->maps, hoa);
+		xmip_nemo_set(c->ha->maps, hoa, NULL, 0);
 		ident_del(c->ha, hoa);
 		proxy_stop(c->ha, hoa, b->bu_flags | XMIP_BU_F_L, b->ifindex);
 		c->dropped++;
@@ -952,6 +992,21 @@ int xmip_ha_adopt(struct xmip_ha *ha)
 	log_info("home agent %s serving %s/%u, %zu mobile node(s)", xmip_ip6str(&ha->conf->address),
 		 xmip_ip6str(&ha->conf->home_prefix), ha->conf->home_plen, ha->conf->n_mns);
 	return 0;
+}
+
+/* The running HA, for xmip_ha_defend_hoa (one per agent process). */
+static struct xmip_ha *ha_self;
+
+void xmip_ha_defend_hoa(const uint8_t hoa[16], uint32_t arrival_ifindex, bool on, bool announce)
+{
+	if (!ha_self)
+		return;
+	if (on) {
+		home_link_check(ha_self);
+		proxy_start(ha_self, hoa, 0, arrival_ifindex, announce);
+	} else {
+		proxy_stop(ha_self, hoa, 0, arrival_ifindex);
+	}
 }
 
 struct xmip_ha *xmip_ha_new(struct xmip_family *f)
@@ -990,6 +1045,8 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 		xmip_sysctl_ipv6_conf(conf->ifnames[i], "proxy_ndp", "1");
 	}
 	find_home_link(ha);
+	/* After forwarding is on: only a router may join the anycast address. */
+	ha->dhaad = xmip_dhaad_ha_new(f->core->loop, conf, ha->maps, ha->raw);
 	if (conf->dad_transmits && !ha->n_home_ifs)
 		log_warn("no home link: first registrations are accepted without duplicate "
 			 "address detection (a virtual home link has no other node to ask)");
@@ -1000,6 +1057,7 @@ struct xmip_ha *xmip_ha_new(struct xmip_family *f)
 	else
 		log_warn("dad-transmits = 0: first registrations are accepted without duplicate "
 			 "address detection (RFC 6275 10.3.1 says a home agent MUST run it)");
+	ha_self = ha;
 	return ha;
 }
 
@@ -1007,6 +1065,8 @@ void xmip_ha_free(struct xmip_ha *ha)
 {
 	if (!ha)
 		return;
+	if (ha_self == ha)
+		ha_self = NULL;
 	/* Pending registrations die unanswered: the MN retransmits to the next agent. */
 	for (int i = 0; i < ha->n_pending; i++) {
 		struct ha_pending *pd = ha->pending[i]->pending;
@@ -1028,6 +1088,7 @@ void xmip_ha_free(struct xmip_ha *ha)
 	}
 	if (ha->ident >= 0)
 		close(ha->ident);
+	xmip_dhaad_ha_free(ha->dhaad);
 	xmip_srcrate_free(&ha->ba_rl);
 	free(ha);
 }

@@ -8,6 +8,7 @@
 #ifndef XMIP_HA_H
 #define XMIP_HA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,13 @@ void xmip_ha_signal(struct xmip_ha *ha, uint32_t ifindex, const uint8_t *buf, si
 void xmip_ha_timer(struct xmip_ha *ha, struct xmip_family_timer *t);
 /* Stops timers; leaves bindings and proxy entries in place. */
 void xmip_ha_free(struct xmip_ha *ha);
+/*
+ * Proxy ND for a home address another family bound (DSMIPv6 over an IPv4
+ * care-of address: RFC 5555 §4.5 keeps RFC 6275 §10.4.1, the HA defends
+ * and intercepts the IPv6 home address whatever the care-of address's
+ * family). On: the entry on the home link (else arrival_ifindex), with an
+ * unsolicited NA when announce; off: removed. No-op when no MIPv6 HA runs.
+ */
+void xmip_ha_defend_hoa(const uint8_t hoa[16], uint32_t arrival_ifindex, bool on, bool announce);
 
 #endif /* XMIP_HA_H */

@@ -60,6 +60,89 @@ static void discard(struct xmip_ha_decision *d, enum xmip_ha_discard why, const 
 	d->reason = text;
 }
 
+/* Where the BA goes and which binding it is about. */
+static void set_ba_addressing(struct xmip_ha_decision *d, const struct xmip_pkt *pkt,
+			      const struct in6_addr *hoa)
+{
+	d->ba_src = pkt->dst;
+	d->ba_coa = pkt->src;
+	d->ba_hoa = *hoa;
+	d->ba.seq = pkt->msg.seq;
+	d->binding_key = (struct xmip_binding_key){ { 0 } };
+	memcpy(d->binding_key.hoa, hoa->s6_addr, 16);
+}
+
+/* prefix/plen with the bits after plen cleared. */
+static struct xmip_mnp mnp_masked(const struct xmip_mnp *in)
+{
+	struct xmip_mnp m = *in;
+
+	for (unsigned bit = m.plen; bit < 128; bit++)
+		m.prefix.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+	return m;
+}
+
+/*
+ * RFC 3963 §6.2 and §6.6: the mobile network prefixes a mobile router's
+ * registration sets up forwarding for, into d->mnp. Explicit mode (the
+ * BU has Mobile Network Prefix options): each must be a prefix we can
+ * forward (a length 1..128, unicast routable, outside the home prefix,
+ * at most XMIP_MH_MAX_MNP of them), else 141 Invalid Prefix; and inside
+ * one of the prefixes configured for this router (the Prefix Table of
+ * §6.1.2), else 142 Not Authorized for Prefix. Implicit mode (none): the
+ * configured prefixes, or 143 Forwarding Setup failed when there are
+ * none. True: go on; false: decided.
+ */
+static bool nemo_prefixes(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+			  const struct xmip_mh_opts *o, struct xmip_ha_decision *d)
+{
+	if (o->n_mnp == 0) {
+		if (!mn->n_mnp) {
+			reject_echo(d, XMIP_BA_FORWARDING_SETUP_FAILED, o->mesg_id,
+				    "implicit mode and no mobile-network-prefix configured for this router");
+			return false;
+		}
+		for (unsigned i = 0; i < mn->n_mnp && i < XMIP_MH_MAX_MNP; i++)
+			d->mnp[d->n_mnp++] = mnp_masked(&mn->mnp[i]);
+		return true;
+	}
+	if (o->n_mnp > XMIP_MH_MAX_MNP) {
+		reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id, "more mobile network prefixes than we keep");
+		return false;
+	}
+	for (unsigned i = 0; i < o->n_mnp; i++) {
+		struct xmip_mnp m;
+		unsigned l;
+
+		if (o->mnp[i].plen == 0 || o->mnp[i].plen > 128) {
+			reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id, "mobile network prefix length not 1..128");
+			return false;
+		}
+		m = mnp_masked(&o->mnp[i]);
+		l = m.plen < conf->home_plen ? m.plen : conf->home_plen;
+		if (xmip_addr_not_routable(&m.prefix) || xmip_in_prefix(&m.prefix, &conf->home_prefix, l)) {
+			reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id,
+				    "mobile network prefix not unicast routable or overlapping the home prefix");
+			return false;
+		}
+		d->mnp[d->n_mnp++] = m;
+	}
+	for (unsigned i = 0; i < d->n_mnp; i++) {
+		bool ok = false;
+
+		for (unsigned j = 0; j < mn->n_mnp && !ok; j++)
+			ok = d->mnp[i].plen >= mn->mnp[j].plen &&
+			     xmip_in_prefix(&d->mnp[i].prefix, &mn->mnp[j].prefix, mn->mnp[j].plen);
+		if (!ok) {
+			d->n_mnp = 0;
+			reject_echo(d, XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX, o->mesg_id,
+				    "mobile network prefix not configured for this router");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* |mesg_id - now| within the window, both NTP 32.32 fixed point. */
 static bool mesg_id_in_window(uint64_t mesg_id, uint64_t now_ntp, uint32_t window_s)
 {
@@ -122,6 +205,20 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 		discard(d, XMIP_HA_DISCARD_COA, "care-of address not unicast routable");
 		return false;
 	}
+	if (m->bu_flags & XMIP_BU_F_R) {
+		/* RFC 3963 §6.6: an HA not configured for mobile routers
+		 * answers 140; §6.2: so does one for an R without H. */
+		if (!conf->mobile_routers) {
+			set_ba_addressing(d, pkt, &hoa);
+			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile routers not served (mobile-routers = no)");
+			return false;
+		}
+		if (!(m->bu_flags & XMIP_BU_F_H)) {
+			set_ba_addressing(d, pkt, &hoa);
+			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 §6.2)");
+			return false;
+		}
+	}
 	/* §9.5.1: a correspondent registration must carry Nonce Indices and
 	 * Binding Authorization Data that return routability verifies; this
 	 * node does not do route optimisation, so none can pass. */
@@ -144,17 +241,7 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 		return false;
 	}
 
-	d->ba_src = pkt->dst;
-	d->ba_coa = pkt->src;
-	d->ba_hoa = hoa;
-	d->ba.seq = m->seq;
-	d->binding_key = (struct xmip_binding_key){ { 0 } };
-	memcpy(d->binding_key.hoa, hoa.s6_addr, 16);
-
-	if (m->bu_flags & XMIP_BU_F_R) {
-		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile router registration not supported");
-		return false;
-	}
+	set_ba_addressing(d, pkt, &hoa);
 	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
 		reject(d, XMIP_BA_NOT_HOME_SUBNET, "home address not in the home prefix");
 		return false;
@@ -305,6 +392,16 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
+	/* RFC 3963 §6.2: a registration may not switch between mobile node
+	 * and mobile router (a deregistration ignores R). */
+	if (!dereg && cur && ((cur->bu_flags ^ m->bu_flags) & XMIP_BU_F_R)) {
+		reject_echo(d, XMIP_BA_REG_TYPE_CHANGE, o->mesg_id,
+			    "R flag differs from the binding's (RFC 3963 §6.2)");
+		return 0;
+	}
+	if (!dereg && (m->bu_flags & XMIP_BU_F_R) && !nemo_prefixes(conf, d->mn, o, d))
+		return 0;
+
 	/* Accepted: answered whatever the A flag (§10.3.1, §10.3.2). */
 	d->send_ba = true;
 	d->ba.status = XMIP_BA_ACCEPTED;
@@ -335,6 +432,11 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		d->proxy_nd = cur ? XMIP_HA_PROXY_ND_KEEP : XMIP_HA_PROXY_ND_START;
 		d->ba.lifetime_units = units;
 		d->reason = cur ? "binding refreshed" : "binding created";
+		/* RFC 3963 §6.6: R in the BA says forwarding is set up. */
+		if (m->bu_flags & XMIP_BU_F_R) {
+			d->ba.flags |= XMIP_BA_F_R;
+			d->nemo = true;
+		}
 		/* §10.3.1: DAD before the first registration of this HoA. */
 		if (!cur && conf->dad_transmits) {
 			d->need_dad = true;

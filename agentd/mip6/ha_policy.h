@@ -24,7 +24,8 @@
  *     without a Home Address option (§10.3.1: MUST be present; only a
  *     deregistration from home may omit it, §10.3.2).
  *   Answered, without changing anything:
- *   - R (mobile router) flag: 140, we do not do NEMO in this slice.
+ *   - R (mobile router) flag with mobile-routers = no, or without H: 140
+ *     (RFC 3963 §6.2, §6.6).
  *   - HoA outside the home prefix: 132.
  *   - HoA of no configured [mn]: 133; MN-ID option missing, not an NAI,
  *     or NAI not the one configured for that HoA: 133 too (RFC 4283: the
@@ -62,6 +63,14 @@
  *     inside the home prefix (the datapath would loop, never tunnel to
  *     it): 129 administratively prohibited (§10.3.1: "for any other
  *     reason ... an appropriate value"), echoing the Mesg-ID.
+ *   - a registration whose R differs from the binding's: 139 (RFC 3963
+ *     §6.2). A mobile router's registration (R), RFC 3963 §6.2/§6.6:
+ *     explicit mode (Mobile Network Prefix options): a prefix of length 0
+ *     or > 128, not unicast routable, overlapping the home prefix, or
+ *     more than XMIP_MH_MAX_MNP of them: 141; a prefix not inside one
+ *     configured for this router ([mn NAI] mobile-network-prefix): 142.
+ *     Implicit mode (no option): none configured: 143. Accepted: the BA
+ *     has R set and the decision lists the prefixes (nemo, mnp[]).
  *   - accepted (0): lifetime 0 or CoA == HoA is a deregistration (delete
  *     the binding, stop proxy ND); otherwise granted lifetime =
  *     min(requested, max_lifetime_s) rounded down to 4 s units, binding
@@ -140,6 +149,13 @@ struct xmip_ha_decision {
 	 * of its link-local address) found nobody else using it. */
 	bool     need_dad;
 	bool     dad_link_local;
+
+	/* NEMO (RFC 3963 §6.2): a mobile router's registration accepted;
+	 * mnp[] the prefixes to forward to its home address (replacing any it
+	 * had). On DELETE the agent removes every prefix of the home address. */
+	bool     nemo;
+	uint8_t  n_mnp;
+	struct xmip_mnp mnp[XMIP_MH_MAX_MNP];
 
 	enum xmip_ha_discard discard;       /* silently discarded: why */
 	bool     recovered;                 /* accepted by the clock-step recovery rule */

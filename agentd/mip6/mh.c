@@ -194,6 +194,17 @@ static enum xmip_parse_err parse_options(const uint8_t *mh, size_t pos, size_t l
 			o->nat_f = (d[0] & XMIP_DSMIP_NAT_F) != 0;
 			o->nat_refresh_s = rd32(d + 2);
 			break;
+		case XMIP_MOPT_MOB_NET_PREFIX:
+			/* RFC 3963 §4.3: reserved, prefix length, prefix. A
+			 * length past 128 is kept for the HA to refuse (141). */
+			if (!opt_len_is(olen, XMIP_MNP_OPT_LEN))
+				return XMIP_PARSE_BAD_OPTION;
+			if (o->n_mnp < XMIP_MH_MAX_MNP) {
+				o->mnp[o->n_mnp].plen = d[1];
+				memcpy(o->mnp[o->n_mnp].prefix.s6_addr, d + 2, 16);
+			}
+			o->n_mnp++;
+			break;
 		case XMIP_MOPT_AUTH:
 			/* subtype + SPI, then the authentication data */
 			if (olen < 5 || o->has_auth)
@@ -540,6 +551,18 @@ int xmip_mh_build_bu(uint8_t *mh, size_t cap, const struct xmip_bu_fields *f,
 			p[0] = XMIP_MOPT_ALT_COA;
 			p[1] = 16;
 			memcpy(p + 2, f->alt_coa->s6_addr, 16);
+		}
+	}
+	if (f->n_mnp > XMIP_MH_MAX_MNP)
+		return -1;
+	for (size_t i = 0; i < f->n_mnp; i++) {   /* RFC 3963 §4.3: 8n+4 */
+		w_align(&w, 8, 4);
+		p = w_take(&w, 2 + XMIP_MNP_OPT_LEN);
+		if (p) {
+			p[0] = XMIP_MOPT_MOB_NET_PREFIX;
+			p[1] = XMIP_MNP_OPT_LEN;
+			p[3] = f->mnp[i].plen;
+			memcpy(p + 4, f->mnp[i].prefix.s6_addr, 16);
 		}
 	}
 	if (f->has_ipv4_hoa) {              /* RFC 5555 §3.1.1: 4n */

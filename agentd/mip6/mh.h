@@ -21,7 +21,7 @@
  *
  * Option layout this module produces (offsets from the start of the MH):
  *   BU: fixed part 0..11, MN-ID at 12 (no alignment), Alternate CoA at
- *       8n+6, IPv4 Home Address and IPv4 Care-of Address at 4n (RFC 5555
+ *       8n+6, Mobile Network Prefix at 8n+4 (RFC 3963 §4.3), IPv4 Home Address and IPv4 Care-of Address at 4n (RFC 5555
  *       §3.1.1, §3.1.2), Mesg-ID at 8n+2, Authentication at 8n+5 (meets its 4n+1
  *       rule AND makes the message end on 8n with no trailing padding, so
  *       the Authentication option is really the last octets of the MH).
@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"     /* struct xmip_mnp */
 #include "xmip_wire.h"
 
 #define XMIP_MH_HOP_LIMIT   64    /* hop limit of the packets we build */
@@ -53,6 +54,7 @@
 #define XMIP_MH_MIN_BRR_LEN 8     /* MH fixed 6 + reserved */
 #define XMIP_LIFETIME_UNIT_S 4    /* BU/BA lifetime and refresh advice are in 4 s units */
 #define XMIP_AUTH_OPT_LEN   17    /* option length of MN-HA auth: subtype + SPI + 12 */
+#define XMIP_MH_MAX_MNP     8     /* Mobile Network Prefix options kept per BU (RFC 3963) */
 
 /* Outcome of xmip_pkt_parse(); anything but OK means "do not act on it". */
 enum xmip_parse_err {
@@ -126,6 +128,11 @@ struct xmip_mh_opts {
 	bool     has_nat_detect;     /* NAT Detection (31) */
 	bool     nat_f;              /* F: UDP encapsulation required */
 	uint32_t nat_refresh_s;      /* 0: ignore; 0xffffffff: no keepalive needed */
+
+	/* NEMO (RFC 3963 §4.3): Mobile Network Prefix options, in order.
+	 * n_mnp counts them all; only the first XMIP_MH_MAX_MNP are kept. */
+	unsigned n_mnp;
+	struct xmip_mnp mnp[XMIP_MH_MAX_MNP];
 
 	unsigned n_unknown;          /* unknown options skipped (RFC 6275 §6.2.1) */
 };
@@ -222,6 +229,9 @@ struct xmip_bu_fields {
 	struct in_addr ipv4_hoa;     /* 0.0.0.0: ask for a dynamic one */
 	bool     has_ipv4_coa;
 	struct in_addr ipv4_coa;
+	/* NEMO explicit mode (RFC 3963 §5.2): Mobile Network Prefix options */
+	const struct xmip_mnp *mnp;
+	size_t   n_mnp;              /* 0..XMIP_MH_MAX_MNP */
 };
 
 struct xmip_ba_fields {

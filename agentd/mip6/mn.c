@@ -5,6 +5,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netinet/icmp6.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -22,7 +23,9 @@
 #include "mn_policy.h"
 #include "mn_dsmip.h"
 #include "xmip_dsmip.h"
+#include "dhaad.h"
 #include "nd.h"
+#include "nemo.h"
 #include "observe.h"
 #include "netlink.h"
 #include "rawsend.h"
@@ -85,6 +88,16 @@ struct xmip_mn {
 	struct in_addr                hoa4;      /* IPv4 HoA acknowledged and on lo; 0: none */
 	uint32_t                      keepalive_s; /* NAT keepalive (BU refresh) time; 0: none */
 	bool                          have_fake_gw; /* fe80::4191 neighbour on coa_ifindex */
+
+	/* Home agent discovery and mobile prefixes (RFC 6275 §11.4; dhaad.h) */
+	int                           icmp;      /* raw ICMPv6, types 145 and 147 in; -1: none */
+	struct xmip_family_timer      dhaad_t, mps_t;
+	bool                          dhaad_pending;
+	uint16_t                      dhaad_id;
+	unsigned int                  dhaad_tries;
+	bool                          mps_pending, have_mpa;
+	uint16_t                      mps_id;
+	unsigned int                  mps_tries;
 };
 
 /* The IPv6 "router" of an IPv4-only link: a permanent neighbour entry, so
@@ -147,12 +160,27 @@ static int scan_addr(const struct xmip_nl_addr_info *a, void *arg)
 	return 0;
 }
 
+static bool ha_known(const struct xmip_mn *mn)
+{
+	return !IN6_IS_ADDR_UNSPECIFIED(&mn->conf->home_agent);
+}
+
+static void dhaad_start(struct xmip_mn *mn);
+
 static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, bool retransmit)
 {
 	uint8_t buf[BU_BUF];
-	int len = xmip_mn_build_bu(&mn->st, mn->conf, coa, dereg, retransmit, xmip_realtime_ns(),
-				   buf, sizeof(buf));
+	int len;
 
+	/* No home-agent configured and none learnt yet: find one first
+	 * (RFC 6275 §11.4.1); at home there is nothing to deregister. */
+	if (!ha_known(mn)) {
+		if (!dereg && mn->where == MN_AWAY && !mn->v4)
+			dhaad_start(mn);
+		return;
+	}
+	len = xmip_mn_build_bu(&mn->st, mn->conf, coa, dereg, retransmit, xmip_realtime_ns(),
+			       buf, sizeof(buf));
 	if (len <= 0) {
 		log_err("could not build a BU (NAI too long?)");
 		return;
@@ -287,6 +315,52 @@ static uint32_t hoa_mtu(const struct xmip_mn *mn, const struct xmip_nl_route_inf
 
 static void sync_gw_mac(struct xmip_mn *mn, const struct in6_addr *gw);
 
+/* ::ffff:a.b.c.d of the IPv4 home address, for the netlink helpers' rule and route. */
+static struct in6_addr hoa4_mapped(const struct xmip_mn *mn)
+{
+	struct in6_addr a = { .s6_addr = { [10] = 0xff, [11] = 0xff } };
+
+	memcpy(&a.s6_addr[12], &mn->hoa4.s_addr, 4);
+	return a;
+}
+
+/*
+ * Away on an IPv6 CoA with an IPv4 home address (RFC 5555 §4.4.2): IPv4
+ * from it is routed by policy into table 4191, whose IPv4 default goes via
+ * the CoA link's IPv6 router (an IPv4 route with an IPv6 next hop): the
+ * kernel hands those packets to tc egress, which tunnels them IPv4-in-IPv6
+ * to the HA (bpf/mip6/mn_dsmip.h). Replaced on every call (idempotent).
+ */
+static void sync_hoa4_via6(struct xmip_mn *mn, const struct in6_addr *router)
+{
+	struct xmip_nl_route_info r = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO, .v4 = true,
+		.has_gateway = true, .gateway = *router, .ifindex = mn->coa_ifindex,
+	};
+	struct in6_addr src;
+
+	if (!mn->hoa4.s_addr)
+		return;
+	src = hoa4_mapped(mn);
+	xmip_nl_rule(mn->nl, &src, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	xmip_nl_route(mn->nl, &r, true);
+}
+
+/* Not on an IPv6 CoA any more: IPv4 from the IPv4 home address follows main again. */
+static void drop_hoa4_via6(struct xmip_mn *mn)
+{
+	struct xmip_nl_route_info r = {
+		.table = HOA_TABLE, .type = RTN_UNICAST, .priority = HOA_ROUTE_PRIO, .v4 = true,
+	};
+	struct in6_addr src;
+
+	if (!mn->hoa4.s_addr)
+		return;
+	src = hoa4_mapped(mn);
+	xmip_nl_route(mn->nl, &r, false);
+	xmip_nl_rule(mn->nl, &src, NULL, HOA_TABLE, HOA_RULE_PREF, false);
+}
+
 /* Keep "from CoA to HA lookup HOA_TABLE" on the current CoA only. */
 static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 {
@@ -296,7 +370,7 @@ static void sync_tunnel_rule(struct xmip_mn *mn, bool away)
 		xmip_nl_rule(mn->nl, &mn->tunnel_rule_coa, ha, HOA_TABLE, HOA_RULE_PREF, false);
 		mn->have_tunnel_rule = false;
 	}
-	if (away && !mn->have_tunnel_rule &&
+	if (away && !mn->have_tunnel_rule && !IN6_IS_ADDR_UNSPECIFIED(ha) &&
 	    !xmip_nl_rule(mn->nl, &mn->coa, ha, HOA_TABLE, HOA_RULE_PREF, true)) {
 		mn->tunnel_rule_coa = mn->coa;
 		mn->have_tunnel_rule = true;
@@ -356,6 +430,7 @@ static void sync_hoa_route(struct xmip_mn *mn)
 	}
 	mn->warned_no_router = false;
 	sync_gw_mac(mn, &rs.router.gateway);
+	sync_hoa4_via6(mn, &rs.router.gateway);
 	want.has_gateway = true;
 	want.gateway = rs.router.gateway;
 	want.ifindex = mn->coa_ifindex;
@@ -458,6 +533,7 @@ static void set_hoa4(struct xmip_mn *mn, struct in_addr a)
 
 	if (a.s_addr == mn->hoa4.s_addr)
 		return;
+	drop_hoa4_via6(mn);
 	if (mn->hoa4.s_addr)
 		xmip_nl_addr4(mn->nl, mn->lo_ifindex, (const uint8_t *)&mn->hoa4.s_addr, 32, false);
 	mn->hoa4 = a;
@@ -494,6 +570,8 @@ static void go_home(struct xmip_mn *mn, const struct scan *s)
 	mn->home_ifindex = ifindex;
 	if (mn->v4)
 		drop_fake_gw(mn);
+	else
+		drop_hoa4_via6(mn);
 	mn->v4 = false;
 	memset(&mn->coa, 0, sizeof(mn->coa));
 	/* NODAD: the HA still defends the HoA by proxy until our deregistration lands. */
@@ -515,8 +593,11 @@ static void go_away(struct xmip_mn *mn, const struct scan *s)
 	if (mn->v4)
 		drop_fake_gw(mn);
 	mn->v4 = false;
-	/* The MIPv6 BU carries no IPv4 HoA option: the HA drops that binding (RFC 5555 §4.4.2.1). */
-	set_hoa4(mn, (struct in_addr){ 0 });
+	/* RFC 5555 §4.4.2: the MIPv6 BU asks for the IPv4 home address when we
+	 * have one configured (kept on lo until the BA says); otherwise it
+	 * carries no option and the HA drops that binding (§4.4.2.1). */
+	if (!mn->conf->dsmip.on || !mn->conf->dsmip.has_ipv4_hoa)
+		set_hoa4(mn, (struct in_addr){ 0 });
 	log_info("moved: %s CoA %s on %s (HoA %s)",
 		 mn->where == MN_HOME ? "left home," : mn->where == MN_AWAY ? "new" : "away,",
 		 xmip_ip6str(&s->coa), conf->ifnames[s->coa_if], xmip_ip6str(&conf->self.hoa));
@@ -546,6 +627,8 @@ static void go_away4(struct xmip_mn *mn, struct in_addr coa4, uint32_t ifindex)
 		 txt, xmip_ip6str(&mn->conf->self.hoa));
 	if (mn->have_fake_gw && mn->coa_ifindex != ifindex)
 		drop_fake_gw(mn);
+	if (mn->where == MN_AWAY && !mn->v4)
+		drop_hoa4_via6(mn);
 	mn->where = MN_AWAY;
 	mn->v4 = true;
 	mn->coa4 = coa4;
@@ -638,6 +721,221 @@ static void on_refresh(struct xmip_mn *mn)
 	send_bu_away(mn, false);
 }
 
+/* ---- home agent discovery, mobile prefixes (RFC 6275 §11.4) ---- */
+
+#define INITIAL_DHAAD_TIMEOUT_MS 3000u  /* RFC 6275 §12 */
+#define DHAAD_RETRIES            4u     /* §12; then on at the longest interval */
+#define INITIAL_SOLICIT_TIMER_MS 3000u  /* §12 */
+#define MPS_RETRIES              3u
+
+static uint16_t random_id(void)
+{
+	uint16_t id = 0;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
+		id = (uint16_t)xmip_now_ns();
+	return id;
+}
+
+/* §11.4.1: a request from the CoA to the Home-Agents anycast address of
+ * the home prefix; retransmitted with binary exponential back-off. */
+static void dhaad_send(struct xmip_mn *mn)
+{
+	unsigned int shift = mn->dhaad_tries < DHAAD_RETRIES ? mn->dhaad_tries : DHAAD_RETRIES;
+	struct in6_addr any;
+	uint8_t buf[64];
+	int len;
+
+	if (!mn->dhaad_pending)
+		return;
+	/* Home again, on IPv4 or answered meanwhile: done; the next move starts afresh. */
+	if (mn->where != MN_AWAY || mn->v4 || ha_known(mn)) {
+		mn->dhaad_pending = false;
+		return;
+	}
+	if (xmip_ha_anycast(&mn->conf->home_prefix, mn->conf->home_plen, &any)) {
+		log_err("DHAAD: home-prefix /%u has no Home-Agents anycast address",
+			mn->conf->home_plen);
+		return;
+	}
+	len = xmip_haad_build_request(buf, sizeof(buf), &mn->coa, &any, mn->dhaad_id,
+				      mn->conf->mobile_router);
+	if (len > 0) {
+		log_info("DHAAD: request id %u from %s to %s%s", mn->dhaad_id, xmip_ip6str(&mn->coa),
+			 xmip_ip6str(&any), mn->dhaad_tries ? " (retransmission)" : "");
+		xmip_rawsend_via(mn->raw, buf, (size_t)len, mn->coa_ifindex);
+	}
+	mn->dhaad_tries++;
+	xmip_family_timer_in_ms(&mn->dhaad_t, (uint64_t)INITIAL_DHAAD_TIMEOUT_MS << shift);
+}
+
+static void dhaad_start(struct xmip_mn *mn)
+{
+	if (mn->dhaad_pending || mn->icmp < 0)
+		return;
+	mn->dhaad_pending = true;
+	mn->dhaad_tries = 0;
+	mn->dhaad_id = random_id();
+	dhaad_send(mn);
+}
+
+/* §11.4.2: a solicitation from the home address to the HA (through the
+ * tunnel, docs/CONFORMANCE.md); retransmitted a few times. */
+static void mps_send(struct xmip_mn *mn)
+{
+	uint8_t buf[64];
+	int len;
+
+	if (!mn->mps_pending)
+		return;
+	if (mn->where != MN_AWAY || !ha_known(mn)) {
+		mn->mps_pending = false;    /* solicited again after the next registration away */
+		mn->have_mpa = false;
+		return;
+	}
+	if (mn->mps_tries >= MPS_RETRIES) {
+		mn->mps_pending = false;
+		log_warn("MPS: no Mobile Prefix Advertisement from %s",
+			 xmip_ip6str(&mn->conf->home_agent));
+		return;
+	}
+	len = xmip_mps_build(buf, sizeof(buf), &mn->conf->self.hoa, &mn->conf->home_agent,
+			     mn->mps_id);
+	if (len > 0) {
+		log_info("MPS: id %u to %s", mn->mps_id, xmip_ip6str(&mn->conf->home_agent));
+		xmip_rawsend(mn->raw, buf, (size_t)len, 0);
+	}
+	xmip_family_timer_in_ms(&mn->mps_t, (uint64_t)INITIAL_SOLICIT_TIMER_MS << mn->mps_tries);
+	mn->mps_tries++;
+}
+
+static void mps_start(struct xmip_mn *mn)
+{
+	if (mn->mps_pending || mn->icmp < 0)
+		return;
+	mn->mps_pending = true;
+	mn->mps_tries = 0;
+	mn->mps_id = random_id();
+	mps_send(mn);
+}
+
+static void on_haad_reply(struct xmip_mn *mn, const struct in6_addr *from,
+			  const struct xmip_icmp6_mip *m)
+{
+	if (!mn->dhaad_pending || m->id != mn->dhaad_id)
+		return;
+	/* RFC 3963 §7.2: R clear means none of them serves mobile routers;
+	 * we register anyway (it answers 140 if so, and we log it). */
+	if (mn->conf->mobile_router && !m->r)
+		log_warn("DHAAD: reply id %u says the home agents do not support mobile routers",
+			 m->id);
+	/* §11.4.1: the first address is the most preferred home agent. */
+	for (size_t i = 0; i < m->n_addrs; i++) {
+		if (xmip_addr_not_routable(&m->addrs[i]))
+			continue;
+		/* The learnt address becomes the configured one for this run
+		 * (the core's configuration object is ours to fill here). */
+		((struct xmip_conf *)mn->conf)->home_agent = m->addrs[i];
+		mn->dhaad_pending = false;
+		xmip_family_timer_cancel(&mn->dhaad_t);
+		log_info("DHAAD: reply id %u from %s: home agent %s (%zu listed)", m->id,
+			 xmip_ip6str(from), xmip_ip6str(&m->addrs[i]), m->n_addrs);
+		if (mn->where == MN_AWAY && !mn->v4) {
+			write_state(mn, true, &mn->coa, mn->coa_ifindex);
+			sync_hoa_route(mn);
+			send_bu(mn, &mn->coa, false, false);
+		}
+		return;
+	}
+	log_warn("DHAAD: reply id %u from %s lists no usable home agent", m->id, xmip_ip6str(from));
+}
+
+/* §11.4.3: the home prefix as the HA sees it; a home address outside every
+ * advertised prefix is logged (this node's home address is configured).
+ * Another solicitation when the prefix's valid lifetime runs low. */
+static void on_mpa(struct xmip_mn *mn, const struct in6_addr *from,
+		   const struct xmip_icmp6_mip *m)
+{
+	uint32_t valid = 0;
+	bool covered = false;
+
+	if (!ha_known(mn) || !xmip_addr_eq(from, &mn->conf->home_agent))
+		return;
+	if (mn->mps_pending && m->id != mn->mps_id)
+		return;
+	for (size_t i = 0; i < m->n_prefixes; i++) {
+		const struct xmip_mpa_prefix *p = &m->prefixes[i];
+
+		log_info("MPA: prefix %s/%u valid %u s preferred %u s", xmip_ip6str(&p->prefix),
+			 p->plen, p->valid_s, p->preferred_s);
+		if (p->plen <= 128 && xmip_in_prefix(&mn->conf->self.hoa, &p->prefix, p->plen)) {
+			covered = true;
+			valid = p->valid_s;
+		}
+	}
+	if (!covered)
+		log_warn("MPA from %s: home address %s is in no advertised prefix",
+			 xmip_ip6str(from), xmip_ip6str(&mn->conf->self.hoa));
+	mn->have_mpa = true;
+	mn->mps_pending = false;
+	xmip_family_timer_cancel(&mn->mps_t);
+	/* Solicit again at nine tenths of the valid lifetime (0xffffffff: infinite). */
+	if (covered && valid && valid != 0xffffffffu) {
+		mn->mps_pending = true;     /* the next solicitation, on the timer */
+		mn->mps_tries = 0;
+		mn->mps_id = random_id();
+		xmip_family_timer_in_ms(&mn->mps_t, (uint64_t)valid * 900);
+	}
+}
+
+static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_mn *mn = arg;
+
+	(void)loop;
+	(void)events;
+	for (int budget = 0; budget < 32; budget++) {
+		static struct xmip_icmp6_mip m;   /* large: not on the stack */
+		struct sockaddr_in6 from;
+		socklen_t fl = sizeof(from);
+		uint8_t buf[1500];
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		enum xmip_icmp6_mip_err e;
+
+		if (n < 0)
+			return;
+		e = xmip_icmp6_mip_parse(buf, (size_t)n, &m);
+		if (e != XMIP_ICMP6_MIP_OK) {
+			log_debug("ICMPv6 from %s ignored: %s", xmip_ip6str(&from.sin6_addr),
+				  xmip_icmp6_mip_strerror(e));
+			continue;
+		}
+		if (m.type == XMIP_ICMP6_HAAD_REPLY)
+			on_haad_reply(mn, &from.sin6_addr, &m);
+		else if (m.type == XMIP_ICMP6_MPA)
+			on_mpa(mn, &from.sin6_addr, &m);
+	}
+}
+
+static int icmp_open(struct xmip_mn *mn)
+{
+	struct icmp6_filter filt;
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6);
+
+	if (fd < 0)
+		return -1;
+	ICMP6_FILTER_SETBLOCKALL(&filt);
+	ICMP6_FILTER_SETPASS(XMIP_ICMP6_HAAD_REPLY, &filt);
+	ICMP6_FILTER_SETPASS(XMIP_ICMP6_MPA, &filt);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) ||
+	    xmip_loop_add_fd(mn->loop, fd, EPOLLIN, on_icmp, mn)) {
+		close(fd);
+		return -1;
+	}
+	mn->icmp = fd;
+	return 0;
+}
+
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 {
 	if (t == &mn->reeval)
@@ -646,6 +944,10 @@ void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)
 		on_retrans(mn);
 	else if (t == &mn->refresh)
 		on_refresh(mn);
+	else if (t == &mn->dhaad_t)
+		dhaad_send(mn);
+	else if (t == &mn->mps_t)
+		mps_send(mn);
 }
 
 /*
@@ -676,6 +978,30 @@ static void on_ba4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
 	}
 	write_state(mn, true, &mn->coa, mn->coa_ifindex);
 	sync_hoa_route4(mn);
+}
+
+/*
+ * An accepted BA to a MIPv6 BU from an IPv6 CoA that asked for an IPv4 home
+ * address (RFC 5555 §4.4.2): on success it goes (stays) on lo and IPv4 from
+ * it is tunnelled IPv4-in-IPv6; a refusal, or an HA without DSMIPv6 that
+ * sent no Ack, removes it.
+ */
+static void on_ba6_v4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
+{
+	if (!mn->conf->dsmip.on || !mn->conf->dsmip.has_ipv4_hoa)
+		return;
+	if (res->has_ipv4_ack && res->ipv4_ack_status < 128) {
+		set_hoa4(mn, res->ipv4_hoa);
+	} else {
+		if (res->has_ipv4_ack)
+			log_warn("BA: IPv4 home address refused, status %u", res->ipv4_ack_status);
+		else
+			log_warn("BA: no IPv4 Address Acknowledgement: no IPv4 home address over "
+				 "the IPv6 care-of address");
+		set_hoa4(mn, (struct in_addr){ 0 });
+	}
+	write_state(mn, true, &mn->coa, mn->coa_ifindex);
+	sync_hoa_route(mn);
 }
 
 /* Readable UDP 4191: a BA from the HA's IPv4 address and port (RFC 5555 §4.2). */
@@ -724,6 +1050,16 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 			 res.granted_s, res.refresh_after_s);
 		if (mn->where == MN_AWAY && mn->v4)
 			on_ba4(mn, &res);
+		else if (mn->where == MN_AWAY)
+			on_ba6_v4(mn, &res);
+		/* RFC 3963 §5.3: without R the HA set up no forwarding for the
+		 * mobile network (it treats us as a mobile node). */
+		if (mn->conf->mobile_router && !(p->msg.ba_flags & XMIP_BA_F_R))
+			log_warn("BA without R: home agent %s forwards nothing to the mobile network",
+				 xmip_ip6str(&mn->conf->home_agent));
+		/* §11.4.2: learn the home prefix's lifetime once registered. */
+		if (mn->where == MN_AWAY && !mn->v4 && !mn->have_mpa && !mn->mps_pending)
+			mps_start(mn);
 		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
 								 mn->keepalive_s < res.refresh_after_s ?
 								 mn->keepalive_s : res.refresh_after_s) * 1000);
@@ -804,6 +1140,26 @@ void xmip_mn_signal(struct xmip_mn *mn, const struct xmip_pkt *p)
 	}
 }
 
+/*
+ * A mobile router (RFC 3963 §5.5): its datapath tunnels what it forwards
+ * from its mobile network prefixes and delivers what the HA tunnels to
+ * them (the LPM trie xmip_mnp); its kernel forwards between the mobile
+ * network and the tunnel, so IPv6 forwarding is turned on.
+ */
+static void mr_setup(struct xmip_mn *mn)
+{
+	const struct xmip_conf *c = mn->conf;
+	int rc;
+
+	rc = xmip_nemo_set(mn->maps, c->self.hoa.s6_addr, c->self.mnp, c->self.n_mnp);
+	if (rc)
+		log_err("mobile network prefixes into the datapath: %s (attach again with this "
+			"version)", strerror(-rc));
+	xmip_sysctl_ipv6_conf("all", "forwarding", "1");
+	log_info("mobile router: %u mobile network prefix(es), %s mode", c->self.n_mnp,
+		 c->nemo_explicit ? "explicit" : "implicit");
+}
+
 struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 {
 	struct xmip_mn *mn = calloc(1, sizeof(*mn));
@@ -820,12 +1176,23 @@ struct xmip_mn *xmip_mn_new(struct xmip_family *f)
 	xmip_family_timer_init(f, &mn->reeval, NULL);
 	xmip_family_timer_init(f, &mn->retrans, NULL);
 	xmip_family_timer_init(f, &mn->refresh, NULL);
+	xmip_family_timer_init(f, &mn->dhaad_t, NULL);
+	xmip_family_timer_init(f, &mn->mps_t, NULL);
 	/* A random first sequence number: a restarted MN must not replay old ones. */
 	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
 		seq = (uint16_t)time(NULL);
 	xmip_mn_init(&mn->st, seq);
 	mn->lo_ifindex = if_nametoindex("lo");
 	mn->udp = -1;
+	mn->icmp = -1;
+	if (icmp_open(mn))
+		log_warn("no ICMPv6 socket (%s): no home agent discovery, no mobile prefixes",
+			 strerror(errno));
+	if (!ha_known(mn))
+		log_info("no home-agent configured: dynamic home agent address discovery on %s/%u",
+			 xmip_ip6str(&mn->conf->home_prefix), mn->conf->home_plen);
+	if (mn->conf->mobile_router)
+		mr_setup(mn);
 	/* Neighbours too: the CoA link's router's MAC goes into xmip_mn_state. */
 	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_IPV6_IFADDR | RTMGRP_LINK | RTMGRP_IPV6_ROUTE |
 					      RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE |
@@ -880,6 +1247,12 @@ void xmip_mn_free(struct xmip_mn *mn)
 	xmip_family_timer_cancel(&mn->reeval);
 	xmip_family_timer_cancel(&mn->retrans);
 	xmip_family_timer_cancel(&mn->refresh);
+	xmip_family_timer_cancel(&mn->dhaad_t);
+	xmip_family_timer_cancel(&mn->mps_t);
+	if (mn->icmp >= 0) {
+		xmip_loop_del_fd(mn->loop, mn->icmp);
+		close(mn->icmp);
+	}
 	if (mn->mon >= 0) {
 		xmip_loop_del_fd(mn->loop, mn->mon);
 		close(mn->mon);

@@ -81,6 +81,15 @@ static int build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 	f.mesg_id = mesg_id;
 	f.has_auth = true;
 	f.spi = self->spi;
+	/* RFC 3963 §5.1, §5.2: a mobile router sets R in every BU and, in
+	 * explicit mode, lists its prefixes (not in a deregistration, §6.7). */
+	if (conf->mobile_router) {
+		f.flags |= XMIP_BU_F_R;
+		if (conf->nemo_explicit && f.lifetime_units) {
+			f.mnp = self->mnp;
+			f.n_mnp = self->n_mnp < XMIP_MH_MAX_MNP ? self->n_mnp : XMIP_MH_MAX_MNP;
+		}
+	}
 
 	if (coa4) {
 		/* RFC 5555 §4.2, §4.4.2: from an IPv4 CoA, inside UDP. */
@@ -96,6 +105,13 @@ static int build_bu(struct xmip_mn_state *st, const struct xmip_conf *conf,
 		len = xmip_pkt_build_bu_from_hoa(buf, cap, &self->hoa, &conf->home_agent, coa,
 						 &f, &sa);
 	} else {
+		/* RFC 5555 §4.4.2: from an IPv6 network too, a node that has or
+		 * needs an IPv4 home address asks for it in every BU. */
+		if (conf->dsmip.on && conf->dsmip.has_ipv4_hoa && f.lifetime_units) {
+			f.has_ipv4_hoa = true;
+			f.ipv4_hoa = conf->dsmip.ipv4_hoa;
+			f.ipv4_hoa_plen = 32;
+		}
 		len = xmip_pkt_build_bu(buf, cap, coa, &conf->home_agent, &self->hoa, &f, &sa);
 	}
 	if (len < 0)

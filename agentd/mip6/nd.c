@@ -37,7 +37,19 @@ size_t xmip_nd_build_na(uint8_t *buf, size_t cap, const struct in6_addr *target,
 	return NA_LEN;
 }
 
+static int send_unsolicited_na(const char *ifname, const struct in6_addr *target, bool router);
+
 int xmip_nd_send_unsolicited_na(const char *ifname, const struct in6_addr *target)
+{
+	return send_unsolicited_na(ifname, target, false);
+}
+
+int xmip_nd_send_unsolicited_na_router(const char *ifname, const struct in6_addr *target)
+{
+	return send_unsolicited_na(ifname, target, true);
+}
+
+static int send_unsolicited_na(const char *ifname, const struct in6_addr *target, bool router)
 {
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
 	uint8_t buf[NA_LEN], mac[6];
@@ -52,6 +64,8 @@ int xmip_nd_send_unsolicited_na(const char *ifname, const struct in6_addr *targe
 		return rc;
 	}
 	xmip_nd_build_na(buf, sizeof(buf), target, mac);
+	if (router)
+		((struct nd_neighbor_advert *)buf)->nd_na_flags_reserved |= ND_NA_FLAG_ROUTER;
 	/* A raw ICMPv6 socket: the kernel computes the checksum and the source. */
 	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (fd < 0) {
@@ -75,7 +89,8 @@ out:
 		log_warn("unsolicited NA for %s on %s: %s", xmip_ip6str(target), ifname,
 			 strerror(-rc));
 	else
-		log_info("unsolicited NA for %s on %s (Override)", xmip_ip6str(target), ifname);
+		log_info("unsolicited NA for %s on %s (Override%s)", xmip_ip6str(target), ifname,
+			 router ? ", Router" : "");
 	close(fd);
 	return rc;
 }

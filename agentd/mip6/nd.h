@@ -19,6 +19,9 @@
  * the interface's MAC. Returns 0 or -errno (logged).
  */
 int xmip_nd_send_unsolicited_na(const char *ifname, const struct in6_addr *target);
+/* The same with the Router flag set: for a mobile router's home address
+ * (RFC 3963 §6.2: the proxy NA says what the router would say at home). */
+int xmip_nd_send_unsolicited_na_router(const char *ifname, const struct in6_addr *target);
 
 /* The ICMPv6 body of that NA (without checksum; the kernel fills it). For tests. */
 size_t xmip_nd_build_na(uint8_t *buf, size_t cap, const struct in6_addr *target,

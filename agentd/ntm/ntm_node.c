@@ -11,14 +11,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "core.h"
 #include "log.h"
+#include "netlink.h"
 #include "ntm_crypto.h"
 #include "ntm_io.h"
+#include "ntm_node_dp.h"
 #include "ntm_replay.h"
 
 #define RTO_MS       1000
@@ -103,6 +106,8 @@ struct ntm_node {
 	struct tun                  tuns[MAX_TUNNELS];
 
 	struct xmip_ntm_tunnel_ops  ops;
+	struct ntm_node_dp         *dp;   /* the tc datapath's table, or NULL (signalling only) */
+	int                         nl_mon;  /* address and route events: a move, seen at once */
 	struct xmip_ntm_counters    cnt;
 };
 
@@ -118,7 +123,7 @@ static int log_up(void *ctx, const struct xmip_ntm_tunnel *t)
 	(void)ctx;
 	inet_ntop(AF_INET, t->peer.v4, a, sizeof(a));
 	inet_ntop(AF_INET6, t->peer.v6, b, sizeof(b));
-	log_info("ntm: tunnel 0x%08x (%s, %s) to %s: %s, %s via %s (no datapath in this version)",
+	log_info("ntm: tunnel 0x%08x (%s, %s) to %s: %s, %s via %s (no datapath attached)",
 		 t->path_id, xmip_ntm_mode_name(t->mode), t->state == XMIP_NTM_TUN_UP ? "up" : "directed",
 		 t->peer_fqdn, a, b, xmip_ntm_ep_str(&t->endpoint, e, sizeof(e)));
 	return 0;
@@ -134,7 +139,7 @@ static const struct xmip_ntm_tunnel_ops log_ops = { NULL, log_up, log_down };
 
 void xmip_ntm_node_set_tunnel_ops(struct ntm_node *n, const struct xmip_ntm_tunnel_ops *ops)
 {
-	n->ops = ops ? *ops : log_ops;
+	n->ops = ops ? *ops : n->dp ? *xmip_ntm_node_dp_ops(n->dp) : log_ops;
 }
 
 static void tunnel_up(struct ntm_node *n, struct tun *t)
@@ -617,6 +622,34 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 	}
 }
 
+/*
+ * An address or route changed: if the address we would send to the DC from
+ * is no longer the one we registered with, we moved (section 7,
+ * "Handover"): register again now rather than at the next Keep Alive
+ * Response (which still catches a move the host does not see: a new NAT).
+ */
+static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct ntm_node *n = arg;
+	uint8_t now[16];
+	char a[INET6_ADDRSTRLEN];
+
+	(void)loop;
+	(void)events;
+	if (xmip_nl_monitor_drain(fd) <= 0 || !n->registered)
+		return;
+	if (xmip_ntm_local_addr(&n->dc, now) < 0 || !memcmp(now, n->claimed.addr, 16))
+		return;
+	if (!memcmp(now, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))   /* IPv4-mapped: as IPv4 */
+		inet_ntop(AF_INET, now + 12, a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, now, a, sizeof(a));
+	log_info("ntm: our address toward the DC is now %s: registering again", a);
+	n->reg_tries = 0;
+	do_register(n);
+	dump(n);
+}
+
 void xmip_ntm_node_timer(struct ntm_node *n, struct xmip_family_timer *ft)
 {
 	struct ntimer *nt = ft->arg;
@@ -755,6 +788,7 @@ struct ntm_node *xmip_ntm_node_new(struct xmip_family *f)
 	n->fam = f;
 	n->nc = nc;
 	n->fd = -1;
+	n->nl_mon = -1;
 	n->ops = log_ops;
 	n->id = xmip_ntm_sender_id(nc->fqdn);
 	n->dc_id = xmip_ntm_sender_id(nc->dc_name);
@@ -786,6 +820,17 @@ struct ntm_node *xmip_ntm_node_new(struct xmip_family *f)
 		free(n);
 		return NULL;
 	}
+	n->dp = xmip_ntm_node_dp_open(f);
+	if (n->dp)
+		n->ops = *xmip_ntm_node_dp_ops(n->dp);
+	n->nl_mon = xmip_nl_monitor_open_groups(RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+						RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+	if (n->nl_mon >= 0 && xmip_loop_add_fd(f->core->loop, n->nl_mon, EPOLLIN, on_netlink, n)) {
+		close(n->nl_mon);
+		n->nl_mon = -1;
+	}
+	if (n->nl_mon < 0)
+		log_warn("ntm: no netlink monitor: moves are seen at the next Keep Alive Response");
 	log_info("ntm: node %s on UDP port %u, DC %s", nc->fqdn, nc->port, nc->dc_name);
 	do_register(n);
 	dump(n);
@@ -806,6 +851,11 @@ void xmip_ntm_node_free(struct ntm_node *n)
 	if (n->fd >= 0) {
 		xmip_loop_del_fd(n->fam->core->loop, n->fd);
 		close(n->fd);
+	}
+	xmip_ntm_node_dp_close(n->dp);
+	if (n->nl_mon >= 0) {
+		xmip_loop_del_fd(n->fam->core->loop, n->nl_mon);
+		close(n->nl_mon);
 	}
 	memset(n, 0, sizeof(*n));   /* keys */
 	free(n);

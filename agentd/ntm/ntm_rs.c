@@ -128,6 +128,40 @@ static uint64_t entry_used(struct ntm_rs *r, const struct xmip_ntm_relay_key *k)
 	return v.last_used;
 }
 
+/*
+ * An RS-N path's node leg moved (a Tunnel Request from a new NAT mapping,
+ * docs/ntmobile.md section 7 "Handover"): every flow of the path keeps its
+ * pool port, so the General Node sees the same source and its connections
+ * go on; only the tunnel side changes. The forward entry is keyed by the
+ * outer source (new key, the old one goes after the new is in), the
+ * reverse one's value tunnels to the new mapping (replaced whole).
+ */
+static void flows_move(struct ntm_rs *r, const struct path *p, const struct xmip_ntm_ep *to)
+{
+	const uint8_t *rs_out = self_addr(r, is4(to->addr));
+
+	for (size_t i = 0; rs_out && i < RS_MAX_FLOWS; i++) {
+		struct flow *f = &r->flows[i];
+		struct xmip_ntm_relay_key old = f->fwd;
+		struct xmip_ntm_relay_val v;
+
+		if (!f->used || f->path_id != p->id)
+			continue;
+		if (r->io.get(r->io.ctx, &f->rev, &v) == 0) {
+			memcpy(v.out_src, rs_out, 16);
+			memcpy(v.out_dst, to->addr, 16);
+			v.out_dport = htons(to->port);
+			entry_put(r, &f->rev, &v);
+		}
+		if (r->io.get(r->io.ctx, &old, &v) == 0) {
+			memcpy(f->fwd.addr, to->addr, 16);
+			f->fwd.sport = htons(to->port);
+			entry_put(r, &f->fwd, &v);
+			entry_del(r, &old);
+		}
+	}
+}
+
 static void leg_key(const struct path *p, int i, uint16_t port, struct xmip_ntm_relay_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -433,6 +467,8 @@ static void handle_tun_req(struct ntm_rs *r, struct path *p, const uint8_t *buf,
 		if (lg->set && !xmip_ntm_ep_eq(&lg->ep, from)) {   /* the leg moved: old key out */
 			leg_key(p, side, r->nc->port, &k);
 			entry_del(r, &k);
+			if (p->mode == XMIP_NTM_MODE_RS_N)
+				flows_move(r, p, from);
 		}
 		if (lg->sender != m->h.sender) {
 			memset(&lg->win, 0, sizeof(lg->win));

@@ -348,6 +348,88 @@ static __always_inline int xmip_dsmip_reverse_check(void *data, void *data_end,
 	return XMIP_HA_DO_ENCAP;
 }
 
+/*
+ * IPv4-in-IPv6 from the MN (RFC 5555 §4.1, §4.4.1: an IPv4 home address
+ * while the node is on an IPv6 network): IPv6 next header 4 to the HA's
+ * address (the class said so; l4_off is the inner IPv4 header). Decapsulated
+ * only when the inner source is a bound IPv4 home address whose binding's
+ * care-of address (IPv6, encap IP6IP6) is the outer source; anything else
+ * is dropped and counted. Returns XMIP_HA_DO_ENCAP (decapsulate per *r) or
+ * XMIP_HA_DO_DROP; applies ECN (RFC 6040 §4.2) in place.
+ */
+static __always_inline int xmip_dsmip_reverse6_check(void *data, void *data_end,
+						     const struct xmip_cls *cls,
+						     struct xmip_dsmip_rev *r)
+{
+	struct ipv6hdr *outer = data + XMIP_ETH_HLEN;
+	__u32 off = cls->l4_off, avail;
+	struct xmip_fw_view b;
+	struct iphdr *ip4;
+	__u8 key[16], oecn, iecn;
+
+	barrier_var(off);
+	if ((void *)(outer + 1) > data_end || off < XMIP_ETH_HLEN + 40 ||
+	    off > XMIP_ETH_HLEN + 128 || cls->l3_len < off - XMIP_ETH_HLEN) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XMIP_HA_DO_DROP;
+	}
+	avail = cls->l3_len - (off - XMIP_ETH_HLEN);
+	ip4 = data + off;
+	if ((void *)(ip4 + 1) > data_end || ip4->version != 4 || ip4->ihl < 5 ||
+	    !xmip_ip4_csum_ok(ip4, ip4->ihl * 4, data_end)) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XMIP_HA_DO_DROP;
+	}
+	r->v6 = 0;
+	r->strip = off - XMIP_ETH_HLEN;
+	r->ilen = bpf_ntohs(ip4->tot_len);
+	if (r->ilen > avail || r->ilen < ip4->ihl * 4u) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XMIP_HA_DO_DROP;
+	}
+	xmip_addr_map4(key, ip4->saddr);
+	if (xmip_ha_binding(key, &b) || (b.flags & XMIP_FW_F_LINKLOCAL)) {
+		xmip_count(XMIP_STAT_DROP_DSMIP_UNKNOWN_HOA);
+		return XMIP_HA_DO_DROP;
+	}
+	if (xmip_fw_expired(&b, bpf_jiffies64())) {
+		xmip_count(XMIP_STAT_DROP_BINDING_EXPIRED);
+		return XMIP_HA_DO_DROP;
+	}
+	if (b.encap != XMIP_ENCAP_IP6IP6 || !xmip_addr_eq(b.coa, &outer->saddr)) {
+		xmip_count(XMIP_STAT_DROP_DSMIP_SPOOFED);
+		return XMIP_HA_DO_DROP;
+	}
+	if (xmip_ip4_special(ip4->daddr)) {
+		xmip_count(XMIP_STAT_DROP_INNER_SCOPE);
+		return XMIP_HA_DO_DROP;
+	}
+	oecn = (outer->flow_lbl[0] >> 4) & XMIP_ECN_MASK;
+	iecn = ip4->tos & XMIP_ECN_MASK;
+	if (oecn == XMIP_ECN_CE && !iecn) {
+		xmip_count(XMIP_STAT_DROP_DSMIP_ECN);
+		return XMIP_HA_DO_DROP;
+	}
+	if (oecn == XMIP_ECN_CE && iecn != XMIP_ECN_CE)
+		xmip_ip4_set_ce(ip4);
+	return XMIP_HA_DO_ENCAP;
+}
+
+/* Which reverse check: by the outer header's family. */
+static __always_inline int xmip_dsmip_reverse_any(void *data, void *data_end,
+						  const struct xmip_cls *cls,
+						  const struct xmip_ha_conf *cfg,
+						  struct xmip_dsmip_rev *r)
+{
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > data_end)
+		return XMIP_HA_DO_DROP;
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return xmip_dsmip_reverse6_check(data, data_end, cls, r);
+	return xmip_dsmip_reverse_check(data, data_end, cls, cfg, r);
+}
+
 /* ------------------------------------------------------------------ XDP */
 
 /*
@@ -507,7 +589,7 @@ __noinline int xmip_dsmip_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *
 	xmip_ha_conf_load(&conf);
 	if (!cls)
 		return XDP_DROP;
-	act = xmip_dsmip_reverse_check(data, data_end, cls, &conf, &r);
+	act = xmip_dsmip_reverse_any(data, data_end, cls, &conf, &r);
 	if (act == XMIP_DSMIP_SIGNAL)
 		return XDP_PASS;
 	if (act != XMIP_HA_DO_ENCAP)
@@ -727,7 +809,7 @@ __noinline int xmip_dsmip_ha_reverse_tc(struct __sk_buff *skb, const struct xmip
 	xmip_ha_conf_load(&conf);
 	if (!cls)
 		return TC_ACT_SHOT;
-	act = xmip_dsmip_reverse_check(xmip_skb_data(skb), xmip_skb_data_end(skb), cls, &conf, &r);
+	act = xmip_dsmip_reverse_any(xmip_skb_data(skb), xmip_skb_data_end(skb), cls, &conf, &r);
 	if (act == XMIP_DSMIP_SIGNAL)
 		return TC_ACT_OK;
 	if (act != XMIP_HA_DO_ENCAP)

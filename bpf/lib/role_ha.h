@@ -68,6 +68,39 @@ static __always_inline int xmip_ha_binding(const void *hoa, struct xmip_fw_view 
 	return xmip_fw_lookup(hoa, xmip_ha_conf.fw_seed, xmip_ha_conf.fw_mask, b);
 }
 
+/* NEMO (RFC 3963 §6.5): registered mobile network prefix -> its mobile router's home address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XMIP_MNP_MAX);
+	__type(key, struct xmip_mnp_key);
+	__type(value, struct xmip_mnp_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_mnp SEC(".maps");
+
+/*
+ * The binding that serves `addr`: its own (a home address, one lookup),
+ * else, for an address inside a mobile network prefix a router
+ * registered, that router's (RFC 3963 §6.5, example 1: "a route to the
+ * Mobile Network Prefix with the next hop set to the Mobile Router's Home
+ * Address"): one more lookup only when the first misses. A prefix entry
+ * never leads to a link-local alias. 0, or -1 if none.
+ */
+static __always_inline int xmip_ha_binding_or_mnp(const void *addr, struct xmip_fw_view *b)
+{
+	struct xmip_mnp_key k = { .prefixlen = 128 };
+	struct xmip_mnp_val *v;
+
+	if (!xmip_ha_binding(addr, b))
+		return 0;
+	xmip_addr_copy(k.prefix, addr);
+	v = bpf_map_lookup_elem(&xmip_mnp, &k);
+	if (!v || xmip_ha_binding(v->hoa, b) || (b->flags & XMIP_FW_F_LINKLOCAL))
+		return -1;
+	xmip_count(XMIP_STAT_NEMO_PREFIX_HIT);
+	return 0;
+}
+
 /* The largest inner packet for b's CoA: its path MTU, the instance's, 0: unknown. */
 static __always_inline __u32 xmip_ha_tunnel_mtu(const struct xmip_fw_view *b, __u32 conf_mtu)
 {

@@ -23,6 +23,26 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_mn_state SEC(".maps");
 
+/* NEMO (RFC 3963 §5.5): a mobile router's own mobile network prefixes (value: its HoA), written by its agent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 64);
+	__type(key, struct xmip_mnp_key);
+	__type(value, struct xmip_mnp_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_mnp SEC(".maps");
+
+/* Is a inside one of this mobile router's mobile network prefixes? (A
+ * mobile node has none: one lookup in an empty trie.) */
+static __always_inline int xmip_mn_in_mnp(const void *a)
+{
+	struct xmip_mnp_key k = { .prefixlen = 128 };
+
+	xmip_addr_copy(k.prefix, a);
+	return bpf_map_lookup_elem(&xmip_mnp, &k) != NULL;
+}
+
 /* What the MN's handlers know about the node, read once per packet. */
 struct xmip_mn_view {
 	__u8  coa[16];        /* current care-of address (:: while none) */

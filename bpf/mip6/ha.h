@@ -335,8 +335,9 @@ static __always_inline int xmip_ha_reverse_check(struct ipv6hdr *outer, struct i
 		return XMIP_HA_DO_DROP;
 	}
 	/* Anti-spoofing (RFC 6275 §10.4.5): the inner source must be a bound
-	 * HoA, and the outer source the CoA of that very binding. */
-	if (xmip_ha_binding(&inner->saddr, b) || (b->flags & XMIP_FW_F_LINKLOCAL)) {
+	 * HoA, or inside a mobile network prefix its mobile router registered
+	 * (RFC 3963 §6.4), and the outer source the CoA of that very binding. */
+	if (xmip_ha_binding_or_mnp(&inner->saddr, b) || (b->flags & XMIP_FW_F_LINKLOCAL)) {
 		xmip_count(XMIP_STAT_DROP_UNKNOWN_HOA);
 		return XMIP_HA_DO_DROP;
 	}
@@ -449,7 +450,7 @@ __noinline int xmip_mip6_ha_retunnel(struct xdp_md *ctx, const struct xmip_cls *
 	xmip_ha_conf_load(&conf);
 	if (!cls || !back || xmip_ha_tunnel_hdrs(data, data_end, cls, &outer, &inner, &strip))
 		return XDP_DROP;
-	if (xmip_ha_binding(&inner->daddr, &b2) || b2.encap != XMIP_ENCAP_IP6IP6 ||
+	if (xmip_ha_binding_or_mnp(&inner->daddr, &b2) || b2.encap != XMIP_ENCAP_IP6IP6 ||
 	    (b2.flags & XMIP_FW_F_LINKLOCAL) || strip != sizeof(*outer) ||
 	    inner->hop_limit <= 1 || xmip_fw_expired(&b2, now))
 		return XMIP_ACT_NEXT;
@@ -761,7 +762,7 @@ __noinline int xmip_mip6_ha_retunnel_tc(struct __sk_buff *skb, const struct xmip
 	xmip_ha_conf_load(&conf);
 	if (!cls || !back || xmip_ha_tunnel_hdrs(data, data_end, cls, &outer, &inner, &strip))
 		return TC_ACT_SHOT;
-	if (xmip_ha_binding(&inner->daddr, &b2) || b2.encap != XMIP_ENCAP_IP6IP6 ||
+	if (xmip_ha_binding_or_mnp(&inner->daddr, &b2) || b2.encap != XMIP_ENCAP_IP6IP6 ||
 	    (b2.flags & XMIP_FW_F_LINKLOCAL) || strip != sizeof(*outer) ||
 	    inner->hop_limit <= 1 || xmip_fw_expired(&b2, now))
 		return XMIP_ACT_NEXT;
@@ -887,8 +888,9 @@ static __always_inline int xmip_ha_egress_home_link(struct ethhdr *eth, struct i
 
 /*
  * tc egress: a packet the HA itself sends (or forwards) to a bound home
- * address goes through the tunnel, not onto the home link (its answer to
- * the MN's ping, the Time Exceeded for a reverse-tunnelled packet).
+ * address, or into a bound mobile router's prefix (RFC 3963), goes through
+ * the tunnel, not onto the home link (its answer to the MN's ping, the Time
+ * Exceeded for a reverse-tunnelled packet).
  * Excepted: the HA's own signalling (Mobility Header) and Neighbour
  * Discovery. Counts only what it tunnels or drops: every other packet the
  * host sends passes here too.
@@ -915,7 +917,7 @@ __noinline int xmip_mip6_ha_egress(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if (ip6->daddr.in6_u.u6_addr8[0] == 0xff)
 		return TC_ACT_OK;                        /* multicast: its own MAC already */
-	if (xmip_ha_binding(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
+	if (xmip_ha_binding_or_mnp(&ip6->daddr, &b) || (b.flags & XMIP_FW_F_LINKLOCAL))
 		return xmip_ha_egress_home_link(data, ip6);
 	now = bpf_jiffies64();
 	if (xmip_fw_expired(&b, now) || xmip_ha_coa_bad(b.coa, cfg))

@@ -8,7 +8,8 @@
  *  - xmip_mip6_mn_decap:  IPv6-in-IPv6 to the node -> from the HA to the
  *                         CoA: decapsulate; else drop (a global function)
  *  - xmip_mip6_mn_egress: tc egress, IPv6: while away, packets from the HoA
- *                         (but the agent's own signalling) into the tunnel
+ *                         (but the agent's own signalling), and a mobile
+ *                         router's from its mobile network, into the tunnel
  * Every handler reads the MN's addresses from a struct xmip_mn_view the
  * entry filled once per packet.
  */
@@ -101,11 +102,13 @@ __noinline int xmip_mip6_mn_decap(struct xdp_md *ctx, const struct xmip_cls *cls
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return XDP_DROP;
 	}
-	/* The HA tunnels only packets for the HoA. The outer source is no
+	/* The HA tunnels only packets for the HoA, and for a mobile router
+	 * those for its mobile network prefixes (RFC 3963 §5.5), which its
+	 * kernel then forwards to the mobile network. The outer source is no
 	 * proof (anyone can write the HA's address there): anything else
 	 * decapsulated and passed up would arrive as if on the CoA's link,
 	 * where a host that forwards would route it on. */
-	if (!xmip_addr_eq(&inner->daddr, v->hoa)) {
+	if (!xmip_addr_eq(&inner->daddr, v->hoa) && !xmip_mn_in_mnp(&inner->daddr)) {
 		xmip_count(XMIP_STAT_DROP_DECAP_NOT_HOA);
 		return XDP_DROP;
 	}
@@ -146,7 +149,9 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 		xmip_count(XMIP_STAT_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
-	if (!xmip_addr_eq(&ip6->saddr, v->hoa)) {
+	/* A mobile router tunnels what it forwards from its mobile network
+	 * too (RFC 3963 §5.5): a second lookup only for other sources. */
+	if (!xmip_addr_eq(&ip6->saddr, v->hoa) && !xmip_mn_in_mnp(&ip6->saddr)) {
 		xmip_count(XMIP_STAT_PASS_NOT_OURS);
 		return TC_ACT_OK;
 	}

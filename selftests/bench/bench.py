@@ -555,11 +555,117 @@ def part2(topo, q, tmp):
                 xmip_over_forward_runs=ratio("xmip", "forward"), live=live)
 
 
+# DSMIPv6 (RFC 5555) encapsulations at the HA against the bare redirect,
+# same generator and frame; the sink counts what it expects of each: the
+# outer IPv4 header from the HA's IPv4 address (TTL 64) to the NAT's address
+# and port (UDP 4191 -> NATPORT), or to the IPv4 CoA with protocol 41 (the
+# "ports" the sink compares are then the inner IPv6 header's first four
+# octets: version 6, class and flow label 0).
+DSMIP_MODES = [("redirect", "bare XDP redirect (ceiling)", None, None, None),
+               ("udp4", "xmip HA, IPv6-in-UDP-in-IPv4 (DSMIPv6, NAT)", UDP4_COA, 3,
+                "%s:4191,%s:%d,17,64" % (HA4, NAT4, NATPORT)),
+               ("ip4", "xmip HA, IPv6-in-IPv4 (DSMIPv6)", IP4_COA, 2,
+                "%s:24576,%s:0,41,64" % (HA4, COA4))]
+
+
+def part2_dsmip(topo, q, tmp):
+    s, h, d = topo.ns["snd"], topo.ns["ha"], topo.dev
+    frame = os.path.join(tmp, "gen64")
+    open(frame, "wb").write(bytes(udp_frame(64)))
+    rates = {m[0]: [] for m in DSMIP_MODES}
+    for rnd in range(q["rate_runs"]):
+        for mode, _, coa, encap, match in DSMIP_MODES:
+            sink = topo.pin("sink-%s-%d" % (mode, rnd))
+            topo.xdp_off("rcv", "r0")
+            sh(BENCH, "attach", "--netns", topo.ns["rcv"], "--dev", d["r0"], "--prog", "sink",
+               "--hoa", HOA, "--coa", COA, "--coa2", COA2, "--pin-dir", sink,
+               *(["--match4", match] if match else []))
+            ha = topo.pin("ha-%s-%d" % (mode, rnd))
+            if mode == "redirect":
+                setup_mode(topo, "redirect", {"ha": ha})
+            else:
+                setup_mode(topo, "none", {"ha": ha})
+                sh(PKTRUN, "--netns", h, "-o", "ha", "-p", "xdp", "--attach", d["h0"],
+                   "--pin-dir", ha, "--self", HA, "--self4", HA4, "-b", "%s=%s" % (HOA, coa),
+                   "--binding-encap", str(encap))
+            sink_read(sink)
+            g = json.loads(sh("taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"],
+                              "-i", frame, "--count", q["gen_count"]).stdout)
+            time.sleep(0.05)
+            k = sink_read(sink)
+            want = 0 if mode == "redirect" else 5
+            got, total = k["count"][want], k["count"][0]
+            span = (k["time"][1] - k["time"][0]) / 1e9
+            if got == 0 or total - got > 16:
+                fail("rate %s: %d of %d received packets were of the expected kind (%s)"
+                     % (mode, got, total, k["count"]))
+            rates[mode].append(got / span / 1e6 if span > 0 else 0.0)
+    setup_mode(topo, "none", {})
+    topo.xdp_off("rcv", "r0")
+    res = []
+    for mode, label, _, _, _ in DSMIP_MODES:
+        res.append(dict(mode=mode, label=label, mpps=med(rates[mode]), spread=spread(rates[mode]),
+                        runs=rates[mode]))
+        print("  %-48s %6.3f Mpps received" % (label, med(rates[mode])), flush=True)
+    ratio = lambda a, b: [x / y for x, y in zip(rates[a], rates[b]) if y > 0]  # noqa: E731
+    return dict(modes=res, udp4_over_redirect=med(ratio("udp4", "redirect")),
+                ip4_over_redirect=med(ratio("ip4", "redirect")))
+
+
 def prog_stats(ns, dev):
     return json.loads(sh(BENCH, "prog-stats", "--netns", ns, "--dev", dev).stdout)
 
 
 # ---------------------------------------------------------------- part 3
+
+def part3_dsmip(topo, q):
+    """TCP through the HA's IPv6-in-UDP-in-IPv4 tunnel (DSMIPv6 behind a NAT,
+    RFC 5555 §4.1) against plain forwarding on the same path with the same
+    sender offloads (tx off: XDP needs finished checksums, as in part 3):
+    the HA in XDP mode, the receiver decapsulating as an MN behind a NAT
+    does (its XDP, --mn4 udp4 with the NAT's address and port as its own),
+    the ACKs back plain. Every run is checked to have gone through the tunnel
+    (DSMIP_ENCAP_OK at the HA, MN_DECAP4_OK at the receiver)."""
+    h, r, d = topo.ns["ha"], topo.ns["rcv"], topo.dev
+    res = {"plain_tx_off": [], "udp4": []}
+    tx = lambda state: nsx(topo.ns["snd"], "ethtool", "-K", d["s0"], "tx", state)  # noqa: E731
+    for dv in ("h0", "h1"):
+        topo.xdp_off("ha", dv)
+    topo.xdp_off("rcv", "r0")
+    tx("off")
+    try:
+        for rnd in range(q["tcp_runs"]):
+            topo.plain_route(True)
+            res["plain_tx_off"].append(iperf(topo, q["tcp_secs"]))
+            topo.plain_route(False)
+            pins = {"ha": topo.pin("ha3u-%d" % rnd), "mn": topo.pin("mn3u-%d" % rnd)}
+            sh("ip", "-n", r, "-6", "addr", "add", HOA + "/128", "dev", "lo")
+            sh(PKTRUN, "--netns", h, "-o", "ha", "-p", "xdp", "--attach", d["h0"], "--pin-dir",
+               pins["ha"], "--self", HA, "--self4", HA4, "-b", "%s=%s" % (HOA, UDP4_COA),
+               "--binding-encap", "3")
+            sh(PKTRUN, "--netns", r, "-o", "mn", "-p", "xdp", "--attach", d["r0"], "--pin-dir",
+               pins["mn"], "--self", COA, "--peer", HA, "--hoa", HOA, "--away",
+               "--coa-ifindex", str(ifindex(r, d["r0"])),
+               "--mn4", "2,%s,%s,0.0.0.0,%d" % (NAT4, HA4, NATPORT))
+            res["udp4"].append(iperf(topo, q["tcp_secs"]))
+            enc = pinned_stats(pins["ha"] + "/xmip_stats", ["DSMIP_ENCAP_OK"])
+            dec = pinned_stats(pins["mn"] + "/xmip_stats", ["MN_DECAP4_OK"])
+            if not enc.get("DSMIP_ENCAP_OK") or not dec.get("MN_DECAP4_OK"):
+                fail("TCP through the UDP tunnel: not tunnelled (%s %s)" % (enc, dec))
+            sh("ip", "-n", r, "-6", "addr", "del", HOA + "/128", "dev", "lo", check=False)
+            topo.xdp_off("ha", "h0")
+            topo.xdp_off("rcv", "r0")
+    finally:
+        tx("on")
+    for k, v in res.items():
+        print("  TCP %-12s %.2f Gbit/s %s" % (k, med(v), v), flush=True)
+    return dict(plain_tx_off_gbps=med(res["plain_tx_off"]),
+                plain_tx_off_spread=spread(res["plain_tx_off"]),
+                udp4_gbps=med(res["udp4"]), udp4_spread=spread(res["udp4"]),
+                udp4_over_plain_tx_off=med([x / y for x, y in zip(res["udp4"],
+                                                                  res["plain_tx_off"]) if y]),
+                runs=res)
+
 
 def offloads(topo):
     r = sh("ip", "netns", "exec", topo.ns["snd"], "ethtool", "-k", topo.dev["s0"], check=False).stdout
@@ -870,6 +976,22 @@ def table(R, q):
             y = lv["xmip"]["ns"] / lv["forward"]["ns"]
             A("| 2 | live: HA encapsulation program time / trivial XDP_PASS | %.2f× | (≤ 4×) | %s |"
               % (y, met(y <= 4)))
+    if "rate_dsmip" in R:
+        x = R["rate_dsmip"]
+        for m in x["modes"][1:]:
+            A("| 2 | %s, 64 B, received | %s | | |" % (m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
+        A("| 2 | xmip HA IPv6-in-UDP-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
+          % x["udp4_over_redirect"])
+        A("| 2 | xmip HA IPv6-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
+          % x["ip4_over_redirect"])
+    if "tcp_dsmip" in R:
+        t = R["tcp_dsmip"]
+        A("| 3 | TCP through the HA's IPv6-in-UDP-in-IPv4 tunnel (XDP, receiver decap in XDP, tx off) | %s | | |"
+          % fmt_spread(t["udp4_gbps"], t["udp4_spread"], " Gbit/s", 2))
+        A("| 3 | TCP, kernel forwarding, same path and offloads (tx off) | %s | | |"
+          % fmt_spread(t["plain_tx_off_gbps"], t["plain_tx_off_spread"], " Gbit/s", 2))
+        A("| 3 | TCP through the UDP tunnel / plain forwarding (tx off) | %.2f× | | |"
+          % t["udp4_over_plain_tx_off"])
     if "tcp" in R:
         t = R["tcp"]
         A("| 3 | TCP, kernel forwarding, default offloads (iperf3, 1 stream) | %s | | |" % fmt_spread(t["plain_gbps"], t["plain_spread"], " Gbit/s", 2))
@@ -1416,9 +1538,13 @@ def main():
         if "2" in only:
             print("2. packet rate through the HA (veth, namespaces)", flush=True)
             R["rate"] = part2(topo, q, tmp)
+            print("2. packet rate through the HA, DSMIPv6 encapsulations", flush=True)
+            R["rate_dsmip"] = part2_dsmip(topo, q, tmp)
         if "3" in only:
             print("3. TCP through the HA (iperf3)", flush=True)
             R["tcp"] = part3(topo, q)
+            print("3. TCP through the HA's UDP tunnel (DSMIPv6, iperf3)", flush=True)
+            R["tcp_dsmip"] = part3_dsmip(topo, q)
         if "4" in only:
             print("4. scale", flush=True)
             R["scale"] = part4_scale(topo, q, tmp)

@@ -26,7 +26,7 @@ struct bench_net_cfg {
 	__u8  coa2[16];              /* sink: care-of address 2 (latency runs) */
 	__be32 m4_src, m4_dst;       /* sink: the relay's output flow (IPv4) ... */
 	__be16 m4_sport, m4_dport;   /* ... its ports (UDP or TCP) ... */
-	__u8  m4_proto, m4_pad[3];   /* ... and protocol; 0: no IPv4 class */
+	__u8  m4_proto, m4_ttl, m4_pad[2];  /* ... protocol (0: no IPv4 class), TTL (0: 63) */
 	__be32 t_src, t_dst;         /* NTM node end: outer addresses (node, RS) ... */
 	__be16 t_sport, t_dport;     /* ... outer ports ... */
 	__be32 t_path;               /* ... path id ... */
@@ -47,7 +47,7 @@ enum bench_sink_class {
 	SINK_ENCAP_COA2,             /* IPv6-in-IPv6 to coa2, inner destination hoa */
 	SINK_PLAIN_HOA,              /* not tunnelled, destination hoa, hop limit 63 */
 	SINK_OTHER,
-	SINK_IP4_MATCH,              /* IPv4, m4_* addresses, protocol and ports, TTL 63 */
+	SINK_IP4_MATCH,              /* IPv4, m4_* addresses, protocol and ports, TTL m4_ttl (63) */
 	SINK__MAX,
 };
 
@@ -136,7 +136,7 @@ static __always_inline __u32 sink_classify(struct xdp_md *ctx, struct bench_net_
 		if (ip4->ihl != 5 || (void *)(ports + 2) > data_end)
 			return SINK_OTHER;
 		return ip4->saddr == cfg->m4_src && ip4->daddr == cfg->m4_dst &&
-		       ip4->protocol == cfg->m4_proto && ip4->ttl == 63 &&
+		       ip4->protocol == cfg->m4_proto && ip4->ttl == (cfg->m4_ttl ? cfg->m4_ttl : 63) &&
 		       ports[0] == cfg->m4_sport && ports[1] == cfg->m4_dport ?
 		       SINK_IP4_MATCH : SINK_OTHER;
 	}

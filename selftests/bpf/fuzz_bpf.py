@@ -91,8 +91,21 @@ Properties checked for every frame (violations are printed with the frame):
      tunnelled to the node's NAT mapping with the path's id; every drop
      counted by reason; never XDP_ABORTED.
 
+  7. NTM node tc (bpf/xmip_ntm.bpf.c, entries of selftests/bpf/test_ntm_node.py:
+     one tunnel, the far end over IPv4 and IPv6): ntm-tcout (the virtual
+     interface's egress) sends a frame on only as outer IP | UDP from the
+     node's address and port to the tunnel's far end, tunnel header 0x11
+     with the path's id and the matching Next Header, around the input
+     packet unchanged, whose source is the node's virtual address and whose
+     destination a peer's; ntm-tc (the real interfaces' ingress) changes a
+     frame only by decapsulating a tunnel packet from the registered far
+     end (address, port, path id) whose inner source is the peer's virtual
+     address and destination ours. One outcome counter per frame (the outer
+     checksum's NTM_CSUM_ZERO is a stage beside it).
+
 Usage: fuzz_bpf.py [--packets N] [--seed S]
-                   [--prog ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc]
+                   [--prog ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc,
+                    ntm-tc,ntm-tcout]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
 Exit status 1 if any property was violated.
 """
@@ -138,6 +151,8 @@ VERDICTS = {
     "rs-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "cn-xdp": {"XDP_DROP", "XDP_PASS"},
     "cn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
+    "ntm-tc": {"TC_ACT_OK", "TC_ACT_SHOT"},
+    "ntm-tcout": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
 }
 # What the CN's HAO refusal may count beside its outcome: the report to the agent.
 CN_REPORT = {"SIGNAL_TO_AGENT", "DROP_SIGNAL_RATE_LIMITED", "DROP_SIGNAL_TOO_BIG",
@@ -149,6 +164,7 @@ STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
 # The relay's stages: what was done to a frame that then left (or met the FIB).
 RS_STAGE = {"RS_S_RELAYED", "RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_ICMP_ERR", "RS_FIB_LOOKUP"}
 STAGE |= RS_STAGE
+STAGE |= {"NTM_CSUM_ZERO"}     # the node's encapsulation: outer checksum left zero
 # What kind of verdict each outcome counter stands for.
 SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT",
         "FRAG_NEEDED_SENT"}
@@ -170,6 +186,10 @@ def outcome_kind(name, prog):
         return "drop" if prog.startswith("ha") else "pass"
     if name in SENT or (prog in HA_FAST and name in HA_FAST_SENT):
         return "sent"
+    if name == "NTM_ENCAP_OK":
+        return "sent"
+    if name in ("NTM_DECAP_OK", "NTM_CONTROL"):
+        return "pass"
     if name == "FALLBACK_FIB_NO_NEIGH":    # XDP: passed up; tc: bpf_redirect_neigh
         return "sent" if prog.endswith("-tc") else "pass"
     if name.startswith("RO_DROP_"):
@@ -267,6 +287,62 @@ def check_rs(inp, out, st, ents):
     return "a frame left or changed without a relay entry"
 
 
+def ntm_base_frames(prog):
+    import test_ntm_node as N  # noqa: PLC0415
+    if prog == "ntm-tcout":
+        out = [N.eth(N.INNERS[k]()) for k in sorted(N.INNERS)]
+        out.append(N.eth(IP(src="10.200.0.8", dst=N.PV4) / TCP()))
+        out.append(N.eth(IPv6(src=N.OWN6, dst="ff02::1") / UDP()))
+        return out
+    out = [N.arriving(N.inbound(k), v6) for k in ("tcp4", "udp4", "tcp6", "icmp6")
+           for v6 in (False, True)]
+    out.append(N.arriving(IP(src="10.201.0.10", dst=N.OWN4) / TCP()))
+    out.append(Ether(src=N.MAC_B, dst=N.MAC_A) / IP(src=N.PEER4, dst=N.NODE4) /
+               UDP(sport=N.PPORT, dport=N.PORT) / Raw(b"\x10" + b"\0" * 40))
+    return out
+
+
+def ntm_entries():
+    import test_ntm_node as N  # noqa: PLC0415
+    return N.tunnel() + [(N.key(N.PEER6, N.RX, N.PATH, N.PPORT), N.val(N.RX, True))]
+
+
+def check_ntm(prog, inp, out, st):
+    """A frame the node's programs sent on or changed (property 7)."""
+    import test_ntm_node as N  # noqa: PLC0415
+    try:
+        i, o = Ether(inp), Ether(out)
+    except Exception:  # noqa: BLE001
+        return "unparseable"
+    vips = {"own": {N.OWN4, N.OWN6}, "peer": {N.PV4, N.PV6}}
+    if prog == "ntm-tcout":
+        if "NTM_ENCAP_OK" not in st:
+            return "a frame left or changed without being tunnelled"
+        oip = o[IPv6] if IPv6 in o else o[IP]
+        if UDP not in o or (oip.src, o[UDP].sport, oip.dst, o[UDP].dport) not in (
+                (N.NODE4, N.PORT, N.PEER4, N.PPORT), (N.NODE6, N.PORT, N.PEER6, N.PPORT)):
+            return "tunnelled other than node:port -> far end"
+        pl = bytes(o[UDP].payload)
+        inner = bytes(i)[14:]
+        if pl[8:] != inner or pl[:8] != N.thdr(IPv6(inner) if inner[0] >> 4 == 6 else IP(inner)):
+            return "tunnel header or inner packet not as sent"
+        iip = IPv6(inner) if inner[0] >> 4 == 6 else IP(inner)
+        if iip.src not in vips["own"] or iip.dst not in vips["peer"]:
+            return "tunnelled a packet not from our virtual address to a peer's"
+        return None
+    if "NTM_DECAP_OK" not in st:
+        return "a frame changed without being decapsulated"
+    iip = i[IPv6] if i.type == 0x86dd else i[IP]
+    if (iip.src, i[UDP].sport) not in ((N.PEER4, N.PPORT), (N.PEER6, N.PPORT)) or \
+            bytes(i[UDP].payload)[4:8] != struct.pack("!I", N.PATH):
+        return "decapsulated from no registered far end"
+    inner = bytes(o)[14:]
+    x = IPv6(inner) if inner[0] >> 4 == 6 else IP(inner)
+    if x.src not in vips["peer"] or x.dst not in vips["own"]:
+        return "decapsulated a packet not from the peer to us"
+    return None
+
+
 def dsmip_base_frames():
     """test_dsmip_dp.py's kinds of packets: to the MN and from it, through UDP 4191."""
     import test_dsmip_dp as D  # noqa: PLC0415
@@ -318,6 +394,8 @@ def base_frames(prog):
         return rs_base_frames()
     if prog in MIP4_PROGS:
         return mip4_base_frames(prog)
+    if prog.startswith("ntm"):
+        return ntm_base_frames(prog)
     if prog == "ha4-xdp":
         return dsmip_base_frames()
     if prog == "ha-xdp":
@@ -781,6 +859,7 @@ check_cn.unseen = 0
 def run(prog, pkts, ns, tmp, verbose=False):
     obj, sec = prog.split("-")
     obj = "ha" if obj in ("ha4", "mip4", "mip4g") else obj
+    sec = "tc-out" if sec == "tcout" else sec
     path = os.path.join(tmp, prog + ".bin")
     with open(path, "wb") as f:
         for p in pkts:
@@ -813,6 +892,14 @@ def run(prog, pkts, ns, tmp, verbose=False):
         args = M.args(encap, M.UDP_COA if udp else M.COA, M.REV | (M.COLOC if udp else 0),
                       extra=["--home-prefix", HOME_PREFIX])
         ifindex = ns.home
+    elif obj == "ntm":
+        ents = ntm_entries()
+        rel = os.path.join(tmp, "tunnels.bin")
+        with open(rel, "wb") as f:
+            for k, v in ents:
+                f.write(k + v)
+        args = ["--relay", rel]
+        ifindex = ns.ifidx
     elif obj == "cn":
         args = ["--self", C.CN, "-b", "%s=%s" % (C.HOA, C.COA),
                 "--expired-binding", "%s=%s" % (C.HOA2, C.COA)]
@@ -837,7 +924,7 @@ def run(prog, pkts, ns, tmp, verbose=False):
             # The kernel refuses frames shorter than an Ethernet header, and
             # for tc an IPv4/IPv6 ethertype with less than its fixed header.
             refused += 1
-            if len(inp) >= (14 if not prog.endswith("-tc") else 14 + 40):
+            if len(inp) >= (14 if "-tc" not in prog else 14 + 40):
                 bad.append((j["i"], "test run refused a %d-octet frame (errno %d)"
                             % (len(inp), j["error"])))
             continue
@@ -872,6 +959,8 @@ def run(prog, pkts, ns, tmp, verbose=False):
             why = "a ring-buffer record without SIGNAL_TO_AGENT or ICMP_TO_AGENT"
         elif out and prog == "rs-xdp":
             why = check_rs(inp, out, st, ents)
+        elif obj == "ntm":
+            why = check_ntm(prog, inp, out, st) if out else None
         elif obj == "cn":
             why = check_cn(prog, inp, out, v, st, b)
         elif out and prog == "ha-xdp":
@@ -904,7 +993,7 @@ def main(argv=None):
     ap.add_argument("--packets", type=int, default=3000, help="frames per program")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,"
-                    "cn-xdp,cn-tc")
+                    "cn-xdp,cn-tc,ntm-tc,ntm-tcout")
     ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
     args = ap.parse_args(argv)
     failed = 0
@@ -913,6 +1002,7 @@ def main(argv=None):
     mn_ns = make_mn_ns()
     rs_ns = make_rs_ns()
     cn_ns = make_cn_ns()
+    ntm_ns = make_ntm_ns()
     try:
         with tempfile.TemporaryDirectory(prefix=C.PREFIX + "-fz-") as tmp:
             for prog in args.prog.split(","):
@@ -922,7 +1012,8 @@ def main(argv=None):
                     part = pkts[i:i + args.chunk]
                     ns = {"ha-xdp": ha_ns, "ha4-xdp": ha4_ns, "mip4-xdp": ha4_ns,
                           "mip4g-xdp": ha4_ns, "rs-xdp": rs_ns,
-                          "cn-xdp": cn_ns, "cn-tc": cn_ns}.get(prog, mn_ns)
+                          "cn-xdp": cn_ns, "cn-tc": cn_ns, "ntm-tc": ntm_ns,
+                          "ntm-tcout": ntm_ns}.get(prog, mn_ns)
                     bad, v, o, s = run(prog, part, ns, tmp)
                     total_bad += [(k + i, w) for k, w in bad]
                     for d, src in ((verdicts, v), (outcomes, o)):
@@ -950,7 +1041,22 @@ def main(argv=None):
         mn_ns.close()
         rs_ns.close()
         cn_ns.close()
+        ntm_ns.close()
     return 1 if failed else 0
+
+
+def make_ntm_ns():
+    """The NTM node's namespace, as test_ntm_node.py's fixture."""
+    import test_ntm_node as N  # noqa: PLC0415
+    ns = C.Netns("ntm")
+    try:
+        ns.ip("link", "set", "lo", "up")
+        ns.veth("xbnt", N.MAC_A)
+        ns.ifidx = ns.ifindex("xbnt")
+    except BaseException:
+        ns.close()
+        raise
+    return ns
 
 
 def make_rs_ns():

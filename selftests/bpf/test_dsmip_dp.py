@@ -10,7 +10,8 @@ built, and its IPv4, UDP and inner checksums recomputed by Scapy:
   passed on at 1; DSCP/ECN copied (RFC 6040); DF; path MTU (Packet Too Big,
   Fragmentation Needed, counted drop without DF);
 - from the MN: decapsulation with the anti-spoofing rule (outer address
-  and UDP port of the inner source's binding), signalling in UDP 4191 left
+  and UDP port of the inner source's binding; IPv4-in-IPv6 from exactly the
+  IPv6 CoA of the IPv4 home address's binding), signalling in UDP 4191 left
   to the agent's socket, ECN at decapsulation (RFC 6040 §4.2).
 """
 import pytest
@@ -256,6 +257,43 @@ def test_reverse_spoofed_port_address_or_inner_source_dropped(ns, prog):
         r = pktrun(ns, "ha", prog, f, ns.uplink, a)
         assert r.verdict in ("XDP_DROP", "TC_ACT_SHOT"), reason
         assert r.stats == {reason: 1}
+
+
+@pytest.mark.parametrize("prog", ["xdp", "tc"])
+def test_reverse_ipv4_in_ipv6(ns, prog):
+    """IPv4-in-IPv6 from the MN's IPv6 CoA (RFC 5555 §4.1): decapsulated only
+    from the CoA of the inner source's binding; ECN CE applied (RFC 6040)."""
+    a = args(0, (HOA, COA), (HOA4_KEY, COA))
+    inner = v4(src=HOA4, dst=CN4)
+    r = pktrun(ns, "ha", prog, from_uplink(IPv6(src=COA, dst=HA, nh=4) / inner), ns.uplink, a)
+    assert r.verdict in ("XDP_PASS", "TC_ACT_OK")
+    assert r.stats == {"DSMIP_DECAP_OK": 1}
+    assert_same(r.out, from_uplink(inner))
+    check_scapy(r.out)
+    ce = IPv6(src=COA, dst=HA, nh=4, tc=0x03) / v4(src=HOA4, dst=CN4, tos=0x2a)
+    r = pktrun(ns, "ha", prog, from_uplink(ce), ns.uplink, a)
+    assert r.stats == {"DSMIP_DECAP_OK": 1}
+    assert Ether(r.out)[IP].tos == 0x2b
+    check_scapy(r.out)
+    for f, reason in (
+            # another IPv6 address than the binding's CoA
+            (IPv6(src="2001:db8:a::999", dst=HA, nh=4) / inner, "DROP_DSMIP_SPOOFED"),
+            # an inner source with no binding
+            (IPv6(src=COA, dst=HA, nh=4) / v4(src="192.0.2.99", dst=CN4), "DROP_DSMIP_UNKNOWN_HOA"),
+            # not an IPv4 packet, or a bad header checksum
+            (IPv6(src=COA, dst=HA, nh=4) / v6(src=HOA, dst=CN), "DROP_MALFORMED"),
+            (IPv6(src=COA, dst=HA, nh=4) / IP(bytes(inner)[:10] + b"\x00\x00" + bytes(inner)[12:]),
+             "DROP_MALFORMED"),
+            # not-ECT inner under a CE outer (RFC 6040 §4.2)
+            (IPv6(src=COA, dst=HA, nh=4, tc=0x03) / v4(src=HOA4, dst=CN4, tos=0x28),
+             "DROP_DSMIP_ECN")):
+        r = pktrun(ns, "ha", prog, from_uplink(f), ns.uplink, a)
+        assert r.verdict in ("XDP_DROP", "TC_ACT_SHOT"), reason
+        assert r.stats == {reason: 1}, reason
+    # an IPv4 home address bound over IPv4 is not accepted from an IPv6 CoA
+    r = pktrun(ns, "ha", prog, from_uplink(IPv6(src=COA, dst=HA, nh=4) / inner), ns.uplink,
+               args(IP4, (HOA4_KEY, IP4_COA)))
+    assert r.stats == {"DROP_DSMIP_SPOOFED": 1}
 
 
 @pytest.mark.parametrize("prog", ["xdp", "tc"])

@@ -418,7 +418,7 @@ def test_maps_pinned_by_name_under_a_given_directory(ha_ns):
         # The HA's map set (docs/DESIGN.md, "Map set per role"): no
         # configuration map (static configuration is rodata).
         assert sorted(os.listdir(pin)) == ["xmip_bindings", "xmip_fwtable", "xmip_ident",
-                                           "xmip_nexthops",
+                                           "xmip_mnp", "xmip_nexthops",
                                            "xmip_nh_gen", "xmip_replay", "xmip_signal",
                                            "xmip_stats"]
     finally:

@@ -40,7 +40,7 @@ static void fuzz_check_fields(const uint8_t *mh, size_t mh_len, const struct xmi
 	const struct xmip_mh_opts *o = &m->opts;
 	size_t fixed = fuzz_mh_fixed_len(mh[2]);
 	bool after_auth = false;
-	unsigned unknown = 0, seen_v4hoa = 0;
+	unsigned unknown = 0, seen_v4hoa = 0, seen_mnp = 0;
 	int n, seen_auth = 0;
 
 	FUZZ_CHECK(mh_len >= 8 && mh_len == ((size_t)mh[1] + 1) * 8, "mh_len %zu", mh_len);
@@ -100,6 +100,13 @@ static void fuzz_check_fields(const uint8_t *mh, size_t mh_len, const struct xmi
 		case 10:
 			FUZZ_CHECK(o->has_mesg_id && p->len == 8 && o->mesg_id == fz_rd64(d));
 			break;
+		case 6:   /* Mobile Network Prefix (RFC 3963 §4.3): length 18, the first kept */
+			FUZZ_CHECK(p->len == 18);
+			if (seen_mnp < XMIP_MH_MAX_MNP)
+				FUZZ_CHECK(o->mnp[seen_mnp].plen == d[1] &&
+					   !memcmp(o->mnp[seen_mnp].prefix.s6_addr, d + 2, 16));
+			seen_mnp++;
+			break;
 		/* RFC 5555 §3.1.1-§3.2.2: length 6; IPv4 HoA may repeat (the first counts). */
 		case 29:
 			FUZZ_CHECK(o->has_ipv4_hoa && p->len == 6);
@@ -125,6 +132,7 @@ static void fuzz_check_fields(const uint8_t *mh, size_t mh_len, const struct xmi
 		}
 	}
 	FUZZ_CHECK(o->n_ipv4_hoa == seen_v4hoa, "IPv4 HoA options %u/%u", o->n_ipv4_hoa, seen_v4hoa);
+	FUZZ_CHECK(o->n_mnp == seen_mnp, "MNP options %u/%u", o->n_mnp, seen_mnp);
 	FUZZ_CHECK(seen_auth == o->has_auth && o->n_unknown == unknown,
 		   "auth %d/%d unknown %u/%u", seen_auth, o->has_auth, unknown, o->n_unknown);
 	FUZZ_CHECK(o->auth_is_last == (o->has_auth && !after_auth));
@@ -150,7 +158,10 @@ static void fuzz_check_rebuild(const uint8_t *mh, size_t mh_len, const struct xm
 			.has_ipv4_hoa = o->has_ipv4_hoa, .ipv4_hoa_plen = o->ipv4_hoa_plen,
 			.ipv4_hoa_p = o->ipv4_hoa_p, .ipv4_hoa = o->ipv4_hoa,
 			.has_ipv4_coa = o->has_ipv4_coa, .ipv4_coa = o->ipv4_coa,
+			.mnp = o->mnp, .n_mnp = o->n_mnp,
 		};
+		if (o->n_mnp > XMIP_MH_MAX_MNP)
+			return;   /* more prefixes than kept: nothing to re-build them from */
 		len = xmip_mh_build_bu(out, sizeof(out), &f, &lay);
 	} else if (m->type == XMIP_MH_BA) {
 		struct xmip_ba_fields f = {
@@ -201,6 +212,8 @@ static void fuzz_check_rebuild(const uint8_t *mh, size_t mh_len, const struct xm
 			   back.opts.ipv4_hoa.s_addr == o->ipv4_hoa.s_addr);
 		FUZZ_CHECK(back.opts.has_ipv4_coa == o->has_ipv4_coa &&
 			   back.opts.ipv4_coa.s_addr == o->ipv4_coa.s_addr);
+		FUZZ_CHECK(back.opts.n_mnp == o->n_mnp &&
+			   !memcmp(back.opts.mnp, o->mnp, o->n_mnp * sizeof(o->mnp[0])));
 	} else {
 		FUZZ_CHECK(back.opts.has_refresh == o->has_refresh &&
 			   back.opts.refresh_units == o->refresh_units);
@@ -234,6 +247,8 @@ bytes:
 		if (canonical && (a->type == 31 || a->type == 32))
 			canonical = (mh[a->off + 2] & (a->type == 31 ? 0x7f : 0xff)) == 0 &&
 				    mh[a->off + 3] == 0;
+		if (canonical && a->type == 6)   /* MNP: reserved octet zero */
+			canonical = mh[a->off + 2] == 0;
 		if (canonical && a->type == 1)   /* PadN carries zeros in our layout */
 			for (size_t k = 0; k < a->len; k++)
 				canonical &= mh[a->off + 2 + k] == 0;

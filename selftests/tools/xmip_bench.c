@@ -43,8 +43,10 @@
  *
  *   xmip_bench attach --netns NS --dev DEV --prog pass|redirect|sink|tc-decap
  *       [--target DEV2] [--hoa A --coa A --coa2 A] [--pin-dir DIR]
- *       [--match4 SRC:SPORT,DST:DPORT,PROTO]
- *     (--match4: the sink's IPv4 class, the relay's output flow, TTL 63)
+ *       [--match4 SRC:SPORT,DST:DPORT,PROTO[,TTL]]
+ *     (--match4: the sink's IPv4 class, the relay's output flow, TTL 63;
+ *     a tunnel's outer header: TTL 64, and for protocol 41 the "ports" are
+ *     the inner IPv6 header's first four octets)
  *
  *   xmip_bench attach --netns NS --dev DEV --prog ntm-node
  *       --tunnel SRC:SPORT,DST:DPORT,PATHID,VIP
@@ -123,7 +125,7 @@ struct bench_net_cfg {
 	__u8  hoa[16], coa[16], coa2[16];
 	__be32 m4_src, m4_dst;
 	__be16 m4_sport, m4_dport;
-	__u8  m4_proto, m4_pad[3];
+	__u8  m4_proto, m4_ttl, m4_pad[2];
 	__be32 t_src, t_dst;
 	__be16 t_sport, t_dport;
 	__be32 t_path, t_vip;
@@ -161,7 +163,7 @@ struct opts {
 	__u16 pool_lo, pool_hi;
 	__u32 fill_path_base;
 	const char *relay_file;
-	struct { __be32 src, dst; __be16 sport, dport; __u8 proto; } m4;
+	struct { __be32 src, dst; __be16 sport, dport; __u8 proto, ttl; } m4;
 	struct { __be32 src, dst, path, vip; __be16 sport, dport; } tun;
 };
 
@@ -305,13 +307,15 @@ static void parse(struct opts *o, int argc, char **argv)
 		}
 		case 35: {
 			char a[32], b[32];
-			unsigned int sp, dp, pr;
+			unsigned int sp, dp, pr, ttl = 63;
+			int n = sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%u,%u", a, &sp, b, &dp, &pr,
+				       &ttl);
 
-			if (sscanf(optarg, "%31[0-9.]:%u,%31[0-9.]:%u,%u", a, &sp, b, &dp, &pr) != 5 ||
-			    inet_pton(AF_INET, a, &o->m4.src) != 1 ||
+			if (n < 5 || inet_pton(AF_INET, a, &o->m4.src) != 1 ||
 			    inet_pton(AF_INET, b, &o->m4.dst) != 1 || sp > 65535 || dp > 65535 ||
-			    !pr || pr > 255)
+			    !pr || pr > 255 || !ttl || ttl > 255)
 				die_usage();
+			o->m4.ttl = ttl;
 			o->m4.sport = htons(sp);
 			o->m4.dport = htons(dp);
 			o->m4.proto = pr;
@@ -949,6 +953,7 @@ static int cmd_attach(struct opts *o)
 	cfg.m4_sport = o->m4.sport;
 	cfg.m4_dport = o->m4.dport;
 	cfg.m4_proto = o->m4.proto;
+	cfg.m4_ttl = o->m4.ttl;
 	cfg.t_src = o->tun.src;
 	cfg.t_dst = o->tun.dst;
 	cfg.t_sport = o->tun.sport;

@@ -12,10 +12,14 @@
  *               [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]
  *               [--no-nh] [--no-lease] [--path-mtu N]
  *               [--ll-binding ADDR=COA]... [--gw-mac MAC] [--fw-seed N] [--gso-size N]
+ *               [--mnp PREFIX/LEN=HOA]... (ha, mn: NEMO prefixes in xmip_mnp)
  *   ha: [--self4 A4] (the HA's IPv4 address: DSMIPv6 tunnels)
  *               [--pass]
  *   rs: [--self A6] [--self4 A4] [--rs-port N] [--pool LO-HI]
  *       [--relay FILE] [--rs-path ID]... [--max-bindings N]
+ *   ntm: -p tc (ingress, decap) | tc-out (egress, encap); [--rs-port N] the
+ *       node's port (49601), [--relay FILE] tunnel entries (struct
+ *       xmip_ntm_node_key then struct xmip_ntm_node_val, raw)
  *
  * Prints one JSON object: retval, verdict, out_len, ns_per_packet,
  * the non-zero counters by name, and the ring-buffer events (hex, with
@@ -92,6 +96,8 @@
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
 #include "xmip_rs.skel.h"
+#include "xmip_ntm_node.h"
+#include "xmip_ntm.skel.h"
 #include "xmip_cls_probe.skel.h"
 
 #define MAX_PKT   16384
@@ -147,6 +153,10 @@ struct opts {
 	const char *relay_file;
 	__be32 rs_paths[MAX_BINDS];
 	int n_rs_paths;
+	/* --mnp: mobile network prefixes (RFC 3963) for the LPM trie xmip_mnp */
+	struct xmip_mnp_key mnp_key[MAX_BINDS];
+	struct xmip_mnp_val mnp_val[MAX_BINDS];
+	int n_mnp;
 };
 
 struct events {
@@ -299,6 +309,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "relay", required_argument, NULL, 32 },
 		{ "rs-path", required_argument, NULL, 33 },
 		{ "pass", no_argument, NULL, 34 },
+		{ "mnp", required_argument, NULL, 61 },
 		{ "binding-flags", required_argument, NULL, 35 },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +332,27 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'b': parse_binding(o, optarg, false, false); break;
 		case 15: parse_binding(o, optarg, true, false); break;
 		case 23: parse_binding(o, optarg, false, true); break;
+		case 61: {
+			/* --mnp PREFIX/LEN=HOA */
+			char buf[128], *slash, *eq;
+			int n = o->n_mnp;
+
+			if (n >= MAX_BINDS || strlen(optarg) >= sizeof(buf))
+				usage();
+			strcpy(buf, optarg);
+			slash = strchr(buf, '/');
+			eq = strchr(buf, '=');
+			if (!slash || !eq || eq < slash)
+				usage();
+			*slash = *eq = '\0';
+			memset(&o->mnp_key[n], 0, sizeof(o->mnp_key[n]));
+			o->mnp_key[n].prefixlen = parse_num(slash + 1, 128);
+			if (inet_pton(AF_INET6, buf, o->mnp_key[n].prefix) != 1 ||
+			    inet_pton(AF_INET6, eq + 1, o->mnp_val[n].hoa) != 1)
+				usage();
+			o->n_mnp++;
+			break;
+		}
 		case 27: o->no_nh = true; break;
 		case 28: o->no_lease = true; break;
 		case 29: o->path_mtu = parse_num(optarg, 65535); break;
@@ -418,7 +450,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
-	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "mip4"))
+	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "ntm") &&
+	    strcmp(o->obj, "mip4"))
 		usage();
 	if (!strcmp(o->obj, "mip4") && !strcmp(o->prog, "xdp"))
 		usage();   /* the FA's and the co-located MN's: tc only */
@@ -428,7 +461,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mip4") && !strcmp(o->prog, "tc-out"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "ntm") && strcmp(o->obj, "mip4") &&
+	    !strcmp(o->prog, "tc-out"))
+		usage();
+	if (!strcmp(o->obj, "ntm") && !strcmp(o->prog, "xdp"))
 		usage();
 	if (!strcmp(o->obj, "rs") && strcmp(o->prog, "xdp"))
 		usage();
@@ -656,6 +692,7 @@ struct loaded {
 	int prog_fd;                  /* prog's, or --pass's trivial program */
 	struct bpf_map *cls_result;   /* -o cls */
 	struct bpf_map *relay, *rs_paths;  /* -o rs */
+	struct bpf_map *ntm_tunnels;       /* -o ntm */
 	struct bpf_map *m4tun;        /* -o mip4: xmip_mip4_tun (--relay FILE of key+value records) */
 };
 
@@ -766,6 +803,19 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		s->rodata->xmip_rs_conf.ready = !o->not_ready;
 		if (o->max_bindings && (err = bpf_map__set_max_entries(l->relay, o->max_bindings)))
 			return err;
+	} else if (!strcmp(o->obj, "ntm")) {
+		struct xmip_ntm *s = xmip_ntm__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->ntm_tunnels = s->maps.xmip_ntm_tunnels;
+		/* -p tc: the real interfaces' ingress (decap); tc-out: the virtual one's egress */
+		l->prog = !strcmp(o->prog, "tc") ? s->progs.xmip_ntm_ingress : s->progs.xmip_ntm_egress;
+		s->rodata->xmip_ntm_node_conf.port = o->rs_port == 49602 ? 49601 : o->rs_port;
+		s->rodata->xmip_ntm_node_conf.ready = !o->not_ready;
 	} else if (!strcmp(o->obj, "cn")) {
 		struct xmip_cn *s = xmip_cn__open_opts(&oo);
 
@@ -1041,6 +1091,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xmip_pktrun: -b: the %s object has no binding cache\n", o.obj);
 		goto out;
 	}
+	for (i = 0; i < o.n_mnp; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l.obj, "xmip_mnp");
+
+		if (!m || bpf_map_update_elem(bpf_map__fd(m), &o.mnp_key[i], &o.mnp_val[i], BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: --mnp: %s\n", m ? strerror(errno) : "no xmip_mnp map");
+			goto out;
+		}
+	}
 	if (l.fwtable && write_bindings(&o, &l))
 		goto out;
 	/* -o cn: its correspondent binding cache alone (no fast-path table). */
@@ -1063,6 +1121,20 @@ int main(int argc, char **argv)
 		for (size_t off = 0; off < n; off += rec)
 			if (bpf_map_update_elem(bpf_map__fd(l.m4tun), tb + off,
 						tb + off + sizeof(struct xmip_mip4_tun_key), BPF_ANY)) {
+				fprintf(stderr, "xmip_pktrun: tunnel entry: %s\n", strerror(errno));
+				goto out;
+			}
+	} else if (o.relay_file && l.ntm_tunnels) {
+		static unsigned char nb_buf[1 << 16];
+		size_t n = 0, rec = sizeof(struct xmip_ntm_node_key) + sizeof(struct xmip_ntm_node_val);
+
+		if (read_file(o.relay_file, nb_buf, sizeof(nb_buf), &n) || n % rec) {
+			fprintf(stderr, "xmip_pktrun: --relay: bad tunnel file\n");
+			goto out;
+		}
+		for (size_t off = 0; off < n; off += rec)
+			if (bpf_map_update_elem(bpf_map__fd(l.ntm_tunnels), nb_buf + off,
+						nb_buf + off + sizeof(struct xmip_ntm_node_key), BPF_ANY)) {
 				fprintf(stderr, "xmip_pktrun: tunnel entry: %s\n", strerror(errno));
 				goto out;
 			}
@@ -1197,6 +1269,8 @@ out:
 		xmip_rs__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cn"))
 		xmip_cn__destroy(skel);
+	else if (skel && !strcmp(o.obj, "ntm"))
+		xmip_ntm__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
 	else if (skel && !strcmp(o.obj, "mip4"))

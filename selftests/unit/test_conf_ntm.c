@@ -46,6 +46,7 @@ static const char dc_good[] =
 static const char ntm_good[] =
 	"role = ntm\n"
 	"instance = mn\n"
+	"interface = eth0\n"
 	"[ntm]\n"
 	"fqdn = mn.a.example\n"
 	"key = " K32 "\n"
@@ -146,6 +147,8 @@ static void test_ntm_good(void **state)
 	assert_true(c.ntm.unreachable);
 	assert_int_equal(c.ntm.n_connect, 2);
 	assert_string_equal(c.ntm.connect[1], "www.c.example");
+	assert_int_equal(c.n_ifs, 1);                 /* the node datapath's interface */
+	assert_string_equal(c.ntm.vif, "ntm0");       /* the virtual interface, by default */
 	xmip_conf_free(&c);
 }
 
@@ -191,7 +194,9 @@ static void test_errors(void **state)
 		     "dc = 10.0.0.1\ndc-name = a.example\n", 4, "not inside dc-name");
 	expect_error("role = ntm\ninstance = n\n[ntm]\nunreachable = maybe\n", 4, "yes or no");
 	expect_error("role = ntm\ninstance = n\n[ntm]\ndc = 10.0.0.300\n", 4, "not an IPv4 or IPv6");
-	expect_error("role = ntm\ninstance = n\ninterface = eth0\n", 3, "not valid for role ntm");
+	/* interface = is the node datapath's (optional); xdp-mode is not for role ntm */
+	expect_error("role = ntm\ninstance = n\nxdp-mode = native\n", 3, "not valid for role ntm");
+	expect_error("role = ntm\ninstance = n\n[ntm]\nvif = a/b\n", 4, "not a valid interface");
 }
 
 int main(void)

@@ -410,6 +410,70 @@ static void test_section_tables(void **state)
 	}
 }
 
+/* NEMO (RFC 3963) and home agent discovery keys, with `xmip check`'s errors. */
+static void test_nemo_and_dhaad_keys(void **state)
+{
+	char buf[2048];
+	struct xmip_conf c;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%s"
+		 "[mip6]\n"
+		 "home-agent-preference = 20\n"
+		 "peer-home-agent = 2001:db8:1::3 30\n"
+		 "peer-home-agent = 2001:db8:1::4\n"
+		 "[mn r@example.org]\n"
+		 "home-address = 2001:db8:1::300\nspi = 300\nkey = 00ff\n"
+		 "mobile-network-prefix = 2001:db8:100::/48\n"
+		 "mobile-network-prefix = 2001:db8:200::/56\n", ha_good);
+	assert_int_equal(load_text(buf, &c), 0);
+	assert_true(c.mobile_routers);                   /* default yes */
+	assert_int_equal(c.ha_preference, 20);
+	assert_int_equal(c.n_peer_has, 2);
+	addr_equal(&c.peer_has[0].addr, "2001:db8:1::3");
+	assert_int_equal(c.peer_has[0].preference, 30);
+	assert_int_equal(c.peer_has[1].preference, 0);
+	assert_int_equal(c.mns[2].n_mnp, 2);
+	addr_equal(&c.mns[2].mnp[1].prefix, "2001:db8:200::");
+	assert_int_equal(c.mns[2].mnp[1].plen, 56);
+	assert_int_equal(c.mns[0].n_mnp, 0);
+	xmip_conf_free(&c);
+
+	/* an MN without home-agent (DHAAD), a mobile router in explicit mode */
+	snprintf(buf, sizeof(buf), "role = mn\ninstance = mn\ninterface = eth0\n"
+		 "home-address = 2001:db8:1::100\nhome-prefix = 2001:db8:1::/64\n"
+		 "nai = mn1@example.org\nspi = 256\nkey = 00ff\n"
+		 "mobile-router = yes\nmobile-network-prefix = 2001:db8:100::/64\n");
+	assert_int_equal(load_text(buf, &c), 0);
+	assert_true(IN6_IS_ADDR_UNSPECIFIED(&c.home_agent));
+	assert_true(c.mobile_router && c.nemo_explicit);
+	assert_int_equal(c.self.n_mnp, 1);
+	xmip_conf_free(&c);
+
+	expect_error("role = ha\nmobile-routers = perhaps\n", 2, "mobile-routers");
+	expect_error("role = ha\nhome-agent-preference = 40000\n", 2, "home-agent-preference");
+	expect_error("role = ha\npeer-home-agent = 2001:db8:1::3 x\n", 2, "peer-home-agent");
+	expect_error("role = mn\nnemo-mode = sideways\n", 2, "not explicit or implicit");
+	expect_error("role = mn\nmobile-network-prefix = ff00::/8\n", 2, "not a unicast routable");
+	expect_error("role = ha\nmobile-router = yes\n", 2, "mobile-router");
+	/* cross-checks once the file is read */
+	snprintf(buf, sizeof(buf), "role = mn\ninstance = mn\ninterface = eth0\n"
+		 "home-address = 2001:db8:1::100\nhome-prefix = 2001:db8:1::/64\n"
+		 "nai = mn1@example.org\nspi = 256\nkey = 00ff\nmobile-router = yes\n");
+	expect_error(buf, 9, "needs a mobile-network-prefix");
+	snprintf(buf, sizeof(buf), "role = mn\ninstance = mn\ninterface = eth0\n"
+		 "home-address = 2001:db8:1::100\nhome-prefix = 2001:db8:1::/64\n"
+		 "nai = mn1@example.org\nspi = 256\nkey = 00ff\n"
+		 "mobile-network-prefix = 2001:db8:1:0:8000::/65\n");
+	expect_error(buf, 9, "overlaps home-prefix");
+	snprintf(buf, sizeof(buf), "%s"
+		 "mobile-network-prefix = 2001:db8:100::/48\n"
+		 "[mn r@example.org]\n"
+		 "home-address = 2001:db8:1::300\nspi = 300\nkey = 00ff\n"
+		 "mobile-network-prefix = 2001:db8:100:7::/64\n", ha_good);
+	expect_error(buf, 23, "overlaps one of [mn mn2@example.org]");
+}
+
 static void test_missing_file(void **state)
 {
 	struct xmip_conf c;
@@ -431,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_mip6_section),
 		cmocka_unit_test(test_section_errors),
 		cmocka_unit_test(test_section_tables),
+		cmocka_unit_test(test_nemo_and_dhaad_keys),
 		cmocka_unit_test(test_missing_file),
 	};
 

@@ -377,6 +377,7 @@ struct knobs {
 	uint8_t plen;
 	const char *peer;
 	uint16_t port;
+	const char *peer6;       /* set: the BU came in UDP over IPv6 from this address */
 };
 
 static struct knobs mn1(void)
@@ -392,7 +393,7 @@ static uint8_t bu_buf[256];
 static struct xmip_dsmip_decision decide_full(const struct knobs *k, const struct xmip_binding *m6,
 					      const struct xmip_replay_state *rs)
 {
-	struct in6_addr hoa = A(k->hoa), ha = A(D_HA), coa = M4(k->coa4);
+	struct in6_addr hoa = A(k->hoa), ha = A(D_HA), coa = k->peer6 ? A(k->peer6) : M4(k->coa4);
 	uint8_t badkey[16] = { 1 };
 	struct xmip_mn_ha_sa sa = { .spi = k->spi, .key = k->bad_key ? badkey : d_key, .key_len = 16 };
 	struct xmip_bu_fields f = {
@@ -403,8 +404,9 @@ static struct xmip_dsmip_decision decide_full(const struct knobs *k, const struc
 		.has_ipv4_hoa = k->v4hoa, .ipv4_hoa_plen = k->plen, .ipv4_hoa_p = k->pflag,
 		.ipv4_hoa = A4(k->hoa4 ? k->hoa4 : "0.0.0.0"),
 	};
-	struct xmip_dsmip_obs obs = { .peer = M4(k->peer), .peer_port = k->port,
-				      .local = M4(D_HA4), .local_port = 4191, .ifindex = 2 };
+	struct xmip_dsmip_obs obs = { .peer = k->peer6 ? A(k->peer6) : M4(k->peer),
+				      .peer_port = k->port, .local = k->peer6 ? A(D_HA) : M4(D_HA4),
+				      .local_port = 4191, .ifindex = 2 };
 	struct xmip_dsmip_decision d;
 	struct xmip_pkt p;
 	int len = xmip_pkt_build_bu_from_hoa(bu_buf, sizeof(bu_buf), &hoa, &ha, &coa, &f, &sa);
@@ -553,6 +555,15 @@ static void test_ba_statuses(void **state)
 	/* Refusals carry no NAT Detection and change nothing. */
 	assert_false(d.ba.has_nat_detect);
 	assert_int_equal(table.n, 0);
+	/* UDP from an IPv6 care-of address (RFC 5555 §4.1 SHOULD NOT; no
+	 * datapath for it): refused, authenticated over the outer source, not
+	 * bound with no tunnel. */
+	k = mn1(); k.peer6 = "2001:db8:a::100"; k.no_coa = true;
+	assert_refused((d = decide(&k), &d), XMIP_BA_PROHIBITED);
+	assert_non_null(strstr(d.reason, "IPv6 care-of address"));
+	assert_int_equal(table.n, 0);
+	k.bad_key = true;                                      /* authentication first */
+	assert_refused((d = decide(&k), &d), XMIP_BA_MIPV6_AUTH_FAIL);
 }
 
 static void test_discards(void **state)
@@ -803,6 +814,18 @@ static void test_dp_record(void **state)
 	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
 	b.encap = XMIP_DSMIP_ENCAP_NONE;
 	memcpy(b.observed_addr, ip4_coa, 16);
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
+	/* The IPv4 home address of a MIPv6 registration: IPv4-in-IPv6 to the
+	 * IPv6 care-of address (the datapath's IP6IP6 record for ::ffff:HoA4). */
+	b.encap = XMIP_DSMIP_ENCAP_IP6;
+	memset(b.coa, 0, 16);
+	b.coa[0] = 0x20;
+	b.coa[15] = 0x07;
+	assert_int_equal(xmip_dsmip_dp_record(&b, &r), 0);
+	assert_int_equal(r.encap, XMIP_ENCAP_IP6IP6);
+	assert_memory_equal(r.coa, b.coa, 16);
+	assert_int_equal(r.bu_flags, XMIP_BU_F_H);
+	memcpy(b.coa, ip4_coa, 16);                           /* never to an IPv4 address */
 	assert_int_equal(xmip_dsmip_dp_record(&b, &r), -1);
 }
 

@@ -133,6 +133,42 @@ static enum xmip_mn_verdict run(struct xmip_ba_fields *f, struct xmip_mn_ba_resu
 	return xmip_mn_handle_ba(&st, &conf, &p, now, res);
 }
 
+/* RFC 5555 §4.4.2: from an IPv6 CoA, a MIPv6 BU (HAO, no IPv4 CoA option)
+ * with the IPv4 Home Address option when one is configured; none in a
+ * deregistration, none without the configuration. */
+static void test_bu6_asks_for_the_ipv4_hoa(void **state)
+{
+	struct in6_addr coa = A("2001:db8:a::100");
+	struct xmip_mn_state st;
+	struct xmip_pkt p;
+	uint8_t bu[512];
+	int len;
+
+	(void)state;
+	conf.dsmip.has_ipv4_hoa = true;
+	conf.dsmip.ipv4_hoa = A4("192.0.2.100");
+	conf.dsmip.force_udp = false;
+	xmip_mn_init(&st, 200);
+	len = xmip_mn_build_bu(&st, &conf, &coa, false, false, now, bu, sizeof(bu));
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_true(p.has_hao);
+	assert_memory_equal(&p.src, &coa, 16);
+	assert_false(p.msg.opts.has_ipv4_coa);
+	assert_true(p.msg.opts.has_ipv4_hoa);
+	assert_int_equal(p.msg.opts.ipv4_hoa.s_addr, A4("192.0.2.100").s_addr);
+	assert_int_equal(p.msg.opts.ipv4_hoa_plen, 32);
+	assert_false(p.msg.bu_flags & XMIP_BU_F_F);
+	len = xmip_mn_build_bu(&st, &conf, &conf.self.hoa, true, false, now, bu, sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_false(p.msg.opts.has_ipv4_hoa);
+	conf.dsmip.has_ipv4_hoa = false;
+	len = xmip_mn_build_bu(&st, &conf, &coa, false, false, now, bu, sizeof(bu));
+	assert_int_equal(xmip_pkt_parse(bu, (size_t)len, &p), XMIP_PARSE_OK);
+	assert_false(p.msg.opts.has_ipv4_hoa);
+	conf.dsmip.ipv4_hoa.s_addr = 0;
+}
+
 static void test_behind_a_nat(void **state)
 {
 	struct xmip_ba_fields f = { .has_nat_detect = true, .nat_f = true, .nat_refresh_s = 110,
@@ -228,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_bu4_contents, setup),
+		cmocka_unit_test_setup(test_bu6_asks_for_the_ipv4_hoa, setup),
 		cmocka_unit_test_setup(test_behind_a_nat, setup),
 		cmocka_unit_test_setup(test_no_nat_plain_ipv4, setup),
 		cmocka_unit_test_setup(test_ipv4_ack_refusals, setup),

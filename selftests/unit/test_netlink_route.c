@@ -165,6 +165,53 @@ static void test_rule_request(void **state)
 	memcpy(&h, buf, sizeof(h));
 	assert_int_equal(h.nlmsg_type, RTM_DELRULE);
 	assert_int_equal(h.nlmsg_flags, 0);
+
+	/* ::ffff:a.b.c.d: an IPv4 rule (the MN's IPv4 home address, RFC 5555) */
+	inet_pton(AF_INET6, "::ffff:192.0.2.100", &hoa);
+	len = xmip_nl_build_rule(buf, sizeof(buf), &hoa, NULL, 4191, 4191, true);
+	assert_true(len > 0);
+	memcpy(&frh, buf + 16, sizeof(frh));
+	assert_int_equal(frh.family, AF_INET);
+	assert_int_equal(frh.src_len, 32);
+	n = walk(buf, 16 + sizeof(frh), (size_t)len, a, 8);
+	assert_int_equal(find(a, n, FRA_SRC)->len, 4);
+	assert_memory_equal(find(a, n, FRA_SRC)->data, &hoa.s6_addr[12], 4);
+}
+
+/* An IPv4 default route through an IPv6 next hop (RTA_VIA), and through an IPv4 one. */
+static void test_route4_request(void **state)
+{
+	uint8_t buf[512] __attribute__((aligned(4)));
+	struct xmip_nl_route_info r = { .table = 4191, .priority = 1024, .v4 = true,
+					.has_gateway = true, .ifindex = 7 };
+	const struct attr *via;
+	struct rtmsg rtm;
+	struct attr a[16];
+	int len, n;
+
+	(void)state;
+	inet_pton(AF_INET6, "fe80::1", &r.gateway);
+	len = xmip_nl_build_route(buf, sizeof(buf), &r, true);
+	assert_true(len > 0);
+	memcpy(&rtm, buf + 16, sizeof(rtm));
+	assert_int_equal(rtm.rtm_family, AF_INET);
+	assert_int_equal(rtm.rtm_dst_len, 0);
+	n = walk(buf, 16 + sizeof(rtm), (size_t)len, a, 16);
+	assert_null(find(a, n, RTA_GATEWAY));
+	assert_null(find(a, n, RTA_DST));
+	via = find(a, n, RTA_VIA);
+	assert_non_null(via);
+	assert_int_equal(via->len, 18);
+	assert_int_equal(via->data[0] | via->data[1] << 8, AF_INET6);   /* host order */
+	assert_memory_equal(via->data + 2, &r.gateway, 16);
+	assert_int_equal(u32_of(find(a, n, RTA_OIF)), 7);
+	assert_int_equal(u32_of(find(a, n, RTA_TABLE)), 4191);
+	inet_pton(AF_INET6, "::ffff:198.51.100.1", &r.gateway);
+	len = xmip_nl_build_route(buf, sizeof(buf), &r, true);
+	n = walk(buf, 16 + sizeof(rtm), (size_t)len, a, 16);
+	assert_null(find(a, n, RTA_VIA));
+	assert_int_equal(find(a, n, RTA_GATEWAY)->len, 4);
+	assert_memory_equal(find(a, n, RTA_GATEWAY)->data, &r.gateway.s6_addr[12], 4);
 }
 
 /* Parse a copy of exactly len octets, so that ASan sees any over-read. */
@@ -306,6 +353,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_request),
+		cmocka_unit_test(test_route4_request),
 		cmocka_unit_test(test_rule_request),
 		cmocka_unit_test(test_parse_round_trip_and_truncation),
 		cmocka_unit_test(test_parse_multipath_and_bad_attrs),

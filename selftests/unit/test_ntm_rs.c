@@ -541,6 +541,60 @@ static void test_pool(void **state)
 	assert_int_equal(stats(w).flows_made, 2);
 }
 
+/*
+ * The node behind an RS-N path moves (section 7, "Handover"): its Tunnel
+ * Request from a new mapping moves the leg, and its flow keeps its pool
+ * port: the forward entry is keyed by the new mapping (the old key gone),
+ * the reverse entry tunnels to the new mapping. The GN sees nothing change.
+ */
+static void test_pool_flow_moves(void **state)
+{
+	struct world *w = *state;
+	static uint8_t b[XMIP_NTM_MAX_MSG];
+	struct xmip_ntm_relay_key fwd = { .proto = 17, .kind = XMIP_NTM_RK_RSN_FWD };
+	struct xmip_ntm_relay_key rev = { .proto = 17, .kind = XMIP_NTM_RK_RSN_REV };
+	struct xmip_ntm_relay_val v;
+	struct xmip_ntm_ep dc, a, a2;
+	size_t n;
+
+	ep(&dc, "192.0.2.10", 49600);
+	ep(&a, "198.51.100.7", 40001);
+	ep(&a2, "198.51.100.77", 41234);
+	n = relay_req(w, PATH_N, XMIP_NTM_MODE_RS_N, 600, b);
+	rx(w, b, n, &dc);
+	n = tun_req(w, PATH_N, 0, 1, b);
+	rx(w, b, n, &a);
+	n = data_pkt(b, PATH_N, 33000);
+	rx(w, b, n, &a);
+	assert_int_equal(stats(w).flows, 1);
+	assert_int_equal(entries(&w->f), 3);
+
+	n = tun_req(w, PATH_N, 0, 2, b);
+	rx(w, b, n, &a2);
+	assert_int_equal(stats(w).flows, 1);
+	assert_int_equal(entries(&w->f), 3);   /* leg and flow moved, nothing left behind */
+	/* forward: the new mapping's key, same pool port; the old key is gone */
+	memcpy(fwd.addr, a2.addr, 16);
+	fwd.path_id = htonl(PATH_N);
+	fwd.sport = htons(41234);
+	fwd.dport = htons(49602);
+	fwd.port2 = htons(33000);
+	assert_int_equal(f_get(&w->f, &fwd, &v), 0);
+	assert_int_equal(ntohs(v.out_sport), POOL_LO);
+	memcpy(fwd.addr, a.addr, 16);
+	fwd.sport = htons(40001);
+	assert_int_not_equal(f_get(&w->f, &fwd, &v), 0);
+	/* reverse: the GN's replies to the same pool port now go to the new mapping */
+	rev.addr[10] = rev.addr[11] = 0xff;
+	inet_pton(AF_INET, "198.51.100.80", rev.addr + 12);
+	rev.sport = htons(80);
+	rev.dport = htons(POOL_LO);
+	assert_int_equal(f_get(&w->f, &rev, &v), 0);
+	assert_memory_equal(v.out_dst, a2.addr, 16);
+	assert_int_equal(ntohs(v.out_dport), 41234);
+	assert_int_equal(ntohs(v.inner_port), 33000);
+}
+
 /* ---- the idle sweep ---- */
 
 static void rs_s_path(struct world *w, uint32_t lifetime, struct xmip_ntm_ep *a)
@@ -629,6 +683,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tunnel_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnel_request_bad_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_flow_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_traffic_keeps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_lifetime, setup, teardown),
