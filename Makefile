@@ -325,8 +325,8 @@ check-cross: bpf
 		VMLINUX_H=$(if $(wildcard vmlinux/$(CROSS_ARCH)/vmlinux.h),vmlinux/$(CROSS_ARCH)/vmlinux.h,$(VMLINUX_H)) \
 		$(B)/bpf-$(CROSS_ARCH)/xmip_ha.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_mn.bpf.o \
 		$(B)/bpf-$(CROSS_ARCH)/xmip_cn.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_rs.bpf.o \
-		$(B)/bpf-$(CROSS_ARCH)/xmip_ntm.bpf.o
-	@set -e; for o in xmip_ha xmip_mn xmip_cn xmip_rs xmip_ntm; do \
+		$(B)/bpf-$(CROSS_ARCH)/xmip_ntm.bpf.o $(B)/bpf-$(CROSS_ARCH)/xmip_mip4.bpf.o
+	@set -e; for o in xmip_ha xmip_mn xmip_cn xmip_rs xmip_ntm xmip_mip4; do \
 		llvm-objdump -d --no-show-raw-insn $(BO)/$$o.bpf.o | tail -n +3 > $(BO)/$$o.dis; \
 		llvm-objdump -d --no-show-raw-insn $(B)/bpf-$(CROSS_ARCH)/$$o.bpf.o | tail -n +3 \
 			> $(B)/bpf-$(CROSS_ARCH)/$$o.dis; \

@@ -17,6 +17,10 @@
  *   IPv4 to a bound IPv4 home address      -> dsmip: the binding's encapsulation
  *   IPv4 to the HA: 41, 4, UDP 4191        -> dsmip: reverse tunnel (signalling in
  *                                             UDP 4191 passed to the agent's socket)
+ *   IPv4 to a bound IPv4 home address of
+ *     a Mobile IPv4 binding                -> mip4: IP-in-IP, minimal, GRE (in UDP 434)
+ *   IPv4 to the HA: 4, 55, 47, UDP 434     -> mip4: reverse tunnel (RFC 3024, 3519);
+ *                                             4 of no mip4 binding -> dsmip
  *   everything else                        -> to the kernel, counted
  *
  * Three programs: xmip_ha_xdp (native XDP, the fast path), xmip_ha_tc_in
@@ -35,6 +39,7 @@
 #include "lib/role_ha.h"
 #include "mip6/ha.h"
 #include "dsmip/ha.h"
+#include "mip4/ha.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -124,11 +129,28 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	case XMIP_CLS_IP4_LOCAL:
+		if (c.proto == XMIP_IPPROTO_IPIP || c.proto == XMIP_IPPROTO_GRE ||
+		    c.proto == XMIP_IPPROTO_MINENC ||
+		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_MIP4_PORT)) {
+			int act;
+
+			if (c.frag)
+				return xmip_cls_pass_fragment();
+			act = xmip_mip4_ha_reverse(ctx, &c);
+			if (act != XMIP_ACT_NEXT)
+				return act;
+		}
 		if (c.proto == XMIP_IPPROTO_IPV6 || c.proto == XMIP_IPPROTO_IPIP ||
 		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_DSMIP_UDP_PORT)) {
 			if (c.frag)
 				return xmip_cls_pass_fragment();
 			return xmip_dsmip_ha_reverse(ctx, &c);
+		}
+		if (c.proto == XMIP_NAT_ICMP && !c.frag) {
+			int act = xmip_mip4_ha_icmp(ctx);   /* RFC 2003 §4: relayed on tc */
+
+			if (act != XMIP_ACT_NEXT)
+				return act;
 		}
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return XDP_PASS;
@@ -136,7 +158,8 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 		int act = xmip_dsmip_ha_lookup4(ctx, &b);   /* ::ffff:<destination> */
 
 		if (act == XMIP_ACT_NEXT)
-			act = xmip_dsmip_ha_intercept(ctx, &b);
+			act = xmip_mip4_encap(b.encap) ? xmip_mip4_ha_intercept(ctx, &b) :
+							 xmip_dsmip_ha_intercept(ctx, &b);
 		return act;
 	}
 	case XMIP_CLS_IP4_INVALID:
@@ -254,11 +277,28 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	case XMIP_CLS_IP4_LOCAL:
+		if (c.proto == XMIP_IPPROTO_IPIP || c.proto == XMIP_IPPROTO_GRE ||
+		    c.proto == XMIP_IPPROTO_MINENC ||
+		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_MIP4_PORT)) {
+			int act;
+
+			if (c.frag)
+				return xmip_tc_verdict(xmip_cls_pass_fragment());
+			act = xmip_mip4_ha_reverse_tc(skb, &c);
+			if (act != XMIP_ACT_NEXT)
+				return act;
+		}
 		if (c.proto == XMIP_IPPROTO_IPV6 || c.proto == XMIP_IPPROTO_IPIP ||
 		    (c.proto == XMIP_NAT_UDP && c.dport == XMIP_DSMIP_UDP_PORT)) {
 			if (c.frag)
 				return xmip_tc_verdict(xmip_cls_pass_fragment());
 			return xmip_dsmip_ha_reverse_tc(skb, &c);
+		}
+		if (c.proto == XMIP_NAT_ICMP && !c.frag) {
+			int act = xmip_mip4_ha_icmp_tc(skb);   /* RFC 2003 §4 */
+
+			if (act != XMIP_ACT_NEXT)
+				return act;
 		}
 		xmip_count(XMIP_STAT_PASS_NOT_IPV6);
 		return TC_ACT_OK;
@@ -266,7 +306,8 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 		int act = xmip_dsmip_ha_lookup4_tc(skb, &b);
 
 		if (act == XMIP_ACT_NEXT)
-			act = xmip_dsmip_ha_intercept_tc(skb, &b);
+			act = xmip_mip4_encap(b.encap) ? xmip_mip4_ha_intercept_tc(skb, &b) :
+							 xmip_dsmip_ha_intercept_tc(skb, &b);
 		return act;
 	}
 	case XMIP_CLS_IP4_INVALID:
@@ -285,8 +326,12 @@ int xmip_ha_tc_out(struct __sk_buff *skb)
 
 	if (!xmip_ha_conf.ready)
 		return TC_ACT_OK;
-	if (skb->protocol == bpf_htons(ETH_P_IP))
-		return xmip_dsmip_ha_egress(skb);   /* to a bound IPv4 home address */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		act = xmip_mip4_ha_egress(skb);     /* to a home address bound through MIPv4 */
+		if (act == XMIP_ACT_NEXT)
+			act = xmip_dsmip_ha_egress(skb);   /* ... through DSMIPv6 */
+		return act;
+	}
 	if (skb->protocol != bpf_htons(ETH_P_IPV6))
 		return TC_ACT_OK;
 	act = xmip_mip6_ha_egress(skb);

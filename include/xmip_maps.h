@@ -60,8 +60,8 @@ enum xmip_role {
 	XMIP_ROLE_MN   = 2,
 	XMIP_ROLE_DC   = 3,   /* NTMobile Direction Coordinator: no datapath */
 	XMIP_ROLE_NTM  = 4,   /* NTMobile node: signalling and its tc tunnel datapath (xmip_ntm.bpf.c) */
-	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling (datapath later) */
-	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling (datapath later) */
+	XMIP_ROLE_FA   = 5,   /* Mobile IPv4 foreign agent: signalling, tc datapath (xmip_mip4.bpf.c) */
+	XMIP_ROLE_MN4  = 6,   /* Mobile IPv4 mobile node: signalling, tc datapath when co-located */
 	XMIP_ROLE_RS   = 7,   /* NTMobile Relay Server (RS-S and RS-N): XDP relay table */
 	XMIP_ROLE_CN   = 8,   /* correspondent node with route optimisation (RFC 6275 §9) */
 };
@@ -170,7 +170,25 @@ enum xmip_encap {
 	XMIP_ENCAP_UDP4   = 3,   /* IPv6 or IPv4 in UDP in IPv4 (RFC 5555 §4.1), from
 				  * ipv4-address:4191 to the NAT's observed address and port:
 				  * coa is ::PORT:ffff:a.b.c.d, XMIP_FW_UDP_PORT_OFF below */
+	/* values 4..6: Mobile IPv4 (RFC 5944 §4.1; docs/mip4.md "Datapath"): an IPv4
+	 * home address (key ::ffff:a.b.c.d) tunnelled from the HA's IPv4 address
+	 * to coa ::ffff:a.b.c.d, or with a UDP port at XMIP_FW_UDP_PORT_OFF inside
+	 * UDP 434 and the MIP Tunnel Data header (RFC 3519 §3.3) to the NAT. */
+	XMIP_ENCAP_MIP4_IPIP   = 4,   /* IP-in-IP (RFC 2003), protocol 4 */
+	XMIP_ENCAP_MIP4_MINENC = 5,   /* minimal encapsulation (RFC 2004), protocol 55, S=1 */
+	XMIP_ENCAP_MIP4_GRE    = 6,   /* GRE (RFC 2784), protocol 47, type 0x0800, no options */
 };
+
+/*
+ * A Mobile IPv4 record (encap XMIP_ENCAP_MIP4_*) in xmip_bindings carries
+ * the registration's flags in bu_flags (there is no BU): these bits, none
+ * of which is a XMIP_BU_F_* the MIPv6 code reads (F_L is 0x2000). seq is
+ * the low 16 bits of the registration's Identification.
+ */
+#define XMIP_MIP4_REC_REVERSE   0x0001   /* T granted: accept the reverse tunnel (RFC 3024) */
+#define XMIP_MIP4_REC_COLOCATED 0x0002   /* D: the MN decapsulates; else the FA at coa */
+#define XMIP_MIP4_REC_UDP       0x0004   /* RFC 3519 tunnelling (coa carries the NAT's port) */
+#define XMIP_MIP4_REC_NAT       0x0008   /* ... because the HA saw a NAT (else forced, F) */
 
 /*
  * XMIP_ENCAP_UDP4: the tunnel's far end is an IPv4 address *and* a UDP
@@ -257,6 +275,7 @@ struct xmip_ident {
 #define XMIP_FW_F_NH        0x01   /* ifindex, smac, dmac hold a resolved next hop */
 #define XMIP_FW_F_LINKLOCAL 0x02   /* key is a bound MN's link-local address: not tunnelled,
 				    * Destination Unreachable code 3 (RFC 6275 §10.4.2) */
+#define XMIP_FW_F_REVERSE   0x04   /* Mobile IPv4: reverse tunnel granted (T, RFC 3024) */
 
 struct xmip_fw_slot {
 	__u8  state;           /* XMIP_FW_*; written last by the writer (release) */
@@ -523,7 +542,22 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(RO_MN_SIGNAL_TUNNEL,  "MN: our Mobility Header from the HoA (HoTI) reverse-tunnelled through the home agent (RFC 6275 5.2.5)") \
 	X(RO_HA_HAO_RESTORED,   "HA: Home Address option from the CoA of a bound home address removed, source = HoA (RFC 6275 9.3.1)") \
 	X(RO_HA_DROP_HAO,       "HA: drop: Home Address option without a live home binding from that CoA (Binding Error 1) or not alone right after the IPv6 header") \
-	X(RO_HA_RH2_OK,         "HA: its own packet to a HoA that used a Home Address option sent with a type-2 routing header to the CoA")
+	X(RO_HA_RH2_OK,         "HA: its own packet to a HoA that used a Home Address option sent with a type-2 routing header to the CoA") \
+	X(MIP4_ENCAP_OK,        "MIP4: packet to a bound IPv4 home address tunnelled (IP-in-IP, minimal, GRE; in UDP 434)") \
+	X(MIP4_DECAP_OK,        "MIP4: reverse-tunnelled packet (4, 55, 47, UDP 434 type 4) decapsulated, to the kernel") \
+	X(MIP4_SIGNAL_PASS,     "MIP4: UDP 434 to the HA that is not tunnel data (registration): to the agent's socket") \
+	X(MIP4_MINENC_AS_IPIP,  "MIP4: minimal encapsulation impossible (fragment, IP options, GSO): IP-in-IP instead (RFC 2004 3)") \
+	X(DROP_MIP4_SPOOFED,    "drop: MIP4 reverse tunnel from an outer address or port, or of an encapsulation, not the inner source's binding's") \
+	X(DROP_MIP4_UNKNOWN_HOA, "drop: MIP4 reverse tunnel (4, 55, 47, UDP 434) whose inner source has no live binding") \
+	X(DROP_MIP4_NO_REVERSE, "drop: MIP4 reverse-tunnelled packet for a binding registered without T (RFC 3024)") \
+	X(DROP_MIP4_BAD_TUNNEL, "drop: MIP4 tunnel header malformed (GRE flags or version, minimal checksum, type-4 next header, lengths)") \
+	X(MIP4_NODE_DECAP_OK,   "MIP4 MN/FA: tunnel from the home agent decapsulated (MN: up the stack; FA: to the visitor)") \
+	X(MIP4_NODE_ENCAP_OK,   "MIP4 MN/FA: packet from a home address reverse-tunnelled to its home agent (RFC 3024)") \
+	X(DROP_MIP4_NODE_NOT_HA, "drop: MIP4 MN/FA: tunnel for a registered home address not from its home agent (address, port, encapsulation)") \
+	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic") \
+	X(MIP4_ICMP_RELAYED,    "MIP4: ICMP error from inside a tunnel relayed to the original sender (RFC 2003 4)") \
+	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, quote too short, minimal, no binding, rate): to the kernel") \
+	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,
@@ -537,7 +571,7 @@ enum xmip_stat {
  * counters can re-attach over the maps an older build pinned (a pinned
  * map is reused only if its size matches) without losing its bindings.
  */
-#define XMIP_STAT_SLOTS 128
+#define XMIP_STAT_SLOTS 256
 _Static_assert(XMIP_STAT__MAX <= XMIP_STAT_SLOTS, "xmip_stats: raise XMIP_STAT_SLOTS");
 
 #endif /* XMIP_MAPS_H */

@@ -28,6 +28,9 @@ static const struct {
 	{ XMIP_ENCAP_IP4, XMIP_FAMILY_DSMIP, "ipv4" },    /* IPv6/IPv4-in-IPv4 (41, 4) */
 	{ XMIP_ENCAP_UDP4, XMIP_FAMILY_DSMIP, "udp4" },   /* IPv6/IPv4-in-UDP-in-IPv4 */
 	{ XMIP_ENCAP_RH2,    XMIP_FAMILY_RO,   "rh2" },
+	{ XMIP_ENCAP_MIP4_IPIP,   XMIP_FAMILY_MIP4, "ipip" },      /* RFC 2003 */
+	{ XMIP_ENCAP_MIP4_MINENC, XMIP_FAMILY_MIP4, "minimal" },   /* RFC 2004 */
+	{ XMIP_ENCAP_MIP4_GRE,    XMIP_FAMILY_MIP4, "gre" },       /* RFC 2784 */
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

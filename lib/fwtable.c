@@ -559,4 +559,8 @@ void xmip_fw_entry_init(struct xmip_fw_entry *e, const uint8_t key[16],
 	e->expires = expires;
 	e->encap = b->encap;
 	e->mtu = b->path_mtu;
+	/* Mobile IPv4: T granted, the datapath accepts the reverse tunnel (RFC 3024). */
+	if (b->encap >= XMIP_ENCAP_MIP4_IPIP && b->encap <= XMIP_ENCAP_MIP4_GRE &&
+	    (b->bu_flags & XMIP_MIP4_REC_REVERSE))
+		e->flags |= XMIP_FW_F_REVERSE;
 }

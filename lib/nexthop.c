@@ -11,12 +11,18 @@
 
 #define TUNNEL_HDR 40   /* the outer IPv6 header (RFC 2473) */
 
-/* Octets of outer header an encapsulation adds (enum xmip_encap). */
-static uint32_t tunnel_hdr(uint8_t encap)
+/* Octets of outer header an encapsulation adds (enum xmip_encap; coa: a UDP port?). */
+static uint32_t tunnel_hdr(uint8_t encap, const uint8_t coa[16])
 {
+	/* Mobile IPv4 in UDP 434: UDP and the MIP Tunnel Data header (RFC 3519 §3.3). */
+	uint32_t udp = (coa[XMIP_FW_UDP_PORT_OFF] || coa[XMIP_FW_UDP_PORT_OFF + 1]) ? 8 + 4 : 0;
+
 	switch (encap) {
 	case XMIP_ENCAP_IP4:  return 20;        /* IPv4 (RFC 5555 §4.1) */
 	case XMIP_ENCAP_UDP4: return 20 + 8;    /* IPv4 + UDP */
+	case XMIP_ENCAP_MIP4_IPIP:   return 20 + udp;       /* RFC 2003 */
+	case XMIP_ENCAP_MIP4_MINENC: return 12 + udp;       /* RFC 2004, S = 1 */
+	case XMIP_ENCAP_MIP4_GRE:    return 20 + 4 + udp;   /* RFC 2784, no options */
 	}
 	return TUNNEL_HDR;
 }
@@ -73,8 +79,8 @@ void xmip_fw_entry_set_nh(struct xmip_fw_entry *e, const struct xmip_nh_info *nh
 	if (!nh->routed)
 		return;
 	e->ifindex = nh->ifindex;
-	if (nh->mtu > tunnel_hdr(e->encap)) {
-		uint32_t in = nh->mtu - tunnel_hdr(e->encap);
+	if (nh->mtu > tunnel_hdr(e->encap, e->coa)) {
+		uint32_t in = nh->mtu - tunnel_hdr(e->encap, e->coa);
 
 		if (in < 1280)
 			in = 1280;

@@ -15,7 +15,9 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <linux/if_link.h>
 #include <net/if.h>
@@ -37,6 +39,7 @@
 #include "rodata.h"
 #include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
+#include "xmip_mip4.skel.h"
 #include "xmip_mn.skel.h"
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
@@ -139,6 +142,7 @@ struct role_obj {
 	struct xmip_rs *rs;
 	struct xmip_cn *cn;
 	struct xmip_ntm *ntm;
+	struct xmip_mip4 *m4;         /* FA, MN4: Mobile IPv4 (tc ingress and egress) */
 	struct bpf_object *obj;
 	struct bpf_program *xdp;
 	struct bpf_program *egress;   /* MN, HA, CN: tc egress; NTM: the virtual interface's */
@@ -195,6 +199,10 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->fw_mask = hx->fw_slots - 1;
 		if (conf->dsmip.on)   /* DSMIPv6: IPv4 tunnels from and to this address */
 			memcpy(&c->self_addr4, &conf->dsmip.ipv4_address, 4);
+		else if (xmip_conf_has_section(conf, "mip4"))
+			/* Mobile IPv4 alone: its tunnels start and end at [mip4] address
+			 * (with DSMIPv6 too, both use [dsmip] ipv4-address: docs/mip4.md). */
+			memcpy(&c->self_addr4, conf->mip4.address, 4);
 		c->ready = 1;
 		bpf_map__set_max_entries(ro->fwtable, 1 + hx->fw_slots);
 	} else if (conf->role == XMIP_ROLE_RS) {
@@ -219,6 +227,15 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->pool_lo = n->rs_pool_lo;
 		c->pool_hi = n->rs_pool_hi;
 		c->ready = 1;
+	} else if (conf->role == XMIP_ROLE_FA || conf->role == XMIP_ROLE_MN4) {
+		/* Mobile IPv4's far end of the tunnel: no static configuration, the
+		 * agent writes xmip_mip4_tun (include/xmip_mip4_dp.h). */
+		ro->m4 = xmip_mip4__open_opts(&opts);
+		if (!ro->m4)
+			return -errno;
+		ro->obj = ro->m4->obj;
+		ro->ingress = ro->m4->progs.xmip_mip4_in;
+		ro->egress = ro->m4->progs.xmip_mip4_out;
 	} else if (conf->role == XMIP_ROLE_NTM) {
 		struct xmip_ntm_node_conf *c;
 
@@ -280,6 +297,8 @@ static int role_load(struct role_obj *ro)
 		return xmip_ntm__load(ro->ntm);
 	if (ro->cn)
 		return xmip_cn__load(ro->cn);
+	if (ro->m4)
+		return xmip_mip4__load(ro->m4);
 	return ro->ha ? xmip_ha__load(ro->ha) : xmip_mn__load(ro->mn);
 }
 
@@ -295,6 +314,8 @@ static void role_close(struct role_obj *ro)
 		xmip_cn__destroy(ro->cn);
 	if (ro->ntm)
 		xmip_ntm__destroy(ro->ntm);
+	if (ro->m4)
+		xmip_mip4__destroy(ro->m4);
 	memset(ro, 0, sizeof(*ro));
 }
 
@@ -786,6 +807,30 @@ static void drop_stale_pins(const char *pin_dir, struct bpf_object *obj)
 	closedir(d);
 }
 
+/*
+ * xmip_stats is sized by XMIP_STAT_SLOTS, which grows when the counter list
+ * outgrows it. An older build's pin of another size could not be reused
+ * and would fail the attach; it holds counters only, so it goes and the
+ * new build starts them from zero (the bindings stay).
+ */
+static void drop_resized_stats(const char *pin_dir)
+{
+	struct bpf_map_info mi = { 0 };
+	__u32 len = sizeof(mi);
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, XMIP_MAP_STATS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (!bpf_map_get_info_by_fd(fd, &mi, &len) && mi.max_entries != XMIP_STAT_SLOTS &&
+	    unlink(path) == 0)
+		xmip_msg("%s: %u counters pinned, this build has %u: counters start from zero",
+			 XMIP_MAP_STATS, mi.max_entries, XMIP_STAT_SLOTS);
+	close(fd);
+}
+
 static int make_dirs(const char *pin_dir, char *err, size_t errlen)
 {
 	if (mkdir(XMIP_PIN_ROOT, 0700) && errno != EEXIST) {
@@ -890,6 +935,43 @@ static int attach_ha_if(const struct role_obj *ro, const char *pin_dir, const ch
 	return pin_replace(bpf_program__fd(ro->ingress), pin_dir, name, err, errlen);
 }
 
+/*
+ * Mobile IPv4 (FA, MN4): tc ingress and egress on one interface, marked
+ * like the HA's (XMIP_PIN_TC_PREFIX) so that detach finds them; any XDP
+ * program of an earlier role there goes.
+ */
+static int attach_m4_if(const struct role_obj *ro, const char *pin_dir, const char *ifname,
+			uint32_t ifindex, char *err, size_t errlen)
+{
+	char name[64], path[512];
+
+	snprintf(path, sizeof(path), "%s/%s%s", pin_dir, XMIP_PIN_LINK_XDP, ifname);
+	if (access(path, F_OK) == 0)
+		drop_link(path);
+	if (tc_attach(ifname, ifindex, bpf_program__fd(ro->ingress), BPF_TC_INGRESS, err, errlen) ||
+	    tc_attach(ifname, ifindex, bpf_program__fd(ro->egress), BPF_TC_EGRESS, err, errlen))
+		return -1;
+	snprintf(name, sizeof(name), "%s%s", XMIP_PIN_TC_PREFIX, ifname);
+	return pin_replace(bpf_program__fd(ro->ingress), pin_dir, name, err, errlen);
+}
+
+/* The interface holding an IPv4 address (the FA's care-of address), or "" if none. */
+static void if_of_addr4(const uint8_t a[4], char *ifname, size_t len)
+{
+	struct ifaddrs *ifa, *i;
+
+	ifname[0] = '\0';
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr, a, 4)) {
+			snprintf(ifname, len, "%s", i->ifa_name);
+			break;
+		}
+	freeifaddrs(ifa);
+}
+
 int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 {
 	uint32_t ifindex[XMIP_CONF_MAX_IFS];
@@ -979,6 +1061,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 		size_map(ro.rs_paths, pin_dir, conf->ntm.rs_max_paths);
 	}
 
+	drop_resized_stats(pin_dir);
 	if (role_load(&ro)) {
 		int e = errno;
 
@@ -999,8 +1082,8 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	}
 	xmip_msg("instance %s: %s programs loaded, maps pinned in %s", conf->instance,
 		 ha ? "ha" : conf->role == XMIP_ROLE_RS ? "rs" :
-		 conf->role == XMIP_ROLE_CN ? "cn" : conf->role == XMIP_ROLE_NTM ? "ntm" : "mn",
-		 pin_dir);
+		 conf->role == XMIP_ROLE_CN ? "cn" : conf->role == XMIP_ROLE_NTM ? "ntm" :
+		 ro.m4 ? "mip4" : "mn", pin_dir);
 
 	if (ro.state) {
 		int e = seed_state(bpf_map__fd(ro.state), conf, pin_dir);
@@ -1013,7 +1096,7 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	}
 	if (ha && ha_table_setup(&ro, pin_dir, &hx, err, errlen))
 		goto out;
-	if (pin_rodata(ro.rodata, pin_dir, err, errlen))
+	if (ro.rodata && pin_rodata(ro.rodata, pin_dir, err, errlen))
 		goto out;
 	drop_stale_pins(pin_dir, ro.obj);
 	/* Safety net for the next-hop cache of the reverse tunnel: next hops
@@ -1028,6 +1111,24 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 				 strerror(-e));
 	}
 
+	if (ro.m4) {
+		/* The role's interfaces; the FA's also where its care-of addresses are
+		 * (the tunnels from home agents arrive there). */
+		for (int i = 0; i < conf->n_ifs; i++)
+			if (attach_m4_if(&ro, pin_dir, conf->ifnames[i], ifindex[i], err, errlen))
+				goto out;
+		for (size_t i = 0; conf->role == XMIP_ROLE_FA && i < conf->mip4.n_coas; i++) {
+			char ifn[IF_NAMESIZE];
+
+			if_of_addr4(conf->mip4.coas[i], ifn, sizeof(ifn));
+			if (!ifn[0] || conf_has_if(conf, ifn))
+				continue;
+			if (attach_m4_if(&ro, pin_dir, ifn, if_nametoindex(ifn), err, errlen))
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	if (conf->role == XMIP_ROLE_NTM &&
 	    attach_ntm(&ro, conf, pin_dir, ifindex, hx.vif_ifindex, err, errlen))
 		goto out;

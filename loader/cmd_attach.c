@@ -31,11 +31,9 @@ int xmip_cmd_attach(const struct xmip_cli_opts *o, int argc, char **argv)
 		return xmip_cli_usage_error("attach ", "-i %s does not match instance = %s in %s",
 					    o->instance, conf.instance, o->conf_path);
 	}
-	/* NTMobile's DC has no datapath; the Mobile IPv4 foreign agent's and mobile
-	 * node's come later; an NTM node without interface = runs signalling only
-	 * (its tunnels are logged): say so, succeed. */
-	if (conf.role == XMIP_ROLE_DC || (conf.role == XMIP_ROLE_NTM && !conf.n_ifs) ||
-	    conf.role == XMIP_ROLE_FA || conf.role == XMIP_ROLE_MN4) {
+	/* NTMobile's DC has no datapath; an NTM node without interface = runs
+	 * signalling only (its tunnels are logged): say so, succeed. */
+	if (conf.role == XMIP_ROLE_DC || (conf.role == XMIP_ROLE_NTM && !conf.n_ifs)) {
 		xmip_msg("instance %s: role %s has no datapath to attach%s; nothing done "
 			 "(run xmip-agentd -c %s)", conf.instance, xmip_conf_role_name(conf.role),
 			 conf.role != XMIP_ROLE_DC ? " in this version" : "", o->conf_path);
@@ -73,8 +71,7 @@ int xmip_cmd_detach(const struct xmip_cli_opts *o, int argc, char **argv)
 						    "in %s", instance, conf.instance, o->conf_path);
 		}
 		instance = conf.instance;
-		if (conf.role == XMIP_ROLE_DC || (conf.role == XMIP_ROLE_NTM && !conf.n_ifs) ||
-		    conf.role == XMIP_ROLE_FA || conf.role == XMIP_ROLE_MN4) {
+		if (conf.role == XMIP_ROLE_DC || (conf.role == XMIP_ROLE_NTM && !conf.n_ifs)) {
 			xmip_msg("instance %s: role %s has no datapath; nothing to detach", instance,
 				 xmip_conf_role_name(conf.role));
 			xmip_conf_free(&conf);

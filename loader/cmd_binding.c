@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "cmd_binding_dsmip.h"
 #include "cmd_binding_nemo.h"
+#include "cmd_binding_mip4.h"
 #include "family_names.h"
 #include "fwclock.h"
 #include "fwtable.h"
@@ -183,7 +184,8 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 	struct binding_row *rows = NULL;
 	uint64_t now = boottime_ns();
 	struct binding_filter filt;
-	size_t n_rows = 0, kept = 0;
+	size_t n_rows = 0, kept = 0, mip4_rows = 0;
+	struct binding_row *mip4 = NULL;
 	int dsmip_rows = 0;
 	struct xmip_json j;
 	char *doc = NULL;
@@ -200,11 +202,31 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		if (read_bindings(names[i], &rows, &n_rows))
 			rc = 1;
 	for (size_t i = 0; i < n_rows; i++)
-		/* DSMIPv6's records are shown with their NAT address and port below. */
+		/* DSMIPv6's records are shown with their NAT address and port below,
+		 * Mobile IPv4's with theirs (tunnel end, encapsulation, FA). */
 		if (filter_keeps(&filt, &rows[i]) &&
 		    xmip_encap_family(rows[i].b.encap) != XMIP_FAMILY_DSMIP)
 			rows[kept++] = rows[i];
 	n_rows = kept;
+	kept = 0;
+	for (size_t i = 0; i < n_rows; i++)
+		if (xmip_encap_family(rows[i].b.encap) == XMIP_FAMILY_MIP4)
+			mip4_rows++;
+	if (mip4_rows) {
+		mip4 = calloc(mip4_rows, sizeof(*mip4));
+		if (!mip4) {
+			free(rows);
+			xmip_msg("out of memory");
+			return 1;
+		}
+		for (size_t i = 0, m = 0; i < n_rows; i++)
+			if (xmip_encap_family(rows[i].b.encap) == XMIP_FAMILY_MIP4)
+				mip4[m++] = rows[i];
+			else
+				rows[kept++] = rows[i];
+		n_rows = kept;
+		qsort(mip4, mip4_rows, sizeof(*mip4), cmp_rows);
+	}
 	if (n_rows)
 		qsort(rows, n_rows, sizeof(*rows), cmp_rows);
 
@@ -274,11 +296,21 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		}
 		xmip_json_obj_close(&j);
 	}
+	/* Mobile IPv4 bindings (xmip_bindings, docs/mip4.md "Datapath"). */
+	if (mip4_rows) {
+		bool hdr = false;
+
+		if (!o->json && n_rows)
+			printf("\n");
+		for (size_t i = 0; i < mip4_rows; i++)
+			xmip_binding_show_mip4(mip4[i].instance, mip4[i].k.hoa, &mip4[i].b, now,
+					       o->json ? &j : NULL, &hdr);
+	}
 	/* DSMIPv6 bindings (agent state, docs/dsmip.md), unless filtered out. */
 	if (!filt.coa_on && (!filt.family || filt.family == XMIP_FAMILY_DSMIP)) {
 		bool hdr = false;
 
-		if (!o->json && n_rows)
+		if (!o->json && (n_rows || mip4_rows))
 			printf("\n");
 		for (int i = 0; i < n; i++)
 			dsmip_rows += xmip_binding_show_dsmip(names[i], filt.hoa_on ? filt.hoa : NULL,
@@ -291,9 +323,10 @@ static int cmd_binding_show(const struct xmip_cli_opts *o, int argc, char **argv
 		if (rc == 0)
 			fwrite(doc, 1, doc_len, stdout);
 		free(doc);
-	} else if (!n_rows && !dsmip_rows && rc == 0) {
+	} else if (!n_rows && !mip4_rows && !dsmip_rows && rc == 0) {
 		printf("no bindings%s\n", argc ? " match" : "");
 	}
+	free(mip4);
 	free(rows);
 	return rc;
 }

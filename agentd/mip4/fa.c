@@ -35,6 +35,7 @@
 #include "mip4_fa_policy.h"
 #include "mip4_ha_policy.h"
 #include "mip4_l2.h"
+#include "mip4_node_dp.h"
 #include "mip4_observe.h"
 #include "mip4_rt.h"
 #include "mip4_wire.h"
@@ -84,6 +85,7 @@ struct mip4_fa {
 	const struct xmip_conf      *conf;
 	const struct xmip_mip4_conf *c;
 	int                          udp, pkt;
+	int                          dp;           /* xmip_mip4_tun, -1: not attached */
 	uint32_t                     ifs[XMIP_MIP4_ADV_IFS];
 	size_t                       n_ifs;
 	struct visitor             **v;            /* each allocated alone: timers point into it */
@@ -98,8 +100,34 @@ static uint8_t buf_in[XMIP_MIP4_FRAME_MAX + 1];
 
 static size_t count(const struct mip4_fa *fa, bool pending);
 
+/*
+ * Its tunnel in the datapath (RFC 5944 §4.2.2: decapsulated to its
+ * link-layer address on its link; RFC 3024 §4.2: its packets reverse-
+ * tunnelled to its home agent from our care-of address when T was granted).
+ */
+static void visitor_dp(const struct visitor *v, bool up)
+{
+	struct xmip_mip4_tun t = { 0 };
+	char ifname[IF_NAMESIZE];
+
+	if (!up || !v->registered) {
+		xmip_mip4_node_dp_set(v->fa->dp, v->hoa, NULL);
+		return;
+	}
+	memcpy(&t.ha, v->ha, 4);
+	memcpy(&t.coa, v->coa, 4);
+	t.encap = xmip_mip4_node_dp_encap(v->flags);
+	t.flags = XMIP_MIP4_TUN_F_FA | (v->flags & XMIP_MIP4_F_T ? XMIP_MIP4_TUN_F_REVERSE : 0);
+	memcpy(t.mac, v->mac, 6);
+	if (!if_indextoname(v->ifindex, ifname) || xmip_if_hwaddr(ifname, t.smac))
+		log_warn("mip4: visitor %s: no MAC for ifindex %u", xmip_mip4_ntoa(v->hoa), v->ifindex);
+	t.ifindex = v->ifindex;
+	xmip_mip4_node_dp_set(v->fa->dp, v->hoa, &t);
+}
+
 static void visitor_up(const struct visitor *v)
 {
+	visitor_dp(v, true);
 	xmip_mip4_observe_fa_visitor(v->hoa, v->coa, v->nai, true, false, v->lifetime,
 				     count(v->fa, false));
 	log_info("mip4: visitor %s at %s on ifindex %u registered (care-of %s, home agent %s%s), "
@@ -111,6 +139,7 @@ static void visitor_up(const struct visitor *v)
 /* v->registered still tells whether it is counted among the visitors. */
 static void visitor_down(const struct visitor *v, const char *why, bool expired)
 {
+	visitor_dp(v, false);
 	xmip_mip4_observe_fa_visitor(v->hoa, v->coa, v->nai, false, expired, v->lifetime,
 				     count(v->fa, false) - v->registered);
 	log_info("mip4: visitor %s gone: %s", xmip_mip4_ntoa(v->hoa), why);
@@ -681,6 +710,7 @@ struct mip4_fa *xmip_mip4_fa_new(struct xmip_family *f)
 	fa->conf = f->core->conf;
 	fa->c = &fa->conf->mip4;
 	fa->udp = fa->pkt = -1;
+	fa->dp = xmip_mip4_node_dp_open(fa->conf->instance);
 	for (int i = 0; i < fa->conf->n_ifs && fa->n_ifs < XMIP_MIP4_ADV_IFS; i++) {
 		uint32_t idx = if_nametoindex(fa->conf->ifnames[i]);
 
@@ -746,6 +776,8 @@ void xmip_mip4_fa_free(struct mip4_fa *fa)
 		xmip_loop_del_fd(loop, fa->pkt);
 		close(fa->pkt);
 	}
+	if (fa->dp >= 0)
+		close(fa->dp);
 	free(fa->v);
 	free(fa);
 }

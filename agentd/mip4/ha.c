@@ -673,7 +673,7 @@ struct mip4_ha *xmip_mip4_ha_new(struct xmip_family *f)
 	ha->udp = ha->arp = ha->adv_fd = -1;
 	ha->n_mns = ha->c->n_mns;
 	ha->mns = calloc(ha->n_mns ? ha->n_mns : 1, sizeof(*ha->mns));
-	ha->dp = xmip_mip4_dp_open(ha->conf);
+	ha->dp = xmip_mip4_dp_open(ha->conf, f->core->maps);
 	if (!ha->mns || !ha->dp)
 		goto fail;
 	for (size_t i = 0; i < ha->n_mns; i++) {

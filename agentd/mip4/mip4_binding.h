@@ -11,7 +11,7 @@
  * xmip_mip4_dp_set() (dp.c), so the fast-path table can replace one
  * element whole, as every map write in xmip does (docs/DESIGN.md, "Atomic
  * updates"); n = 0 means: no binding, stop intercepting that address.
- * Today dp.c only logs and counts: Mobile IPv4 has no datapath yet.
+ * dp.c writes it into the HA's pinned xmip_bindings and fast-path table.
  */
 #ifndef XMIP_MIP4_BINDING_H
 #define XMIP_MIP4_BINDING_H
@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 struct xmip_conf;
+struct xmip_agent_maps;
+struct xmip_binding;
 
 #define XMIP_MIP4_MAX_SIMUL 16   /* the largest max-bindings the configuration allows */
 
@@ -57,7 +59,11 @@ struct xmip_mip4_hb {
 /* The datapath behind the seam (dp.c). */
 struct xmip_mip4_dp;
 
-struct xmip_mip4_dp *xmip_mip4_dp_open(const struct xmip_conf *conf);
+/* maps: the core's (NULL: nothing is programmed, the set is only logged). */
+struct xmip_mip4_dp *xmip_mip4_dp_open(const struct xmip_conf *conf,
+				       const struct xmip_agent_maps *maps);
+/* The xmip_bindings record of one binding (dp.c's encoding). 0, or -1 (no such encapsulation). */
+int  xmip_mip4_dp_record(const struct xmip_mip4_hb *b, struct xmip_binding *r);
 /*
  * The bindings of hoa are now b[0..n), replacing whatever the datapath had
  * for it (n = 0: none). 0, or -errno if the datapath could not take it

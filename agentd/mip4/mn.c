@@ -37,6 +37,7 @@
 #include "mip4_ident.h"
 #include "mip4_l2.h"
 #include "mip4_mn_policy.h"
+#include "mip4_node_dp.h"
 #include "mip4_observe.h"
 #include "mip4_rt.h"
 #include "mip4_wire.h"
@@ -67,6 +68,7 @@ struct mip4_mn {
 	const struct xmip_conf      *conf;
 	const struct xmip_mip4_conf *c;
 	int                          udp, pkt, mon, nl;
+	int                          dp;        /* xmip_mip4_tun (co-located tunnel), -1: none */
 	uint32_t                     ifs[XMIP_MIP4_MN_MAX_IFS];
 	size_t                       n_ifs;
 	struct agent_slot            agents[XMIP_MIP4_MN_MAX_AGENTS];
@@ -353,6 +355,38 @@ static void solicit_restart(struct mip4_mn *mn)
 }
 
 /* Decide where we are; register, deregister or solicit when it changed. */
+/*
+ * The datapath after an accepted registration (or a move, or home): with a
+ * co-located address this node ends the tunnel itself (decapsulation, its
+ * reverse tunnel when T was asked: RFC 3024 §4.1; in UDP 434 when the HA
+ * assented, RFC 3519); through an FA or at home, it has nothing to do.
+ */
+static void datapath(struct mip4_mn *mn, bool registered)
+{
+	struct xmip_mip4_tun t = { 0 };
+	uint8_t flags = 0;
+
+	if (!registered || mn->at.mode != XMIP_MIP4_MN_COLOCATED) {
+		xmip_mip4_node_dp_set(mn->dp, mn->c->hoa, NULL);
+		return;
+	}
+	if (mn->c->encap == XMIP_MIP4_ENC_MINENC)
+		flags |= XMIP_MIP4_F_M;
+	else if (mn->c->encap == XMIP_MIP4_ENC_GRE)
+		flags |= XMIP_MIP4_F_G;
+	memcpy(&t.ha, mn->c->home_agent, 4);
+	memcpy(&t.coa, mn->at.coa, 4);
+	t.encap = xmip_mip4_node_dp_encap(flags);
+	if (mn->udp_tunnel) {
+		t.ha_port = htons(XMIP_MIP4_PORT);
+		t.port = htons(XMIP_MIP4_PORT);   /* the registrations' port: the NAT's mapping */
+	}
+	if (mn->c->reverse_tunnel == XMIP_MIP4_RT_YES)
+		t.flags |= XMIP_MIP4_TUN_F_REVERSE;
+	t.ifindex = mn->at.ifindex;
+	xmip_mip4_node_dp_set(mn->dp, mn->c->hoa, &t);
+}
+
 static void evaluate(struct mip4_mn *mn)
 {
 	struct xmip_mip4_mn_if ifs[XMIP_MIP4_MN_MAX_IFS];
@@ -373,6 +407,7 @@ static void evaluate(struct mip4_mn *mn)
 		 want.ifindex, xmip_mip4_ntoa(want.coa), memcmp(want.agent, zero4, 4) ? ", agent " : "",
 		 memcmp(want.agent, zero4, 4) ? xmip_mip4_ntoa(want.agent) : "");
 	mn->at = want;
+	datapath(mn, false);   /* the old care-of address's tunnel is gone */
 	mn->tries = mn->resyncs = 0;
 	mn->backoff_ms = 0;
 	mn->fa_max = 0;
@@ -619,6 +654,7 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 		if (r.lifetime != XMIP_MIP4_LIFETIME_INFINITE)
 			xmip_mip4_timer_at(&mn->t_reg, xmip_mip4_mn_refresh_ns(mn->sent_ns, r.lifetime));
 		xmip_mip4_observe_mn_reply(mn->c->hoa, mn->at.coa, r.code, true, false, r.lifetime);
+		datapath(mn, true);
 		log_info("mip4: registered (%s, care-of %s), lifetime %u s%s", mode_name(mn->at.mode),
 			 xmip_mip4_ntoa(mn->at.coa), r.lifetime,
 			 mn->udp_tunnel ? ", UDP tunnel (RFC 3519) through a NAT" : "");
@@ -701,6 +737,7 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	mn->c = &mn->conf->mip4;
 	mn->nl = f->core->nl;
 	mn->udp = mn->pkt = mn->mon = -1;
+	mn->dp = xmip_mip4_node_dp_open(mn->conf->instance);
 	for (int i = 0; i < mn->conf->n_ifs && mn->n_ifs < XMIP_MIP4_MN_MAX_IFS; i++) {
 		uint32_t idx = if_nametoindex(mn->conf->ifnames[i]);
 
@@ -768,5 +805,7 @@ void xmip_mip4_mn_free(struct mip4_mn *mn)
 		xmip_loop_del_fd(loop, mn->mon);
 		close(mn->mon);
 	}
+	if (mn->dp >= 0)
+		close(mn->dp);
 	free(mn);
 }

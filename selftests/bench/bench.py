@@ -196,6 +196,58 @@ def check_dsmip_encap(inp, out, udp):
     return None if inner == bytes(want) else "inner packet changed"
 
 
+# Mobile IPv4 (RFC 5944 §4.1; bpf/mip4/ha.h): an IPv4 home address and its encapsulations.
+HOA4, CN4 = "192.0.2.100", "192.0.2.50"
+MIP4_PROTO = {4: 4, 5: 55, 6: 47}          # enum xmip_encap XMIP_ENCAP_MIP4_* -> IP protocol
+
+
+def udp4_frame(size):
+    f = Ether(src=MAC["s0"], dst=MAC["h0"]) / IP(src=CN4, dst=HOA4, ttl=64, flags="DF") / \
+        UDP(sport=4000, dport=5000)
+    return f / Raw(b"\xa5" * (size - len(f)))
+
+
+def check_mip4_encap(inp, out, encap, udp):
+    """IP-in-IP / minimal / GRE (in UDP 434 type 4 to the NAT) from HA4, decoded by hand."""
+    import struct as st  # noqa: PLC0415
+    o, i = bytes(out), Ether(inp)
+    oi = Ether(out)
+    want_dst = NAT4 if udp else COA4
+    if IP not in oi or oi[IP].src != HA4 or oi[IP].dst != want_dst or oi[IP].ihl != 5:
+        return "outer header wrong: " + oi.summary()
+    c = oi[IP].chksum
+    o2 = Ether(out)
+    del o2[IP].chksum
+    if Ether(bytes(o2))[IP].chksum != c:
+        return "outer IPv4 checksum wrong"
+    raw, nh = o[34:], oi[IP].proto
+    if udp:
+        if nh != 17 or raw[0:2] != st.pack("!H", 434) or raw[2:4] != st.pack("!H", NATPORT) or \
+                raw[6:8] != b"\0\0" or raw[8] != 4:
+            return "UDP 434 / type 4 header wrong"
+        nh, raw = raw[9], raw[12:]
+    if nh != MIP4_PROTO[encap]:
+        return "protocol %d, not the binding's" % nh
+    want = IP(bytes(i[IP]))
+    want.ttl -= 1
+    del want.chksum
+    want = bytes(IP(bytes(want)))
+    if encap == 6:
+        if raw[:4] != b"\0\0\x08\x00":
+            return "GRE header wrong"
+        raw = raw[4:]
+    elif encap == 5:
+        hdr = bytearray(o[14:34])
+        mf = raw[:12]
+        hdr[9], hdr[12:16], hdr[16:20] = mf[0], mf[8:12], mf[4:8]
+        hdr[2:4] = st.pack("!H", 20 + len(raw) - 12)
+        hdr[10:12] = b"\0\0"
+        back = IP(bytes(hdr) + raw[12:])
+        del back.chksum                          # Scapy computes it
+        return None if bytes(back) == want else "minimal: the original packet does not come back"
+    return None if raw == want else "inner packet changed"
+
+
 def check_decap(inp, out):
     o, i = Ether(out), Ether(inp)
     want = bytearray(bytes(i[IPv6].payload))
@@ -276,6 +328,17 @@ def pkt_cases():
                  frame=mn_out, head_fix=40, restore=54, verdict=0, stat="MN_ENCAP_OK",
                  check=check_mn_encap, tc=True),
         ]
+    # Mobile IPv4: the three encapsulations, and IP-in-IP in UDP 434 to a NAT (RFC 3519).
+    for size in (64, 1500):
+        f4 = bytes(udp4_frame(size))
+        for encap, udp, name in ((4, False, "IP-in-IP (MIPv4)"), (5, False, "minimal (MIPv4)"),
+                                 (6, False, "GRE (MIPv4)"), (4, True, "IP-in-UDP 434 (MIPv4, NAT)")):
+            grow = {4: 20, 5: 12, 6: 24}[encap] + (12 if udp else 0)
+            rows.append(dict(name="HA encapsulate " + name, size=size, obj="ha", dev="h0",
+                             frame=f4, head_fix=grow, restore=34, verdict=4, stat="MIP4_ENCAP_OK",
+                             check=lambda i, o, e=encap, u=udp: check_mip4_encap(i, o, e, u),
+                             encap=encap, coa=UDP4_COA if udp else IP4_COA,
+                             hoa="::ffff:" + HOA4))
     rows.append(dict(name="HA Packet Too Big (tunnel MTU 1280)", size=1500, obj="ha", dev="h0",
                      frame=bytes(udp_frame(1500)), head_fix=48, restore=54, verdict=3,
                      stat="PTB_SENT", check=check_ptb, mtu=1280))
@@ -294,7 +357,7 @@ def run_pkt(topo, case, repeat, runs, tmp, extra=()):
     open(fin, "wb").write(case["frame"])
     if case["obj"] == "ha":
         ns, dev = topo.ns["ha"], topo.dev[case["dev"]]
-        args = ["--self", HA, "-b", "%s=%s" % (HOA, case.get("coa", COA)),
+        args = ["--self", HA, "-b", "%s=%s" % (case.get("hoa", HOA), case.get("coa", COA)),
                 "--mtu", str(case.get("mtu", 0))]
         if case.get("encap"):
             args += ["--self4", HA4, "--encap", str(case["encap"])]
@@ -770,6 +833,20 @@ def part4_bu(q):
     return dict(bu_per_s=med(runs), spread=spread(runs), runs=runs)
 
 
+def part4_reg4(q):
+    """Mobile IPv4 registrations per second on one core (xmip_bench_bu rate4)."""
+    runs = []
+    for _ in range(q["bu_runs"]):
+        r = json.loads(sh("taskset", "-c", "1", BENCH_BU, "rate4", "--mns", 1000, "--regs",
+                          q["bu_count"]).stdout)
+        if r["accepted"] != r["regs"]:
+            fail("MIPv4 registration rate: %d of %d accepted" % (r["accepted"], r["regs"]))
+        runs.append(r["reg_per_s"])
+    print("  authenticated Mobile IPv4 registrations/s on one core: %.0f %s" % (med(runs), runs),
+          flush=True)
+    return dict(reg_per_s=med(runs), spread=spread(runs), runs=runs)
+
+
 def part4_latency(topo, q, tmp):
     """BU arrival -> first packet tunnelled to the new CoA, under a packet flood."""
     h, r, s, d = topo.ns["ha"], topo.ns["rcv"], topo.ns["snd"], topo.dev
@@ -951,6 +1028,10 @@ def table(R, q):
         b = R["bu"]
         A("| 4 | authenticated BU/s, one core (1000 MNs) | %s | ≥ 50,000 | %s |" % (
             fmt_spread(b["bu_per_s"], b["spread"], "", 0), met(b["bu_per_s"] >= 50000)))
+    if "reg4" in R:
+        b = R["reg4"]
+        A("| 4 | authenticated Mobile IPv4 registrations/s, one core (1000 MNs) | %s | | |" % (
+            fmt_spread(b["reg_per_s"], b["spread"], "", 0)))
     if "latency" in R:
         la = R["latency"]
         A("| 4 | BU sent → first packet to the new CoA | %s | < 1000 µs | %s |" % (
@@ -1475,6 +1556,7 @@ def main():
             print("4. scale", flush=True)
             R["scale"] = part4_scale(topo, q, tmp)
             R["bu"] = part4_bu(q)
+            R["reg4"] = part4_reg4(q)
             R["latency"] = part4_latency(topo, q, tmp)
         if "5" in only:
             print("5. NTMobile relay: program time per packet (BPF_PROG_TEST_RUN)", flush=True)

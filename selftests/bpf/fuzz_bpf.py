@@ -70,6 +70,20 @@ Properties checked for every frame (violations are printed with the frame):
      DSMIP_ENCAP_OK alone is a frame sent on, DSMIP_DECAP_OK alone one
      passed up.
 
+  7. HA XDP with a Mobile IPv4 binding (mip4-xdp: minimal encapsulation in
+     UDP 434 to a NAT, mip4g-xdp: GRE to a care-of address, both with T;
+     bpf/mip4/ha.h, entries of selftests/bpf/test_mip4_dp.py): a frame
+     leaves only as IPv4 from the HA to the binding's tunnel end (outer
+     checksum right; with UDP: 434 -> the NAT's port, checksum 0, type 4
+     whose Next Header is the encapsulation) around the input to the bound
+     home address, TTL one less, decoded by the test's own decoders (the
+     minimal header's checksum checked), or as IP-in-IP where minimal
+     cannot be used; as Fragmentation Needed to the source of a frame for
+     the home address; or passed up changed only as the decapsulated
+     packet of a tunnel from exactly the binding's end (and port) whose
+     inner source is the home address. MIP4_ENCAP_OK alone is a frame
+     sent on, MIP4_DECAP_OK alone one passed up.
+
   5. RS XDP (the NTMobile relay, bpf/xmip_rs.bpf.c, entries of
      selftests/bpf/test_rs.py): a frame leaves only if it matched a relay
      entry: RS-S out to the other leg of the tunnel leg it came from,
@@ -90,7 +104,8 @@ Properties checked for every frame (violations are printed with the frame):
      checksum's NTM_CSUM_ZERO is a stage beside it).
 
 Usage: fuzz_bpf.py [--packets N] [--seed S]
-                   [--prog ha-xdp,ha4-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc,ntm-tc,ntm-tcout]
+                   [--prog ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc,
+                    ntm-tc,ntm-tcout]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
 Exit status 1 if any property was violated.
 """
@@ -98,6 +113,7 @@ import argparse
 import json
 import os
 import random
+import socket
 import struct
 import subprocess
 import sys
@@ -106,7 +122,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import conftest as C  # noqa: E402
 from scapy.all import Ether, Raw, TCP, UDP, raw  # noqa: E402
-from scapy.layers.inet import IP  # noqa: E402
+from scapy.layers.inet import ICMP, IP  # noqa: E402
+from scapy.utils import checksum  # noqa: E402
 from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,  # noqa: E402
                                 ICMPv6DestUnreach, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
@@ -127,6 +144,8 @@ MAC_CN_GW = "02:00:00:00:05:ff"
 VERDICTS = {
     "ha-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "ha4-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
+    "mip4-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
+    "mip4g-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "mn-xdp": {"XDP_DROP", "XDP_PASS"},
     "mn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
     "rs-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
@@ -153,7 +172,12 @@ STAGE |= {"NTM_CSUM_ZERO"}     # the node's encapsulation: outer checksum left z
 SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT",
         "FRAG_NEEDED_SENT"}
 # The HA's fast path: a tunnelled frame's one counter (XDP_TX / XDP_REDIRECT).
-HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK", "DSMIP_ENCAP_OK"}
+HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK", "DSMIP_ENCAP_OK", "MIP4_ENCAP_OK"}
+HA_FAST = ("ha-xdp", "ha4-xdp", "mip4-xdp", "mip4g-xdp")
+# Mobile IPv4 (property 7): program -> (encapsulation, inside UDP 434)
+MIP4_PROGS = {"mip4-xdp": (5, True), "mip4g-xdp": (6, False)}
+# Stage: minimal encapsulation replaced by IP-in-IP (the frame's outcome is beside it)
+STAGE_MIP4 = {"MIP4_MINENC_AS_IPIP"}
 # Outcomes that hand a record to the agent.
 TO_AGENT = {"SIGNAL_TO_AGENT", "ICMP_TO_AGENT"}
 
@@ -163,7 +187,7 @@ def outcome_kind(name, prog):
         return "drop"
     if name == "ICMP_TO_AGENT":           # the MN's kernel gets the PTB too
         return "drop" if prog.startswith("ha") else "pass"
-    if name in SENT or (prog in ("ha-xdp", "ha4-xdp") and name in HA_FAST_SENT):
+    if name in SENT or (prog in HA_FAST and name in HA_FAST_SENT):
         return "sent"
     if name == "NTM_ENCAP_OK":
         return "sent"
@@ -177,7 +201,7 @@ def outcome_kind(name, prog):
         return "pass"
     if name.startswith("PASS_") or name.startswith("FALLBACK_") or name in (
             "MN_DECAP_OK", "FWD_SAME_DEV", "RS_CONTROL", "RS_N_NEW_FLOW", "DSMIP_DECAP_OK",
-            "DSMIP_SIGNAL_PASS", "RO_HAO_RESTORED") or \
+            "DSMIP_SIGNAL_PASS", "RO_HAO_RESTORED", "MIP4_DECAP_OK", "MIP4_SIGNAL_PASS") or \
             name.startswith("RO_PASS_") or name.startswith("RO_FALLBACK_"):
         return "pass"
     return "?"
@@ -346,10 +370,35 @@ def dsmip_base_frames():
     ]
 
 
+def mip4_base_frames(prog):
+    """test_mip4_dp.py's kinds of packets: to the MN in every form, and back."""
+    import test_mip4_dp as M  # noqa: PLC0415
+    encap, udp = MIP4_PROGS[prog]
+    home = lambda p: Ether(src=C.MAC_HOME_ROUTER, dst=C.MAC_HOME) / p      # noqa: E731
+    back = M.v4(src=M.HOA4, dst=M.CN4)
+    frag = IP(src=M.CN4, dst=M.HOA4, flags="MF") / Raw(b"f" * 24)
+    f = [home(M.v4()), home(M.v4(ttl=1)), home(M.v4(size=1400)), home(M.v4(size=1400, df=False)),
+         home(frag), home(M.v4(options=b"\x01\x01\x01\x00")), home(M.v4(dst="192.0.2.77")),
+         home(M.v4(tos=0xb9)),
+         M.from_uplink(IP(src=M.NAT4, dst=M.HA4) / UDP(sport=5555, dport=434) / Raw(b"\x01" * 24)),
+         M.rev(IP(src=M.HOA4, dst=M.HA4) / ICMP(), encap, udp),
+         M.rev(back, encap, udp, tos=3), M.rev(back, encap, udp, sport=M.NATPORT + 1),
+         M.rev(back, encap, udp, src="203.0.113.8"),
+         M.rev(M.v4(src="192.0.2.99", dst=M.CN4), encap, udp)]
+    for e in M.ENCAPS:
+        for u in (False, True):
+            f.append(M.rev(back, e, u))
+    # ICMP errors from inside the tunnel about our packets (RFC 2003 §4): to tc.
+    f += [M.icmp_from_tunnel(encap, udp, 3, 4, 1400)[0], M.icmp_from_tunnel(encap, udp, 11, 0)[0]]
+    return f
+
+
 def base_frames(prog):
     """The BPF tests' kinds of packets for one program, as Ethernet frames."""
     if prog == "rs-xdp":
         return rs_base_frames()
+    if prog in MIP4_PROGS:
+        return mip4_base_frames(prog)
     if prog.startswith("ntm"):
         return ntm_base_frames(prog)
     if prog == "ha4-xdp":
@@ -521,8 +570,34 @@ def frames(prog, n, seed):
     out = list(bases)
     while len(out) < n:
         r = rng.random()
+        if prog in MIP4_PROGS and r >= 0.25:
+            out.append(mutate4(rng, rng.choice(bases)))
+            continue
         out.append(random_frame(rng, prog) if r < 0.25 else mutate(rng, rng.choice(bases)))
     return out[:n]
+
+
+ADDRS4 = ["198.51.100.2", "203.0.113.7", "203.0.113.9", "192.0.2.100", "192.0.2.50",
+          "0.0.0.0", "127.0.0.1", "224.0.0.1", "255.255.255.255"]
+
+
+def mutate4(rng, frame):
+    """mutate(), plus IPv4 addresses of the test, protocols and UDP ports anywhere."""
+    b = bytearray(mutate(rng, frame) if rng.random() < 0.5 else frame)
+    for _ in range(rng.randrange(1, 3)):
+        if len(b) < 34:
+            break
+        op = rng.randrange(3)
+        at = rng.choice([26, 30, 23, 34, 36, 38, 46, 50] + [rng.randrange(14, len(b) - 4)])
+        if at + 4 > len(b):
+            continue
+        if op == 0:
+            b[at:at + 4] = socket.inet_aton(rng.choice(ADDRS4))
+        elif op == 1:
+            b[at] = rng.choice([4, 17, 47, 55, 1, 0x45, 0x46, 0x80, 0, 255])
+        else:
+            b[at:at + 2] = struct.pack("!H", rng.choice([434, 4660, 0x0800, 0x86dd, 0, 0x8000]))
+    return bytes(b[:3000])
 
 
 # ------------------------------------------------------------------ checks
@@ -661,6 +736,68 @@ def check_ha4_sent(inp, out, st):
     return None
 
 
+def mip4_decode(prog, out):
+    """The packet inside a tunnel frame the HA sent, by the tests' own decoders; or why not."""
+    import test_mip4_dp as M  # noqa: PLC0415
+    encap, udp = MIP4_PROGS[prog]
+    o = Ether(out)
+    if IP not in o or o.type != 0x0800 or o[IP].ihl != 5:
+        return None, "left without a plain outer IPv4 header"
+    if o[IP].src != M.HA4 or o[IP].dst != (M.NAT4 if udp else M.COA4):
+        return None, "left other than from the HA to the binding's tunnel end"
+    h = bytes(o)[14:34]
+    if checksum(h) != 0:
+        return None, "outer IPv4 checksum wrong"
+    raw, nh = bytes(o)[34:], o[IP].proto
+    if udp:
+        if nh != 17 or len(raw) < 12 or raw[0:2] != b"\x01\xb2" or \
+                raw[2:4] != struct.pack("!H", M.NATPORT) or raw[6:8] != b"\0\0" or raw[8] != 4:
+            return None, "not UDP 434 -> the NAT's port, checksum 0, type 4"
+        nh, raw = raw[9], raw[12:]
+    if nh == 55 and encap == 5:
+        return M.decode_minimal(out, udp), None
+    if nh == 47 and encap == 6:
+        if raw[:4] != b"\0\0\x08\x00":
+            return None, "GRE header not 0 / 0x0800"
+        return IP(raw[4:]), None
+    if nh == 4:
+        return IP(raw), None
+    return None, "encapsulation %d is not the binding's" % nh
+
+
+def check_mip4(prog, inp, out, st):
+    """A frame that left the HA with a Mobile IPv4 binding, or was passed up changed (property 7)."""
+    import test_mip4_dp as M  # noqa: PLC0415
+    encap, udp = MIP4_PROGS[prog]
+    i = Ether(inp)
+    if "MIP4_DECAP_OK" in st:
+        if IP not in i or i[IP].dst != M.HA4 or i[IP].src != (M.NAT4 if udp else M.COA4) or \
+                (udp and (UDP not in i or i[UDP].sport != M.NATPORT)):
+            return "decapsulated a frame not from the binding's tunnel end"
+        o = Ether(out)
+        if IP not in o or o[IP].src != M.HOA4:
+            return "decapsulated a packet whose source is not the home address"
+        if checksum(bytes(o)[14:14 + o[IP].ihl * 4]) != 0:
+            return "decapsulated packet's IPv4 checksum wrong"
+        return None
+    if "FRAG_NEEDED_SENT" in st:
+        if IP not in i or i[IP].dst != M.HOA4 or Ether(out)[IP].dst != i[IP].src:
+            return "Fragmentation Needed for a frame to no bound home address"
+        return None
+    if "MIP4_ENCAP_OK" not in st:
+        return "left or changed without MIP4_ENCAP_OK"
+    inner, why = mip4_decode(prog, out)
+    if why:
+        return why
+    want = IP(bytes(i[IP]))
+    want.ttl -= 1
+    del want.chksum
+    want = bytes(IP(bytes(want)))[:i[IP].len]
+    if i[IP].dst != M.HOA4 or bytes(inner) != want:
+        return "the tunnelled packet is not the input to the home address, TTL one less"
+    return None
+
+
 def ext_walk(b, off, by_plen=False):
     """[(next header of, offset)] of the extension headers after the IPv6
     header at off, as far as they are whole; and the home address of the
@@ -757,7 +894,7 @@ check_cn.unseen = 0
 
 def run(prog, pkts, ns, tmp, verbose=False):
     obj, sec = prog.split("-")
-    obj = "ha" if obj == "ha4" else obj
+    obj = "ha" if obj in ("ha4", "mip4", "mip4g") else obj
     sec = "tc-out" if sec == "tcout" else sec
     path = os.path.join(tmp, prog + ".bin")
     with open(path, "wb") as f:
@@ -783,6 +920,12 @@ def run(prog, pkts, ns, tmp, verbose=False):
     elif prog == "ha4-xdp":
         import test_dsmip_dp as D  # noqa: PLC0415
         args = D.args(D.UDP4, (C.HOA, D.UDP_COA), (D.HOA4_KEY, D.UDP_COA),
+                      extra=["--home-prefix", HOME_PREFIX])
+        ifindex = ns.home
+    elif prog in MIP4_PROGS:
+        import test_mip4_dp as M  # noqa: PLC0415
+        encap, udp = MIP4_PROGS[prog]
+        args = M.args(encap, M.UDP_COA if udp else M.COA, M.REV | (M.COLOC if udp else 0),
                       extra=["--home-prefix", HOME_PREFIX])
         ifindex = ns.home
     elif obj == "ntm":
@@ -831,9 +974,10 @@ def run(prog, pkts, ns, tmp, verbose=False):
             final = ["MN_DECAP_OK"]
         # The HA's fast path counts one counter per tunnelled frame (no FWD_*
         # beside it): ENCAP_OK or RETUNNEL_OK alone is the outcome "sent on".
-        if not final and prog in ("ha-xdp", "ha4-xdp") and len(st) == 1 and \
-                set(st) <= HA_FAST_SENT:
-            final = list(st)
+        final = [k for k in final if k not in STAGE_MIP4]
+        if not final and prog in HA_FAST and len(st) - len(STAGE_MIP4 & set(st)) == 1 and \
+                set(st) - STAGE_MIP4 <= HA_FAST_SENT:
+            final = list(set(st) - STAGE_MIP4)
         if "RO_DROP_HAO_NO_BINDING" in final and set(final) - {"RO_DROP_HAO_NO_BINDING"} <= \
                 CN_REPORT | SIGNAL_STAGE:
             final = ["RO_DROP_HAO_NO_BINDING"]   # its report to the agent beside it
@@ -867,6 +1011,11 @@ def run(prog, pkts, ns, tmp, verbose=False):
                 why = check_ha4_sent(inp, out, st)
             except (IndexError, AttributeError, TypeError) as e:
                 why = "output not decodable: %s" % e
+        elif out and prog in MIP4_PROGS:
+            try:
+                why = check_mip4(prog, inp, out, st)
+            except (IndexError, AttributeError, TypeError, struct.error) as e:
+                why = "output not decodable: %s" % e
         elif out and prog not in ("ha-xdp", "rs-xdp", "ha4-xdp"):
             why = check_mn(prog, inp, out, st, a16(C.COA), a16(C.HA), a16(C.HOA))
         elif not out and VERDICT_KIND[v] == "sent":
@@ -884,8 +1033,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--packets", type=int, default=3000, help="frames per program")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc,"
-                    "ntm-tc,ntm-tcout")
+    ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,"
+                    "cn-xdp,cn-tc,ntm-tc,ntm-tcout")
     ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
     args = ap.parse_args(argv)
     failed = 0
@@ -902,7 +1051,8 @@ def main(argv=None):
                 pkts = frames(prog, args.packets, args.seed)
                 for i in range(0, len(pkts), args.chunk):
                     part = pkts[i:i + args.chunk]
-                    ns = {"ha-xdp": ha_ns, "ha4-xdp": ha4_ns, "rs-xdp": rs_ns,
+                    ns = {"ha-xdp": ha_ns, "ha4-xdp": ha4_ns, "mip4-xdp": ha4_ns,
+                          "mip4g-xdp": ha4_ns, "rs-xdp": rs_ns,
                           "cn-xdp": cn_ns, "cn-tc": cn_ns, "ntm-tc": ntm_ns,
                           "ntm-tcout": ntm_ns}.get(prog, mn_ns)
                     bad, v, o, s = run(prog, part, ns, tmp)

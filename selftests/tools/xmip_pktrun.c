@@ -95,6 +95,8 @@
 #include "xmip_ro.h"
 #include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
+#include "xmip_mip4.skel.h"
+#include "xmip_mip4_dp.h"
 #include "xmip_mn.skel.h"
 #include "xmip_ntm.h"
 #include "xmip_ntm_relay.h"
@@ -188,6 +190,7 @@ static void usage(void)
 		"cn: --self the CN's address (rodata), -b correspondent bindings (RH2).\n"
 		"--no-state: mn: write no xmip_mn_state element (as before an agent ran).\n"
 		"--binding-encap N: the encapsulation of every binding (default 0; cn: 1).\n"
+		"--binding-flags N: every binding's bu_flags (Mobile IPv4: XMIP_MIP4_REC_*).\n"
 		"--no-nh / --no-lease / --path-mtu N / --ll-binding ADDR=COA / --gw-mac MAC\n"
 		"/ --fw-seed N: see the comment at the top of selftests/tools/xmip_pktrun.c\n"
 		"--gso-size N: tc: the skb claims to be GSO (gso_size N, 2 segments).\n"
@@ -315,9 +318,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "pass", no_argument, NULL, 34 },
 		{ "mnp", required_argument, NULL, 61 },
 		{ "ha-ro", required_argument, NULL, 35 },
+		{ "binding-flags", required_argument, NULL, 62 },
 		{ NULL, 0, NULL, 0 },
 	};
-	long encap = -1;
+	long encap = -1, bflags = -1;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -425,6 +429,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 17:
 			encap = parse_num(optarg, 255);
 			break;
+		case 62:
+			bflags = parse_num(optarg, 0xffff);
+			break;
 		case 18: o->no_state = true; break;
 		case 19:
 			if (inet_pton(AF_INET, optarg, &o->self4) != 1)
@@ -462,15 +469,19 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	    o->kernel_repeat < 1 || (o->repeat > 1 && o->kernel_repeat > 1))
 		usage();
 	if (strcmp(o->obj, "ha") && strcmp(o->obj, "mn") && strcmp(o->obj, "cls") &&
-	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "ntm"))
+	    strcmp(o->obj, "rs") && strcmp(o->obj, "cn") && strcmp(o->obj, "ntm") &&
+	    strcmp(o->obj, "mip4"))
 		usage();
+	if (!strcmp(o->obj, "mip4") && !strcmp(o->prog, "xdp"))
+		usage();   /* the FA's and the co-located MN's: tc only */
 	if (o->batch && (o->n_then || o->repeat > 1 || o->kernel_repeat > 1 || !o->in))
 		usage();   /* a batch runs each of its frames once */
 	if (!strcmp(o->obj, "cls") && strcmp(o->prog, "xdp"))
 		usage();
 	if (strcmp(o->prog, "xdp") && strcmp(o->prog, "tc") && strcmp(o->prog, "tc-out"))
 		usage();
-	if (strcmp(o->obj, "ha") && strcmp(o->obj, "ntm") && !strcmp(o->prog, "tc-out"))
+	if (strcmp(o->obj, "ha") && strcmp(o->obj, "ntm") && strcmp(o->obj, "mip4") &&
+	    !strcmp(o->prog, "tc-out"))
 		usage();
 	if (!strcmp(o->obj, "ntm") && !strcmp(o->prog, "xdp"))
 		usage();
@@ -480,6 +491,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		encap = !strcmp(o->obj, "cn") ? XMIP_ENCAP_RH2 : XMIP_ENCAP_IP6IP6;
 	for (int i = 0; i < o->n_binds; i++) {
 		o->binds[i].val.encap = (__u8)encap;
+		if (bflags >= 0)
+			o->binds[i].val.bu_flags = (__u16)bflags;   /* e.g. XMIP_MIP4_REC_* */
 		o->binds[i].val.path_mtu = o->path_mtu;
 		if (!strcmp(o->obj, "cn"))
 			o->binds[i].val.seq = 1;   /* as an accepted first BU leaves it */
@@ -725,6 +738,7 @@ struct loaded {
 	struct bpf_map *cls_result;   /* -o cls */
 	struct bpf_map *relay, *rs_paths;  /* -o rs */
 	struct bpf_map *ntm_tunnels;       /* -o ntm */
+	struct bpf_map *m4tun;        /* -o mip4: xmip_mip4_tun (--relay FILE of key+value records) */
 };
 
 static void unpin_all(struct bpf_object *obj)
@@ -862,6 +876,16 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_cn_xdp : s->progs.xmip_cn_egress;
 		memcpy((void *)s->rodata->xmip_cn_conf.self_addr, o->self, 16);
 		s->rodata->xmip_cn_conf.ready = !o->not_ready;
+	} else if (!strcmp(o->obj, "mip4")) {
+		struct xmip_mip4 *s = xmip_mip4__open_opts(&oo);
+
+		if (!s)
+			return -errno;
+		*skel_out = s;
+		l->obj = s->obj;
+		l->stats = s->maps.xmip_stats;
+		l->m4tun = s->maps.xmip_mip4_tun;
+		l->prog = !strcmp(o->prog, "tc") ? s->progs.xmip_mip4_in : s->progs.xmip_mip4_out;
 	} else if (!strcmp(o->obj, "cls")) {
 		struct xmip_cls_probe *s = xmip_cls_probe__open_opts(&oo);
 
@@ -1155,7 +1179,22 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.relay_file && l.ntm_tunnels) {
+	if (o.relay_file && l.m4tun) {
+		/* -o mip4: the tunnels, as the FA's or the MN's agent writes them. */
+		static unsigned char tb[1 << 16];
+		size_t n = 0, rec = sizeof(struct xmip_mip4_tun_key) + sizeof(struct xmip_mip4_tun);
+
+		if (read_file(o.relay_file, tb, sizeof(tb), &n) || n % rec) {
+			fprintf(stderr, "xmip_pktrun: --relay: bad xmip_mip4_tun records\n");
+			goto out;
+		}
+		for (size_t off = 0; off < n; off += rec)
+			if (bpf_map_update_elem(bpf_map__fd(l.m4tun), tb + off,
+						tb + off + sizeof(struct xmip_mip4_tun_key), BPF_ANY)) {
+				fprintf(stderr, "xmip_pktrun: tunnel entry: %s\n", strerror(errno));
+				goto out;
+			}
+	} else if (o.relay_file && l.ntm_tunnels) {
 		static unsigned char nb_buf[1 << 16];
 		size_t n = 0, rec = sizeof(struct xmip_ntm_node_key) + sizeof(struct xmip_ntm_node_val);
 
@@ -1306,6 +1345,8 @@ out:
 		xmip_ntm__destroy(skel);
 	else if (skel && !strcmp(o.obj, "cls"))
 		xmip_cls_probe__destroy(skel);
+	else if (skel && !strcmp(o.obj, "mip4"))
+		xmip_mip4__destroy(skel);
 	else if (skel)
 		xmip_mn__destroy(skel);
 	return rc;
