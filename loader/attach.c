@@ -824,7 +824,7 @@ static void drop_resized_stats(const char *pin_dir)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return;
-	if (!bpf_map_get_info_by_fd(fd, &mi, &len) && mi.max_entries != XMIP_STAT_SLOTS &&
+	if (!bpf_obj_get_info_by_fd(fd, &mi, &len) && mi.max_entries != XMIP_STAT_SLOTS &&
 	    unlink(path) == 0)
 		xmip_msg("%s: %u counters pinned, this build has %u: counters start from zero",
 			 XMIP_MAP_STATS, mi.max_entries, XMIP_STAT_SLOTS);
