@@ -225,8 +225,9 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 	__builtin_memcpy(&ow, udp, sizeof(ow));
 	check = udp->check;
 	ulen = bpf_ntohs(udp->len);
-	if (in6 && !check)     /* RFC 8200 §8.1: never valid over IPv6 */
-		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
+	/* A zero checksum (counted by the caller) stays zero on either leg: the
+	 * tunnel over IPv6 may carry one (docs/ntmobile.md section 8, RFC 6935
+	 * §5), over IPv4 it means "none" (RFC 768). */
 
 	if (in6 == out6 && l4_off == XMIP_ETH_HLEN + (in6 ? XMIP_IP6_HLEN : XMIP_IP4_HLEN)) {
 		if (in6) {
@@ -240,8 +241,10 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 			xmip_addr_copy(na.s, v->out_src);
 			xmip_addr_copy(na.d, v->out_dst);
 			d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
-			d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
-			udp->check = xmip_csum_apply_udp(check, d);
+			if (check) {
+				d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+				udp->check = xmip_csum_apply_udp(check, d);
+			}
 			xmip_addr_copy(&h->saddr, na.s);
 			xmip_addr_copy(&h->daddr, na.d);
 			h->hop_limit--;
@@ -271,9 +274,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 		return xmip_rs_emit(ctx, v, out6);
 	}
 
-	/* A new outer header: the UDP checksum follows the pseudo-header's addresses. */
-	if (!check && out6)
-		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
+	/* A new outer header: the UDP checksum follows the pseudo-header's addresses (zero stays zero). */
 	if (ulen < sizeof(*udp) + XMIP_NTM_TUNHDR_LEN || (void *)udp + ulen > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	__builtin_memset(&o, 0, sizeof(o));
@@ -432,6 +433,9 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 	if (data + l4 + woff + 4 > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	__builtin_memcpy(&ow, data + l4 + woff, sizeof(ow));
+	/* The inner datagram is plain UDP to the GN: over IPv6 it needs its checksum (RFC 8200 §8.1). */
+	if (i6 && proto == XMIP_NAT_UDP && data + l4 + 8 <= end && !*(__u16 *)(data + l4 + 6))
+		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 
 	tk->kind = XMIP_NTM_RK_RSN_FWD;
 	tk->proto = proto;
@@ -908,7 +912,9 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		break;
 	case XMIP_NAT_UDP:
-		nocsum = !v6 && !*(__u16 *)(t + 6);
+		nocsum = !*(__u16 *)(t + 6);
+		if (nocsum && v6)   /* not a tunnel: RFC 8200 §8.1 (the kernel drops it too) */
+			return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 		break;
 	case XMIP_NAT_ICMP:
 	case XMIP_NAT_ICMP6:
@@ -995,11 +1001,21 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	if ((void *)&th->next > end)   /* not even the first octet */
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	if (th->ver_kind == XMIP_NTM_V_CONTROL) {
+		/* Signalling never goes without a checksum over IPv6 (RFC 6936 §5: zero only
+		 * for the tunnel's data, not its control traffic; RFC 8200 §8.1). */
+		if (v6 && !udp->check)
+			return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 		xmip_count(XMIP_STAT_RS_CONTROL);
 		return XDP_PASS;
 	}
 	if (th->ver_kind != XMIP_NTM_V_DATA)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_TUNNEL);
+	/* Tunnel data over IPv6 may carry a zero checksum (RFC 6935 §5, docs/ntmobile.md
+	 * section 8): the kernel's UDP-tunnel GSO writes one. Accepted only on the NTM port
+	 * and only if the relay table's exact key (outer source, ports, path id) matches
+	 * below; the inner packet's own checksums protect its payload. */
+	if (v6 && !udp->check)
+		xmip_count(XMIP_STAT_RS_CSUM_ZERO);
 	inner = (void *)(th + 1);
 	if ((void *)(inner + 1) > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
