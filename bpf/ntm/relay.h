@@ -240,9 +240,9 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 				return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 			xmip_addr_copy(na.s, v->out_src);
 			xmip_addr_copy(na.d, v->out_dst);
-			d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+			d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 			if (check) {
-				d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+				d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 				udp->check = xmip_csum_apply_udp(check, d);
 			}
 			xmip_addr_copy(&h->saddr, na.s);
@@ -257,13 +257,13 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 				return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 			if (h->ttl <= 1)
 				return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-			d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+			d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 			ow16 = *(__u16 *)&h->ttl;
 			h->ttl--;
 			nw16 = *(__u16 *)&h->ttl;
 			h->check = xmip_csum_replace16(xmip_csum_apply(h->check, d), ow16, nw16);
 			if (check) {
-				d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+				d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 				udp->check = xmip_csum_apply_udp(check, d);
 			}
 			h->saddr = na.s;
@@ -313,7 +313,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 	}
 	if (ttl <= 1)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-	d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+	d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 	check = check ? xmip_csum_apply_udp(check, d) : 0;
 	o.sport = v->out_sport;
 	o.dport = v->out_dport;
@@ -340,7 +340,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 static __always_inline void xmip_rs_l4_fix(__u16 *csum, __u8 proto, bool v6, __s64 d_addr,
 					   __u32 ow, __u32 nw)
 {
-	__s64 d = xmip_nat_word_delta(ow, nw, xmip_l4_has_pseudo(proto) ? d_addr : 0);
+	__s64 d = xmip_nat_word_delta_inl(ow, nw, xmip_l4_has_pseudo(proto) ? d_addr : 0);
 
 	if (proto == XMIP_NAT_UDP) {
 		if (v6 || *csum)
@@ -467,7 +467,7 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		xmip_addr_copy(na.s, vp->out_src);
 		xmip_addr_copy(na.d, vp->out_dst);
-		d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.s);
 		xmip_addr_copy(&h->daddr, na.d);
 		h->hop_limit--;
@@ -483,7 +483,7 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_N_BAD_INNER);
 		if (h->ttl <= 1)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-		d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
@@ -544,9 +544,8 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 	hdrs.len = bpf_htons(inner_len + sizeof(hdrs));
 	hdrs.check = 0;
 	__builtin_memcpy(&hdrs.th, th, sizeof(*th));
-	s = xmip_pseudo_sum(o->src, o->dst, o->v6, inner_len + sizeof(hdrs), XMIP_NAT_UDP);
-	s = bpf_csum_diff(0, 0, (__be32 *)&hdrs, sizeof(hdrs), (__wsum)s);
-	sum = (__u32)s;
+	s = xmip_pseudo_sum_inl(o->src, o->dst, o->v6, inner_len + sizeof(hdrs), XMIP_NAT_UDP);
+	sum = (__u32)xmip_sum_fold32(xmip_sum32(&hdrs, sizeof(hdrs) / 4, (__u32)s));
 	if (ihl_off > XMIP_RS_MAX_L4_OFF)
 		return -1;
 	if (i6) {
@@ -554,9 +553,9 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 
 		if ((void *)(h + 1) > end)
 			return -1;
-		sum += (__u32)bpf_csum_diff(0, 0, (__be32 *)h, sizeof(*h), 0);
+		sum = xmip_sum32(h, sizeof(*h) / 4, sum);
 		if (xmip_l4_has_pseudo(proto))
-			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum(&h->saddr, &h->daddr, true,
+			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum_inl(&h->saddr, &h->daddr, true,
 									     l4_len, proto));
 	} else {
 		struct iphdr *h = data + ihl_off;
@@ -566,7 +565,7 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 		if (xmip_l4_has_pseudo(proto)) {
 			__be32 a = h->saddr, b = h->daddr;
 
-			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum(&a, &b, false, l4_len, proto));
+			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum_inl(&a, &b, false, l4_len, proto));
 		}
 	}
 	*out = ~xmip_csum_fold(sum);
@@ -664,7 +663,7 @@ static __always_inline int xmip_rs_n_rev_ip(void *data, void *end, bool v6,
 			return XMIP_STAT_DROP_RS_TTL;
 		xmip_addr_copy(na.s, v->gn_vip);
 		xmip_addr_copy(na.d, v->inner_addr);
-		*d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		*d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.s);
 		xmip_addr_copy(&h->daddr, na.d);
 		h->hop_limit--;
@@ -677,7 +676,7 @@ static __always_inline int xmip_rs_n_rev_ip(void *data, void *end, bool v6,
 			return XMIP_STAT_DROP_MALFORMED;
 		if (h->ttl <= 1)
 			return XMIP_STAT_DROP_RS_TTL;
-		*d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		*d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
@@ -797,7 +796,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		xmip_addr_copy(na.a6.s, v->inner_addr);
 		xmip_addr_copy(na.a6.d, v->gn_vip);
-		qd = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		qd = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.a6.s);
 		xmip_addr_copy(&h->daddr, na.a6.d);
 		dd = qd;
@@ -808,24 +807,24 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		na.a4.s = xmip_addr_v4(v->inner_addr);
 		na.a4.d = xmip_addr_v4(v->gn_vip);
-		qd = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		qd = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		old16 = h->check;
 		h->check = xmip_csum_apply(h->check, qd);
 		/* The ICMP checksum covers the quoted header: its addresses and checksum changed. */
-		dd = xmip_nat_word_delta(old16, h->check, qd);
+		dd = xmip_nat_word_delta_inl(old16, h->check, qd);
 		h->saddr = na.a4.s;
 		h->daddr = na.a4.d;
 	}
 	/* The quoted port (or echo id) and, if quoted, the quoted upper-layer checksum. */
 	nw = ow;
 	nw.a = v->inner_port;
-	dd = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, dd);
+	dd = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, dd);
 	qcoff = xmip_l4_csum_off(qproto);
 	qcs = data + ql4 + qcoff;
 	if ((void *)(qcs + 1) <= end) {
 		old16 = *qcs;
 		xmip_rs_l4_fix(qcs, qproto, v6, qd, *(__u32 *)&ow, *(__u32 *)&nw);
-		dd = xmip_nat_word_delta(old16, *qcs, dd);
+		dd = xmip_nat_word_delta_inl(old16, *qcs, dd);
 	}
 	if (data + ql4 + woff + 4 > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -841,7 +840,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		xmip_addr_copy(na.a6.s, xmip_addr_eq(&h->saddr, k.addr) ? v->gn_vip : (void *)&h->saddr);
 		xmip_addr_copy(na.a6.d, v->inner_addr);
-		od = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		od = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.a6.s);
 		xmip_addr_copy(&h->daddr, na.a6.d);
 		h->hop_limit--;
@@ -860,7 +859,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		na.a4.s = h->saddr == xmip_addr_v4(k.addr) ? xmip_addr_v4(v->gn_vip) : h->saddr;
 		na.a4.d = xmip_addr_v4(v->inner_addr);
-		od = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		od = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
