@@ -61,21 +61,32 @@ struct xmip_rs_word {
 	__be16 b;
 };
 
-/* Copy the entry for k into *v right after the lookup; note the use (cheaply). 0 or -1. */
-static __always_inline int xmip_rs_lookup(const struct xmip_ntm_relay_key *k,
-					  struct xmip_ntm_relay_val *v)
+/*
+ * The entry for k, read in place (no copy: the packet reads only the
+ * fields it needs, one lookup, no scratch); note the use (cheaply). NULL
+ * on a miss. The agent replaces entries whole (bpf_map_update_elem: a
+ * new element is linked in, the old one unlinked and freed to the BPF
+ * memory allocator); a packet that reads an entry while it is replaced
+ * may see the old value, the new one, or (if the freed element is reused
+ * at once) a mix, for that packet only: the same window the former copy
+ * had, since the copy was itself a read of the live element. Every field
+ * the handlers use is validated as before (kind, families, inner
+ * addresses), so such a packet is relayed by one of the values or dropped.
+ */
+static __always_inline const struct xmip_ntm_relay_val *
+xmip_rs_lookup(const struct xmip_ntm_relay_key *k)
 {
 	struct xmip_ntm_relay_val *e = bpf_map_lookup_elem(&xmip_relay, k);
 	__u64 now;
 
 	if (!e)
-		return -1;
-	__builtin_memcpy(v, e, sizeof(*v));
-	/* One aligned store, and only when stale: the line is not written per packet. */
+		return NULL;
+	/* One aligned store, and only when stale: the line is not written per packet.
+	 * (bpf_jiffies64 is inlined by the verifier on 64-bit JITs: a load.) */
 	now = bpf_jiffies64();
-	if (now - v->last_used > XMIP_RS_TOUCH_JIFFIES)
+	if (now - e->last_used > XMIP_RS_TOUCH_JIFFIES)
 		e->last_used = now;
-	return 0;
+	return e;
 }
 
 /* A tunnel packet that matched nothing: why. */
@@ -409,13 +420,13 @@ static __always_inline int xmip_rs_inner_l4(void *data, void *end, __u32 ioff, b
 /*
  * RS-N, node -> GN: find the inner flow, translate, strip the tunnel.
  * tk is the tunnel leg's key (kind 1); the flow's key is built in it (and
- * made the leg's again on a miss), vp is scratch for the value: the
+ * made the leg's again on a miss).
  * caller's, so that the two do not take stack twice.
  */
 static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool i6,
-					 struct xmip_ntm_relay_key *tk,
-					 struct xmip_ntm_relay_val *vp)
+					 struct xmip_ntm_relay_key *tk)
 {
+	const struct xmip_ntm_relay_val *vp;
 	void *data = xmip_xdp_data(ctx);
 	void *end = xmip_xdp_data_end(ctx);
 	__u32 ioff = l4_off + sizeof(struct udphdr) + XMIP_NTM_TUNHDR_LEN;
@@ -440,7 +451,8 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 	tk->kind = XMIP_NTM_RK_RSN_FWD;
 	tk->proto = proto;
 	tk->port2 = ow.a;
-	if (xmip_rs_lookup(tk, vp)) {
+	vp = xmip_rs_lookup(tk);
+	if (!vp) {
 		/* No flow yet: the agent makes it if the leg is the path's. */
 		tk->kind = XMIP_NTM_RK_TUNNEL;
 		tk->proto = XMIP_NAT_UDP;
@@ -711,7 +723,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	bool v6 = is6;
 	__u32 q, ql4, woff = 0, qcoff;
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_rs_word ow, nw;
 	__u16 *icsum, *qcs, old16;
 	__s64 od = 0, qd, dd;
@@ -721,8 +733,6 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 		struct { __be32 s, d; } a4;
 	} na;   /* one for the quoted and the outer header: the stack is tight */
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -779,7 +789,8 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	}
 	k.proto = qproto;
 	k.kind = XMIP_NTM_RK_RSN_REV;
-	if (xmip_rs_lookup(&k, v))
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_N_NO_FLOW);
 	if (!xmip_rs_n_family_ok(v, v6))
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);
@@ -889,7 +900,7 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	void *end = xmip_xdp_data_end(ctx);
 	bool v6 = is6, nocsum = false;
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_rs_word ow, nw;
 	__u32 woff = 0;
 	__u16 *csum;
@@ -897,8 +908,6 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	__u8 *t;
 	int why;
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		goto not_ours;
@@ -948,7 +957,8 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	k.dport = woff ? ow.a : ow.b;
 	k.proto = proto;
 	k.kind = XMIP_NTM_RK_RSN_REV;
-	if (xmip_rs_lookup(&k, v))
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_N_NO_FLOW);
 	if (!xmip_rs_n_family_ok(v, v6))
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);
@@ -984,14 +994,12 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	void *data = xmip_xdp_data(ctx);
 	void *end = xmip_xdp_data_end(ctx);
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_ntm_tunhdr *th;
 	struct udphdr *udp;
 	bool v6 = is6;
 	__u8 *inner;
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -1031,8 +1039,9 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	k.proto = XMIP_NAT_UDP;
 	k.kind = XMIP_NTM_RK_TUNNEL;
 	if (th->path_id & bpf_htonl(XMIP_NTM_PATH_RSN_BIT))
-		return xmip_rs_n_fwd(ctx, l4_off, th->next == 41, &k, v);
-	if (xmip_rs_lookup(&k, v))
+		return xmip_rs_n_fwd(ctx, l4_off, th->next == 41, &k);
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_miss(k.path_id);
 	if (v->kind != XMIP_NTM_RK_TUNNEL)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);
