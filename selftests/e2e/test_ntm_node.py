@@ -448,7 +448,8 @@ def test_tcp_survives_moves(bed):
     tx = {t["peer_address"]: t for t in st["tunnels"] if t["kind"] == "tx"}
     for vip in (bb["vip4"], gn_vip):
         assert tx[vip]["out_src"] == "fd10:3::2" and tx[vip]["out_dst"] == PUB6["rs"], tx
-    assert st["counters"]["ntm_encap_ok"] > 100 and st["counters"]["ntm_decap_ok"] > 100, st
+    # (encap_ok counts TSO super-packets: a few dozen carry the whole transfer)
+    assert st["counters"]["ntm_encap_ok"] > 20 and st["counters"]["ntm_decap_ok"] > 100, st
     assert not any(v for k, v in st["counters"].items() if k.startswith("drop_")), st["counters"]
     text = xmip("a", "show", "-i", INST["a"]).stdout
     assert "tx %s" % bb["vip4"] in text and "rx %s:49602" % PUB6["rs"] in text, text
