@@ -557,7 +557,10 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic") \
 	X(MIP4_ICMP_RELAYED,    "MIP4: ICMP error from inside a tunnel relayed to the original sender (RFC 2003 4)") \
 	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, quote too short, minimal, no binding, rate): to the kernel") \
-	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not")
+	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not") \
+	X(RS_CSUM_ZERO,         "RS: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935; docs/ntmobile.md section 8)") \
+	X(NTM_CSUM_ZERO_RX,     "NTM node: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935)") \
+	X(DROP_NTM_NO_CSUM,     "drop: NTM node: control message over IPv6 with a zero UDP checksum (RFC 6936 §5)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -150,4 +150,80 @@ static __always_inline __u16 xmip_ip4_hdr_csum(struct iphdr *ip4)
 	return ~xmip_csum_fold((__u32)s);
 }
 
+/*
+ * The same sums without a helper call, for the relay's per-packet path:
+ * 32-bit words added into 64 bits (one's complement sums are byte-order
+ * and word-size neutral, RFC 1071 §2(B),(C)), folded back to a 32-bit
+ * partial sum that chains like bpf_csum_diff's. n is a constant: the
+ * loops unroll to loads and adds. p may point into the packet (the
+ * caller checked the bounds) or to the stack.
+ */
+static __always_inline __u64 xmip_sum32(const void *p, int n, __u64 acc)
+{
+	const __u32 *w = p;
+
+#pragma unroll
+	for (int i = 0; i < n; i++)
+		acc += w[i];
+	return acc;
+}
+
+/* ~old words (a one's complement subtraction, RFC 1624 eqn. 3). */
+static __always_inline __u64 xmip_sum32_neg(const void *p, int n, __u64 acc)
+{
+	const __u32 *w = p;
+
+#pragma unroll
+	for (int i = 0; i < n; i++)
+		acc += (__u32)~w[i];
+	return acc;
+}
+
+static __always_inline __s64 xmip_sum_fold32(__u64 s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	return (__u32)s;
+}
+
+/* xmip_nat_addr_delta, inline. */
+static __always_inline __s64 xmip_nat_addr_delta_inl(const void *old_pair, const void *new_pair,
+						     bool v6, __s64 seed)
+{
+	__u64 s = (__u32)seed;
+
+	if (v6)
+		return xmip_sum_fold32(xmip_sum32(new_pair, 8, xmip_sum32_neg(old_pair, 8, s)));
+	return xmip_sum_fold32(xmip_sum32(new_pair, 2, xmip_sum32_neg(old_pair, 2, s)));
+}
+
+/* xmip_nat_word_delta, inline. */
+static __always_inline __s64 xmip_nat_word_delta_inl(__u32 old, __u32 new, __s64 seed)
+{
+	return xmip_sum_fold32((__u64)(__u32)seed + (__u32)~old + new);
+}
+
+/* xmip_pseudo_sum, inline (src, dst: 4 or 16 octets each). */
+static __always_inline __s64 xmip_pseudo_sum_inl(const void *src, const void *dst, bool v6,
+						 __u32 len, __u8 proto)
+{
+	__u64 s;
+
+	if (v6) {
+		s = xmip_sum32(dst, 4, xmip_sum32(src, 4, 0));
+		s += bpf_htonl(len) + bpf_htonl(proto);
+	} else {
+		s = (__u64)*(const __u32 *)src + *(const __u32 *)dst;
+		s += bpf_htons(len) + bpf_htons(proto);   /* the (zero, proto) and length words */
+	}
+	return xmip_sum_fold32(s);
+}
+
+/* xmip_ip4_hdr_csum, inline. */
+static __always_inline __u16 xmip_ip4_hdr_csum_inl(struct iphdr *ip4)
+{
+	ip4->check = 0;
+	return ~xmip_csum_fold(xmip_sum32(ip4, 5, 0));
+}
+
 #endif /* XMIP_BPF_NAT_H */

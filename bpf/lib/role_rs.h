@@ -39,24 +39,4 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_rs_paths SEC(".maps");
 
-/*
- * Per-CPU scratch for the copy of a relay value (112 octets): the
- * handlers' stack frames plus the entry's must fit 512 octets, and a copy
- * per handler does not. Inlined lookup (array): a few instructions.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xmip_ntm_relay_val);
-} xmip_rs_scratch SEC(".maps");
-
-/* This CPU's scratch value, or NULL (cannot be: an array of one). */
-static __always_inline struct xmip_ntm_relay_val *xmip_rs_scratch_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&xmip_rs_scratch, &zero);
-}
-
 #endif /* XMIP_BPF_ROLE_RS_H */

@@ -386,6 +386,12 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	if (tun[0] == XMIP_NTM_V_CTRL_OCTET) {
+		/* Signalling always carries a checksum over IPv6 (RFC 6936 §5: zero is for
+		 * the tunnel's data only; RFC 8200 §8.1). The kernel would drop it too. */
+		if (ov6 && !udp->check) {
+			xmip_count(XMIP_STAT_DROP_NTM_NO_CSUM);
+			return TC_ACT_SHOT;
+		}
 		xmip_count(XMIP_STAT_NTM_CONTROL);
 		return TC_ACT_OK;
 	}
@@ -438,6 +444,13 @@ static __always_inline int xmip_ntm_node_decap(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 	}
+	/* Tunnel data over IPv6 may carry a zero UDP checksum (RFC 6935 §5,
+	 * docs/ntmobile.md section 8; GSO segments do): accepted only here,
+	 * after the exact tunnel key and the inner addresses matched (RFC 6936
+	 * §5: the tunnel end checks the path); the inner packet's own checksum
+	 * is checked by the stack after decapsulation. */
+	if (ov6 && !udp->check)
+		xmip_count(XMIP_STAT_NTM_CSUM_ZERO_RX);
 	/* Strip outer IP, UDP and the tunnel header; the family may change. The
 	 * inner GSO size stays (FIXED_GSO); a CHECKSUM_UNNECESSARY that was the
 	 * outer UDP's is reset by the helper (the stack checks the inner one). */

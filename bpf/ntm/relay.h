@@ -61,21 +61,32 @@ struct xmip_rs_word {
 	__be16 b;
 };
 
-/* Copy the entry for k into *v right after the lookup; note the use (cheaply). 0 or -1. */
-static __always_inline int xmip_rs_lookup(const struct xmip_ntm_relay_key *k,
-					  struct xmip_ntm_relay_val *v)
+/*
+ * The entry for k, read in place (no copy: the packet reads only the
+ * fields it needs, one lookup, no scratch); note the use (cheaply). NULL
+ * on a miss. The agent replaces entries whole (bpf_map_update_elem: a
+ * new element is linked in, the old one unlinked and freed to the BPF
+ * memory allocator); a packet that reads an entry while it is replaced
+ * may see the old value, the new one, or (if the freed element is reused
+ * at once) a mix, for that packet only: the same window the former copy
+ * had, since the copy was itself a read of the live element. Every field
+ * the handlers use is validated as before (kind, families, inner
+ * addresses), so such a packet is relayed by one of the values or dropped.
+ */
+static __always_inline const struct xmip_ntm_relay_val *
+xmip_rs_lookup(const struct xmip_ntm_relay_key *k)
 {
 	struct xmip_ntm_relay_val *e = bpf_map_lookup_elem(&xmip_relay, k);
 	__u64 now;
 
 	if (!e)
-		return -1;
-	__builtin_memcpy(v, e, sizeof(*v));
-	/* One aligned store, and only when stale: the line is not written per packet. */
+		return NULL;
+	/* One aligned store, and only when stale: the line is not written per packet.
+	 * (bpf_jiffies64 is inlined by the verifier on 64-bit JITs: a load.) */
 	now = bpf_jiffies64();
-	if (now - v->last_used > XMIP_RS_TOUCH_JIFFIES)
+	if (now - e->last_used > XMIP_RS_TOUCH_JIFFIES)
 		e->last_used = now;
-	return 0;
+	return e;
 }
 
 /* A tunnel packet that matched nothing: why. */
@@ -225,8 +236,9 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 	__builtin_memcpy(&ow, udp, sizeof(ow));
 	check = udp->check;
 	ulen = bpf_ntohs(udp->len);
-	if (in6 && !check)     /* RFC 8200 §8.1: never valid over IPv6 */
-		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
+	/* A zero checksum (counted by the caller) stays zero on either leg: the
+	 * tunnel over IPv6 may carry one (docs/ntmobile.md section 8, RFC 6935
+	 * §5), over IPv4 it means "none" (RFC 768). */
 
 	if (in6 == out6 && l4_off == XMIP_ETH_HLEN + (in6 ? XMIP_IP6_HLEN : XMIP_IP4_HLEN)) {
 		if (in6) {
@@ -239,9 +251,11 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 				return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 			xmip_addr_copy(na.s, v->out_src);
 			xmip_addr_copy(na.d, v->out_dst);
-			d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
-			d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
-			udp->check = xmip_csum_apply_udp(check, d);
+			d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
+			if (check) {
+				d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
+				udp->check = xmip_csum_apply_udp(check, d);
+			}
 			xmip_addr_copy(&h->saddr, na.s);
 			xmip_addr_copy(&h->daddr, na.d);
 			h->hop_limit--;
@@ -254,13 +268,13 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 				return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 			if (h->ttl <= 1)
 				return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-			d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+			d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 			ow16 = *(__u16 *)&h->ttl;
 			h->ttl--;
 			nw16 = *(__u16 *)&h->ttl;
 			h->check = xmip_csum_replace16(xmip_csum_apply(h->check, d), ow16, nw16);
 			if (check) {
-				d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+				d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 				udp->check = xmip_csum_apply_udp(check, d);
 			}
 			h->saddr = na.s;
@@ -271,9 +285,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 		return xmip_rs_emit(ctx, v, out6);
 	}
 
-	/* A new outer header: the UDP checksum follows the pseudo-header's addresses. */
-	if (!check && out6)
-		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
+	/* A new outer header: the UDP checksum follows the pseudo-header's addresses (zero stays zero). */
 	if (ulen < sizeof(*udp) + XMIP_NTM_TUNHDR_LEN || (void *)udp + ulen > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	__builtin_memset(&o, 0, sizeof(o));
@@ -312,7 +324,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 	}
 	if (ttl <= 1)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-	d = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, d);
+	d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 	check = check ? xmip_csum_apply_udp(check, d) : 0;
 	o.sport = v->out_sport;
 	o.dport = v->out_dport;
@@ -339,7 +351,7 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 static __always_inline void xmip_rs_l4_fix(__u16 *csum, __u8 proto, bool v6, __s64 d_addr,
 					   __u32 ow, __u32 nw)
 {
-	__s64 d = xmip_nat_word_delta(ow, nw, xmip_l4_has_pseudo(proto) ? d_addr : 0);
+	__s64 d = xmip_nat_word_delta_inl(ow, nw, xmip_l4_has_pseudo(proto) ? d_addr : 0);
 
 	if (proto == XMIP_NAT_UDP) {
 		if (v6 || *csum)
@@ -408,13 +420,13 @@ static __always_inline int xmip_rs_inner_l4(void *data, void *end, __u32 ioff, b
 /*
  * RS-N, node -> GN: find the inner flow, translate, strip the tunnel.
  * tk is the tunnel leg's key (kind 1); the flow's key is built in it (and
- * made the leg's again on a miss), vp is scratch for the value: the
+ * made the leg's again on a miss).
  * caller's, so that the two do not take stack twice.
  */
 static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool i6,
-					 struct xmip_ntm_relay_key *tk,
-					 struct xmip_ntm_relay_val *vp)
+					 struct xmip_ntm_relay_key *tk)
 {
+	const struct xmip_ntm_relay_val *vp;
 	void *data = xmip_xdp_data(ctx);
 	void *end = xmip_xdp_data_end(ctx);
 	__u32 ioff = l4_off + sizeof(struct udphdr) + XMIP_NTM_TUNHDR_LEN;
@@ -432,11 +444,15 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 	if (data + l4 + woff + 4 > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	__builtin_memcpy(&ow, data + l4 + woff, sizeof(ow));
+	/* The inner datagram is plain UDP to the GN: over IPv6 it needs its checksum (RFC 8200 §8.1). */
+	if (i6 && proto == XMIP_NAT_UDP && data + l4 + 8 <= end && !*(__u16 *)(data + l4 + 6))
+		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 
 	tk->kind = XMIP_NTM_RK_RSN_FWD;
 	tk->proto = proto;
 	tk->port2 = ow.a;
-	if (xmip_rs_lookup(tk, vp)) {
+	vp = xmip_rs_lookup(tk);
+	if (!vp) {
 		/* No flow yet: the agent makes it if the leg is the path's. */
 		tk->kind = XMIP_NTM_RK_TUNNEL;
 		tk->proto = XMIP_NAT_UDP;
@@ -463,7 +479,7 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		xmip_addr_copy(na.s, vp->out_src);
 		xmip_addr_copy(na.d, vp->out_dst);
-		d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.s);
 		xmip_addr_copy(&h->daddr, na.d);
 		h->hop_limit--;
@@ -479,7 +495,7 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_N_BAD_INNER);
 		if (h->ttl <= 1)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
-		d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
@@ -540,9 +556,8 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 	hdrs.len = bpf_htons(inner_len + sizeof(hdrs));
 	hdrs.check = 0;
 	__builtin_memcpy(&hdrs.th, th, sizeof(*th));
-	s = xmip_pseudo_sum(o->src, o->dst, o->v6, inner_len + sizeof(hdrs), XMIP_NAT_UDP);
-	s = bpf_csum_diff(0, 0, (__be32 *)&hdrs, sizeof(hdrs), (__wsum)s);
-	sum = (__u32)s;
+	s = xmip_pseudo_sum_inl(o->src, o->dst, o->v6, inner_len + sizeof(hdrs), XMIP_NAT_UDP);
+	sum = (__u32)xmip_sum_fold32(xmip_sum32(&hdrs, sizeof(hdrs) / 4, (__u32)s));
 	if (ihl_off > XMIP_RS_MAX_L4_OFF)
 		return -1;
 	if (i6) {
@@ -550,9 +565,9 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 
 		if ((void *)(h + 1) > end)
 			return -1;
-		sum += (__u32)bpf_csum_diff(0, 0, (__be32 *)h, sizeof(*h), 0);
+		sum = xmip_sum32(h, sizeof(*h) / 4, sum);
 		if (xmip_l4_has_pseudo(proto))
-			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum(&h->saddr, &h->daddr, true,
+			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum_inl(&h->saddr, &h->daddr, true,
 									     l4_len, proto));
 	} else {
 		struct iphdr *h = data + ihl_off;
@@ -562,7 +577,7 @@ static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl
 		if (xmip_l4_has_pseudo(proto)) {
 			__be32 a = h->saddr, b = h->daddr;
 
-			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum(&a, &b, false, l4_len, proto));
+			sum += (__u16)~xmip_csum_fold((__u32)xmip_pseudo_sum_inl(&a, &b, false, l4_len, proto));
 		}
 	}
 	*out = ~xmip_csum_fold(sum);
@@ -660,7 +675,7 @@ static __always_inline int xmip_rs_n_rev_ip(void *data, void *end, bool v6,
 			return XMIP_STAT_DROP_RS_TTL;
 		xmip_addr_copy(na.s, v->gn_vip);
 		xmip_addr_copy(na.d, v->inner_addr);
-		*d = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		*d = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.s);
 		xmip_addr_copy(&h->daddr, na.d);
 		h->hop_limit--;
@@ -673,7 +688,7 @@ static __always_inline int xmip_rs_n_rev_ip(void *data, void *end, bool v6,
 			return XMIP_STAT_DROP_MALFORMED;
 		if (h->ttl <= 1)
 			return XMIP_STAT_DROP_RS_TTL;
-		*d = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		*d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
@@ -708,7 +723,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	bool v6 = is6;
 	__u32 q, ql4, woff = 0, qcoff;
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_rs_word ow, nw;
 	__u16 *icsum, *qcs, old16;
 	__s64 od = 0, qd, dd;
@@ -718,8 +733,6 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 		struct { __be32 s, d; } a4;
 	} na;   /* one for the quoted and the outer header: the stack is tight */
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -776,7 +789,8 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	}
 	k.proto = qproto;
 	k.kind = XMIP_NTM_RK_RSN_REV;
-	if (xmip_rs_lookup(&k, v))
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_N_NO_FLOW);
 	if (!xmip_rs_n_family_ok(v, v6))
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);
@@ -793,7 +807,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		xmip_addr_copy(na.a6.s, v->inner_addr);
 		xmip_addr_copy(na.a6.d, v->gn_vip);
-		qd = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		qd = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.a6.s);
 		xmip_addr_copy(&h->daddr, na.a6.d);
 		dd = qd;
@@ -804,24 +818,24 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		na.a4.s = xmip_addr_v4(v->inner_addr);
 		na.a4.d = xmip_addr_v4(v->gn_vip);
-		qd = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		qd = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		old16 = h->check;
 		h->check = xmip_csum_apply(h->check, qd);
 		/* The ICMP checksum covers the quoted header: its addresses and checksum changed. */
-		dd = xmip_nat_word_delta(old16, h->check, qd);
+		dd = xmip_nat_word_delta_inl(old16, h->check, qd);
 		h->saddr = na.a4.s;
 		h->daddr = na.a4.d;
 	}
 	/* The quoted port (or echo id) and, if quoted, the quoted upper-layer checksum. */
 	nw = ow;
 	nw.a = v->inner_port;
-	dd = xmip_nat_word_delta(*(__u32 *)&ow, *(__u32 *)&nw, dd);
+	dd = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, dd);
 	qcoff = xmip_l4_csum_off(qproto);
 	qcs = data + ql4 + qcoff;
 	if ((void *)(qcs + 1) <= end) {
 		old16 = *qcs;
 		xmip_rs_l4_fix(qcs, qproto, v6, qd, *(__u32 *)&ow, *(__u32 *)&nw);
-		dd = xmip_nat_word_delta(old16, *qcs, dd);
+		dd = xmip_nat_word_delta_inl(old16, *qcs, dd);
 	}
 	if (data + ql4 + woff + 4 > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -837,7 +851,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		xmip_addr_copy(na.a6.s, xmip_addr_eq(&h->saddr, k.addr) ? v->gn_vip : (void *)&h->saddr);
 		xmip_addr_copy(na.a6.d, v->inner_addr);
-		od = xmip_nat_addr_delta(&h->saddr, &na, true, 0);
+		od = xmip_nat_addr_delta_inl(&h->saddr, &na, true, 0);
 		xmip_addr_copy(&h->saddr, na.a6.s);
 		xmip_addr_copy(&h->daddr, na.a6.d);
 		h->hop_limit--;
@@ -856,7 +870,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		na.a4.s = h->saddr == xmip_addr_v4(k.addr) ? xmip_addr_v4(v->gn_vip) : h->saddr;
 		na.a4.d = xmip_addr_v4(v->inner_addr);
-		od = xmip_nat_addr_delta(&h->saddr, &na, false, 0);
+		od = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
 		ow16 = *(__u16 *)&h->ttl;
 		h->ttl--;
 		nw16 = *(__u16 *)&h->ttl;
@@ -886,7 +900,7 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	void *end = xmip_xdp_data_end(ctx);
 	bool v6 = is6, nocsum = false;
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_rs_word ow, nw;
 	__u32 woff = 0;
 	__u16 *csum;
@@ -894,8 +908,6 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	__u8 *t;
 	int why;
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		goto not_ours;
@@ -908,7 +920,9 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 		break;
 	case XMIP_NAT_UDP:
-		nocsum = !v6 && !*(__u16 *)(t + 6);
+		nocsum = !*(__u16 *)(t + 6);
+		if (nocsum && v6)   /* not a tunnel: RFC 8200 §8.1 (the kernel drops it too) */
+			return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 		break;
 	case XMIP_NAT_ICMP:
 	case XMIP_NAT_ICMP6:
@@ -943,7 +957,8 @@ __noinline int xmip_ntm_rs_pool(struct xdp_md *ctx, __u32 l4_off, __u32 is6, __u
 	k.dport = woff ? ow.a : ow.b;
 	k.proto = proto;
 	k.kind = XMIP_NTM_RK_RSN_REV;
-	if (xmip_rs_lookup(&k, v))
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_N_NO_FLOW);
 	if (!xmip_rs_n_family_ok(v, v6))
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);
@@ -979,14 +994,12 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	void *data = xmip_xdp_data(ctx);
 	void *end = xmip_xdp_data_end(ctx);
 	struct xmip_ntm_relay_key k;
-	struct xmip_ntm_relay_val *v = xmip_rs_scratch_get();
+	const struct xmip_ntm_relay_val *v;
 	struct xmip_ntm_tunhdr *th;
 	struct udphdr *udp;
 	bool v6 = is6;
 	__u8 *inner;
 
-	if (!v)
-		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	barrier_var(l4_off);
 	if (!ctx || l4_off > XMIP_RS_MAX_L4_OFF)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -995,11 +1008,21 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	if ((void *)&th->next > end)   /* not even the first octet */
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	if (th->ver_kind == XMIP_NTM_V_CONTROL) {
+		/* Signalling never goes without a checksum over IPv6 (RFC 6936 §5: zero only
+		 * for the tunnel's data, not its control traffic; RFC 8200 §8.1). */
+		if (v6 && !udp->check)
+			return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 		xmip_count(XMIP_STAT_RS_CONTROL);
 		return XDP_PASS;
 	}
 	if (th->ver_kind != XMIP_NTM_V_DATA)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_TUNNEL);
+	/* Tunnel data over IPv6 may carry a zero checksum (RFC 6935 §5, docs/ntmobile.md
+	 * section 8): the kernel's UDP-tunnel GSO writes one. Accepted only on the NTM port
+	 * and only if the relay table's exact key (outer source, ports, path id) matches
+	 * below; the inner packet's own checksums protect its payload. */
+	if (v6 && !udp->check)
+		xmip_count(XMIP_STAT_RS_CSUM_ZERO);
 	inner = (void *)(th + 1);
 	if ((void *)(inner + 1) > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -1016,8 +1039,9 @@ __noinline int xmip_ntm_rs_tunnel(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 	k.proto = XMIP_NAT_UDP;
 	k.kind = XMIP_NTM_RK_TUNNEL;
 	if (th->path_id & bpf_htonl(XMIP_NTM_PATH_RSN_BIT))
-		return xmip_rs_n_fwd(ctx, l4_off, th->next == 41, &k, v);
-	if (xmip_rs_lookup(&k, v))
+		return xmip_rs_n_fwd(ctx, l4_off, th->next == 41, &k);
+	v = xmip_rs_lookup(&k);
+	if (!v)
 		return xmip_rs_miss(k.path_id);
 	if (v->kind != XMIP_NTM_RK_TUNNEL)
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_BAD_ENTRY);

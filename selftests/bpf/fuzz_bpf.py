@@ -168,6 +168,8 @@ STAGE = {"ENCAP_OK", "DECAP_OK", "RETUNNEL_OK", "MN_ENCAP_OK", "MN_DECAP_OK",
 RS_STAGE = {"RS_S_RELAYED", "RS_N_DECAP_NAT", "RS_N_REV_NAT", "RS_N_ICMP_ERR", "RS_FIB_LOOKUP"}
 STAGE |= RS_STAGE
 STAGE |= {"NTM_CSUM_ZERO"}     # the node's encapsulation: outer checksum left zero
+# zero outer UDP checksum over IPv6 accepted on tunnel data (relay, node ingress)
+STAGE |= {"RS_CSUM_ZERO", "NTM_CSUM_ZERO_RX"}
 # What kind of verdict each outcome counter stands for.
 SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT",
         "FRAG_NEEDED_SENT"}
@@ -231,6 +233,9 @@ def rs_base_frames():
     out.append(tun(R.PATH_S, R.INNER_TCP4))
     out.append(tun(R.PATH_S, R.INNER_TCP6))
     out.append(R.eth(IPv6(src=R.NAT1_6, dst=R.RS6) / UDP(sport=40001, dport=R.PORT) /
+                     R.tun(R.PATH_S, R.INNER_TCP4)))
+    # tunnel data over IPv6 with a zero UDP checksum (allowed, docs/ntmobile.md section 8)
+    out.append(R.eth(IPv6(src=R.NAT1_6, dst=R.RS6) / UDP(sport=40001, dport=R.PORT, chksum=0) /
                      R.tun(R.PATH_S, R.INNER_TCP4)))
     for v6, proto, sport, gport, l4 in R.FWD_CASES.values():
         out.append(tun(R.PATH_N, R.inner_fwd(v6, l4)))
@@ -302,6 +307,9 @@ def ntm_base_frames(prog):
     out = [N.arriving(N.inbound(k), v6) for k in ("tcp4", "udp4", "tcp6", "icmp6")
            for v6 in (False, True)]
     out.append(N.arriving(IP(src="10.201.0.10", dst=N.OWN4) / TCP()))
+    z = N.arriving(N.inbound("tcp4"), True)
+    z[UDP].chksum = 0   # zero UDP checksum over IPv6 on tunnel data: accepted
+    out.append(z)
     out.append(Ether(src=N.MAC_B, dst=N.MAC_A) / IP(src=N.PEER4, dst=N.NODE4) /
                UDP(sport=N.PPORT, dport=N.PORT) / Raw(b"\x10" + b"\0" * 40))
     return out

@@ -253,3 +253,23 @@ def test_control_and_other_traffic_pass(ntm_ns):
         r = run(ntm_ns, p, tunnel(), "tc")
         assert r.retval == TC_ACT_OK and r.stats == {c: 1}, r.js
         assert_same(r.out, p)
+
+
+def test_zero_udp_checksum_over_ipv6(ntm_ns):
+    """docs/ntmobile.md section 8 (RFC 6935/6936): tunnel data over IPv6 may carry a
+    zero UDP checksum (GSO segments from a peer or a relay): decapsulated after the
+    tunnel's exact key and inner addresses matched, counted; a control message
+    without a checksum over IPv6 is dropped (signalling always has one)."""
+    inner = inbound("tcp4")
+    o = Ether(src=MAC_B, dst=MAC_A) / IPv6(src=PEER6, dst=NODE6)
+    pkt = o / UDP(sport=PPORT, dport=PORT, chksum=0) / Raw(thdr(inner, PATH)) / inner
+    r = run(ntm_ns, pkt, tunnel(True), "tc")
+    assert r.retval == TC_ACT_OK, r.js
+    assert r.stats == {"NTM_CSUM_ZERO_RX": 1, "NTM_DECAP_OK": 1}, r.stats
+    assert_same(r.out, Ether(src=MAC_B, dst=MAC_A, type=0x0800) / inner)
+    # from an unknown far end the zero checksum buys nothing: dropped as before
+    r = run(ntm_ns, pkt, tunnel(True, sport=PPORT + 1), "tc")
+    assert r.retval == TC_ACT_SHOT and r.stats == {"DROP_NTM_UNKNOWN_TUNNEL": 1}, r.js
+    ctl = o / UDP(sport=PPORT, dport=PORT, chksum=0) / Raw(b"\x10" + b"\0" * 40)
+    r = run(ntm_ns, ctl, tunnel(True), "tc")
+    assert r.retval == TC_ACT_SHOT and r.stats == {"DROP_NTM_NO_CSUM": 1}, r.js

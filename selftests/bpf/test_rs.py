@@ -145,15 +145,75 @@ def test_rs_s_joins_the_legs(rs_ns, legs, inner):
     assert got[UDP].chksum == UDP(bytes(recompute(got[UDP]))).chksum
 
 
-def test_rs_s_zero_udp_checksum(rs_ns):
-    # IPv4 without a UDP checksum: kept without one; into IPv6 it cannot go
-    frame = eth(IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=PORT, chksum=0) / tun(PATH_S, INNER_TCP4))
-    ent = [(key(NAT1, PATH_S, 40001, PORT, TUNNEL), val(TUNNEL, RS4, NAT2, PORT, 40002))]
-    r = run(rs_ns, frame, ent)
-    assert r.verdict == "XDP_TX" and Ether(r.out)[UDP].chksum == 0
-    ent = [(key(NAT1, PATH_S, 40001, PORT, TUNNEL), val(TUNNEL, RS6, "2001:db8:42::1", PORT, 40002))]
-    r = run(rs_ns, frame, ent)
-    assert r.verdict == "XDP_DROP" and r.stats == {"DROP_RS_NO_CSUM": 1}
+@pytest.mark.parametrize("legs", ["4to4", "6to6", "4to6", "6to4"])
+def test_rs_s_zero_udp_checksum(rs_ns, legs):
+    """docs/ntmobile.md section 8 (RFC 6935/6936): tunnel data may carry a zero UDP
+    checksum over IPv6 (the node's GSO segments do); the relay accepts it on a known
+    path and keeps it zero on the other leg, whatever its family."""
+    src6, dst6 = legs[0] == "6", legs[-1] == "6"
+    src, rs = (NAT1_6, RS6) if src6 else (NAT1, RS4)
+    out_src, out_dst = (RS6, "2001:db8:42::1") if dst6 else (RS4, NAT2)
+    ip_in = IPv6(src=src, dst=rs, hlim=50) if src6 else IP(src=src, dst=rs, ttl=50, flags="DF", id=77)
+    frame = eth(ip_in / UDP(sport=40001, dport=PORT, chksum=0) / tun(PATH_S, INNER_TCP6))
+    ent = [(key(src, PATH_S, 40001, PORT, TUNNEL), val(TUNNEL, out_src, out_dst, PORT, 40002))]
+    r = run(rs_ns, frame, ent, [PATH_S])
+    assert r.verdict == "XDP_TX", r.js
+    want_stats = {"RS_S_RELAYED": 1, "FWD_XDP_TX": 1}
+    if src6:
+        want_stats["RS_CSUM_ZERO"] = 1
+    assert r.stats == want_stats
+    ip_out = (IPv6(src=out_src, dst=out_dst, hlim=49) if dst6 else
+              IP(src=out_src, dst=out_dst, ttl=49, flags="DF", id=77 if not src6 else 0))
+    want = out_eth(ip_out / UDP(sport=PORT, dport=40002, chksum=0) / tun(PATH_S, INNER_TCP6))
+    assert_same(r.out, want)
+    got = Ether(r.out)
+    assert got[UDP].chksum == 0
+    # the inner packet, whose own checksum protects the payload, arrives intact
+    assert bytes(got[UDP].payload)[8:] == bytes(INNER_TCP6)
+
+
+def test_zero_udp_checksum_over_ipv6_elsewhere_still_dropped(rs_ns):
+    """Only the tunnel's data may go without a checksum over IPv6: not its control
+    messages (RFC 6936 §5), not plain UDP to a pool port, not an inner UDP datagram
+    the RS-N would send on to the General Node (RFC 8200 §8.1)."""
+    ctrl = eth(IPv6(src=NAT1_6, dst=RS6) / UDP(sport=40001, dport=PORT, chksum=0) /
+               Raw(b"\x10\x0d" + bytes(70)))
+    r = run(rs_ns, ctrl, [])
+    assert (r.verdict, r.stats) == ("XDP_DROP", {"DROP_RS_NO_CSUM": 1}), r.js
+    ents, pool = rsn_entries(True, 17, 40000, 53)
+    reply = eth(IPv6(src=GN6, dst=RS6) / UDP(sport=53, dport=pool, chksum=0) / Raw(b"a" * 9))
+    r = run(rs_ns, reply, ents)
+    assert (r.verdict, r.stats) == ("XDP_DROP", {"DROP_RS_NO_CSUM": 1}), r.js
+    inner = inner_fwd(True, UDP(sport=40000, dport=53, chksum=0) / Raw(b"q6"))
+    fwd = eth(IP(src=NAT1, dst=RS4) / UDP(sport=40001, dport=PORT) / tun(PATH_N, inner))
+    r = run(rs_ns, fwd, ents)
+    assert (r.verdict, r.stats) == ("XDP_DROP", {"DROP_RS_NO_CSUM": 1}), r.js
+    # an IPv4 reply without checksum cannot be tunnelled over IPv6 (its sum is unknown)
+    ents4, pool4 = rsn_entries(False, 17, 40000, 53)
+    k, v = ents4[2]
+    v6leg = val(RSN_REV, RS6, NAT1_6, PORT, 40001, path=PATH_N, inner=MN_V4, gn_vip=GNV4,
+                inner_port=40000, mode=3)
+    r = run(rs_ns, eth(IP(src=GN4, dst=RS4) / UDP(sport=53, dport=pool4, chksum=0) / Raw(b"a" * 9)),
+            ents4[:2] + [(k, v6leg)])
+    assert (r.verdict, r.stats) == ("XDP_DROP", {"DROP_RS_NO_CSUM": 1}), r.js
+
+
+def test_rs_n_zero_udp_checksum_node_leg_over_ipv6(rs_ns):
+    """RS-N: the node's GSO segments over IPv6 (zero outer checksum) are decapsulated
+    and translated like any other; the GN gets a packet whose checksums are right."""
+    ents, pool = rsn_entries(False, 6, 40000, 80)
+    leg6 = (key(NAT1_6, PATH_N, 40001, PORT, TUNNEL), val(TUNNEL, RS6, NAT1_6, PORT, 40001, mode=3))
+    k, v = ents[1]
+    fwd6 = (key(NAT1_6, PATH_N, 40001, PORT, RSN_FWD, port2=40000, proto=6), v)
+    inner = inner_fwd(False, TCP(sport=40000, dport=80, flags="A", seq=1, ack=2) / Raw(b"s" * 1200))
+    frame = eth(IPv6(src=NAT1_6, dst=RS6) / UDP(sport=40001, dport=PORT, chksum=0) / tun(PATH_N, inner))
+    r = run(rs_ns, frame, [leg6, fwd6])
+    assert r.verdict == "XDP_TX", r.js
+    assert r.stats == {"RS_CSUM_ZERO": 1, "RS_N_DECAP_NAT": 1, "FWD_XDP_TX": 1}
+    want = inner.copy()
+    want[IP].src, want[IP].dst, want[IP].ttl = RS4, GN4, 63
+    want[TCP].sport = pool
+    assert_same(r.out, out_eth(recompute(want)))
 
 
 def test_rs_s_redirect_and_fib(rs_ns):
