@@ -13,7 +13,8 @@
  * first (§4.6). The home address stays on lo while away (the datapath to
  * come decapsulates to it) and is moved to the home interface at home;
  * arp_ignore = 1 keeps the node from answering ARP for it on a foreign
- * link (§4.6). The data path (tunnels, keepalives) comes later.
+ * link (§4.6). Behind a NAT, RFC 3519 keepalives (ka_*, below); the
+ * co-located tunnel itself is the datapath's (datapath(), node_dp.c).
  */
 #include "mip4_roles.h"
 
