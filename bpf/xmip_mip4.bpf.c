@@ -11,6 +11,9 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Which role loaded the programs (set by xmip attach; read back by xmip show). */
+const volatile struct xmip_mip4_node_conf xmip_mip4_node_conf = { 0 };
+
 SEC("tc")
 int xmip_mip4_in(struct __sk_buff *skb)
 {

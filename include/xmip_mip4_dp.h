@@ -38,4 +38,15 @@ struct xmip_mip4_tun {
 	__u32  ifindex;     /* FA: the visited interface; MN: the care-of address's */
 };
 
+/*
+ * The program's static configuration (its .rodata, pinned as xmip_rodata by
+ * xmip attach like every role's): only which role loaded it, for xmip show.
+ */
+#define XMIP_RODATA_MIP4 "xmip_mip4_node_conf"
+struct xmip_mip4_node_conf {
+	__u32 role;         /* XMIP_ROLE_FA or XMIP_ROLE_MN4 */
+	__u8  ready;        /* 1: set by xmip attach */
+	__u8  pad[3];
+};
+
 #endif /* XMIP_MIP4_DP_H */

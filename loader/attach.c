@@ -228,13 +228,22 @@ static int role_open(const struct xmip_conf *conf, const char *pin_dir, uint16_t
 		c->pool_hi = n->rs_pool_hi;
 		c->ready = 1;
 	} else if (conf->role == XMIP_ROLE_FA || conf->role == XMIP_ROLE_MN4) {
-		/* Mobile IPv4's far end of the tunnel: no static configuration, the
+		/* Mobile IPv4's far end of the tunnel: the static configuration is the role (for
+		 * xmip show, include/xmip_mip4_dp.h); the
 		 * agent writes xmip_mip4_tun (include/xmip_mip4_dp.h). */
 		ro->m4 = xmip_mip4__open_opts(&opts);
 		if (!ro->m4)
 			return -errno;
 		ro->obj = ro->m4->obj;
 		ro->ingress = ro->m4->progs.xmip_mip4_in;
+		ro->rodata = ro->m4->maps.rodata;
+		{
+			struct xmip_mip4_node_conf *m =
+				(struct xmip_mip4_node_conf *)&ro->m4->rodata->xmip_mip4_node_conf;
+
+			m->role = (__u32)conf->role;
+			m->ready = 1;
+		}
 		ro->egress = ro->m4->progs.xmip_mip4_out;
 	} else if (conf->role == XMIP_ROLE_NTM) {
 		struct xmip_ntm_node_conf *c;

@@ -100,7 +100,8 @@ const char *xmip_cli_role_name(int role)
 {
 	return role == XMIP_ROLE_HA ? "ha" : role == XMIP_ROLE_MN ? "mn" :
 	       role == XMIP_ROLE_RS ? "rs" :
-	       role == XMIP_ROLE_CN ? "cn" : role == XMIP_ROLE_NTM ? "ntm" : "none";
+	       role == XMIP_ROLE_CN ? "cn" : role == XMIP_ROLE_NTM ? "ntm" :
+	       role == XMIP_ROLE_FA ? "fa" : role == XMIP_ROLE_MN4 ? "mn4" : "none";
 }
 
 void xmip_cli_addr_str(const uint8_t a[16], char *buf)

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "pins.h"
 #include "rodata.h"
+#include "show_mip4.h"
 #include "show_ntm.h"
 #include "stats.h"
 #include "xmip_maps.h"
@@ -103,7 +104,9 @@ static bool ready(const struct instance_view *v)
 	return v->ro_ok && (v->ro.role == XMIP_ROLE_HA ? v->ro.ha.ready :
 			    v->ro.role == XMIP_ROLE_RS ? v->ro.rs.ready :
 			    v->ro.role == XMIP_ROLE_CN ? v->ro.cn.ready :
-			    v->ro.role == XMIP_ROLE_NTM ? v->ro.ntm.ready : v->ro.mn.ready);
+			    v->ro.role == XMIP_ROLE_NTM ? v->ro.ntm.ready :
+			    v->ro.role == XMIP_ROLE_FA || v->ro.role == XMIP_ROLE_MN4 ? v->ro.mip4.ready :
+			    v->ro.mn.ready);
 }
 
 static const char *if_mode_name(enum xmip_if_mode m)
@@ -165,6 +168,8 @@ static void show_text(const char *instance, const struct instance_view *v, bool 
 		printf("    bindings %" PRIu64 " of %u\n", v->n_bindings, v->max_bindings);
 	if (v->ro.role == XMIP_ROLE_NTM)
 		xmip_show_ntm_text(instance);
+	if (v->ro.role == XMIP_ROLE_FA || v->ro.role == XMIP_ROLE_MN4)
+		xmip_show_mip4_text(instance);
 	printf("    counters%s:\n", all_counters ? "" : " (non-zero; -a for all)");
 	for (int i = 0; i < XMIP_STAT__MAX; i++) {
 		if (!all_counters && !v->stats[i])
@@ -257,6 +262,8 @@ static void show_json(struct xmip_json *j, const char *instance, const struct in
 	xmip_json_arr_close(j);
 	if (v->ro.role == XMIP_ROLE_NTM)
 		xmip_show_ntm_json(j, instance);
+	if (v->ro.role == XMIP_ROLE_FA || v->ro.role == XMIP_ROLE_MN4)
+		xmip_show_mip4_json(j, instance);
 	xmip_json_key(j, "bindings");
 	xmip_json_u64(j, v->n_bindings);
 	xmip_json_key(j, "max_bindings");

@@ -75,6 +75,9 @@ int xmip_rodata_read(const char *pin_dir, struct xmip_rodata *out, char *err, si
 	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_NTM, &out->ntm,
 			  sizeof(out->ntm)) == 0)
 		out->role = XMIP_ROLE_NTM;
+	else if (find_var(btf, sec, val, mi.value_size, XMIP_RODATA_MIP4, &out->mip4,
+			  sizeof(out->mip4)) == 0)
+		out->role = (int)out->mip4.role;
 	else {
 		snprintf(err, errlen, "%s: holds none of %s, %s, %s", path, XMIP_RODATA_HA,
 			 XMIP_RODATA_MN, XMIP_RODATA_CN);

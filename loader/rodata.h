@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "xmip_maps.h"
+#include "xmip_mip4_dp.h"
 #include "xmip_ntm_relay.h"
 #include "xmip_ntm_node.h"
 #include "xmip_ro.h"
@@ -22,6 +23,7 @@ struct xmip_rodata {
 	struct xmip_rs_conf rs;     /* role RS */
 	struct xmip_cn_conf cn;     /* role CN */
 	struct xmip_ntm_node_conf ntm;  /* role NTM (the node datapath) */
+	struct xmip_mip4_node_conf mip4; /* roles FA, MN4 (xmip_mip4.bpf.c) */
 };
 
 /* Read <pin_dir>/xmip_rodata. 0, or -1 with err (not pinned, no BTF, no known variable). */

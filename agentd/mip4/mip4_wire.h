@@ -141,6 +141,25 @@ int xmip_mip4_sol_build(uint8_t *buf, size_t cap);
 /* §2.3.2: the sequence number after seq. */
 uint16_t xmip_mip4_adv_seq_next(uint16_t seq);
 
+/*
+ * RFC 3519 §4.9 keepalive: "a properly UDP encapsulated ICMP echo request
+ * directed to the home agent": the UDP 434 payload, a MIP Tunnel Data header
+ * (§3.3: type 4, next header 4) and an IPv4 packet from the home address to
+ * the home agent holding an ICMP echo request (identifier id, sequence seq).
+ * Returns the length (XMIP_MIP4_KEEPALIVE_LEN) or -1 if cap is too small.
+ */
+#define XMIP_MIP4_KEEPALIVE_LEN 32   /* 4 + 20 (IPv4) + 8 (ICMP echo) */
+int xmip_mip4_keepalive_build(uint8_t *buf, size_t cap, const uint8_t hoa[4],
+			      const uint8_t ha[4], uint16_t id, uint16_t seq);
+/*
+ * The answer the HA's stack sends: an IPv4 packet (as a raw socket gives it,
+ * or the inner packet of a type-4 message) holding an ICMP echo reply from
+ * ha to hoa with identifier id, its checksums right. true: it is one; *seq
+ * is its sequence number.
+ */
+bool xmip_mip4_keepalive_reply(const uint8_t *ip, size_t len, const uint8_t hoa[4],
+			       const uint8_t ha[4], uint16_t id, uint16_t *seq);
+
 /* The Internet checksum (RFC 1071) of len octets added to sum; fold with xmip_mip4_csum_fold. */
 uint32_t xmip_mip4_csum_add(uint32_t sum, const void *data, size_t len);
 uint16_t xmip_mip4_csum_fold(uint32_t sum);

@@ -13,19 +13,22 @@
  * first (§4.6). The home address stays on lo while away (the datapath to
  * come decapsulates to it) and is moved to the home interface at home;
  * arp_ignore = 1 keeps the node from answering ARP for it on a foreign
- * link (§4.6). The data path (tunnels, keepalives) comes later.
+ * link (§4.6). Behind a NAT, RFC 3519 keepalives (ka_*, below); the
+ * co-located tunnel itself is the datapath's (datapath(), node_dp.c).
  */
 #include "mip4_roles.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/icmp.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -60,6 +63,7 @@ struct agent_slot {
 struct mn_counters {
 	uint64_t adv_rx, adv_bad, sol_tx, req_tx, rep_rx, rep_dropped, accepted, denied, resync;
 	uint64_t moves, garp_tx;
+	uint64_t ka_tx, ka_rx, ka_lost;   /* RFC 3519 §4.9, §4.10 */
 	uint64_t codes[256];
 };
 
@@ -68,6 +72,7 @@ struct mip4_mn {
 	const struct xmip_conf      *conf;
 	const struct xmip_mip4_conf *c;
 	int                          udp, pkt, mon, nl;
+	int                          icmp;      /* raw ICMP: echo replies to our keepalives */
 	int                          dp;        /* xmip_mip4_tun (co-located tunnel), -1: none */
 	uint32_t                     ifs[XMIP_MIP4_MN_MAX_IFS];
 	size_t                       n_ifs;
@@ -95,7 +100,11 @@ struct mip4_mn {
 
 	unsigned                     sol_sent;
 	uint32_t                     sol_ms;
-	struct xmip_mip4_timer       t_reg, t_sol, t_agents, t_garp;
+	struct xmip_mip4_timer       t_reg, t_sol, t_agents, t_garp, t_ka;
+	/* RFC 3519 §4.9 keepalives: identifier, last sequence sent, one unanswered */
+	uint16_t                     ka_id, ka_seq;
+	bool                         ka_waiting;
+	unsigned                     ka_tries;
 	uint32_t                     garp_if;
 	int                          garp_left;
 	struct mn_counters           n;
@@ -191,7 +200,7 @@ static void write_dump(FILE *f, void *arg)
 	xmip_json_obj_open(&j);
 #define C(x) do { xmip_json_key(&j, #x); xmip_json_u64(&j, mn->n.x); } while (0)
 	C(adv_rx); C(adv_bad); C(sol_tx); C(req_tx); C(rep_rx); C(rep_dropped); C(accepted);
-	C(denied); C(resync); C(moves); C(garp_tx);
+	C(denied); C(resync); C(moves); C(garp_tx); C(ka_tx); C(ka_rx); C(ka_lost);
 #undef C
 	xmip_json_obj_close(&j);
 	xmip_json_obj_close(&j);
@@ -345,6 +354,114 @@ static void register_now(struct mip4_mn *mn)
 	dump(mn);
 }
 
+/*
+ * RFC 3519 §4.9 keepalives. Behind a NAT (the HA granted UDP tunnelling)
+ * this node sends a UDP-encapsulated ICMP echo request to the home agent
+ * from its care-of address's port 434 (the registrations' and the data's
+ * port, so the NAT's mapping is theirs), the first K seconds after the
+ * request was sent, then every K seconds (K: the HA's keepalive interval;
+ * sent whether or not data went, which the RFC allows: "if no other packet
+ * ... in K seconds" is the least). Two-way (§4.9): an echo reply is awaited
+ * KA_WAIT_MS, the request sent again up to KA_TRIES times; none: the NAT
+ * mapping is taken as lost and the node re-registers (§4.10), which moves
+ * the binding to the NAT's new address and port. The interval is not
+ * shortened after a loss (§4.10 makes that optional).
+ */
+#define KA_WAIT_MS 1000
+#define KA_TRIES   3
+
+static bool ka_on(const struct mip4_mn *mn)
+{
+	return mn->state == MN_REGISTERED && mn->udp_tunnel && mn->keepalive &&
+	       mn->at.mode == XMIP_MIP4_MN_COLOCATED;
+}
+
+static void ka_stop(struct mip4_mn *mn)
+{
+	xmip_mip4_timer_cancel(&mn->t_ka);
+	mn->ka_waiting = false;
+	mn->ka_tries = 0;
+}
+
+static void ka_start(struct mip4_mn *mn)
+{
+	ka_stop(mn);
+	if (ka_on(mn))   /* §4.9: at the earliest K s after the request was sent */
+		xmip_mip4_timer_at(&mn->t_ka, mn->sent_ns + (uint64_t)mn->keepalive * 1000000000u);
+}
+
+static void ka_send(struct mip4_mn *mn)
+{
+	uint8_t msg[XMIP_MIP4_KEEPALIVE_LEN];
+	int n, rc;
+
+	n = xmip_mip4_keepalive_build(msg, sizeof(msg), mn->c->hoa, mn->c->home_agent, mn->ka_id,
+				      ++mn->ka_seq);
+	rc = n < 0 ? -EINVAL : xmip_mip4_udp_send(mn->udp, mn->at.coa, mn->c->home_agent,
+						  XMIP_MIP4_PORT, msg, (size_t)n);
+	if (rc)
+		log_debug("mip4: keepalive not sent: %s", strerror(-rc));
+	else
+		mn->n.ka_tx++;
+}
+
+static void ka_tick(void *obj)
+{
+	struct mip4_mn *mn = obj;
+
+	if (!ka_on(mn)) {
+		ka_stop(mn);
+		return;
+	}
+	if (mn->ka_waiting && mn->ka_tries >= KA_TRIES) {
+		/* §4.10: the NAT lost its mapping (or the HA is gone): register again. */
+		mn->n.ka_lost++;
+		log_warn("mip4: no answer to %u keepalives: the NAT mapping is lost, registering "
+			 "again (RFC 3519 §4.10)", mn->ka_tries);
+		ka_stop(mn);
+		xmip_mip4_timer_cancel(&mn->t_reg);
+		mn->state = MN_REGISTERING;
+		mn->tries = 0;
+		mn->backoff_ms = 0;
+		register_now(mn);
+		dump(mn);
+		return;
+	}
+	ka_send(mn);
+	mn->ka_waiting = true;
+	mn->ka_tries++;
+	xmip_mip4_timer_in_ms(&mn->t_ka, KA_WAIT_MS);
+	dump(mn);
+}
+
+/* An IPv4 packet that may be the HA's echo reply to our keepalive. */
+static void ka_answer(struct mip4_mn *mn, const uint8_t *ip, size_t len)
+{
+	uint16_t seq;
+
+	if (!ka_on(mn) || !mn->ka_waiting ||
+	    !xmip_mip4_keepalive_reply(ip, len, mn->c->hoa, mn->c->home_agent, mn->ka_id, &seq) ||
+	    (uint16_t)(mn->ka_seq - seq) >= mn->ka_tries)   /* one of the outstanding ones */
+		return;
+	mn->n.ka_rx++;
+	mn->ka_waiting = false;
+	mn->ka_tries = 0;
+	xmip_mip4_timer_in_ms(&mn->t_ka, (uint64_t)mn->keepalive * 1000u);
+	dump(mn);
+}
+
+static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct mip4_mn *mn = arg;
+	uint8_t buf[256];
+	ssize_t n;
+
+	(void)loop;
+	(void)events;
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		ka_answer(mn, buf, (size_t)n);
+}
+
 static void solicit_tick(void *obj);
 
 static void solicit_restart(struct mip4_mn *mn)
@@ -408,6 +525,7 @@ static void evaluate(struct mip4_mn *mn)
 		 memcmp(want.agent, zero4, 4) ? xmip_mip4_ntoa(want.agent) : "");
 	mn->at = want;
 	datapath(mn, false);   /* the old care-of address's tunnel is gone */
+	ka_stop(mn);
 	mn->tries = mn->resyncs = 0;
 	mn->backoff_ms = 0;
 	mn->fa_max = 0;
@@ -655,6 +773,7 @@ static void handle_reply(struct mip4_mn *mn, const uint8_t *msg, size_t len)
 			xmip_mip4_timer_at(&mn->t_reg, xmip_mip4_mn_refresh_ns(mn->sent_ns, r.lifetime));
 		xmip_mip4_observe_mn_reply(mn->c->hoa, mn->at.coa, r.code, true, false, r.lifetime);
 		datapath(mn, true);
+		ka_start(mn);
 		log_info("mip4: registered (%s, care-of %s), lifetime %u s%s", mode_name(mn->at.mode),
 			 xmip_mip4_ntoa(mn->at.coa), r.lifetime,
 			 mn->udp_tunnel ? ", UDP tunnel (RFC 3519) through a NAT" : "");
@@ -702,6 +821,9 @@ static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 			  xmip_mip4_ntoa(um.dst));
 		if (buf_in[0] == XMIP_MIP4_REG_REPLY)
 			handle_reply(mn, buf_in, (size_t)n);
+		else if (buf_in[0] == XMIP_MIP4_TUNNEL_DATA && n > 4 &&
+			 buf_in[1] == XMIP_MIP4_PROTO_IPIP)
+			ka_answer(mn, buf_in + 4, (size_t)n - 4);   /* no datapath: not decapsulated */
 	}
 }
 
@@ -736,7 +858,7 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	mn->conf = f->core->conf;
 	mn->c = &mn->conf->mip4;
 	mn->nl = f->core->nl;
-	mn->udp = mn->pkt = mn->mon = -1;
+	mn->udp = mn->pkt = mn->mon = mn->icmp = -1;
 	mn->dp = xmip_mip4_node_dp_open(mn->conf->instance);
 	for (int i = 0; i < mn->conf->n_ifs && mn->n_ifs < XMIP_MIP4_MN_MAX_IFS; i++) {
 		uint32_t idx = if_nametoindex(mn->conf->ifnames[i]);
@@ -757,6 +879,7 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	xmip_mip4_timer_init(f, &mn->t_sol, solicit_tick, mn);
 	xmip_mip4_timer_init(f, &mn->t_agents, agents_tick, mn);
 	xmip_mip4_timer_init(f, &mn->t_garp, garp_tick, mn);
+	xmip_mip4_timer_init(f, &mn->t_ka, ka_tick, mn);
 	mn->udp = xmip_mip4_udp_open(false);
 	mn->pkt = xmip_l2_open(false, 0, XMIP_MIP4_ICMP_ADVERT);
 	mn->mon = xmip_nl_monitor_open_groups(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE);
@@ -770,6 +893,21 @@ struct mip4_mn *xmip_mip4_mn_new(struct xmip_family *f)
 	    xmip_loop_add_fd(loop, mn->mon, EPOLLIN, on_netlink, mn))
 		goto fail;
 	srand((unsigned)xmip_realtime_ns());
+	mn->ka_id = (uint16_t)rand();
+	/* The HA's echo replies to our keepalives, once the datapath decapsulated them
+	 * (without it they come to the UDP socket in type 4). Without it: no loss detection. */
+	mn->icmp = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
+	if (mn->icmp >= 0) {
+		struct icmp_filter flt = { .data = ~(1u << ICMP_ECHOREPLY) };
+
+		if (setsockopt(mn->icmp, SOL_RAW, ICMP_FILTER, &flt, sizeof(flt)) ||
+		    xmip_loop_add_fd(loop, mn->icmp, EPOLLIN, on_icmp, mn)) {
+			close(mn->icmp);
+			mn->icmp = -1;
+		}
+	}
+	if (mn->icmp < 0)
+		log_warn("mip4: raw ICMP socket: %s: keepalive losses go undetected", strerror(errno));
 	log_info("mip4: mobile node %s, home agent %s, %zu interface(s)", xmip_mip4_ntoa(mn->c->hoa),
 		 xmip_mip4_ntoa(mn->c->home_agent), mn->n_ifs);
 	/* Nothing heard yet: solicit (§2.4), and use a co-located address if there is one. */
@@ -793,6 +931,11 @@ void xmip_mip4_mn_free(struct mip4_mn *mn)
 	xmip_mip4_timer_cancel(&mn->t_sol);
 	xmip_mip4_timer_cancel(&mn->t_agents);
 	xmip_mip4_timer_cancel(&mn->t_garp);
+	xmip_mip4_timer_cancel(&mn->t_ka);
+	if (mn->icmp >= 0) {
+		xmip_loop_del_fd(loop, mn->icmp);
+		close(mn->icmp);
+	}
 	if (mn->udp >= 0) {
 		xmip_loop_del_fd(loop, mn->udp);
 		close(mn->udp);

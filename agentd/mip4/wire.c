@@ -491,3 +491,57 @@ const char *xmip_mip4_code_str(uint8_t code)
 	default:  return "unknown code";
 	}
 }
+
+/* ---- RFC 3519 §4.9 keepalives ---- */
+
+#define IP4_HDR        20
+#define ICMP_ECHO      8
+#define ICMP_ECHOREPLY 0
+
+int xmip_mip4_keepalive_build(uint8_t *buf, size_t cap, const uint8_t hoa[4],
+			      const uint8_t ha[4], uint16_t id, uint16_t seq)
+{
+	uint8_t *ip = buf + 4, *icmp = buf + 4 + IP4_HDR;
+
+	if (cap < XMIP_MIP4_KEEPALIVE_LEN)
+		return -1;
+	memset(buf, 0, XMIP_MIP4_KEEPALIVE_LEN);
+	buf[0] = XMIP_MIP4_TUNNEL_DATA;           /* §3.3 */
+	buf[1] = XMIP_MIP4_PROTO_IPIP;            /* an IPv4 packet follows */
+	ip[0] = 0x45;
+	wr16(ip + 2, IP4_HDR + ICMP_HDR);
+	wr16(ip + 4, seq);                        /* IP identification: any; the sequence */
+	wr16(ip + 6, 0x4000);                     /* DF: never fragmented, 28 octets */
+	ip[8] = 64;
+	ip[9] = 1;                                /* ICMP */
+	memcpy(ip + 12, hoa, 4);
+	memcpy(ip + 16, ha, 4);
+	wr16(ip + 10, xmip_mip4_csum_fold(xmip_mip4_csum_add(0, ip, IP4_HDR)));
+	icmp[0] = ICMP_ECHO;
+	wr16(icmp + 4, id);
+	wr16(icmp + 6, seq);
+	wr16(icmp + 2, xmip_mip4_csum_fold(xmip_mip4_csum_add(0, icmp, ICMP_HDR)));
+	return XMIP_MIP4_KEEPALIVE_LEN;
+}
+
+bool xmip_mip4_keepalive_reply(const uint8_t *ip, size_t len, const uint8_t hoa[4],
+			       const uint8_t ha[4], uint16_t id, uint16_t *seq)
+{
+	size_t ihl, tot;
+
+	if (len < IP4_HDR || (ip[0] >> 4) != 4)
+		return false;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	tot = rd16(ip + 2);
+	if (ihl < IP4_HDR || tot > len || tot < ihl + ICMP_HDR || ip[9] != 1 ||
+	    (rd16(ip + 6) & 0x3fff) != 0 ||       /* a fragment is not ours */
+	    memcmp(ip + 12, ha, 4) || memcmp(ip + 16, hoa, 4))
+		return false;
+	ip += ihl;
+	tot -= ihl;
+	if (ip[0] != ICMP_ECHOREPLY || ip[1] != 0 || rd16(ip + 4) != id ||
+	    !icmp_csum_ok(ip, tot))
+		return false;
+	*seq = rd16(ip + 6);
+	return true;
+}

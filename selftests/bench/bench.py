@@ -613,6 +613,84 @@ def part2_dsmip(topo, q, tmp):
                 ip4_over_redirect=med(ratio("ip4", "redirect")))
 
 
+def minenc_head(src, dst, proto):
+    """The first four octets of an RFC 2004 minimal forwarding header with S=1 (protocol,
+    S, checksum over the 12 octets), for the sink's match."""
+    import socket  # noqa: PLC0415
+    import struct as st  # noqa: PLC0415
+    h = bytearray(st.pack("!BBH4s4s", proto, 0x80, 0, socket.inet_aton(dst), socket.inet_aton(src)))
+    c = sum(st.unpack("!6H", h))
+    c = (c & 0xffff) + (c >> 16)
+    c = (c & 0xffff) + (c >> 16)
+    return proto << 8 | 0x80, ~c & 0xffff
+
+
+# Mobile IPv4 (RFC 5944 §4.1) encapsulations at the HA against the bare
+# redirect, as the DSMIPv6 rows: one IPv4 UDP flow to the IPv4 home address
+# (udp4_frame), the sink counting the outer IPv4 header from HA4 to the
+# care-of address (or the NAT's address and port) with the encapsulation's
+# protocol; the "ports" it compares are the tunnel header's first four
+# octets: the inner IPv4 header's (version/IHL/TOS, total length 50) for
+# IP-in-IP, GRE's (flags 0, type 0x0800), the minimal header's (protocol
+# 17, S, checksum; TTL the inner one's less one: the modified header), and
+# UDP 434 -> NATPORT for IP-in-UDP (RFC 3519).
+def mip4_modes():
+    ms, mc = minenc_head(CN4, HOA4, 17)
+    return [("redirect", "bare XDP redirect (ceiling)", None, None, None),
+            ("ipip", "xmip HA, IP-in-IP (MIPv4)", IP4_COA, 4,
+             "%s:%d,%s:%d,4,64" % (HA4, 0x4500, COA4, 50)),
+            ("gre", "xmip HA, GRE (MIPv4)", IP4_COA, 6, "%s:0,%s:%d,47,64" % (HA4, COA4, 0x0800)),
+            ("minimal", "xmip HA, minimal encapsulation (MIPv4)", IP4_COA, 5,
+             "%s:%d,%s:%d,55,63" % (HA4, ms, COA4, mc)),
+            ("udp434", "xmip HA, IP-in-UDP 434 (MIPv4, NAT)", UDP4_COA, 4,
+             "%s:434,%s:%d,17,64" % (HA4, NAT4, NATPORT))]
+
+
+def part2_mip4(topo, q, tmp):
+    s, h, d = topo.ns["snd"], topo.ns["ha"], topo.dev
+    frame = os.path.join(tmp, "gen4_64")
+    open(frame, "wb").write(bytes(udp4_frame(64)))
+    modes = mip4_modes()
+    rates = {m[0]: [] for m in modes}
+    for rnd in range(q["rate_runs"]):
+        for mode, _, coa, encap, match in modes:
+            sink = topo.pin("sink4-%s-%d" % (mode, rnd))
+            topo.xdp_off("rcv", "r0")
+            sh(BENCH, "attach", "--netns", topo.ns["rcv"], "--dev", d["r0"], "--prog", "sink",
+               "--hoa", HOA, "--coa", COA, "--coa2", COA2, "--pin-dir", sink,
+               *(["--match4", match] if match else []))
+            ha = topo.pin("ha4-%s-%d" % (mode, rnd))
+            if mode == "redirect":
+                setup_mode(topo, "redirect", {"ha": ha})
+            else:
+                setup_mode(topo, "none", {"ha": ha})
+                sh(PKTRUN, "--netns", h, "-o", "ha", "-p", "xdp", "--attach", d["h0"],
+                   "--pin-dir", ha, "--self", HA, "--self4", HA4,
+                   "-b", "::ffff:%s=%s" % (HOA4, coa), "--binding-encap", str(encap))
+            sink_read(sink)
+            sh("taskset", "-c", "0", BENCH, "gen", "--netns", s, "--dev", d["s0"],
+               "-i", frame, "--count", q["gen_count"])
+            time.sleep(0.05)
+            k = sink_read(sink)
+            want = 0 if mode == "redirect" else 5
+            got, total = k["count"][want], k["count"][0]
+            span = (k["time"][1] - k["time"][0]) / 1e9
+            if got == 0 or total - got > 16:
+                fail("rate mip4 %s: %d of %d received packets were of the expected kind (%s)"
+                     % (mode, got, total, k["count"]))
+            rates[mode].append(got / span / 1e6 if span > 0 else 0.0)
+    setup_mode(topo, "none", {})
+    topo.xdp_off("rcv", "r0")
+    res = []
+    for mode, label, _, _, _ in modes:
+        res.append(dict(mode=mode, label=label, mpps=med(rates[mode]), spread=spread(rates[mode]),
+                        runs=rates[mode]))
+        print("  %-48s %6.3f Mpps received" % (label, med(rates[mode])), flush=True)
+    ratio = lambda a, b: [x / y for x, y in zip(rates[a], rates[b]) if y > 0]  # noqa: E731
+    return dict(modes=res, **{m[0] + "_over_redirect": med(ratio(m[0], "redirect"))
+                              for m in modes[1:]})
+
+
 def prog_stats(ns, dev):
     return json.loads(sh(BENCH, "prog-stats", "--netns", ns, "--dev", dev).stdout)
 
@@ -989,6 +1067,12 @@ def table(R, q):
           % x["udp4_over_redirect"])
         A("| 2 | xmip HA IPv6-in-IPv4 / bare XDP redirect (packet rate) | %.2f× | | |"
           % x["ip4_over_redirect"])
+    if "rate_mip4" in R:
+        x = R["rate_mip4"]
+        for m in x["modes"][1:]:
+            A("| 2 | %s, 64 B, received | %s | | |" % (m["label"], fmt_spread(m["mpps"], m["spread"], " Mpps", 3)))
+            A("| 2 | %s / bare XDP redirect (packet rate) | %.2f× | | |"
+              % (m["label"], x[m["mode"] + "_over_redirect"]))
     if "tcp_dsmip" in R:
         t = R["tcp_dsmip"]
         A("| 3 | TCP through the HA's IPv6-in-UDP-in-IPv4 tunnel (XDP, receiver decap in XDP, tx off) | %s | | |"
@@ -1547,6 +1631,8 @@ def main():
             R["rate"] = part2(topo, q, tmp)
             print("2. packet rate through the HA, DSMIPv6 encapsulations", flush=True)
             R["rate_dsmip"] = part2_dsmip(topo, q, tmp)
+            print("2. packet rate through the HA, Mobile IPv4 encapsulations", flush=True)
+            R["rate_mip4"] = part2_mip4(topo, q, tmp)
         if "3" in only:
             print("3. TCP through the HA (iperf3)", flush=True)
             R["tcp"] = part3(topo, q)

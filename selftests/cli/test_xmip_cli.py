@@ -669,3 +669,58 @@ def test_relay_show(env):
     assert p.returncode == 1 and "not a relay server" in json.loads(p.stdout)["error"]
     # without -i the HA instance is skipped, not an error
     assert len(json.loads(env.xmip("relay", "show", "-j").stdout)) >= 3
+
+
+MIP4_TUN_KEY = struct.Struct("!4s")                       # include/xmip_mip4_dp.h
+MIP4_TUN = struct.Struct("=4s4sHHBB6s6sHI")                # struct xmip_mip4_tun, 32 octets
+
+
+def mip4_tun_put(env, inst, hoa, val):
+    hexs = lambda b: [f"{x:02x}" for x in b]  # noqa: E731
+    run(["bpftool", "map", "update", "pinned", f"{PIN_ROOT}/{inst}/xmip_mip4_tun", "key", "hex"] +
+        hexs(MIP4_TUN_KEY.pack(socket.inet_aton(hoa))) + ["value", "hex"] + hexs(val))
+
+
+@pytest.mark.parametrize("role", ["fa", "mn4"])
+def test_mip4_node_show(env, role):
+    """`xmip show` of a Mobile IPv4 foreign agent or mobile node: its role (from the
+    programs' pinned .rodata) and its tunnel table xmip_mip4_tun, text and JSON."""
+    inst = env.instance + role[0]
+    env.instances.add(inst)
+    if role == "fa":
+        text = (f"role = fa\ninstance = {inst}\ninterface = xclv0\n[mip4]\n"
+                "care-of-address = 198.51.100.2\n[mip4-peer 10.1.0.2]\nspi = 8192\n"
+                f"key = {'0f' * 16}\n")
+    else:
+        text = (f"role = mn4\ninstance = {inst}\ninterface = xclv0\n[mip4]\n"
+                "home-address = 10.1.0.100\nhome-agent = 10.1.0.2\nhome-prefix = 10.1.0.0/24\n"
+                f"spi = 4096\nkey = {'00' * 16}\n")
+    env.xmip("attach", "-c", env.conf(text, f"{role}.conf"))
+    s = show(env, inst)
+    assert s["role"] == role and s["ready"] is True and s["tunnels"] == []
+    tc = s["interfaces"][0]
+    assert tc["tc_ingress"]["prog_name"] == "xmip_mip4_in"
+    assert tc["tc_egress"]["prog_name"] == "xmip_mip4_out"
+    out = env.xmip("show", "-i", inst).stdout
+    assert f"{inst}: role {role}\n" in out and "xmip_mip4_tun" in out and "(none)" in out
+    a = socket.inet_aton
+    if role == "fa":   # a visitor, GRE, reverse tunnel
+        val = MIP4_TUN.pack(a("10.1.0.2"), a("198.51.100.2"), 0, 0, 6, 0x03,
+                            bytes.fromhex("020000000a07"), bytes.fromhex("020000000b01"), 0, 7)
+    else:              # co-located behind a NAT: IP-in-IP in UDP 434
+        val = MIP4_TUN.pack(a("10.1.0.2"), a("192.168.7.100"), socket.htons(434),
+                            socket.htons(434), 4, 0x01, b"\0" * 6, b"\0" * 6, 0, 5)
+    mip4_tun_put(env, inst, "10.1.0.100", val)
+    t = show(env, inst)["tunnels"]
+    assert len(t) == 1, t
+    t = t[0]
+    assert (t["home_address"], t["home_agent"], t["reverse"]) == ("10.1.0.100", "10.1.0.2", True)
+    out = env.xmip("show", "-i", inst).stdout
+    if role == "fa":
+        assert (t["care_of_address"], t["encap"], t["via"], t["visitor_mac"], t["ifindex"],
+                t["ha_port"]) == ("198.51.100.2", "gre", "fa", "02:00:00:00:0a:07", 7, 0)
+        assert "10.1.0.100" in out and "visitor 02:00:00:00:0a:07 ifindex 7" in out
+    else:
+        assert (t["care_of_address"], t["encap"], t["via"], t["udp_port"], t["ha_port"],
+                t["ifindex"]) == ("192.168.7.100", "ipip", "co-located", 434, 434, 5)
+        assert "udp 434->434 reverse co-located ifindex 5" in out

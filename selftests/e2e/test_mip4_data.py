@@ -153,9 +153,9 @@ class Bed:
         self.conf("ha", "role = ha\ninstance = %s\ninterface = eth0\naddress = 2001:db8:1::2\n"
                   "home-prefix = 2001:db8:1::/64\nxdp-mode = tc\n"
                   "[mip4]\naddress = %s\nhome-prefix = 10.1.0.0/24\nmax-lifetime = 300\n"
-                  "keepalive = 25\nadvertise-interval = 1\nstate-file = %s\ndump-file = %s\n"
+                  "keepalive = %d\nadvertise-interval = 1\nstate-file = %s\ndump-file = %s\n"
                   "[mip4-mn %s]\nspi = 4096\nkey = %s\n[mip4-peer %s]\nspi = 8192\nkey = %s\n"
-                  % (NS["ha"], HA, os.path.join(ART, "ha.state"), os.path.join(ART, "ha.json"),
+                  % (NS["ha"], HA, KEEPALIVE, os.path.join(ART, "ha.state"), os.path.join(ART, "ha.json"),
                      HOA, MN_KEY, COA_FA, FA_KEY))
         self.conf("fa", "role = fa\ninstance = %s\ninterface = vis\n[mip4]\ncare-of-address = %s\n"
                   "advertise-interval = 1\ndump-file = %s\n[mip4-peer %s]\nspi = 8192\n"
@@ -262,6 +262,42 @@ def mip4_binding():
 
 KIND = {"ipip": "ipip", "minimal": "minimal", "gre": "gre"}
 PROTO = {"ipip": 4, "minimal": 55, "gre": 47}
+KEEPALIVE = 10   # s, the HA's UDP Tunnel Reply; RFC 3519 §4.10's least
+
+
+def keepalives(path):
+    """(echo requests HOA -> HA, echo replies HA -> HOA) carried in UDP 434 type 4 between
+    the NAT and the HA (RFC 3519 §4.9), each inner packet's checksums verified by Scapy."""
+    from scapy.all import ICMP, IP, UDP, rdpcap
+    req, rep = 0, 0
+    for p in rdpcap(path):
+        if UDP not in p or 434 not in (p[UDP].sport, p[UDP].dport):
+            continue
+        pl = bytes(p[UDP].payload)
+        if len(pl) < 4 + 28 or pl[0] != 4 or pl[1] != 4:
+            continue
+        inner = IP(pl[4:])
+        if ICMP not in inner:
+            continue
+        ic, cc = inner[ICMP].chksum, inner.chksum
+        del inner[ICMP].chksum
+        del inner.chksum
+        again = IP(bytes(inner))
+        assert again.chksum == cc and again[ICMP].chksum == ic, "keepalive checksum wrong"
+        if (p[IP].src, p[UDP].sport, inner.src, inner.dst, inner[ICMP].type) == \
+                (NATOUT, p[UDP].sport, HOA, HA, 8):
+            req += 1
+        elif (p[IP].src, inner.src, inner.dst, inner[ICMP].type) == (HA, HA, HOA, 0):
+            rep += 1
+    return req, rep
+
+
+def nat_mapping():
+    """The NAT's external port for the node's UDP 434, from its conntrack table (None: none)."""
+    out = sh("conntrack", "-L", "-p", "udp", "--orig-src", NATIN, "--orig-port-src", "434",
+             ns="nat", check=False).stdout
+    m = re.search(r"src=%s dst=%s sport=434 dport=(\d+)" % (re.escape(HA), re.escape(NATOUT)), out)
+    return int(m.group(1)) if m else None
 
 
 def capture(b, name, ifname):
@@ -346,6 +382,30 @@ def test_connection_survives_every_move(bed, encap):
         fwd, rev = tunnel_forms(cap_nat, NATOUT)
         assert PROTO[encap] in fwd and fwd <= {PROTO[encap], 4}, fwd
         assert PROTO[encap] in rev and rev <= {PROTO[encap], 4}, rev
+        if encap == "ipip":
+            # The NAT forgets every mapping mid-transfer (before the first keepalive, K s
+            # after the registration). The node's next packet makes a new mapping, on
+            # another port when the HA's packets got there first; then only the node's
+            # re-registration moves the binding: RFC 3519 §4.9 keepalives from the care-of
+            # address's port 434, unanswered through the new mapping, make the node
+            # register again (§4.10). The stream must go on within K s and the retries.
+            cap_ka = capture(b, "ka", "r-nat")
+            port0 = bd["nat_port"]
+            sh("conntrack", "-F", ns="nat")
+            t0, n0 = time.time(), stream_bytes(b, srv)
+            wait_for("the stream to grow after the NAT's flush",
+                     lambda: stream_bytes(b, srv) > n0 + 65536, KEEPALIVE + 20)
+            port, bd, st = nat_mapping(), mip4_binding(), dump("mn")
+            b.stop("cap-ka", signal.SIGINT)
+            assert bd and port and bd["nat_port"] == port, (bd, port)
+            # A new port can only have come from a re-registration, and that from lost
+            # keepalives (the HA refuses the node's packets from a port not its binding's).
+            req, _ = keepalives(cap_ka)   # their bytes (inner checksums) checked there
+            assert port == port0 or (st["counters"]["ka_lost"] >= 1 and req >= 1), \
+                (port0, port, req, st)
+            print("recovered in %.1f s, NAT port %d -> %d, keepalives sent %d, losses %d" %
+                  (time.time() - t0, port0, port, st["counters"]["ka_tx"],
+                   st["counters"]["ka_lost"]))
         mn_st = stats("mn", "mn")
         assert mn_st.get("MIP4_NODE_DECAP_OK", 0) > 0 and mn_st.get("MIP4_NODE_ENCAP_OK", 0) > 0
 

@@ -270,6 +270,26 @@ static void frames(const uint8_t *data, size_t size)
 	(void)xmip_arp_parse(data, size, &arp);
 }
 
+/* RFC 3519 §4.9: a packet the node may take for the HA's echo reply; its sequence must be
+ * the one in the bytes, and a keepalive built from it must parse back only as a request. */
+static void keepalive(const uint8_t *data, size_t size)
+{
+	static const uint8_t hoa[4] = { 10, 1, 0, 20 }, ha[4] = { 10, 1, 0, 2 };
+	uint8_t ka[XMIP_MIP4_KEEPALIVE_LEN];
+	uint16_t seq = 0, id;
+
+	if (size < 2)
+		return;
+	id = (uint16_t)(data[0] << 8 | data[1]);
+	if (xmip_mip4_keepalive_reply(data, size, hoa, ha, id, &seq)) {
+		size_t ihl = (size_t)(data[0] & 0x0f) * 4;
+
+		CHECK(size >= ihl + 8 && seq == (uint16_t)(data[ihl + 6] << 8 | data[ihl + 7]));
+	}
+	CHECK(xmip_mip4_keepalive_build(ka, sizeof(ka), hoa, ha, id, seq) == XMIP_MIP4_KEEPALIVE_LEN);
+	CHECK(!xmip_mip4_keepalive_reply(ka + 4, sizeof(ka) - 4, hoa, ha, id, &seq));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *copy;
@@ -284,6 +304,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mobile_node(copy, size);
 	discovery(copy, size);
 	frames(copy, size);
+	keepalive(copy, size);
 	free(copy);
 	return 0;
 }

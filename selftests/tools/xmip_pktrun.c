@@ -95,6 +95,7 @@
 #include "xmip_ro.h"
 #include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
+#include "xmip_mip4_dp.h"     /* its .rodata type, for the skeleton */
 #include "xmip_mip4.skel.h"
 #include "xmip_mip4_dp.h"
 #include "xmip_mn.skel.h"

@@ -401,6 +401,47 @@ static void test_strings(void **state)
 	assert_string_equal(xmip_mip4_code_str(250), "unknown code");
 }
 
+/* RFC 3519 §4.9 keepalive: bytes from Scapy, bytes([4,4,0,0]) + raw(IP(src='10.1.0.20',
+ * dst='10.1.0.2', id=7, flags='DF', ttl=64)/ICMP(type=8, id=0xbeef, seq=7)); the reply:
+ * raw(IP(src='10.1.0.2', dst='10.1.0.20', ttl=64)/ICMP(type=0, id=0xbeef, seq=7)). */
+static void test_keepalive(void **state)
+{
+	static const uint8_t hoa[4] = { 10, 1, 0, 20 }, ha[4] = { 10, 1, 0, 2 };
+	static const uint8_t v_ka[] = {
+		0x04, 0x04, 0x00, 0x00, 0x45, 0x00, 0x00, 0x1c, 0x00, 0x07, 0x40, 0x00, 0x40, 0x01,
+		0x26, 0xc3, 0x0a, 0x01, 0x00, 0x14, 0x0a, 0x01, 0x00, 0x02, 0x08, 0x00, 0x39, 0x09,
+		0xbe, 0xef, 0x00, 0x07,
+	};
+	static const uint8_t v_rep[] = {
+		0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0x66, 0xc9, 0x0a, 0x01,
+		0x00, 0x02, 0x0a, 0x01, 0x00, 0x14, 0x00, 0x00, 0x41, 0x09, 0xbe, 0xef, 0x00, 0x07,
+	};
+	uint8_t out[64], bad[sizeof(v_rep)];
+	uint16_t seq = 0;
+
+	(void)state;
+	assert_int_equal(xmip_mip4_keepalive_build(out, sizeof(out), hoa, ha, 0xbeef, 7),
+			 XMIP_MIP4_KEEPALIVE_LEN);
+	assert_int_equal(sizeof(v_ka), XMIP_MIP4_KEEPALIVE_LEN);
+	assert_memory_equal(out, v_ka, sizeof(v_ka));
+	assert_int_equal(xmip_mip4_keepalive_build(out, XMIP_MIP4_KEEPALIVE_LEN - 1, hoa, ha, 1, 1),
+			 -1);
+	assert_true(xmip_mip4_keepalive_reply(v_rep, sizeof(v_rep), hoa, ha, 0xbeef, &seq));
+	assert_int_equal(seq, 7);
+	/* not ours: another identifier, addresses swapped, our own request, short, bad sums */
+	assert_false(xmip_mip4_keepalive_reply(v_rep, sizeof(v_rep), hoa, ha, 0xbeee, &seq));
+	assert_false(xmip_mip4_keepalive_reply(v_rep, sizeof(v_rep), ha, hoa, 0xbeef, &seq));
+	assert_false(xmip_mip4_keepalive_reply(v_ka + 4, sizeof(v_ka) - 4, ha, hoa, 0xbeef, &seq));
+	for (size_t n = 0; n < sizeof(v_rep); n++)
+		assert_false(xmip_mip4_keepalive_reply(v_rep, n, hoa, ha, 0xbeef, &seq));
+	memcpy(bad, v_rep, sizeof(bad));
+	bad[27] ^= 1;
+	assert_false(xmip_mip4_keepalive_reply(bad, sizeof(bad), hoa, ha, 0xbeef, &seq));
+	memcpy(bad, v_rep, sizeof(bad));
+	bad[6] = 0x20;   /* more fragments */
+	assert_false(xmip_mip4_keepalive_reply(bad, sizeof(bad), hoa, ha, 0xbeef, &seq));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_solicitation),
 		cmocka_unit_test(test_seq_rollover),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_keepalive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
