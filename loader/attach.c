@@ -833,8 +833,12 @@ static void drop_resized_stats(const char *pin_dir)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return;
-	if (!bpf_obj_get_info_by_fd(fd, &mi, &len) && mi.max_entries != XMIP_STAT_SLOTS &&
-	    unlink(path) == 0)
+	/* Only the layout an older build made (same type, key and value, fewer
+	 * slots) is replaced; any other layout is refused at load, as for every
+	 * pinned map. */
+	if (!bpf_obj_get_info_by_fd(fd, &mi, &len) && mi.type == BPF_MAP_TYPE_PERCPU_ARRAY &&
+	    mi.key_size == sizeof(__u32) && mi.value_size == sizeof(__u64) &&
+	    mi.max_entries < XMIP_STAT_SLOTS && unlink(path) == 0)
 		xmip_msg("%s: %u counters pinned, this build has %u: counters start from zero",
 			 XMIP_MAP_STATS, mi.max_entries, XMIP_STAT_SLOTS);
 	close(fd);

@@ -309,6 +309,20 @@ def test_incompatible_pinned_map(env):
     assert env.link_xdp("xclv0") is None
 
 
+def test_smaller_stats_pin_replaced(env):
+    # The counters an older build pinned with fewer slots start again from
+    # zero, with a message; the attach goes on.
+    os.makedirs(env.pin_dir, exist_ok=True)
+    run(["bpftool", "map", "create", f"{env.pin_dir}/xmip_stats", "type", "percpu_array",
+         "key", "4", "value", "8", "entries", "128", "name", "xmip_stats"])
+    p = env.xmip("attach", "-c", env.ha_conf())
+    assert "xmip_stats: 128 counters pinned, this build has" in p.stdout + p.stderr
+    info = json.loads(run(["bpftool", "-j", "map", "show", "pinned",
+                           f"{env.pin_dir}/xmip_stats"]).stdout)
+    assert info["max_entries"] > 128
+    assert env.link_xdp("xclv0") is not None
+
+
 def test_not_root(env):
     conf = env.ha_conf()
     p = run(["nsenter", f"--net=/run/netns/{env.ns}", "setpriv", "--reuid=65534",

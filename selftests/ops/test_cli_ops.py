@@ -60,7 +60,7 @@ def test_check_names_every_error_line_and_key(tmp_path):
         % path,
         "%s:7: error: unknown key 'max-lifetme'" % path,
         "%s:14: error: key 'lifetime' is not valid inside [mn mn1@example.org] (only "
-        "home-address, spi, key, ipv4-home-address); it goes in [mip6]" % path,
+        "home-address, spi, key, ipv4-home-address, mobile-network-prefix); it goes in [mip6]" % path,
         "%s:15: error: unknown section '[mip7]'" % path,
     ], p.stdout
     assert p.stdout.splitlines()[-1] == "%s: invalid (5 errors, 0 warnings)" % path
