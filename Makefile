@@ -119,8 +119,10 @@ vmlinux/%/vmlinux.h:
 	@echo "no vmlinux.h for BPF_ARCH=$*: put one in $@ (make vmlinux on a $* host" \
 	      "with BTF), or name one with VMLINUX_H=" >&2; exit 1
 
+# Through a temporary file: a failed bpftool leaves no empty skeleton that a
+# later make would take as up to date.
 $(BO)/%.skel.h: $(BO)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@.tmp && mv $@.tmp $@
 
 # Include paths per folder: the CLI and the tools see the skeletons; the
 # agent sees agentd/core/ and agentd/ (a family's own headers sit beside

@@ -77,6 +77,12 @@ def cleanup():
                     pass
             sh("ip", "netns", "del", ns, check=False)
     sh("rm", "-rf", "/sys/fs/bpf/xmip/" + PREFIX + "ha", check=False)
+    # An agent killed with SIGKILL (the expiry case) leaves its control socket.
+    for inst in ("ha", "fa", "mn"):
+        try:
+            os.unlink("/run/xmip/%s%s.sock" % (PREFIX, inst))
+        except OSError:
+            pass
 
 
 def veth(a, a_if, b, b_if):
