@@ -31,27 +31,45 @@ step() {  # step NAME TIMEOUT_S COMMAND...
 }
 
 step deps 900 bash scripts/deps.sh || { echo "test.sh: dependencies missing" >&2; exit 1; }
+# A layer run in the background: its output goes to a log, printed (with its
+# summary line) when it is joined.
+declare -A bg_pids
+bg_start() {  # bg_start LAYER
+	local log=build/check-$1.log
+	( step "$1" 1800 make SANITIZE=1 "check-$1" > "$log" 2>&1
+	  echo "${results[-1]}" > "$log.result" ) &
+	bg_pids[$1]=$!
+}
+bg_join() {  # bg_join LAYER
+	local log=build/check-$1.log
+	[[ -n ${bg_pids[$1]:-} ]] || return 0
+	wait "${bg_pids[$1]}"
+	unset "bg_pids[$1]"
+	echo; echo "=============== $1 (ran in the background):"; cat "$log"
+	names+=("$1")
+	results+=("$(cat "$log.result" 2>/dev/null || echo "FAIL  no result")")
+	[[ ${results[-1]} == PASS* ]] || fail=1
+}
+
 if step build 1200 make -j"$(nproc)" SANITIZE=1; then
 	export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} -rfE --durations=5"
-	# check-deb builds in a copy of the tree and needs no network timing:
-	# it runs beside the first, light layers and is joined before check-bpf.
-	bg_log=build/check-deb.log bg_pid=
-	( step deb 900 make SANITIZE=1 check-deb > "$bg_log" 2>&1
-	  echo "${results[-1]}" > "$bg_log.result" ) &
-	bg_pid=$!
-	# The layers `make check` runs, one by one so each gets a line in the summary.
+	# The layers `make check` runs, one by one so each gets a line in the
+	# summary. Two run beside the light ones to save wall time: check-deb
+	# (a build in a copy of the tree) and check-bpf (packet tests through
+	# BPF_PROG_TEST_RUN, no timing). Both are joined before check-cli, which
+	# lists every pinned instance, and before the timing-sensitive e2e tests.
+	bg_start deb
 	for target in $(sed -n 's/^check: *//p' Makefile); do
-		[[ $target == check-deb ]] && continue
-		if [[ $target == check-bpf && -n $bg_pid ]]; then
-			wait "$bg_pid"
-			bg_pid=
-			echo; echo "=============== deb (ran in the background):"; cat "$bg_log"
-			names+=("deb")
-			results+=("$(cat "$bg_log.result" 2>/dev/null || echo "FAIL  no result")")
-			[[ ${results[-1]} == PASS* ]] || fail=1
-		fi
-		step "${target#check-}" 1800 make SANITIZE=1 "$target"
+		layer=${target#check-}
+		case $layer in
+		deb|bpf) continue ;;
+		cli|e2e|bench) bg_join deb; bg_join bpf ;;
+		esac
+		step "$layer" 1800 make SANITIZE=1 "$target"
+		# check-bpf starts after the unit layer, whose build it would race.
+		[[ $layer == unit ]] && bg_start bpf
 	done
+	bg_join deb; bg_join bpf
 fi
 
 echo
