@@ -101,6 +101,25 @@ def veth(a, a_if, b, b_if):
     sh("ip", "link", "add", a_if, "netns", a, "type", "veth", "peer", "name", b_if, "netns", b)
 
 
+def bridge(names, rt, rt_addr, hosts, wire=False):
+    """One link for several namespaces (names: key -> namespace): a bridge br0 in
+    names[rt] with rt_addr ("a.b.c.d/len"); for each host key -> its address (same
+    length) a veth, "pub" in the host and "p-<key>" on the bridge, both up.
+    wire: both ends wire_like()."""
+    r, plen = names[rt], rt_addr.split("/")[1]
+    sh("ip", "link", "add", "br0", "type", "bridge", ns=r)
+    sh("ip", "link", "set", "br0", "up", ns=r)
+    sh("ip", "addr", "add", rt_addr, "dev", "br0", ns=r)
+    for n, addr in hosts.items():
+        veth(names[n], "pub", r, "p-" + n)
+        if wire:
+            wire_like(names[n], "pub")
+            wire_like(r, "p-" + n)
+        sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=r)
+        sh("ip", "addr", "add", "%s/%s" % (addr, plen), "dev", "pub", ns=names[n])
+        sh("ip", "link", "set", "pub", "up", ns=names[n])
+
+
 def wire_like(ns, dev):
     """Full checksums and no GSO on a veth, as on a wire: an XDP program sees what a NIC
     would (veth hands over CHECKSUM_PARTIAL otherwise)."""

@@ -56,14 +56,7 @@ class Bed(nsbed.Procs):
     def up(self):
         cleanup()
         nsbed.add_namespaces(NS.values())
-        sh("ip", "link", "add", "br0", "type", "bridge", ns=NS["rt"])
-        sh("ip", "link", "set", "br0", "up", ns=NS["rt"])
-        sh("ip", "addr", "add", "203.0.113.1/24", "dev", "br0", ns=NS["rt"])
-        for n, a in PUB.items():
-            nsbed.veth(NS[n], "pub", NS["rt"], "p-" + n)
-            sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=NS["rt"])
-            sh("ip", "addr", "add", a + "/24", "dev", "pub", ns=NS[n])
-            sh("ip", "link", "set", "pub", "up", ns=NS[n])
+        nsbed.bridge(NS, "rt", "203.0.113.1/24", PUB)
         for nat, host, net in (("nat1", "mn", "192.168.1"), ("nat2", "cn2", "192.168.2")):
             nsbed.veth(NS[nat], "in", NS[host], "eth0")
             sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=NS[nat])

@@ -115,16 +115,9 @@ class Bed(nsbed.Procs):
     def up(self):
         cleanup()
         nsbed.add_namespaces(NS.values())
-        sh("ip", "link", "add", "br0", "type", "bridge", ns=NS["rt"])
-        sh("ip", "link", "set", "br0", "up", ns=NS["rt"])
-        sh("ip", "addr", "add", "203.0.113.1/24", "dev", "br0", ns=NS["rt"])
-        for n, a in PUB.items():
-            veth(n, "pub", "rt", "p-" + n)
-            sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=NS["rt"])
-            sh("ip", "addr", "add", a + "/24", "dev", "pub", ns=NS[n])
-            if n in PUB6:
-                sh("ip", "addr", "add", PUB6[n] + "/64", "dev", "pub", "nodad", ns=NS[n])
-            sh("ip", "link", "set", "pub", "up", ns=NS[n])
+        nsbed.bridge(NS, "rt", "203.0.113.1/24", PUB, wire=True)
+        for n, a in PUB6.items():
+            sh("ip", "addr", "add", a + "/64", "dev", "pub", "nodad", ns=NS[n])
         for nat, host, dev, net in (("nat1", "a", "eth0", "192.168.1"),
                                     ("nat3", "a", "eth1", "192.168.3"),
                                     ("nat2", "b", "eth0", "192.168.2")):

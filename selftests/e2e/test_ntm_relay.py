@@ -79,16 +79,7 @@ def wire_like(ns, dev):
 def up():
     cleanup()
     nsbed.add_namespaces(NS.values())
-    sh("ip", "link", "add", "br0", "type", "bridge", ns="rt")
-    sh("ip", "link", "set", "br0", "up", ns="rt")
-    sh("ip", "addr", "add", DC + "/24", "dev", "br0", ns="rt")
-    for n, addr in PUB.items():
-        nsbed.veth(NS[n], "pub", NS["rt"], "p-" + n)
-        sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns="rt")
-        sh("ip", "addr", "add", addr + "/24", "dev", "pub", ns=n)
-        sh("ip", "link", "set", "pub", "up", ns=n)
-        wire_like(n, "pub")
-        wire_like("rt", "p-" + n)
+    nsbed.bridge(NS, "rt", DC + "/24", PUB, wire=True)
     for nat, host, net in (("nat1", "a", "192.168.1"), ("nat2", "b", "192.168.2")):
         nsbed.veth(NS[nat], "in", NS[host], "eth0")
         sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=nat)
