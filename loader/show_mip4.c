@@ -8,40 +8,12 @@
 #include "show_mip4.h"
 
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "family_names.h"
-#include "pins.h"
+#include "show_table.h"
 #include "xmip_mip4_dp.h"
-
-/* Each element of the pinned table; n elements or -1 (no table). */
-static int walk(const char *instance, void (*cb)(const struct xmip_mip4_tun_key *k,
-						 const struct xmip_mip4_tun *v, void *arg),
-		void *arg)
-{
-	struct xmip_mip4_tun_key k, next;
-	struct xmip_mip4_tun v;
-	char err[600];
-	void *prev = NULL;
-	int fd = xmip_map_open(instance, XMIP_MAP_MIP4_TUN, err, sizeof(err)), n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) == 0) {
-			cb(&k, &v, arg);
-			n++;
-		}
-	}
-	close(fd);
-	return n;
-}
 
 static const char *a4(const __be32 *a, char *buf)
 {
@@ -53,8 +25,10 @@ static void mac_str(const uint8_t m[6], char *buf)
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-static void text_cb(const struct xmip_mip4_tun_key *k, const struct xmip_mip4_tun *v, void *arg)
+static void text_cb(const void *key, const void *val, void *arg)
 {
+	const struct xmip_mip4_tun_key *k = key;
+	const struct xmip_mip4_tun *v = val;
 	char h[INET_ADDRSTRLEN], ha[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN], mac[18];
 
 	(void)arg;
@@ -73,16 +47,10 @@ static void text_cb(const struct xmip_mip4_tun_key *k, const struct xmip_mip4_tu
 	printf("\n");
 }
 
-void xmip_show_mip4_text(const char *instance)
+static void json_cb(const void *key, const void *val, void *arg)
 {
-	printf("    tunnels (%s: per registered home address, to its home agent):\n",
-	       XMIP_MAP_MIP4_TUN);
-	if (walk(instance, text_cb, NULL) <= 0)
-		printf("    %14s  (none)\n", "");
-}
-
-static void json_cb(const struct xmip_mip4_tun_key *k, const struct xmip_mip4_tun *v, void *arg)
-{
+	const struct xmip_mip4_tun_key *k = key;
+	const struct xmip_mip4_tun *v = val;
 	struct xmip_json *j = arg;
 	char a[INET_ADDRSTRLEN], mac[18];
 	bool fa = v->flags & XMIP_MIP4_TUN_F_FA;
@@ -107,10 +75,22 @@ static void json_cb(const struct xmip_mip4_tun_key *k, const struct xmip_mip4_tu
 #undef KU
 }
 
+static const struct xmip_show_table table = {
+	.map = XMIP_MAP_MIP4_TUN,
+	.key_size = sizeof(struct xmip_mip4_tun_key),
+	.val_size = sizeof(struct xmip_mip4_tun),
+	.heading = "tunnels (" XMIP_MAP_MIP4_TUN ": per registered home address, to its home agent):",
+	.json_key = "tunnels",
+	.text = text_cb,
+	.json = json_cb,
+};
+
+void xmip_show_mip4_text(const char *instance)
+{
+	xmip_show_table_text(&table, instance);
+}
+
 void xmip_show_mip4_json(struct xmip_json *j, const char *instance)
 {
-	xmip_json_key(j, "tunnels");
-	xmip_json_arr_open(j);
-	walk(instance, json_cb, j);
-	xmip_json_arr_close(j);
+	xmip_show_table_json(&table, j, instance);
 }

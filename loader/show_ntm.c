@@ -8,12 +8,10 @@
 #include "show_ntm.h"
 
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "pins.h"
+#include "show_table.h"
 #include "xmip_ntm_node.h"
 
 /* An address of 16 octets, IPv4-mapped shown as IPv4. */
@@ -31,33 +29,10 @@ static const char *mode_str(uint8_t m)
 	return m == 1 ? "direct" : m == 2 ? "rs-s" : m == 3 ? "rs-n" : "none";
 }
 
-/* Each entry of the pinned table, in the map's order; n entries or -1 (no table). */
-static int walk(const char *instance, void (*cb)(const struct xmip_ntm_node_key *k,
-						 const struct xmip_ntm_node_val *v, void *arg),
-		void *arg)
+static void text_cb(const void *key, const void *val, void *arg)
 {
-	struct xmip_ntm_node_key k, next;
-	struct xmip_ntm_node_val v;
-	char err[600];
-	void *prev = NULL;
-	int fd = xmip_map_open(instance, XMIP_MAP_NTM_TUNNELS, err, sizeof(err)), n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) == 0) {
-			cb(&k, &v, arg);
-			n++;
-		}
-	}
-	close(fd);
-	return n;
-}
-
-static void text_cb(const struct xmip_ntm_node_key *k, const struct xmip_ntm_node_val *v, void *arg)
-{
+	const struct xmip_ntm_node_key *k = key;
+	const struct xmip_ntm_node_val *v = val;
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 
 	(void)arg;
@@ -73,15 +48,10 @@ static void text_cb(const struct xmip_ntm_node_key *k, const struct xmip_ntm_nod
 		       inet_ntop(AF_INET6, v->peer6, b, sizeof(b)));
 }
 
-void xmip_show_ntm_text(const char *instance)
+static void json_cb(const void *key, const void *val, void *arg)
 {
-	printf("    tunnels (tx: to a peer virtual address; rx: from a far end):\n");
-	if (walk(instance, text_cb, NULL) <= 0)
-		printf("    %14s  (none)\n", "");
-}
-
-static void json_cb(const struct xmip_ntm_node_key *k, const struct xmip_ntm_node_val *v, void *arg)
-{
+	const struct xmip_ntm_node_key *k = key;
+	const struct xmip_ntm_node_val *v = val;
 	struct xmip_json *j = arg;
 	char a[INET6_ADDRSTRLEN];
 
@@ -112,10 +82,22 @@ static void json_cb(const struct xmip_ntm_node_key *k, const struct xmip_ntm_nod
 #undef KU
 }
 
+static const struct xmip_show_table table = {
+	.map = XMIP_MAP_NTM_TUNNELS,
+	.key_size = sizeof(struct xmip_ntm_node_key),
+	.val_size = sizeof(struct xmip_ntm_node_val),
+	.heading = "tunnels (tx: to a peer virtual address; rx: from a far end):",
+	.json_key = "tunnels",
+	.text = text_cb,
+	.json = json_cb,
+};
+
+void xmip_show_ntm_text(const char *instance)
+{
+	xmip_show_table_text(&table, instance);
+}
+
 void xmip_show_ntm_json(struct xmip_json *j, const char *instance)
 {
-	xmip_json_key(j, "tunnels");
-	xmip_json_arr_open(j);
-	walk(instance, json_cb, j);
-	xmip_json_arr_close(j);
+	xmip_show_table_json(&table, j, instance);
 }

@@ -19,11 +19,9 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 
 from scapy.all import raw
 from scapy.layers.inet import UDP
@@ -32,11 +30,9 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-BUILD = os.environ.get("XMIP_BUILD", "build/opt")
-BUILD = BUILD if os.path.isabs(BUILD) else os.path.join(REPO, BUILD)
-PKTRUN = os.path.join(BUILD, "tools", "xmip_pktrun")
 E2E = os.path.join(os.path.dirname(HERE), "e2e")
+sys.path.insert(0, HERE)
+import perpacket  # noqa: E402
 
 
 def _med(v):
@@ -118,16 +114,11 @@ def table_rows(r):
 
 
 # ---- the MN's route-optimisation datapath: program time per packet -------------
-# As bench_cn.py does for the CN: BPF_PROG_TEST_RUN through xmip_pktrun -o mn,
-# `runs` separate runs of one repetition each (tc cannot undo adjust_room),
-# the output checked with Scapy and the counter equal to the runs.
+# As bench_cn.py does for the CN (perpacket.py): BPF_PROG_TEST_RUN through
+# xmip_pktrun -o mn, the output checked with Scapy and the counter equal to the runs.
 
 MN_HOA, MN_COA, MN_HA, MN_CN = "2001:db8:1::100", "2001:db8:a::100", "2001:db8:1::2", "2001:db8:c::2"
 MAC_MN, MAC_GW = "02:00:00:00:0a:64", "02:00:00:00:0a:01"
-
-
-def _sh(*a, check=True):
-    return subprocess.run([str(x) for x in a], check=check, capture_output=True, text=True)
 
 
 def _hao_out(size):
@@ -163,57 +154,11 @@ MN_CASES = [
 
 
 def per_packet(quick, fail):
-    runs = 50 if quick else 20000
-    ns = "xbn-ro-" + uuid.uuid4().hex[:6]
-    _sh("ip", "netns", "add", ns)
-    rows = []
-    try:
-        _sh("ip", "-n", ns, "link", "add", "mb0", "address", MAC_MN, "type", "veth", "peer",
-            "name", "mb1")
-        for d in ("lo", "mb0", "mb1"):
-            _sh("ip", "-n", ns, "link", "set", d, "up")
-        _sh("ip", "-n", ns, "-6", "addr", "add", MN_COA + "/64", "dev", "mb0", "nodad")
-        _sh("ip", "-n", ns, "-6", "route", "add", "default", "via", "2001:db8:a::1", "dev", "mb0")
-        ifx = _sh("ip", "-n", ns, "-j", "link", "show", "mb0").stdout
-        ifindex = json.loads(ifx)[0]["ifindex"]
-        with tempfile.TemporaryDirectory(prefix="xbn-ro-") as tmp:
-            for name, prog, frame, counter, check in MN_CASES:
-                for size in (64, 1400):
-                    f = raw(frame(size if prog == "tc" else size + 24))
-                    path = os.path.join(tmp, "in")
-                    open(path, "wb").write(f)
-                    args = [PKTRUN, "--netns", ns, "-o", "mn", "-p", prog, "-i", path,
-                            "-w", path + ".out", "-I", ifindex, "--self", MN_COA, "--peer", MN_HA,
-                            "--hoa", MN_HOA, "--away", "--coa-ifindex", ifindex,
-                            "--gw-mac", MAC_GW, "-b", "%s=%s" % (MN_CN, MN_COA)]
-
-                    def run(n, trivial=False):
-                        r = _sh(*(args + ["--repeat", n] + (["--pass"] if trivial else [])))
-                        return json.loads(r.stdout), open(path + ".out", "rb").read()
-                    run(min(runs, 200))
-                    res, out = run(runs)
-                    base, _ = run(runs, trivial=True)
-                    err = None
-                    if res["stats"].get(counter) != runs:
-                        err = "counter %s = %s over %d runs" % (counter, res["stats"].get(counter),
-                                                                 runs)
-                    else:
-                        err = check(f, out)
-                    if err:
-                        fail("per-packet %s %d B: %s" % (name, len(f), err))
-                    rows.append(dict(path=name, frame=len(f), verified=err is None, error=err,
-                                     program_ns=res["ns_per_packet"],
-                                     trivial_ns=base["ns_per_packet"], runs=runs,
-                                     trivial="XDP_PASS" if prog == "xdp" else "TC_ACT_OK"))
-                    print("  %-44s %5d B  %6.1f ns (trivial %s %5.1f ns)  (%s)" % (
-                        name, len(f), res["ns_per_packet"], rows[-1]["trivial"],
-                        base["ns_per_packet"], "verified" if err is None else err), flush=True)
-    finally:
-        _sh("ip", "netns", "del", ns, check=False)
-    return rows
+    return perpacket.bench("ro", "mn", MN_CASES, quick, fail,
+                           ("mb0", MAC_MN, MN_COA, "2001:db8:a::1"),
+                           lambda ifindex: ["-I", ifindex, "--self", MN_COA, "--peer", MN_HA,
+                                            "--hoa", MN_HOA, "--away", "--coa-ifindex", ifindex,
+                                            "--gw-mac", MAC_GW, "-b", "%s=%s" % (MN_CN, MN_COA)])
 
 
-def per_packet_rows(rows):
-    return ["| 1 | %s, %d B frame: program ns/packet%s | %.1f ns (trivial %s: %.1f ns) | | |" % (
-        r["path"], r["frame"], "" if r["verified"] else " (NOT VERIFIED)", r["program_ns"],
-        r["trivial"], r["trivial_ns"]) for r in rows]
+per_packet_rows = perpacket.table_rows

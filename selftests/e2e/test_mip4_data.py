@@ -19,75 +19,42 @@ breaks, pings are answered in every place, the HA's counters show its
 encapsulation of the chosen kind and decapsulation, the FA's and the
 node's theirs, `xmip binding show -j` the binding of the right form.
 """
+import functools
 import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
-PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nsbed  # noqa: E402
+from nsbed import HERE, PREFIX, PY  # noqa: E402
+
 NS = {n: PREFIX + "4" + n for n in ("rt", "ha", "fa", "nat", "mn", "cn")}
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ART = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "test_mip4_data")
-PY = "/usr/bin/python3"
-STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tcpstream.py")
+ART = os.path.join(HERE, "artifacts", "test_mip4_data")
+STREAM = os.path.join(HERE, "tcpstream.py")
 HOA, HA, COA_FA, FA_VIS = "10.1.0.100", "10.1.0.2", "198.51.100.2", "10.2.0.1"
 NATIN, NATOUT, CN = "192.168.7.100", "203.0.113.2", "172.16.0.10"
 MN_KEY = "00112233445566778899aabbccddeeff"
 FA_KEY = "0f0e0d0c0b0a09080706050403020100"
 
 
-def build_dir():
-    d = os.environ.get("XMIP_BUILD", "build/opt")
-    return d if os.path.isabs(d) else os.path.join(REPO, d)
-
-
-def xmip():
-    return os.path.join(build_dir(), "xmip")
-
-
-def sh(*cmd, ns=None, check=True, timeout=30):
-    cmd = (["nsenter", "--net=/run/netns/" + NS[ns]] if ns else []) + list(cmd)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
-    return r
+xmip = nsbed.binary                     # xmip(): the xmip program
+sh = nsbed.keyed_sh(NS)                 # ns="ha": in NS["ha"]
+dump = functools.partial(nsbed.dump, ART)
+INSTANCES = ("ha", "fa", "mn")          # each one's instance is named as its namespace
 
 
 def cleanup():
-    for line in sh("ip", "netns", "list", check=False).stdout.splitlines():
-        ns = line.split(" ")[0]
-        if ns in NS.values():
-            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip", "netns", "del", ns, check=False)
-    for n in ("ha", "fa", "mn"):
-        sh("rm", "-rf", "/sys/fs/bpf/xmip/" + NS[n], check=False)
+    nsbed.cleanup(NS.values(), detach=[(NS[n], NS[n]) for n in INSTANCES],
+                  pins=[NS[n] for n in INSTANCES])
 
 
 def wait_for(what, cond, timeout=20):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def dump(name):
-    try:
-        with open(os.path.join(ART, name + ".json")) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
+    return nsbed.wait_for(what, cond, timeout)
 
 
 def stats(inst, ns):
@@ -97,23 +64,18 @@ def stats(inst, ns):
     return {k.upper(): v for k, v in c.items()}
 
 
-class Bed:
+class Bed(nsbed.Procs):
     def __init__(self):
-        self.procs = {}
-        os.makedirs(ART, exist_ok=True)
-        for f in os.listdir(ART):
-            os.unlink(os.path.join(ART, f))
+        # agents restarted under a name (mn, once per encapsulation) add to its log
+        super().__init__(ART, NS, append=True)
 
     def veth(self, a, a_if, b, b_if):
-        sh("ip", "link", "add", a_if, "netns", NS[a], "type", "veth", "peer", "name", b_if,
-           "netns", NS[b])
+        nsbed.veth(NS[a], a_if, NS[b], b_if)
 
     def up(self):
         cleanup()
-        for ns in NS.values():
-            sh("ip", "netns", "add", ns)
+        nsbed.add_namespaces(NS.values())
         for n in NS:
-            sh("ip", "link", "set", "lo", "up", ns=n)
             sh("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", ns=n)
         rt = lambda *c: sh(*c, ns="rt")  # noqa: E731
         rt("ip", "link", "add", "br0", "type", "bridge")
@@ -147,8 +109,7 @@ class Bed:
         sh("ip", "link", "set", "vis", "up", ns="fa")
         sh("ip", "addr", "add", "192.168.7.1/24", "dev", "in", ns="nat")
         sh("ip", "link", "set", "in", "up", ns="nat")
-        sh("nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
-           "priority 100 ; } ; add rule ip nat post oifname \"out\" masquerade", ns="nat")
+        nsbed.masquerade(NS["nat"], "out")
         sh("ip", "link", "set", "home", "up", ns="mn")
         self.conf("ha", "role = ha\ninstance = %s\ninterface = eth0\naddress = 2001:db8:1::2\n"
                   "home-prefix = 2001:db8:1::/64\nxdp-mode = tc\n"
@@ -174,60 +135,15 @@ class Bed:
                   "encapsulation = %s\nreverse-tunnel = yes\nudp-tunnel = yes\ndump-file = %s\n"
                   % (NS["mn"], HOA, HA, MN_KEY, encap, os.path.join(ART, "mn.json")))
 
-    def conf(self, name, text):
-        with open(os.path.join(ART, name + ".conf"), "w") as f:
-            f.write(text)
-
-    def start(self, name, ns, cmd):
-        out = open(os.path.join(ART, name + ".log"), "a")
-        p = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd, stdout=out,
-                             stderr=subprocess.STDOUT)
-        self.procs[name] = p
-        return p
-
-    def agent(self, name, ns):
-        return self.start(name, ns, [os.path.join(build_dir(), "xmip-agentd"), "-c",
-                                     os.path.join(ART, name + ".conf"), "-f", "-v"])
-
-    def stop(self, name, sig=signal.SIGTERM):
-        p = self.procs.pop(name, None)
-        if p and p.poll() is None:
-            p.send_signal(sig)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(5)
-
-    def log(self, name):
-        try:
-            with open(os.path.join(ART, name + ".log"), errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-
     def down(self):
-        for name in list(self.procs):
-            self.stop(name)
-        for n in ("ha", "fa", "mn"):
-            sh(xmip(), "detach", "-i", NS[n], ns=n, check=False)
+        self.stop_all()
         cleanup()
 
 
 @pytest.fixture(scope="module")
 def bed():
-    if os.geteuid() != 0:
-        pytest.skip("needs root")
-    b = Bed()
-    try:
-        b.up()
-        yield b
-    finally:
-        b.down()
-    for name in ("ha", "fa", "mn"):
-        text = b.log(name)
-        assert "ERROR: AddressSanitizer" not in text and "runtime error:" not in text, \
-            "sanitizer report in %s.log" % name
+    nsbed.require()
+    yield from nsbed.serve_bed(Bed(), INSTANCES)
 
 
 def stream_bytes(b, name):

@@ -21,119 +21,54 @@ every one is counted as rejected and no state changes. Finally DC a is
 killed (-9) and restarted: its registrations come back from its state
 file, and the node's Keep Alives under the old session are accepted.
 """
+import functools
 import ipaddress
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nsbed  # noqa: E402
 import ntmpkt as P  # noqa: E402
+from nsbed import PREFIX, PY, build_dir, sh, wait_for  # noqa: E402
 
-PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
 NS = {n: PREFIX + n for n in ("rt", "dns", "dca", "dcb", "rs", "cn", "nat1", "mn", "nat2", "cn2")}
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ART = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "test_ntm")
-PY = "/usr/bin/python3"
+ART = os.path.join(nsbed.HERE, "artifacts", "test_ntm")
 PUB = {"dns": "203.0.113.53", "dca": "203.0.113.10", "dcb": "203.0.113.20", "rs": "203.0.113.30",
        "cn": "203.0.113.50", "nat1": "203.0.113.41", "nat2": "203.0.113.42"}
 GN_ADDR = "203.0.113.80"
 KEY = {n: os.urandom(32).hex() for n in ("mn", "cn", "cn2", "dd", "rs")}
-
-
-def build_dir():
-    d = os.environ.get("XMIP_BUILD", "build/opt")
-    return d if os.path.isabs(d) else os.path.join(REPO, d)
-
-
-def sh(*cmd, check=True, ns=None, timeout=30):
-    cmd = (["nsenter", "--net=/run/netns/" + ns] if ns else []) + list(cmd)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
-    return r
+dump = functools.partial(nsbed.dump, ART)
 
 
 def cleanup():
-    listed = sh("ip", "netns", "list", check=False).stdout.split("\n")
-    sh("nsenter", "--net=/run/netns/" + NS["rs"], os.path.join(build_dir(), "xmip"), "detach",
-       "-i", PREFIX + "rs", check=False)
-    for line in listed:
-        ns = line.split(" ")[0]
-        if ns in NS.values():
-            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip", "netns", "del", ns, check=False)
+    nsbed.cleanup(NS.values(), detach=[(NS["rs"], PREFIX + "rs")])
 
 
-def veth(a, a_if, b, b_if):
-    sh("ip", "link", "add", a_if, "netns", NS[a], "type", "veth", "peer", "name", b_if,
-       "netns", NS[b])
-
-
-class Bed:
+class Bed(nsbed.Procs):
     def __init__(self):
-        self.procs = []
-        os.makedirs(ART, exist_ok=True)
-        for f in os.listdir(ART):
-            os.unlink(os.path.join(ART, f))
+        super().__init__(ART, NS)
 
     def up(self):
         cleanup()
-        for ns in NS.values():
-            sh("ip", "netns", "add", ns)
-            sh("ip", "link", "set", "lo", "up", ns=ns)
-        sh("ip", "link", "add", "br0", "type", "bridge", ns=NS["rt"])
-        sh("ip", "link", "set", "br0", "up", ns=NS["rt"])
-        sh("ip", "addr", "add", "203.0.113.1/24", "dev", "br0", ns=NS["rt"])
-        for n, a in PUB.items():
-            veth(n, "pub", "rt", "p-" + n)
-            sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=NS["rt"])
-            sh("ip", "addr", "add", a + "/24", "dev", "pub", ns=NS[n])
-            sh("ip", "link", "set", "pub", "up", ns=NS[n])
+        nsbed.add_namespaces(NS.values())
+        nsbed.bridge(NS, "rt", "203.0.113.1/24", PUB)
         for nat, host, net in (("nat1", "mn", "192.168.1"), ("nat2", "cn2", "192.168.2")):
-            veth(nat, "in", host, "eth0")
+            nsbed.veth(NS[nat], "in", NS[host], "eth0")
             sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=NS[nat])
             sh("ip", "link", "set", "in", "up", ns=NS[nat])
             sh("ip", "addr", "add", net + ".2/24", "dev", "eth0", ns=NS[host])
             sh("ip", "link", "set", "eth0", "up", ns=NS[host])
             sh("ip", "route", "add", "default", "via", net + ".1", ns=NS[host])
             sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=NS[nat])
-            sh("nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
-               "priority 100 ; } ; add rule ip nat post oifname \"pub\" masquerade", ns=NS[nat])
-
-    def start(self, name, ns, cmd):
-        out = open(os.path.join(ART, name + ".log"), "w")
-        p = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd, stdout=out,
-                             stderr=subprocess.STDOUT)
-        self.procs.append((name, p))
-        return p
-
-    def conf(self, name, text):
-        path = os.path.join(ART, name + ".conf")
-        with open(path, "w") as f:
-            f.write(text)
-        return path
-
-    def agent(self, name, ns, text):
-        return self.start(name, ns, [os.path.join(build_dir(), "xmip-agentd"), "-c",
-                                     self.conf(name, text), "-f", "-v"])
+            nsbed.masquerade(NS[nat], "pub")
 
     def down(self):
-        for _, p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        self.stop_all()
         cleanup()
 
 
@@ -155,24 +90,6 @@ def node_conf(n, domain, dc, connect=()):
             "dump-file = %s\n%s" % (PREFIX + n, n, domain, KEY[n], PUB[dc], domain,
                                     os.path.join(ART, n + ".json"),
                                     "".join("connect = %s\n" % c for c in connect)))
-
-
-def dump(name):
-    try:
-        with open(os.path.join(ART, name + ".json")) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
-
-
-def wait_for(what, cond, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def rs_conf():
@@ -217,25 +134,8 @@ def inject(ns, src, sport, dst, dport, payload):
 
 @pytest.fixture
 def bed():
-    if os.geteuid() != 0:
-        pytest.skip("needs root")
-    for tool in ("dnsmasq", "nft", "tcpdump"):
-        if sh("which", tool, check=False).returncode:
-            pytest.skip(tool + " is not installed (scripts/deps.sh)")
-    b = Bed()
-    try:
-        b.up()
-        yield b
-    finally:
-        b.down()
-    bad = []
-    for f in os.listdir(ART):
-        if f.endswith(".log"):
-            with open(os.path.join(ART, f), errors="replace") as fh:
-                text = fh.read()
-            if "runtime error:" in text or "AddressSanitizer" in text:
-                bad.append(f)
-    assert not bad, "sanitizer reports in " + ", ".join(bad)
+    nsbed.require("dnsmasq", "nft", "tcpdump")
+    yield from nsbed.serve_bed(Bed())
 
 
 def test_ntm_control_plane(bed):
@@ -278,7 +178,7 @@ def test_ntm_control_plane(bed):
 
     # --- all of that with CAP_NET_ADMIN and CAP_NET_RAW only (privs.c): the
     # UDP sockets were bound before the drop, state and dump files are root's ---
-    for name, p in b.procs:
+    for name, p in b.procs.items():
         if name in ("dca", "dcb", "cn", "cn2", "mn", "rs"):
             with open("/proc/%d/status" % p.pid) as f:
                 st = dict(l.rstrip("\n").split(":\t", 1) for l in f if ":\t" in l)
@@ -401,10 +301,9 @@ def test_ntm_control_plane(bed):
         assert dump("rs")["paths"] == rs_before["paths"]
 
     # --- kill -9 DC a and start it again: no registration lost ---
-    name, p = next(x for x in b.procs if x[0] == "dca")
+    p = b.procs.pop("dca")
     p.kill()
     p.wait(5)
-    b.procs.remove((name, p))
     os.unlink(os.path.join(ART, "dca.json"))
     b.start("dca2", "dca", [os.path.join(build_dir(), "xmip-agentd"), "-c",
                             os.path.join(ART, "dca.conf"), "-f", "-v"])
@@ -434,10 +333,9 @@ def test_dc_kill9_with_nodes_registered(bed):
     mn = wait_for("mn registered", lambda: dump("mn").get("registered") and dump("mn"))
     wait_for("a Keep Alive answered", lambda: dump("mn").get("counters", {}).get(
         "rx_ka_resp", 0) >= 1, 15)
-    name, p = next(x for x in b.procs if x[0] == "dca")
+    p = b.procs.pop("dca")
     p.send_signal(signal.SIGKILL)
     assert p.wait(5) == -signal.SIGKILL
-    b.procs.remove((name, p))
     os.unlink(os.path.join(ART, "dca.json"))
     b.start("dca2", "dca", [os.path.join(build_dir(), "xmip-agentd"), "-c",
                             os.path.join(ART, "dca.conf"), "-f", "-v"])

@@ -28,25 +28,21 @@ move, IPv6 between the virtual IPv6 addresses goes through the same moved
 tunnels, and the tunnel tables (bpftool, BTF; `xmip show -j`) show the new
 endpoints.
 """
+import functools
 import ipaddress
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nsbed  # noqa: E402
+from nsbed import PREFIX, PY, build_dir, sh  # noqa: E402
 
-PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
 NS = {n: PREFIX + "n" + n for n in ("rt", "dns", "dca", "dcb", "rs", "gn", "nat1", "nat2", "nat3",
                                      "a", "b", "c", "d")}
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HERE = os.path.dirname(os.path.abspath(__file__))
-ART = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts", "test_ntm_node")
-PY = "/usr/bin/python3"
+ART = os.path.join(nsbed.HERE, "artifacts", "test_ntm_node")
 PUB = {"dns": "203.0.113.53", "dca": "203.0.113.10", "dcb": "203.0.113.20", "rs": "203.0.113.30",
        "gn": "203.0.113.80", "nat1": "203.0.113.41", "nat2": "203.0.113.42",
        "nat3": "203.0.113.43", "c": "203.0.113.50", "d": "203.0.113.51"}
@@ -54,6 +50,8 @@ D_MOVED = "203.0.113.52"
 PUB6 = {n: "2001:db8:113::" + PUB[n].split(".")[-1] for n in ("dca", "rs", "nat1", "nat2", "nat3")}
 KEY = {n: os.urandom(32).hex() for n in ("a", "b", "c", "d", "dd", "rs")}
 INST = {n: PREFIX + "n" + n for n in ("a", "b", "c", "d", "rs")}
+dump = functools.partial(nsbed.dump, ART)
+log = functools.partial(nsbed.read_log, ART)
 
 # A paced sender: BLOCK octets every PACE s until the file STOP exists;
 # prints "sent N" as it goes and "done N SHA256" at the end.
@@ -87,36 +85,12 @@ print("done", n, h.hexdigest(), flush=True)
 """
 
 
-def build_dir():
-    d = os.environ.get("XMIP_BUILD", "build/opt")
-    return d if os.path.isabs(d) else os.path.join(REPO, d)
-
-
-def sh(*cmd, check=True, ns=None, timeout=30):
-    cmd = (["nsenter", "--net=/run/netns/" + ns] if ns else []) + list(cmd)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
-    return r
-
-
 def xmip(ns, *args, check=True):
     return sh(os.path.join(build_dir(), "xmip"), *args, ns=NS[ns], check=check)
 
 
 def cleanup():
-    listed = [l.split(" ")[0] for l in sh("ip", "netns", "list", check=False).stdout.split("\n")]
-    for n in ("rs", "a", "b", "c", "d"):
-        if NS[n] in listed:
-            xmip(n, "detach", "-i", INST[n], check=False)
-    for ns in listed:
-        if ns in NS.values():
-            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip", "netns", "del", ns, check=False)
+    nsbed.cleanup(NS.values(), detach=[(NS[n], INST[n]) for n in ("rs", "a", "b", "c", "d")])
 
 
 def v6net(net):
@@ -125,38 +99,25 @@ def v6net(net):
 
 
 def veth(a, a_if, b, b_if):
-    sh("ip", "link", "add", a_if, "netns", NS[a], "type", "veth", "peer", "name", b_if,
-       "netns", NS[b])
+    nsbed.veth(NS[a], a_if, NS[b], b_if)
     # Full checksums and no GSO on every wire (veth), as on a NIC: the relay's XDP
-    # sees finished checksums (veth hands over CHECKSUM_PARTIAL otherwise). The
-    # nodes' virtual interfaces keep TSO: their TCP sends GSO super-packets, which
-    # our tc egress encapsulates and the kernel segments at the real interface.
+    # sees finished checksums. The nodes' virtual interfaces keep TSO: their TCP
+    # sends GSO super-packets, which our tc egress encapsulates and the kernel
+    # segments at the real interface.
     for ns, dev in ((a, a_if), (b, b_if)):
-        sh("ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", ns=NS[ns])
+        nsbed.wire_like(NS[ns], dev)
 
 
-class Bed:
+class Bed(nsbed.Procs):
     def __init__(self):
-        self.procs = []
-        os.makedirs(ART, exist_ok=True)
-        for f in os.listdir(ART):
-            os.unlink(os.path.join(ART, f))
+        super().__init__(ART, NS)
 
     def up(self):
         cleanup()
-        for ns in NS.values():
-            sh("ip", "netns", "add", ns)
-            sh("ip", "link", "set", "lo", "up", ns=ns)
-        sh("ip", "link", "add", "br0", "type", "bridge", ns=NS["rt"])
-        sh("ip", "link", "set", "br0", "up", ns=NS["rt"])
-        sh("ip", "addr", "add", "203.0.113.1/24", "dev", "br0", ns=NS["rt"])
-        for n, a in PUB.items():
-            veth(n, "pub", "rt", "p-" + n)
-            sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns=NS["rt"])
-            sh("ip", "addr", "add", a + "/24", "dev", "pub", ns=NS[n])
-            if n in PUB6:
-                sh("ip", "addr", "add", PUB6[n] + "/64", "dev", "pub", "nodad", ns=NS[n])
-            sh("ip", "link", "set", "pub", "up", ns=NS[n])
+        nsbed.add_namespaces(NS.values())
+        nsbed.bridge(NS, "rt", "203.0.113.1/24", PUB, wire=True)
+        for n, a in PUB6.items():
+            sh("ip", "addr", "add", a + "/64", "dev", "pub", "nodad", ns=NS[n])
         for nat, host, dev, net in (("nat1", "a", "eth0", "192.168.1"),
                                     ("nat3", "a", "eth1", "192.168.3"),
                                     ("nat2", "b", "eth0", "192.168.2")):
@@ -167,46 +128,16 @@ class Bed:
             sh("ip", "link", "set", dev, "up", ns=NS[host])
             sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=NS[nat])
             sh("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1", ns=NS[nat])
-            for fam in ("ip", "ip6"):
-                sh("nft", "add table %s nat; add chain %s nat post { type nat hook postrouting "
-                   "priority 100 ; } ; add rule %s nat post oifname \"pub\" masquerade"
-                   % (fam, fam, fam), ns=NS[nat])
-        # XDP_TX into a veth is delivered only if the peer runs an XDP program
-        obj = os.path.join(ART, "xdp_pass.o")
-        subprocess.run(["clang", "-O2", "-g", "-target", "bpf", "-c",
-                        os.path.join(HERE, "xdp_pass.c"), "-o", obj], check=True)
-        sh("ip", "link", "set", "dev", "p-rs", "xdpdrv", "obj", obj, "sec", "xdp", ns=NS["rt"])
+            nsbed.masquerade(NS[nat], "pub", ("ip", "ip6"))
+        nsbed.xdp_pass(NS["rt"], "p-rs", ART)
         for host, net in (("a", "192.168.1"), ("b", "192.168.2")):
             sh("ip", "addr", "add", net + ".2/24", "dev", "eth0", ns=NS[host])
             sh("ip", "route", "add", "default", "via", net + ".1", ns=NS[host])
             sh("ip", "addr", "add", v6net(net) + "2/64", "dev", "eth0", "nodad", ns=NS[host])
             sh("ip", "-6", "route", "add", "default", "via", v6net(net) + "1", ns=NS[host])
 
-    def start(self, name, ns, cmd, out=None):
-        out = open(os.path.join(ART, name + ".log"), "w")
-        p = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd, stdout=out,
-                             stderr=subprocess.STDOUT)
-        self.procs.append((name, p))
-        return p
-
-    def conf(self, name, text):
-        path = os.path.join(ART, name + ".conf")
-        with open(path, "w") as f:
-            f.write(text)
-        return path
-
-    def agent(self, name, ns, text):
-        return self.start(name, ns, [os.path.join(build_dir(), "xmip-agentd"), "-c",
-                                     self.conf(name, text), "-f", "-v"])
-
     def down(self):
-        for _, p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        self.stop_all()
         cleanup()
 
 
@@ -237,19 +168,6 @@ def rs_conf():
                              KEY["rs"], KEY["rs"]))
 
 
-def dump(name):
-    try:
-        with open(os.path.join(ART, name + ".json")) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
-
-
-def log(name):
-    with open(os.path.join(ART, name + ".log"), errors="replace") as f:
-        return f.read()
-
-
 def diag():
     """What the datapaths counted, into the artifacts (read after a failure)."""
     with open(os.path.join(ART, "diag.txt"), "w") as f:
@@ -260,14 +178,7 @@ def diag():
 
 
 def wait_for(what, cond, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    diag()
-    raise AssertionError("timed out waiting for " + what)
+    return nsbed.wait_for(what, cond, timeout, on_timeout=diag)
 
 
 def bpftool_dump(ns, path):
@@ -305,25 +216,8 @@ def last_count(name, word):
 
 @pytest.fixture(scope="module")
 def bed():
-    if os.geteuid() != 0:
-        pytest.skip("needs root")
-    for tool in ("dnsmasq", "nft", "bpftool", "clang", "ethtool"):
-        if sh("which", tool, check=False).returncode:
-            pytest.skip(tool + " is not installed (scripts/deps.sh)")
-    b = Bed()
-    try:
-        b.up()
-        yield b
-    finally:
-        b.down()
-    bad = []
-    for f in os.listdir(ART):
-        if f.endswith(".log"):
-            with open(os.path.join(ART, f), errors="replace") as fh:
-                text = fh.read()
-            if "runtime error:" in text or "AddressSanitizer" in text:
-                bad.append(f)
-    assert not bad, "sanitizer reports in " + ", ".join(bad)
+    nsbed.require("dnsmasq", "nft", "bpftool", "clang", "ethtool")
+    yield from nsbed.serve_bed(Bed())
 
 
 def test_tcp_survives_moves(bed):

@@ -37,22 +37,19 @@ import json
 import os
 import signal
 import struct
-import subprocess
 import sys
 import time
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nsbed  # noqa: E402
 import ntmpkt as P  # noqa: E402
+from nsbed import HERE, PREFIX, PY, build_dir, wait_for  # noqa: E402
 
-PREFIX = os.environ.get("XMIP_E2E_PREFIX", "xe")
 NS = {n: PREFIX + "d" + n for n in ("rt", "rs", "nat1", "nat2", "gn", "a", "b")}
 INST = PREFIX + "drs"
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HERE = os.path.dirname(os.path.abspath(__file__))
 ART = os.path.join(HERE, "artifacts", "test_ntm_relay")
-PY = "/usr/bin/python3"
 PUB = {"rs": "203.0.113.30", "nat1": "203.0.113.41", "nat2": "203.0.113.42", "gn": "203.0.113.80"}
 DC = "203.0.113.1"
 K_RS = os.urandom(32)
@@ -63,17 +60,7 @@ VA_GN = ("10.200.128.1", "fd00:a::8000:1")
 UP_OCTETS, DOWN_OCTETS = 1536 * 1024, 1024 * 1024
 
 
-def build_dir():
-    d = os.environ.get("XMIP_BUILD", "build/opt")
-    return d if os.path.isabs(d) else os.path.join(REPO, d)
-
-
-def sh(*cmd, check=True, ns=None, timeout=60):
-    cmd = (["nsenter", "--net=/run/netns/" + NS[ns]] if ns else []) + list(cmd)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode:
-        raise RuntimeError("%s: %s%s" % (" ".join(cmd), r.stdout, r.stderr))
-    return r
+sh = nsbed.keyed_sh(NS, timeout=60)     # ns="rs": in NS["rs"]
 
 
 def xmip(*args, check=True):
@@ -81,46 +68,20 @@ def xmip(*args, check=True):
 
 
 def cleanup():
-    listed = [l.split(" ")[0] for l in sh("ip", "netns", "list", check=False).stdout.split("\n")]
-    if NS["rs"] in listed:
-        xmip("detach", "-i", INST, check=False)
-    sh("rm", "-rf", "/sys/fs/bpf/xmip/" + INST, check=False)
-    for ns in listed:
-        if ns in NS.values():
-            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip", "netns", "del", ns, check=False)
+    nsbed.cleanup(NS.values(), detach=[(NS["rs"], INST)], pins=[INST])
 
 
 def wire_like(ns, dev):
-    # Full checksums and no GSO on every veth, as on a wire: an XDP program
-    # sees what a NIC would (veth hands over CHECKSUM_PARTIAL otherwise).
-    sh("ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off", ns=ns)
+    # Every veth (nsbed.wire_like): the relay's XDP sees what a NIC would.
+    nsbed.wire_like(NS[ns], dev)
 
 
 def up():
     cleanup()
-    for ns in NS.values():
-        subprocess.run(["ip", "netns", "add", ns], check=True)
-    for n in NS:
-        sh("ip", "link", "set", "lo", "up", ns=n)
-    sh("ip", "link", "add", "br0", "type", "bridge", ns="rt")
-    sh("ip", "link", "set", "br0", "up", ns="rt")
-    sh("ip", "addr", "add", DC + "/24", "dev", "br0", ns="rt")
-    for n, addr in PUB.items():
-        sh("ip", "link", "add", "pub", "netns", NS[n], "type", "veth", "peer", "name", "p-" + n,
-           "netns", NS["rt"])
-        sh("ip", "link", "set", "p-" + n, "master", "br0", "up", ns="rt")
-        sh("ip", "addr", "add", addr + "/24", "dev", "pub", ns=n)
-        sh("ip", "link", "set", "pub", "up", ns=n)
-        wire_like(n, "pub")
-        wire_like("rt", "p-" + n)
+    nsbed.add_namespaces(NS.values())
+    nsbed.bridge(NS, "rt", DC + "/24", PUB, wire=True)
     for nat, host, net in (("nat1", "a", "192.168.1"), ("nat2", "b", "192.168.2")):
-        sh("ip", "link", "add", "in", "netns", NS[nat], "type", "veth", "peer", "name", "eth0",
-           "netns", NS[host])
+        nsbed.veth(NS[nat], "in", NS[host], "eth0")
         sh("ip", "addr", "add", net + ".1/24", "dev", "in", ns=nat)
         sh("ip", "link", "set", "in", "up", ns=nat)
         sh("ip", "addr", "add", net + ".2/24", "dev", "eth0", ns=host)
@@ -129,49 +90,10 @@ def up():
         wire_like(nat, "in")
         wire_like(host, "eth0")
         sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=nat)
-        sh("nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
-           "priority 100 ; } ; add rule ip nat post oifname \"pub\" masquerade", ns=nat)
+        nsbed.masquerade(NS[nat], "pub")
     # the relay answers through the FIB (no next-hop MACs from the agent): forwarding on
     sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns="rs")
-    # XDP_TX into a veth is delivered only if the peer runs an XDP program (topology.py)
-    obj = os.path.join(ART, "xdp_pass.o")
-    subprocess.run(["clang", "-O2", "-g", "-target", "bpf", "-c", os.path.join(HERE, "xdp_pass.c"),
-                    "-o", obj], check=True)
-    sh("ip", "link", "set", "dev", "p-rs", "xdpdrv", "obj", obj, "sec", "xdp", ns="rt")
-
-
-class Procs:
-    def __init__(self):
-        self.procs = {}
-
-    def start(self, name, ns, cmd):
-        out = open(os.path.join(ART, name + ".log"), "w")
-        self.procs[name] = subprocess.Popen(["nsenter", "--net=/run/netns/" + NS[ns]] + cmd,
-                                            stdout=out, stderr=subprocess.STDOUT)
-        return self.procs[name]
-
-    def log(self, name):
-        with open(os.path.join(ART, name + ".log"), errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        for p in self.procs.values():
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-
-
-def wait_for(what, cond, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
+    nsbed.xdp_pass(NS["rt"], "p-rs", ART)
 
 
 def va_bytes(v):
@@ -263,20 +185,13 @@ def transfer(procs, name, ns_srv, srv_addr, port, ns_cli, cli_src, dst):
 
 @pytest.fixture
 def bed():
-    if os.geteuid() != 0:
-        pytest.skip("needs root")
-    for tool in ("nft", "clang", "ethtool"):
-        if sh("which", tool, check=False).returncode:
-            pytest.skip(tool + " is not installed (scripts/deps.sh)")
-    os.makedirs(ART, exist_ok=True)
-    for f in os.listdir(ART):
-        os.unlink(os.path.join(ART, f))
-    procs = Procs()
+    nsbed.require("nft", "clang", "ethtool")
+    procs = nsbed.Procs(ART, NS)
     try:
         up()
         yield procs
     finally:
-        procs.stop()
+        procs.stop_all()
         cleanup()
 
 
