@@ -31,6 +31,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -51,6 +52,7 @@ HA6, HOA, HA4, HOA4 = "2001:db8:1::2", "2001:db8:1::100", "198.51.100.2", "192.0
 CN6, CN4 = "2001:db8:5::1", "203.0.113.50"
 NAI, SPI, KEY = "mn1@example.org", 256, "00112233445566778899aabbccddeeff01234567"
 KEEPALIVE = 4
+LIFETIME = 4         # the MN's: a refresh every 3 s (80 %), several per leg
 PORT6, PORT4 = 5001, 5002
 # MN interface -> (IPv6 address or None, IPv4 address or None) on that link, and its routers
 LINKS = {
@@ -244,7 +246,7 @@ home-prefix = 2001:db8:1::/64
 nai = {NAI}
 spi = {SPI}
 key = {KEY}
-lifetime = 60
+lifetime = {LIFETIME}
 
 [dsmip]
 home-agent-ipv4 = {HA4}
@@ -348,6 +350,38 @@ ipv4-home-address = {HOA4}
             sh(ns, self.xmip, "detach", "-i", inst, check=False)
 
 
+def refreshes_over_ipv6(m, garp):
+    """Binding refreshes from the IPv6 care-of address carry the IPv4 home
+    address each time (RFC 5555 §4.4.2): each is an update in place. Over two
+    refreshes the IPv4 home address is one binding in `xmip binding show -j`
+    at every look (never withdrawn, never listed twice), the agent never ends
+    the binding to make it again, the ping to it loses nothing, and the home
+    link hears no gratuitous ARP for it after the one of the registration."""
+    said = "IPv4 home address %s for %s over its IPv6 care-of address" % (HOA4, HOA)
+    ended = "binding of %s ended" % HOA     # the DSMIPv6 binding withdrawn
+    n0, e0 = m.agent_ha.text().count(said), m.agent_ha.text().count(ended)
+    g0 = garp.text().count("ethertype ARP")
+    assert n0 >= 1 and g0 >= 1, (n0, garp.text()) + (m.diag(),)
+    lost = lambda st: st[1] - st[0]   # noqa: E731  (sent, resolved, unanswered)
+    lost0, seen = lost(m.ping(4)), []
+    deadline = time.time() + 3 * LIFETIME
+    while m.agent_ha.text().count(said) < n0 + 2 and time.time() < deadline:
+        rows = [b for b in json.loads(sh("ha", m.xmip, "binding", "show", "-i", INST_HA, "-j",
+                                         check=False).stdout or "[]")
+                if HOA4 in (b.get("hoa"), b.get("ipv4_hoa"))]
+        seen.append(rows)
+    assert m.agent_ha.text().count(said) >= n0 + 2, "no refreshes" + m.diag()
+    assert m.agent_ha.text().count(ended) == e0, "a refresh withdrew the binding" + m.diag()
+    bad = [r for r in seen if len([b for b in r if b.get("family") == "dsmip"]) != 1 or
+           len(r) != len(seen[0])]
+    assert not bad and seen, (seen[0] if seen else None, bad[:3])
+    time.sleep(0.5)
+    g1 = garp.text().count("ethertype ARP")
+    assert g1 == 1, "gratuitous ARP at a refresh:\n" + garp.text()
+    # no ping to the IPv4 home address lost over the refreshes
+    assert lost(m.ping(4)) <= lost0 + 1, (lost0, m.ping(4))
+
+
 def gso_bulk(m, n=16 << 20):
     """A bulk TCP transfer from the IPv6 home address behind both NATs, GSO
     and TSO left on at the MN: every byte arrives (SHA-256), no drop at the
@@ -400,6 +434,13 @@ def test_move_through_ipv6_ipv4_and_nats(move):
     assert m.progress((6, 4)) == [], "no traffic at home" + m.diag()
 
     ha_mac, mn_mac = m.mac("ha", "home"), m.mac("mn", "home")
+    # gratuitous ARP for the IPv4 home address from the HA on the home link
+    # (sender and target address both the HoA): RFC 5944 §4.6 announces a new
+    # binding, not a refresh
+    garp = m.spawn("h", "garp", ["tcpdump", "-i", "br0", "-l", "-n", "-e", "ether src %s and "
+                                 "arp and arp[14:4] = 0x%s and arp[24:4] = 0x%s"
+                                 % ((ha_mac,) + (socket.inet_aton(HOA4).hex(),) * 2)])
+    wait_for(lambda: "listening on" in garp.text(), 5)
     # the last leg: the first registration since the node came home is over IPv4
     for to in ("v6", "v4", "n1", "n2", "home", "v4"):
         t_leg = time.time()
@@ -428,6 +469,7 @@ def test_move_through_ipv6_ipv4_and_nats(move):
             b4 = [b for b in m.bindings() if b.get("family") == "dsmip"]
             assert len(b4) == 1 and b4[0]["decided_encap"] == "ip6" and b4[0]["ipv4_hoa"] == HOA4 \
                 and b4[0]["coa"] == LINKS["v6"][0], b4
+            refreshes_over_ipv6(m, garp)
         # the home link: the HA defends both home addresses while the node is
         # away (proxy ND whatever the care-of address's family, proxy ARP),
         # the node itself at home
