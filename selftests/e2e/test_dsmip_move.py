@@ -64,6 +64,8 @@ LINKS = {
 }
 PUBLIC = {"v4": "198.51.100.10", "n1": "198.51.100.21", "n2": "198.51.100.22"}
 PROGRESS = 48 * 1024
+RPF_ATTACHED = (("cn", "2"), ("home", "2"), ("v6", "0"), ("wan", "2"))
+RPF_IFS = tuple(d for d, _ in RPF_ATTACHED)
 
 
 def sh(ns, *cmd, check=True, timeout=30):
@@ -77,8 +79,9 @@ def cleanup():
         T.run(["ip", "netns", "del", ns], check=False)
     for inst in (INST_HA, INST_MN):
         T.run(["rm", "-rf", os.path.join(T.PIN_ROOT, inst)], check=False)
-        if os.path.exists("/run/xmip/%s.dsmip" % inst):
-            os.unlink("/run/xmip/%s.dsmip" % inst)
+        for ext in (".dsmip", ".rp_filter"):
+            if os.path.exists("/run/xmip/%s%s" % (inst, ext)):
+                os.unlink("/run/xmip/%s%s" % (inst, ext))
 
 
 def veth(a, an, b, bn):
@@ -153,7 +156,11 @@ class Move:
                            ("v6", ("2001:db8:a::1/64",)), ("wan", (HA4 + "/24",))):
             for a in addrs:
                 sh("ha", "ip", "addr", "add", a, "dev", dev, "nodad")
-        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+        # strict reverse-path filtering on every interface, as some
+        # distributions ship (default.rp_filter = 1): xmip attach changes it
+        # where IPv4 from home addresses is decapsulated
+        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1") + tuple(
+                "net.ipv4.conf.%s.rp_filter=1" % d for d in RPF_IFS):
             sh("ha", "sysctl", "-qw", k)
         # NATs: masquerade as home routers do; two in a row for n2
         sh("n1", "ip", "addr", "add", PUBLIC["n1"] + "/24", "dev", "pub")
@@ -257,6 +264,10 @@ ipv4-home-address = {HOA4}
     def start(self):
         ha, mn = self.configs()
         sh("ha", self.xmip, "attach", "-c", ha)
+        # IPv4 home addresses configured: loose rp_filter where the HA has an
+        # IPv4 address, off on v6 (IPv6 only: Linux drops a source not routed
+        # through an interface without IPv4 address in either mode)
+        assert self.rp_filter() == dict(RPF_ATTACHED), self.rp_filter()
         sh("mn", self.xmip, "attach", "-c", mn)
         for role, ns, conf in (("ha", "ha", ha), ("mn", "mn", mn)):
             env_cmd = ["env", "ASAN_OPTIONS=abort_on_error=0:detect_leaks=1"]
@@ -343,11 +354,16 @@ ipv4-home-address = {HOA4}
         return "\nbinding %s\nHA log:\n%s\nMN log:\n%s" % (
             self.binding(), self.agent_ha.text()[-4000:], self.agent_mn.text()[-4000:])
 
+    def rp_filter(self):
+        return {d: sh("ha", "sysctl", "-n", "net.ipv4.conf.%s.rp_filter" % d,
+                      check=False).stdout.strip() for d in RPF_IFS}
+
     def stop(self):
         for p in reversed(self.procs):
             p.stop(signal.SIGTERM, timeout=5)
         for ns, inst in (("ha", INST_HA), ("mn", INST_MN)):
             sh(ns, self.xmip, "detach", "-i", inst, check=False)
+        self.rpf_after = self.rp_filter()   # detach puts the values back
 
 
 def refreshes_over_ipv6(m, garp):
@@ -420,6 +436,7 @@ def move(request):
     bad = [l for l in (m.agent_ha.text() + m.agent_mn.text()).splitlines()
            if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", l)]
     assert not bad, bad
+    assert m.rpf_after == {d: "1" for d in RPF_IFS}, m.rpf_after
 
 
 def test_move_through_ipv6_ipv4_and_nats(move):
