@@ -379,8 +379,11 @@ static void send_packet(struct xmip_ha *ha, const uint8_t *pkt, int len, uint32_
 	xmip_rawsend(ha->raw, pkt, (size_t)len, ifindex);
 }
 
-/* Apply the decision's map and kernel changes. Returns 0, or a BA status to send instead. */
-/* v4_follows: xmip_dsmip_mip6_ipv4 is called next for this BU (dsmip.h). */
+/*
+ * Apply the decision's map and kernel changes. Returns 0, or a BA status to
+ * send instead. v4_follows: xmip_dsmip_mip6_ipv4 is called next for this BU
+ * (agentd/dsmip/dsmip.h).
+ */
 static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct xmip_binding *cur,
 		     uint32_t ifindex, bool v4_follows)
 {
