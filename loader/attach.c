@@ -37,6 +37,7 @@
 #include "nh_gen.h"
 #include "pins.h"
 #include "rodata.h"
+#include "rpfilter.h"
 #include "xmip_cn.skel.h"
 #include "xmip_ha.skel.h"
 #include "xmip_mip4.skel.h"
@@ -1168,6 +1169,9 @@ int xmip_attach(const struct xmip_conf *conf, char *err, size_t errlen)
 	rc = 0;
 out:
 	role_close(&ro);
+	/* DSMIPv6 IPv4 home addresses: loose rp_filter where they are decapsulated. */
+	if (rc == 0)
+		xmip_rpf_attach(conf);
 	if (rc && fresh) {
 		char derr[256];
 
@@ -1233,6 +1237,7 @@ int xmip_detach(const char *instance, const struct xmip_conf *conf, char *err, s
 	closedir(d);
 	for (int i = 0; conf && i < conf->n_ifs; i++)
 		tc_detach(if_nametoindex(conf->ifnames[i]));
+	xmip_rpf_detach(instance);   /* nothing decapsulates any more */
 	if (role == XMIP_ROLE_NTM) {
 		/* The NTM node's virtual interface goes with it (and the
 		 * virtual addresses and routes the agent put on it). */

@@ -138,8 +138,9 @@ void xmip_dsmip_arp_stop(void)
 void xmip_dsmip_arp_set(const uint8_t hoa[16], uint32_t ifindex_hint, bool on)
 {
 	const uint8_t *a = hoa + 12;
-	struct proxied *p = find(a);
+	struct proxied *p = find(a), was;
 	char s[INET_ADDRSTRLEN];
+	bool known = false;
 
 	(void)ifindex_hint;   /* where the BU came in: the uplink, not the home link */
 	inet_ntop(AF_INET, a, s, sizeof(s));
@@ -153,7 +154,10 @@ void xmip_dsmip_arp_set(const uint8_t hoa[16], uint32_t ifindex_hint, bool on)
 		log_info("dsmip: no longer proxying ARP for %s", s);
 		return;
 	}
-	if (!p) {
+	if (p) {
+		was = *p;
+		known = true;
+	} else {
 		if (st.n == st.cap) {
 			size_t cap = st.cap ? st.cap * 2 : 16;
 			struct proxied *v = realloc(st.v, cap * sizeof(*v));
@@ -173,7 +177,11 @@ void xmip_dsmip_arp_set(const uint8_t hoa[16], uint32_t ifindex_hint, bool on)
 		*p = st.v[--st.n];
 		return;
 	}
-	/* Registration: the home link learns the address is at the HA. */
+	/* Registration: the home link learns the address is at the HA (RFC 5944
+	 * §4.6). A refresh of a binding already proxied here announces nothing:
+	 * the home link's caches already point at us. */
+	if (known && was.ifindex == p->ifindex && !memcmp(was.mac, p->mac, 6))
+		return;
 	garp(p, p->mac);
 	log_info("dsmip: proxying ARP for %s", s);
 }

@@ -21,7 +21,11 @@ struct xmip_loop;
 /* Open the ARP socket in loop. 0 or -errno (then nothing is proxied). */
 int  xmip_dsmip_arp_start(struct xmip_loop *loop);
 void xmip_dsmip_arp_stop(void);
-/* Proxy (on) or stop proxying ARP for the IPv4 home address hoa (::ffff:a.b.c.d). */
+/*
+ * Proxy (on) or stop proxying ARP for the IPv4 home address hoa
+ * (::ffff:a.b.c.d). on sends the gratuitous ARP only when the address was
+ * not yet proxied on that link: a binding refresh announces nothing.
+ */
 void xmip_dsmip_arp_set(const uint8_t hoa[16], uint32_t ifindex_hint, bool on);
 
 #endif /* XMIP_DSMIP_ARP_H */

@@ -465,24 +465,46 @@ struct xmip_dsmip_ha *xmip_dsmip_ha_new(struct xmip_family *f)
 	return ha;
 }
 
+/* The DSMIPv6 binding of hoa ends for a MIPv6 one: its IPv4 record and proxy ARP go. */
+static void end_for_mip6(struct xmip_dsmip_ha *ha, const uint8_t hoa[16], const char *why)
+{
+	struct xmip_dsmip_binding *cur = xmip_dsmip_find_hoa(&ha->table, hoa);
+	struct xmip_dsmip_binding gone;
+
+	if (!cur)
+		return;
+	gone = *cur;
+	/* Keeps a MIPv6 record of the home address. */
+	withdraw(&gone);
+	xmip_dsmip_del(&ha->table, hoa);
+	log_info("dsmip: binding of %s ended by %s", xmip_ip6str(hoa), why);
+	ev_binding(XMIP_EV_EXPIRED, &gone, NULL);
+	save(ha);
+}
+
 void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
 			  const struct xmip_binding *m6, struct xmip_ba_fields *ba)
 {
 	struct xmip_dsmip_ha *ha = dsmip_self;
+	const struct xmip_dsmip_binding *cur;
 	const struct xmip_mn_entry *mn;
 	struct xmip_dsmip_binding b;
 	struct in6_addr h6;
 	struct in_addr v4;
-	bool dynamic;
+	bool dynamic, had_v4;
 	uint8_t st;
 	char txt[INET_ADDRSTRLEN];
 
-	if (!ha || !o->has_ipv4_hoa)
+	if (!ha)
 		return;
 	memcpy(&h6, hoa, 16);
 	mn = xmip_conf_find_mn(ha->conf, &h6);
-	if (!mn)
+	if (!o->has_ipv4_hoa || !mn) {
+		end_for_mip6(ha, hoa, "a MIPv6 registration without an IPv4 home address");
 		return;
+	}
+	/* Decided with the node's binding still in the table: its own pool
+	 * address is its own (a refresh keeps it). */
 	st = xmip_dsmip_ipv4_hoa_decide(ha->conf, mn, &ha->table, hoa, o, &v4, &dynamic);
 	ba->has_ipv4_ack = true;
 	ba->ipv4_ack_status = st;
@@ -491,8 +513,10 @@ void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
 	inet_ntop(AF_INET, &v4, txt, sizeof(txt));
 	log_info("dsmip: IPv4 home address %s for %s over its IPv6 care-of address %s: %s", txt,
 		 xmip_ip6str(hoa), xmip_ip6str(m6->coa), xmip_ipv4_ack_status_name(st));
-	if (st >= 128)
+	if (st >= 128) {
+		end_for_mip6(ha, hoa, "a MIPv6 registration whose IPv4 home address was refused");
 		return;
+	}
 	memset(&b, 0, sizeof(b));
 	memcpy(b.hoa, hoa, 16);
 	memcpy(b.coa, m6->coa, 16);
@@ -507,6 +531,18 @@ void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
 	b.seq = m6->seq;
 	b.bu_flags = m6->bu_flags;
 	b.ifindex = m6->ifindex;
+	/*
+	 * A refresh, or a move from an IPv4 care-of address, replaces the
+	 * binding in place: its xmip_bindings record (::ffff:HoA4) is
+	 * overwritten, never deleted first (packets in flight keep a record),
+	 * and proxy ARP goes on without a new gratuitous ARP (RFC 5944 §4.6
+	 * announces a new binding). Only an IPv4 home address that changed
+	 * loses its record and proxy ARP.
+	 */
+	cur = xmip_dsmip_find_hoa(&ha->table, hoa);
+	had_v4 = cur && (cur->flags & XMIP_DSMIP_B_IPV4_HOA);
+	if (had_v4 && memcmp(cur->ipv4_hoa, b.ipv4_hoa, 16))
+		xmip_dsmip_dp_drop_v4(cur);
 	if (xmip_dsmip_put(&ha->table, &b)) {
 		log_warn("dsmip: binding table full");
 		return;
@@ -515,22 +551,16 @@ void xmip_dsmip_mip6_ipv4(const struct xmip_mh_opts *o, const uint8_t hoa[16],
 	save(ha);
 }
 
-void xmip_dsmip_mip6_took(const uint8_t hoa[16])
+void xmip_dsmip_mip6_took(const uint8_t hoa[16], bool v4_follows)
 {
 	struct xmip_dsmip_ha *ha = dsmip_self;
 	struct xmip_dsmip_binding *cur = ha ? xmip_dsmip_find_hoa(&ha->table, hoa) : NULL;
-	struct xmip_dsmip_binding gone;
 
 	if (!cur)
 		return;
-	gone = *cur;
-	/* Keeps a MIPv6 record of the home address; the IPv4 one and proxy ARP go. */
-	withdraw(&gone);
-	xmip_dsmip_del(&ha->table, hoa);
-	log_info("dsmip: binding of %s ended by a MIPv6 registration or deregistration",
-		 xmip_ip6str(hoa));
-	ev_binding(XMIP_EV_EXPIRED, &gone, NULL);
-	save(ha);
+	if (v4_follows && (cur->flags & XMIP_DSMIP_B_IPV4_HOA))
+		return;   /* xmip_dsmip_mip6_ipv4 updates or ends it */
+	end_for_mip6(ha, hoa, "a MIPv6 registration or deregistration");
 }
 
 /* A restarted agent takes the bindings of the state file whose node is still configured. */

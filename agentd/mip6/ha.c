@@ -379,9 +379,13 @@ static void send_packet(struct xmip_ha *ha, const uint8_t *pkt, int len, uint32_
 	xmip_rawsend(ha->raw, pkt, (size_t)len, ifindex);
 }
 
-/* Apply the decision's map and kernel changes. Returns 0, or a BA status to send instead. */
+/*
+ * Apply the decision's map and kernel changes. Returns 0, or a BA status to
+ * send instead. v4_follows: xmip_dsmip_mip6_ipv4 is called next for this BU
+ * (agentd/dsmip/dsmip.h).
+ */
 static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct xmip_binding *cur,
-		     uint32_t ifindex)
+		     uint32_t ifindex, bool v4_follows)
 {
 	const uint8_t *hoa = d->binding_key.hoa;
 	uint16_t old_flags = cur ? cur->bu_flags : 0;
@@ -432,9 +436,11 @@ static uint8_t apply(struct xmip_ha *ha, struct xmip_ha_decision *d, const struc
 	/* One binding per home address across families: a registration or a
 	 * deregistration over IPv6 ends the node's DSMIPv6 binding, and with
 	 * it its IPv4 home address when the BU asked for none (RFC 5555
-	 * §4.4.2.1; the MIPv6 BU carries no IPv4 Home Address option). */
+	 * §4.4.2.1; the MIPv6 BU carries no IPv4 Home Address option). One
+	 * that carries the option (§4.4.2) keeps it for xmip_dsmip_mip6_ipv4,
+	 * which updates it in place (a refresh must not withdraw it). */
 	if (d->binding_op != XMIP_HA_BINDING_KEEP)
-		xmip_dsmip_mip6_took(hoa);
+		xmip_dsmip_mip6_took(hoa, v4_follows && d->binding_op == XMIP_HA_BINDING_WRITE);
 	if (d->replay_write) {
 		rc = xmip_replay_put(ha->maps, hoa, &d->replay);
 		if (rc)
@@ -584,26 +590,28 @@ static void finish(struct xmip_ha *ha, struct xmip_ha_decision *d, const struct 
 		 */
 		log_decision(d, p);
 		answer(ha, d, ifindex, p);
-		apply(ha, d, cur, ifindex);
+		apply(ha, d, cur, ifindex, false);
 		xmip_mip6_observe_ha(ha->f, p, d, cur);
 		return;
 	}
 	if (d->send_ba && d->ba.status < 128) {
-		status = apply(ha, d, cur, ifindex);
+		bool v4 = opts && opts->has_ipv4_hoa && d->binding_op == XMIP_HA_BINDING_WRITE;
+
+		status = apply(ha, d, cur, ifindex, v4);
 		if (status) {
 			/* The maps refused: tell the MN rather than pretend. */
 			d->ba.status = status;
 			d->ba.lifetime_units = 0;
 			d->ba.has_refresh = false;
 			d->reason = "binding cache write failed";
-		} else if (opts && d->binding_op == XMIP_HA_BINDING_WRITE) {
+		} else if (v4) {
 			/* RFC 5555 §4.4.2: an IPv4 home address asked for over IPv6. */
 			xmip_dsmip_mip6_ipv4(opts, d->binding_key.hoa, &d->binding, &d->ba);
 		}
 	} else if (!d->send_ba) {
 		/* Nothing to answer means nothing to change, except what the policy says. */
 		if (d->binding_op != XMIP_HA_BINDING_KEEP || d->replay_write)
-			apply(ha, d, cur, ifindex);
+			apply(ha, d, cur, ifindex, false);
 	}
 	log_decision(d, p);
 	answer(ha, d, ifindex, p);

@@ -738,3 +738,46 @@ def test_mip4_node_show(env, role):
         assert (t["care_of_address"], t["encap"], t["via"], t["udp_port"], t["ha_port"],
                 t["ifindex"]) == ("192.168.7.100", "ipip", "co-located", 434, 434, 5)
         assert "udp 434->434 reverse co-located ifindex 5" in out
+
+
+def test_dsmip_rp_filter_set_at_attach_and_restored_at_detach(env):
+    """A DSMIPv6 HA with IPv4 home addresses (docs/dsmip.md "Reverse-path
+    filtering"): strict rp_filter becomes loose (2) on an interface with an
+    IPv4 address, off (0) on one without (either mode drops there); previous
+    values back at detach, or at a re-attach that no longer needs them; with
+    all = 1 the interface without IPv4 address cannot be helped: said."""
+    def rpf():
+        return [env.nsrun(["sysctl", "-n", "net.ipv4.conf.%s.rp_filter" % d]).stdout.strip()
+                for d in ("xclv0", "xclv1")]
+
+    def conf(v4_hoa):
+        base = open(env.ha_conf(ifaces=("xclv0", "xclv1"), mode="tc")).read()
+        return env.conf(base + "\n[dsmip]\nipv4-address = 198.51.100.2\n\n[mn mn1@example.org]\n"
+                        "home-address = 2001:db8:1::100\nspi = 256\nkey = 00112233445566778899\n" +
+                        ("ipv4-home-address = 192.0.2.100\n" if v4_hoa else ""), "d.conf")
+
+    state = "/run/xmip/%s.rp_filter" % env.instance
+    env.nsrun(["ip", "addr", "add", "198.51.100.2/24", "dev", "xclv0"])
+    for dev, v in (("all", 0), ("xclv0", 1), ("xclv1", 1)):
+        env.nsrun(["sysctl", "-qw", "net.ipv4.conf.%s.rp_filter=%d" % (dev, v)])
+    p = env.xmip("attach", "-c", conf(True))
+    assert rpf() == ["2", "0"], (rpf(), p.stderr)
+    assert "xclv0: rp_filter 1 (all: 0) set to 2 (loose" in p.stderr, p.stderr
+    assert "xclv1: rp_filter 1 (all: 0) set to 0 (off" in p.stderr, p.stderr
+    assert os.path.exists(state)
+    # attached again without an IPv4 home address: nothing to decapsulate, put back
+    p = env.xmip("attach", "-c", conf(False))
+    assert rpf() == ["1", "1"] and not os.path.exists(state), (rpf(), p.stderr)
+    env.xmip("attach", "-c", conf(True))
+    assert rpf() == ["2", "0"]
+    env.xmip("detach", "-i", env.instance)
+    assert rpf() == ["1", "1"] and not os.path.exists(state)
+    # all = 1: loose on xclv0 still works per interface; xclv1 cannot be helped
+    env.nsrun(["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1"])
+    p = env.xmip("attach", "-c", conf(True))
+    assert rpf() == ["2", "1"], (rpf(), p.stderr)
+    assert "xclv1: has no IPv4 address and net.ipv4.conf.all.rp_filter is 1" in p.stderr
+    # someone changed xclv0 since: detach leaves their value
+    env.nsrun(["sysctl", "-qw", "net.ipv4.conf.xclv0.rp_filter=0"])
+    env.xmip("detach", "-i", env.instance)
+    assert rpf() == ["0", "1"] and not os.path.exists(state)

@@ -52,8 +52,9 @@ def cleanup():
             T.run(["kill", "-9", pid], check=False)
         T.run(["ip", "netns", "del", ns], check=False)
     T.run(["rm", "-rf", os.path.join(T.PIN_ROOT, INST)], check=False)
-    if os.path.exists("/run/xmip/%s.dsmip" % INST):
-        os.unlink("/run/xmip/%s.dsmip" % INST)
+    for ext in (".dsmip", ".rp_filter"):
+        if os.path.exists("/run/xmip/%s%s" % (INST, ext)):
+            os.unlink("/run/xmip/%s%s" % (INST, ext))
 
 
 def now_ntp():
@@ -108,7 +109,10 @@ def utopo(request):
         # uplink to the NAT
         sh(NS_HA, "ip", "addr", "add", HA4 + "/24", "dev", "wan")
         sh(NS_HA, "ip", "route", "add", "10.0.0.0/8", "via", NAT_PUB)
-        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+        # strict reverse-path filtering: xmip attach loosens it on the HA's
+        # interfaces (IPv4 from the pool's home addresses is decapsulated on wan)
+        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+                  "net.ipv4.conf.all.rp_filter=1"):   # strict everywhere
             sh(NS_HA, "sysctl", "-qw", k)
         sh(NS_NAT, "ip", "addr", "add", NAT_PUB + "/24", "dev", "pub")
         sh(NS_NAT, "ip", "addr", "add", "10.0.0.1/24", "dev", "in")
@@ -154,6 +158,7 @@ spi = {V.SPI}
 key = {V.KEY.hex()}
 """)
         sh(NS_HA, xmip, "attach", "-c", conf)
+        assert sh(NS_HA, "sysctl", "-n", "net.ipv4.conf.wan.rp_filter").stdout.strip() == "2"
         log = open(os.path.join(work, "agent.log"), "w")
         agent = subprocess.Popen(T.in_ns(NS_HA, [os.path.join(T.build_dir(), "xmip-agentd"),
                                                  "-c", conf, "-f", "-v"]),

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -51,6 +52,7 @@ HA6, HOA, HA4, HOA4 = "2001:db8:1::2", "2001:db8:1::100", "198.51.100.2", "192.0
 CN6, CN4 = "2001:db8:5::1", "203.0.113.50"
 NAI, SPI, KEY = "mn1@example.org", 256, "00112233445566778899aabbccddeeff01234567"
 KEEPALIVE = 4
+LIFETIME = 4         # the MN's: a refresh every 3 s (80 %), several per leg
 PORT6, PORT4 = 5001, 5002
 # MN interface -> (IPv6 address or None, IPv4 address or None) on that link, and its routers
 LINKS = {
@@ -62,6 +64,8 @@ LINKS = {
 }
 PUBLIC = {"v4": "198.51.100.10", "n1": "198.51.100.21", "n2": "198.51.100.22"}
 PROGRESS = 48 * 1024
+RPF_ATTACHED = (("cn", "2"), ("home", "2"), ("v6", "0"), ("wan", "2"))
+RPF_IFS = tuple(d for d, _ in RPF_ATTACHED)
 
 
 def sh(ns, *cmd, check=True, timeout=30):
@@ -75,8 +79,9 @@ def cleanup():
         T.run(["ip", "netns", "del", ns], check=False)
     for inst in (INST_HA, INST_MN):
         T.run(["rm", "-rf", os.path.join(T.PIN_ROOT, inst)], check=False)
-        if os.path.exists("/run/xmip/%s.dsmip" % inst):
-            os.unlink("/run/xmip/%s.dsmip" % inst)
+        for ext in (".dsmip", ".rp_filter"):
+            if os.path.exists("/run/xmip/%s%s" % (inst, ext)):
+                os.unlink("/run/xmip/%s%s" % (inst, ext))
 
 
 def veth(a, an, b, bn):
@@ -151,7 +156,11 @@ class Move:
                            ("v6", ("2001:db8:a::1/64",)), ("wan", (HA4 + "/24",))):
             for a in addrs:
                 sh("ha", "ip", "addr", "add", a, "dev", dev, "nodad")
-        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+        # strict reverse-path filtering on every interface, as some
+        # distributions ship (default.rp_filter = 1): xmip attach changes it
+        # where IPv4 from home addresses is decapsulated
+        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1") + tuple(
+                "net.ipv4.conf.%s.rp_filter=1" % d for d in RPF_IFS):
             sh("ha", "sysctl", "-qw", k)
         # NATs: masquerade as home routers do; two in a row for n2
         sh("n1", "ip", "addr", "add", PUBLIC["n1"] + "/24", "dev", "pub")
@@ -244,7 +253,7 @@ home-prefix = 2001:db8:1::/64
 nai = {NAI}
 spi = {SPI}
 key = {KEY}
-lifetime = 60
+lifetime = {LIFETIME}
 
 [dsmip]
 home-agent-ipv4 = {HA4}
@@ -255,6 +264,10 @@ ipv4-home-address = {HOA4}
     def start(self):
         ha, mn = self.configs()
         sh("ha", self.xmip, "attach", "-c", ha)
+        # IPv4 home addresses configured: loose rp_filter where the HA has an
+        # IPv4 address, off on v6 (IPv6 only: Linux drops a source not routed
+        # through an interface without IPv4 address in either mode)
+        assert self.rp_filter() == dict(RPF_ATTACHED), self.rp_filter()
         sh("mn", self.xmip, "attach", "-c", mn)
         for role, ns, conf in (("ha", "ha", ha), ("mn", "mn", mn)):
             env_cmd = ["env", "ASAN_OPTIONS=abort_on_error=0:detect_leaks=1"]
@@ -341,11 +354,48 @@ ipv4-home-address = {HOA4}
         return "\nbinding %s\nHA log:\n%s\nMN log:\n%s" % (
             self.binding(), self.agent_ha.text()[-4000:], self.agent_mn.text()[-4000:])
 
+    def rp_filter(self):
+        return {d: sh("ha", "sysctl", "-n", "net.ipv4.conf.%s.rp_filter" % d,
+                      check=False).stdout.strip() for d in RPF_IFS}
+
     def stop(self):
         for p in reversed(self.procs):
             p.stop(signal.SIGTERM, timeout=5)
         for ns, inst in (("ha", INST_HA), ("mn", INST_MN)):
             sh(ns, self.xmip, "detach", "-i", inst, check=False)
+        self.rpf_after = self.rp_filter()   # detach puts the values back
+
+
+def refreshes_over_ipv6(m, garp):
+    """Binding refreshes from the IPv6 care-of address carry the IPv4 home
+    address each time (RFC 5555 §4.4.2): each is an update in place. While a
+    refresh happens (and over the leg's earlier ones) the IPv4 home address is one binding in `xmip binding show -j`
+    at every look (never withdrawn, never listed twice), the agent never ends
+    the binding to make it again, the ping to it loses nothing, and the home
+    link hears no gratuitous ARP for it after the one of the registration."""
+    said = "IPv4 home address %s for %s over its IPv6 care-of address" % (HOA4, HOA)
+    ended = "binding of %s ended" % HOA     # the DSMIPv6 binding withdrawn
+    n0, e0 = m.agent_ha.text().count(said), m.agent_ha.text().count(ended)
+    g0 = garp.text().count("ethertype ARP")
+    assert n0 >= 1 and g0 >= 1, (n0, garp.text()) + (m.diag(),)
+    lost = lambda st: st[1] - st[0]   # noqa: E731  (sent, resolved, unanswered)
+    lost0, seen = lost(m.ping(4)), []
+    deadline = time.time() + 2 * LIFETIME
+    while m.agent_ha.text().count(said) < n0 + 1 and time.time() < deadline:
+        rows = [b for b in json.loads(sh("ha", m.xmip, "binding", "show", "-i", INST_HA, "-j",
+                                         check=False).stdout or "[]")
+                if HOA4 in (b.get("hoa"), b.get("ipv4_hoa"))]
+        seen.append(rows)
+    assert m.agent_ha.text().count(said) >= n0 + 1, "no refresh" + m.diag()
+    assert m.agent_ha.text().count(ended) == e0, "a refresh withdrew the binding" + m.diag()
+    bad = [r for r in seen if len([b for b in r if b.get("family") == "dsmip"]) != 1 or
+           len(r) != len(seen[0])]
+    assert not bad and seen, (seen[0] if seen else None, bad[:3])
+    time.sleep(0.5)
+    g1 = garp.text().count("ethertype ARP")
+    assert g1 == 1, "gratuitous ARP at a refresh:\n" + garp.text()
+    # no ping to the IPv4 home address lost over the refreshes
+    assert lost(m.ping(4)) <= lost0 + 1, (lost0, m.ping(4))
 
 
 def gso_bulk(m, n=16 << 20):
@@ -386,6 +436,7 @@ def move(request):
     bad = [l for l in (m.agent_ha.text() + m.agent_mn.text()).splitlines()
            if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", l)]
     assert not bad, bad
+    assert m.rpf_after == {d: "1" for d in RPF_IFS}, m.rpf_after
 
 
 def test_move_through_ipv6_ipv4_and_nats(move):
@@ -400,9 +451,17 @@ def test_move_through_ipv6_ipv4_and_nats(move):
     assert m.progress((6, 4)) == [], "no traffic at home" + m.diag()
 
     ha_mac, mn_mac = m.mac("ha", "home"), m.mac("mn", "home")
+    # gratuitous ARP for the IPv4 home address from the HA on the home link
+    # (sender and target address both the HoA): RFC 5944 §4.6 announces a new
+    # binding, not a refresh
+    garp = m.spawn("h", "garp", ["tcpdump", "-i", "br0", "-l", "-n", "-e", "ether src %s and "
+                                 "arp and arp[14:4] = 0x%s and arp[24:4] = 0x%s"
+                                 % ((ha_mac,) + (socket.inet_aton(HOA4).hex(),) * 2)])
+    wait_for(lambda: "listening on" in garp.text(), 5)
     # the last leg: the first registration since the node came home is over IPv4
-    for to in ("v6", "v4", "n1", "n2", "home", "v4"):
-        t_leg = time.time()
+    garps = lambda: garp.text().count("ethertype ARP")   # noqa: E731
+    for leg, to in enumerate(("v6", "v4", "n1", "n2", "home", "v4")):
+        t_leg, g_leg, hoa4_n = time.time(), garps(), m.agent_ha.text().count("IPv4 home address")
         m.move(to)
         if to == "home":
             want = None
@@ -428,6 +487,7 @@ def test_move_through_ipv6_ipv4_and_nats(move):
             b4 = [b for b in m.bindings() if b.get("family") == "dsmip"]
             assert len(b4) == 1 and b4[0]["decided_encap"] == "ip6" and b4[0]["ipv4_hoa"] == HOA4 \
                 and b4[0]["coa"] == LINKS["v6"][0], b4
+            refreshes_over_ipv6(m, garp)
         # the home link: the HA defends both home addresses while the node is
         # away (proxy ND whatever the care-of address's family, proxy ARP),
         # the node itself at home
@@ -453,6 +513,13 @@ def test_move_through_ipv6_ipv4_and_nats(move):
             # the NAT): its keepalive BU made the new mapping, and the HA
             # followed it as a rebinding of the authenticated node
             assert "followed the NAT" in m.agent_ha.text(), m.diag()
+        if to in ("v4", "n1", "n2") and leg < 4:
+            # a move or refresh of a binding whose IPv4 home address is
+            # proxied already announces nothing (RFC 5944 §4.6: a new binding)
+            assert wait_for(lambda: m.agent_ha.text().count("IPv4 home address") > hoa4_n + 1,
+                            2 * LIFETIME), "%s: no refresh" % to + m.diag()
+            assert garps() == g_leg, "%s: gratuitous ARP at a move or refresh:\n%s" % (
+                to, garp.text())
     assert m.alive() == [], m.alive()
     time.sleep(0.5)
     cap.stop(signal.SIGINT)
