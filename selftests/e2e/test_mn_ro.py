@@ -239,3 +239,60 @@ def test_at_home_the_correspondent_deletes_the_binding(ro):
                            for e in refused), refused
     r = t.sh(T.NS_CN, "ping", "-c", "2", "-i", "0.2", "-W", "2", T.HOA, check=False)
     assert "2 received" in r.stdout, r.stdout
+
+
+def test_a_correspondent_learnt_from_the_traffic_goes_directly(ro):
+    """[ro] learn-correspondents = yes and no configured correspondent (the MN
+    agent restarted with that configuration): the first ping from the HoA to
+    the CN is reverse-tunnelled and reported by the MN's tc egress; the agent
+    runs return routability with the CN and binds there, and from then on a
+    capture at the HA's port sees none of their packets. The plain host CN2,
+    learnt the same way, answers the HoTI with a Parameter Problem and is
+    held down (not tried again on its next packets); the home agent itself is
+    never learnt."""
+    t = ro
+    t.stop_agent("mn")
+    t.mn_conf_extra = "[ro]\nlearn-correspondents = yes\n"
+    t.write_configs()
+    log0 = len(t.agent_log("mn"))
+    t.start_agent("mn")
+    coa = T.LINKS["b"][0]
+    t.move("b")
+    t.wait_binding(coa)
+    new = lambda: t.agent_log("mn")[log0:]
+    assert "learnt from the traffic" not in new()    # nothing before there is traffic
+    r = t.sh(T.NS_MN, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", T.HOA, T.CN_ADDR,
+             check=False)
+    assert "3 received" in r.stdout, r.stdout
+    assert wait_for(lambda: re.search(r"route optimised to %s from CoA %s"
+                                      % (re.escape(T.CN_ADDR), re.escape(coa)), new()), 15), \
+        new()[-3000:]
+    assert "correspondent %s learnt from the traffic" % T.CN_ADDR in new()
+    assert [(b["hoa"], b["coa"]) for b in cn_bindings(t)] == [(T.HOA, coa)]
+    ha_cap = Capture(t, "ha-learnt", filt="ip6", ns=T.NS_RT, iface="h-ha")
+    r1 = t.sh(T.NS_MN, "ping", "-c", "4", "-i", "0.2", "-W", "2", "-I", T.HOA, T.CN_ADDR,
+              check=False)
+    r2 = t.sh(T.NS_CN, "ping", "-c", "4", "-i", "0.2", "-W", "2", T.HOA, check=False)
+    r3 = t.sh(T.NS_MN, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-I", T.HOA, CN2, check=False)
+    r4 = t.sh(T.NS_MN, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-I", T.HOA, T.HA_ADDR,
+              check=False)
+    assert wait_for(lambda: re.search(r"learnt correspondent %s: .*Parameter Problem.*hold-down"
+                                      % re.escape(CN2), new()), 10), new()[-3000:]
+    r5 = t.sh(T.NS_MN, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", T.HOA, CN2, check=False)
+    pcap = ha_cap.stop()
+    for r, n in ((r1, 4), (r2, 4), (r3, 2), (r4, 2), (r5, 3)):
+        assert "%d received" % n in r.stdout, (r.stdout, new()[-2000:])
+    # No packet between the HoA and the CN crossed the HA's port, tunnelled or not.
+    pings = tshark_fields(pcap, ["frame.number"],
+                          "(icmpv6.type == 128 || icmpv6.type == 129) && ipv6.addr == %s"
+                          % T.CN_ADDR)
+    assert pings == [], pings
+    # CN2's pings did (the tunnel), and it got one Home Test Init only: held down.
+    # (Counted reverse-tunnelled, outer destination the HA: the HA sends it on
+    # out of the same port.)
+    assert tshark_fields(pcap, ["frame.number"], "icmpv6.type == 128 && ipv6.dst == %s" % CN2)
+    hoti = tshark_fields(pcap, ["ipv6.dst"], "mip6.mhtype == 1")
+    assert len([h for h in hoti if h["ipv6.dst"] == T.HA_ADDR]) == 1, hoti
+    assert new().count("correspondent %s learnt" % CN2) == 1, new()[-3000:]
+    assert "correspondent %s learnt" % T.HA_ADDR not in new()
+    assert "ro_mn_learn_report" in t.xmip(T.NS_MN, "show", "-i", T.MN_INSTANCE).stdout
