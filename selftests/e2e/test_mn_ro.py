@@ -249,10 +249,12 @@ def test_a_correspondent_learnt_from_the_traffic_goes_directly(ro):
     capture at the HA's port sees none of their packets. The plain host CN2,
     learnt the same way, answers the HoTI with a Parameter Problem and is
     held down (not tried again on its next packets); the home agent itself is
-    never learnt."""
+    never learnt. Idle for learn-idle, the CN has its binding deleted (a BU
+    with lifetime 0 from the CoA) and is forgotten; the next ping learns it
+    again."""
     t = ro
     t.stop_agent("mn")
-    t.mn_conf_extra = "[ro]\nlearn-correspondents = yes\n"
+    t.mn_conf_extra = "[ro]\nlearn-correspondents = yes\nlearn-idle = 10\n"
     t.write_configs()
     log0 = len(t.agent_log("mn"))
     t.start_agent("mn")
@@ -296,3 +298,13 @@ def test_a_correspondent_learnt_from_the_traffic_goes_directly(ro):
     assert new().count("correspondent %s learnt" % CN2) == 1, new()[-3000:]
     assert "correspondent %s learnt" % T.HA_ADDR not in new()
     assert "ro_mn_learn_report" in t.xmip(T.NS_MN, "show", "-i", T.MN_INSTANCE).stdout
+    # Idle: the binding at the CN is deleted, the CN forgotten, learnt again by traffic.
+    assert wait_for(lambda: cn_bindings(t) == [], 20), (cn_bindings(t), new()[-3000:])
+    assert re.search(r"learnt correspondent %s idle for 10 s: deleting our binding"
+                     % re.escape(T.CN_ADDR), new()), new()[-3000:]
+    assert "deleted our binding" in new() and "learnt correspondent forgotten" in new()
+    r = t.sh(T.NS_MN, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-I", T.HOA, T.CN_ADDR,
+             check=False)
+    assert "2 received" in r.stdout, r.stdout
+    assert wait_for(lambda: new().count("correspondent %s learnt" % T.CN_ADDR) == 2, 5), \
+        new()[-3000:]
