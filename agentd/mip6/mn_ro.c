@@ -134,9 +134,9 @@ static void stop_timers(struct ro_cn *c)
 	xmip_family_timer_cancel(&c->t_refresh);
 }
 
-/* §11.6.2: it cannot (or will not) do route optimisation: the tunnel. */
 static void forget(struct ro_cn *c);
 
+/* §11.6.2: it cannot (or will not) do route optimisation: the tunnel. */
 static void fall_back(struct ro_cn *c, const char *why, uint8_t status)
 {
 	/* A learnt one being deleted for idleness: it is forgotten either way. */
