@@ -55,6 +55,7 @@ struct ro_cn {
 	bool                     learnt;      /* from the traffic, not the configuration */
 	bool                     expiring;    /* learnt, idle: deleting its binding from the CoA */
 	uint64_t                 learnt_ns;
+	uint64_t                 used_ns;     /* learnt: the datapath's last use, as last read */
 	uint64_t                 held_until_ns; /* learnt, refused: not again before (0: not held) */
 };
 
@@ -685,9 +686,12 @@ static void sweep(struct xmip_mn_ro *ro)
 			continue;
 		}
 		memcpy(k.hoa, c->addr.s6_addr, 16);
-		if (ro->seen < 0 || bpf_map_lookup_elem(ro->seen, &k, &v))
-			memset(&v, 0, sizeof(v));
-		if (!xmip_mn_ro_learnt_idle(v.used_ns, c->learnt_ns, now, ro->conf->ro.learn_idle_s))
+		/* The last use read before stays if the LRU dropped the element
+		 * (its next packet makes it again, and reports it: known). */
+		if (ro->seen >= 0 && bpf_map_lookup_elem(ro->seen, &k, &v) == 0 &&
+		    v.used_ns > c->used_ns)
+			c->used_ns = v.used_ns;
+		if (!xmip_mn_ro_learnt_idle(c->used_ns, c->learnt_ns, now, ro->conf->ro.learn_idle_s))
 			continue;
 		if (c->registered && ro->away) {
 			log_info("learnt correspondent %s idle for %u s: deleting our binding there",
