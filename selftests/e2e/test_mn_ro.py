@@ -13,7 +13,10 @@ a capture at the HA's port sees none of them, one at the CN's port sees
 both headers and decodes without malformed packets (tshark). A TCP stream
 from the CN survives two moves, with return routability run again after
 each; the plain host keeps working through the tunnel; at home the MN has
-the CN delete its binding. One topology for the whole file.
+the CN delete its binding. Last, the MN agent restarts with no configured
+correspondent and learns them from its traffic instead ([ro]
+learn-correspondents): the CN goes directly again, a limit, idleness and a
+hold-down do what they say. One topology for the whole file.
 """
 import json
 import os
