@@ -108,6 +108,7 @@ struct xmip_mn_conf {
  */
 #define XMIP_MN_STATE_KEY 0
 #define XMIP_MN_F_AWAY    0x1  /* away from home: tunnel HoA traffic to the HA */
+#define XMIP_MN_F_RO_LEARN 0x2 /* [ro] learn-correspondents: report new destinations (bpf/ro/mn.h) */
 
 struct xmip_mn_runstate {
 	__u8  coa[16];         /* current care-of address (:: at home) */
@@ -390,6 +391,12 @@ enum xmip_family_id {
 	 * Exceeded: relayed). The record carries the ICMPv6 packet from its
 	 * IPv6 header on, cut at XMIP_ICMP_REPORT_MAX octets. */
 	XMIP_FAMILY_ICMP_REPORT = 254,
+	/* Not a family either: the MN's tc egress reverse-tunnelled a packet
+	 * from the home address to a destination it had not reported yet
+	 * (bpf/ro/mn.h, [ro] learn-correspondents); the record carries that
+	 * packet's IPv6 header (40 octets). The core hands it to the families'
+	 * ro_learn operation. */
+	XMIP_FAMILY_RO_LEARN = 253,
 	XMIP_FAMILY__MAX   = 255,  /* the record's family field is one octet of use */
 };
 
@@ -560,7 +567,9 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not") \
 	X(RS_CSUM_ZERO,         "RS: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935; docs/ntmobile.md section 8)") \
 	X(NTM_CSUM_ZERO_RX,     "NTM node: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935)") \
-	X(DROP_NTM_NO_CSUM,     "drop: NTM node: control message over IPv6 with a zero UDP checksum (RFC 6936 §5)")
+	X(DROP_NTM_NO_CSUM,     "drop: NTM node: control message over IPv6 with a zero UDP checksum (RFC 6936 §5)") \
+	X(RO_MN_LEARN_REPORT,   "MN: first tunnelled packet from the HoA to a destination without route optimisation reported to the agent (learn a correspondent)") \
+	X(RO_MN_LEARN_LIMITED,  "MN: a new destination not reported to the agent: over the per-CPU report rate or the ring full (the next packet tries again)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

@@ -74,6 +74,27 @@ struct xmip_mn_ro_entry {
 };
 
 /*
+ * Learning correspondents ([ro] learn-correspondents, docs/DESIGN.md "Agent,
+ * MN route optimisation"): xmip_mn_ro_seen, LRU_HASH keyed by destination
+ * (struct xmip_binding_key). The MN's tc egress inserts an element the first
+ * time it reverse-tunnels a packet from the home address to a destination
+ * that may be a correspondent, and reports that packet's IPv6 header to the
+ * agent (ring record XMIP_FAMILY_RO_LEARN); while the element exists the
+ * destination is not reported again. used_ns is refreshed (at most once a
+ * second, XMIP_RO_USED_GRANULARITY_NS) by every packet from the home address
+ * to it, tunnelled or route-optimised: the agent reads it to expire idle
+ * learnt correspondents, and deletes the element when it forgets one (the
+ * next packet then reports it again).
+ */
+#define XMIP_MAP_MN_RO_SEEN "xmip_mn_ro_seen"
+#define XMIP_MN_RO_SEEN_MAX 4096
+
+struct xmip_mn_ro_seen {
+	__u64 reported_ns;     /* CLOCK_BOOTTIME of the report */
+	__u64 used_ns;         /* CLOCK_BOOTTIME of the last packet to it (1 s granularity) */
+};
+
+/*
  * Every role as a correspondent for packets addressed to itself (RFC 6275
  * §9.3), on the home agent: xmip_ha_ro, LRU_HASH keyed by home address:
  * the care-of address a Home Address option from that home address last

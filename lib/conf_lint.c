@@ -38,11 +38,28 @@ static bool loopback(const union xmip_sockaddr *a)
 	return IN6_IS_ADDR_LOOPBACK(&a->in6.sin6_addr);
 }
 
+/* [ro] learn-max, -idle, -hold-down say how to learn correspondents: nothing while it is off. */
+static void learn_unused(struct xmip_conf_parser *p, const struct xmip_conf *c)
+{
+	static const char *const keys[] = { "learn-max", "learn-idle", "learn-hold-down" };
+
+	if (c->ro.learn)
+		return;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int line = xmip_conf_key_line(p, &xmip_conf_ro, 0, keys[i]);
+
+		if (line)
+			xmip_conf_warn(p, line, keys[i], "has no effect: learn-correspondents is no "
+				       "(only the configured correspondents are route-optimised)");
+	}
+}
+
 void xmip_conf_lint(struct xmip_conf_parser *p, const struct xmip_conf *c)
 {
 	if (c->role == XMIP_ROLE_MN) {
 		short_key(p, &xmip_conf_mip6, 0, &c->self, NULL);
 		lifetime_units(p, "lifetime", c->lifetime_s);
+		learn_unused(p, c);
 	}
 	if (c->role == XMIP_ROLE_HA) {
 		for (size_t i = 0; i < c->n_mns; i++)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Route optimisation's keys: [ro] of a correspondent node (role cn). The
- * CN's own address is the instance's `address`; everything here has a
- * default, so a CN needs no [ro] at all.
+ * Route optimisation's keys: [ro] of a correspondent node (role cn) and of
+ * a mobile node (role mn: its configured correspondents, and whether it
+ * learns others from its traffic). The CN's own address is the instance's
+ * `address`; everything here has a default, so neither needs an [ro].
  */
 #include "conf_section.h"
 
@@ -76,6 +77,28 @@ static int set_correspondent(struct xmip_conf_parser *p, void *t, const char *ke
 	return 0;
 }
 
+static int set_learn(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_bool(p, key, val, &((struct xmip_conf *)t)->ro.learn);
+}
+
+static int set_learn_max(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 1, XMIP_RO_MAX_LEARNT,
+			     &((struct xmip_conf *)t)->ro.learn_max);
+}
+
+static int set_learn_idle(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	/* At least the datapath's usage granularity (1 s) times a few sweeps. */
+	return xmip_conf_u32(p, key, val, 5, 86400, &((struct xmip_conf *)t)->ro.learn_idle_s);
+}
+
+static int set_learn_hold(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_u32(p, key, val, 1, 86400, &((struct xmip_conf *)t)->ro.learn_hold_s);
+}
+
 static const struct xmip_conf_key keys[] = {
 	{ "max-lifetime",   CN, 0, false, set_max_lifetime },
 	{ "nonce-interval", CN, 0, false, set_nonce_interval },
@@ -84,6 +107,10 @@ static const struct xmip_conf_key keys[] = {
 	{ "rr-rate",        CN, 0, false, set_rr_rate },
 	{ "be-rate",        CN, 0, false, set_be_rate },
 	{ "correspondent",  MN, 0, true,  set_correspondent },
+	{ "learn-correspondents", MN, 0, false, set_learn },
+	{ "learn-max",      MN, 0, false, set_learn_max },
+	{ "learn-idle",     MN, 0, false, set_learn_idle },
+	{ "learn-hold-down", MN, 0, false, set_learn_hold },
 };
 
 static void defaults(struct xmip_conf *c)
@@ -94,6 +121,10 @@ static void defaults(struct xmip_conf *c)
 	c->ro.brr_lead_s = 10;
 	c->ro.rr_rate = 100;
 	c->ro.be_rate = 10;
+	c->ro.learn = false;
+	c->ro.learn_max = 64;
+	c->ro.learn_idle_s = 120;
+	c->ro.learn_hold_s = 600;
 }
 
 static int finish(struct xmip_conf_parser *p, struct xmip_conf *c)

@@ -9,9 +9,13 @@
 #define XMIP_CONF_RO_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define XMIP_RO_MAX_CORRESPONDENTS 16
+/* Learnt correspondents at most (learn-max); with the configured ones they
+ * stay below the datapath's xmip_mn_ro (1024 elements). */
+#define XMIP_RO_MAX_LEARNT         1000
 
 struct xmip_ro_conf {
 	uint32_t max_lifetime_s;    /* granted at most; <= MAX_RR_BINDING_LIFETIME (420) */
@@ -24,6 +28,13 @@ struct xmip_ro_conf {
 	 * and register at once the home agent accepted a CoA (§11.7.2). */
 	struct in6_addr correspondents[XMIP_RO_MAX_CORRESPONDENTS];
 	unsigned n_correspondents;
+	/* Mobile node: learn correspondents from the traffic (bpf/ro/mn.h reports
+	 * each new destination of the reverse tunnel): off by default (the CoA
+	 * is then shown to every host the node talks to; docs/DESIGN.md). */
+	bool     learn;             /* learn-correspondents (no) */
+	uint32_t learn_max;         /* learnt ones at once (64) */
+	uint32_t learn_idle_s;      /* forgotten (binding deleted) after this long without traffic (120) */
+	uint32_t learn_hold_s;      /* one that refused route optimisation is not tried again for this long (600) */
 };
 
 #endif /* XMIP_CONF_RO_H */

@@ -128,6 +128,19 @@ void xmip_core_dispatch(struct xmip_core *c, uint8_t family, uint32_t ifindex,
 		xmip_icmp_report_handle(c, ifindex, pkt, len);
 		return;
 	}
+	/* The MN datapath's report of a new destination: its IPv6 header. */
+	if (family == XMIP_FAMILY_RO_LEARN) {
+		struct in6_addr src, dst;
+
+		if (len < 40 || (pkt[0] >> 4) != 6)
+			return;
+		memcpy(&src, pkt + 8, 16);
+		memcpy(&dst, pkt + 24, 16);
+		for (size_t i = 0; i < c->n_fams; i++)
+			if (c->fams[i].ops->ro_learn)
+				c->fams[i].ops->ro_learn(&c->fams[i], &src, &dst);
+		return;
+	}
 	for (size_t i = 0; i < c->n_fams; i++) {
 		if (c->fams[i].ops->id == family) {
 			c->fams[i].ops->handle(&c->fams[i], ifindex, pkt, len);

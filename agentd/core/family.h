@@ -49,6 +49,11 @@ struct xmip_family_ops {
 	/* Optional: a Packet Too Big about our tunnel packet from `coa` (MN): inner packets
 	 * now fit in at most `inner_mtu` octets (agentd/core/icmp_report.c). */
 	void (*tunnel_mtu)(struct xmip_family *f, const struct in6_addr *coa, uint32_t inner_mtu);
+	/* Optional: the MN's tc egress tunnelled a packet from `src` (the HoA) to `dst`, a
+	 * destination it had not reported before (XMIP_FAMILY_RO_LEARN records): a
+	 * correspondent to learn (agentd/mip6/mn_ro.c, [ro] learn-correspondents). */
+	void (*ro_learn)(struct xmip_family *f, const struct in6_addr *src,
+			 const struct in6_addr *dst);
 	/* Stop timers, free f->state; maps and kernel state stay for the next agent. */
 	void (*stop)(struct xmip_family *f);
 };

@@ -92,6 +92,14 @@ static void mip6_tunnel_mtu(struct xmip_family *f, const struct in6_addr *coa, u
 		xmip_mn_tunnel_mtu(f->state, coa, mtu);
 }
 
+/* A new destination of the MN's tunnel (the core's RO_LEARN records): a correspondent? */
+static void mip6_ro_learn(struct xmip_family *f, const struct in6_addr *src,
+			  const struct in6_addr *dst)
+{
+	if (!is_ha(f))
+		xmip_mn_ro_learn_report(f->state, src, dst);
+}
+
 static void mip6_stop(struct xmip_family *f)
 {
 	if (is_ha(f))
@@ -109,5 +117,6 @@ const struct xmip_family_ops xmip_mip6_family = {
 	.handle = mip6_handle,
 	.timer  = mip6_timer,
 	.tunnel_mtu = mip6_tunnel_mtu,
+	.ro_learn = mip6_ro_learn,
 	.stop   = mip6_stop,
 };

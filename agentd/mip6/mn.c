@@ -248,6 +248,10 @@ static void write_state(struct xmip_mn *mn, bool away, const struct in6_addr *se
 	memcpy(st.ha, &mn->conf->home_agent, 16);
 	st.coa_ifindex = ifindex;
 	st.flags = away ? XMIP_MN_F_AWAY : 0;
+	/* Learning correspondents: the datapath reports new destinations
+	 * (bpf/ro/mn.h); not from an IPv4 CoA (no route optimisation there). */
+	if (away && !mn->v4 && xmip_mn_ro_learning(mn->ro))
+		st.flags |= XMIP_MN_F_RO_LEARN;
 	/* The datapath sends tunnel packets the kernel already addressed to
 	 * this router as they are (bpf/mip6/mn.h): no lookup per packet. */
 	if (away)
@@ -945,6 +949,12 @@ static int icmp_open(struct xmip_mn *mn)
 	}
 	mn->icmp = fd;
 	return 0;
+}
+
+void xmip_mn_ro_learn_report(struct xmip_mn *mn, const struct in6_addr *src,
+			     const struct in6_addr *dst)
+{
+	xmip_mn_ro_learn(mn->ro, src, dst, &mn->conf->home_agent);
 }
 
 void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t)

@@ -30,6 +30,9 @@ void xmip_mn_timer(struct xmip_mn *mn, struct xmip_family_timer *t);
  * (table 4191) follows, until the next move.
  */
 void xmip_mn_tunnel_mtu(struct xmip_mn *mn, const struct in6_addr *coa, uint32_t mtu);
+/* The datapath reported a packet from src to a new destination dst (mn_ro.c learns it). */
+void xmip_mn_ro_learn_report(struct xmip_mn *mn, const struct in6_addr *src,
+			     const struct in6_addr *dst);
 /* Stops timers, closes its socket; leaves addresses, config and binding as they are. */
 void xmip_mn_free(struct xmip_mn *mn);
 

@@ -50,6 +50,13 @@ struct ro_cn {
 	bool                     dereg;       /* deleting (at home) */
 	bool                     fallback;    /* the tunnel until the next move */
 	uint64_t                 started_ns;  /* when this round of RR began (log: RR + BU time) */
+
+	bool                     used;        /* the slot holds a correspondent */
+	bool                     learnt;      /* from the traffic, not the configuration */
+	bool                     expiring;    /* learnt, idle: deleting its binding from the CoA */
+	uint64_t                 learnt_ns;
+	uint64_t                 used_ns;     /* learnt: the datapath's last use, as last read */
+	uint64_t                 held_until_ns; /* learnt, refused: not again before (0: not held) */
 };
 
 struct xmip_mn_ro {
@@ -60,8 +67,13 @@ struct xmip_mn_ro {
 	bool                away, home;
 	struct in6_addr     coa;
 	uint32_t            ifindex;
-	unsigned            n;
-	struct ro_cn        cn[XMIP_RO_MAX_CORRESPONDENTS];
+	unsigned            n;          /* slots in use or used before (configured first) */
+	unsigned            cap;        /* configured + learn-max */
+	unsigned            n_learnt;   /* learnt ones held now (in hold-down too) */
+	int                 seen;       /* xmip_mn_ro_seen: reported destinations, their use */
+	struct xmip_family_timer t_sweep;   /* idle and hold-down expiry of learnt ones */
+	uint64_t            refused;    /* reports refused at learn-max since the last slot freed */
+	struct ro_cn       *cn;
 };
 
 static const struct in6_addr *hoa(const struct xmip_mn_ro *ro)
@@ -123,10 +135,28 @@ static void stop_timers(struct ro_cn *c)
 	xmip_family_timer_cancel(&c->t_refresh);
 }
 
+static void forget(struct ro_cn *c);
+
 /* §11.6.2: it cannot (or will not) do route optimisation: the tunnel. */
 static void fall_back(struct ro_cn *c, const char *why, uint8_t status)
 {
-	if (!c->fallback) {
+	/* A learnt one being deleted for idleness: it is forgotten either way. */
+	if (c->learnt && c->expiring) {
+		log_info("learnt correspondent %s: deleting its binding: %s; forgotten",
+			 xmip_ip6str(&c->addr), why);
+		forget(c);
+		return;
+	}
+	if (!c->fallback && c->learnt) {
+		/* Not retried on its next packet: hold-down, then forgotten (and
+		 * learnt again if the node still talks to it). */
+		c->held_until_ns = xmip_now_ns() +
+				   (uint64_t)c->ro->conf->ro.learn_hold_s * 1000000000ull;
+		log_warn("route optimisation to learnt correspondent %s: %s; keeping the tunnel "
+			 "for %u s (hold-down)", xmip_ip6str(&c->addr), why,
+			 c->ro->conf->ro.learn_hold_s);
+		xmip_ro_observe_mn_fallback(hoa(c->ro), &c->addr, status, why);
+	} else if (!c->fallback) {
 		log_warn("route optimisation to %s: %s; keeping the tunnel until the next move",
 			 xmip_ip6str(&c->addr), why);
 		xmip_ro_observe_mn_fallback(hoa(c->ro), &c->addr, status, why);
@@ -183,12 +213,15 @@ static void send_bu(struct ro_cn *c, bool retransmit)
 	c->bu.coa = c->dereg ? *hoa(ro) : ro->coa;
 	c->bu.cn = c->addr;
 	c->bu.seq = ++c->seq;
-	c->bu.lifetime_units = c->dereg ? 0 : bu_lifetime_units(ro);
+	/* Deleting: from home (coa = hoa), or a learnt one gone idle (from the
+	 * CoA, lifetime 0: §6.1.7; Kbm from the home token alone, §5.2.6). */
+	c->bu.lifetime_units = c->dereg || c->expiring ? 0 : bu_lifetime_units(ro);
 	c->bu.home = &c->home;
 	c->bu.careof = &c->careof;
 	len = xmip_mn_ro_build_bu(&c->bu, c->kbm, buf, sizeof(buf));
 	c->bu_pending = len > 0;
-	log_info("correspondent %s BU%s seq %u to %s: HoA %s CoA %s", c->dereg ? "deletion" :
+	log_info("correspondent %s BU%s seq %u to %s: HoA %s CoA %s",
+		 c->dereg || c->expiring ? "deletion" :
 		 "binding", retransmit ? " retransmission" : "", c->bu.seq, xmip_ip6str(&c->addr),
 		 xmip_ip6str(hoa(ro)), xmip_ip6str(&c->bu.coa));
 	send_pkt(ro, buf, len, "correspondent Binding Update", c);
@@ -205,7 +238,7 @@ static void maybe_bu(struct ro_cn *c, uint64_t now)
 		return;
 	if (!xmip_mn_rr_token_fresh(&c->home, hoa(ro), now))
 		return;
-	if (!c->dereg && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now))
+	if (!c->dereg && !c->expiring && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now))
 		return;
 	send_bu(c, false);
 }
@@ -230,7 +263,7 @@ static void start(struct ro_cn *c)
 		c->home_tries = 0;
 		send_init(c, true);
 	}
-	if (!c->dereg && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now) &&
+	if (!c->dereg && !c->expiring && !xmip_mn_rr_token_fresh(&c->careof, &ro->coa, now) &&
 	    !(c->careof.pending && xmip_addr_eq(&c->careof.addr, &ro->coa))) {
 		c->careof.pending = false;
 		c->careof_ms = XMIP_MN_RO_INITIAL_MS;
@@ -254,11 +287,18 @@ static bool back_off(struct ro_cn *c, unsigned *tries, uint32_t *ms, const char 
 	return true;
 }
 
+static void sweep(struct xmip_mn_ro *ro);
+
 void xmip_mn_ro_timer(struct xmip_mn_ro *ro, struct xmip_family_timer *t)
 {
 	struct ro_cn *c = t->arg;
 
-	(void)ro;
+	if (ro && t == &ro->t_sweep) {
+		sweep(ro);
+		return;
+	}
+	if (!c->used)
+		return;
 	if (t == &c->t_home && c->home.pending) {
 		if (back_off(c, &c->home_tries, &c->home_ms, "Home Test Inits"))
 			send_init(c, true);
@@ -277,7 +317,7 @@ void xmip_mn_ro_timer(struct xmip_mn_ro *ro, struct xmip_family_timer *t)
 static struct ro_cn *find(struct xmip_mn_ro *ro, const struct in6_addr *a)
 {
 	for (unsigned i = 0; i < ro->n; i++)
-		if (xmip_addr_eq(&ro->cn[i].addr, a))
+		if (ro->cn[i].used && xmip_addr_eq(&ro->cn[i].addr, a))
 			return &ro->cn[i];
 	return NULL;
 }
@@ -299,12 +339,15 @@ static void on_ba(struct ro_cn *c, const struct xmip_pkt *p)
 	case XMIP_MN_RO_BA_ACCEPTED:
 		c->bu_pending = false;
 		xmip_family_timer_cancel(&c->t_bu);
-		if (c->dereg) {
+		if (c->dereg || c->expiring) {
 			c->registered = false;
 			c->dereg = false;
-			log_info("correspondent %s deleted our binding (seq %u)",
-				 xmip_ip6str(&c->addr), p->msg.seq);
+			log_info("correspondent %s deleted our binding (seq %u)%s",
+				 xmip_ip6str(&c->addr), p->msg.seq,
+				 c->learnt ? "; learnt correspondent forgotten" : "");
 			xmip_ro_observe_mn_deleted(hoa(c->ro), &c->addr, p->msg.seq);
+			if (c->learnt)
+				forget(c);
 			return;
 		}
 		xmip_ro_observe_mn_bound(hoa(c->ro), &c->bu.coa, c->registered ? &c->bound_coa : NULL,
@@ -452,10 +495,20 @@ void xmip_mn_ro_moved(struct xmip_mn_ro *ro)
 	for (unsigned i = 0; i < ro->n; i++) {
 		struct ro_cn *c = &ro->cn[i];
 
+		if (!c->used)
+			continue;
+		/* A learnt one being deleted: its binding lapses at the correspondent
+		 * (no more tests from a CoA we are leaving). */
+		if (c->learnt && c->expiring) {
+			forget(c);
+			continue;
+		}
 		/* The correspondent's binding names the old CoA: tunnel until the new
-		 * one is registered; another network may have what the last lacked. */
+		 * one is registered; another network may have what the last lacked
+		 * (but a learnt one in hold-down stays there: it refused, and the
+		 * next packet to it would only ask again). */
 		dp_del(c);
-		c->fallback = ro->map < 0;
+		c->fallback = ro->map < 0 || (c->learnt && c->held_until_ns);
 		c->bu_pending = false;
 		c->dereg = false;
 		c->careof.pending = false;
@@ -479,6 +532,8 @@ void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t
 	if (!again)
 		return;   /* a refresh of the home registration: nothing changes here */
 	for (unsigned i = 0; i < ro->n; i++) {
+		if (!ro->cn[i].used)
+			continue;
 		ro->cn[i].dereg = false;
 		start(&ro->cn[i]);
 	}
@@ -496,11 +551,236 @@ void xmip_mn_ro_home(struct xmip_mn_ro *ro, uint32_t ifindex)
 	for (unsigned i = 0; i < ro->n; i++) {
 		struct ro_cn *c = &ro->cn[i];
 
-		if (!c->registered)
+		if (!c->used)
 			continue;
+		if (!c->registered) {
+			/* Nothing to delete; a learnt one is only for while away
+			 * (one in hold-down waits for its end). */
+			if (c->learnt && !c->held_until_ns)
+				forget(c);
+			continue;
+		}
 		c->dereg = true;
 		start(c);
 	}
+}
+
+/* ---- learnt correspondents ([ro] learn-correspondents) ---- */
+
+/* A slot for correspondent a: a random first sequence number, its timers. */
+static void slot_init(struct xmip_mn_ro *ro, struct ro_cn *c, const struct in6_addr *a)
+{
+	uint16_t seq;
+
+	memset(c, 0, sizeof(*c));
+	c->ro = ro;
+	c->addr = *a;
+	c->used = true;
+	if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
+		seq = (uint16_t)(time(NULL) + (c - ro->cn));
+	c->seq = seq;
+	c->fallback = ro->map < 0;
+	xmip_family_timer_init(ro->f, &c->t_home, c);
+	xmip_family_timer_init(ro->f, &c->t_careof, c);
+	xmip_family_timer_init(ro->f, &c->t_bu, c);
+	xmip_family_timer_init(ro->f, &c->t_refresh, c);
+}
+
+static void seen_del(struct xmip_mn_ro *ro, const struct in6_addr *a)
+{
+	struct xmip_binding_key k;
+
+	if (ro->seen < 0)
+		return;
+	memcpy(k.hoa, a->s6_addr, 16);
+	bpf_map_delete_elem(ro->seen, &k);
+}
+
+/*
+ * Delete the datapath's "reported" marks, so that the next packet to each
+ * such destination is reported again: all of them (a new agent), or with
+ * keep_ours those of destinations that are no correspondent of ours (the
+ * ones refused at learn-max, once a slot is free).
+ */
+static void seen_clear(struct xmip_mn_ro *ro, bool keep_ours)
+{
+	struct xmip_binding_key k, next;
+	bool have = false;
+
+	if (ro->seen < 0)
+		return;
+	while (bpf_map_get_next_key(ro->seen, have ? &k : NULL, &next) == 0) {
+		struct in6_addr a;
+
+		memcpy(a.s6_addr, next.hoa, 16);
+		if (keep_ours && find(ro, &a)) {
+			k = next;
+			have = true;
+			continue;
+		}
+		if (bpf_map_delete_elem(ro->seen, &next))
+			break;
+		/* Deleted: carry on from the same predecessor. */
+	}
+}
+
+/* A learnt correspondent is forgotten: no timers, no datapath element,
+ * reported again by its next packet. */
+static void forget(struct ro_cn *c)
+{
+	struct xmip_mn_ro *ro = c->ro;
+
+	if (!c->used || !c->learnt)
+		return;
+	stop_timers(c);
+	dp_del(c);
+	seen_del(ro, &c->addr);
+	OPENSSL_cleanse(c->kbm, sizeof(c->kbm));
+	c->used = false;
+	ro->n_learnt--;
+	while (ro->n && !ro->cn[ro->n - 1].used)
+		ro->n--;
+	/* Destinations refused while full may be learnt now. */
+	if (ro->refused) {
+		log_info("learnt correspondents below learn-max (%u) again: %llu report(s) were "
+			 "refused meanwhile, their destinations are reported again",
+			 ro->conf->ro.learn_max, (unsigned long long)ro->refused);
+		ro->refused = 0;
+		seen_clear(ro, true);
+	}
+}
+
+static uint64_t sweep_ms(const struct xmip_mn_ro *ro)
+{
+	uint64_t ms = (uint64_t)ro->conf->ro.learn_idle_s * 1000 / 4;
+
+	return ms > 30000 ? 30000 : ms < 1000 ? 1000 : ms;
+}
+
+/*
+ * Every sweep_ms: learnt correspondents past their hold-down are
+ * forgotten; those without traffic for learn-idle (the datapath's
+ * used_ns) have their binding deleted (§6.1.7: lifetime 0, from the CoA;
+ * needs a home token only) and are then forgotten. Deleting rather than
+ * letting the binding lapse: the node would not register its next CoA
+ * there, and the correspondent's packets would follow the old one until
+ * the binding ran out.
+ */
+static void sweep(struct xmip_mn_ro *ro)
+{
+	uint64_t now = xmip_now_ns();
+
+	for (unsigned i = 0; i < ro->n; i++) {
+		struct ro_cn *c = &ro->cn[i];
+		struct xmip_binding_key k;
+		struct xmip_mn_ro_seen v;
+
+		if (!c->used || !c->learnt || c->expiring)
+			continue;
+		if (c->held_until_ns) {
+			if (now >= c->held_until_ns) {
+				log_info("learnt correspondent %s: hold-down over, forgotten",
+					 xmip_ip6str(&c->addr));
+				forget(c);
+			}
+			continue;
+		}
+		memcpy(k.hoa, c->addr.s6_addr, 16);
+		/* The last use read before stays if the LRU dropped the element
+		 * (its next packet makes it again, and reports it: known). */
+		if (ro->seen >= 0 && bpf_map_lookup_elem(ro->seen, &k, &v) == 0 &&
+		    v.used_ns > c->used_ns)
+			c->used_ns = v.used_ns;
+		if (!xmip_mn_ro_learnt_idle(c->used_ns, c->learnt_ns, now, ro->conf->ro.learn_idle_s))
+			continue;
+		if (c->registered && ro->away) {
+			log_info("learnt correspondent %s idle for %u s: deleting our binding there",
+				 xmip_ip6str(&c->addr), ro->conf->ro.learn_idle_s);
+			c->expiring = true;
+			dp_del(c);
+			start(c);
+		} else {
+			log_info("learnt correspondent %s idle for %u s: forgotten",
+				 xmip_ip6str(&c->addr), ro->conf->ro.learn_idle_s);
+			forget(c);
+		}
+	}
+	xmip_family_timer_in_ms(&ro->t_sweep, sweep_ms(ro));
+}
+
+bool xmip_mn_ro_learning(const struct xmip_mn_ro *ro)
+{
+	return ro && ro->conf->ro.learn && ro->seen >= 0 && ro->map >= 0;
+}
+
+void xmip_mn_ro_learn(struct xmip_mn_ro *ro, const struct in6_addr *src,
+		      const struct in6_addr *dst, const struct in6_addr *ha)
+{
+	const struct xmip_conf *conf;
+	struct xmip_mn_ro_learn_in in;
+	enum xmip_mn_ro_learn d;
+	struct ro_cn *c;
+
+	if (!ro)
+		return;
+	conf = ro->conf;
+	c = find(ro, dst);
+	/* Its hold-down ended before the sweep came round: forget it now. */
+	if (c && c->learnt && c->held_until_ns && xmip_now_ns() >= c->held_until_ns) {
+		forget(c);
+		c = NULL;
+	}
+	memset(&in, 0, sizeof(in));
+	in.enabled = xmip_mn_ro_learning(ro);
+	in.away = ro->away;
+	in.src = src;
+	in.dst = dst;
+	in.hoa = hoa(ro);
+	in.ha = ha;
+	in.prefix = &conf->home_prefix;
+	in.plen = conf->home_plen;
+	in.known = c && !c->held_until_ns;
+	in.held_until_ns = c && c->learnt ? c->held_until_ns : 0;
+	in.now_ns = xmip_now_ns();
+	in.n_learnt = ro->n_learnt;
+	in.max = conf->ro.learn_max;
+	d = xmip_mn_ro_learn_decide(&in);
+	switch (d) {
+	case XMIP_MN_RO_LEARN_NEW:
+		break;
+	case XMIP_MN_RO_LEARN_FULL:
+		/* Its mark stays in the datapath (no report per packet); it is
+		 * cleared when a slot frees up (forget()). */
+		if (ro->refused++ % 100 == 0)
+			log_warn("learnt correspondents: learn-max (%u) reached, %s (and %llu more "
+				 "so far) stays in the tunnel; raise [ro] learn-max or lower learn-idle",
+				 conf->ro.learn_max, xmip_ip6str(dst),
+				 (unsigned long long)ro->refused - 1);
+		return;
+	case XMIP_MN_RO_LEARN_OFF:
+		/* Reported between the move and the home agent's BA (the datapath
+		 * is away first): its next packet reports it again. */
+		if (in.enabled)
+			seen_del(ro, dst);
+		return;
+	default:
+		log_debug("new destination %s: not learnt (%s)", xmip_ip6str(dst),
+			  xmip_mn_ro_learn_name(d));
+		return;
+	}
+	for (c = ro->cn; c < ro->cn + ro->cap && c->used; c++)
+		;
+	if (c == ro->cn + ro->cap)   /* cannot be: n_learnt < learn_max */
+		return;
+	slot_init(ro, c, dst);
+	c->learnt = true;
+	c->learnt_ns = in.now_ns;
+	ro->n_learnt++;
+	if ((unsigned)(c - ro->cn) >= ro->n)
+		ro->n = (unsigned)(c - ro->cn) + 1;
+	log_info("correspondent %s learnt from the traffic (%u of %u): return routability",
+		 xmip_ip6str(dst), ro->n_learnt, conf->ro.learn_max);
+	start(c);
 }
 
 struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw)
@@ -508,13 +788,19 @@ struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw)
 	const struct xmip_conf *conf = f->core->conf;
 	struct xmip_mn_ro *ro;
 	char path[256];
-	uint16_t seq;
 
-	if (!conf->ro.n_correspondents)
+	if (!conf->ro.n_correspondents && !conf->ro.learn)
 		return NULL;
 	ro = calloc(1, sizeof(*ro));
 	if (!ro)
 		return NULL;
+	ro->cap = conf->ro.n_correspondents + (conf->ro.learn ? conf->ro.learn_max : 0);
+	ro->cn = calloc(ro->cap, sizeof(*ro->cn));
+	if (!ro->cn) {
+		free(ro);
+		return NULL;
+	}
+	ro->seen = -1;
 	ro->f = f;
 	ro->conf = conf;
 	ro->loop = f->core->loop;
@@ -535,6 +821,18 @@ struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw)
 			if (bpf_map_delete_elem(ro->map, &k))
 				break;
 	}
+	if (conf->ro.learn) {
+		if (xmip_pin_path(conf->instance, XMIP_MAP_MN_RO_SEEN, path, sizeof(path)) == 0)
+			ro->seen = bpf_obj_get(path);
+		if (ro->seen < 0)
+			log_warn("%s: %s (attached by an older xmip?): no correspondents learnt",
+				 path, strerror(errno));
+		else
+			seen_clear(ro, false);   /* a previous agent's: report them all again */
+		xmip_family_timer_init(f, &ro->t_sweep, ro);
+		if (ro->seen >= 0)
+			xmip_family_timer_in_ms(&ro->t_sweep, sweep_ms(ro));
+	}
 	ro->icmp = open_icmp();
 	if (ro->icmp >= 0 && xmip_loop_add_fd(ro->loop, ro->icmp, EPOLLIN, on_icmp, ro)) {
 		close(ro->icmp);
@@ -545,20 +843,17 @@ struct xmip_mn_ro *xmip_mn_ro_new(struct xmip_family *f, int raw)
 	for (unsigned i = 0; i < conf->ro.n_correspondents; i++) {
 		struct ro_cn *c = &ro->cn[ro->n++];
 
-		c->ro = ro;
-		c->addr = conf->ro.correspondents[i];
-		if (getrandom(&seq, sizeof(seq), 0) != sizeof(seq))
-			seq = (uint16_t)(time(NULL) + i);
-		c->seq = seq;
-		xmip_family_timer_init(f, &c->t_home, c);
-		xmip_family_timer_init(f, &c->t_careof, c);
-		xmip_family_timer_init(f, &c->t_bu, c);
-		xmip_family_timer_init(f, &c->t_refresh, c);
+		slot_init(ro, c, &conf->ro.correspondents[i]);
 	}
 	if (ro->map < 0)
 		for (unsigned i = 0; i < ro->n; i++)
 			ro->cn[i].fallback = true;
-	log_info("route optimisation with %u correspondent(s)", ro->n);
+	if (conf->ro.learn)
+		log_info("route optimisation with %u configured correspondent(s), learning up to %u "
+			 "more from the traffic (idle %u s, hold-down %u s)", ro->n,
+			 conf->ro.learn_max, conf->ro.learn_idle_s, conf->ro.learn_hold_s);
+	else
+		log_info("route optimisation with %u correspondent(s)", ro->n);
 	return ro;
 }
 
@@ -567,9 +862,15 @@ void xmip_mn_ro_free(struct xmip_mn_ro *ro)
 	if (!ro)
 		return;
 	for (unsigned i = 0; i < ro->n; i++) {
+		if (!ro->cn[i].used)
+			continue;
 		stop_timers(&ro->cn[i]);
 		OPENSSL_cleanse(ro->cn[i].kbm, sizeof(ro->cn[i].kbm));
 	}
+	if (ro->conf->ro.learn)
+		xmip_family_timer_cancel(&ro->t_sweep);
+	if (ro->seen >= 0)
+		close(ro->seen);
 	/* The datapath's elements stay: the bindings live on at the correspondents
 	 * (a restarted agent tests again on its first registration). */
 	if (ro->icmp >= 0) {
@@ -578,5 +879,6 @@ void xmip_mn_ro_free(struct xmip_mn_ro *ro)
 	}
 	if (ro->map >= 0)
 		close(ro->map);
+	free(ro->cn);
 	free(ro);
 }

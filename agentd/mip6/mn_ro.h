@@ -2,7 +2,8 @@
 /*
  * The mobile node's route optimisation at run time (RFC 6275 §11.6, §11.7.2,
  * §11.5.4; docs/DESIGN.md "Agent, MN route optimisation"): for each
- * configured correspondent ([ro] correspondent = ...), once the home agent
+ * configured correspondent ([ro] correspondent = ...), and each learnt from
+ * the traffic ([ro] learn-correspondents), once the home agent
  * accepted a care-of address, return routability (HoTI reverse-tunnelled by
  * the datapath, CoTI direct, retransmitted with back-off), the BU with
  * Nonce Indices and Binding Authorization Data, the BA's authenticator
@@ -39,6 +40,16 @@ void xmip_mn_ro_home(struct xmip_mn_ro *ro, uint32_t ifindex);
 
 /* A HoT, CoT, or a BA/BE/BRR from a correspondent: true if it was one of ours. */
 bool xmip_mn_ro_signal(struct xmip_mn_ro *ro, const struct xmip_pkt *p);
+/*
+ * Learning correspondents ([ro] learn-correspondents): the datapath reported
+ * a packet from src to the new destination dst; ha: the home agent (not
+ * learnt). Starts return routability with it as with a configured one,
+ * unless it is excluded, known, in hold-down or learn-max is reached.
+ */
+void xmip_mn_ro_learn(struct xmip_mn_ro *ro, const struct in6_addr *src,
+		      const struct in6_addr *dst, const struct in6_addr *ha);
+/* Learning is on (and its maps are there): the datapath's XMIP_MN_F_RO_LEARN. */
+bool xmip_mn_ro_learning(const struct xmip_mn_ro *ro);
 /* One of ro's timers (t->arg is set). */
 void xmip_mn_ro_timer(struct xmip_mn_ro *ro, struct xmip_family_timer *t);
 

@@ -140,3 +140,64 @@ bool xmip_mn_ro_param_problem(const uint8_t *icmp, size_t n, struct in6_addr *sr
 	memcpy(dst->s6_addr, icmp + 8 + 24, 16);
 	return true;
 }
+
+bool xmip_mn_ro_learnable(const struct in6_addr *dst, const struct in6_addr *hoa,
+			  const struct in6_addr *ha, const struct in6_addr *prefix, uint8_t plen)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(dst) || IN6_IS_ADDR_LOOPBACK(dst) ||
+	    IN6_IS_ADDR_MULTICAST(dst) || IN6_IS_ADDR_LINKLOCAL(dst) ||
+	    IN6_IS_ADDR_SITELOCAL(dst) || IN6_IS_ADDR_V4MAPPED(dst) || IN6_IS_ADDR_V4COMPAT(dst))
+		return false;
+	if (xmip_addr_eq(dst, hoa) || (ha && xmip_addr_eq(dst, ha)))
+		return false;
+	/* The home link's addresses are reached through the HA's proxy: they
+	 * are the HA's neighbours, not correspondents (and RFC 6275 §11.6.1
+	 * gives nothing to gain there). */
+	if (prefix && plen && plen <= 128) {
+		unsigned full = plen / 8, rest = plen % 8;
+
+		if (!memcmp(dst->s6_addr, prefix->s6_addr, full) &&
+		    (!rest || !((dst->s6_addr[full] ^ prefix->s6_addr[full]) &
+				(uint8_t)(0xff << (8 - rest)))))
+			return false;
+	}
+	return true;
+}
+
+enum xmip_mn_ro_learn xmip_mn_ro_learn_decide(const struct xmip_mn_ro_learn_in *in)
+{
+	if (!in->enabled || !in->away)
+		return XMIP_MN_RO_LEARN_OFF;
+	/* The record is the datapath's, but check what it says all the same. */
+	if (!xmip_addr_eq(in->src, in->hoa) ||
+	    !xmip_mn_ro_learnable(in->dst, in->hoa, in->ha, in->prefix, in->plen))
+		return XMIP_MN_RO_LEARN_EXCLUDED;
+	if (in->held_until_ns && in->now_ns < in->held_until_ns)
+		return XMIP_MN_RO_LEARN_HELD;
+	if (in->known)
+		return XMIP_MN_RO_LEARN_KNOWN;
+	if (in->n_learnt >= in->max)
+		return XMIP_MN_RO_LEARN_FULL;
+	return XMIP_MN_RO_LEARN_NEW;
+}
+
+const char *xmip_mn_ro_learn_name(enum xmip_mn_ro_learn d)
+{
+	switch (d) {
+	case XMIP_MN_RO_LEARN_NEW:      return "new";
+	case XMIP_MN_RO_LEARN_OFF:      return "off";
+	case XMIP_MN_RO_LEARN_EXCLUDED: return "excluded";
+	case XMIP_MN_RO_LEARN_KNOWN:    return "known";
+	case XMIP_MN_RO_LEARN_HELD:     return "held";
+	case XMIP_MN_RO_LEARN_FULL:     return "full";
+	}
+	return "?";
+}
+
+bool xmip_mn_ro_learnt_idle(uint64_t used_ns, uint64_t learnt_ns, uint64_t now_ns,
+			    uint32_t idle_s)
+{
+	uint64_t last = used_ns > learnt_ns ? used_ns : learnt_ns;
+
+	return now_ns > last && now_ns - last >= (uint64_t)idle_s * 1000000000ull;
+}

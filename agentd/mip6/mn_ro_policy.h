@@ -105,4 +105,45 @@ enum xmip_mn_ro_ba xmip_mn_ro_check_ba(const struct xmip_mn_ro_bu *bu, const uin
 bool xmip_mn_ro_param_problem(const uint8_t *icmp, size_t n, struct in6_addr *src,
 			      struct in6_addr *dst);
 
+/*
+ * Learning correspondents ([ro] learn-correspondents; docs/DESIGN.md "Agent,
+ * MN route optimisation"). The datapath reports the first packet from the
+ * home address to each destination; these decide what the agent does.
+ */
+
+/* May dst be learnt as a correspondent of the node with home address hoa,
+ * home agent ha and home prefix prefix/plen (plen 0: none known)? Not the
+ * HA, not multicast, link-local, site-local, loopback, unspecified,
+ * IPv4-mapped or -compatible (reached over IPv4), not in the home prefix. */
+bool xmip_mn_ro_learnable(const struct in6_addr *dst, const struct in6_addr *hoa,
+			  const struct in6_addr *ha, const struct in6_addr *prefix, uint8_t plen);
+
+enum xmip_mn_ro_learn {
+	XMIP_MN_RO_LEARN_NEW = 0,      /* start return routability with it */
+	XMIP_MN_RO_LEARN_OFF,          /* learning is off, or the node is not away */
+	XMIP_MN_RO_LEARN_EXCLUDED,     /* not from the HoA, or not learnable (above) */
+	XMIP_MN_RO_LEARN_KNOWN,        /* a configured or learnt correspondent already */
+	XMIP_MN_RO_LEARN_HELD,         /* it refused route optimisation: in hold-down */
+	XMIP_MN_RO_LEARN_FULL,         /* learn-max learnt correspondents already */
+};
+
+struct xmip_mn_ro_learn_in {
+	bool                   enabled, away;
+	const struct in6_addr *src, *dst;              /* the reported packet's */
+	const struct in6_addr *hoa, *ha, *prefix;
+	uint8_t                plen;
+	bool                   known;                  /* configured, or learnt and not held */
+	uint64_t               held_until_ns;          /* learnt, refused: until then (0: not) */
+	uint64_t               now_ns;
+	unsigned               n_learnt, max;          /* learnt now (held ones count), learn-max */
+};
+
+enum xmip_mn_ro_learn xmip_mn_ro_learn_decide(const struct xmip_mn_ro_learn_in *in);
+const char *xmip_mn_ro_learn_name(enum xmip_mn_ro_learn d);
+
+/* A learnt correspondent with no packet to it for idle_s: used_ns is the
+ * datapath's last use (0: none seen), learnt_ns when it was learnt. */
+bool xmip_mn_ro_learnt_idle(uint64_t used_ns, uint64_t learnt_ns, uint64_t now_ns,
+			    uint32_t idle_s);
+
 #endif /* XMIP_MN_RO_POLICY_H */

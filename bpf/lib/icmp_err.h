@@ -34,6 +34,7 @@ enum xmip_rate_kind {
 	XMIP_RATE_PTB    = 0,   /* Packet Too Big */
 	XMIP_RATE_DU     = 1,   /* Destination Unreachable (link-local of a bound MN) */
 	XMIP_RATE_REPORT = 2,   /* ICMPv6 errors about tunnel packets handed to the agent */
+	XMIP_RATE_LEARN  = 3,   /* MN: new destinations reported to the agent (bpf/ro/mn.h) */
 	XMIP_RATE__MAX   = 4,
 };
 

@@ -50,6 +50,7 @@ struct xmip_mn_view {
 	__u8  hoa[16];        /* its home address */
 	__u32 coa_ifindex;    /* interface holding the CoA */
 	__u32 away;           /* 1: away from home, tunnel through the HA */
+	__u32 learn;          /* 1: report new destinations ([ro] learn-correspondents) */
 	__u8  gw_mac[6];      /* the CoA link's router, as the agent found it (0: unknown) */
 	__u8  mode;           /* enum xmip_mn_mode (DSMIPv6: IPv4 CoA, UDP) */
 	__u8  pad;
@@ -87,6 +88,7 @@ static __always_inline int xmip_mn_view_load(struct xmip_mn_view *v)
 	xmip_addr_copy(v->ha, s.ha);
 	v->coa_ifindex = s.coa_ifindex;
 	v->away = !!(s.flags & XMIP_MN_F_AWAY);
+	v->learn = !!(s.flags & XMIP_MN_F_RO_LEARN);
 	__builtin_memcpy(v->gw_mac, s.gw_mac, 6);
 	v->mode = s.mode;
 	v->coa4 = s.coa4;

@@ -189,6 +189,10 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 	if (proto == XMIP_IPPROTO_MH) {
 		xmip_count(XMIP_STAT_RO_MN_SIGNAL_TUNNEL);
 	} else if (v->mode == XMIP_MN_MODE_IP6 && proto >= 0) {
+		/* Learning correspondents: from the home address only (a mobile
+		 * router's network has no binding of its own to offer, §11.7.2). */
+		if (v->learn && xmip_addr_eq(&ip6->saddr, v->hoa))
+			xmip_ro_mn_learn(skb, ip6, v);
 		/* A correspondent with our binding: directly, with a HAO (§11.3.1). */
 		int rc = xmip_ro_mn_egress(skb, v);
 

@@ -7,6 +7,10 @@
  *                       correspondent that accepted our BU for the current
  *                       CoA (xmip_mn_ro) -> from the CoA with a Home Address
  *                       option, directly; else XMIP_RO_MN_TUNNEL (the tunnel)
+ *  - xmip_ro_mn_learn:  tc egress, before that: a destination without
+ *                       route optimisation seen for the first time is
+ *                       reported to the agent, which may run return
+ *                       routability with it ([ro] learn-correspondents)
  *  - xmip_ro_mn_rh2:    XDP, a packet to the CoA with a type-2 routing
  *                       header carrying our HoA -> the header removed, the
  *                       HoA the destination, passed up (our kernels drop
@@ -26,6 +30,8 @@
 #include "lib/hao.h"
 #include "lib/rh2.h"
 #include "lib/role_mn.h"
+#include "lib/signal.h"
+#include "lib/icmp_err.h"
 #include "xmip_ro.h"
 
 /* xmip_ro_mn_egress: not route-optimised, tunnel it (no TC_ACT_* has this value). */
@@ -44,6 +50,79 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_mn_ro SEC(".maps");
+
+/* Destinations reported to the agent, and their last use (include/xmip_ro.h; agent deletes). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XMIP_MN_RO_SEEN_MAX);
+	__type(key, struct xmip_binding_key);
+	__type(value, struct xmip_mn_ro_seen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_mn_ro_seen SEC(".maps");
+
+/*
+ * May `dst` be a correspondent to learn? Not the home agent (it is one
+ * for itself, over the tunnel: RFC 6275 §9.3), not multicast, link-local,
+ * loopback or unspecified, not an IPv4-mapped address (reached over IPv4),
+ * not an address of the home prefix (the home link: nothing to optimise).
+ */
+static __always_inline int xmip_ro_mn_learnable(const __u8 *dst, const struct xmip_mn_view *v)
+{
+	const __u32 *w = (const __u32 *)dst;
+	__u8 prefix[16];
+	int i;
+
+	if (xmip_addr_is_special(dst) || xmip_addr_eq(dst, v->ha) ||
+	    ((w[0] | w[1]) == 0 && w[2] == bpf_htonl(0xffff)))
+		return 0;
+#pragma unroll
+	for (i = 0; i < 16; i++)
+		prefix[i] = xmip_mn_conf.home_prefix[i];
+	return !xmip_prefix_contains(prefix, xmip_mn_conf.home_plen, dst);
+}
+
+/*
+ * tc egress, while away in IPv6 mode, a packet from the home address (not
+ * our own Mobility Header) with the IPv6 header `ip6` at ETH_HLEN, and
+ * learning on (XMIP_MN_F_RO_LEARN): note the destination's use, and the
+ * first time, report its IPv6 header to the agent (ring record
+ * XMIP_FAMILY_RO_LEARN). Once per destination while the element lives
+ * (the agent deletes it when it forgets the destination); a report over
+ * the per-CPU rate or lost to a full ring takes the element back out, so
+ * the next packet tries again. Never changes the packet.
+ */
+static __always_inline void xmip_ro_mn_learn(struct __sk_buff *skb, const struct ipv6hdr *ip6,
+					     const struct xmip_mn_view *v)
+{
+	struct xmip_binding_key key;
+	struct xmip_mn_ro_seen *e, n;
+	__u64 now;
+
+	if (!xmip_ro_mn_learnable((const __u8 *)&ip6->daddr, v))
+		return;
+	xmip_addr_copy(key.hoa, &ip6->daddr);
+	now = bpf_ktime_get_boot_ns();
+	e = bpf_map_lookup_elem(&xmip_mn_ro_seen, &key);
+	if (e) {
+		/* Usage for the agent's idle expiry: one write a second at most. */
+		if (now - e->used_ns >= XMIP_RO_USED_GRANULARITY_NS)
+			e->used_ns = now;
+		return;
+	}
+	n.reported_ns = now;
+	n.used_ns = now;
+	/* NOEXIST: of CPUs racing on one destination, one reports. */
+	if (bpf_map_update_elem(&xmip_mn_ro_seen, &key, &n, BPF_NOEXIST))
+		return;
+	if (!xmip_rate_allowed(XMIP_RATE_LEARN) ||
+	    xmip_signal_emit(skb, 1, XMIP_FAMILY_RO_LEARN, skb->ifindex, sizeof(struct ethhdr),
+			     XMIP_IP6_HLEN)) {
+		bpf_map_delete_elem(&xmip_mn_ro_seen, &key);
+		xmip_count(XMIP_STAT_RO_MN_LEARN_LIMITED);
+		return;
+	}
+	xmip_count(XMIP_STAT_RO_MN_LEARN_REPORT);
+}
 
 /*
  * 1 if the correspondent `cn` holds a binding of our HoA to the current

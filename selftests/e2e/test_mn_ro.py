@@ -13,7 +13,10 @@ a capture at the HA's port sees none of them, one at the CN's port sees
 both headers and decodes without malformed packets (tshark). A TCP stream
 from the CN survives two moves, with return routability run again after
 each; the plain host keeps working through the tunnel; at home the MN has
-the CN delete its binding. One topology for the whole file.
+the CN delete its binding. Last, the MN agent restarts with no configured
+correspondent and learns them from its traffic instead ([ro]
+learn-correspondents): the CN goes directly again, a limit, idleness and a
+hold-down do what they say. One topology for the whole file.
 """
 import json
 import os
@@ -239,3 +242,73 @@ def test_at_home_the_correspondent_deletes_the_binding(ro):
                            for e in refused), refused
     r = t.sh(T.NS_CN, "ping", "-c", "2", "-i", "0.2", "-W", "2", T.HOA, check=False)
     assert "2 received" in r.stdout, r.stdout
+
+
+def test_a_correspondent_learnt_from_the_traffic_goes_directly(ro):
+    """[ro] learn-correspondents = yes, learn-max = 1, learn-idle = 10 and no
+    configured correspondent (the MN agent restarted with that
+    configuration): the first ping from the HoA to the CN is reverse-
+    tunnelled and reported by the MN's tc egress; the agent runs return
+    routability with the CN and binds there, and from then on a capture at
+    the HA's port sees none of their packets. The plain host CN2 finds
+    learn-max reached: tunnel, no test, a warning. Idle for 10 s, the CN has
+    its binding deleted (a BU with lifetime 0 from the CoA) and is forgotten,
+    which frees the slot: CN2's next packet is reported again, CN2 is tested
+    once, answers with a Parameter Problem and is held down (not tried again
+    on its next packets). The home agent itself is never learnt."""
+    t = ro
+    t.stop_agent("mn")
+    t.mn_conf_extra = "[ro]\nlearn-correspondents = yes\nlearn-max = 1\nlearn-idle = 10\n"
+    t.write_configs()
+    log0 = len(t.agent_log("mn"))
+    t.start_agent("mn")
+    coa = T.LINKS["b"][0]
+    t.move("b")
+    t.wait_binding(coa)
+    new = lambda: t.agent_log("mn")[log0:]
+    ping = lambda ns, dst, n, *a: t.sh(ns, "ping", "-c", str(n), "-i", "0.2", "-W", "2", *a, dst,
+                                       check=False)
+    assert "learnt from the traffic" not in new()    # nothing before there is traffic
+    r = ping(T.NS_MN, T.CN_ADDR, 3, "-I", T.HOA)
+    assert "3 received" in r.stdout, r.stdout
+    assert wait_for(lambda: re.search(r"route optimised to %s from CoA %s"
+                                      % (re.escape(T.CN_ADDR), re.escape(coa)), new()), 15), \
+        new()[-3000:]
+    assert "correspondent %s learnt from the traffic (1 of 1)" % T.CN_ADDR in new()
+    assert [(b["hoa"], b["coa"]) for b in cn_bindings(t)] == [(T.HOA, coa)]
+    cap = Capture(t, "ha-learnt", filt="ip6", ns=T.NS_RT, iface="h-ha")
+    rs = [(ping(T.NS_MN, T.CN_ADDR, 4, "-I", T.HOA), 4), (ping(T.NS_CN, T.HOA, 4), 4),
+          (ping(T.NS_MN, CN2, 2, "-I", T.HOA), 2), (ping(T.NS_MN, T.HA_ADDR, 2, "-I", T.HOA), 2)]
+    pcap = cap.stop()
+    for r, n in rs:
+        assert "%d received" % n in r.stdout, (r.stdout, new()[-2000:])
+    # No packet between the HoA and the CN crossed the HA's port, tunnelled or not.
+    pings = tshark_fields(pcap, ["frame.number"],
+                          "(icmpv6.type == 128 || icmpv6.type == 129) && ipv6.addr == %s"
+                          % T.CN_ADDR)
+    assert pings == [], pings
+    # CN2 over learn-max: its pings through the tunnel, no Home Test Init, a warning.
+    assert tshark_fields(pcap, ["frame.number"], "icmpv6.type == 128 && ipv6.dst == %s" % CN2)
+    assert tshark_fields(pcap, ["frame.number"], "mip6.mhtype == 1") == []
+    assert re.search(r"learn-max \(1\) reached, %s" % re.escape(CN2), new()), new()[-2000:]
+    assert "correspondent %s learnt" % T.HA_ADDR not in new()
+    assert "ro_mn_learn_report" in t.xmip(T.NS_MN, "show", "-i", T.MN_INSTANCE).stdout
+
+    # Idle: the binding at the CN is deleted from the CoA, the CN forgotten.
+    assert wait_for(lambda: cn_bindings(t) == [], 20), (cn_bindings(t), new()[-3000:])
+    assert re.search(r"learnt correspondent %s idle for 10 s: deleting our binding"
+                     % re.escape(T.CN_ADDR), new()), new()[-3000:]
+    assert "deleted our binding" in new() and "learnt correspondent forgotten" in new()
+    # The slot is free: CN2 is reported again, tested once, refused, held down.
+    cap = Capture(t, "ha-held", filt="ip6", ns=T.NS_RT, iface="h-ha")
+    r = ping(T.NS_MN, CN2, 2, "-I", T.HOA)
+    assert wait_for(lambda: re.search(r"learnt correspondent %s: .*Parameter Problem.*hold-down"
+                                      % re.escape(CN2), new()), 10), new()[-3000:]
+    r2 = ping(T.NS_MN, CN2, 3, "-I", T.HOA)
+    pcap = cap.stop()
+    assert "2 received" in r.stdout and "3 received" in r2.stdout, (r.stdout, r2.stdout)
+    # (Counted reverse-tunnelled, outer destination the HA: the HA sends it on
+    # out of the same port.)
+    hoti = tshark_fields(pcap, ["ipv6.dst"], "mip6.mhtype == 1")
+    assert len([h for h in hoti if h["ipv6.dst"] == T.HA_ADDR]) == 1, hoti
+    assert new().count("correspondent %s learnt" % CN2) == 1, new()[-3000:]

@@ -45,7 +45,12 @@
  *    re-sealed with the vectors' Kbm, a BA for the pending sequence number
  *    with a status below 128 is accepted, with its lifetime;
  *  - a Parameter Problem is taken as "no Mobility Header support" only with
- *    code 1 quoting a Mobility Header, and names the quoted addresses.
+ *    code 1 quoting a Mobility Header, and names the quoted addresses;
+ *  - the input's first 40 octets as the datapath's report of a new
+ *    destination (learning correspondents, an IPv6 header): a destination
+ *    is learnt only from the home address, never the home agent, an
+ *    address of the home prefix, multicast, link-local, loopback,
+ *    unspecified or IPv4-mapped, never when known, held, full or off.
  */
 #include "fuzz_common.h"
 
@@ -516,6 +521,49 @@ static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 	return 0;
 }
 
+/* The learning decision on a report made of the input (and with our HoA as source). */
+static void learn_input(const uint8_t *d, size_t n)
+{
+	struct in6_addr src, dst, hoa, ha, pfx;
+	struct xmip_mn_ro_learn_in in;
+	enum xmip_mn_ro_learn v;
+	const uint8_t *a;
+
+	if (n < 40)
+		return;
+	memcpy(&src, d + 8, 16);
+	memcpy(&dst, d + 24, 16);
+	inet_pton(AF_INET6, RRV_HOA, &hoa);
+	inet_pton(AF_INET6, "2001:db8:1::2", &ha);
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx);
+	for (int pass = 0; pass < 2; pass++) {
+		memset(&in, 0, sizeof(in));
+		in.enabled = in.away = true;
+		in.src = pass ? &hoa : &src;
+		in.dst = &dst;
+		in.hoa = &hoa;
+		in.ha = &ha;
+		in.prefix = &pfx;
+		in.plen = 64;
+		in.now_ns = 1000;
+		in.n_learnt = d[0] & 3;
+		in.max = 2;
+		in.known = d[1] & 1;
+		in.held_until_ns = d[1] & 2 ? 2000 : 0;
+		v = xmip_mn_ro_learn_decide(&in);
+		if (v != XMIP_MN_RO_LEARN_NEW)
+			continue;
+		a = dst.s6_addr;
+		if (memcmp(in.src, &hoa, 16) || in.known || in.held_until_ns ||
+		    in.n_learnt >= in.max || !memcmp(a, &ha, 16) || !memcmp(a, &hoa, 16) ||
+		    !memcmp(a, pfx.s6_addr, 8) || a[0] == 0xff ||
+		    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+		    IN6_IS_ADDR_UNSPECIFIED(&dst) || IN6_IS_ADDR_LOOPBACK(&dst) ||
+		    IN6_IS_ADDR_V4MAPPED(&dst))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct xmip_rr_nonces t;
@@ -534,6 +582,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(b, data, size);
 	one_input(b, size, &self, &t);
+	learn_input(data, size);
 	/* The same packet with the authenticator and checksum made right. */
 	if (size >= 48) {
 		memcpy(b, data, size);

@@ -43,7 +43,9 @@
  * the frame), and the output frame in hex when the program may have sent
  * it on (XDP_TX or XDP_REDIRECT) or changed it.
  * -o mn: -b CN=COA (--expired-binding) are elements of xmip_mn_ro, the
- * correspondents holding the MN's binding (route optimisation). -o ha:
+ * correspondents holding the MN's binding (route optimisation);
+ * --ro-learn sets XMIP_MN_F_RO_LEARN in the state (report new destinations
+ * to the ring, xmip_mn_ro_seen). -o ha:
  * --ha-ro HOA=COA (repeatable) fills xmip_ha_ro (a HoA that sent the HA a
  * Home Address option from COA) and the output adds "ha_ro": the elements
  * after the run, home address -> CoA.
@@ -134,7 +136,7 @@ struct opts {
 	__u8 home_plen;
 	__u16 tunnel_mtu;
 	__u32 coa_ifindex;
-	bool away, no_state;
+	bool away, no_state, ro_learn;
 	__be32 self4;
 	struct bind_arg binds[MAX_BINDS];
 	int n_binds;
@@ -182,7 +184,7 @@ static void usage(void)
 		"       [--away] [--not-ready] [-b HOA=COA]... [--max-bindings N]\n"
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
-		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch]\n"
+		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch] [--ro-learn]\n"
 		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
 		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N] [--pass]\n"
 		"       [--mn4 MODE,COA4,HA4,HOA4[,PORT]] (mn: DSMIPv6 state, mode 0 ip6 1 ipv4 2 udp4)\n"
@@ -320,6 +322,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "mnp", required_argument, NULL, 61 },
 		{ "ha-ro", required_argument, NULL, 35 },
 		{ "binding-flags", required_argument, NULL, 62 },
+		{ "ro-learn", no_argument, NULL, 63 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1, bflags = -1;
@@ -405,6 +408,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 4: o->tunnel_mtu = parse_num(optarg, 65535); break;
 		case 5: o->coa_ifindex = parse_num(optarg, 1 << 30); break;
 		case 6: o->away = true; break;
+		case 63: o->ro_learn = true; break;
 		case 7: o->not_ready = true; break;
 		case 8: o->max_bindings = parse_num(optarg, 1 << 26); break;
 		case 9: o->pin_dir = optarg; break;
@@ -1118,7 +1122,8 @@ int main(int argc, char **argv)
 	if (l.mn_state && !o.no_state) {
 		/* The run-time state, as the agent writes it: one element, whole. */
 		struct xmip_mn_runstate st = { .coa_ifindex = o.coa_ifindex,
-					    .flags = o.away ? XMIP_MN_F_AWAY : 0 };
+					    .flags = (o.away ? XMIP_MN_F_AWAY : 0) |
+						     (o.ro_learn ? XMIP_MN_F_RO_LEARN : 0) };
 		__u32 key = XMIP_MN_STATE_KEY;
 
 		memcpy(st.gw_mac, o.gw_mac, 6);

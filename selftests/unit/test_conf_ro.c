@@ -131,6 +131,35 @@ static void test_mn_correspondents(void **state)
 	expect_error(BASE "[ro]\ncorrespondent = 2001:db8:c::9\n", 6, "correspondent");
 }
 
+/* [ro] learn-correspondents and its limits (mobile node only). */
+static void test_mn_learning(void **state)
+{
+	struct xmip_conf c;
+
+	(void)state;
+	assert_int_equal(load(MN_BASE, &c), 0);
+	assert_false(c.ro.learn);            /* off by default: docs/DESIGN.md says why */
+	assert_int_equal(c.ro.learn_max, 64);
+	assert_int_equal(c.ro.learn_idle_s, 120);
+	assert_int_equal(c.ro.learn_hold_s, 600);
+	xmip_conf_free(&c);
+	assert_int_equal(load(MN_BASE "[ro]\nlearn-correspondents = yes\nlearn-max = 1000\n"
+			      "learn-idle = 5\nlearn-hold-down = 1\n", &c), 0);
+	assert_true(c.ro.learn);
+	assert_int_equal(c.ro.n_correspondents, 0);
+	assert_int_equal(c.ro.learn_max, 1000);
+	assert_int_equal(c.ro.learn_idle_s, 5);
+	assert_int_equal(c.ro.learn_hold_s, 1);
+	xmip_conf_free(&c);
+	expect_error(MN_BASE "[ro]\nlearn-correspondents = perhaps\n", 11, "learn-correspondents");
+	expect_error(MN_BASE "[ro]\nlearn-max = 0\n", 11, "learn-max");
+	expect_error(MN_BASE "[ro]\nlearn-max = 1001\n", 11, "learn-max");
+	expect_error(MN_BASE "[ro]\nlearn-idle = 4\n", 11, "learn-idle");
+	expect_error(MN_BASE "[ro]\nlearn-hold-down = 0\n", 11, "learn-hold-down");
+	/* A correspondent node learns nothing. */
+	expect_error(BASE "[ro]\nlearn-correspondents = yes\n", 6, "learn-correspondents");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_section),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mn_correspondents),
+		cmocka_unit_test(test_mn_learning),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -304,6 +304,135 @@ static void test_parameter_problem_quote(void **state)
 	assert_false(xmip_mn_ro_param_problem(icmp, 8 + 40, &src, &dst));
 }
 
+/* A learnt correspondent gone idle: deletion from the CoA (HAO, lifetime 0,
+ * Kbm of the home token alone, §5.2.6, §6.1.7), accepted by the CN's code. */
+static void test_deletion_from_the_coa(void **state)
+{
+	struct xmip_mn_rr_test h, c;
+	struct xmip_mn_ro_bu bu = {
+		.hoa = addr(RRV_HOA), .coa = addr(RRV_COA), .cn = addr(RRV_CN),
+		.seq = 43, .lifetime_units = 0, .home = &h, .careof = NULL,
+	};
+	struct xmip_cn_decision d;
+	uint8_t kbm[20], buf[256];
+	int n;
+
+	(void)state;
+	tokens(&h, &c);
+	n = xmip_mn_ro_build_bu(&bu, kbm, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_memory_equal(buf + 8, bu.coa.s6_addr, 16);     /* from the CoA */
+	assert_int_equal(buf[6], 60);                          /* with the HAO */
+	assert_memory_equal(kbm, rrv_kbm_dereg, 20);
+	cn_decides(buf, n, &d);
+	assert_int_equal(d.action, XMIP_CN_DELETE);
+}
+
+#define P64 "2001:db8:1::"
+
+static void test_learnable_destinations(void **state)
+{
+	struct in6_addr hoa = addr(P64 "100"), ha = addr(P64 "2"), pfx = addr(P64);
+	static const char *const no[] = {
+		"::", "::1", "fe80::1", "ff02::1", "ff0e::1", "fec0::1", "::ffff:192.0.2.1",
+		"::192.0.2.1", P64 "2", P64 "100", P64 "55", "2001:db8:1:0:ffff::1",
+	};
+	static const char *const yes[] = {
+		"2001:db8:5::1", "2001:db8:1:1::1", "2001:db8::1", "fd00::7", "2a00::1",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		struct in6_addr a = addr(no[i]);
+
+		if (xmip_mn_ro_learnable(&a, &hoa, &ha, &pfx, 64))
+			fail_msg("%s learnable", no[i]);
+	}
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		struct in6_addr a = addr(yes[i]);
+
+		if (!xmip_mn_ro_learnable(&a, &hoa, &ha, &pfx, 64))
+			fail_msg("%s not learnable", yes[i]);
+	}
+	/* Prefix lengths not on an octet: /60 holds 2001:db8:1:f::, not ...:1:10::. */
+	{
+		struct in6_addr in = addr("2001:db8:1:f::1"), out = addr("2001:db8:1:10::1");
+
+		assert_false(xmip_mn_ro_learnable(&in, &hoa, &ha, &pfx, 60));
+		assert_true(xmip_mn_ro_learnable(&out, &hoa, &ha, &pfx, 60));
+		/* No home prefix known: only the other rules. */
+		in = addr(P64 "55");
+		assert_true(xmip_mn_ro_learnable(&in, &hoa, &ha, &pfx, 0));
+	}
+}
+
+static void test_learn_decisions(void **state)
+{
+	struct in6_addr hoa = addr(P64 "100"), ha = addr(P64 "2"), pfx = addr(P64);
+	struct in6_addr cn = addr("2001:db8:5::1"), other = addr("2001:db8:9::100");
+	struct in6_addr home_dst = addr(P64 "55");
+	struct xmip_mn_ro_learn_in in = {
+		.enabled = true, .away = true, .src = &hoa, .dst = &cn, .hoa = &hoa, .ha = &ha,
+		.prefix = &pfx, .plen = 64, .now_ns = T0, .n_learnt = 3, .max = 4,
+	};
+	struct xmip_mn_ro_learn_in x;
+
+	(void)state;
+	assert_int_equal(xmip_mn_ro_learn_decide(&in), XMIP_MN_RO_LEARN_NEW);
+	x = in;
+	x.enabled = false;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_OFF);
+	x = in;
+	x.away = false;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_OFF);
+	x = in;
+	x.src = &other;   /* a record not about the home address */
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_EXCLUDED);
+	x = in;
+	x.dst = &home_dst;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_EXCLUDED);
+	x = in;
+	x.dst = &ha;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_EXCLUDED);
+	x = in;
+	x.known = true;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_KNOWN);
+	/* Known even when full: a correspondent of ours is never "refused". */
+	x.n_learnt = x.max;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_KNOWN);
+	/* Hold-down: refused until its end, a new one after it. */
+	x = in;
+	x.held_until_ns = T0 + 600 * NS;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_HELD);
+	x.now_ns = T0 + 600 * NS - 1;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_HELD);
+	x.now_ns = T0 + 600 * NS;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_NEW);
+	/* The limit: learn-max learnt (held ones among them) and no more. */
+	x = in;
+	x.n_learnt = 4;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_FULL);
+	x.n_learnt = 5;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_FULL);
+	x.max = 1;
+	x.n_learnt = 0;
+	assert_int_equal(xmip_mn_ro_learn_decide(&x), XMIP_MN_RO_LEARN_NEW);
+	assert_string_equal(xmip_mn_ro_learn_name(XMIP_MN_RO_LEARN_FULL), "full");
+}
+
+static void test_learnt_idle(void **state)
+{
+	(void)state;
+	/* Used 119 s ago, idle 120 s: kept; 120 s ago: idle. */
+	assert_false(xmip_mn_ro_learnt_idle(T0, T0 - 50 * NS, T0 + 119 * NS, 120));
+	assert_true(xmip_mn_ro_learnt_idle(T0, T0 - 50 * NS, T0 + 120 * NS, 120));
+	/* Never seen used since learnt: counted from the learning. */
+	assert_false(xmip_mn_ro_learnt_idle(0, T0, T0 + 10 * NS, 120));
+	assert_true(xmip_mn_ro_learnt_idle(0, T0, T0 + 121 * NS, 120));
+	/* A use stamped after "now" (another CPU's clock read): not idle. */
+	assert_false(xmip_mn_ro_learnt_idle(T0 + NS, T0, T0, 120));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +442,10 @@ int main(void)
 		cmocka_unit_test(test_correspondent_accepts_binding_and_deletion_from_home),
 		cmocka_unit_test(test_ba_checks),
 		cmocka_unit_test(test_parameter_problem_quote),
+		cmocka_unit_test(test_deletion_from_the_coa),
+		cmocka_unit_test(test_learnable_destinations),
+		cmocka_unit_test(test_learn_decisions),
+		cmocka_unit_test(test_learnt_idle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,6 +79,33 @@ static void test_check_every_error(void **state)
 	assert_non_null(strstr(s.msg[1], "is not hex"));
 }
 
+/* [ro] learn-* without learn-correspondents: valid, one warning per key. */
+static void test_check_learn_keys_without_learning(void **state)
+{
+	static const char mn[] =
+		"role = mn\ninstance = m\ninterface = eth0\nhome-address = 2001:db8:1::100\n"
+		"home-agent = 2001:db8:1::2\nhome-prefix = 2001:db8:1::/64\nnai = m@x\n"
+		"spi = 256\nkey = 00112233445566778899aabbccddeeff01234567\n"
+		"[ro]\nlearn-max = 8\nlearn-idle = 30\n%s";     /* lines 10-12, 13 */
+	struct seen s;
+	char buf[1024];
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	snprintf(buf, sizeof(buf), mn, "");
+	assert_int_equal(xmip_conf_check_buf("m.conf", buf, strlen(buf), collect, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.sev[0], XMIP_CONF_WARNING);
+	assert_int_equal(s.line[0], 11);
+	assert_string_equal(s.key[0], "learn-max");
+	assert_string_equal(s.key[1], "learn-idle");
+	assert_non_null(strstr(s.msg[0], "learn-correspondents is no"));
+	memset(&s, 0, sizeof(s));
+	snprintf(buf, sizeof(buf), mn, "learn-correspondents = yes\n");
+	assert_int_equal(xmip_conf_check_buf("m.conf", buf, strlen(buf), collect, &s), 0);
+	assert_int_equal(s.n, 0);
+}
+
 static void test_check_warnings_only_when_valid(void **state)
 {
 	struct seen s;
@@ -273,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_every_error),
+		cmocka_unit_test(test_check_learn_keys_without_learning),
 		cmocka_unit_test(test_check_warnings_only_when_valid),
 		cmocka_unit_test(test_metrics_key),
 		cmocka_unit_test(test_event_decode),
