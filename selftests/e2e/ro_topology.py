@@ -178,9 +178,19 @@ class RoTopology:
         return json.loads(r.stdout.strip().splitlines()[-1])
 
     def mn_bg(self, name, *args, timeout=5.0):
+        # Back once its sockets are open: importing Scapy alone can take more
+        # than a second on a loaded machine, and a packet sent before is lost.
+        ready = os.path.join(self.workdir, name + ".ready")
+        if os.path.exists(ready):
+            os.unlink(ready)
         cmd = ["/usr/bin/python3", RR_MN, "--iface", "mna", "--cn", CN, "--hoa", HOA,
-               "--coa", COA, "--state", self.state, "--timeout", str(timeout)] + list(args)
-        return self.spawn(NS_M, name, cmd)
+               "--coa", COA, "--state", self.state, "--timeout", str(timeout),
+               "--ready", ready] + list(args)
+        proc = self.spawn(NS_M, name, cmd)
+        end = time.time() + 20
+        while not os.path.exists(ready) and proc.popen.poll() is None and time.time() < end:
+            time.sleep(0.05)
+        return proc
 
     # ---- state ----
     def bindings(self):

@@ -80,6 +80,9 @@ class MN:
         self.rx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         self.rx.bind((o.iface, 0))
         self.tx = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        if o.ready:
+            # Sockets open: whoever started us may now send what we wait for.
+            open(o.ready, "w").close()
         self.state = {}
         if os.path.exists(o.state):
             with open(o.state) as f:
@@ -307,6 +310,7 @@ def main():
     for k in ("iface", "cn", "hoa", "coa", "state"):
         ap.add_argument("--" + k, required=True)
     ap.add_argument("--timeout", type=float, default=3.0)
+    ap.add_argument("--ready", help="a file made once the sockets are open")
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("rr")
     b = sub.add_parser("bu")
