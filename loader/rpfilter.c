@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Reverse-path filtering where a DSMIPv6 home agent decapsulates IPv4
- * (rpfilter.h). The datapath takes the tunnel headers off an IPv4 packet
+ * Reverse-path filtering where a DSMIPv6 or Mobile IPv4 home agent
+ * decapsulates IPv4 (rpfilter.h). The datapath takes the tunnel headers off an IPv4 packet
  * from a mobile node's IPv4 home address and passes it up on the interface
  * the tunnel came in on (the uplink), and the kernel forwards it. Its
  * source is in the home subnet, on-link on the home interface: a strict
@@ -67,7 +67,13 @@ static bool has_ipv4(const char *ifname)
 
 bool xmip_rpf_wanted(const struct xmip_conf *conf)
 {
-	if (conf->role != XMIP_ROLE_HA || !conf->dsmip.on)
+	if (conf->role != XMIP_ROLE_HA)
+		return false;
+	/* A Mobile IPv4 HA decapsulates reverse tunnels (RFC 3024) the same
+	 * way: the inner source is a home address of the home subnet. */
+	if (xmip_conf_has_section(conf, "mip4"))
+		return true;
+	if (!conf->dsmip.on)
 		return false;
 	if (conf->dsmip.has_pool)
 		return true;

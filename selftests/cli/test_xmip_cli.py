@@ -782,3 +782,22 @@ def test_dsmip_rp_filter_set_at_attach_and_restored_at_detach(env):
     env.nsrun(["sysctl", "-qw", "net.ipv4.conf.xclv0.rp_filter=0"])
     env.xmip("detach", "-i", env.instance)
     assert rpf() == ["0", "1"] and not os.path.exists(state)
+
+
+def test_mip4_ha_rp_filter_loose_at_attach(env):
+    """A Mobile IPv4 HA decapsulates reverse tunnels (RFC 3024) whose inner
+    source is a home address: strict rp_filter on the tunnel's interface
+    becomes loose at attach, and comes back at detach."""
+    env.nsrun(["ip", "addr", "add", "10.1.0.2/24", "dev", "xclv0"])
+    env.nsrun(["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"])
+    env.nsrun(["sysctl", "-qw", "net.ipv4.conf.xclv0.rp_filter=1"])
+    base = open(env.ha_conf(mode="tc")).read()
+    conf = env.conf(base + "\n[mip4]\naddress = 10.1.0.2\nhome-prefix = 10.1.0.0/24\n\n"
+                    "[mip4-mn 10.1.0.100]\nspi = 4096\n"
+                    "key = 00112233445566778899aabbccddeeff\n", "m4.conf")
+    p = env.xmip("attach", "-c", conf)
+    rpf = lambda: env.nsrun(["sysctl", "-n", "net.ipv4.conf.xclv0.rp_filter"]).stdout.strip()
+    assert rpf() == "2", p.stderr
+    assert "xclv0: rp_filter 1 (all: 0) set to 2 (loose" in p.stderr, p.stderr
+    env.xmip("detach", "-i", env.instance)
+    assert rpf() == "1"
