@@ -398,6 +398,13 @@ def mip4_base_frames(prog):
             f.append(M.rev(back, e, u))
     # ICMP errors from inside the tunnel about our packets (RFC 2003 §4): to tc.
     f += [M.icmp_from_tunnel(encap, udp, 3, 4, 1400)[0], M.icmp_from_tunnel(encap, udp, 11, 0)[0]]
+    # ... minimal encapsulation's, whose quote is the modified header and the
+    # forwarding header (RFC 2004 §5): long enough to relay, and too short.
+    import test_mip4_icmp as T  # noqa: PLC0415
+    xl = 12 if udp else 0
+    f += [T.minimal_error(udp, 3, 4, 1400, 20 + xl + 12 + 8)[0],
+          T.minimal_error(udp, 11, 0, 0, 20 + xl + 12 + 60)[0],
+          T.minimal_error(udp, 3, 4, 1400, 20 + xl + 8)[0]]
     return f
 
 
