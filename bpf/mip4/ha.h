@@ -490,6 +490,7 @@ struct xmip_mip4_icmp {
 	__u8  old_type, old_code;
 	__be32 old_rest;    /* the received ICMP header's second word */
 	__u32 removed_sum;  /* one's complement sum of the removed quote octets */
+	__u32 len;          /* the received packet's Total Length */
 	__u8  minenc;       /* minimal: write qhdr after the new ICMP header */
 	__u8  report;       /* a Fragmentation Needed about our tunnel packet: to the agent */
 	__u8  pad[2];
@@ -548,6 +549,10 @@ static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
 		return 0;
 	if (q->ihl != 5 || q->saddr != cfg->self_addr4)
 		return 0;
+	/* What the ICMP checksum covers: up to Total Length (not a frame's padding). */
+	ic->len = bpf_ntohs(ip->tot_len);
+	if (ic->len < 20 + 8 + 20 || ic->len > (__u32)(data_end - (void *)ip))
+		return 1;
 	x = (void *)(q + 1);
 	nh = q->protocol;
 	if (nh == XMIP_NAT_UDP) {
@@ -693,6 +698,12 @@ static __always_inline int xmip_mip4_icmp_relay_tc(struct __sk_buff *skb,
 	if (!xmip_rate_allowed(XMIP_RATE_PTB)) {
 		xmip_count(XMIP_STAT_PASS_MIP4_ICMP);
 		return TC_ACT_OK;
+	}
+	/* Octets after Total Length (Ethernet padding) are no part of the error. */
+	if (skb->len > XMIP_ETH_HLEN + ic->len &&
+	    bpf_skb_change_tail(skb, XMIP_ETH_HLEN + ic->len, 0)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
 	}
 	/* Remove the quoted outer headers: the 8 octets before the inner header
 	 * become the new ICMP header (the removal starts after the IP header).

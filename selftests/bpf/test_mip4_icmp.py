@@ -187,3 +187,20 @@ def test_redirect_to_others_and_other_icmp_untouched(ns):
     t = pktrun(ns, "ha", "tc-out", own(p), ns.home, args(IPIP))
     assert t.stats == {"EGRESS_ENCAP_OK": 1, "FWD_REDIRECT": 1}
     assert_same(t.out, to_mn(IP(bytes(p)), IPIP))
+
+
+def test_relay_leaves_the_frames_padding_out(ns, cn_neigh):
+    """Octets after the error's Total Length (Ethernet padding) are not quoted in the relay."""
+    for encap, mk in ((IPIP, None), (MINENC, True)):
+        if mk:
+            f, inner = minimal_error(False, 3, 1, 0, 20 + 12 + 8)
+            quote = bytes(inner)[:28]
+        else:
+            inner = dec(v4())
+            t = bytes(to_mn(inner, IPIP))[14:]
+            f = from_uplink_frame(IP(src=ROUTER, dst=HA4) / ICMP(type=3, code=1) / Raw(t[:48]))
+            quote = t[20:48]
+        r = pktrun(ns, "ha", "tc", bytes(f) + b"\xaa\x55\x01", ns.uplink, args(encap))
+        assert r.stats == {"MIP4_ICMP_RELAYED": 1, "FWD_REDIRECT": 1}, r.stats
+        assert_same(r.out, relayed(1, 0, quote))
+        assert checksum(bytes(r.out)[34:]) == 0
