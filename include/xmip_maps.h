@@ -568,7 +568,7 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_MIP4_NODE_NOT_HA, "drop: MIP4 MN/FA: tunnel for a registered home address not from its home agent (address, port, encapsulation)") \
 	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic") \
 	X(MIP4_ICMP_RELAYED,    "MIP4: ICMP error from inside a tunnel relayed to the original sender (RFC 2003 4)") \
-	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, quote too short, minimal, no binding, rate): to the kernel") \
+	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, no binding, rate; quote too short: PASS_MIP4_ICMP_SHORT): to the kernel") \
 	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not") \
 	X(RS_CSUM_ZERO,         "RS: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935; docs/ntmobile.md section 8)") \
 	X(NTM_CSUM_ZERO_RX,     "NTM node: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935)") \
