@@ -240,6 +240,10 @@ def tunnel_forms(path, peer):
         del p[IP].chksum
         assert IP(bytes(p[IP])).chksum == c, "outer IPv4 checksum wrong"
         proto = p[IP].proto
+        if proto == 1:
+            # Not a tunnel packet: an ICMP error between the ends, e.g. the FA kernel's
+            # Protocol Unreachable for tunnel packets that beat its visitor entry.
+            continue
         if UDP in p:
             pl = bytes(p[UDP].payload)
             if len(pl) < 4 or pl[0] != 4:
