@@ -149,7 +149,10 @@ struct xmip_binding {
 	__u8  encap;           /* enum xmip_encap: how the datapath reaches the CoA */
 	__u8  pad;
 	__u16 path_mtu;        /* learnt from a Packet Too Big about the tunnel, for the
-				* inner packet (RFC 2473 §7); 0: not learnt */
+				* inner packet (RFC 2473 §7); Mobile IPv4 (encap 4-6):
+				* the path MTU to the tunnel end, for the outer packet,
+				* from a Fragmentation Needed (RFC 2003 §5.1); the
+				* datapath takes each packet's overhead off. 0: not learnt */
 };
 
 /*
@@ -388,8 +391,10 @@ enum xmip_family_id {
 	/* Not a family: a report of the datapath itself for the agent's core,
 	 * an ICMPv6 error from the tunnel path quoting one of our tunnel
 	 * packets (Packet Too Big: path MTU; Destination Unreachable, Time
-	 * Exceeded: relayed). The record carries the ICMPv6 packet from its
-	 * IPv6 header on, cut at XMIP_ICMP_REPORT_MAX octets. */
+	 * Exceeded: relayed), or an ICMP Fragmentation Needed from inside a
+	 * Mobile IPv4 tunnel (the tunnel's MTU, RFC 2003 §5.1; the datapath
+	 * relays it itself). The record carries the packet from its IPv6 or
+	 * IPv4 header on (the version tells), cut at XMIP_ICMP_REPORT_MAX octets. */
 	XMIP_FAMILY_ICMP_REPORT = 254,
 	/* Not a family either: the MN's tc egress reverse-tunnelled a packet
 	 * from the home address to a destination it had not reported yet
@@ -483,7 +488,7 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(FALLBACK_NH_TO_TC,    "pass: next hop not prepared (or the agent's lease ran out): the original packet to the tc path") \
 	X(DU_SENT,              "ICMPv6 Destination Unreachable code 3 sent: packet to a bound MN's link-local address (RFC 6275 10.4.2)") \
 	X(DROP_DU_RATE_LIMITED, "drop: packet to a bound MN's link-local address, ICMPv6 error rate limit reached") \
-	X(ICMP_TO_AGENT,        "ICMPv6 error from the tunnel path about a tunnel packet, to the agent (path MTU, relay)") \
+	X(ICMP_TO_AGENT,        "ICMPv6 error (or MIP4: ICMP Fragmentation Needed) from the tunnel path about a tunnel packet, to the agent (path MTU, relay)") \
 	X(DROP_ICMP_REPORT_LIMITED, "drop: ICMPv6 error about a tunnel packet over its source's report rate or the per-CPU one (ring full: DROP_SIGNAL_NO_ROOM)") \
 	X(PASS_RH_SEGS_LEFT,    "pass: routing header with segments left (not type 2): the HA is not the final destination") \
 	X(DROP_EGRESS_TOO_BIG,  "drop: the HA's own packet to a bound HoA is larger than the tunnel MTU") \
@@ -563,13 +568,15 @@ _Static_assert(__builtin_offsetof(struct xmip_signal_event, pkt) == XMIP_SIGNAL_
 	X(DROP_MIP4_NODE_NOT_HA, "drop: MIP4 MN/FA: tunnel for a registered home address not from its home agent (address, port, encapsulation)") \
 	X(PASS_MIP4_NODE,       "pass: MIP4 MN/FA: neither a tunnel for a registered home address nor its reverse-tunnelled traffic") \
 	X(MIP4_ICMP_RELAYED,    "MIP4: ICMP error from inside a tunnel relayed to the original sender (RFC 2003 4)") \
-	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, quote too short, minimal, no binding, rate): to the kernel") \
+	X(PASS_MIP4_ICMP,       "pass: MIP4: ICMP error about a tunnel packet not relayed (code, no binding, rate; quote too short: PASS_MIP4_ICMP_SHORT): to the kernel") \
 	X(PASS_MIP4_ICMP_TO_TC, "pass: MIP4: XDP handed an ICMP error about a tunnel packet to tc ingress, which relays it or not") \
 	X(RS_CSUM_ZERO,         "RS: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935; docs/ntmobile.md section 8)") \
 	X(NTM_CSUM_ZERO_RX,     "NTM node: tunnel data over IPv6 with a zero UDP checksum accepted (RFC 6935)") \
 	X(DROP_NTM_NO_CSUM,     "drop: NTM node: control message over IPv6 with a zero UDP checksum (RFC 6936 §5)") \
 	X(RO_MN_LEARN_REPORT,   "MN: first tunnelled packet from the HoA to a destination without route optimisation reported to the agent (learn a correspondent)") \
-	X(RO_MN_LEARN_LIMITED,  "MN: a new destination not reported to the agent: over the per-CPU report rate or the ring full (the next packet tries again)")
+	X(RO_MN_LEARN_LIMITED,  "MN: a new destination not reported to the agent: over the per-CPU report rate or the ring full (the next packet tries again)") \
+	X(PASS_MIP4_ICMP_SHORT, "pass: MIP4: ICMP error about a tunnel packet whose quote is too short to relay (RFC 2003 5; minimal: forwarding header and 8 octets): to the kernel") \
+	X(DROP_MIP4_REDIRECT,   "drop: ICMP Redirect from the HA to a bound IPv4 home address (it would go into the tunnel)")
 
 enum xmip_stat {
 #define XMIP_STAT_ENUM(name, desc) XMIP_STAT_##name,

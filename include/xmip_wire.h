@@ -26,6 +26,7 @@
 #define XMIP_IPPROTO_MH       135  /* Mobility Header, RFC 6275 §6.1 */
 
 #define XMIP_IPV6_MIN_MTU 1280
+#define XMIP_IP4_MIN_MTU  68     /* RFC 791: every IPv4 host takes 68; RFC 1191 §3: no path MTU below */
 
 /* Destination option: Home Address (RFC 6275 §6.3), alignment 8n+6. */
 #define XMIP_OPT_HOME_ADDRESS     0xC9

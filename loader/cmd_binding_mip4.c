@@ -4,7 +4,8 @@
  * records the HA agent writes into xmip_bindings (agentd/mip4/dp.c): home
  * address, the tunnel's end (the foreign agent's care-of address, the
  * co-located one, or the NAT's address), the NAT's port with RFC 3519,
- * encapsulation, FA or co-located, reverse tunnel, lifetime, remaining.
+ * encapsulation, FA or co-located, reverse tunnel, lifetime, remaining
+ * (JSON: also the learnt path MTU to the tunnel end).
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -70,5 +71,9 @@ void xmip_binding_show_mip4(const char *instance, const uint8_t hoa[16],
 	xmip_json_u64(j, b->lifetime_s);
 	xmip_json_key(j, "remaining");
 	xmip_json_u64(j, left);
+	/* The tunnel's MTU soft state (RFC 2003 §5.1): the path MTU to the tunnel
+	 * end a Fragmentation Needed taught (outer packets); 0: none. */
+	xmip_json_key(j, "path_mtu");
+	xmip_json_u64(j, b->path_mtu);
 	xmip_json_obj_close(j);
 }

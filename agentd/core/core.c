@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "core.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "config.h"
 #include "fwsync.h"
@@ -12,6 +14,7 @@
 #include "maps.h"
 #include "netlink.h"
 #include "nh_watch.h"
+#include "pmtu_age.h"
 #include "rawsend.h"
 #include "signal_rx.h"
 
@@ -23,6 +26,54 @@ void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xm
 	c->conf = conf;
 	c->maps = maps;
 	c->raw = c->nl = -1;
+	xmip_timer_init(&c->age_timer, NULL, NULL);
+}
+
+/* hoa's binding forgets its learnt path MTU (if it still has one). */
+static void pmtu_forget(struct xmip_core *c, const uint8_t hoa[16])
+{
+	if (xmip_binding_mtu_forget(c->maps, hoa) == 1)
+		log_info("path MTU learnt for home address %s aged out (RFC 1191 §6.3): the "
+			 "next error teaches it again", xmip_ip6str((const struct in6_addr *)hoa));
+}
+
+static void pmtu_arm(struct xmip_core *c)
+{
+	uint64_t next = xmip_pmtu_age_next(c->age);
+
+	if (!c->loop)
+		return;
+	if (next)
+		xmip_loop_timer_at(c->loop, &c->age_timer, next);
+	else
+		xmip_loop_timer_cancel(c->loop, &c->age_timer);
+}
+
+static void on_pmtu_age(struct xmip_loop *loop, struct xmip_timer *t, void *arg)
+{
+	struct xmip_core *c = arg;
+	uint8_t hoa[16];
+
+	(void)loop;
+	(void)t;
+	while (xmip_pmtu_age_due(c->age, xmip_now_ns(), hoa))
+		pmtu_forget(c, hoa);
+	pmtu_arm(c);
+}
+
+void xmip_core_pmtu_learnt(struct xmip_core *c, const uint8_t hoa[16])
+{
+	uint8_t ev[16];
+
+	if (!c->age) {
+		c->age = calloc(1, sizeof(*c->age));
+		if (!c->age)
+			return;   /* then it stays until the binding's CoA changes */
+		xmip_timer_init(&c->age_timer, on_pmtu_age, c);
+	}
+	if (xmip_pmtu_age_note(c->age, hoa, xmip_now_ns(), XMIP_PMTU_AGE_NS, ev))
+		pmtu_forget(c, ev);
+	pmtu_arm(c);
 }
 
 int xmip_core_icmp6_error(struct xmip_core *c, uint32_t ifindex, uint8_t type, uint8_t code,
@@ -175,4 +226,8 @@ void xmip_core_stop(struct xmip_core *c)
 		close(c->nl);
 	c->raw = c->nl = -1;
 	xmip_icmp6err_free(&c->icmp);
+	if (c->loop)
+		xmip_loop_timer_cancel(c->loop, &c->age_timer);
+	free(c->age);
+	c->age = NULL;
 }

@@ -13,11 +13,13 @@
 
 #include "family.h"
 #include "icmp6err.h"
+#include "loop.h"
 
 #define XMIP_CORE_MAX_FAMILIES 8
 
 struct xmip_agent_maps;
 struct xmip_fwsync;
+struct xmip_pmtu_age;
 struct xmip_nh_watch;
 struct xmip_signal_rx;
 
@@ -37,6 +39,8 @@ struct xmip_core {
 	uint64_t                      unclaimed;  /* records no running family took */
 	uint64_t                      rx_ns;      /* CLOCK_BOOTTIME the record being handled was taken */
 	struct xmip_icmp6err          icmp;       /* ICMPv6 errors, rate-limited */
+	struct xmip_pmtu_age         *age;        /* HA: learnt path MTUs to forget (pmtu_age.h) */
+	struct xmip_timer             age_timer;
 };
 
 void xmip_core_init(struct xmip_core *c, struct xmip_loop *loop, const struct xmip_conf *conf,
@@ -68,6 +72,13 @@ void xmip_core_stop(struct xmip_core *c);
  */
 int  xmip_core_icmp6_error(struct xmip_core *c, uint32_t ifindex, uint8_t type, uint8_t code,
 			   uint32_t param, const uint8_t *pkt, size_t len);
+
+/*
+ * HA: hoa's binding was just given a lower path_mtu (icmp_report.c,
+ * icmp4_report.c): it is forgotten XMIP_PMTU_AGE_NS later unless lowered
+ * again meanwhile (RFC 1191 §6.3, RFC 8201 §4; pmtu_age.h).
+ */
+void xmip_core_pmtu_learnt(struct xmip_core *c, const uint8_t hoa[16]);
 
 /* The running family called name, or NULL. */
 struct xmip_family *xmip_core_family(struct xmip_core *c, const char *name);

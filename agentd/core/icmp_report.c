@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include "icmp_report.h"
+#include "icmp4_report.h"
 
 #include <errno.h>
 #include <string.h>
@@ -56,10 +57,12 @@ static void ha_report(struct xmip_core *c, const struct xmip_icmp_report *r)
 		if (in > 65535 || (b.path_mtu && in >= b.path_mtu))
 			return;
 		b.path_mtu = (uint16_t)in;
-		if (xmip_binding_put(c->maps, r->in_dst.s6_addr, &b) == 0)
+		if (xmip_binding_put(c->maps, r->in_dst.s6_addr, &b) == 0) {
+			xmip_core_pmtu_learnt(c, r->in_dst.s6_addr);   /* forgotten in 10 min */
 			log_info("path MTU to CoA %s is %u (Packet Too Big from %s): HoA %s takes "
 				 "inner packets of at most %u", xmip_ip6str(&r->tun_dst), r->info,
 				 xmip_ip6str(&r->from), xmip_ip6str(&r->in_dst), in);
+		}
 		return;
 	}
 	if (!relay_allowed())
@@ -95,6 +98,11 @@ void xmip_icmp_report_handle(struct xmip_core *c, uint32_t ifindex, const uint8_
 	struct xmip_icmp_report r;
 
 	(void)ifindex;
+	/* IPv4: a Fragmentation Needed from inside a Mobile IPv4 tunnel. */
+	if (len && pkt[0] >> 4 == 4) {
+		xmip_icmp4_report_handle(c, pkt, len);
+		return;
+	}
 	if (xmip_icmp_report_parse(pkt, len, &r)) {
 		log_debug("ICMPv6 report of %zu octets not understood", len);
 		return;

@@ -2,7 +2,8 @@
 /*
  * The datapath's reports (ring-buffer records of XMIP_FAMILY_ICMP_REPORT):
  * ICMPv6 errors that a router between a tunnel's ends returned about one
- * of our tunnel packets (RFC 2473 §8).
+ * of our tunnel packets (RFC 2473 §8). An IPv4 record (a Fragmentation
+ * Needed from inside a Mobile IPv4 tunnel) goes to icmp4_report.h.
  *  - HA: Packet Too Big lowers the binding's path MTU (never below 1280
  *    inside the tunnel), so the next too-big inner packet gets a Packet Too
  *    Big with the right value (RFC 2473 §7.1); Destination Unreachable and

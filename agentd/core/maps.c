@@ -87,8 +87,8 @@ int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 	return ret(bpf_map_lookup_elem(m->bindings, &k, b));
 }
 
-int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
-		     const struct xmip_binding *b)
+static int binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		       const struct xmip_binding *b, bool keep_mtu)
 {
 	struct xmip_binding_key k;
 	struct xmip_binding old, nb = *b;
@@ -100,7 +100,7 @@ int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 	/* The path MTU belongs to the path to this CoA (RFC 2473 §7): a new
 	 * record for the same CoA (a BU refresh) keeps what a Packet Too Big
 	 * taught, unless it says otherwise; a new CoA starts afresh. */
-	if (had && !nb.path_mtu && !memcmp(old.coa, nb.coa, 16))
+	if (keep_mtu && had && !nb.path_mtu && !memcmp(old.coa, nb.coa, 16))
 		nb.path_mtu = old.path_mtu;
 	b = &nb;
 	if (bpf_map_update_elem(m->bindings, &k, b, BPF_ANY))
@@ -116,6 +116,26 @@ int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 			bpf_map_delete_elem(m->bindings, &k);
 	}
 	return rc;
+}
+
+int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
+		     const struct xmip_binding *b)
+{
+	return binding_put(m, hoa, b, true);
+}
+
+int xmip_binding_mtu_forget(const struct xmip_agent_maps *m, const uint8_t hoa[16])
+{
+	struct xmip_binding b;
+	int rc = xmip_binding_get(m, hoa, &b);
+
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
+	if (!b.path_mtu)
+		return 0;
+	b.path_mtu = 0;
+	rc = binding_put(m, hoa, &b, false);
+	return rc ? rc : 1;
 }
 
 int xmip_binding_del(const struct xmip_agent_maps *m, const uint8_t hoa[16])

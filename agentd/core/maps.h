@@ -48,6 +48,8 @@ int xmip_binding_get(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     struct xmip_binding *b);
 int xmip_binding_put(const struct xmip_agent_maps *m, const uint8_t hoa[16],
 		     const struct xmip_binding *b);
+/* The record (and its slot) without its path_mtu: 1, 0 (none learnt, or no binding), -errno. */
+int xmip_binding_mtu_forget(const struct xmip_agent_maps *m, const uint8_t hoa[16]);
 int xmip_binding_del(const struct xmip_agent_maps *m, const uint8_t hoa[16]);
 /* Calls cb for each binding; a non-zero return stops the walk and is returned. */
 int xmip_binding_foreach(const struct xmip_agent_maps *m,

@@ -5,7 +5,8 @@
  * the common header, variable size, batched wake-ups) naming
  * XMIP_FAMILY_ICMP_REPORT instead of a family, with at most
  * XMIP_ICMP_REPORT_MAX octets of packet. Today: ICMPv6 errors from the
- * tunnel path about one of our tunnel packets. What they report is
+ * tunnel path about one of our tunnel packets, and ICMP Fragmentation
+ * Needed from inside a Mobile IPv4 tunnel (bpf/mip4/ha.h). What they report is
  * untrusted input (anyone can forge an ICMPv6 error quoting our
  * addresses), so they go through the signalling limiter, per source, in
  * buckets of their own (XMIP_SIGNAL_KIND_REPORT: a router's errors do not

@@ -49,6 +49,7 @@
 #include "lib/icmp4_err.h"
 #include "lib/fib.h"
 #include "lib/role_ha.h"
+#include "lib/report.h"
 #include "mip6/ha.h"
 #include "dsmip/ha.h"
 #include "xmip_wire_mip4.h"
@@ -70,6 +71,35 @@ static __always_inline int xmip_mip4_coa_bad(const struct xmip_fw_view *b,
 	if (w[0] || w[1] || (w[2] & bpf_htonl(0xffff)) != bpf_htonl(0xffff))
 		return 1;
 	return !cfg->self_addr4 || a == cfg->self_addr4 || xmip_ip4_special(a);
+}
+
+/*
+ * The largest inner packet b's tunnel takes here, 0: no limit. The
+ * instance's tunnel_mtu (xmip attach) always; for a forwarded DF packet
+ * also the tunnel's soft state of RFC 2003 §5.1: b->mtu, for a Mobile IPv4
+ * binding the path MTU to the tunnel end (outer packets) that a
+ * Fragmentation Needed from inside the tunnel taught the agent
+ * (agentd/core/icmp4_report.c), less this packet's overhead `grow` (minimal
+ * encapsulation may fall back to IP-in-IP, so it is per packet), never
+ * under 68 (RFC 791). Not for packets without DF: they leave with DF clear
+ * and the routers in the tunnel fragment them (the HA does not fragment,
+ * and dropping them would lose what worked before the error); not for the
+ * HA's own packets (fwd 0), which its stack sizes.
+ */
+static __always_inline __u32 xmip_mip4_tunnel_mtu(const struct xmip_fw_view *b, __u32 conf_mtu,
+						  __u32 grow, bool df)
+{
+	__u32 mtu = conf_mtu, pm = b->mtu;
+
+	/* As xmip_ha_tunnel_mtu for the instance's value (attach never sets less). */
+	if (mtu && mtu < XMIP_IPV6_MIN_MTU)
+		mtu = XMIP_IPV6_MIN_MTU;
+	if (df && pm) {
+		pm = pm > grow + XMIP_IP4_MIN_MTU ? pm - grow : XMIP_IP4_MIN_MTU;
+		if (!mtu || pm < mtu)
+			mtu = pm;
+	}
+	return mtu;
 }
 
 /*
@@ -119,7 +149,8 @@ static __always_inline int xmip_mip4_check(struct iphdr *ip4, void *data_end,
 		xmip_count(XMIP_STAT_MIP4_MINENC_AS_IPIP);
 	}
 	in->grow = xmip_mip4_grow(in->kind, in->udp);
-	mtu = xmip_ha_tunnel_mtu(b, cfg->tunnel_mtu);
+	mtu = xmip_mip4_tunnel_mtu(b, cfg->tunnel_mtu, in->grow,
+				   fwd && (ip4->frag_off & bpf_htons(XMIP_IP4_DF)));
 	if (mtu && seg_len > mtu) {
 		*mtu_out = mtu;
 		return XMIP_HA_DO_TOO_BIG;
@@ -432,15 +463,26 @@ __noinline int xmip_mip4_ha_reverse(struct xdp_md *ctx, const struct xmip_cls *c
 /*
  * RFC 2003 §4: an ICMP error from a router inside a tunnel, to the HA's IPv4
  * address, quoting one of our tunnel packets (outer source the HA, protocol
- * 4 or 47, or UDP from 434 with type 4 and Next Header 4 or 47) far enough
- * to hold the inner IPv4 header, whose destination is bound to that tunnel
- * end. Relayed to the inner source as Destination Unreachable: code 4 with
- * the MTU less the tunnel's overhead (§4.1, §5.1), Host Unreachable for
- * codes 0, 1, 2 and for Time Exceeded (§4.1, §4.4); codes 3 and 5, other
- * types, minimal encapsulation (whose quote lacks the inner header) are not.
+ * 4, 47 or 55, or UDP from 434 with type 4 and Next Header 4, 47 or 55),
+ * whose inner destination is bound to that tunnel end. Relayed to the inner
+ * source as Destination Unreachable: code 4 with the MTU less the tunnel's
+ * overhead (§4.1, §5.1), Host Unreachable for codes 0, 1, 2 and for Time
+ * Exceeded (§4.1, §4.4); codes 3 and 5 and other types are not.
+ *  - IP-in-IP, GRE: the quote must hold the inner IPv4 header (§5); the
+ *    outer headers are cut off.
+ *  - Minimal encapsulation (RFC 2004 §5 -> RFC 2003): the quote is the
+ *    modified original header and the forwarding header; it must hold the
+ *    whole forwarding header (the original source: the HA always sets S)
+ *    and the 8 octets after it (RFC 792: what the sender matches the error
+ *    with). The original header is restored into the quote (RFC 2004 §3,
+ *    decapsulation) and the forwarding header (and UDP 434) cut.
+ * A quote too short for that is not relayed (MIP4_ICMP_QUOTE_SHORT). Every
+ * Fragmentation Needed about one of our tunnel packets (relayed or not) also
+ * goes to the agent as a report (lib/report.h), which lowers the tunnel's
+ * MTU soft state (§5.1; xmip_mip4_tunnel_mtu).
  */
 struct xmip_mip4_icmp {
-	__u32 cut;          /* octets of quoted outer headers removed after the ICMP header */
+	__u32 cut;          /* octets removed after the IP header */
 	__be32 to;          /* the original sender */
 	__u8  type, code;   /* of the relayed message */
 	__u16 mtu;          /* code 4: the next-hop MTU for the inner packet */
@@ -448,10 +490,45 @@ struct xmip_mip4_icmp {
 	__u8  old_type, old_code;
 	__be32 old_rest;    /* the received ICMP header's second word */
 	__u32 removed_sum;  /* one's complement sum of the removed quote octets */
+	__u32 len;          /* the received packet's Total Length */
+	__u8  minenc;       /* minimal: write qhdr after the new ICMP header */
+	__u8  report;       /* a Fragmentation Needed about our tunnel packet: to the agent */
+	__u8  pad[2];
+	struct iphdr qhdr;  /* minimal: the quoted original header, restored */
 };
 
 #define XMIP_MIP4_ICMP_RELAY 0x103
+#define XMIP_MIP4_ICMP_SHORT 0x104   /* ours, but the quote cannot be relayed */
 
+/* The relayed type and code (and MTU) for the received one; -1: not relayed. */
+static __always_inline int xmip_mip4_icmp_map(const __u8 *icmp, __u32 overhead,
+					      struct xmip_mip4_icmp *ic)
+{
+	ic->old_type = icmp[0];
+	ic->old_code = icmp[1];
+	ic->old_csum = *(__u16 *)(icmp + 2);
+	ic->old_rest = *(__be32 *)(icmp + 4);
+	ic->type = 3;
+	if (icmp[0] == 11 || icmp[1] <= 2) {
+		ic->code = 1;
+	} else if (icmp[1] == 4) {
+		__u32 m = bpf_ntohs(*(__be16 *)(icmp + 6));
+
+		ic->code = 4;
+		/* the tunnel's overhead off, never under 68 */
+		m = m > overhead + XMIP_IP4_MIN_MTU ? m - overhead : XMIP_IP4_MIN_MTU;
+		ic->mtu = (__u16)m;
+	} else {
+		return -1;   /* port unreachable, source route failed, ...: not relayed */
+	}
+	return 0;
+}
+
+/*
+ * 0: not about one of our tunnel packets (the kernel's); 1: ours, not
+ * relayed; XMIP_MIP4_ICMP_SHORT; XMIP_MIP4_ICMP_RELAY with *ic filled.
+ * ic->report is set for a Fragmentation Needed about our tunnel packet.
+ */
 static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
 						const struct xmip_ha_conf *cfg,
 						struct xmip_mip4_icmp *ic)
@@ -472,6 +549,10 @@ static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
 		return 0;
 	if (q->ihl != 5 || q->saddr != cfg->self_addr4)
 		return 0;
+	/* What the ICMP checksum covers: up to Total Length (not a frame's padding). */
+	ic->len = bpf_ntohs(ip->tot_len);
+	if (ic->len < 20 + 8 + 20 || ic->len > (__u32)(data_end - (void *)ip))
+		return 1;
 	x = (void *)(q + 1);
 	nh = q->protocol;
 	if (nh == XMIP_NAT_UDP) {
@@ -484,16 +565,60 @@ static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
 		nh = t->next_header;
 		xlen = XMIP_MIP4_UDP_HLEN;
 	}
+	if (nh != XMIP_IPPROTO_IPIP && nh != XMIP_IPPROTO_GRE && nh != XMIP_IPPROTO_MINENC)
+		return 0;
+	/* RFC 2003 §5.1: the agent learns the tunnel's MTU from it, quote or not. */
+	ic->report = icmp[0] == 3 && icmp[1] == 4;
+	if (nh == XMIP_IPPROTO_MINENC) {
+		struct xmip_mip4_minenc *m;
+		__u32 qlen;
+
+		if (xlen > XMIP_MIP4_UDP_HLEN)
+			return 1;
+		m = (void *)(x + xlen);
+		barrier_var(m);
+		/* The forwarding header and 8 octets of the original payload. */
+		if ((void *)(m + 1) + 8 > data_end)
+			return XMIP_MIP4_ICMP_SHORT;
+		qlen = bpf_ntohs(q->tot_len);
+		if (!(m->s_reserved & XMIP_MIP4_MINENC_S) || qlen < 20 + xlen + XMIP_MIP4_MF_LEN)
+			return 1;   /* we always send S = 1 */
+		xmip_addr_map4(key, m->orig_dst);
+		if (xmip_ha_binding(key, &b) || !xmip_mip4_encap(b.encap) ||
+		    ((__be32 *)b.coa)[3] != q->daddr || xmip_ip4_special(m->orig_src))
+			return 1;
+		if (xmip_mip4_icmp_map(icmp, XMIP_MIP4_MF_LEN + xlen, ic))
+			return 1;
+		ic->to = m->orig_src;
+		/* RFC 2004 §3, decapsulation: the original header back. */
+		__builtin_memcpy(&ic->qhdr, q, sizeof(ic->qhdr));
+		ic->qhdr.protocol = m->protocol;
+		ic->qhdr.saddr = m->orig_src;
+		ic->qhdr.daddr = m->orig_dst;
+		ic->qhdr.tot_len = bpf_htons(qlen - xlen - XMIP_MIP4_MF_LEN);
+		ic->qhdr.check = xmip_ip4_hdr_csum(&ic->qhdr);
+		ic->minenc = 1;
+		ic->cut = xlen + XMIP_MIP4_MF_LEN;
+		/* The sum of what the new ICMP header and quoted header replace:
+		 * ICMP header, quoted header, (UDP, type 4,) forwarding header. */
+		s = -1;   /* (the bounds were checked above through m; again for the verifier) */
+		if (xlen && (void *)icmp + 8 + 20 + 12 + 12 <= data_end)
+			s = bpf_csum_diff(0, 0, (__be32 *)icmp, 8 + 20 + 12 + 12, 0);
+		else if (!xlen && (void *)icmp + 8 + 20 + 12 <= data_end)
+			s = bpf_csum_diff(0, 0, (__be32 *)icmp, 8 + 20 + 12, 0);
+		if (s < 0)
+			return XMIP_MIP4_ICMP_SHORT;
+		ic->removed_sum = (__u32)s;
+		return XMIP_MIP4_ICMP_RELAY;
+	}
 	if (nh == XMIP_IPPROTO_GRE)
 		xlen += XMIP_GRE_HLEN;
-	else if (nh != XMIP_IPPROTO_IPIP)
-		return 1;   /* ours, minimal encapsulation: no inner header to quote */
 	if (xlen > XMIP_MIP4_UDP_HLEN + XMIP_GRE_HLEN)
 		return 1;
 	in = (void *)(x + xlen);
 	barrier_var(in);
 	if ((void *)(in + 1) > data_end)
-		return 1;   /* the quote ends before the inner header (§5) */
+		return XMIP_MIP4_ICMP_SHORT;   /* the quote ends before the inner header (§5) */
 	if (nh == XMIP_IPPROTO_GRE) {
 		g = (void *)(in) - XMIP_GRE_HLEN;
 		if ((void *)(g + 2) > data_end || g[1] != bpf_htons(ETH_P_IP))
@@ -504,24 +629,9 @@ static __always_inline int xmip_mip4_icmp_check(void *data, void *data_end,
 	if (xmip_ha_binding(key, &b) || !xmip_mip4_encap(b.encap) ||
 	    ((__be32 *)b.coa)[3] != q->daddr || xmip_ip4_special(in->saddr))
 		return 1;
+	if (xmip_mip4_icmp_map(icmp, 20 + xlen, ic))
+		return 1;
 	ic->to = in->saddr;
-	ic->old_type = icmp[0];
-	ic->old_code = icmp[1];
-	ic->old_csum = *(__u16 *)(icmp + 2);
-	ic->old_rest = *(__be32 *)(icmp + 4);
-	if (icmp[0] == 11 || icmp[1] <= 2) {
-		ic->type = 3;
-		ic->code = 1;
-	} else if (icmp[1] == 4) {
-		__u32 m = bpf_ntohs(*(__be16 *)(icmp + 6));
-
-		ic->type = 3;
-		ic->code = 4;
-		m = m > 20 + xlen + 68 ? m - 20 - xlen : 68;   /* the tunnel's overhead off */
-		ic->mtu = (__u16)m;
-	} else {
-		return 1;   /* port unreachable, source route failed, ...: not relayed */
-	}
 	ic->cut = 20 + xlen;
 	/* The removed quote octets' sum: 20 + 0/4/12/16, read in two constant pieces. */
 	s = bpf_csum_diff(0, 0, (__be32 *)q, 20, 0);
@@ -589,9 +699,18 @@ static __always_inline int xmip_mip4_icmp_relay_tc(struct __sk_buff *skb,
 		xmip_count(XMIP_STAT_PASS_MIP4_ICMP);
 		return TC_ACT_OK;
 	}
+	/* Octets after Total Length (Ethernet padding) are no part of the error. */
+	if (skb->len > XMIP_ETH_HLEN + ic->len &&
+	    bpf_skb_change_tail(skb, XMIP_ETH_HLEN + ic->len, 0)) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
 	/* Remove the quoted outer headers: the 8 octets before the inner header
-	 * become the new ICMP header (the removal starts after the IP header). */
-	if (cut < 20 || cut > 36 || bpf_skb_adjust_room(skb, -cut, BPF_ADJ_ROOM_NET, 0) ||
+	 * become the new ICMP header (the removal starts after the IP header).
+	 * Minimal: the 28 octets after the cut become the new ICMP header and
+	 * the restored original header. */
+	if (cut < XMIP_MIP4_MF_LEN || cut > 36 ||
+	    bpf_skb_adjust_room(skb, -cut, BPF_ADJ_ROOM_NET, 0) ||
 	    xmip_tc_pull(skb)) {
 		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
 		return TC_ACT_SHOT;
@@ -610,15 +729,32 @@ static __always_inline int xmip_mip4_icmp_relay_tc(struct __sk_buff *skb,
 	oldw[1] = ic->old_rest;
 	neww[0] = bpf_htonl((__u32)ic->type << 24 | (__u32)ic->code << 16);
 	neww[1] = ic->code == 4 ? bpf_htonl(ic->mtu) : 0;
-	sum = (__u16)~ic->old_csum;
-	s = bpf_csum_diff(oldw, 8, neww, 8, sum);
-	sum = xmip_csum_fold((__u32)s);
+	if (ic->minenc) {
+		struct iphdr *qh = (void *)(icmp + 8);
+
+		/* The received message summed to -0: the part kept (the payload
+		 * quote) sums to minus the part replaced (removed_sum, its
+		 * checksum field included); add the new part's sum. */
+		if ((void *)(qh + 1) > data_end) {
+			xmip_count(XMIP_STAT_DROP_MALFORMED);
+			return TC_ACT_SHOT;
+		}
+		*(__be32 *)icmp = neww[0];
+		*(__be32 *)(icmp + 4) = neww[1];
+		__builtin_memcpy(qh, &ic->qhdr, sizeof(*qh));
+		s = bpf_csum_diff(0, 0, (__be32 *)icmp, 28, 0);
+		sum = xmip_csum_fold((__u32)s);
+	} else {
+		sum = (__u16)~ic->old_csum;
+		s = bpf_csum_diff(oldw, 8, neww, 8, sum);
+		sum = xmip_csum_fold((__u32)s);
+		*(__be32 *)icmp = neww[0];
+		*(__be32 *)(icmp + 4) = neww[1];
+	}
 	/* minus the removed octets: add their complement */
 	sum += (__u16)~xmip_csum_fold(ic->removed_sum);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	*(__be32 *)icmp = neww[0];
-	*(__be32 *)(icmp + 4) = neww[1];
 	*(__u16 *)(icmp + 2) = (__u16)~sum;
 	*(__u8 *)ip = 0x45;
 	ip->tos = 0;
@@ -647,6 +783,14 @@ __noinline int xmip_mip4_ha_icmp_tc(struct __sk_buff *skb)
 	r = xmip_mip4_icmp_check(xmip_skb_data(skb), xmip_skb_data_end(skb), &conf, &ic);
 	if (r == 0)
 		return XMIP_ACT_NEXT;
+	/* RFC 2003 §5.1 soft state: the agent lowers the tunnel's MTU (before
+	 * the relay rewrites the packet). */
+	if (ic.report)
+		xmip_report_tc(skb, XMIP_ETH_HLEN, skb->len - XMIP_ETH_HLEN);
+	if (r == XMIP_MIP4_ICMP_SHORT) {
+		xmip_count(XMIP_STAT_PASS_MIP4_ICMP_SHORT);
+		return TC_ACT_OK;
+	}
 	if (r != XMIP_MIP4_ICMP_RELAY) {
 		xmip_count(XMIP_STAT_PASS_MIP4_ICMP);
 		return TC_ACT_OK;
@@ -823,6 +967,40 @@ __noinline int xmip_mip4_ha_reverse_tc(struct __sk_buff *skb, const struct xmip_
 }
 
 /*
+ * tc egress: an ICMP Redirect (type 5) the HA's stack sends to a bound IPv4
+ * home address (any family's). The kernel sends one when it forwards a
+ * packet out of the interface it came in on to an on-link source: a
+ * reverse-tunnelled packet from the home address, decapsulated on the home
+ * link's interface, to a correspondent reached through that interface.
+ * Routed to the home address, it would go into the tunnel, where it means
+ * nothing (the node is not on the home link; RFC 5944 §4.2.1 has a node
+ * away ignore redirects). Dropped, counted, here rather than by turning
+ * send_redirects off: Linux sends them if conf/all *or* the interface's
+ * is on, so that would change the whole namespace, and the HA's redirects
+ * to hosts actually on its links are still right. 1: dropped.
+ */
+static __always_inline int xmip_mip4_ha_redirect(struct __sk_buff *skb)
+{
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	struct iphdr *ip4 = data + XMIP_ETH_HLEN;
+	struct xmip_fw_view b;
+	__u8 *icmp, key[16];
+
+	if ((void *)(ip4 + 1) > data_end || ip4->version != 4 || ip4->ihl != 5 ||
+	    ip4->protocol != XMIP_NAT_ICMP)
+		return 0;
+	icmp = (void *)(ip4 + 1);
+	if ((void *)(icmp + 1) > data_end || *icmp != 5)
+		return 0;
+	xmip_addr_map4(key, ip4->daddr);
+	if (xmip_ha_binding(key, &b))
+		return 0;
+	xmip_count(XMIP_STAT_DROP_MIP4_REDIRECT);
+	return 1;
+}
+
+/*
  * tc egress: the HA's own IPv4 packet (or, in tc mode, one it forwards) to
  * a home address bound through Mobile IPv4 goes through the binding's
  * tunnel. Not decremented: the kernel routed it. XMIP_ACT_NEXT when the
@@ -846,6 +1024,13 @@ __noinline int xmip_mip4_ha_egress(struct __sk_buff *skb)
 	data_end = xmip_skb_data_end(skb);
 	ip4 = data + XMIP_ETH_HLEN;
 	if ((void *)(ip4 + 1) > data_end || ip4->version != 4 || ip4->ihl < 5)
+		return XMIP_ACT_NEXT;
+	if (xmip_mip4_ha_redirect(skb))
+		return TC_ACT_SHOT;
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	ip4 = data + XMIP_ETH_HLEN;
+	if ((void *)(ip4 + 1) > data_end)
 		return XMIP_ACT_NEXT;
 	xmip_addr_map4(key, ip4->daddr);
 	if (xmip_ha_binding(key, &b) || !xmip_mip4_encap(b.encap))

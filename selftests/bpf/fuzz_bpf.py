@@ -103,9 +103,23 @@ Properties checked for every frame (violations are printed with the frame):
      address and destination ours. One outcome counter per frame (the outer
      checksum's NTM_CSUM_ZERO is a stage beside it).
 
+  8. HA tc ingress on ICMP errors from inside a Mobile IPv4 tunnel
+     (mip4-tc: the binding of 7's mip4-xdp, minimal encapsulation in UDP
+     434 to a NAT; bpf/mip4/ha.h "ICMP relay", entries of
+     selftests/bpf/test_mip4_icmp.py): a frame leaves only as the relay: an
+     ICMP Destination Unreachable (code 1, or 4 with an MTU of 68 or more)
+     from the HA's IPv4 address, IPv4 checksum right, its ICMP checksum
+     right whenever the received one was, to the source of the quoted
+     inner header, whose destination is the bound home address (a quote
+     restored from minimal encapsulation has its header checksum right);
+     otherwise it goes on (TC_ACT_OK) unchanged. A ring record
+     (ICMP_TO_AGENT, the soft state's report; one) only for a Fragmentation
+     Needed to the HA quoting a packet from it. Outcome counters are not checked one by one here (a relay counts
+     the relay, the route and the report).
+
 Usage: fuzz_bpf.py [--packets N] [--seed S]
-                   [--prog ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,cn-xdp,cn-tc,
-                    ntm-tc,ntm-tcout]
+                   [--prog ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mip4-tc,mn-xdp,mn-tc,rs-xdp,cn-xdp,
+                    cn-tc,ntm-tc,ntm-tcout]
 (root; XMIP_BUILD names the build, XMIP_TEST_PREFIX the namespaces' prefix).
 Exit status 1 if any property was violated.
 """
@@ -146,6 +160,7 @@ VERDICTS = {
     "ha4-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "mip4-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
     "mip4g-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
+    "mip4-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
     "mn-xdp": {"XDP_DROP", "XDP_PASS"},
     "mn-tc": {"TC_ACT_OK", "TC_ACT_SHOT", "TC_ACT_REDIRECT"},
     "rs-xdp": {"XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"},
@@ -177,7 +192,7 @@ SENT = {"FWD_XDP_TX", "FWD_REDIRECT", "PTB_SENT", "FWD_REDIRECT_NEIGH", "DU_SENT
 HA_FAST_SENT = {"ENCAP_OK", "RETUNNEL_OK", "DSMIP_ENCAP_OK", "MIP4_ENCAP_OK"}
 HA_FAST = ("ha-xdp", "ha4-xdp", "mip4-xdp", "mip4g-xdp")
 # Mobile IPv4 (property 7): program -> (encapsulation, inside UDP 434)
-MIP4_PROGS = {"mip4-xdp": (5, True), "mip4g-xdp": (6, False)}
+MIP4_PROGS = {"mip4-xdp": (5, True), "mip4g-xdp": (6, False), "mip4-tc": (5, True)}
 # Stage: minimal encapsulation replaced by IP-in-IP (the frame's outcome is beside it)
 STAGE_MIP4 = {"MIP4_MINENC_AS_IPIP"}
 # Outcomes that hand a record to the agent.
@@ -398,6 +413,31 @@ def mip4_base_frames(prog):
             f.append(M.rev(back, e, u))
     # ICMP errors from inside the tunnel about our packets (RFC 2003 §4): to tc.
     f += [M.icmp_from_tunnel(encap, udp, 3, 4, 1400)[0], M.icmp_from_tunnel(encap, udp, 11, 0)[0]]
+    # ... minimal encapsulation's, whose quote is the modified header and the
+    # forwarding header (RFC 2004 §5): long enough to relay, and too short.
+    import test_mip4_icmp as T  # noqa: PLC0415
+    xl = 12 if udp else 0
+    f += [T.minimal_error(udp, 3, 4, 1400, 20 + xl + 12 + 8)[0],
+          T.minimal_error(udp, 11, 0, 0, 20 + xl + 12 + 60)[0],
+          T.minimal_error(udp, 3, 4, 1400, 20 + xl + 8)[0]]
+    return f
+
+
+def mip4_icmp_frames():
+    """Errors from inside the tunnel about each form, quotes of several lengths (property 8)."""
+    import test_mip4_dp as M  # noqa: PLC0415
+    import test_mip4_icmp as T  # noqa: PLC0415
+    f = []
+    for e in M.ENCAPS:
+        for u in (False, True):
+            for t, c, m in ((3, 4, 1400), (11, 0, 0), (3, 1, 0), (3, 3, 0), (3, 4, 0)):
+                if e != M.MINENC:
+                    f.append(M.icmp_from_tunnel(e, u, t, c, m)[0])
+    for u in (False, True):
+        xl = 12 if u else 0
+        for cut in (20 + xl + 8, 20 + xl + 12 + 8, 20 + xl + 12 + 60, 20 + xl + 12 + 7):
+            for t, c, m in ((3, 4, 1400), (11, 0, 0), (3, 2, 0), (3, 4, 60)):
+                f.append(T.minimal_error(u, t, c, m, cut)[0])
     return f
 
 
@@ -405,6 +445,8 @@ def base_frames(prog):
     """The BPF tests' kinds of packets for one program, as Ethernet frames."""
     if prog == "rs-xdp":
         return rs_base_frames()
+    if prog == "mip4-tc":
+        return mip4_icmp_frames()
     if prog in MIP4_PROGS:
         return mip4_base_frames(prog)
     if prog.startswith("ntm"):
@@ -773,6 +815,52 @@ def mip4_decode(prog, out):
     return None, "encapsulation %d is not the binding's" % nh
 
 
+def check_mip4_tc(inp, out, v, st, sig):
+    """Property 8: the relay of an ICMP error from inside a Mobile IPv4 tunnel, or nothing."""
+    import test_mip4_dp as M  # noqa: PLC0415
+    if v not in VERDICTS["mip4-tc"]:
+        return "verdict %s not allowed" % v
+    i = Ether(inp)
+    if sig and not TO_AGENT & set(st):
+        return "a ring-buffer record without SIGNAL_TO_AGENT or ICMP_TO_AGENT"
+    if "ICMP_TO_AGENT" in st:
+        # (--batch gives the number of records; test_mip4_icmp.py checks their bytes)
+        if sig != 1:
+            return "%s ring records with ICMP_TO_AGENT" % sig
+        b = inp[14:]
+        if len(b) < 48 or b[0] != 0x45 or b[9] != 1 or b[16:20] != socket.inet_aton(M.HA4) or \
+                b[20] != 3 or b[21] != 4 or b[28 + 12:28 + 16] != socket.inet_aton(M.HA4):
+            return "reported what is not a Fragmentation Needed to the HA about its packet"
+    if "MIP4_ICMP_RELAYED" not in st:
+        if v == "TC_ACT_REDIRECT" or (v == "TC_ACT_OK" and out and out != inp):
+            return "changed or sent on without MIP4_ICMP_RELAYED"
+        return None
+    if v == "TC_ACT_SHOT":
+        return None if "FALLBACK_FIB_OTHER" in st else "relay dropped without FALLBACK_FIB_OTHER"
+    o = bytes(out)
+    if len(o) < 14 + 20 + 8 + 20 or o[14] != 0x45 or o[23] != 1:
+        return "relay is not a plain IPv4 ICMP packet"
+    if checksum(o[14:34]) != 0:
+        return "relay's IPv4 checksum wrong"
+    if o[26:30] != socket.inet_aton(M.HA4):
+        return "relay not from the HA"
+    if (o[16] << 8 | o[17]) != len(o) - 14:
+        return "relay's Total Length is not its length"
+    if o[34] != 3 or o[35] not in (1, 4) or (o[35] == 4 and (o[40] << 8 | o[41]) < 68):
+        return "relay not Destination Unreachable 1, or 4 with an MTU of 68 or more"
+    rin = inp[14 + (inp[14] & 15) * 4:]
+    if checksum(rin[:(i[IP].len if IP in i else len(rin)) - (inp[14] & 15) * 4]) == 0 and \
+            checksum(o[34:]) != 0:
+        return "relay's ICMP checksum wrong (the received one was right)"
+    q = o[42:]
+    if q[16:20] != socket.inet_aton(M.HOA4) or o[30:34] != q[12:16]:
+        return "relay not to the quoted inner source, or about another destination"
+    if rin[28 + 9] == 55 or (rin[28 + 9] == 17 and len(rin) > 57 and rin[28 + 29] == 55):
+        if checksum(q[:20]) != 0:
+            return "restored original header's checksum wrong"
+    return None
+
+
 def check_mip4(prog, inp, out, st):
     """A frame that left the HA with a Mobile IPv4 binding, or was passed up changed (property 7)."""
     import test_mip4_dp as M  # noqa: PLC0415
@@ -935,7 +1023,7 @@ def run(prog, pkts, ns, tmp, verbose=False):
         encap, udp = MIP4_PROGS[prog]
         args = M.args(encap, M.UDP_COA if udp else M.COA, M.REV | (M.COLOC if udp else 0),
                       extra=["--home-prefix", HOME_PREFIX])
-        ifindex = ns.home
+        ifindex = ns.uplink if prog == "mip4-tc" else ns.home
     elif obj == "ntm":
         ents = ntm_entries()
         rel = os.path.join(tmp, "tunnels.bin")
@@ -992,7 +1080,12 @@ def run(prog, pkts, ns, tmp, verbose=False):
         if "RO_HA_DROP_HAO" in final and set(final) - {"RO_HA_DROP_HAO"} <= \
                 CN_REPORT | SIGNAL_STAGE:
             final = ["RO_HA_DROP_HAO"]           # the HA's report for a Binding Error 1
-        if v not in VERDICTS[prog]:
+        if prog == "mip4-tc":
+            try:
+                why = check_mip4_tc(inp, out, v, st, j["signal"])
+            except (IndexError, AttributeError, TypeError, struct.error) as e:
+                why = "output not decodable: %s" % e
+        elif v not in VERDICTS[prog]:
             why = "verdict %s (retval %d) not allowed" % (v, j["retval"])
         elif len(final) != 1 or any(n != 1 for n in st.values() if n):
             why = "counters %s: not exactly one outcome" % st
@@ -1041,13 +1134,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--packets", type=int, default=3000, help="frames per program")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mn-xdp,mn-tc,rs-xdp,"
-                    "cn-xdp,cn-tc,ntm-tc,ntm-tcout")
+    ap.add_argument("--prog", default="ha-xdp,ha4-xdp,mip4-xdp,mip4g-xdp,mip4-tc,mn-xdp,mn-tc,"
+                    "rs-xdp,cn-xdp,cn-tc,ntm-tc,ntm-tcout")
     ap.add_argument("--chunk", type=int, default=20000, help="frames per xmip_pktrun run")
     args = ap.parse_args(argv)
     failed = 0
     ha_ns = C.make_ha_ns()
     ha4_ns = make_ha4_ns()
+    mip4_ns = make_ha4_ns(relay=True)
     mn_ns = make_mn_ns()
     rs_ns = make_rs_ns()
     cn_ns = make_cn_ns()
@@ -1060,7 +1154,7 @@ def main(argv=None):
                 for i in range(0, len(pkts), args.chunk):
                     part = pkts[i:i + args.chunk]
                     ns = {"ha-xdp": ha_ns, "ha4-xdp": ha4_ns, "mip4-xdp": ha4_ns,
-                          "mip4g-xdp": ha4_ns, "rs-xdp": rs_ns,
+                          "mip4g-xdp": ha4_ns, "mip4-tc": mip4_ns, "rs-xdp": rs_ns,
                           "cn-xdp": cn_ns, "cn-tc": cn_ns, "ntm-tc": ntm_ns,
                           "ntm-tcout": ntm_ns}.get(prog, mn_ns)
                     bad, v, o, s = run(prog, part, ns, tmp)
@@ -1087,6 +1181,7 @@ def main(argv=None):
     finally:
         ha_ns.close()
         ha4_ns.close()
+        mip4_ns.close()
         mn_ns.close()
         rs_ns.close()
         cn_ns.close()
@@ -1125,12 +1220,16 @@ def make_rs_ns():
     return ns
 
 
-def make_ha4_ns():
-    """The HA's namespace with IPv4 on both links, as test_dsmip_dp.py's fixture."""
+def make_ha4_ns(relay=False):
+    """The HA's namespace with IPv4 on both links, as test_dsmip_dp.py's fixture;
+    relay: with the original sender's neighbour entry (test_mip4_dp.py's cn_neigh)."""
     import test_dsmip_dp as D  # noqa: PLC0415
     ns = C.make_ha_ns()
     try:
         D.add_ipv4(ns)
+        if relay:
+            ns.ip("neigh", "replace", D.CN4, "lladdr", C.MAC_HOME_ROUTER, "dev", "xbth", "nud",
+                  "permanent")
     except BaseException:
         ns.close()
         raise

@@ -339,6 +339,7 @@ def test_egress_leaves_registration_replies_alone(ns):
 # --- ICMP errors from inside the tunnel (RFC 2003 §4) --------------------------
 
 ROUTER = "198.51.100.77"       # a router inside the tunnel, beyond the uplink
+REPORT_FAMILY = 254            # XMIP_FAMILY_ICMP_REPORT
 
 
 @pytest.fixture
@@ -371,7 +372,16 @@ def test_icmp_relayed_to_the_original_sender(ns, cn_neigh, encap, udp):
         f, inner_quote, xlen = icmp_from_tunnel(encap, udp, typ, code, mtu)
         r = pktrun(ns, "ha", "tc", f, ns.uplink, args(encap, coa))
         assert r.verdict == "TC_ACT_REDIRECT", (typ, code)
-        assert r.stats == {"MIP4_ICMP_RELAYED": 1, "FWD_REDIRECT": 1}, r.stats
+        if want_code == 4:
+            # RFC 2003 §5.1: the Fragmentation Needed also goes to the agent
+            # (the tunnel's MTU soft state), as received, before the relay.
+            assert r.stats == {"MIP4_ICMP_RELAYED": 1, "FWD_REDIRECT": 1, "ICMP_TO_AGENT": 1,
+                               "SIGNAL_SRC_NEW": 1}, r.stats
+            assert [e["family"] for e in r.signal] == [REPORT_FAMILY]
+            assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(f)[14:]
+        else:
+            assert r.stats == {"MIP4_ICMP_RELAYED": 1, "FWD_REDIRECT": 1}, r.stats
+            assert r.signal == []
         nh = mtu - 20 - xlen if want_code == 4 else 0
         want = Ether(src=MAC_HOME, dst=MAC_HOME_ROUTER) / \
             IP(src=HA4, dst=CN4, ttl=64, id=0, flags=0, tos=0) / \
@@ -387,7 +397,7 @@ def test_icmp_relayed_to_the_original_sender(ns, cn_neigh, encap, udp):
 
 
 def test_icmp_not_relayed(ns, cn_neigh):
-    for encap, typ, code in ((IPIP, 3, 3), (IPIP, 3, 5), (MINENC, 3, 4)):
+    for encap, typ, code in ((IPIP, 3, 3), (IPIP, 3, 5), (MINENC, 3, 3)):
         f, _, _ = icmp_from_tunnel(encap, False, typ, code, 1400)
         r = pktrun(ns, "ha", "tc", f, ns.uplink, args(encap))
         assert r.verdict == "TC_ACT_OK" and r.stats == {"PASS_MIP4_ICMP": 1}, (encap, code)

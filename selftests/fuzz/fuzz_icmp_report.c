@@ -7,15 +7,48 @@
  * inner packet lies inside the input; a relay is a well-formed ICMPv6
  * Destination Unreachable code 3 whose checksum verifies, no longer than
  * 1280 octets, to the inner source.
+ * The same input through the IPv4 parser (agentd/core/icmp4_report.c, a
+ * Fragmentation Needed from inside a Mobile IPv4 tunnel): an accepted one
+ * names a tunnel encapsulation; the tunnel MTU a binding through its tunnel
+ * end learns is 0 or between the floor and the reported MTU, and only goes
+ * down (learning it again changes nothing).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csum.h"
+#include "icmp4_report.h"
 #include "icmp_report.h"
+#include "xmip_maps.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
+
+static void fuzz_icmp4(const uint8_t *buf, size_t size)
+{
+	struct xmip_icmp4_report r;
+	struct xmip_binding b;
+	uint16_t port, m;
+
+	if (xmip_icmp4_report_parse(buf, size, &r))
+		return;
+	CHECK(r.proto == 4 || r.proto == 47 || r.proto == 55);
+	/* A Mobile IPv4 binding through the reported tunnel end. */
+	memset(&b, 0, sizeof(b));
+	b.encap = XMIP_ENCAP_MIP4_IPIP;
+	b.coa[10] = b.coa[11] = 0xff;
+	memcpy(b.coa + 12, &r.tun_dst, 4);
+	port = (uint16_t)(r.port >> 8 | r.port << 8);
+	memcpy(b.coa + XMIP_FW_UDP_PORT_OFF, &port, 2);
+	m = xmip_icmp4_pmtu(&r, r.tun_src, r.has_hoa ? r.hoa : 0x01020304, &b);
+	if (!m)
+		return;
+	CHECK(r.tun_src != 0);
+	CHECK(m >= XMIP_PMTU4_FLOOR && (m == XMIP_PMTU4_FLOOR || m == r.mtu));
+	CHECK(r.mtu && r.mtu < r.quoted_len);
+	b.path_mtu = m;
+	CHECK(xmip_icmp4_pmtu(&r, r.tun_src, r.has_hoa ? r.hoa : 0x01020304, &b) == 0);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(xmip_csum_ip6(&self, &r.in_src, 58, out + 40, (size_t)len - 40) == 0);
 		}
 	}
+	fuzz_icmp4(buf, size);
 	free(buf);
 	return 0;
 }

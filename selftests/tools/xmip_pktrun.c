@@ -1026,7 +1026,9 @@ static int run_batch(const struct opts *o, const struct loaded *l, struct ring_b
 	while (fread(lenb, 1, 4, f) == 4) {
 		__u32 len = lenb[0] | lenb[1] << 8 | lenb[2] << 16 | (__u32)lenb[3] << 24;
 		struct xdp_md xctx = { .data = 0, .data_end = len, .ingress_ifindex = o->ifindex };
-		struct __sk_buff sctx = { .ifindex = o->ifindex, .gso_size = (__u32)o->gso_size,
+		/* ingress_ifindex as in a single run: tc programs route by it (fib lookups). */
+		struct __sk_buff sctx = { .ifindex = o->ifindex, .ingress_ifindex = o->ifindex,
+					  .gso_size = (__u32)o->gso_size,
 					  .gso_segs = o->gso_size ? 2 : 0 };
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = in, .data_size_in = len,
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
