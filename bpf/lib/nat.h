@@ -235,11 +235,4 @@ static __always_inline void xmip_ip4_ttl_dec_csum(struct iphdr *h, __s64 d)
 	*(__u16 *)&h->ttl = nw16;
 }
 
-/* xmip_ip4_hdr_csum, inline. */
-static __always_inline __u16 xmip_ip4_hdr_csum_inl(struct iphdr *ip4)
-{
-	ip4->check = 0;
-	return ~xmip_csum_fold(xmip_sum32(ip4, 5, 0));
-}
-
 #endif /* XMIP_BPF_NAT_H */
