@@ -5,8 +5,9 @@
  * Request, and the RS datapath (XDP) looks up once per packet. Keyed by
  * what arrives, so one lookup decides and carries everything the rewrite
  * needs. This is the contract between the control plane (issue 10,
- * agentd/ntm/) and the relay datapath that builds on it; the datapath may
- * add fields at the end of the value, never change the key.
+ * agentd/ntm/) and the relay datapath that builds on it; the key never
+ * changes, the value only together with every writer of raw records
+ * (the tests' and the bench's packers, bpftool in test_xmip_cli.py).
  *
  * Addresses are 16 octets, IPv4 as ::ffff:a.b.c.d (as every xmip map key).
  */
@@ -76,6 +77,14 @@ struct xmip_ntm_relay_key {
  * aligned 8-octet store, at most every XMIP_RS_TOUCH_JIFFIES): jiffies of
  * the last packet through the entry; the agent carries it over when it
  * replaces a value, and sweeps entries whose last_used stopped moving.
+ * Lifetimes are the agent's (its path state), not the table's.
+ *
+ * 104 octets, no more: the table is BPF_F_NO_PREALLOC, so each element
+ * (48-octet header, the key rounded to 32, the value) is one object of
+ * the BPF memory allocator with an 8-octet link in front; 8 + 48 + 32 +
+ * 104 = 192 takes the kmalloc-192 objects (three cache lines, 64-aligned),
+ * one octet more the kmalloc-256 ones (a fourth line for every entry a
+ * packet finds cold, and a third more memory per path at 1M paths).
  */
 struct xmip_ntm_relay_val {
 	__u8   out_src[16];
@@ -89,13 +98,14 @@ struct xmip_ntm_relay_val {
 	__u8   kind;             /* enum xmip_ntm_relay_kind, as the key */
 	__u8   mode;             /* enum xmip_ntm_mode: RS-S or RS-N */
 	__u32  ifindex;          /* 0: XDP_TX (one NIC); else redirect there */
-	__u64  expires_ns;       /* CLOCK_BOOTTIME; 0: no expiry. Refreshed by the agent */
-	/* added by the relay datapath (issue 10): */
 	__u8   smac[6];          /* egress source MAC (agent-resolved) */
 	__u8   dmac[6];          /* next hop's MAC; all zero: the datapath asks the FIB */
 	__u32  pad;
 	__u64  last_used;        /* jiffies of the last packet (datapath-written, see above) */
 };
+
+_Static_assert(sizeof(struct xmip_ntm_relay_val) == 104,
+	       "relay value: 104 octets keep an element in the allocator's 192-octet objects");
 
 /* Write last_used when it is older than this (HZ 100..1000: 0.064-0.64 s). */
 #define XMIP_RS_TOUCH_JIFFIES 64

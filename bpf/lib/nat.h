@@ -219,11 +219,20 @@ static __always_inline __s64 xmip_pseudo_sum_inl(const void *src, const void *ds
 	return xmip_sum_fold32(s);
 }
 
-/* xmip_ip4_hdr_csum, inline. */
-static __always_inline __u16 xmip_ip4_hdr_csum_inl(struct iphdr *ip4)
+/*
+ * IPv4 TTL down by one, the header checksum updated for the TTL/protocol
+ * word and for d (an address delta, or 0): RFC 1624 eqn. 3. The new word
+ * is derived from the old one, not read back after a 1-octet store to half
+ * of it (a load the store buffer cannot forward waits for the store). The
+ * caller checked ttl > 1, so nothing borrows from the protocol octet.
+ */
+static __always_inline void xmip_ip4_ttl_dec_csum(struct iphdr *h, __s64 d)
 {
-	ip4->check = 0;
-	return ~xmip_csum_fold(xmip_sum32(ip4, 5, 0));
+	__u16 ow16 = *(__u16 *)&h->ttl;
+	__u16 nw16 = ow16 - bpf_htons(0x0100);   /* the TTL octet, in memory order */
+
+	h->check = xmip_csum_replace16(xmip_csum_apply(h->check, d), ow16, nw16);
+	*(__u16 *)&h->ttl = nw16;
 }
 
 #endif /* XMIP_BPF_NAT_H */

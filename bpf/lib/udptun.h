@@ -62,19 +62,27 @@ static __always_inline int xmip_tun_ip_write(void *ip, void *end, const struct x
 		return sizeof(*h);
 	} else {
 		struct iphdr *h = ip;
+		/* The header's 16-bit words as they will sit in memory, summed
+		 * from the values (RFC 1071): reading the header back would load
+		 * words that several smaller stores just wrote, which the store
+		 * buffer cannot forward. */
+		__be16 vt = bpf_htons(0x4500 | o->tos);
+		__be16 len = bpf_htons(payload_len + sizeof(*h));
+		__be16 id = o->no_df ? (__be16)bpf_get_prandom_u32() : 0;
+		__be16 frag = o->no_df ? 0 : bpf_htons(XMIP_IP4_DF);
+		__be16 tp = bpf_htons(((__u16)o->ttl << 8) | proto);
+		__be32 sa = *(const __be32 *)o->src, da = *(const __be32 *)o->dst;
 
 		if ((void *)(h + 1) > end)
 			return -1;
-		*(__u8 *)h = 0x45;
-		h->tos = o->tos;
-		h->tot_len = bpf_htons(payload_len + sizeof(*h));
-		h->id = o->no_df ? (__be16)bpf_get_prandom_u32() : 0;
-		h->frag_off = o->no_df ? 0 : bpf_htons(XMIP_IP4_DF);
-		h->ttl = o->ttl;
-		h->protocol = proto;
-		h->saddr = *(const __be32 *)o->src;
-		h->daddr = *(const __be32 *)o->dst;
-		h->check = xmip_ip4_hdr_csum_inl(h);   /* no helper call: same sum */
+		*(__be16 *)h = vt;
+		h->tot_len = len;
+		h->id = id;
+		h->frag_off = frag;
+		*(__be16 *)&h->ttl = tp;
+		h->saddr = sa;
+		h->daddr = da;
+		h->check = ~xmip_csum_fold((__u64)vt + len + id + frag + tp + sa + da);
 		return sizeof(*h);
 	}
 }

@@ -262,17 +262,13 @@ static __always_inline int xmip_rs_s_switch(struct xdp_md *ctx, __u32 l4_off, bo
 		} else {
 			struct iphdr *h = data + XMIP_ETH_HLEN;
 			struct { __be32 s, d; } na = { xmip_addr_v4(v->out_src), xmip_addr_v4(v->out_dst) };
-			__u16 ow16, nw16;
 
 			if ((void *)(h + 1) > end)
 				return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 			if (h->ttl <= 1)
 				return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 			d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
-			ow16 = *(__u16 *)&h->ttl;
-			h->ttl--;
-			nw16 = *(__u16 *)&h->ttl;
-			h->check = xmip_csum_replace16(xmip_csum_apply(h->check, d), ow16, nw16);
+			xmip_ip4_ttl_dec_csum(h, d);
 			if (check) {
 				d = xmip_nat_word_delta_inl(*(__u32 *)&ow, *(__u32 *)&nw, d);
 				udp->check = xmip_csum_apply_udp(check, d);
@@ -486,7 +482,6 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 	} else {
 		struct iphdr *h = data + ioff;
 		struct { __be32 s, d; } na = { xmip_addr_v4(vp->out_src), xmip_addr_v4(vp->out_dst) };
-		__u16 ow16, nw16;
 
 		if ((void *)(h + 1) > end)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -496,10 +491,7 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
 		if (h->ttl <= 1)
 			return xmip_rs_drop(XMIP_STAT_DROP_RS_TTL);
 		d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
-		ow16 = *(__u16 *)&h->ttl;
-		h->ttl--;
-		nw16 = *(__u16 *)&h->ttl;
-		h->check = xmip_csum_replace16(xmip_csum_apply(h->check, d), ow16, nw16);
+		xmip_ip4_ttl_dec_csum(h, d);
 		h->saddr = na.s;
 		h->daddr = na.d;
 	}
@@ -536,28 +528,22 @@ static __always_inline int xmip_rs_n_fwd(struct xdp_md *ctx, __u32 l4_off, bool 
  */
 static __always_inline int xmip_rs_n_outer_csum(void *data, void *end, __u32 ihl_off, bool i6,
 						__u8 proto, __u32 l4_len, __u32 inner_len,
-						const struct xmip_udptun_outer *o,
-						const struct xmip_ntm_tunhdr *th, bool nocsum,
-						__u16 *out)
+						const struct xmip_udptun_outer *o, __u8 next,
+						__be32 path_id, bool nocsum, __u16 *out)
 {
-	struct {
-		__be16 sport, dport, len, check;
-		struct xmip_ntm_tunhdr th;
-	} hdrs;
-	__u64 sum = 0;
-	__s64 s;
+	__u32 ulen = inner_len + sizeof(struct udphdr) + XMIP_NTM_TUNHDR_LEN;
+	__u64 sum;
 
 	if (nocsum) {
 		*out = 0;
 		return o->v6 ? -1 : 0;
 	}
-	hdrs.sport = o->sport;
-	hdrs.dport = o->dport;
-	hdrs.len = bpf_htons(inner_len + sizeof(hdrs));
-	hdrs.check = 0;
-	__builtin_memcpy(&hdrs.th, th, sizeof(*th));
-	s = xmip_pseudo_sum_inl(o->src, o->dst, o->v6, inner_len + sizeof(hdrs), XMIP_NAT_UDP);
-	sum = (__u32)xmip_sum_fold32(xmip_sum32(&hdrs, sizeof(hdrs) / 4, (__u32)s));
+	/* The outer pseudo-header, the UDP header (checksum 0) and the tunnel
+	 * header, as 16-bit words in memory order summed from their values
+	 * (no stack copy read back as words: see xmip_tun_ip_write). */
+	sum = (__u32)xmip_pseudo_sum_inl(o->src, o->dst, o->v6, ulen, XMIP_NAT_UDP);
+	sum += o->sport + o->dport + bpf_htons(ulen);
+	sum += bpf_htons(((__u16)XMIP_NTM_V_DATA << 8) | next) + path_id;   /* reserved: 0 */
 	if (ihl_off > XMIP_RS_MAX_L4_OFF)
 		return -1;
 	if (i6) {
@@ -596,12 +582,8 @@ static __always_inline int xmip_rs_n_push(struct xdp_md *ctx, const struct xmip_
 	void *data = xmip_xdp_data(ctx);
 	void *end = xmip_xdp_data_end(ctx);
 	bool out6 = !xmip_addr_is_v4mapped(v->out_dst);
-	struct xmip_ntm_tunhdr th = {
-		.ver_kind = XMIP_NTM_V_DATA,
-		.next = i6 ? 41 : 4,
-		.reserved = 0,
-		.path_id = v->path_id,
-	};
+	__u8 next = i6 ? 41 : 4;
+	__be32 path_id = v->path_id;
 	struct xmip_udptun_outer o;
 	__u32 inner_len, hl, l4_len;
 	struct xmip_ntm_tunhdr *t;
@@ -636,22 +618,25 @@ static __always_inline int xmip_rs_n_push(struct xdp_md *ctx, const struct xmip_
 	o.dport = v->out_dport;
 	o.v6 = out6;
 	o.ttl = XMIP_RS_OUTER_TTL;
-	if (xmip_rs_n_outer_csum(data, end, XMIP_ETH_HLEN, i6, proto, l4_len, inner_len, &o, &th,
-				 nocsum, &check))
+	if (xmip_rs_n_outer_csum(data, end, XMIP_ETH_HLEN, i6, proto, l4_len, inner_len, &o, next,
+				 path_id, nocsum, &check))
 		return xmip_rs_drop(XMIP_STAT_DROP_RS_NO_CSUM);
 
 	hl = out6 ? XMIP_IP6_HLEN : XMIP_IP4_HLEN;
-	if (xmip_udptun_adjust(ctx, -(int)(hl + sizeof(struct udphdr) + sizeof(th)),
+	if (xmip_udptun_adjust(ctx, -(int)(hl + sizeof(struct udphdr) + XMIP_NTM_TUNHDR_LEN),
 			       xmip_udptun_ethertype(out6)))
 		return xmip_rs_drop(XMIP_STAT_DROP_ADJUST_FAILED);
 	data = xmip_xdp_data(ctx);
 	end = xmip_xdp_data_end(ctx);
-	if (xmip_udptun_write(data + XMIP_ETH_HLEN, end, &o, inner_len + sizeof(th), check))
+	if (xmip_udptun_write(data + XMIP_ETH_HLEN, end, &o, inner_len + XMIP_NTM_TUNHDR_LEN, check))
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
 	t = data + XMIP_ETH_HLEN + hl + sizeof(struct udphdr);
 	if ((void *)(t + 1) > end)
 		return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
-	__builtin_memcpy(t, &th, sizeof(th));
+	t->ver_kind = XMIP_NTM_V_DATA;
+	t->next = next;
+	t->reserved = 0;
+	t->path_id = path_id;
 	xmip_count(done);
 	return xmip_rs_emit(ctx, v, out6);
 }
@@ -682,17 +667,13 @@ static __always_inline int xmip_rs_n_rev_ip(void *data, void *end, bool v6,
 	} else {
 		struct iphdr *h = data + XMIP_ETH_HLEN;
 		struct { __be32 s, d; } na = { xmip_addr_v4(v->gn_vip), xmip_addr_v4(v->inner_addr) };
-		__u16 ow16, nw16;
 
 		if ((void *)(h + 1) > end)
 			return XMIP_STAT_DROP_MALFORMED;
 		if (h->ttl <= 1)
 			return XMIP_STAT_DROP_RS_TTL;
 		*d = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
-		ow16 = *(__u16 *)&h->ttl;
-		h->ttl--;
-		nw16 = *(__u16 *)&h->ttl;
-		h->check = xmip_csum_replace16(xmip_csum_apply(h->check, *d), ow16, nw16);
+		xmip_ip4_ttl_dec_csum(h, *d);
 		h->saddr = na.s;
 		h->daddr = na.d;
 	}
@@ -862,7 +843,6 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 		*icsum = xmip_csum_apply(xmip_csum_apply(*icsum, dd), od);
 	} else {
 		struct iphdr *h = data + XMIP_ETH_HLEN;
-		__u16 ow16, nw16;
 
 		if ((void *)(h + 1) > end)
 			return xmip_rs_drop(XMIP_STAT_DROP_MALFORMED);
@@ -871,10 +851,7 @@ __noinline int xmip_ntm_rs_icmp_err(struct xdp_md *ctx, __u32 l4_off, __u32 is6)
 		na.a4.s = h->saddr == xmip_addr_v4(k.addr) ? xmip_addr_v4(v->gn_vip) : h->saddr;
 		na.a4.d = xmip_addr_v4(v->inner_addr);
 		od = xmip_nat_addr_delta_inl(&h->saddr, &na, false, 0);
-		ow16 = *(__u16 *)&h->ttl;
-		h->ttl--;
-		nw16 = *(__u16 *)&h->ttl;
-		h->check = xmip_csum_replace16(xmip_csum_apply(h->check, od), ow16, nw16);
+		xmip_ip4_ttl_dec_csum(h, od);
 		h->saddr = na.a4.s;
 		h->daddr = na.a4.d;
 		icsum = data + l4_off + 2;

@@ -1199,7 +1199,7 @@ def rs_val(kind, mode, out_src, out_dst, sport, dport, path, inner="::", gn_vip=
     mac = lambda m: bytes.fromhex(m.replace(":", ""))  # noqa: E731
     return (struct.pack("!16s16s16s16sIHHHBB", rs_a16(out_src), rs_a16(out_dst), rs_a16(inner),
                         rs_a16(gn_vip), path, sport, dport, inner_port, kind, mode) +
-            struct.pack("<IQ6s6sIQ", ifindex, 0, mac(smac), mac(dmac), 0, 0))
+            struct.pack("<I6s6sIQ", ifindex, mac(smac), mac(dmac), 0, 0))
 
 
 def rs_cases():

@@ -49,7 +49,7 @@ def val(kind, out_src, out_dst, sport, dport, path=0, inner="::", gn_vip="::", i
     mac = lambda m: bytes.fromhex(m.replace(":", ""))  # noqa: E731
     return (struct.pack("!16s16s16s16sIHHHBB", a16(out_src), a16(out_dst), a16(inner),
                         a16(gn_vip), path, sport, dport, inner_port, kind, mode) +
-            struct.pack("<IQ6s6sIQ", ifindex, 0, mac(smac), mac(dmac), 0, 0))
+            struct.pack("<I6s6sIQ", ifindex, mac(smac), mac(dmac), 0, 0))
 
 
 def tun(path, inner):

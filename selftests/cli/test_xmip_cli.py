@@ -593,7 +593,7 @@ def test_second_instance_on_same_interface_refused(env):
 
 
 RELAY_KEY = struct.Struct("!16sIHHHBB")                 # include/xmip_ntm_relay.h, 28 octets
-RELAY_VAL = struct.Struct("=16s16s16s16s4sHHHBBIQ6s6sIQ")  # 112 octets
+RELAY_VAL = struct.Struct("=16s16s16s16s4sHHHBBI6s6sIQ")  # 104 octets
 
 
 def v4m(a):
@@ -622,14 +622,14 @@ def test_relay_show(env):
     # RS-S leg from NAT1 to NAT2, path 0x2a5f1c03
     relay_put(env, RELAY_KEY.pack(nat1, 0x2a5f1c03, 40001, 49602, 0, 17, 1),
               RELAY_VAL.pack(rs, nat2, b"\0" * 16, b"\0" * 16, be(0x2a5f1c03), socket.htons(49602),
-                             socket.htons(40002), 0, 1, 2, 0, 0, b"\0" * 6, b"\0" * 6, 0, 777))
+                             socket.htons(40002), 0, 1, 2, 0, b"\0" * 6, b"\0" * 6, 0, 777))
     # RS-N forward and reverse of a TCP flow on path 0x9b3e0d41, pool port 50000
     relay_put(env, RELAY_KEY.pack(nat1, 0x9b3e0d41, 40001, 49602, 33000, 6, 2),
               RELAY_VAL.pack(rs, gn, mn_vip, gn_vip, be(0x9b3e0d41), socket.htons(50000),
-                             socket.htons(80), 0, 2, 3, 0, 0, b"\0" * 6, b"\0" * 6, 0, 0))
+                             socket.htons(80), 0, 2, 3, 0, b"\0" * 6, b"\0" * 6, 0, 0))
     relay_put(env, RELAY_KEY.pack(gn, 0, 80, 50000, 0, 6, 3),
               RELAY_VAL.pack(rs, nat1, mn_vip, gn_vip, be(0x9b3e0d41), socket.htons(49602),
-                             socket.htons(40001), socket.htons(33000), 3, 3, 0, 0, b"\0" * 6,
+                             socket.htons(40001), socket.htons(33000), 3, 3, 0, b"\0" * 6,
                              b"\0" * 6, 0, 0))
     for pid, mode in ((0x2a5f1c03, 2), (0x9b3e0d41, 3)):
         run(["bpftool", "map", "update", "pinned", f"{env.pin_dir}/xmip_rs_paths", "key", "hex"] +
