@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "seed_file.h"
+
 #include "icmp4_report.h"
 #include "pmtu_age.h"
 #include "xmip_maps.h"
@@ -32,16 +34,7 @@ static uint32_t a4(const char *s)
 
 static size_t load(const char *name, uint8_t *buf, size_t cap)
 {
-	char path[256];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "selftests/fuzz/icmp_report/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
+	return load_seed("icmp_report", name, buf, cap);
 }
 
 static void parse(const char *name, struct xmip_icmp4_report *r)

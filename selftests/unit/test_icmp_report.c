@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "seed_file.h"
+
 #include "csum.h"
 #include "icmp_report.h"
 
@@ -22,16 +24,7 @@ static const struct in6_addr HA = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [
 
 static size_t load(const char *name, uint8_t *buf, size_t cap)
 {
-	char path[256];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "selftests/fuzz/icmp_report/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
+	return load_seed("icmp_report", name, buf, cap);
 }
 
 static void test_destination_unreachable_is_relayed_as_code_3(void **state)
