@@ -196,15 +196,20 @@ check-unit: $(UNIT_BINS) $(O)/xmip $(O)/xmip-agentd
 	@echo "== selftests/unit/test_link.sh"; selftests/unit/test_link.sh $(O)
 
 # Packet tests through BPF_PROG_TEST_RUN and end-to-end scenarios need root.
+# check-bpf and check-e2e run two test files at a time, each worker with a
+# name prefix of its own (selftests/run_parallel.py; XMIP_TEST_JOBS=1: one
+# at a time).
 check-bpf: all
-	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/bpf
+	XMIP_BUILD=$(O) $(PYTHON) selftests/run_parallel.py --dir selftests/bpf \
+		--prefix-var XMIP_TEST_PREFIX --prefix xbt
 
 # The CLI against the kernel, in namespaces it creates (root).
 check-cli: $(O)/xmip
 	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/cli
 
 check-e2e: all
-	XMIP_BUILD=$(O) $(PYTHON) -m pytest -q selftests/e2e
+	XMIP_BUILD=$(O) $(PYTHON) selftests/run_parallel.py --dir selftests/e2e \
+		--prefix-var XMIP_E2E_PREFIX --prefix xe
 
 # scripts/test.sh runs these one by one, except check-deb, which it starts
 # first in the background (it builds in a copy of the tree) and joins

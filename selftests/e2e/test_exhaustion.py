@@ -2,6 +2,9 @@
 """Exhausted resources on the home agent, with traffic running (issue 13;
 docs/RELIABILITY.md has the table): the binding table full, the signalling
 ring buffer full. Answers are read from captures decoded by tshark."""
+# Line-rate floods: run alone, after the other files (selftests/run_parallel.py).
+E2E_SOLO = True
+
 import json
 import os
 import signal
