@@ -41,6 +41,19 @@ static const uint8_t ra_plain[] = {
 	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
 };
 
+/* radvd 2.19 (Debian 12) with the configuration of docs/DESIGN.md ("Router
+ * Advertisements with H are not xmip's"; MaxRtrAdvInterval 2 s), captured
+ * by tcpdump on the link: H, Prefix Information 2001:db8:1::2/64 with L, A,
+ * R, Source Link-Layer Address, Advertisement Interval, Home Agent
+ * Information with R, preference 30, lifetime 1800. */
+static const uint8_t ra_radvd[] = {
+	0x86, 0x00, 0xf7, 0xa4, 0x40, 0x20, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x04, 0x40, 0xe0, 0x00, 0x01, 0x51, 0x80, 0x00, 0x00, 0x38, 0x40, 0x00, 0x00, 0x00, 0x00,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x01, 0x01, 0xb6, 0x21, 0xaf, 0x92, 0x70, 0xb4, 0x07, 0x01, 0x00, 0x00, 0x00, 0x00, 0x07, 0xd0,
+	0x08, 0x01, 0x80, 0x00, 0x00, 0x1e, 0x07, 0x08,
+};
+
 static struct xmip_conf conf;
 static struct xmip_hal hal;
 
@@ -64,6 +77,8 @@ static int setup(void **state)
 	conf.mobile_routers = true;
 	return 0;
 }
+
+static size_t reply(bool want_mr, uint32_t rnd, uint64_t now, struct in6_addr *out, bool *r);
 
 static struct xmip_ra parse_ok(const uint8_t *m, size_t len, const char *src)
 {
@@ -97,6 +112,32 @@ static void test_parse_scapy_ra(void **state)
 	assert_false(ra.has_hai);
 	assert_int_equal(ra.n_router_addrs, 1);
 	assert_int_equal(ra.router_addrs[0].valid_s, 0xffffffffu);
+}
+
+/* What the documented radvd configuration sends is understood: another
+ * HA (our address here is ::3) lists the advertising one first. */
+static void test_radvd_ra(void **state)
+{
+	struct xmip_ra ra = parse_ok(ra_radvd, sizeof(ra_radvd), "fe80::b421:afff:fe92:70b4");
+	struct in6_addr out[XMIP_HAAD_MAX_ADDRS];
+	bool r;
+
+	(void)state;
+	assert_true(ra.h && ra.has_hai && ra.ha_mr);
+	assert_int_equal(ra.router_lifetime_s, 6);
+	assert_int_equal(ra.ha_preference, 30);
+	assert_int_equal(ra.ha_lifetime_s, 1800);
+	assert_int_equal(ra.n_router_addrs, 1);
+	conf.address = A("2001:db8:1::3");
+	assert_int_equal(xmip_hal_update(&hal, &conf, &ra, 2, S(0)), XMIP_HAL_ADDED);
+	assert_int_equal(reply(true, 1, S(1799), out, &r), 2);
+	assert_true(r);
+	assert_memory_equal(&out[0], A("2001:db8:1::2").s6_addr, 16);
+	assert_memory_equal(&out[1], &conf.address, 16);
+	/* on its own host: its own RA, ignored */
+	conf.address = A("2001:db8:1::2");
+	memset(&hal, 0, sizeof(hal));
+	assert_int_equal(xmip_hal_update(&hal, &conf, &ra, 2, S(0)), XMIP_HAL_SELF);
 }
 
 /* RFC 4861 §6.1.2, one rule at a time, and §7.4's option length. */
@@ -319,6 +360,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_parse_scapy_ra, setup),
+		cmocka_unit_test_setup(test_radvd_ra, setup),
 		cmocka_unit_test_setup(test_parse_rejects, setup),
 		cmocka_unit_test_setup(test_learn_order_and_expire, setup),
 		cmocka_unit_test_setup(test_delete_and_defaults, setup),
