@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "clock.h"
 #include "dhaad.h"
+#include "ha_list.h"
 #include "log.h"
 #include "rawsend.h"
 #include "srcrate.h"
@@ -33,37 +34,16 @@ struct xmip_dhaad_ha {
 	struct in6_addr               anycast;
 	struct xmip_srcrate           haad_rl;  /* replies per source /64 */
 	struct xmip_srcrate           mpa_rl;   /* §6.8: at most one MPA per second per MN */
+	struct xmip_hal               hal;      /* §10.5.1: home agents learnt from RAs */
 };
-
-/* §10.5: this HA and the configured others, by decreasing preference. */
-static size_t ha_list(const struct xmip_conf *c, struct in6_addr *out)
-{
-	int32_t pref[1 + XMIP_CONF_MAX_PEER_HA];
-	struct in6_addr all[1 + XMIP_CONF_MAX_PEER_HA];
-	size_t idx[1 + XMIP_CONF_MAX_PEER_HA], n = 0;
-	uint32_t rnd = 0;
-
-	all[n] = c->address;
-	pref[n++] = c->ha_preference;
-	for (size_t i = 0; i < c->n_peer_has; i++) {
-		all[n] = c->peer_has[i].addr;
-		pref[n++] = c->peer_has[i].preference;
-	}
-	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
-		rnd = (uint32_t)xmip_now_ns();
-	xmip_haad_order(pref, idx, n, rnd);
-	for (size_t i = 0; i < n; i++)
-		out[i] = all[idx[i]];
-	return n;
-}
 
 static void on_request(struct xmip_dhaad_ha *d, const struct in6_addr *src,
 		       const struct in6_addr *dst, const struct xmip_icmp6_mip *m)
 {
-	struct in6_addr addrs[1 + XMIP_CONF_MAX_PEER_HA];
+	struct in6_addr addrs[XMIP_HAAD_MAX_ADDRS];
 	uint8_t buf[1280];
+	uint32_t rnd = 0;
+	bool r;
 	size_t n;
 	int len;
 
@@ -72,15 +52,18 @@ static void on_request(struct xmip_dhaad_ha *d, const struct in6_addr *src,
 		return;
 	if (xmip_addr_not_routable(src) || !xmip_srcrate_take(&d->haad_rl, src, xmip_now_ns()))
 		return;
-	n = ha_list(d->conf, addrs);
-	/* RFC 3963 §7.2: R set when the listed agents serve mobile routers
-	 * (the peer-home-agents are taken to be configured like this one);
-	 * when this one does not, the list of mobile IPv6 home agents, R 0. */
-	len = xmip_haad_build_reply(buf, sizeof(buf), &d->conf->address, src, m->id,
-				    m->r && d->conf->mobile_routers, addrs, n);
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint32_t)xmip_now_ns();
+	/* §10.5: this HA, the configured peers and the learnt ones, by
+	 * decreasing preference, fitting the minimum MTU; RFC 3963 §7.2: to
+	 * a mobile router those serving routers, R set, if any. */
+	n = xmip_hal_reply(&d->hal, d->conf, m->r, rnd, xmip_now_ns(), addrs, XMIP_HAAD_MAX_ADDRS,
+			   &r);
+	len = xmip_haad_build_reply(buf, sizeof(buf), &d->conf->address, src, m->id, r, addrs, n);
 	if (len > 0 && xmip_rawsend(d->raw, buf, (size_t)len, 0) == 0)
-		log_info("DHAAD: reply id %u to %s with %zu home agent(s)%s", m->id, xmip_ip6str(src),
-			 n, m->r ? " (mobile router asked)" : "");
+		log_info("DHAAD: reply id %u to %s with %zu home agent(s), first %s%s", m->id,
+			 xmip_ip6str(src), n, n ? xmip_ip6str(&addrs[0]) : "-",
+			 m->r ? " (mobile router asked)" : "");
 }
 
 /* §10.6.2, §11.4.2: only a registered mobile node (its home address, which
@@ -107,6 +90,81 @@ static void on_mps(struct xmip_dhaad_ha *d, const struct in6_addr *src,
 			 xmip_ip6str(src));
 }
 
+static bool on_home_if(const struct xmip_dhaad_ha *d, uint32_t ifindex)
+{
+	for (int i = 0; i < d->conf->n_ifs; i++)
+		if (ifindex && if_nametoindex(d->conf->ifnames[i]) == ifindex)
+			return true;
+	return false;
+}
+
+/* §10.5.1: a Router Advertisement on one of our links updates the Home
+ * Agents List. Anyone on the link can send one: invalid ones (RFC 4861
+ * §6.1.2) change nothing, and the log lines are rate-limited. */
+static void on_ra(struct xmip_dhaad_ha *d, const uint8_t *msg, size_t len,
+		  const struct in6_addr *src, int hops, uint32_t ifindex)
+{
+	static struct xmip_ratelimit rl = XMIP_RATELIMIT_INIT(10);
+	uint64_t now = xmip_now_ns();
+	enum xmip_hal_change ch;
+	enum xmip_ra_err e;
+	struct xmip_ra ra;
+	unsigned int more;
+	size_t gone;
+
+	if (!on_home_if(d, ifindex))
+		return;
+	e = xmip_ra_parse(msg, len, src, hops, &ra);
+	if (e != XMIP_RA_OK) {
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("Router Advertisement from %s ignored: %s%s", xmip_ip6str(src),
+				 xmip_ra_strerror(e), more ? " (and earlier ones not logged)" : "");
+		return;
+	}
+	gone = xmip_hal_expire(&d->hal, now);
+	if (gone)
+		log_info("Home Agents List: %zu home agent(s) expired", gone);
+	ch = xmip_hal_update(&d->hal, d->conf, &ra, ifindex, now);
+	switch (ch) {
+	case XMIP_HAL_ADDED:
+	case XMIP_HAL_UPDATED: {
+		char addrs[4 * INET6_ADDRSTRLEN + 8] = "";
+		const struct xmip_hal_entry *ent = NULL;
+
+		for (size_t i = 0; i < XMIP_HAL_MAX && !ent; i++)
+			if (d->hal.e[i].used && d->hal.e[i].ifindex == ifindex &&
+			    !memcmp(&d->hal.e[i].ll, src, 16))
+				ent = &d->hal.e[i];
+		for (size_t i = 0; ent && i < ent->n_addrs; i++) {
+			strcat(addrs, i ? " " : "");
+			strcat(addrs, xmip_ip6str(&ent->addrs[i].addr));
+		}
+		if (ch == XMIP_HAL_ADDED)
+			log_info("Home Agents List: %s added: preference %d, lifetime %u s%s, "
+				 "addresses: %s", xmip_ip6str(src), ent ? ent->preference : 0,
+				 ra.has_hai ? ra.ha_lifetime_s : ra.router_lifetime_s,
+				 ent && ent->mr ? ", serves mobile routers" : "",
+				 addrs[0] ? addrs : "none (no Prefix Information with R in the home prefix)");
+		else
+			log_debug("Home Agents List: %s refreshed: preference %d, addresses: %s",
+				  xmip_ip6str(src), ent ? ent->preference : 0, addrs);
+		break;
+	}
+	case XMIP_HAL_DELETED:
+		log_info("Home Agents List: %s deleted (%s)", xmip_ip6str(src),
+			 ra.h ? "home agent lifetime 0" : "H bit clear");
+		break;
+	case XMIP_HAL_FULL:
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("Home Agents List full (%d): home agent %s not listed%s", XMIP_HAL_MAX,
+				 xmip_ip6str(src), more ? " (and earlier ones not logged)" : "");
+		break;
+	case XMIP_HAL_SELF:
+	case XMIP_HAL_NONE:
+		break;
+	}
+}
+
 static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct xmip_dhaad_ha *d = arg;
@@ -114,7 +172,8 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 	(void)loop;
 	(void)events;
 	for (int budget = 0; budget < 64; budget++) {
-		uint8_t buf[1500], cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		uint8_t buf[1500], cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				       CMSG_SPACE(sizeof(int))];
 		struct sockaddr_in6 from;
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
@@ -123,13 +182,29 @@ static void on_readable(struct xmip_loop *loop, int fd, uint32_t events, void *a
 		static struct xmip_icmp6_mip m;   /* large: not on the stack */
 		struct in6_addr dst = IN6ADDR_ANY_INIT;
 		enum xmip_icmp6_mip_err e;
+		uint32_t ifindex = 0;
+		int hops = -1;
 		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
 
 		if (n < 0)
 			return;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-				memcpy(&dst, &((struct in6_pktinfo *)CMSG_DATA(c))->ipi6_addr, 16);
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level != IPPROTO_IPV6)
+				continue;
+			if (c->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				dst = pi.ipi6_addr;
+				ifindex = pi.ipi6_ifindex;
+			} else if (c->cmsg_type == IPV6_HOPLIMIT) {
+				memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+			}
+		}
+		if (n > 0 && buf[0] == XMIP_ND_RA) {
+			on_ra(d, buf, (size_t)n, &from.sin6_addr, hops, ifindex);
+			continue;
+		}
 		e = xmip_icmp6_mip_parse(buf, (size_t)n, &m);
 		if (e != XMIP_ICMP6_MIP_OK) {
 			log_debug("ICMPv6 from %s ignored: %s", xmip_ip6str(&from.sin6_addr),
@@ -167,8 +242,12 @@ struct xmip_dhaad_ha *xmip_dhaad_ha_new(struct xmip_loop *loop, const struct xmi
 	ICMP6_FILTER_SETBLOCKALL(&filt);
 	ICMP6_FILTER_SETPASS(XMIP_ICMP6_HAAD_REQUEST, &filt);
 	ICMP6_FILTER_SETPASS(XMIP_ICMP6_MPS, &filt);
+	/* §10.5.1: the Router Advertisements of the other home agents (to
+	 * ff02::1, which every interface has joined), with their hop limit. */
+	ICMP6_FILTER_SETPASS(XMIP_ND_RA, &filt);
 	if (setsockopt(d->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) ||
-	    setsockopt(d->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)))
+	    setsockopt(d->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) ||
+	    setsockopt(d->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)))
 		goto fail;
 	/* The anycast address, so the kernel delivers requests to it (a
 	 * router may join any; the membership lasts as long as the socket). */
@@ -185,7 +264,8 @@ struct xmip_dhaad_ha *xmip_dhaad_ha_new(struct xmip_loop *loop, const struct xmi
 	}
 	if (xmip_loop_add_fd(loop, d->fd, EPOLLIN, on_readable, d))
 		goto fail;
-	log_info("DHAAD: answering on %s (RFC 6275 §10.5), Mobile Prefix Solicitations on %s",
+	log_info("DHAAD: answering on %s (RFC 6275 §10.5), Mobile Prefix Solicitations on %s; "
+		 "Home Agents List from Router Advertisements with H (§10.5.1)",
 		 xmip_ip6str(&d->anycast), xmip_ip6str(&conf->address));
 	return d;
 fail:

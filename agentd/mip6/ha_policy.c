@@ -205,19 +205,12 @@ static bool stateless_checks(const struct xmip_conf *conf, const struct xmip_pkt
 		discard(d, XMIP_HA_DISCARD_COA, "care-of address not unicast routable");
 		return false;
 	}
-	if (m->bu_flags & XMIP_BU_F_R) {
-		/* RFC 3963 §6.6: an HA not configured for mobile routers
-		 * answers 140; §6.2: so does one for an R without H. */
-		if (!conf->mobile_routers) {
-			set_ba_addressing(d, pkt, &hoa);
-			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile routers not served (mobile-routers = no)");
-			return false;
-		}
-		if (!(m->bu_flags & XMIP_BU_F_H)) {
-			set_ba_addressing(d, pkt, &hoa);
-			reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 §6.2)");
-			return false;
-		}
+	/* RFC 3963 §6.2: R without H gets 140 (mobile-routers = no: in
+	 * xmip_ha_decide, once the router is identified). */
+	if ((m->bu_flags & XMIP_BU_F_R) && !(m->bu_flags & XMIP_BU_F_H)) {
+		set_ba_addressing(d, pkt, &hoa);
+		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 §6.2)");
+		return false;
 	}
 	/* §9.5.1: a correspondent registration must carry Nonce Indices and
 	 * Binding Authorization Data that return routability verifies; this
@@ -392,6 +385,14 @@ int xmip_ha_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
+	/* RFC 3963 §6.6: an HA not configured for mobile routers answers
+	 * 140; signed and with the Mesg-ID echoed, so that the router can
+	 * trust it and try another home agent (§5.4) instead of waiting. */
+	if (!dereg && (m->bu_flags & XMIP_BU_F_R) && !conf->mobile_routers) {
+		reject_echo(d, XMIP_BA_MR_OP_NOT_PERMITTED, o->mesg_id,
+			    "mobile routers not served (mobile-routers = no)");
+		return 0;
+	}
 	/* RFC 3963 §6.2: a registration may not switch between mobile node
 	 * and mobile router (a deregistration ignores R). */
 	if (!dereg && cur && ((cur->bu_flags ^ m->bu_flags) & XMIP_BU_F_R)) {

@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "maps.h"
 #include "mh.h"
+#include "mn_hasel.h"
 #include "mn_policy.h"
 #include "mn_ro.h"
 #include "mn_dsmip.h"
@@ -96,6 +98,8 @@ struct xmip_mn {
 	bool                          dhaad_pending;
 	uint16_t                      dhaad_id;
 	unsigned int                  dhaad_tries;
+	struct xmip_mn_halist         hal;       /* the last reply's home agents; empty: configured */
+	unsigned int                  ha_tx;     /* BUs of the pending registration to this one */
 	bool                          mps_pending, have_mpa;
 	uint16_t                      mps_id;
 	unsigned int                  mps_tries;
@@ -192,6 +196,7 @@ static void send_bu(struct xmip_mn *mn, const struct in6_addr *coa, bool dereg, 
 		 retransmit ? " retransmission" : "", mn->st.seq, xmip_ip6str(&mn->conf->self.hoa),
 		 xmip_ip6str(coa), xmip_ip6str(&mn->conf->home_agent));
 	xmip_rawsend_via(mn->raw, buf, (size_t)len, dereg ? mn->home_ifindex : mn->coa_ifindex);
+	mn->ha_tx = retransmit ? mn->ha_tx + 1 : 1;
 	xmip_mip6_observe_mn_bu(coa, dereg, retransmit);
 	xmip_mn_update_sent(&mn->st, xmip_now_ns());
 	xmip_family_timer_in_ms(&mn->retrans, mn->st.retrans_ms);
@@ -714,10 +719,18 @@ static void on_netlink(struct xmip_loop *loop, int fd, uint32_t events, void *ar
 		xmip_family_timer_in_ms(&mn->reeval, REEVAL_DELAY_MS);
 }
 
+static void ha_failed(struct xmip_mn *mn, bool timeout, uint8_t status);
+
 static void on_retrans(struct xmip_mn *mn)
 {
 	if (!mn->st.pending)
 		return;
+	/* §11.4.1: a home agent found by DHAAD that stays silent: the next. */
+	if (mn->hal.n && !mn->st.pending_dereg && !mn->st.pending_udp && mn->where == MN_AWAY &&
+	    !mn->v4 && mn->ha_tx >= XMIP_MN_HA_TRIES) {
+		ha_failed(mn, true, 0);
+		return;
+	}
 	log_info("no BA for seq %u: retransmitting", mn->st.seq);
 	if (mn->st.pending_udp) {
 		if (mn->where == MN_AWAY && mn->v4)
@@ -834,6 +847,35 @@ static void mps_start(struct xmip_mn *mn)
 	mps_send(mn);
 }
 
+/*
+ * Register with home agent ha from now on (:: : none, find one again).
+ * The tunnel rule names the home agent, so it goes; the binding there is
+ * a first registration; the home prefix is solicited from it anew.
+ */
+static void set_ha(struct xmip_mn *mn, const struct in6_addr *ha)
+{
+	if (mn->have_tunnel_rule) {
+		xmip_nl_rule(mn->nl, &mn->tunnel_rule_coa, &mn->conf->home_agent, HOA_TABLE,
+			     HOA_RULE_PREF, false);
+		mn->have_tunnel_rule = false;
+	}
+	/* The learnt address stands in for the configured one for this run
+	 * (the core's configuration object is ours to fill here). */
+	((struct xmip_conf *)mn->conf)->home_agent = *ha;
+	mn->st.registered = false;
+	mn->st.pending = false;
+	mn->ha_tx = 0;
+	xmip_family_timer_cancel(&mn->retrans);
+	mn->mps_pending = false;
+	mn->have_mpa = false;
+	xmip_family_timer_cancel(&mn->mps_t);
+	if (mn->where == MN_AWAY && !mn->v4) {
+		write_state(mn, true, &mn->coa, mn->coa_ifindex);
+		if (ha_known(mn))
+			sync_hoa_route(mn);
+	}
+}
+
 static void on_haad_reply(struct xmip_mn *mn, const struct in6_addr *from,
 			  const struct xmip_icmp6_mip *m)
 {
@@ -844,25 +886,64 @@ static void on_haad_reply(struct xmip_mn *mn, const struct in6_addr *from,
 	if (mn->conf->mobile_router && !m->r)
 		log_warn("DHAAD: reply id %u says the home agents do not support mobile routers",
 			 m->id);
-	/* §11.4.1: the first address is the most preferred home agent. */
-	for (size_t i = 0; i < m->n_addrs; i++) {
-		if (xmip_addr_not_routable(&m->addrs[i]))
-			continue;
-		/* The learnt address becomes the configured one for this run
-		 * (the core's configuration object is ours to fill here). */
-		((struct xmip_conf *)mn->conf)->home_agent = m->addrs[i];
-		mn->dhaad_pending = false;
-		xmip_family_timer_cancel(&mn->dhaad_t);
-		log_info("DHAAD: reply id %u from %s: home agent %s (%zu listed)", m->id,
-			 xmip_ip6str(from), xmip_ip6str(&m->addrs[i]), m->n_addrs);
-		if (mn->where == MN_AWAY && !mn->v4) {
-			write_state(mn, true, &mn->coa, mn->coa_ifindex);
-			sync_hoa_route(mn);
-			send_bu(mn, &mn->coa, false, false);
-		}
+	/* §11.4.1: the first address is the most preferred home agent; the
+	 * others are kept, to be tried in turn (mn_hasel.h). */
+	if (!xmip_mn_halist_set(&mn->hal, m->addrs, m->n_addrs)) {
+		log_warn("DHAAD: reply id %u from %s lists no usable home agent", m->id,
+			 xmip_ip6str(from));
 		return;
 	}
-	log_warn("DHAAD: reply id %u from %s lists no usable home agent", m->id, xmip_ip6str(from));
+	mn->dhaad_pending = false;
+	xmip_family_timer_cancel(&mn->dhaad_t);
+	log_info("DHAAD: reply id %u from %s: home agent %s (%zu listed)", m->id,
+		 xmip_ip6str(from), xmip_ip6str(&mn->hal.addr[0]), mn->hal.n);
+	set_ha(mn, &mn->hal.addr[0]);
+	if (mn->where == MN_AWAY && !mn->v4)
+		send_bu(mn, &mn->coa, false, false);
+}
+
+/*
+ * The home agent found by DHAAD refused (status) or stayed silent
+ * (timeout): the next one of the reply, DHAAD again, or nothing until the
+ * next move (mn_hasel.h says which, and why).
+ */
+static void ha_failed(struct xmip_mn *mn, bool timeout, uint8_t status)
+{
+	struct in6_addr old = mn->conf->home_agent, none = IN6ADDR_ANY_INIT;
+	const struct in6_addr *next;
+	enum xmip_mn_ha_step step = xmip_mn_halist_failed(&mn->hal, mn->conf, timeout, status,
+							  &next);
+	char why[64];
+
+	if (timeout)
+		snprintf(why, sizeof(why), "no BA to %u BUs", mn->ha_tx);
+	else
+		snprintf(why, sizeof(why), "refused, status %u (%s)", status,
+			 xmip_ba_status_name(status));
+	switch (step) {
+	case XMIP_MN_HA_STAY:
+		log_warn("home agent %s: %s, which no other home agent would change; retrying on "
+			 "the next move", xmip_ip6str(&old), why);
+		return;
+	case XMIP_MN_HA_NEXT:
+		log_warn("home agent %s: %s; trying the next one of the DHAAD reply, %s "
+			 "(RFC 6275 §11.4.1)", xmip_ip6str(&old), why, xmip_ip6str(next));
+		set_ha(mn, next);
+		send_bu(mn, &mn->coa, false, false);
+		return;
+	case XMIP_MN_HA_REDISCOVER:
+		log_warn("home agent %s: %s; no other home agent left: dynamic home agent address "
+			 "discovery again", xmip_ip6str(&old), why);
+		set_ha(mn, &none);
+		dhaad_start(mn);
+		return;
+	case XMIP_MN_HA_GIVE_UP:
+		log_warn("home agent %s: %s; every home agent of the DHAAD reply refused%s: no "
+			 "Binding Update until the next move", xmip_ip6str(&old), why,
+			 mn->conf->mobile_router ? " this mobile router (RFC 3963 §5.4)" : "");
+		set_ha(mn, &none);
+		return;
+	}
 }
 
 /* §11.4.3: the home prefix as the HA sees it; a home address outside every
@@ -1117,6 +1198,11 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		break;
 	case XMIP_MN_BA_REJECTED:
 		xmip_family_timer_cancel(&mn->retrans);
+		/* Found by DHAAD: perhaps another home agent takes us. */
+		if (mn->hal.n && mn->where == MN_AWAY && !mn->v4 && !mn->st.pending_dereg) {
+			ha_failed(mn, false, res.status);
+			break;
+		}
 		log_warn("BA: refused, status %u (%s) seq %u, HoA %s CoA %s: %s; retrying on the next move",
 			 res.status, xmip_ba_status_name(res.status), p->msg.seq,
 			 xmip_ip6str(&mn->conf->self.hoa), xmip_ip6str(&mn->st.pending_coa), why);

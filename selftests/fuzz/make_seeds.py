@@ -171,6 +171,42 @@ def main():
     write("signal_rec", "hdr_len_16", struct.pack("=HHII", 1, 16, 3, len(bu)) + b"\xee" * 4 + bu)
     write("signal_rec", "hdr_len_8", struct.pack("=HHII", 1, 8, 3, len(bu)) + bu)
     write("signal_rec", "hdr_len_past_record", struct.pack("=HHII", 1, 400, 3, 0) + bu)
+    ha_list_seeds()
+
+
+def ha_list_seeds():
+    """ha_list: records (flags, source low octet, ifindex, seconds, length u16)
+    each followed by a Router Advertisement's ICMPv6 part (fuzz_ha_list.c)."""
+    from scapy.layers.inet6 import (ICMPv6ND_RA, ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo,
+                                    ICMPv6NDOptSrcLLAddr)
+
+    def icmp(p, src="fe80::3"):
+        return raw(IPv6(src=src, dst="ff02::1", hlim=255) / p)[40:]
+
+    def rec(msg, flags=0, low=3, ifx=2, dt=0):
+        return struct.pack(">BBBBH", flags, low, ifx, dt, len(msg)) + msg
+
+    def pi(addr, **kw):
+        return ICMPv6NDOptPrefixInfo(prefixlen=64, R=1, prefix=addr, **kw)
+    ha = icmp(ICMPv6ND_RA(H=1, routerlifetime=1800) /
+              ICMPv6NDOptHAInfo(res=0x8000, pref=30, lifetime=90) /
+              pi("2001:db8:1::3", L=1, validlifetime=86400) / pi("2001:db8:99::3") /
+              ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:03"))
+    noinfo = icmp(ICMPv6ND_RA(H=1, routerlifetime=60) / pi("2001:db8:1::4", validlifetime=30),
+                  "fe80::4")
+    plain = icmp(ICMPv6ND_RA(H=0, routerlifetime=1800) / pi("2001:db8:1::3"))
+    gone = icmp(ICMPv6ND_RA(H=1, routerlifetime=1800) / ICMPv6NDOptHAInfo(pref=30, lifetime=0) /
+                pi("2001:db8:1::3"))
+    mine = icmp(ICMPv6ND_RA(H=1, routerlifetime=1800) / pi("2001:db8:1::2"))
+    write("ha_list", "ha_info", rec(ha))
+    write("ha_list", "ha_then_mr_asks", rec(ha, flags=8) + rec(ha, flags=4, dt=30))
+    write("ha_list", "no_ha_info_expires", rec(noinfo, low=4) + rec(ha, dt=61))
+    write("ha_list", "h_cleared", rec(ha) + rec(plain, dt=1))
+    write("ha_list", "lifetime_zero", rec(ha) + rec(gone, dt=1))
+    write("ha_list", "own_ra", rec(mine, low=2))
+    write("ha_list", "off_link", rec(ha, flags=2))
+    write("ha_list", "global_source", rec(ha, flags=1))
+    write("ha_list", "truncated_option", rec(ha[:-3]))
 
 
 if __name__ == "__main__":

@@ -494,11 +494,22 @@ static void test_140_mobile_router(void **state)
 {
 	struct bu_knobs k = good_bu();
 	struct xmip_ha_decision d;
+	struct xmip_pkt ba;
 
 	(void)state;
 	k.flags |= XMIP_BU_F_R;
 	d = decide(&k, NULL, NULL);
 	assert_rejected(&d, XMIP_BA_MR_OP_NOT_PERMITTED);
+	/* Signed, the BU's Mesg-ID echoed: the router can act on it (try
+	 * another home agent, RFC 3963 §5.4) rather than ignore it. */
+	ba = ba_of(&d, true);
+	assert_int_equal(ba.msg.ba_status, XMIP_BA_MR_OP_NOT_PERMITTED);
+	assert_true(ba.msg.opts.has_mesg_id && ba.msg.opts.mesg_id == V_MESG_ID);
+	/* Not identified (another NAI): 133, unsigned, before any 140. */
+	k.nai = "other@example.org";
+	d = decide(&k, NULL, NULL);
+	assert_rejected(&d, XMIP_BA_NOT_HA_FOR_MN);
+	assert_false(ba_of(&d, false).msg.opts.has_auth);
 }
 
 static void test_132_not_home_subnet(void **state)
