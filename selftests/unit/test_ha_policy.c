@@ -1033,6 +1033,45 @@ static void test_unknown_type_gets_binding_error(void **state)
 	assert_true(memcmp(&be.msg.be_hoa, &hoa, 16) == 0);
 }
 
+/*
+ * TAHI HA_1_1_1, HA_1_1_5: an unknown MH type from home (no Home Address
+ * option) gets Binding Error 2 with the unspecified address as its Home
+ * Address field (RFC 6275 §9.3.3), to the source, from the address it was
+ * sent to; an existing binding is not consulted.
+ */
+static void test_unknown_type_from_home_gets_binding_error_with_unspecified_hoa(void **state)
+{
+	struct xmip_pkt p, be;
+	struct xmip_ha_decision d;
+	uint8_t pkt[sizeof(scapy_bu) - 24], out[128];
+	struct in6_addr ha = A(V_HA), hoa = A(V_HOA), any = IN6ADDR_ANY_INIT;
+	int len;
+
+	(void)state;
+	/* scapy_bu without its Destination Options header, sent from the HoA. */
+	memcpy(pkt, scapy_bu, 40);
+	memcpy(pkt + 40, scapy_bu + 64, sizeof(scapy_bu) - 64);
+	pkt[5] = sizeof(pkt) - 40;
+	pkt[6] = XMIP_IPPROTO_MH;
+	memcpy(pkt + 8, hoa.s6_addr, 16);
+	pkt[40 + 2] = 0xff;
+	xmip_mh_set_checksum(&hoa, &ha, pkt + 40, sizeof(pkt) - 40);
+	assert_int_equal(xmip_pkt_parse(pkt, sizeof(pkt), &p), XMIP_PARSE_UNKNOWN_MH_TYPE);
+	assert_false(p.has_hao);
+	xmip_ha_decide(&conf, &p, XMIP_PARSE_UNKNOWN_MH_TYPE, 1, NULL, NULL, now_rt_ns,
+		       NOW_BOOT_NS, &d);
+	assert_false(d.send_ba);
+	assert_true(d.send_be);
+	len = xmip_ha_build_be(&d, out, sizeof(out));
+	assert_true(len > 0);
+	assert_int_equal(xmip_pkt_parse(out, (size_t)len, &be), XMIP_PARSE_OK);
+	assert_false(be.has_rh2);
+	assert_true(memcmp(&be.dst, &hoa, 16) == 0);
+	assert_true(memcmp(&be.src, &ha, 16) == 0);
+	assert_int_equal(be.msg.be_status, 2);
+	assert_true(memcmp(&be.msg.be_hoa, &any, 16) == 0);
+}
+
 static void test_ignored_inputs(void **state)
 {
 	struct xmip_ha_decision d;
@@ -1092,6 +1131,8 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_keeps_only_bindings_still_configured, setup),
 		cmocka_unit_test_setup(test_a_flag, setup),
 		cmocka_unit_test_setup(test_unknown_type_gets_binding_error, setup),
+		cmocka_unit_test_setup(test_unknown_type_from_home_gets_binding_error_with_unspecified_hoa,
+				       setup),
 		cmocka_unit_test_setup(test_ignored_inputs, setup),
 	};
 

@@ -483,6 +483,57 @@ static void test_header_len_too_short_for_the_type(void **state)
 }
 
 
+/*
+ * The same two errors on a BU sent from home (TAHI HA_1_1_6, HA_1_1_7: the
+ * MN at home, a binding in place, no Home Address option): the MH follows
+ * the IPv6 header, so the pointers are 40 (Payload Proto) and 41 (Header
+ * Len), and the answer goes to the source, the home address.
+ */
+static void from_home(uint8_t *pkt, size_t *len)
+{
+	struct in6_addr hoa = A(V_HOA);
+
+	/* scapy_bu less its 24-octet Destination Options header, source the HoA. */
+	memcpy(pkt, scapy_bu, 40);
+	memcpy(pkt + 40, scapy_bu + 64, sizeof(scapy_bu) - 64);
+	*len = sizeof(scapy_bu) - 24;
+	pkt[4] = 0;
+	pkt[5] = (uint8_t)(*len - 40);
+	pkt[6] = XMIP_IPPROTO_MH;
+	memcpy(pkt + 8, hoa.s6_addr, 16);
+}
+
+static void test_param_problem_pointers_from_home(void **state)
+{
+	uint8_t pkt[sizeof(scapy_bu) + 8];
+	struct in6_addr hoa = A(V_HOA);
+	struct xmip_pkt p;
+	size_t len;
+
+	(void)state;
+	from_home(pkt, &len);
+	reseal(pkt, 40, len - 40);
+	assert_int_equal(parse_exact(pkt, len, &p), XMIP_PARSE_OK);
+	assert_false(p.has_hao);
+	/* Piggybacked: Payload Proto 58, an Echo Request after the MH. */
+	from_home(pkt, &len);
+	memcpy(pkt + len, (uint8_t[]){ 128, 0, 0, 0, 0, 1, 0, 1 }, 8);
+	pkt[40] = XMIP_IPPROTO_ICMPV6;
+	reseal(pkt, 40, len - 40);
+	len += 8;
+	pkt[5] += 8;
+	assert_int_equal(parse_exact(pkt, len, &p), XMIP_PARSE_BAD_PAYLOAD_PROTO);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_BAD_PAYLOAD_PROTO), 40);
+	assert_memory_equal(p.src.s6_addr, hoa.s6_addr, 16);
+	/* Header Len 0: shorter than any BU. */
+	from_home(pkt, &len);
+	pkt[41] = 0;
+	reseal(pkt, 40, len - 40);
+	assert_int_equal(parse_exact(pkt, len, &p), XMIP_PARSE_MH_TOO_SHORT);
+	assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_MH_TOO_SHORT), 41);
+	assert_memory_equal(p.src.s6_addr, hoa.s6_addr, 16);
+}
+
 static void test_option_overruns_mh(void **state)
 {
 	uint8_t pkt[sizeof(scapy_bu)];
@@ -715,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_payload_proto_not_59),
 		cmocka_unit_test(test_piggybacked_bu),
 		cmocka_unit_test(test_header_len_too_short_for_the_type),
+		cmocka_unit_test(test_param_problem_pointers_from_home),
 		cmocka_unit_test(test_nonce_indices_seen),
 		cmocka_unit_test(test_option_overruns_mh),
 		cmocka_unit_test(test_option_bad_lengths),
