@@ -59,7 +59,9 @@ void xmip_cn_decide_bu(const struct xmip_pkt *p, const struct xmip_rr_nonces *no
 	memset(d, 0, sizeof(*d));
 	xmip_cn_bu_hoa(p, &d->hoa);
 	d->ba_dst = p->src;
-	d->ba_rh2 = p->has_hao;
+	/* §9.5.4: a routing header unless the source is the home address (a BU
+	 * from home, with or without a HAO naming it: TAHI CN-3-3-2-3). */
+	d->ba_rh2 = p->has_hao && !xmip_addr_eq(&p->src, &p->hao);
 	d->ba_seq = m->seq;
 
 	/* §9.5.4: a BA only ever goes to a unicast source; §9.5.1: the home

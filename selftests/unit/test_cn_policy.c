@@ -237,6 +237,35 @@ static void test_dereg_from_home(void **state)
 
 /* ---- refused and answered ---- */
 
+/*
+ * The same deletion from home with a Home Address option naming the source
+ * (TAHI CN-3-3-2-3, CN-3-3-2-7): the source is the home address, so the BA
+ * goes to it without a routing header (§9.5.4: "MUST NOT be used"). The MH
+ * is unchanged: its checksum and authenticator use the HoA either way.
+ */
+static void test_dereg_from_home_with_hao(void **state)
+{
+	struct fix *f = *state;
+	struct in6_addr hoa = addr(RRV_HOA);
+	uint8_t pkt[sizeof(rrv_bu_home_pkt) + 24];
+
+	memcpy(pkt, rrv_bu_home_pkt, 40);
+	pkt[5] = (uint8_t)(sizeof(pkt) - 40);
+	pkt[6] = XMIP_IPPROTO_DSTOPTS;
+	memcpy(pkt + 40, (uint8_t[]){ XMIP_IPPROTO_MH, 2, 1, 2, 0, 0, XMIP_OPT_HOME_ADDRESS,
+				      XMIP_OPT_HOME_ADDRESS_LEN }, 8);
+	memcpy(pkt + 48, hoa.s6_addr, 16);
+	memcpy(pkt + 64, rrv_bu_home_pkt + 40, sizeof(rrv_bu_home_pkt) - 40);
+	nonces(f, 1);
+	load(f, pkt, sizeof(pkt), 64, NULL);
+	assert_true(f->p.has_hao);
+	decide(f, T0);
+	assert_int_equal(f->d.action, XMIP_CN_DELETE);
+	assert_true(f->d.send_ba);
+	assert_false(f->d.ba_rh2);
+	assert_memory_equal(&f->d.ba_dst, &hoa, 16);
+}
+
 static void test_expired_nonces(void **state)
 {
 	struct fix *f = *state;
@@ -492,6 +521,7 @@ int main(void)
 		T(test_update_with_newer_sequence),
 		T(test_dereg_from_coa_needs_home_nonce_only),
 		T(test_dereg_from_home),
+		T(test_dereg_from_home_with_hao),
 		T(test_expired_nonces),
 		T(test_expired_coa_nonce),
 		T(test_sequence_out_of_window),
