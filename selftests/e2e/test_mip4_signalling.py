@@ -174,7 +174,13 @@ def arp_who_has(target, iface="br0", ns="rt"):
             "iface='%s',timeout=2,multi=True)\n"
             "print(' '.join(sorted(set(r[ARP].hwsrc for _,r in ans if r[ARP].op==2))))\n"
             % (target, iface))
-    return sh(PY, "-c", code, ns=ns, timeout=20).stdout.split()
+    # Asked up to three times: on a loaded machine Scapy's sniffer can start
+    # after a quick answer went by (no test expects no answer at all).
+    for _ in range(3):
+        got = sh(PY, "-c", code, ns=ns, timeout=20).stdout.split()
+        if got:
+            break
+    return got
 
 
 def send_from_rt(payload, dst=HA, src=None, timeout=3.0):
