@@ -28,6 +28,7 @@
 #include "lib/role_mn.h"
 #include "mip6/mn_dsmip.h"
 #include "ro/mn.h"
+#include "ro/mn_cn.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
@@ -65,9 +66,14 @@ static __always_inline int xmip_mip6_mn_after_decap(struct xdp_md *ctx,
 			xmip_count(XMIP_STAT_DROP_MALFORMED);
 			return XDP_DROP;
 		}
-		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr), len, NULL);
+		/* HoTI, CoTI, BU to our HoA: the correspondent's (ro/mn_cn.h). */
+		xmip_signal_xdp(ctx, xmip_ro_mn_mh_family((void *)(ip6 + 1), data_end),
+				sizeof(struct ethhdr), len, NULL);
 		return XDP_DROP;
 	}
+	/* A peer's HAO (or its BU behind one): the MN as a correspondent. */
+	if (ip6->nexthdr == XMIP_IPPROTO_DSTOPTS && xmip_addr_eq(&ip6->daddr, v->hoa))
+		return XMIP_RO_MN_CN_DECAPPED;   /* the entry calls xmip_ro_mn_cn_decapped */
 	/* Anything else, malformed included, is the kernel's to judge. */
 	return XDP_PASS;
 }
