@@ -203,4 +203,106 @@ __noinline int xmip_ro_mn_cn_decapped(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/*
+ * tc egress: the live correspondent binding of `dst` (a peer's home
+ * address bound at us) copied into *b: 1, else 0. One hash lookup;
+ * multicast, link-local and the like are never home addresses.
+ */
+static __always_inline int xmip_ro_mn_cn_peer(const void *dst, struct xmip_binding *b)
+{
+	if (xmip_addr_is_special(dst) || xmip_binding_copy(dst, b))
+		return 0;
+	return xmip_ro_binding_ok(b, bpf_ktime_get_boot_ns());
+}
+
+/*
+ * tc egress while away, a packet from the HoA (not a Mobility Header: the
+ * caller tunnels those) to a peer home address bound at us (*b). If we
+ * hold a binding at that peer too (xmip_mn_ro, for the current CoA), the
+ * packet leaves from the CoA directly to the peer's CoA with both headers
+ * (RFC 6275 §6.3, §6.4, §9.3.2, §11.3.1: IPv6, RH2 with the peer's HoA,
+ * Destination Options with our HAO, upper layer): the HAO first
+ * (xmip_hao_insert_tc), then the routing header in front of it
+ * (xmip_rh2_insert_tc). The upper-layer checksum stays the stack's, over
+ * HoA -> peer HoA: the peer restores both. Otherwise XMIP_RO_MN_TUNNEL
+ * (our own packets to it keep the reverse tunnel: the peer would refuse a
+ * HAO it holds no binding for). A packet the RH2 no longer fits after the
+ * HAO leaves with the HAO alone, to the peer's home address (its home
+ * agent tunnels it on): RO_FALLBACK_TOO_BIG.
+ */
+static __always_inline int xmip_ro_mn_cn_egress_away(struct __sk_buff *skb,
+						     const struct xmip_mn_view *v,
+						     const struct xmip_binding *b)
+{
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	__u8 peer[16];
+	int rc;
+
+	if ((void *)(ip6 + 1) > data_end || !xmip_ro_mn_bound(&ip6->daddr, v))
+		return XMIP_RO_MN_TUNNEL;
+	if (ip6->nexthdr == XMIP_IPPROTO_HOPOPTS || ip6->nexthdr == XMIP_IPPROTO_ROUTING ||
+	    ip6->nexthdr == XMIP_IPPROTO_DSTOPTS || xmip_is_nd_message(ip6, data_end)) {
+		xmip_count(XMIP_STAT_RO_MN_FALLBACK_TUNNEL);
+		return XMIP_RO_MN_TUNNEL;
+	}
+	xmip_addr_copy(peer, &ip6->daddr);
+	rc = xmip_hao_insert_tc(skb, v->coa);
+	if (rc == XMIP_HAO_NO_ROOM) {
+		xmip_count(XMIP_STAT_RO_MN_FALLBACK_TUNNEL);
+		return XMIP_RO_MN_TUNNEL;
+	}
+	if (rc != XMIP_HAO_DONE) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	}
+	xmip_count(XMIP_STAT_RO_MN_HAO_OK);
+	rc = xmip_rh2_insert_tc(skb, b->coa);
+	if (rc == XMIP_RH2_NO_ROOM) {
+		xmip_count(XMIP_STAT_RO_FALLBACK_TOO_BIG);
+	} else if (rc != XMIP_RH2_DONE) {
+		xmip_count(XMIP_STAT_DROP_ADJUST_FAILED);
+		return TC_ACT_SHOT;
+	} else {
+		xmip_ro_mark_used(peer, bpf_ktime_get_boot_ns());
+		xmip_count(XMIP_STAT_RO_RH2_OK);
+	}
+
+	data = xmip_skb_data(skb);
+	data_end = xmip_skb_data_end(skb);
+	eth = data;
+	ip6 = (void *)(eth + 1);
+	if ((void *)(ip6 + 1) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	/* Routed from the HoA by table 4191 (the CoA link's router), which is
+	 * the next hop toward the peer's CoA too when it is the one we know. */
+	if (skb->ifindex == v->coa_ifindex && xmip_mac_eq(eth->h_dest, v->gw_mac) &&
+	    !xmip_mac_zero(v->gw_mac))
+		return TC_ACT_OK;
+	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex, false);
+}
+
+/*
+ * tc egress at home, a packet from the HoA: to a peer home address bound
+ * at us it gets a type-2 routing header to the peer's CoA, exactly as a
+ * correspondent node's (xmip_ro_cn_egress, with our HoA as the
+ * correspondent's address). XMIP_RO_MN_CN_NONE: no such binding.
+ */
+static __always_inline int xmip_ro_mn_cn_egress_home(struct __sk_buff *skb,
+						     const struct xmip_mn_view *v)
+{
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct xmip_binding b;
+
+	if ((void *)(ip6 + 1) > data_end || !xmip_ro_mn_cn_peer(&ip6->daddr, &b))
+		return XMIP_RO_MN_CN_NONE;
+	return xmip_ro_cn_egress(skb, v->hoa);
+}
+
 #endif /* XMIP_BPF_RO_MN_CN_H */

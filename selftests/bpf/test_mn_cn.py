@@ -197,3 +197,105 @@ def test_mobility_header_family(mn_ns, mh, family, via_ha):
     assert len(r.signal) == 1, r.js
     assert r.signal[0]["family"] == family
     assert r.signal[0]["pkt"] == raw(mh)
+
+
+# --- tc egress: a type-2 routing header to a peer bound at us ---------------
+
+def leaving(pkt, dst_mac=MAC_MN_GW):
+    return Ether(src=MAC_MN, dst=dst_mac) / pkt
+
+
+def to_peer(upper):
+    # As the stack sends it: from our HoA to the peer's HoA, checksums filled in.
+    return IPv6(raw(IPv6(src=HOA, dst=PEER_HOA, hlim=64) / upper))
+
+
+def rh2_hdr(nh):
+    return IPv6ExtHdrRouting(type=2, segleft=1, addresses=[PEER_HOA], nh=nh)
+
+
+def check_upper_out(out, nh):
+    """Scapy: the checksum is the stack's, right for HoA -> peer HoA, the
+    addresses the peer restores (RH2's final destination, HAO's source)."""
+    got = Ether(out)[IPv6]
+    layer = {58: ICMPv6EchoRequest, 6: TCP, 17: UDP}[nh]
+    field = "cksum" if nh == 58 else "chksum"
+    body = got[layer].copy()
+    setattr(body, field, None)
+    fresh = IPv6(raw(IPv6(src=HOA, dst=PEER_HOA) / body))
+    assert getattr(fresh[layer], field) == getattr(got[layer], field)
+
+
+@pytest.mark.parametrize("upper,nh", UPPERS, ids=IDS)
+def test_egress_at_home_to_a_bound_peer_gets_rh2(mn_ns, upper, nh):
+    pkt = to_peer(upper)
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn, bound(away=False))
+    assert r.stats == {"RO_RH2_OK": 1, "FWD_REDIRECT_NEIGH": 1} or \
+        r.stats == {"RO_RH2_OK": 1}, r.js
+    got = Ether(r.out)[IPv6]
+    want = IPv6(src=HOA, dst=PEER_COA, hlim=64, nh=43, plen=pkt.plen + 24) / rh2_hdr(nh) / \
+        Raw(raw(pkt.payload))
+    assert raw(got) == raw(want)
+    check_upper_out(r.out, nh)
+    assert PEER_HOA in r.js["used"]
+
+
+def test_egress_at_home_unbound_left_alone(mn_ns):
+    frame = leaving(to_peer(UPPERS[2][0]))
+    for args in (mn_args(away=False),
+                 mn_args(away=False, extra=["--cn-expired", "%s=%s" % (PEER_HOA, PEER_COA)])):
+        r = pktrun(mn_ns, "mn", "tc", frame, mn_ns.mn, args)
+        assert r.verdict == "TC_ACT_OK" and r.stats == {"PASS_MN_AT_HOME": 1}, r.js
+        assert_same(r.out, frame)
+
+
+def both_bound():
+    # The peer bound at us (--cn-binding) and we at it (-b: xmip_mn_ro, our CoA).
+    return bound(extra=["-b", "%s=%s" % (PEER_HOA, COA), "--gw-mac", MAC_MN_GW,
+                        "--coa-ifindex", "0"])
+
+
+@pytest.mark.parametrize("upper,nh", UPPERS, ids=IDS)
+def test_egress_away_both_bound_gets_rh2_and_hao(mn_ns, upper, nh):
+    pkt = to_peer(upper)
+    args = both_bound()
+    args[args.index("--coa-ifindex") + 1] = str(mn_ns.mn)
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn, args)
+    assert r.verdict == "TC_ACT_OK", r.js
+    assert r.stats == {"RO_MN_HAO_OK": 1, "RO_RH2_OK": 1}, r.js
+    # RFC 6275 §6.3/§6.4: IPv6, RH2, Destination Options (HAO), upper layer.
+    want = leaving(IPv6(src=COA, dst=PEER_COA, hlim=64, nh=43, plen=pkt.plen + 48) /
+                   rh2_hdr(60) /
+                   IPv6ExtHdrDestOpt(nh=nh, len=2, options=[PadN(optdata=b"\x00\x00"),
+                                                            HAO(hoa=HOA)]) /
+                   Raw(raw(pkt.payload)))
+    assert_same(r.out, want)
+    check_upper_out(r.out, nh)
+    assert PEER_HOA in r.js["used"]
+
+
+def test_egress_away_bound_only_at_us_keeps_the_tunnel(mn_ns):
+    pkt = to_peer(UPPERS[2][0])
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn, bound())
+    assert r.stats.get("MN_ENCAP_OK") == 1 and "RO_RH2_OK" not in r.stats, r.js
+    got = Ether(r.out)[IPv6]
+    assert (got.src, got.dst, got.nh) == (COA, HA, 41) and raw(got.payload) == raw(pkt)
+
+
+def test_egress_away_bound_only_at_the_peer_gets_the_hao_alone(mn_ns):
+    pkt = to_peer(UPPERS[2][0])
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn,
+               mn_args(extra=["-b", "%s=%s" % (PEER_HOA, COA), "--gw-mac", MAC_MN_GW,
+                              "--coa-ifindex", str(mn_ns.mn)]))
+    assert r.stats == {"RO_MN_HAO_OK": 1}, r.js
+    got = Ether(r.out)[IPv6]
+    assert (got.src, got.dst, got.nh) == (COA, PEER_HOA, 60)
+
+
+def test_egress_away_our_signalling_to_a_bound_peer_is_tunnelled(mn_ns):
+    # Our HoT, BA, BE from the HoA: an MH bypasses the binding cache (§6.1).
+    pkt = IPv6(raw(IPv6(src=HOA, dst=PEER_HOA) / MIP6MH_BA(status=0, seq=1, mhtime=10)))
+    args = both_bound()
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn, args)
+    assert r.stats.get("RO_MN_SIGNAL_TUNNEL") == 1 and "RO_RH2_OK" not in r.stats, r.js
+    assert Ether(r.out)[IPv6].nh == 41
