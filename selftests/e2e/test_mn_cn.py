@@ -12,7 +12,9 @@ CoA with a type-2 routing header and a Home Address option each way: a
 capture at the HA's port sees none of them. An echo request with a Home
 Address option from a source bound nowhere gets a Binding Error status 1
 from the mobile node (through its reverse tunnel, as everything from its
-home address). Lean: one topology, three tests.
+home address). Back home, the first has its binding at the second deleted
+and keeps the second's: its pings leave from home with an RH2 (the
+correspondent's egress on a mobile node). Lean: one topology, three tests.
 """
 import os
 import re
@@ -150,7 +152,7 @@ def test_two_mobile_nodes_away_go_directly(two):
                                 x["ipv6.routing.mipv6.home_address"],
                                 x["ipv6.opt.mipv6.home_address"]) for x in rows} == want, rows
     tcp = tshark_fields(d_pcap, ["ipv6.src", "ipv6.dst"], "tcp")
-    assert len(tcp) > 100 and {(x["ipv6.src"], x["ipv6.dst"]) for x in tcp} == \
+    assert len(tcp) > 10 and {(x["ipv6.src"], x["ipv6.dst"]) for x in tcp} == \
         {(coa1, COA2), (COA2, coa1)}
     assert tshark_fields(d_pcap, ["frame.number"],
                          "_ws.malformed || _ws.expert.severity == error") == []
@@ -175,3 +177,34 @@ def test_hao_from_an_unbound_source_gets_binding_error_1(two):
     assert "Binding Error status 1" in t.agent_log("mn2")
     show = t.xmip(NS_M2, "show", "-i", MN2_INSTANCE, check=False).stdout
     assert "ro_drop_hao_no_binding" in show, show
+
+
+def test_at_home_the_peer_deletes_our_binding_and_we_keep_its(two):
+    """MN1 comes home: its binding at MN2 is deleted (BU lifetime 0, §11.5.4,
+    taken by MN2's correspondent code), while MN2's binding at MN1 stays: MN1's
+    pings now leave from home with an RH2 to MN2's CoA (the correspondent's
+    egress on the mobile node), MN2's replies come with its HAO only."""
+    t = two
+    t.move("home")
+    t.wait_binding(None)
+
+    def mn2_holds_hoa1():
+        return T.HOA in t.xmip(NS_M2, "binding", "show", "-i", MN2_INSTANCE, "-j",
+                               check=False).stdout
+    assert wait_for(lambda: not mn2_holds_hoa1(), 20), (t.agent_log("mn")[-3000:],
+                                                        t.agent_log("mn2")[-3000:])
+    assert "binding deleted: HoA %s" % T.HOA in t.agent_log("mn2")
+    out = t.xmip(T.NS_MN, "binding", "show", "-i", T.MN_INSTANCE, "-j").stdout
+    assert HOA2 in out and COA2 in out, out
+    cap = Capture(t, "home", filt="ip6", ns=T.NS_RT, iface="rt-d")
+    time.sleep(0.3)
+    r = t.sh(T.NS_MN, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", T.HOA, HOA2,
+             check=False)
+    pcap = cap.stop()
+    assert "3 received" in r.stdout, (r.stdout, t.agent_log("mn")[-2000:])
+    rows = tshark_fields(pcap, ["ipv6.src", "ipv6.dst", "ipv6.routing.mipv6.home_address",
+                                "ipv6.opt.mipv6.home_address"],
+                         "icmpv6.type == 128 || icmpv6.type == 129")
+    got = {(x["ipv6.src"], x["ipv6.dst"], x["ipv6.routing.mipv6.home_address"],
+            x["ipv6.opt.mipv6.home_address"]) for x in rows}
+    assert got == {(T.HOA, COA2, HOA2, ""), (COA2, T.HOA, "", HOA2)}, rows
