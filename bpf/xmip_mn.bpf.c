@@ -11,6 +11,10 @@
  *    socket.
  *  - XDP ingress, a type-2 routing header carrying the HoA (route
  *    optimisation, ro/mn.h): removed, the HoA the destination, passed up.
+ *  - XDP ingress, the MN as a correspondent (ro/mn_cn.h): a Home Address
+ *    option from a peer bound at us -> restored (also after an RH2), else
+ *    dropped and reported (Binding Error 1); HoTI, CoTI, BU -> the agent's
+ *    correspondent (family ro).
  *  - tc egress: IPv6 -> mip6: while away, packets sourced from the HoA
  *    are tunnelled to the home agent (the agent's HoTI too), or, to a
  *    correspondent holding our binding (ro/mn.h), sent from the CoA with
@@ -22,6 +26,7 @@
 #include "lib/classify.h"
 #include "lib/role_mn.h"
 #include "mip6/mn.h"
+#include "ro/mn_cn.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -45,19 +50,28 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	case XMIP_CLS_DONE:
 		return verdict;
 	case XMIP_CLS_IP6_LOCAL:
-		/* From a correspondent through its binding (RFC 6275 §11.3.3);
-		 * a Mobility Header goes to the agent with its header. */
-		if (c.ip6.has_rh2 && c.proto != XMIP_IPPROTO_MH)
-			return xmip_ro_mn_rh2(ctx, &c, &v);
+		/* From a correspondent through its binding (RFC 6275 §11.3.3),
+		 * from a peer bound at us (a HAO, §9.3.1), or both; a Mobility
+		 * Header goes to the agent with its headers. */
+		if (c.proto != XMIP_IPPROTO_MH) {
+			int r = xmip_ro_mn_cn_ingress(ctx, &c, &v);
+
+			if (r != XMIP_RO_MN_CN_NONE)
+				return r;
+		}
 		switch (c.proto) {
 		case XMIP_IPPROTO_MH:
 			if (c.frag)
 				return xmip_cls_pass_fragment();
-			return xmip_mip6_mn_signal(ctx, &c);
+			return xmip_ro_mn_cn_signal(ctx, &c);
 		case XMIP_IPPROTO_IPV6:
 			if (c.frag)
 				return xmip_cls_pass_fragment();
-			return xmip_mip6_mn_decap(ctx, &c, &v);
+			verdict = xmip_mip6_mn_decap(ctx, &c, &v);
+			/* A peer's HAO inside (ro/mn_cn.h): its own frame, not decap's. */
+			if (verdict == XMIP_RO_MN_CN_DECAPPED)
+				return xmip_ro_mn_cn_decapped(ctx);
+			return verdict;
 		case XMIP_IPPROTO_IPIP:
 			if (c.frag)
 				return xmip_cls_pass_fragment();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Route optimisation's keys: [ro] of a correspondent node (role cn) and of
- * a mobile node (role mn: its configured correspondents, and whether it
- * learns others from its traffic). The CN's own address is the instance's
- * `address`; everything here has a default, so neither needs an [ro].
+ * a mobile node (role mn: its configured correspondents, whether it learns
+ * others from its traffic, and whether it is a correspondent itself for its
+ * home address: accept-bindings, with the CN's keys). The CN's own address
+ * is the instance's `address`, the MN's its `home-address`; everything
+ * here has a default, so neither needs an [ro].
  */
 #include "conf_section.h"
 
@@ -99,13 +101,20 @@ static int set_learn_hold(struct xmip_conf_parser *p, void *t, const char *key, 
 	return xmip_conf_u32(p, key, val, 1, 86400, &((struct xmip_conf *)t)->ro.learn_hold_s);
 }
 
+/* MN: accept-bindings = yes|no, a correspondent for its home address (§8.2). */
+static int set_accept(struct xmip_conf_parser *p, void *t, const char *key, const char *val)
+{
+	return xmip_conf_bool(p, key, val, &((struct xmip_conf *)t)->ro.accept_bindings);
+}
+
 static const struct xmip_conf_key keys[] = {
-	{ "max-lifetime",   CN, 0, false, set_max_lifetime },
-	{ "nonce-interval", CN, 0, false, set_nonce_interval },
-	{ "nonce-lifetime", CN, 0, false, set_nonce_lifetime },
-	{ "brr-lead",       CN, 0, false, set_brr_lead },
-	{ "rr-rate",        CN, 0, false, set_rr_rate },
-	{ "be-rate",        CN, 0, false, set_be_rate },
+	{ "max-lifetime",   CN | MN, 0, false, set_max_lifetime },
+	{ "nonce-interval", CN | MN, 0, false, set_nonce_interval },
+	{ "nonce-lifetime", CN | MN, 0, false, set_nonce_lifetime },
+	{ "brr-lead",       CN | MN, 0, false, set_brr_lead },
+	{ "rr-rate",        CN | MN, 0, false, set_rr_rate },
+	{ "be-rate",        CN | MN, 0, false, set_be_rate },
+	{ "accept-bindings", MN, 0, false, set_accept },
 	{ "correspondent",  MN, 0, true,  set_correspondent },
 	{ "learn-correspondents", MN, 0, false, set_learn },
 	{ "learn-max",      MN, 0, false, set_learn_max },
@@ -125,13 +134,15 @@ static void defaults(struct xmip_conf *c)
 	c->ro.learn_max = 64;
 	c->ro.learn_idle_s = 120;
 	c->ro.learn_hold_s = 600;
+	/* RFC 6275 §8.2: route optimisation "SHOULD be enabled" by default. */
+	c->ro.accept_bindings = true;
 }
 
 static int finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 {
 	int line;
 
-	if (c->role != XMIP_ROLE_CN)
+	if (c->role != XMIP_ROLE_CN && c->role != XMIP_ROLE_MN)
 		return 0;
 	if (c->ro.nonce_lifetime_s < c->ro.nonce_interval_s) {
 		line = xmip_conf_key_line(p, &xmip_conf_ro, 0, "nonce-lifetime");
@@ -140,6 +151,8 @@ static int finish(struct xmip_conf_parser *p, struct xmip_conf *c)
 				      "[ro]: nonce-lifetime (%u s) is shorter than nonce-interval (%u s)",
 				      c->ro.nonce_lifetime_s, c->ro.nonce_interval_s);
 	}
+	if (c->role == XMIP_ROLE_MN)
+		return 0;   /* its home address, checked by [mn]'s own rules */
 	/* The CN's address is what bindings are authorised for (§6.2.7). */
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->address) || IN6_IS_ADDR_MULTICAST(&c->address) ||
 	    IN6_IS_ADDR_LINKLOCAL(&c->address) || IN6_IS_ADDR_LOOPBACK(&c->address))

@@ -35,6 +35,10 @@ struct xmip_ro_conf {
 	uint32_t learn_max;         /* learnt ones at once (64) */
 	uint32_t learn_idle_s;      /* forgotten (binding deleted) after this long without traffic (120) */
 	uint32_t learn_hold_s;      /* one that refused route optimisation is not tried again for this long (600) */
+	/* Mobile node: a correspondent for its own home address (RFC 6275 §8.2,
+	 * §9.3): answers HoTI/CoTI and takes BUs from other mobile nodes
+	 * (agentd/ro/cn.c); the keys above (max-lifetime ... be-rate) apply. */
+	bool     accept_bindings;   /* accept-bindings (yes: §8.2 "The default SHOULD be enabled") */
 };
 
 #endif /* XMIP_CONF_RO_H */

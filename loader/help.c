@@ -14,9 +14,10 @@
 	"    /etc/xmip/INSTANCE.conf     configuration (see xmip(8), CONFIGURATION)\n" \
 	"    /sys/fs/bpf/xmip/INSTANCE/  pinned maps (HA: xmip_bindings, xmip_fwtable,\n" \
 	"                                xmip_replay, xmip_ident, xmip_nexthops,\n" \
-	"                                xmip_nh_gen; MN: xmip_mn_state; RS:\n" \
-	"                                xmip_relay, xmip_rs_paths; CN:\n" \
-	"                                xmip_bindings, xmip_ro_used; all:\n" \
+	"                                xmip_nh_gen; MN: xmip_mn_state, xmip_mn_ro,\n" \
+	"                                xmip_mn_ro_seen; RS: xmip_relay,\n" \
+	"                                xmip_rs_paths; CN and MN: xmip_bindings,\n" \
+	"                                xmip_ro_used; all:\n" \
 	"                                xmip_stats, xmip_signal), the static\n" \
 	"                                configuration (xmip_rodata), XDP links\n" \
 	"                                (link_xdp_IFNAME), HA: its clock program\n" \

@@ -55,6 +55,9 @@ int xmip_maps_open(const char *instance, int role, struct xmip_agent_maps *m,
 	} else {
 		/* A mobile router's own prefixes (RFC 3963); absent before them. */
 		open_pin(instance, XMIP_MAP_MNP, &m->mnp, ignored, sizeof(ignored));
+		/* The MN's correspondent binding cache (a correspondent for its own
+		 * home address, RFC 6275 §9.3); absent in an older attach. */
+		open_pin(instance, XMIP_MAP_BINDINGS, &m->bindings, ignored, sizeof(ignored));
 	}
 	return 0;
 fail:

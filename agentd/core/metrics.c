@@ -272,7 +272,7 @@ static void render_bindings(FILE *out, const struct xmip_metrics_src *src, size_
 	bool from_map = src->bindings_fd >= 0 && count_bindings(src->bindings_fd, by_family) == 0;
 
 	head(out, "xmip_bindings", "gauge",
-	     "Bindings held, by family and role (HA: the binding cache xmip_bindings; MN: its own registration).");
+	     "Bindings held, by family and role (HA, CN: the binding cache xmip_bindings; MN: its own registration, and peers bound at it, family ro).");
 	/* From the map, every family but those that report their own count: a family
 	 * whose bindings are not in xmip_bindings (Mobile IPv4's HA until its datapath
 	 * exists) sets it with xmip_metrics_bindings_set(), and that row is the series. */

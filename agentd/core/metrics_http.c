@@ -104,9 +104,10 @@ int xmip_metrics_http_start(const struct sockaddr *addr, const char *instance, u
 	http.src.stats_fd = xmip_map_open(instance, XMIP_MAP_STATS, err, sizeof(err));
 	if (http.src.stats_fd < 0)
 		log_warn("metrics: no datapath counters: %s", err);
-	if (role == XMIP_ROLE_HA || role == XMIP_ROLE_CN) {
+	if (role == XMIP_ROLE_HA || role == XMIP_ROLE_CN || role == XMIP_ROLE_MN) {
 		http.src.bindings_fd = xmip_map_open(instance, XMIP_MAP_BINDINGS, err, sizeof(err));
-		if (http.src.bindings_fd < 0)
+		/* An MN's is its correspondent binding cache, absent in an older attach. */
+		if (http.src.bindings_fd < 0 && role != XMIP_ROLE_MN)
 			log_warn("metrics: no binding count: %s", err);
 	}
 	if (addr->sa_family == AF_INET6)

@@ -60,6 +60,7 @@ struct xmip_cn {
 	struct hoa_entry             *buckets[ENTRY_BUCKETS];
 	size_t                        n_tombs;
 	struct xmip_family_timer      sweep;
+	bool                          accept;   /* answers inits and BUs (MN: [ro] accept-bindings) */
 };
 
 /* ---------------------------------------------------------------- entries */
@@ -210,6 +211,11 @@ static void on_init(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 		return;
 	}
 	xmip_ro_observe_rx(msg.type);
+	if (!cn->accept) {
+		/* §8.2: route optimisation administratively disabled. */
+		log_debug("test init from %s ignored (accept-bindings = no)", xmip_ip6str(&p->src));
+		return;
+	}
 	if (!xmip_ro_rate_take(&cn->rr_rate, now))
 		return;
 	len = xmip_cn_answer_init(p, &msg, &cn->nonces, &cn->prm.self, now, out, sizeof(out));
@@ -251,6 +257,11 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 	int rc;
 
 	xmip_ro_observe_rx(XMIP_MH_BU);
+	if (!cn->accept) {
+		/* No test was answered, so no BU can be authorised: as if unknown. */
+		log_debug("BU from %s ignored (accept-bindings = no)", xmip_ip6str(&p->src));
+		return;
+	}
 	xmip_cn_bu_hoa(p, &hoa);
 	st.has_binding = xmip_binding_get(cn->maps, hoa.s6_addr, &st.binding) == 0;
 	e = entry(cn, hoa.s6_addr, false);
@@ -467,10 +478,14 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 	cn->conf = conf;
 	cn->maps = f->core->maps;
 	cn->raw = f->core->raw;
-	cn->prm.self = conf->address;
+	/* A mobile node is a correspondent for its home address (RFC 6275 §9.3),
+	 * the one its peers run return routability against; a CN for its address. */
+	cn->prm.self = conf->role == XMIP_ROLE_MN ? conf->self.hoa : conf->address;
+	cn->accept = conf->role != XMIP_ROLE_MN || conf->ro.accept_bindings;
 	cn->prm.max_lifetime_s = conf->ro.max_lifetime_s;
 	if (cn->maps->bindings < 0) {
-		log_err("no binding cache map open (is the instance attached as role cn?)");
+		log_err("no binding cache map open (is the instance attached as role %s?)",
+			conf->role == XMIP_ROLE_MN ? "mn, by this build" : "cn");
 		free(cn);
 		return NULL;
 	}
@@ -489,9 +504,14 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 	if (cn->used_fd < 0)
 		log_warn("%s: no Binding Refresh Requests (no usage to go by)", err);
 	xmip_family_timer_init(f, &cn->sweep, NULL);
-	log_info("correspondent %s: bindings up to %u s, a new nonce and node key every %u s, "
-		 "each accepted %u s", xmip_ip6str(&cn->prm.self), conf->ro.max_lifetime_s,
-		 conf->ro.nonce_interval_s, conf->ro.nonce_lifetime_s);
+	if (!cn->accept)
+		log_info("correspondent %s: accept-bindings = no (Binding Errors only)",
+			 xmip_ip6str(&cn->prm.self));
+	else
+		log_info("correspondent %s: bindings up to %u s, a new nonce and node key every "
+			 "%u s, each accepted %u s", xmip_ip6str(&cn->prm.self),
+			 conf->ro.max_lifetime_s, conf->ro.nonce_interval_s,
+			 conf->ro.nonce_lifetime_s);
 	return cn;
 }
 

@@ -28,6 +28,7 @@
 #include "lib/role_mn.h"
 #include "mip6/mn_dsmip.h"
 #include "ro/mn.h"
+#include "ro/mn_cn.h"
 
 /* A Mobility Header to the node: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_mip6_mn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)
@@ -65,9 +66,14 @@ static __always_inline int xmip_mip6_mn_after_decap(struct xdp_md *ctx,
 			xmip_count(XMIP_STAT_DROP_MALFORMED);
 			return XDP_DROP;
 		}
-		xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr), len, NULL);
+		/* HoTI, CoTI, BU to our HoA: the correspondent's (ro/mn_cn.h). */
+		xmip_signal_xdp(ctx, xmip_ro_mn_mh_family((void *)(ip6 + 1), data_end),
+				sizeof(struct ethhdr), len, NULL);
 		return XDP_DROP;
 	}
+	/* A peer's HAO (or its BU behind one): the MN as a correspondent. */
+	if (ip6->nexthdr == XMIP_IPPROTO_DSTOPTS && xmip_addr_eq(&ip6->daddr, v->hoa))
+		return XMIP_RO_MN_CN_DECAPPED;   /* the entry calls xmip_ro_mn_cn_decapped */
 	/* Anything else, malformed included, is the kernel's to judge. */
 	return XDP_PASS;
 }
@@ -157,6 +163,13 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 		return TC_ACT_OK;
 	}
 	if (!v->away) {
+		/* To a peer bound at us: a type-2 routing header (ro/mn_cn.h). */
+		if (xmip_addr_eq(&ip6->saddr, v->hoa)) {
+			int rc = xmip_ro_mn_cn_egress_home(skb, v);
+
+			if (rc != XMIP_RO_MN_CN_NONE)
+				return rc;
+		}
 		xmip_count(XMIP_STAT_PASS_MN_AT_HOME);
 		return TC_ACT_OK;
 	}
@@ -193,8 +206,12 @@ static __always_inline int xmip_mip6_mn_egress(struct __sk_buff *skb, const stru
 		 * router's network has no binding of its own to offer, §11.7.2). */
 		if (v->learn && xmip_addr_eq(&ip6->saddr, v->hoa))
 			xmip_ro_mn_learn(skb, ip6, v);
-		/* A correspondent with our binding: directly, with a HAO (§11.3.1). */
-		int rc = xmip_ro_mn_egress(skb, v);
+		/* A correspondent with our binding: directly, with a HAO (§11.3.1);
+		 * a peer bound at us too: with its RH2 as well (ro/mn_cn.h). */
+		struct xmip_binding pb;
+		int rc = xmip_addr_eq(&ip6->saddr, v->hoa) &&
+			 xmip_ro_mn_cn_peer(&ip6->daddr, &pb) ?
+			 xmip_ro_mn_cn_egress_away(skb, v, &pb) : xmip_ro_mn_egress(skb, v);
 
 		if (rc != XMIP_RO_MN_TUNNEL)
 			return rc;

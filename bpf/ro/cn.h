@@ -27,7 +27,7 @@
 #include "lib/signal.h"
 #include "lib/hao.h"
 #include "lib/rh2.h"
-#include "lib/role_cn.h"
+#include "lib/ro_cache.h"
 
 /* A Mobility Header to the CN: to the agent, whole; the kernel cannot take it. */
 static __always_inline int xmip_ro_cn_signal(struct xdp_md *ctx, const struct xmip_cls *cls)

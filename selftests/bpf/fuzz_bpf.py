@@ -148,6 +148,8 @@ HOA_EXPIRED = "2001:db8:1::102"     # binding whose lifetime has passed
 HOA_BADCOA = "2001:db8:1::103"      # binding to a CoA inside the home prefix
 BAD_COA = "2001:db8:1::99"
 OTHER = "2001:db8:77::1"
+# mn-xdp, the MN as a correspondent (bpf/ro/mn_cn.h): a peer mobile node bound at us.
+MNCN_PEER, MNCN_PEER_COA = "2001:db8:2::200", "2001:db8:7::200"
 MN_OTHER_SRC = "2001:db8:9::200"
 # The CN (bpf/xmip_cn.bpf.c): C.CN itself, its router, a bound home address
 # (C.HOA at C.COA) and one whose binding has expired (C.HOA2).
@@ -505,6 +507,17 @@ def base_frames(prog):
             arr(IPv6(src=C.CN, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA2]) /
                 UDP() / Raw(b"o" * 8)),
             arr(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
+            # the MN as a correspondent: a peer's HAO (bound, unbound), behind our RH2,
+            # inside our HA's tunnel
+            arr(IPv6(src=MNCN_PEER_COA, dst=C.HOA) /
+                IPv6ExtHdrDestOpt(options=[HAO(hoa=MNCN_PEER)]) / UDP() / Raw(b"p" * 12)),
+            arr(IPv6(src=OTHER, dst=C.COA) /
+                IPv6ExtHdrDestOpt(options=[HAO(hoa=MNCN_PEER)]) / TCP() / Raw(b"q" * 12)),
+            arr(IPv6(src=MNCN_PEER_COA, dst=C.COA) /
+                IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA]) /
+                IPv6ExtHdrDestOpt(options=[HAO(hoa=MNCN_PEER)]) / ICMPv6EchoRequest(data=b"e" * 8)),
+            arr(IPv6(src=C.HA, dst=C.COA) / IPv6(src=MNCN_PEER_COA, dst=C.HOA) /
+                IPv6ExtHdrDestOpt(options=[HAO(hoa=MNCN_PEER)]) / UDP() / Raw(b"t" * 12)),
         ]
     if prog == "cn-xdp":
         arr = lambda p: Ether(src=MAC_CN_GW, dst=MAC_CN) / p                  # noqa: E731
@@ -712,7 +725,27 @@ def check_ha_sent(inp, out, st, b):
     return "a frame left that is neither a tunnel, a decapsulation nor a PTB"
 
 
+def check_mn_cn(inp, out):
+    """mn-xdp restored a peer's HAO: only from the bound CoA, as from its home
+    address, to one of ours, the upper layer as it came (bpf/ro/mn_cn.h)."""
+    try:
+        i, o = Ether(inp), Ether(out)[IPv6]
+        srcs = [h.src for h in i.iterpayloads() if isinstance(h, IPv6)]
+    except (IndexError, AttributeError, TypeError, struct.error) as e:
+        return "output not decodable: %s" % e
+    if not srcs or srcs[-1] != MNCN_PEER_COA:
+        return "restored a HAO that is not from the bound CoA"
+    if o.src != MNCN_PEER or o.dst not in (C.HOA, C.COA):
+        return "restored to something other than the peer's home address to us"
+    # Only headers came off the front: what follows the IPv6 header is the input's tail.
+    if len(out) < 54 or inp[len(inp) - (len(out) - 54):] != out[54:]:
+        return "HAO restored, but the upper layer changed"
+    return None
+
+
 def check_mn(prog, inp, out, st, coa, ha, hoa):
+    if prog == "mn-xdp" and "RO_HAO_RESTORED" in st:
+        return check_mn_cn(inp, out)
     if prog == "mn-tc" and "RO_MN_HAO_OK" in st:
         # From the CoA with a HAO = the HoA, to the bound correspondent, upper layer as it was.
         if inp[22:38] != hoa or out[22:38] != coa or out[38:54] != a16(C.CN) or out[20] != 60:
@@ -1039,7 +1072,9 @@ def run(prog, pkts, ns, tmp, verbose=False):
         b = Bindings([(C.HOA, C.COA)], C.CN)
     else:
         args = C.mn_args(extra=["--coa-ifindex", str(ns.mn), "--home-prefix", HOME_PREFIX,
-                                "-b", "%s=%s" % (C.CN, C.COA)])    # a correspondent bound
+                                "-b", "%s=%s" % (C.CN, C.COA),     # a correspondent bound
+                                # a peer bound at us (the MN as a correspondent)
+                                "--cn-binding", "%s=%s" % (MNCN_PEER, MNCN_PEER_COA)])
         ifindex = ns.mn
     cmd = [C.PKTRUN, "--netns", ns.name, "-o", obj, "-p", sec, "-i", path, "-I", str(ifindex),
            "--batch"] + args
@@ -1074,6 +1109,9 @@ def run(prog, pkts, ns, tmp, verbose=False):
         if not final and prog in HA_FAST and len(st) - len(STAGE_MIP4 & set(st)) == 1 and \
                 set(st) - STAGE_MIP4 <= HA_FAST_SENT:
             final = list(set(st) - STAGE_MIP4)
+        if prog == "mn-xdp" and "RO_MN_RH2_RESTORED" in final and len(final) > 1:
+            # RH2 then HAO (bpf/ro/mn_cn.h): the RH2's removal is a stage of the HAO's outcome.
+            final = [k for k in final if k != "RO_MN_RH2_RESTORED"]
         if "RO_DROP_HAO_NO_BINDING" in final and set(final) - {"RO_DROP_HAO_NO_BINDING"} <= \
                 CN_REPORT | SIGNAL_STAGE:
             final = ["RO_DROP_HAO_NO_BINDING"]   # its report to the agent beside it

@@ -45,7 +45,10 @@
  * -o mn: -b CN=COA (--expired-binding) are elements of xmip_mn_ro, the
  * correspondents holding the MN's binding (route optimisation);
  * --ro-learn sets XMIP_MN_F_RO_LEARN in the state (report new destinations
- * to the ring, xmip_mn_ro_seen). -o ha:
+ * to the ring, xmip_mn_ro_seen); --cn-binding HOA=COA (--cn-expired
+ * HOA=COA) are elements of the MN's own correspondent binding cache
+ * (xmip_bindings, encap RH2: a peer bound at us, bpf/ro/mn_cn.h), and the
+ * output adds "used" as for -o cn. -o ha:
  * --ha-ro HOA=COA (repeatable) fills xmip_ha_ro (a HoA that sent the HA a
  * Home Address option from COA) and the output adds "ha_ro": the elements
  * after the run, home address -> CoA.
@@ -142,6 +145,8 @@ struct opts {
 	int n_binds;
 	struct bind_arg ha_ro[MAX_BINDS];   /* --ha-ro HOA=COA */
 	int n_ha_ro;
+	struct bind_arg cn_binds[MAX_BINDS];   /* -o mn: --cn-binding / --cn-expired HOA=COA */
+	int n_cn_binds;
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
@@ -185,6 +190,7 @@ static void usage(void)
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch] [--ro-learn]\n"
+		"       [--cn-binding HOA=COA]... [--cn-expired HOA=COA]... (mn)\n"
 		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
 		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N] [--pass]\n"
 		"       [--mn4 MODE,COA4,HA4,HOA4[,PORT]] (mn: DSMIPv6 state, mode 0 ip6 1 ipv4 2 udp4)\n"
@@ -323,6 +329,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "ha-ro", required_argument, NULL, 35 },
 		{ "binding-flags", required_argument, NULL, 62 },
 		{ "ro-learn", no_argument, NULL, 63 },
+		{ "cn-binding", required_argument, NULL, 70 },
+		{ "cn-expired", required_argument, NULL, 71 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1, bflags = -1;
@@ -355,6 +363,20 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		}
 		case 23: parse_binding(o, optarg, false, true); break;
+		case 70:
+		case 71: {
+			/* --cn-binding / --cn-expired HOA=COA: a correspondent binding, kept apart */
+			int n = o->n_binds;
+
+			parse_binding(o, optarg, c == 71, false);
+			if (o->n_cn_binds >= MAX_BINDS)
+				usage();
+			o->binds[n].val.encap = XMIP_ENCAP_RH2;
+			o->binds[n].val.bu_flags = 0;
+			o->cn_binds[o->n_cn_binds++] = o->binds[n];
+			o->n_binds = n;
+			break;
+		}
 		case 61: {
 			/* --mnp PREFIX/LEN=HOA */
 			char buf[128], *slash, *eq;
@@ -914,6 +936,7 @@ static int load(const struct opts *o, struct loaded *l, void **skel_out)
 		l->obj = s->obj;
 		l->mn_state = s->maps.xmip_mn_state;
 		l->mn_ro = s->maps.xmip_mn_ro;
+		l->ro_used = s->maps.xmip_ro_used;
 		l->stats = s->maps.xmip_stats;
 		l->signal = s->maps.xmip_signal;
 		l->prog = !strcmp(o->prog, "xdp") ? s->progs.xmip_mn_xdp : s->progs.xmip_mn_egress;
@@ -1162,6 +1185,17 @@ int main(int argc, char **argv)
 		if (!l.ha_ro || bpf_map_update_elem(bpf_map__fd(l.ha_ro), &o.ha_ro[i].key, &r,
 						    BPF_ANY)) {
 			fprintf(stderr, "xmip_pktrun: --ha-ro: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	/* -o mn: peers bound at the MN (its correspondent binding cache). */
+	for (i = 0; i < o.n_cn_binds; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l.obj, "xmip_bindings");
+
+		if (!l.mn_ro || !m || bpf_map_update_elem(bpf_map__fd(m), &o.cn_binds[i].key,
+							  &o.cn_binds[i].val, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: --cn-binding: %s\n",
+				m && l.mn_ro ? strerror(errno) : "only -o mn has one");
 			goto out;
 		}
 	}

@@ -127,7 +127,6 @@ static void test_mn_correspondents(void **state)
 	expect_error(MN_BASE "[ro]\ncorrespondent = fe80::1\n", 11, "not a unicast routable");
 	expect_error(MN_BASE "[ro]\ncorrespondent = 2001:db8:c::2\ncorrespondent = 2001:db8:c::2\n",
 		     12, "given twice");
-	expect_error(MN_BASE "[ro]\nnonce-interval = 10\n", 11, "nonce-interval");
 	expect_error(BASE "[ro]\ncorrespondent = 2001:db8:c::9\n", 6, "correspondent");
 }
 
@@ -160,6 +159,37 @@ static void test_mn_learning(void **state)
 	expect_error(BASE "[ro]\nlearn-correspondents = yes\n", 6, "learn-correspondents");
 }
 
+/* [ro] accept-bindings: the mobile node as a correspondent for its HoA (§8.2, §9.3). */
+static void test_mn_accept_bindings(void **state)
+{
+	struct xmip_conf c;
+
+	(void)state;
+	assert_int_equal(load(MN_BASE, &c), 0);
+	assert_true(c.ro.accept_bindings);   /* §8.2: "The default SHOULD be enabled." */
+	assert_int_equal(c.ro.max_lifetime_s, 420);
+	assert_int_equal(c.ro.be_rate, 10);
+	xmip_conf_free(&c);
+	/* The correspondent's keys are the MN's too when it is one. */
+	assert_int_equal(load(MN_BASE "[ro]\naccept-bindings = no\nmax-lifetime = 60\n"
+			      "nonce-interval = 10\nnonce-lifetime = 100\nbrr-lead = 0\n"
+			      "rr-rate = 5\nbe-rate = 2\n", &c), 0);
+	assert_false(c.ro.accept_bindings);
+	assert_int_equal(c.ro.max_lifetime_s, 60);
+	assert_int_equal(c.ro.nonce_interval_s, 10);
+	assert_int_equal(c.ro.nonce_lifetime_s, 100);
+	assert_int_equal(c.ro.brr_lead_s, 0);
+	assert_int_equal(c.ro.rr_rate, 5);
+	assert_int_equal(c.ro.be_rate, 2);
+	xmip_conf_free(&c);
+	expect_error(MN_BASE "[ro]\naccept-bindings = maybe\n", 11, "accept-bindings");
+	expect_error(MN_BASE "[ro]\nmax-lifetime = 421\n", 11, "out of range 4..420");
+	expect_error(MN_BASE "[ro]\nnonce-interval = 10\nnonce-lifetime = 5\n", 12,
+		     "nonce-lifetime (5 s) is shorter than nonce-interval (10 s)");
+	/* A correspondent node always accepts: the key is the MN's. */
+	expect_error(BASE "[ro]\naccept-bindings = no\n", 6, "accept-bindings");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mn_correspondents),
 		cmocka_unit_test(test_mn_learning),
+		cmocka_unit_test(test_mn_accept_bindings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
