@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "cn_policy.h"
 #include "core.h"
+#include "icmp6err.h"
 #include "log.h"
 #include "maps.h"
 #include "mip6/mh.h"
@@ -194,6 +195,27 @@ static void send_brr(struct xmip_cn *cn, const uint8_t hoa[16])
 		xmip_ro_observe_sent(XMIP_MH_BRR);
 }
 
+/*
+ * RFC 6275 §9.2: a Payload Proto other than 59, or a Header Len too short
+ * for the type, gets an ICMPv6 Parameter Problem code 0 pointing at the
+ * field, straight to the packet's source (no binding looked at): the
+ * core's, as the HA's (agentd/mip6/family.c), rate-limited per source and
+ * overall there (RFC 4443 §2.4(f)) and by be-rate here, as our other
+ * answers to packets anyone can forge. Returns what the log says of it.
+ */
+static const char *send_param_problem(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf,
+				      size_t len, long ptr, uint64_t now)
+{
+	int rc;
+
+	if (!xmip_ro_rate_take(&cn->be_rate, now))
+		return "; Parameter Problem rate-limited";
+	rc = xmip_core_icmp6_error(cn->f->core, ifindex, XMIP_ICMP6_PARAM_PROB,
+				   XMIP_ICMP6_PARAM_PROB_HEADER, (uint32_t)ptr, buf, len);
+	return rc > 0 ? "; ICMPv6 Parameter Problem sent" :
+	       rc == 0 ? "; Parameter Problem rate-limited" : "";
+}
+
 /* ---------------------------------------------------------------- messages */
 
 static void on_init(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
@@ -310,8 +332,23 @@ void xmip_cn_handle(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf, si
 	uint64_t now = xmip_now_ns();
 	unsigned int more;
 	struct xmip_pkt p;
+	long ptr;
 
 	perr = xmip_pkt_parse(buf, len, &p);
+	ptr = xmip_cn_param_problem(&p, perr);
+	if (ptr >= 0) {
+		const char *answer = send_param_problem(cn, ifindex, buf, len, ptr, now);
+
+		if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE)   /* HoTI, CoTI: xmip_rr_parse's verdict */
+			perr = p.mh[0] != XMIP_IPPROTO_NONE ? XMIP_PARSE_BAD_PAYLOAD_PROTO :
+							       XMIP_PARSE_MH_TOO_SHORT;
+		xmip_ro_observe_malformed();
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("MH packet of %zu octets from %s discarded: %s%s%s", len,
+				 xmip_ip6str(&p.src), xmip_parse_strerror(perr), answer,
+				 more ? " (and earlier ones not logged)" : "");
+		return;
+	}
 	if (perr == XMIP_PARSE_OK && p.msg.type == XMIP_MH_BU) {
 		on_bu(cn, &p, now);
 		return;

@@ -219,6 +219,16 @@ int xmip_cn_build_ba(const struct xmip_cn_decision *d, const struct in6_addr *se
 			   (size_t)len);
 }
 
+long xmip_cn_param_problem(const struct xmip_pkt *p, enum xmip_parse_err perr)
+{
+	struct xmip_rr_msg m;
+
+	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE && p->mh &&
+	    (p->msg.type == XMIP_MH_HOTI || p->msg.type == XMIP_MH_COTI))
+		perr = xmip_rr_parse(p->mh, p->mh_len, &m);
+	return xmip_parse_param_problem(p, perr);
+}
+
 bool xmip_cn_hao_report(const uint8_t *buf, size_t len, struct in6_addr *src,
 			struct in6_addr *hao)
 {

@@ -93,6 +93,17 @@ int xmip_cn_answer_init(const struct xmip_pkt *p, const struct xmip_rr_msg *msg,
 			uint64_t now_ns, uint8_t *buf, size_t cap);
 
 /*
+ * RFC 6275 §9.2: a Mobility Header whose Payload Proto is not 59, or whose
+ * Header Len is too short for its type, SHOULD get an ICMPv6 Parameter
+ * Problem code 0 pointing at that field. p and perr: xmip_pkt_parse's
+ * result (the checksum was good if it reached the type). The types
+ * xmip_pkt_parse does not know that a correspondent takes (HoTI, CoTI)
+ * are checked with xmip_rr_parse. Returns the Pointer (an offset into the
+ * packet, xmip_parse_param_problem) or -1: no Parameter Problem.
+ */
+long xmip_cn_param_problem(const struct xmip_pkt *p, enum xmip_parse_err perr);
+
+/*
  * The BA of decision d, into buf (whole packet). Returns its length or -1.
  */
 int xmip_cn_build_ba(const struct xmip_cn_decision *d, const struct in6_addr *self,

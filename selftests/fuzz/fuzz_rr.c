@@ -34,7 +34,11 @@
  *    source, and its authenticator verifies with the decision's Kbm;
  *  - a HoT/CoT we answer parses back, echoes the cookie, goes only to the
  *    init's source, without a routing header;
- *  - a Home Address report names the wire source of the packet.
+ *  - a Home Address report names the wire source of the packet;
+ *  - a Parameter Problem (§9.2) points only at the Payload Proto (not 59)
+ *    or the Header Len (too short for the type) of an MH that reached its
+ *    type with a good checksum, inside the input, and never answers a
+ *    packet that parses (OK) or an unknown type (that is a Binding Error).
  *
  * The mobile node's side (agentd/mip6/mn_ro_policy.c) on the same packets:
  *  - a HoT/CoT is taken only from the correspondent, to the address of the
@@ -470,6 +474,28 @@ static void check_mn(uint8_t *data, size_t size, const struct xmip_pkt *p, enum 
 	}
 }
 
+static void check_param_problem(const uint8_t *data, size_t size, const struct xmip_pkt *p,
+				enum xmip_parse_err e)
+{
+	long ptr = xmip_cn_param_problem(p, e);
+	struct xmip_rr_msg m;
+
+	if (ptr < 0)
+		return;
+	FUZZ_CHECK(e == XMIP_PARSE_BAD_PAYLOAD_PROTO || e == XMIP_PARSE_MH_TOO_SHORT ||
+		   (e == XMIP_PARSE_UNKNOWN_MH_TYPE &&
+		    (p->msg.type == XMIP_MH_HOTI || p->msg.type == XMIP_MH_COTI)),
+		   "Parameter Problem for parse error %d type %u", (int)e, p->msg.type);
+	CHECK(p->mh && p->mh_off >= 40 && (size_t)ptr < size && p->mh_len <= size - p->mh_off);
+	if ((size_t)ptr == p->mh_off)
+		CHECK(p->mh[0] != XMIP_IPPROTO_NONE);
+	else
+		CHECK((size_t)ptr == p->mh_off + 1 && p->mh[0] == XMIP_IPPROTO_NONE);
+	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE)
+		CHECK(xmip_rr_parse(p->mh, p->mh_len, &m) != XMIP_PARSE_OK);
+	(void)data;
+}
+
 static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 		     struct xmip_rr_nonces *t)
 {
@@ -489,6 +515,7 @@ static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 		FUZZ_CHECK(p.mh_off >= 40 && p.mh_off <= size && p.mh_len <= size - p.mh_off &&
 			   p.mh == data + p.mh_off, "MH at %zu+%zu of %zu", p.mh_off, p.mh_len, size);
 	check_mn(data, size, &p, e);
+	check_param_problem(data, size, &p, e);
 	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE || (e == XMIP_PARSE_OK && p.msg.type == XMIP_MH_BRR)) {
 		if (xmip_rr_parse(p.mh, p.mh_len, &m) != XMIP_PARSE_OK)
 			return 0;

@@ -482,6 +482,72 @@ static void test_answer_hoti_and_coti(void **state)
 	assert_int_equal(xmip_cn_answer_init(&p, &m, &f->t, &cn, T0 + IVL, out, sizeof(out)), 0);
 }
 
+/* ---- §9.2: Parameter Problems (TAHI CN-2-1-3, -5; CN-2-2-3, -5; CN-2-3-3, -5) ---- */
+
+/* pkt (len octets, MH at mh_off) with octet mh_off + at set to v, the
+ * checksum fixed over what follows the IPv6 header's extension headers. */
+static enum xmip_parse_err changed(uint8_t *pkt, const uint8_t *from, size_t len, size_t mh_off,
+				   size_t at, uint8_t v, struct xmip_pkt *p)
+{
+	struct in6_addr src, cn = addr(RRV_CN);
+
+	memcpy(pkt, from, len);
+	/* The pseudo-header's source: the Home Address option's, behind one. */
+	if (mh_off == BU_MH_OFF)
+		src = addr(RRV_HOA);
+	else
+		memcpy(&src, pkt + 8, 16);
+	pkt[mh_off + at] = v;
+	xmip_mh_set_checksum(&src, &cn, pkt + mh_off, len - mh_off);
+	return xmip_pkt_parse(pkt, len, p);
+}
+
+static void test_param_problem_points_at_the_field(void **state)
+{
+	uint8_t pkt[256];
+	enum xmip_parse_err e;
+	struct xmip_pkt p;
+
+	(void)state;
+	/* Well-formed HoTI, CoTI, BU: none. */
+	e = xmip_pkt_parse(rrv_hoti_pkt, sizeof(rrv_hoti_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	e = xmip_pkt_parse(rrv_coti_pkt, sizeof(rrv_coti_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	e = xmip_pkt_parse(rrv_bu_pkt, sizeof(rrv_bu_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* HoTI and CoTI: Payload Proto 6 -> pointer 40; Header Len 0 (8 octets,
+	 * a HoTI has 16) -> pointer 41. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 40);
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 41);
+	e = changed(pkt, rrv_coti_pkt, sizeof(rrv_coti_pkt), 40, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 40);
+	e = changed(pkt, rrv_coti_pkt, sizeof(rrv_coti_pkt), 40, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 41);
+	/* BU behind its Home Address option: 64 and 65. */
+	e = changed(pkt, rrv_bu_pkt, sizeof(rrv_bu_pkt), BU_MH_OFF, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 64);
+	e = changed(pkt, rrv_bu_pkt, sizeof(rrv_bu_pkt), BU_MH_OFF, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 65);
+	/* A bad checksum is silently discarded (§9.2, first rule): none. */
+	changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 0, 6, &p);
+	pkt[40 + 4] ^= 0xff;
+	e = xmip_pkt_parse(pkt, sizeof(rrv_hoti_pkt), &p);
+	assert_int_equal(e, XMIP_PARSE_BAD_CSUM);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* An unknown type gets Binding Error 2, not this; a HoT/CoT (for a
+	 * mobile node) nothing either. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 2, 9, &p);
+	assert_int_equal(e, XMIP_PARSE_UNKNOWN_MH_TYPE);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* A Header Len beyond the payload is no §9.2 case: discarded. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 1, 2, &p);
+	assert_int_equal(e, XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+}
+
 /* ---- the datapath's report of a refused Home Address option ---- */
 
 static void test_hao_report(void **state)
@@ -531,6 +597,7 @@ int main(void)
 		T(test_bad_addresses_discarded),
 		T(test_answer_hoti_and_coti),
 		T(test_hao_report),
+		T(test_param_problem_points_at_the_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
