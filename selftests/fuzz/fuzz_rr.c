@@ -35,6 +35,10 @@
  *  - a HoT/CoT we answer parses back, echoes the cookie, goes only to the
  *    init's source, without a routing header;
  *  - a Home Address report names the wire source of the packet;
+ *  - the input as an ICMPv6 message (§9.3.4): a Destination Unreachable is
+ *    about a binding only if it quotes a packet from the correspondent
+ *    with a type-2 routing header, one segment left, whose address (the
+ *    home address) and the quoted destination (the CoA) it names;
  *  - a Parameter Problem (§9.2) points only at the Payload Proto (not 59)
  *    or the Header Len (too short for the type) of an MH that reached its
  *    type with a good checksum, inside the input, and never answers a
@@ -509,6 +513,17 @@ static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 
 	if (xmip_cn_hao_report(data, size, &src, &hao))
 		CHECK(size >= 40 && memcmp(&src, data + 8, 16) == 0);
+	if (xmip_cn_unreach_quote(data, size, self, &src, &hao)) {
+		bool rh2 = false;
+
+		CHECK(size >= 8 + 40 + 24 && data[0] == 1 && !memcmp(data + 16, self, 16) &&
+		      !memcmp(&src, data + 32, 16));
+		/* Extension headers are whole multiples of 8 octets from offset 48. */
+		for (size_t off = 48; off + 24 <= size && !rh2; off += 8)
+			rh2 = data[off + 1] == 2 && data[off + 2] == 2 && data[off + 3] == 1 &&
+			      !memcmp(data + off + 8, &hao, 16);
+		CHECK(rh2);
+	}
 
 	e = xmip_pkt_parse(data, size, &p);
 	if (e == XMIP_PARSE_OK || e == XMIP_PARSE_UNKNOWN_MH_TYPE)

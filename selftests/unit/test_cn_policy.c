@@ -548,6 +548,97 @@ static void test_param_problem_points_at_the_field(void **state)
 	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
 }
 
+/* ---- §9.3.4: Destination Unreachable for a binding's care-of address (TAHI CN-6-1) ---- */
+
+/* A Destination Unreachable (code 3) quoting our echo reply to coa through RH2 to hoa. */
+static size_t unreach(uint8_t *b, const struct in6_addr *self, const struct in6_addr *coa,
+		      const struct in6_addr *hoa)
+{
+	memset(b, 0, 8 + 40 + 24 + 8);
+	b[0] = 1;
+	b[1] = 3;
+	b[8] = 0x60;
+	b[8 + 5] = 24 + 8;
+	b[8 + 6] = XMIP_IPPROTO_ROUTING;
+	b[8 + 7] = 64;
+	memcpy(b + 8 + 8, self, 16);
+	memcpy(b + 8 + 24, coa, 16);
+	b[48] = XMIP_IPPROTO_ICMPV6;
+	b[49] = 2;                   /* Header Len: 24 octets */
+	b[50] = 2;                   /* type 2 */
+	b[51] = 1;                   /* segments left */
+	memcpy(b + 56, hoa, 16);
+	b[72] = 129;                 /* the echo reply */
+	return 8 + 40 + 24 + 8;
+}
+
+static void test_unreach_quote(void **state)
+{
+	struct in6_addr self = addr(RRV_CN), coa = addr(RRV_COA), hoa = addr(RRV_HOA), c, h;
+	uint8_t b[128], d[136];
+	size_t n;
+
+	(void)state;
+	n = unreach(b, &self, &coa, &hoa);
+	assert_true(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	assert_memory_equal(&c, &coa, 16);
+	assert_memory_equal(&h, &hoa, 16);
+	/* Cut anywhere before the routing header's address ends: no. */
+	for (size_t len = 0; len < 8 + 40 + 24; len++)
+		assert_false(xmip_cn_unreach_quote(b, len, &self, &c, &h));
+	/* Not from us, not a Destination Unreachable, no type 2 header or one
+	 * a node already processed: not about a binding of ours. */
+	assert_false(xmip_cn_unreach_quote(b, n, &coa, &c, &h));
+	b[0] = 3;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[0] = 1;
+	b[51] = 0;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[51] = 1;
+	b[50] = 0;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[50] = 2;
+	b[8 + 6] = XMIP_IPPROTO_ICMPV6;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[8 + 6] = XMIP_IPPROTO_ROUTING;
+	/* Behind a Destination Options header (8 octets of padding) too. */
+	memcpy(d, b, 48);
+	d[8 + 6] = XMIP_IPPROTO_DSTOPTS;
+	memset(d + 48, 0, 8);
+	d[48] = XMIP_IPPROTO_ROUTING;
+	d[50] = 1;                   /* PadN, 4 octets */
+	d[51] = 4;
+	memcpy(d + 56, b + 48, n - 48);
+	assert_true(xmip_cn_unreach_quote(d, n + 8, &self, &c, &h));
+	assert_memory_equal(&h, &hoa, 16);
+}
+
+static void test_unreach_persistence(void **state)
+{
+	struct in6_addr coa = addr(RRV_COA), coa2 = addr(RRV_ALT_COA);
+	struct xmip_cn_unreach u = { 0 };
+
+	(void)state;
+	/* Three, two seconds apart from first to last: delete. */
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + NS));
+	assert_true(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 2 * NS));
+	/* A burst (one burst of ours answered) is not persistent ... */
+	memset(&u, 0, sizeof(u));
+	for (int i = 0; i < 10; i++)
+		assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + (uint64_t)i * NS / 10));
+	/* ... until the errors go on for two seconds. */
+	assert_true(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 2 * NS));
+	/* A pause over 10 s, or another care-of address, starts again. */
+	memset(&u, 0, sizeof(u));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + NS));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 12 * NS));
+	assert_false(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 13 * NS));
+	assert_false(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 14 * NS));
+	assert_true(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 15 * NS));
+}
+
 /* ---- the datapath's report of a refused Home Address option ---- */
 
 static void test_hao_report(void **state)
@@ -598,6 +689,8 @@ int main(void)
 		T(test_answer_hoti_and_coti),
 		T(test_hao_report),
 		T(test_param_problem_points_at_the_field),
+		T(test_unreach_quote),
+		T(test_unreach_persistence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
