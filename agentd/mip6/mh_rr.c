@@ -66,8 +66,10 @@ enum xmip_parse_err xmip_rr_parse(const uint8_t *mh, size_t len, struct xmip_rr_
 	/* RFC 6275 §9.2, after the type: Payload Proto, then Header Len. */
 	if (mh[0] != XMIP_IPPROTO_NONE)
 		return XMIP_PARSE_BAD_PAYLOAD_PROTO;
+	/* Too short for its type: the Parameter Problem case of §9.2
+	 * (xmip_parse_param_problem), as xmip_mh_parse says it. */
 	if (mh_len < need)
-		return XMIP_PARSE_BAD_MH_LEN;
+		return XMIP_PARSE_MH_TOO_SHORT;
 	switch (out->type) {
 	case XMIP_MH_HOTI:
 	case XMIP_MH_COTI:

@@ -1137,6 +1137,21 @@ static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 	}
 }
 
+/*
+ * When the home registration a BA just accepted ends (xmip_now_ns clock):
+ * RFC 6275 §11.7.3 counts the granted lifetime from when the BU was sent,
+ * the last one sent (the BA matched its sequence number).
+ */
+static uint64_t home_expires_ns(const struct xmip_mn *mn, uint32_t granted_s)
+{
+	uint64_t sent = mn->st.update_ns[(mn->st.update_i + XMIP_MN_MAX_UPDATE_RATE - 1) %
+					 XMIP_MN_MAX_UPDATE_RATE];
+
+	if (!sent)
+		sent = xmip_now_ns();
+	return sent + (uint64_t)granted_s * 1000000000ull;
+}
+
 static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 {
 	struct xmip_mn_ba_result res = { 0 };
@@ -1165,8 +1180,10 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		if (mn->where == MN_AWAY && !mn->v4 && !mn->have_mpa && !mn->mps_pending)
 			mps_start(mn);
 		/* §11.7.2: with the CoA registered, the correspondents. */
-		if (mn->where == MN_AWAY && !mn->v4 && xmip_addr_eq(&mn->st.reg_coa, &mn->coa))
+		if (mn->where == MN_AWAY && !mn->v4 && xmip_addr_eq(&mn->st.reg_coa, &mn->coa)) {
+			xmip_mn_ro_home_expiry(mn->ro, home_expires_ns(mn, res.granted_s));
 			xmip_mn_ro_away(mn->ro, &mn->coa, mn->coa_ifindex);
+		}
 		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
 								 mn->keepalive_s < res.refresh_after_s ?
 								 mn->keepalive_s : res.refresh_after_s) * 1000);

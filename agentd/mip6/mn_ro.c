@@ -49,6 +49,7 @@ struct ro_cn {
 	bool                     in_datapath; /* xmip_mn_ro has its element */
 	bool                     dereg;       /* deleting (at home) */
 	bool                     fallback;    /* the tunnel until the next move */
+	bool                     wait_home;   /* BU held back: < 4 s left of the home registration */
 	uint64_t                 started_ns;  /* when this round of RR began (log: RR + BU time) */
 
 	bool                     used;        /* the slot holds a correspondent */
@@ -67,6 +68,7 @@ struct xmip_mn_ro {
 	bool                away, home;
 	struct in6_addr     coa;
 	uint32_t            ifindex;
+	uint64_t            home_expires_ns; /* the home registration's end (0: none) */
 	unsigned            n;          /* slots in use or used before (configured first) */
 	unsigned            cap;        /* configured + learn-max */
 	unsigned            n_learnt;   /* learnt ones held now (in hold-down too) */
@@ -174,10 +176,9 @@ static void send_init(struct ro_cn *c, bool home)
 	uint8_t cookie[XMIP_RR_COOKIE_LEN], buf[RO_BUF];
 	int len;
 
-	/* A retransmission keeps its cookie (a late answer still counts). */
-	if (t->pending)
-		memcpy(cookie, t->cookie, sizeof(cookie));
-	else if (getrandom(cookie, sizeof(cookie), 0) != sizeof(cookie))
+	/* §11.8: a retransmission too gets a new cookie; the test answering an
+	 * earlier one is then ignored (§11.6.2: the cookie stored, the last). */
+	if (getrandom(cookie, sizeof(cookie), 0) != sizeof(cookie))
 		return;
 	len = xmip_mn_rr_build_init(t, home ? XMIP_MH_HOTI : XMIP_MH_COTI,
 				    home ? hoa(c->ro) : &c->ro->coa, &c->addr, cookie, buf,
@@ -188,22 +189,27 @@ static void send_init(struct ro_cn *c, bool home)
 	xmip_family_timer_in_ms(home ? &c->t_home : &c->t_careof, home ? c->home_ms : c->careof_ms);
 }
 
-static uint16_t bu_lifetime_units(const struct xmip_mn_ro *ro)
-{
-	uint32_t s = ro->conf->lifetime_s;
-
-	if (s > XMIP_MN_RO_MAX_LIFETIME_S)
-		s = XMIP_MN_RO_MAX_LIFETIME_S;   /* §5.2.6: MAX_RR_BINDING_LIFETIME */
-	s /= XMIP_LIFETIME_UNIT_S;
-	return (uint16_t)(s ? s : 1);
-}
-
 static void send_bu(struct ro_cn *c, bool retransmit)
 {
 	struct xmip_mn_ro *ro = c->ro;
+	bool deleting = c->dereg || c->expiring;
+	/* §11.7.2: no longer than what remains of the home registration. */
+	uint16_t units = deleting ? 0 : xmip_mn_ro_bu_lifetime_units(ro->home_expires_ns,
+								       xmip_now_ns());
 	uint8_t buf[RO_BUF];
 	int len;
 
+	if (!deleting && !units) {
+		/* Lifetime 0 would delete: wait for the home agent's next BA. */
+		log_info("correspondent %s: BU held back until the home registration is "
+			 "refreshed (under %u s of it left)", xmip_ip6str(&c->addr),
+			 XMIP_LIFETIME_UNIT_S);
+		c->wait_home = true;
+		c->bu_pending = false;
+		xmip_family_timer_cancel(&c->t_bu);
+		return;
+	}
+	c->wait_home = false;
 	if (!retransmit) {
 		c->bu_ms = XMIP_MN_RO_INITIAL_MS;
 		c->bu_tries = 0;
@@ -215,7 +221,7 @@ static void send_bu(struct ro_cn *c, bool retransmit)
 	c->bu.seq = ++c->seq;
 	/* Deleting: from home (coa = hoa), or a learnt one gone idle (from the
 	 * CoA, lifetime 0: §6.1.7; Kbm from the home token alone, §5.2.6). */
-	c->bu.lifetime_units = c->dereg || c->expiring ? 0 : bu_lifetime_units(ro);
+	c->bu.lifetime_units = units;
 	c->bu.home = &c->home;
 	c->bu.careof = &c->careof;
 	len = xmip_mn_ro_build_bu(&c->bu, c->kbm, buf, sizeof(buf));
@@ -487,6 +493,21 @@ static int open_icmp(void)
 	return fd;
 }
 
+void xmip_mn_ro_home_expiry(struct xmip_mn_ro *ro, uint64_t expires_ns)
+{
+	if (!ro)
+		return;
+	ro->home_expires_ns = expires_ns;
+	for (unsigned i = 0; i < ro->n; i++) {
+		struct ro_cn *c = &ro->cn[i];
+
+		if (c->used && c->wait_home && ro->away) {
+			c->wait_home = false;
+			maybe_bu(c, xmip_now_ns());
+		}
+	}
+}
+
 void xmip_mn_ro_moved(struct xmip_mn_ro *ro)
 {
 	if (!ro)
@@ -511,6 +532,7 @@ void xmip_mn_ro_moved(struct xmip_mn_ro *ro)
 		c->fallback = ro->map < 0 || (c->learnt && c->held_until_ns);
 		c->bu_pending = false;
 		c->dereg = false;
+		c->wait_home = false;
 		c->careof.pending = false;
 		xmip_family_timer_cancel(&c->t_careof);
 		xmip_family_timer_cancel(&c->t_bu);

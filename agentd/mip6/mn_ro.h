@@ -33,6 +33,13 @@ void xmip_mn_ro_free(struct xmip_mn_ro *ro);
 
 /* The home agent accepted CoA coa (out of ifindex): correspondent registrations (§11.7.2). */
 void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t ifindex);
+/*
+ * The home registration (accepted by the HA) ends at expires_ns
+ * (xmip_now_ns's clock): correspondent BUs ask for no more than what
+ * remains of it (§11.7.2). Call before xmip_mn_ro_away, at every accepted
+ * home BA; a registration held back for want of lifetime goes out now.
+ */
+void xmip_mn_ro_home_expiry(struct xmip_mn_ro *ro, uint64_t expires_ns);
 /* A new CoA (not registered yet), or no address: the datapath back to the tunnel. */
 void xmip_mn_ro_moved(struct xmip_mn_ro *ro);
 /* Home (on ifindex): every correspondent holding a binding is asked to delete it. */

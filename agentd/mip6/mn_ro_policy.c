@@ -25,6 +25,10 @@ int xmip_mn_rr_build_init(struct xmip_mn_rr_test *t, uint8_t type, const struct 
 
 	if (type != XMIP_MH_HOTI && type != XMIP_MH_COTI)
 		return -1;
+	/* §11.8: "Retransmitted Home Test Init and Care-of Test Init messages
+	 * MUST use new cookie values." */
+	if (t->pending && !CRYPTO_memcmp(cookie, t->cookie, XMIP_RR_COOKIE_LEN))
+		return -1;
 	len = xmip_rr_build_init(mh, sizeof(mh), type, cookie);
 	if (len < 0)
 		return -1;
@@ -59,6 +63,18 @@ bool xmip_mn_rr_accept_test(struct xmip_mn_rr_test *t, const struct in6_addr *cn
 	memcpy(t->token, m.token, XMIP_RR_TOKEN_LEN);
 	t->at_ns = now_ns;
 	return true;
+}
+
+uint16_t xmip_mn_ro_bu_lifetime_units(uint64_t home_expires_ns, uint64_t now_ns)
+{
+	uint64_t s;
+
+	if (home_expires_ns <= now_ns)
+		return 0;
+	s = (home_expires_ns - now_ns) / 1000000000ull;   /* whole seconds left */
+	if (s > XMIP_MN_RO_MAX_LIFETIME_S)
+		s = XMIP_MN_RO_MAX_LIFETIME_S;
+	return (uint16_t)(s / XMIP_LIFETIME_UNIT_S);
 }
 
 int xmip_mn_ro_build_bu(const struct xmip_mn_ro_bu *bu, uint8_t kbm[20], uint8_t *buf,

@@ -43,8 +43,10 @@ bool xmip_mn_rr_token_fresh(const struct xmip_mn_rr_test *t, const struct in6_ad
 
 /*
  * A HoTI (from hoa) or CoTI (from coa) to cn as a whole packet with a new
- * cookie (cookie: 8 random octets the caller drew; kept in *t). Returns
- * the packet length or -1.
+ * cookie (cookie: 8 random octets the caller drew; kept in *t, replacing
+ * the last: only a test with it is accepted from now on). -1 if t is
+ * pending with that very cookie: §11.8, a retransmission MUST use a new
+ * one. Returns the packet length or -1.
  */
 int xmip_mn_rr_build_init(struct xmip_mn_rr_test *t, uint8_t type, const struct in6_addr *from,
 			  const struct in6_addr *cn, const uint8_t cookie[XMIP_RR_COOKIE_LEN],
@@ -58,6 +60,16 @@ int xmip_mn_rr_build_init(struct xmip_mn_rr_test *t, uint8_t type, const struct 
  */
 bool xmip_mn_rr_accept_test(struct xmip_mn_rr_test *t, const struct in6_addr *cn,
 			    const struct xmip_pkt *p, uint64_t now_ns);
+
+/*
+ * The Lifetime (units of 4 s) of a BU registering with a correspondent at
+ * now_ns (§11.7.2, §11.7.3): at most MAX_RR_BINDING_LIFETIME (§5.2.6) and
+ * at most what remains of the home registration, which ends at
+ * home_expires_ns (the accepted home BU's send time plus the lifetime the
+ * HA granted; 0: none). Rounded down: 0 when less than 4 s remain (no
+ * registration then: a BU with Lifetime 0 is a deletion).
+ */
+uint16_t xmip_mn_ro_bu_lifetime_units(uint64_t home_expires_ns, uint64_t now_ns);
 
 /* What a correspondent BU says. */
 struct xmip_mn_ro_bu {

@@ -3,14 +3,18 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <netinet/icmp6.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "cn_policy.h"
 #include "core.h"
+#include "icmp6err.h"
 #include "log.h"
 #include "maps.h"
 #include "mip6/mh.h"
@@ -46,6 +50,7 @@ struct hoa_entry {
 	uint64_t          brr_for_ns;      /* expires_ns of the binding the BRRs are for */
 	unsigned          brr_sent;
 	uint64_t          brr_last_ns;
+	struct xmip_cn_unreach unreach;    /* §9.3.4: Destination Unreachables for the binding */
 };
 
 struct xmip_cn {
@@ -54,6 +59,7 @@ struct xmip_cn {
 	const struct xmip_agent_maps *maps;
 	int                           raw;
 	int                           used_fd;  /* xmip_ro_used, -1 if absent */
+	int                           icmp;     /* raw ICMPv6, Destination Unreachable; -1 */
 	struct xmip_cn_params         prm;
 	struct xmip_rr_nonces         nonces;
 	struct xmip_ro_rate           rr_rate, be_rate;
@@ -99,7 +105,7 @@ static void entry_drop_if_idle(struct xmip_cn *cn, const uint8_t hoa[16])
 {
 	struct hoa_entry **pp = slot(cn, hoa), *e = *pp;
 
-	if (!e || e->tomb || e->brr_for_ns)
+	if (!e || e->tomb || e->brr_for_ns || e->unreach.n)
 		return;
 	*pp = e->next;
 	free(e);
@@ -193,6 +199,27 @@ static void send_brr(struct xmip_cn *cn, const uint8_t hoa[16])
 		len = xmip_rr_pkt(out, sizeof(out), &cn->prm.self, &dst, NULL, NULL, mh, (size_t)len);
 	if (send_pkt(cn, out, len, "Binding Refresh Request"))
 		xmip_ro_observe_sent(XMIP_MH_BRR);
+}
+
+/*
+ * RFC 6275 §9.2: a Payload Proto other than 59, or a Header Len too short
+ * for the type, gets an ICMPv6 Parameter Problem code 0 pointing at the
+ * field, straight to the packet's source (no binding looked at): the
+ * core's, as the HA's (agentd/mip6/family.c), rate-limited per source and
+ * overall there (RFC 4443 §2.4(f)) and by be-rate here, as our other
+ * answers to packets anyone can forge. Returns what the log says of it.
+ */
+static const char *send_param_problem(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf,
+				      size_t len, long ptr, uint64_t now)
+{
+	int rc;
+
+	if (!xmip_ro_rate_take(&cn->be_rate, now))
+		return "; Parameter Problem rate-limited";
+	rc = xmip_core_icmp6_error(cn->f->core, ifindex, XMIP_ICMP6_PARAM_PROB,
+				   XMIP_ICMP6_PARAM_PROB_HEADER, (uint32_t)ptr, buf, len);
+	return rc > 0 ? "; ICMPv6 Parameter Problem sent" :
+	       rc == 0 ? "; Parameter Problem rate-limited" : "";
 }
 
 /* ---------------------------------------------------------------- messages */
@@ -292,6 +319,7 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 		if (e) {
 			tomb_clear(cn, e);
 			e->brr_for_ns = 0;
+			e->unreach.n = 0;   /* the mobile node is heard from: count afresh */
 			entry_drop_if_idle(cn, hoa.s6_addr);
 		}
 		log_info("%s: HoA %s -> CoA %s lifetime %u s seq %u", d.why, xmip_ip6str(&hoa),
@@ -321,8 +349,23 @@ void xmip_cn_handle(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf, si
 	uint64_t now = xmip_now_ns();
 	unsigned int more;
 	struct xmip_pkt p;
+	long ptr;
 
 	perr = xmip_pkt_parse(buf, len, &p);
+	ptr = xmip_cn_param_problem(&p, perr);
+	if (ptr >= 0) {
+		const char *answer = send_param_problem(cn, ifindex, buf, len, ptr, now);
+
+		if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE)   /* HoTI, CoTI: xmip_rr_parse's verdict */
+			perr = p.mh[0] != XMIP_IPPROTO_NONE ? XMIP_PARSE_BAD_PAYLOAD_PROTO :
+							       XMIP_PARSE_MH_TOO_SHORT;
+		xmip_ro_observe_malformed();
+		if (xmip_log_ratelimit(&rl, &more))
+			log_warn("MH packet of %zu octets from %s discarded: %s%s%s", len,
+				 xmip_ip6str(&p.src), xmip_parse_strerror(perr), answer,
+				 more ? " (and earlier ones not logged)" : "");
+		return;
+	}
 	if (perr == XMIP_PARSE_OK && p.msg.type == XMIP_MH_BU) {
 		on_bu(cn, &p, now);
 		return;
@@ -356,6 +399,80 @@ void xmip_cn_handle(struct xmip_cn *cn, uint32_t ifindex, const uint8_t *buf, si
 	if (xmip_log_ratelimit(&rl, &more))
 		log_warn("MH packet of %zu octets on ifindex %u discarded: %s%s", len, ifindex,
 			 xmip_parse_strerror(perr), more ? " (and earlier ones not logged)" : "");
+}
+
+/* ---------------------------------------------------------------- ICMPv6 errors */
+
+/*
+ * RFC 6275 §9.3.4: persistent Destination Unreachables about the packets
+ * the datapath sends on a binding (from us, to its CoA, a type-2 routing
+ * header naming the home address) delete the binding (xmip_cn_unreach_note
+ * says when); the mobile node's packets with a Home Address option then
+ * get Binding Error 1 and it registers again. The kernel handles the
+ * error; the raw socket sees a copy. Forged errors can delete a binding
+ * only by naming its home and care-of addresses, and the cost is the route
+ * through the home agent.
+ */
+static void on_unreach(struct xmip_cn *cn, const struct in6_addr *from, const uint8_t *b,
+		       size_t n, uint64_t now)
+{
+	struct xmip_binding bd;
+	struct in6_addr coa, hoa;
+	struct hoa_entry *e;
+	int rc;
+
+	if (!xmip_cn_unreach_quote(b, n, &cn->prm.self, &coa, &hoa) ||
+	    xmip_binding_get(cn->maps, hoa.s6_addr, &bd) || bd.encap != XMIP_ENCAP_RH2 ||
+	    !xmip_addr_eq(bd.coa, coa.s6_addr))
+		return;
+	e = entry(cn, hoa.s6_addr, true);
+	if (!e || !xmip_cn_unreach_note(&e->unreach, coa.s6_addr, now)) {
+		log_debug("Destination Unreachable (code %u) from %s about HoA %s CoA %s: %u",
+			  b[1], xmip_ip6str(from), xmip_ip6str(&hoa), xmip_ip6str(&coa),
+			  e ? e->unreach.n : 0);
+		return;
+	}
+	rc = xmip_binding_del(cn->maps, hoa.s6_addr);
+	if (rc && rc != -ENOENT)
+		log_err("binding delete for HoA %s: %s", xmip_ip6str(&hoa), strerror(-rc));
+	e->unreach.n = 0;
+	tomb_add(cn, hoa.s6_addr, bd.seq, now);
+	log_info("binding deleted: HoA %s CoA %s seq %u: %u ICMPv6 Destination Unreachables "
+		 "in %llu s (RFC 6275 9.3.4)", xmip_ip6str(&hoa), xmip_ip6str(&coa), bd.seq,
+		 XMIP_CN_UNREACH_COUNT, (unsigned long long)(XMIP_CN_UNREACH_SPAN_NS / NS));
+}
+
+static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct xmip_cn *cn = arg;
+	struct sockaddr_in6 from;
+	socklen_t fl = sizeof(from);
+	uint8_t b[512];
+	ssize_t n;
+
+	(void)loop;
+	(void)events;
+	while ((n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &fl)) >= 0) {
+		fl = sizeof(from);
+		if (n > 0)
+			on_unreach(cn, &from.sin6_addr, b, (size_t)n, xmip_now_ns());
+	}
+}
+
+static int open_icmp(void)
+{
+	struct icmp6_filter filt;
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+
+	if (fd < 0)
+		return -1;
+	ICMP6_FILTER_SETBLOCKALL(&filt);
+	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filt);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* ---------------------------------------------------------------- sweep */
@@ -443,7 +560,10 @@ static void sweep(struct xmip_cn *cn)
 			/* BRR state of a binding that is gone or was refreshed. */
 			if (e->brr_for_ns && e->brr_for_ns <= s.now)
 				e->brr_for_ns = 0;
-			if (!e->tomb && !e->brr_for_ns) {
+			/* Errors that stopped coming. */
+			if (e->unreach.n && s.now - e->unreach.last_ns > XMIP_CN_UNREACH_GAP_NS)
+				e->unreach.n = 0;
+			if (!e->tomb && !e->brr_for_ns && !e->unreach.n) {
 				*pp = e->next;
 				free(e);
 				continue;
@@ -474,6 +594,7 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 
 	if (!cn)
 		return NULL;
+	cn->icmp = -1;
 	cn->f = f;
 	cn->conf = conf;
 	cn->maps = f->core->maps;
@@ -504,6 +625,14 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 	if (cn->used_fd < 0)
 		log_warn("%s: no Binding Refresh Requests (no usage to go by)", err);
 	xmip_family_timer_init(f, &cn->sweep, NULL);
+	cn->icmp = open_icmp();
+	if (cn->icmp >= 0 && xmip_loop_add_fd(f->core->loop, cn->icmp, EPOLLIN, on_icmp, cn)) {
+		close(cn->icmp);
+		cn->icmp = -1;
+	}
+	if (cn->icmp < 0)
+		log_warn("ICMPv6 socket for Destination Unreachables: %s; bindings are kept "
+			 "whatever the path to their care-of address does", strerror(errno));
 	if (!cn->accept)
 		log_info("correspondent %s: accept-bindings = no (Binding Errors only)",
 			 xmip_ip6str(&cn->prm.self));
@@ -540,6 +669,10 @@ void xmip_cn_free(struct xmip_cn *cn)
 	if (!cn)
 		return;
 	xmip_family_timer_cancel(&cn->sweep);
+	if (cn->icmp >= 0) {
+		xmip_loop_del_fd(cn->f->core->loop, cn->icmp);
+		close(cn->icmp);
+	}
 	xmip_rr_nonces_clear(&cn->nonces);
 	for (size_t i = 0; i < ENTRY_BUCKETS; i++) {
 		while (cn->buckets[i]) {

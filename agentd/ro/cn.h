@@ -4,10 +4,12 @@
  * Care-of Test Inits, takes Binding Updates (cn_policy.c decides), writes
  * the binding cache (xmip_bindings, encap RH2) the datapath reads, sends
  * Binding Acknowledgements, Binding Errors (status 1 for a Home Address
- * option the datapath refused, 2 for an unknown MH type) and Binding
+ * option the datapath refused, 2 for an unknown MH type), ICMPv6 Parameter
+ * Problems for a bad Payload Proto or Header Len (§9.2) and Binding
  * Refresh Requests before a binding in use expires, and removes bindings
- * whose lifetime is over. Everything sent in answer to a packet is rate
- * limited ([ro] rr-rate, be-rate).
+ * whose lifetime is over or whose care-of address draws persistent
+ * Destination Unreachables (§9.3.4). Everything sent in answer to a packet
+ * is rate limited ([ro] rr-rate, be-rate).
  */
 #ifndef XMIP_CN_H
 #define XMIP_CN_H

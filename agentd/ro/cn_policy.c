@@ -219,6 +219,16 @@ int xmip_cn_build_ba(const struct xmip_cn_decision *d, const struct in6_addr *se
 			   (size_t)len);
 }
 
+long xmip_cn_param_problem(const struct xmip_pkt *p, enum xmip_parse_err perr)
+{
+	struct xmip_rr_msg m;
+
+	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE && p->mh &&
+	    (p->msg.type == XMIP_MH_HOTI || p->msg.type == XMIP_MH_COTI))
+		perr = xmip_rr_parse(p->mh, p->mh_len, &m);
+	return xmip_parse_param_problem(p, perr);
+}
+
 bool xmip_cn_hao_report(const uint8_t *buf, size_t len, struct in6_addr *src,
 			struct in6_addr *hao)
 {
@@ -266,4 +276,55 @@ bool xmip_cn_hao_report(const uint8_t *buf, size_t len, struct in6_addr *src,
 	}
 	/* A Mobility Header with a HAO is signalling, answered as such (§9.3.1). */
 	return found && nh != XMIP_IPPROTO_MH;
+}
+
+bool xmip_cn_unreach_quote(const uint8_t *icmp, size_t n, const struct in6_addr *self,
+			   struct in6_addr *coa, struct in6_addr *hoa)
+{
+	size_t off = 8 + IPV6_HDR_LEN;   /* the quoted packet's first extension header */
+	const uint8_t *ip = icmp + 8;
+	uint8_t nh;
+
+	/* ICMPv6 header (8) | the quoted IPv6 header (40) | its headers. */
+	if (!icmp || n < off || icmp[0] != 1 /* Destination Unreachable */ || (ip[0] >> 4) != 6 ||
+	    memcmp(ip + 8, self->s6_addr, 16))
+		return false;
+	nh = ip[6];
+	for (int i = 0; i < MAX_EXT_HDRS; i++) {
+		size_t hlen;
+
+		if (nh != XMIP_IPPROTO_HOPOPTS && nh != XMIP_IPPROTO_DSTOPTS &&
+		    nh != XMIP_IPPROTO_ROUTING)
+			return false;
+		if (n - off < 8)
+			return false;
+		hlen = ((size_t)icmp[off + 1] + 1) * 8;
+		if (nh == XMIP_IPPROTO_ROUTING) {
+			/* Ours: type 2, one address, not yet processed (§6.4). */
+			if (icmp[off + 2] != XMIP_RH_TYPE2 || icmp[off + 1] != XMIP_RH2_HDRLEN ||
+			    icmp[off + 3] != XMIP_RH2_SEGS_LEFT || n - off < hlen)
+				return false;
+			memcpy(coa->s6_addr, ip + 24, 16);
+			memcpy(hoa->s6_addr, icmp + off + 8, 16);
+			return true;
+		}
+		nh = icmp[off];
+		off += hlen;
+		if (off > n)
+			return false;
+	}
+	return false;
+}
+
+bool xmip_cn_unreach_note(struct xmip_cn_unreach *u, const uint8_t coa[16], uint64_t now_ns)
+{
+	if (!u->n || memcmp(u->coa, coa, 16) || now_ns < u->last_ns ||
+	    now_ns - u->last_ns > XMIP_CN_UNREACH_GAP_NS) {
+		u->n = 0;
+		u->first_ns = now_ns;
+		memcpy(u->coa, coa, 16);
+	}
+	u->n++;
+	u->last_ns = now_ns;
+	return u->n >= XMIP_CN_UNREACH_COUNT && now_ns - u->first_ns >= XMIP_CN_UNREACH_SPAN_NS;
 }

@@ -93,6 +93,17 @@ int xmip_cn_answer_init(const struct xmip_pkt *p, const struct xmip_rr_msg *msg,
 			uint64_t now_ns, uint8_t *buf, size_t cap);
 
 /*
+ * RFC 6275 §9.2: a Mobility Header whose Payload Proto is not 59, or whose
+ * Header Len is too short for its type, SHOULD get an ICMPv6 Parameter
+ * Problem code 0 pointing at that field. p and perr: xmip_pkt_parse's
+ * result (the checksum was good if it reached the type). The types
+ * xmip_pkt_parse does not know that a correspondent takes (HoTI, CoTI)
+ * are checked with xmip_rr_parse. Returns the Pointer (an offset into the
+ * packet, xmip_parse_param_problem) or -1: no Parameter Problem.
+ */
+long xmip_cn_param_problem(const struct xmip_pkt *p, enum xmip_parse_err perr);
+
+/*
  * The BA of decision d, into buf (whole packet). Returns its length or -1.
  */
 int xmip_cn_build_ba(const struct xmip_cn_decision *d, const struct in6_addr *self,
@@ -108,5 +119,40 @@ int xmip_cn_build_ba(const struct xmip_cn_decision *d, const struct in6_addr *se
  */
 bool xmip_cn_hao_report(const uint8_t *buf, size_t len, struct in6_addr *src,
 			struct in6_addr *hao);
+
+/*
+ * RFC 6275 §9.3.4: "persistent ICMP Destination Unreachable messages after
+ * sending packets to a mobile node based on an entry in its Binding Cache"
+ * SHOULD delete the entry; only persistent ones, since the mobile node's
+ * packets with a Home Address option are dropped without it.
+ */
+#define XMIP_CN_UNREACH_COUNT   3                    /* errors ... */
+#define XMIP_CN_UNREACH_SPAN_NS (2ull * 1000000000)  /* ... spread over at least this */
+#define XMIP_CN_UNREACH_GAP_NS  (10ull * 1000000000) /* a longer pause starts counting again */
+
+/*
+ * An ICMPv6 message as a raw ICMPv6 socket gives it (from its type on, n
+ * octets, untrusted): true if it is a Destination Unreachable (any code)
+ * quoting a packet from self to a care-of address through a type-2
+ * routing header (length 2, one segment left) naming a home address, i.e.
+ * a packet our datapath sent on a binding; *coa, *hoa: those addresses.
+ */
+bool xmip_cn_unreach_quote(const uint8_t *icmp, size_t n, const struct in6_addr *self,
+			   struct in6_addr *coa, struct in6_addr *hoa);
+
+/* Destination Unreachables counted for one binding. */
+struct xmip_cn_unreach {
+	unsigned n;                 /* 0: none counted */
+	uint64_t first_ns, last_ns;
+	uint8_t  coa[16];           /* the care-of address they were about */
+};
+
+/*
+ * One more Destination Unreachable about the binding to coa at now_ns:
+ * true when they are persistent (XMIP_CN_UNREACH_COUNT of them, for the
+ * same care-of address, over at least XMIP_CN_UNREACH_SPAN_NS, none
+ * XMIP_CN_UNREACH_GAP_NS after the one before): delete the binding.
+ */
+bool xmip_cn_unreach_note(struct xmip_cn_unreach *u, const uint8_t coa[16], uint64_t now_ns);
 
 #endif /* XMIP_CN_POLICY_H */

@@ -22,6 +22,15 @@ command prints one JSON object.
   rr_mn.py [common] expect-syn              wait for a TCP SYN to the CoA with RH2
   rr_mn.py [common] expect-brr SECONDS      wait for a Binding Refresh Request to the HoA
   rr_mn.py [common] flood-hoti N            N HoTIs back to back; count the HoTs in 2 s
+  rr_mn.py [common] bad-mh KIND [--proto P] [--hlen L]
+                                            a 16-octet Mobility Header of KIND (hoti, coti
+                                            from the HoA/CoA; bu, type8 from the CoA with a
+                                            HAO) with Payload Proto P, Header Len L, checksum
+                                            right; wait for a Parameter Problem or a BE
+  rr_mn.py [common] unreach N [--gap S]     N ICMPv6 Destination Unreachables (code 3), S
+                                            seconds apart, from the CoA to the CN, quoting
+                                            its echo reply to the CoA through RH2 (a router
+                                            on the way to the CoA would send them)
 
 common: --iface IF --cn ADDR --hoa ADDR --coa ADDR --state FILE [--timeout S]
 
@@ -43,7 +52,8 @@ import sys
 import time
 
 from scapy.layers.inet import TCP
-from scapy.layers.inet6 import (HAO, ICMPv6EchoReply, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
+from scapy.layers.inet6 import (HAO, ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest,
+                                ICMPv6ParamProblem, IPv6, IPv6ExtHdrDestOpt,
                                 IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BRR, MIP6MH_BU,
                                 MIP6MH_CoT, MIP6MH_CoTI, MIP6MH_HoT, MIP6MH_HoTI,
                                 MIP6OptBindingAuthData, MIP6OptNonceIndices)
@@ -305,6 +315,58 @@ def cmd_flood_hoti(mn, o):
     print(json.dumps({"sent": o.n, "send_seconds": sent_s, "hot": len(got)}))
 
 
+def quoted_as_sent(quote, sent):
+    """An ICMPv6 error's quote (from the frame as it came: Ethernet, IPv6
+    without extension headers, ICMPv6 header) is the packet sent, but for
+    the hop limit the router between us took one off."""
+    q, s = bytearray(quote[:len(sent)]), bytearray(sent)
+    q[7] = s[7] = 0
+    return q == s
+
+
+def cmd_bad_mh(mn, o):
+    """RFC 6275 §9.2's cases, as TAHI's CN-2-1-3/5, CN-2-2-3/5, CN-2-3-3/5 and
+    CN-2-4-1 send them: 16 octets of MH whatever Header Len says, the checksum
+    over all of them (pseudo-header source: the HAO's home address)."""
+    mhtype = {"hoti": 1, "coti": 2, "bu": 5, "type8": 8}[o.kind]
+    body = bytes(10)
+    if o.kind == "bu":   # sequence 1, A, lifetime 1, then PadN to 16 octets
+        body = struct.pack("!HHH", 1, 0x8000, 1) + b"\x01\x02\0\0"
+    mh = bytearray(bytes([o.proto, o.hlen, mhtype, 0, 0, 0]) + body)
+    src = {"hoti": o.hoa}.get(o.kind, o.coa)
+    hao = o.kind in ("bu", "type8")
+    ph = a(o.hoa if hao else src) + a(o.cn) + struct.pack("!I", len(mh)) + b"\0\0\0\x87"
+    mh[4:6] = struct.pack("!H", checksum(ph + bytes(mh)))
+    if hao:
+        pkt = IPv6(src=src, dst=o.cn) / IPv6ExtHdrDestOpt(nh=135, options=[HAO(hoa=o.hoa)])
+    else:
+        pkt = IPv6(src=src, dst=o.cn, nh=135)
+    sent = mn.send(pkt / bytes(mh))
+    p = mn.wait(lambda p: p[IPv6].dst == src and p[IPv6].src == o.cn and
+                (ICMPv6ParamProblem in p or MIP6MH_BE in p))
+    res = {"pp": None, "be": None}
+    if p is not None and ICMPv6ParamProblem in p:
+        pp = p[ICMPv6ParamProblem]
+        res["pp"] = {"code": pp.code, "ptr": pp.ptr,
+                     "quote_ok": quoted_as_sent(p.original[14 + 40 + 8:], sent)}
+    elif p is not None:
+        be = p[MIP6MH_BE]
+        res["be"] = {"status": be.status, "hoa": be.ha,
+                     "cksum_ok": pseudo_ok(p[IPv6].src, p[IPv6].dst, 135, raw(be))}
+    print(json.dumps(res))
+
+
+def cmd_unreach(mn, o):
+    quoted = raw(IPv6(src=o.cn, dst=o.coa, hlim=63) /
+                 IPv6ExtHdrRouting(type=2, segleft=1, addresses=[o.hoa]) /
+                 ICMPv6EchoReply(id=7, seq=1, data=b"xmip-ro" * 8))
+    for i in range(o.n):
+        if i:
+            time.sleep(o.gap)
+        mn.send(IPv6(src=o.coa, dst=o.cn) / ICMPv6DestUnreach(code=3) / quoted)
+    print(json.dumps({"sent": o.n}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     for k in ("iface", "cn", "hoa", "coa", "state"):
@@ -337,11 +399,19 @@ def main():
     br.add_argument("seconds", type=float)
     fl = sub.add_parser("flood-hoti")
     fl.add_argument("n", type=int)
+    bm = sub.add_parser("bad-mh")
+    bm.add_argument("kind", choices=("hoti", "coti", "bu", "type8"))
+    bm.add_argument("--proto", type=int, default=59)
+    bm.add_argument("--hlen", type=int, default=1)
+    un = sub.add_parser("unreach")
+    un.add_argument("n", type=int)
+    un.add_argument("--gap", type=float, default=1.0)
     o = ap.parse_args()
     mn = MN(o)
     {"rr": cmd_rr, "bu": cmd_bu, "replay": cmd_replay, "expect-echo": cmd_expect_echo,
      "echo-hao": cmd_echo_hao, "syn-hao": cmd_syn_hao, "expect-syn": cmd_expect_syn,
-     "expect-brr": cmd_expect_brr, "flood-hoti": cmd_flood_hoti}[o.cmd](mn, o)
+     "expect-brr": cmd_expect_brr, "flood-hoti": cmd_flood_hoti,
+     "bad-mh": cmd_bad_mh, "unreach": cmd_unreach}[o.cmd](mn, o)
 
 
 if __name__ == "__main__":

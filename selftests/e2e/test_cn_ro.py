@@ -366,6 +366,50 @@ def test_cache_full_and_rate_limits(request):
     assert t.sanitizer_errors() == []
 
 
+def test_malformed_mh_answers_and_unreachable_coa(request):
+    """RFC 6275 §9.2 on the wire: a Payload Proto other than 59 or a Header
+    Len too short for the type gets an ICMPv6 Parameter Problem code 0
+    pointing at the field (TAHI CN-2-1-3/5, CN-2-2-3/5, CN-2-3-3/5: pointers
+    40, 41, 64, 65), quoting the packet; an unknown MH type gets Binding
+    Error 2 to the source, with the HAO's address (CN-2-4-1). Nothing is
+    bound. Then §9.3.4 (CN-6-1): a binding whose care-of address draws
+    Destination Unreachables, three over two seconds, is deleted; two are
+    not enough."""
+    t = topo(request)
+    with t:
+        cap, pcap = t.capture("cn-wire")
+        for kind, kw, ptr in (("hoti", ["--proto", "6"], 40), ("coti", ["--hlen", "0"], 41),
+                              ("bu", ["--proto", "6"], 64), ("bu", ["--hlen", "0"], 65)):
+            r = t.mn("bad-mh", kind, *kw)
+            assert r["pp"] == {"code": 0, "ptr": ptr, "quote_ok": True}, (kind, kw, r)
+            time.sleep(1.0)   # the core's per-source limit: 1 a second, burst 3
+        r = t.mn("bad-mh", "type8")
+        assert r["be"] == {"status": 2, "hoa": R.HOA, "cksum_ok": True}, r
+        # Well-formed, the same init gets no error (a HoT).
+        assert t.mn("bad-mh", "hoti", timeout=1.5) == {"pp": None, "be": None}
+        assert t.bindings() == []
+        settle(pcap, "mip6.mhtype == 7")
+        cap.stop()
+        pps = tshark(pcap, ["icmpv6.pointer"], "icmpv6.type == 4 && icmpv6.code == 0")
+        assert sorted(int(p[0]) for p in pps) == [40, 41, 64, 65]
+        # §9.3.4: two errors leave the binding, a third two seconds after
+        # the first deletes it; the probe then gets Binding Error 1.
+        _, ba = register(t, seq=1)
+        check_ba_ok(ba, 1, 100)
+        t.mn("unreach", "2", "--gap", "1.0")
+        time.sleep(0.5)
+        assert [b["hoa"] for b in t.bindings()] == [R.HOA]
+        t.mn("unreach", "1")
+        end = time.time() + 5
+        while t.bindings() and time.time() < end:
+            time.sleep(0.2)
+        assert t.bindings() == []
+        assert "Destination Unreachables" in t.agent_log()
+        r = t.mn("echo-hao")
+        assert r["reply"] is None and r["be"]["status"] == 1 and r["be"]["hoa"] == R.HOA, r
+    assert t.sanitizer_errors() == []
+
+
 def test_cn_after_capability_drop_events_and_metrics(request):
     """The correspondent's agent drops every capability but CAP_NET_ADMIN
     and CAP_NET_RAW like every role (agentd/core/privs.c), in every thread

@@ -34,7 +34,15 @@
  *    source, and its authenticator verifies with the decision's Kbm;
  *  - a HoT/CoT we answer parses back, echoes the cookie, goes only to the
  *    init's source, without a routing header;
- *  - a Home Address report names the wire source of the packet.
+ *  - a Home Address report names the wire source of the packet;
+ *  - the input as an ICMPv6 message (§9.3.4): a Destination Unreachable is
+ *    about a binding only if it quotes a packet from the correspondent
+ *    with a type-2 routing header, one segment left, whose address (the
+ *    home address) and the quoted destination (the CoA) it names;
+ *  - a Parameter Problem (§9.2) points only at the Payload Proto (not 59)
+ *    or the Header Len (too short for the type) of an MH that reached its
+ *    type with a good checksum, inside the input, and never answers a
+ *    packet that parses (OK) or an unknown type (that is a Binding Error).
  *
  * The mobile node's side (agentd/mip6/mn_ro_policy.c) on the same packets:
  *  - a HoT/CoT is taken only from the correspondent, to the address of the
@@ -470,6 +478,28 @@ static void check_mn(uint8_t *data, size_t size, const struct xmip_pkt *p, enum 
 	}
 }
 
+static void check_param_problem(const uint8_t *data, size_t size, const struct xmip_pkt *p,
+				enum xmip_parse_err e)
+{
+	long ptr = xmip_cn_param_problem(p, e);
+	struct xmip_rr_msg m;
+
+	if (ptr < 0)
+		return;
+	FUZZ_CHECK(e == XMIP_PARSE_BAD_PAYLOAD_PROTO || e == XMIP_PARSE_MH_TOO_SHORT ||
+		   (e == XMIP_PARSE_UNKNOWN_MH_TYPE &&
+		    (p->msg.type == XMIP_MH_HOTI || p->msg.type == XMIP_MH_COTI)),
+		   "Parameter Problem for parse error %d type %u", (int)e, p->msg.type);
+	CHECK(p->mh && p->mh_off >= 40 && (size_t)ptr < size && p->mh_len <= size - p->mh_off);
+	if ((size_t)ptr == p->mh_off)
+		CHECK(p->mh[0] != XMIP_IPPROTO_NONE);
+	else
+		CHECK((size_t)ptr == p->mh_off + 1 && p->mh[0] == XMIP_IPPROTO_NONE);
+	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE)
+		CHECK(xmip_rr_parse(p->mh, p->mh_len, &m) != XMIP_PARSE_OK);
+	(void)data;
+}
+
 static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 		     struct xmip_rr_nonces *t)
 {
@@ -483,12 +513,24 @@ static int one_input(uint8_t *data, size_t size, const struct in6_addr *self,
 
 	if (xmip_cn_hao_report(data, size, &src, &hao))
 		CHECK(size >= 40 && memcmp(&src, data + 8, 16) == 0);
+	if (xmip_cn_unreach_quote(data, size, self, &src, &hao)) {
+		bool rh2 = false;
+
+		CHECK(size >= 8 + 40 + 24 && data[0] == 1 && !memcmp(data + 16, self, 16) &&
+		      !memcmp(&src, data + 32, 16));
+		/* Extension headers are whole multiples of 8 octets from offset 48. */
+		for (size_t off = 48; off + 24 <= size && !rh2; off += 8)
+			rh2 = data[off + 1] == 2 && data[off + 2] == 2 && data[off + 3] == 1 &&
+			      !memcmp(data + off + 8, &hao, 16);
+		CHECK(rh2);
+	}
 
 	e = xmip_pkt_parse(data, size, &p);
 	if (e == XMIP_PARSE_OK || e == XMIP_PARSE_UNKNOWN_MH_TYPE)
 		FUZZ_CHECK(p.mh_off >= 40 && p.mh_off <= size && p.mh_len <= size - p.mh_off &&
 			   p.mh == data + p.mh_off, "MH at %zu+%zu of %zu", p.mh_off, p.mh_len, size);
 	check_mn(data, size, &p, e);
+	check_param_problem(data, size, &p, e);
 	if (e == XMIP_PARSE_UNKNOWN_MH_TYPE || (e == XMIP_PARSE_OK && p.msg.type == XMIP_MH_BRR)) {
 		if (xmip_rr_parse(p.mh, p.mh_len, &m) != XMIP_PARSE_OK)
 			return 0;

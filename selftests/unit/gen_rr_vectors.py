@@ -23,8 +23,8 @@ import sys
 
 from scapy.all import raw
 from scapy.utils import checksum
-from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, MIP6MH_BA,
-                                MIP6MH_BRR, MIP6MH_BU, MIP6MH_CoT, MIP6MH_CoTI, MIP6MH_HoT,
+from scapy.layers.inet6 import (HAO, ICMPv6EchoReply, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BRR, MIP6MH_BU, MIP6MH_CoT, MIP6MH_CoTI, MIP6MH_HoT,
                                 MIP6MH_HoTI, MIP6OptAltCoA, MIP6OptBindingAuthData,
                                 MIP6OptNonceIndices, PadN)
 
@@ -189,6 +189,12 @@ def main():
         report = bytearray(SEEDS["bu"][:64])
         report[40] = 58
         SEEDS["hao_report"] = bytes(report)
+        # An ICMPv6 Destination Unreachable quoting the CN's echo reply to the
+        # CoA through a type-2 routing header (RFC 6275 §9.3.4, cn.c).
+        quoted = raw(IPv6(src=CN, dst=COA) /
+                     IPv6ExtHdrRouting(type=2, segleft=1, addresses=[HOA]) /
+                     ICMPv6EchoReply(id=1, seq=1))
+        SEEDS["unreach"] = bytes([1, 3, 0, 0, 0, 0, 0, 0]) + quoted
         os.makedirs(sys.argv[2], exist_ok=True)
         for name, data in sorted(SEEDS.items()):
             with open(os.path.join(sys.argv[2], name), "wb") as f:

@@ -482,6 +482,163 @@ static void test_answer_hoti_and_coti(void **state)
 	assert_int_equal(xmip_cn_answer_init(&p, &m, &f->t, &cn, T0 + IVL, out, sizeof(out)), 0);
 }
 
+/* ---- §9.2: Parameter Problems (TAHI CN-2-1-3, -5; CN-2-2-3, -5; CN-2-3-3, -5) ---- */
+
+/* pkt (len octets, MH at mh_off) with octet mh_off + at set to v, the
+ * checksum fixed over what follows the IPv6 header's extension headers. */
+static enum xmip_parse_err changed(uint8_t *pkt, const uint8_t *from, size_t len, size_t mh_off,
+				   size_t at, uint8_t v, struct xmip_pkt *p)
+{
+	struct in6_addr src, cn = addr(RRV_CN);
+
+	memcpy(pkt, from, len);
+	/* The pseudo-header's source: the Home Address option's, behind one. */
+	if (mh_off == BU_MH_OFF)
+		src = addr(RRV_HOA);
+	else
+		memcpy(&src, pkt + 8, 16);
+	pkt[mh_off + at] = v;
+	xmip_mh_set_checksum(&src, &cn, pkt + mh_off, len - mh_off);
+	return xmip_pkt_parse(pkt, len, p);
+}
+
+static void test_param_problem_points_at_the_field(void **state)
+{
+	uint8_t pkt[256];
+	enum xmip_parse_err e;
+	struct xmip_pkt p;
+
+	(void)state;
+	/* Well-formed HoTI, CoTI, BU: none. */
+	e = xmip_pkt_parse(rrv_hoti_pkt, sizeof(rrv_hoti_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	e = xmip_pkt_parse(rrv_coti_pkt, sizeof(rrv_coti_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	e = xmip_pkt_parse(rrv_bu_pkt, sizeof(rrv_bu_pkt), &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* HoTI and CoTI: Payload Proto 6 -> pointer 40; Header Len 0 (8 octets,
+	 * a HoTI has 16) -> pointer 41. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 40);
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 41);
+	e = changed(pkt, rrv_coti_pkt, sizeof(rrv_coti_pkt), 40, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 40);
+	e = changed(pkt, rrv_coti_pkt, sizeof(rrv_coti_pkt), 40, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 41);
+	/* BU behind its Home Address option: 64 and 65. */
+	e = changed(pkt, rrv_bu_pkt, sizeof(rrv_bu_pkt), BU_MH_OFF, 0, 6, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 64);
+	e = changed(pkt, rrv_bu_pkt, sizeof(rrv_bu_pkt), BU_MH_OFF, 1, 0, &p);
+	assert_int_equal(xmip_cn_param_problem(&p, e), 65);
+	/* A bad checksum is silently discarded (§9.2, first rule): none. */
+	changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 0, 6, &p);
+	pkt[40 + 4] ^= 0xff;
+	e = xmip_pkt_parse(pkt, sizeof(rrv_hoti_pkt), &p);
+	assert_int_equal(e, XMIP_PARSE_BAD_CSUM);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* An unknown type gets Binding Error 2, not this; a HoT/CoT (for a
+	 * mobile node) nothing either. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 2, 9, &p);
+	assert_int_equal(e, XMIP_PARSE_UNKNOWN_MH_TYPE);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+	/* A Header Len beyond the payload is no §9.2 case: discarded. */
+	e = changed(pkt, rrv_hoti_pkt, sizeof(rrv_hoti_pkt), 40, 1, 2, &p);
+	assert_int_equal(e, XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_cn_param_problem(&p, e), -1);
+}
+
+/* ---- §9.3.4: Destination Unreachable for a binding's care-of address (TAHI CN-6-1) ---- */
+
+/* A Destination Unreachable (code 3) quoting our echo reply to coa through RH2 to hoa. */
+static size_t unreach(uint8_t *b, const struct in6_addr *self, const struct in6_addr *coa,
+		      const struct in6_addr *hoa)
+{
+	memset(b, 0, 8 + 40 + 24 + 8);
+	b[0] = 1;
+	b[1] = 3;
+	b[8] = 0x60;
+	b[8 + 5] = 24 + 8;
+	b[8 + 6] = XMIP_IPPROTO_ROUTING;
+	b[8 + 7] = 64;
+	memcpy(b + 8 + 8, self, 16);
+	memcpy(b + 8 + 24, coa, 16);
+	b[48] = XMIP_IPPROTO_ICMPV6;
+	b[49] = 2;                   /* Header Len: 24 octets */
+	b[50] = 2;                   /* type 2 */
+	b[51] = 1;                   /* segments left */
+	memcpy(b + 56, hoa, 16);
+	b[72] = 129;                 /* the echo reply */
+	return 8 + 40 + 24 + 8;
+}
+
+static void test_unreach_quote(void **state)
+{
+	struct in6_addr self = addr(RRV_CN), coa = addr(RRV_COA), hoa = addr(RRV_HOA), c, h;
+	uint8_t b[128], d[136];
+	size_t n;
+
+	(void)state;
+	n = unreach(b, &self, &coa, &hoa);
+	assert_true(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	assert_memory_equal(&c, &coa, 16);
+	assert_memory_equal(&h, &hoa, 16);
+	/* Cut anywhere before the routing header's address ends: no. */
+	for (size_t len = 0; len < 8 + 40 + 24; len++)
+		assert_false(xmip_cn_unreach_quote(b, len, &self, &c, &h));
+	/* Not from us, not a Destination Unreachable, no type 2 header or one
+	 * a node already processed: not about a binding of ours. */
+	assert_false(xmip_cn_unreach_quote(b, n, &coa, &c, &h));
+	b[0] = 3;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[0] = 1;
+	b[51] = 0;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[51] = 1;
+	b[50] = 0;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[50] = 2;
+	b[8 + 6] = XMIP_IPPROTO_ICMPV6;
+	assert_false(xmip_cn_unreach_quote(b, n, &self, &c, &h));
+	b[8 + 6] = XMIP_IPPROTO_ROUTING;
+	/* Behind a Destination Options header (8 octets of padding) too. */
+	memcpy(d, b, 48);
+	d[8 + 6] = XMIP_IPPROTO_DSTOPTS;
+	memset(d + 48, 0, 8);
+	d[48] = XMIP_IPPROTO_ROUTING;
+	d[50] = 1;                   /* PadN, 4 octets */
+	d[51] = 4;
+	memcpy(d + 56, b + 48, n - 48);
+	assert_true(xmip_cn_unreach_quote(d, n + 8, &self, &c, &h));
+	assert_memory_equal(&h, &hoa, 16);
+}
+
+static void test_unreach_persistence(void **state)
+{
+	struct in6_addr coa = addr(RRV_COA), coa2 = addr(RRV_ALT_COA);
+	struct xmip_cn_unreach u = { 0 };
+
+	(void)state;
+	/* Three, two seconds apart from first to last: delete. */
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + NS));
+	assert_true(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 2 * NS));
+	/* A burst (one burst of ours answered) is not persistent ... */
+	memset(&u, 0, sizeof(u));
+	for (int i = 0; i < 10; i++)
+		assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + (uint64_t)i * NS / 10));
+	/* ... until the errors go on for two seconds. */
+	assert_true(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 2 * NS));
+	/* A pause over 10 s, or another care-of address, starts again. */
+	memset(&u, 0, sizeof(u));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + NS));
+	assert_false(xmip_cn_unreach_note(&u, coa.s6_addr, T0 + 12 * NS));
+	assert_false(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 13 * NS));
+	assert_false(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 14 * NS));
+	assert_true(xmip_cn_unreach_note(&u, coa2.s6_addr, T0 + 15 * NS));
+}
+
 /* ---- the datapath's report of a refused Home Address option ---- */
 
 static void test_hao_report(void **state)
@@ -531,6 +688,9 @@ int main(void)
 		T(test_bad_addresses_discarded),
 		T(test_answer_hoti_and_coti),
 		T(test_hao_report),
+		T(test_param_problem_points_at_the_field),
+		T(test_unreach_quote),
+		T(test_unreach_persistence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

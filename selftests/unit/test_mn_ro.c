@@ -121,6 +121,64 @@ static void test_tests_accepted_only_as_11_6_2_says(void **state)
 	assert_false(c.have);
 }
 
+/*
+ * §11.8: "Retransmitted Home Test Init and Care-of Test Init messages MUST
+ * use new cookie values"; §11.6.2: a test must carry the cookie stored,
+ * the last one sent (TAHI MN-2-1-1-2-010, MN-2-1-3-2-002, -003).
+ */
+static void test_retransmitted_init_has_a_new_cookie(void **state)
+{
+	struct in6_addr hoa = addr(RRV_HOA), cn = addr(RRV_CN);
+	struct xmip_mn_rr_test h = { 0 };
+	uint8_t buf[128], hot2[sizeof(rrv_hot_pkt)], cookie2[XMIP_RR_COOKIE_LEN];
+	struct xmip_pkt p;
+
+	(void)state;
+	assert_true(xmip_mn_rr_build_init(&h, XMIP_MH_HOTI, &hoa, &cn, rrv_home_cookie, buf,
+					  sizeof(buf)) > 0);
+	/* The retransmission may not reuse the cookie still pending. */
+	assert_int_equal(xmip_mn_rr_build_init(&h, XMIP_MH_HOTI, &hoa, &cn, rrv_home_cookie, buf,
+					       sizeof(buf)), -1);
+	memcpy(cookie2, rrv_home_cookie, sizeof(cookie2));
+	cookie2[0] ^= 0x5a;
+	assert_int_equal(xmip_mn_rr_build_init(&h, XMIP_MH_HOTI, &hoa, &cn, cookie2, buf,
+					       sizeof(buf)), sizeof(rrv_hoti_pkt));
+	assert_memory_equal(buf + 40 + 8, cookie2, sizeof(cookie2));
+	/* The late answer to the first HoTI: ignored. */
+	parse(rrv_hot_pkt, sizeof(rrv_hot_pkt), &p);
+	assert_false(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	assert_true(h.pending);
+	/* The answer to the retransmission: accepted. */
+	memcpy(hot2, rrv_hot_pkt, sizeof(hot2));
+	memcpy(hot2 + 40 + 8, cookie2, sizeof(cookie2));
+	xmip_mh_set_checksum(&cn, &hoa, hot2 + 40, sizeof(hot2) - 40);
+	parse(hot2, sizeof(hot2), &p);
+	assert_true(xmip_mn_rr_accept_test(&h, &cn, &p, T0));
+	assert_int_equal(h.nonce_index, RRV_NONCE_INDEX);
+	/* Not pending any more: the first cookie is fine for the next round. */
+	assert_true(xmip_mn_rr_build_init(&h, XMIP_MH_HOTI, &hoa, &cn, rrv_home_cookie, buf,
+					  sizeof(buf)) > 0);
+}
+
+/*
+ * §11.7.2: a correspondent BU's Lifetime no longer than what remains of
+ * the home registration, nor MAX_RR_BINDING_LIFETIME (TAHI MN-3-1-1-2-001).
+ */
+static void test_bu_lifetime_within_the_home_registration(void **state)
+{
+	(void)state;
+	/* The HA granted 1000 s: capped at 420 s (105 units). */
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(T0 + 1000 * NS, T0), 105);
+	/* It granted 60 s, 10 s of them gone: 50 s left, 12 units (48 s). */
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(T0 + 60 * NS, T0 + 10 * NS), 12);
+	/* Rounded down, never up past the end. */
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(T0 + 7999 * (NS / 1000), T0), 1);
+	/* Under 4 s left, over, or no home registration: none (0 would delete). */
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(T0 + 3 * NS, T0), 0);
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(T0, T0 + NS), 0);
+	assert_int_equal(xmip_mn_ro_bu_lifetime_units(0, T0), 0);
+}
+
 static void test_bu_is_the_vector_and_the_correspondent_accepts_it(void **state)
 {
 	struct xmip_mn_rr_test h, c;
@@ -438,6 +496,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inits_are_the_vectors),
 		cmocka_unit_test(test_tests_accepted_only_as_11_6_2_says),
+		cmocka_unit_test(test_retransmitted_init_has_a_new_cookie),
+		cmocka_unit_test(test_bu_lifetime_within_the_home_registration),
 		cmocka_unit_test(test_bu_is_the_vector_and_the_correspondent_accepts_it),
 		cmocka_unit_test(test_correspondent_accepts_binding_and_deletion_from_home),
 		cmocka_unit_test(test_ba_checks),

@@ -172,7 +172,7 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(xmip_rr_parse(mh, 16, &m), XMIP_PARSE_BAD_PAYLOAD_PROTO);
 	memcpy(mh, rrv_hoti_pkt + 40, 16);
 	mh[1] = 0;                                   /* 8 octets: shorter than a HoTI */
-	assert_int_equal(xmip_rr_parse(mh, 16, &m), XMIP_PARSE_BAD_MH_LEN);
+	assert_int_equal(xmip_rr_parse(mh, 16, &m), XMIP_PARSE_MH_TOO_SHORT);
 	mh[1] = 2;                                   /* 24 octets in a 16-octet buffer */
 	assert_int_equal(xmip_rr_parse(mh, 16, &m), XMIP_PARSE_BAD_MH_LEN);
 	memcpy(mh, rrv_hoti_pkt + 40, 16);
