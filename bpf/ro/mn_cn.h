@@ -52,9 +52,11 @@
 
 /*
  * The family of a Mobility Header `mh` to the node: the messages a
- * correspondent answers (HoTI, CoTI §9.4; BU §9.5) are the ro family's,
- * everything else the mobile node's (mip6). A header too short to hold
- * the type is mip6's, which judges it malformed as before.
+ * correspondent answers (HoTI, CoTI §9.4; BU §9.5) and a type RFC 6275
+ * does not know (Binding Error 2, §9.2, which the correspondent's code
+ * sends) are the ro family's, everything else the mobile node's (mip6). A
+ * header too short to hold the type is mip6's, which judges it malformed
+ * as before.
  */
 static __always_inline enum xmip_family_id xmip_ro_mn_mh_family(const __u8 *mh,
 								 const void *data_end)
@@ -67,7 +69,7 @@ static __always_inline enum xmip_family_id xmip_ro_mn_mh_family(const __u8 *mh,
 	case XMIP_MH_BU:
 		return XMIP_FAMILY_RO;
 	}
-	return XMIP_FAMILY_MIP6;
+	return mh[2] > XMIP_MH_BE ? XMIP_FAMILY_RO : XMIP_FAMILY_MIP6;
 }
 
 /* XDP: a Mobility Header to the node (not a fragment): to the agent, whole. */

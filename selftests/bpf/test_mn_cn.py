@@ -18,8 +18,8 @@ import pytest
 from scapy.all import Ether, Raw, raw
 from scapy.layers.inet import TCP, UDP
 from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, IPv6, IPv6ExtHdrDestOpt,
-                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BU, MIP6MH_CoTI,
-                                MIP6MH_HoTI, PadN)
+                                IPv6ExtHdrRouting, MIP6MH_BA, MIP6MH_BE, MIP6MH_BU, MIP6MH_CoTI,
+                                MIP6MH_Generic, MIP6MH_HoTI, PadN)
 
 from conftest import COA, HA, HOA, MAC_MN, MAC_MN_GW, assert_same, mn_args, pktrun
 
@@ -188,7 +188,13 @@ def test_hao_through_our_home_agent_unbound_reported(mn_ns):
      RO_FAMILY, False),
     (IPv6(src=HA, dst=HOA) / MIP6MH_BA(status=0, seq=3, mhtime=100), MIP6_FAMILY, True),
     (IPv6(src=HA, dst=COA) / MIP6MH_BA(status=0, seq=3, mhtime=100), MIP6_FAMILY, False),
-], ids=["hoti-tunnel", "coti-tunnel", "bu-hao-tunnel", "coti", "bu-hao", "ba-tunnel", "ba"])
+    # A type RFC 6275 does not know (8, FBU of RFC 5568): the correspondent's
+    # code answers it with Binding Error 2 (§9.2).
+    (IPv6(src=PEER_COA, dst=COA) / MIP6MH_Generic(mhtype=8, msg=b"\0\0"), RO_FAMILY, False),
+    (IPv6(src=PEER_HOA, dst=HOA) / MIP6MH_Generic(mhtype=8, msg=b"\0\0"), RO_FAMILY, True),
+    (IPv6(src=HA, dst=COA) / MIP6MH_BE(status=1, ha=PEER_HOA), MIP6_FAMILY, False),
+], ids=["hoti-tunnel", "coti-tunnel", "bu-hao-tunnel", "coti", "bu-hao", "ba-tunnel", "ba",
+        "unknown-type", "unknown-type-tunnel", "be"])
 def test_mobility_header_family(mn_ns, mh, family, via_ha):
     mh = IPv6(raw(mh))
     r = pktrun(mn_ns, "mn", "xdp", arriving(tunnelled(mh) if via_ha else mh), mn_ns.mn,
