@@ -18,6 +18,7 @@
 
 #include "addr.h"
 #include "core.h"
+#include "icmp6sock.h"
 #include "log.h"
 #include "maps.h"
 #include "mh.h"
@@ -1015,16 +1016,12 @@ static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 
 static int icmp_open(struct xmip_mn *mn)
 {
-	struct icmp6_filter filt;
-	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6);
+	static const uint8_t types[] = { XMIP_ICMP6_HAAD_REPLY, XMIP_ICMP6_MPA };
+	int fd = xmip_icmp6_socket(types, sizeof(types));
 
 	if (fd < 0)
 		return -1;
-	ICMP6_FILTER_SETBLOCKALL(&filt);
-	ICMP6_FILTER_SETPASS(XMIP_ICMP6_HAAD_REPLY, &filt);
-	ICMP6_FILTER_SETPASS(XMIP_ICMP6_MPA, &filt);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) ||
-	    xmip_loop_add_fd(mn->loop, fd, EPOLLIN, on_icmp, mn)) {
+	if (xmip_loop_add_fd(mn->loop, fd, EPOLLIN, on_icmp, mn)) {
 		close(fd);
 		return -1;
 	}

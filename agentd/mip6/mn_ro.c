@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "config.h"
 #include "core.h"
+#include "icmp6sock.h"
 #include "log.h"
 #include "mn_ro_policy.h"
 #include "pins.h"
@@ -479,18 +480,9 @@ static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 
 static int open_icmp(void)
 {
-	struct icmp6_filter filt;
-	int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	static const uint8_t types[] = { ICMP6_PARAM_PROB };
 
-	if (fd < 0)
-		return -1;
-	ICMP6_FILTER_SETBLOCKALL(&filt);
-	ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filt);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return xmip_icmp6_socket(types, sizeof(types));
 }
 
 void xmip_mn_ro_home_expiry(struct xmip_mn_ro *ro, uint64_t expires_ns)

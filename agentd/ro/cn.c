@@ -15,6 +15,7 @@
 #include "cn_policy.h"
 #include "core.h"
 #include "icmp6err.h"
+#include "icmp6sock.h"
 #include "log.h"
 #include "maps.h"
 #include "mip6/mh.h"
@@ -461,18 +462,9 @@ static void on_icmp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 
 static int open_icmp(void)
 {
-	struct icmp6_filter filt;
-	int fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	static const uint8_t types[] = { ICMP6_DST_UNREACH };
 
-	if (fd < 0)
-		return -1;
-	ICMP6_FILTER_SETBLOCKALL(&filt);
-	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filt);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return xmip_icmp6_socket(types, sizeof(types));
 }
 
 /* ---------------------------------------------------------------- sweep */
