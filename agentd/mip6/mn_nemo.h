@@ -4,12 +4,13 @@
  * forwards from its mobile network goes through the reverse tunnel).
  * The kernel must route a packet from the mobile network to the interface
  * whose tc egress tunnels it, whatever main says: on an IPv4 care-of
- * address main has no IPv6 default route at all, and on an IPv6 one its
- * default route has the link's MTU, not the tunnel's. So, per prefix:
+ * address main has no IPv6 default route at all. So, per prefix:
  *   pref table-1: "to PREFIX lookup main"   (inside the mobile network,
  *                  the router's own ICMP errors to its hosts included)
  *   pref table:   "from PREFIX lookup table" (the HoA's table 4191: one
- *                  default route out of the CoA interface, tunnel MTU)
+ *                  default route out of the CoA interface; its MTU does not
+ *                  apply to forwarded packets, the mobile network's MTU must
+ *                  leave room for the tunnel)
  * Both go when the router comes home (its prefixes are routed to its home
  * address there, RFC 3963 §3).
  */
