@@ -158,13 +158,9 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	d->ba_hoa = hoa;
 	d->auth_coa = coa;
 	d->ba.seq = m->seq;
-	/* RFC 3963 §6.6: an HA not configured for mobile routers answers 140;
-	 * §6.2: so does one for an R without H (as ha_policy.c, before the
-	 * H check). */
-	if ((m->bu_flags & XMIP_BU_F_R) && !conf->mobile_routers) {
-		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile routers not served (mobile-routers = no)");
-		return 0;
-	}
+	/* RFC 3963 §6.2: R without H answers 140 (as ha_policy.c, before the
+	 * H check; 140 for mobile-routers = no comes once the router is
+	 * identified, below). */
 	if ((m->bu_flags & XMIP_BU_F_R) && !(m->bu_flags & XMIP_BU_F_H)) {
 		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 6.2)");
 		return 0;
@@ -250,6 +246,14 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
+	/* RFC 3963 §6.6: an HA not configured for mobile routers answers 140;
+	 * signed and with the Mesg-ID echoed (as ha_policy.c), so that the
+	 * router can trust it and try another home agent (§5.4). */
+	if (!dereg && (m->bu_flags & XMIP_BU_F_R) && !conf->mobile_routers) {
+		reject_echo(d, XMIP_BA_MR_OP_NOT_PERMITTED, o->mesg_id,
+			    "mobile routers not served (mobile-routers = no)");
+		return 0;
+	}
 	/* RFC 3963 §6.2: a registration may not switch between mobile node and
 	 * mobile router, whichever transport made the binding (a
 	 * deregistration ignores R). */

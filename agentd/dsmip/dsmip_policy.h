@@ -20,13 +20,14 @@
  *     as the care-of address); the option's address not unicast;
  *   - H clear; Nonce Indices (as RFC 6275 §9.5.1 for the IPv6 case);
  *   - a replay outside the Mesg-ID window (xmip_ha_fresh()).
- *   Refused, answered (mip6's statuses, mip6's order): R with
- *   mobile-routers = no, or R without H, 140; home
+ *   Refused, answered (mip6's statuses, mip6's order): R without H
+ *   140; home
  *   address outside the home prefix 132; no [mn] / wrong NAI 133
  *   (unauthenticated); authenticator 146; no Mesg-ID 145; freshness 135
  *   or 144; sequence number 135; deregistration without a binding 133;
  *   care-of address (or outer source) the HA's own IPv4 address 129;
- *   a registration whose R differs from the binding's 139 (RFC 3963
+ *   R with mobile-routers = no 140 (signed, Mesg-ID echoed: RFC 3963
+ *   §5.4 lets the router try another home agent); a registration whose R differs from the binding's 139 (RFC 3963
  *   §6.2); a mobile router's prefixes 141, 142, 143 (xmip_ha_nemo_prefixes,
  *   as over IPv6: RFC 5555 §4.5 keeps RFC 3963's rules).
  *   The RFC 4285 authenticator covers care-of address | home address |

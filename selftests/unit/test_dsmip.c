@@ -622,6 +622,10 @@ static void test_ba_statuses(void **state)
 	assert_refused((d = decide(&k), &d), XMIP_BA_FORWARDING_SETUP_FAILED);
 	conf.mobile_routers = false;
 	assert_refused((d = decide(&k), &d), XMIP_BA_MR_OP_NOT_PERMITTED);
+	/* signed, Mesg-ID echoed (RFC 3963 §5.4: the router may trust it) */
+	assert_true(d.ba.has_auth && d.ba.has_mesg_id && d.ba.mesg_id == D_MESG_ID);
+	k.life = 0;                                  /* a deregistration ignores R */
+	assert_refused((d = decide(&k), &d), XMIP_BA_NOT_HA_FOR_MN);   /* (no binding) */
 	conf.mobile_routers = true;
 	k = mn1(); k.hoa = "2001:db8:9::100";
 	assert_refused((d = decide(&k), &d), XMIP_BA_NOT_HOME_SUBNET);
