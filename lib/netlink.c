@@ -426,6 +426,51 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 	return (int)n->nlmsg_len;
 }
 
+int xmip_nl_build_rule6(void *buf, size_t cap, const struct in6_addr *src, uint8_t src_len,
+			const struct in6_addr *dst, uint8_t dst_len, uint32_t table,
+			uint32_t priority, bool add)
+{
+	struct nlmsghdr *n;
+	struct fib_rule_hdr *frh;
+
+	if (cap < NLMSG_LENGTH(sizeof(*frh)) + 64 || src_len > 128 || dst_len > 128)
+		return -ENOSPC;
+	n = nl_req(buf, cap, add ? RTM_NEWRULE : RTM_DELRULE,
+		   add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*frh));
+	frh = NLMSG_DATA(n);
+	frh->family = AF_INET6;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	frh->action = FR_ACT_TO_TBL;
+	frh->src_len = src ? src_len : 0;
+	frh->dst_len = dst ? dst_len : 0;
+	if (src)
+		add_attr(n, cap, FRA_SRC, src, sizeof(*src));
+	if (dst)
+		add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
+	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
+	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
+	return (int)n->nlmsg_len;
+}
+
+int xmip_nl_rule6(int nl, const struct in6_addr *src, uint8_t src_len,
+		  const struct in6_addr *dst, uint8_t dst_len, uint32_t table, uint32_t priority,
+		  bool add)
+{
+	char buf[256] __attribute__((aligned(4)));
+	int rc = xmip_nl_build_rule6(buf, sizeof(buf), src, src_len, dst, dst_len, table,
+				     priority, add);
+
+	if (rc < 0)
+		return rc;
+	rc = nl_change(nl, (struct nlmsghdr *)buf, add, EEXIST, ENOENT);
+	if (rc)
+		log_warn("rule %s from %s/%u to %s/%u lookup %u pref %u: %s", add ? "add" : "delete",
+			 src ? xmip_ip6str(src) : "::", src ? src_len : 0,
+			 dst ? xmip_ip6str(dst) : "::", dst ? dst_len : 0, table, priority,
+			 strerror(-rc));
+	return rc;
+}
+
 int xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add)
 {
 	char buf[512] __attribute__((aligned(4)));

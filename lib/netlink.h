@@ -68,7 +68,15 @@ int  xmip_nl_build_route(void *buf, size_t cap, const struct xmip_nl_route_info 
 /* "from src/128 [to dst/128] lookup table pref priority"; dst may be NULL. */
 int  xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 			const struct in6_addr *dst, uint32_t table, uint32_t priority, bool add);
+/* An IPv6 rule "[from src/src_len] [to dst/dst_len] lookup table pref priority"
+ * (src or dst NULL: any), e.g. a mobile router's prefixes. */
+int  xmip_nl_build_rule6(void *buf, size_t cap, const struct in6_addr *src, uint8_t src_len,
+			 const struct in6_addr *dst, uint8_t dst_len, uint32_t table,
+			 uint32_t priority, bool add);
 /* Send them. Deleting what is absent, or adding a rule that exists, is success. */
+int  xmip_nl_rule6(int nl, const struct in6_addr *src, uint8_t src_len,
+		   const struct in6_addr *dst, uint8_t dst_len, uint32_t table, uint32_t priority,
+		   bool add);
 int  xmip_nl_route(int nl, const struct xmip_nl_route_info *r, bool add);
 int  xmip_nl_rule(int nl, const struct in6_addr *src, const struct in6_addr *dst,
 		  uint32_t table, uint32_t priority, bool add);

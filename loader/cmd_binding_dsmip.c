@@ -19,8 +19,10 @@
 #include "json.h"
 #include "xmip_dsmip.h"
 #include "xmip_events.h"
+#include "xmip_wire.h"
 
 #include "cmd_binding_dsmip.h"
+#include "cmd_binding_nemo.h"
 
 static void addr_str(const uint8_t a[16], char *buf)
 {
@@ -100,6 +102,11 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 		if (b.keepalive_s != XMIP_DSMIP_REFRESH_NONE)
 			snprintf(ka, sizeof(ka), "%u", b.keepalive_s);
 		dp = table_encap(t, b.hoa, &nh);
+		/* A mobile router's (RFC 3963): the prefixes forwarded to it. */
+		char mnp[XMIP_MNP_SHOW_MAX][XMIP_MNP_STR];
+		int n_mnp = (b.bu_flags & XMIP_BU_F_R) ?
+			    xmip_binding_mnps(instance, b.hoa, mnp, XMIP_MNP_SHOW_MAX) : 0;
+
 		shown++;
 		if (!j) {
 			if (!*header_done) {
@@ -116,6 +123,8 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 				snprintf(natp, sizeof(natp), "-");
 			printf("%-10s %-24s %-15s %-24s %-21s %-5s %9s %8u %9" PRIu64 "\n", instance, hoa,
 			       v4, coa, natp, dp, ka, b.lifetime_s, left);
+			for (int m = 0; m < n_mnp; m++)
+				printf("%-10s   mobile network prefix %s\n", "", mnp[m]);
 			continue;
 		}
 		xmip_json_obj_open(j);
@@ -157,6 +166,13 @@ int xmip_binding_show_dsmip(const char *instance, const uint8_t *hoa_pfx, unsign
 		xmip_json_u64(j, left);
 		xmip_json_key(j, "seq");
 		xmip_json_u64(j, b.seq);
+		if (b.bu_flags & XMIP_BU_F_R) {
+			xmip_json_key(j, "mobile_network_prefixes");
+			xmip_json_arr_open(j);
+			for (int m = 0; m < n_mnp; m++)
+				xmip_json_str(j, mnp[m]);
+			xmip_json_arr_close(j);
+		}
 		xmip_json_obj_close(j);
 	}
 	fclose(fp);

@@ -20,6 +20,7 @@
 #include "dsmip.h"
 #include "dsmip_arp.h"
 #include "mip6/ha.h"
+#include "mip6/nemo.h"
 #include "dsmip_dp.h"
 #include "dsmip_outer.h"
 #include "dsmip_policy.h"
@@ -194,11 +195,45 @@ static void withdraw(const struct xmip_dsmip_binding *b)
 	xmip_dsmip_dp_set(&w);
 }
 
-static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
+/*
+ * A mobile router's binding ended (RFC 3963 §6.7: deregistration, expiry,
+ * eviction): its prefixes go, unless a MIPv6 binding of the home address
+ * holds them now (the router moved to an IPv6 care-of address: mip6 wrote
+ * them). A mobile node has none: nothing to remove.
+ */
+static void nemo_end(const struct xmip_dsmip_ha *ha, const uint8_t hoa[16])
+{
+	const struct xmip_agent_maps *maps = ha->f->core->maps;
+	struct xmip_binding r;
+
+	if (maps->bindings >= 0 && xmip_binding_get(maps, hoa, &r) == 0 &&
+	    r.encap == XMIP_ENCAP_IP6IP6)
+		return;
+	xmip_nemo_set(maps, hoa, NULL, 0);
+}
+
+/*
+ * Apply an accepted decision. Returns 0, or the BA status to answer
+ * instead when the datapath cannot take a mobile router's prefixes
+ * (nothing is written then, as mip6's apply()).
+ */
+static uint8_t apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 {
 	const struct xmip_agent_maps *maps = ha->f->core->maps;
 	struct xmip_binding m6;
 
+	/* NEMO (RFC 3963 §6.2): the prefixes first, they lead nowhere until the
+	 * binding is there; they replace the router's earlier ones, whichever
+	 * family wrote those (a router moving from an IPv6 care-of address). */
+	if (d->op == XMIP_DSMIP_WRITE && d->nemo) {
+		int rc = xmip_nemo_set(maps, d->b.hoa, d->mnp, d->n_mnp);
+
+		if (rc) {
+			log_err("dsmip: mobile network prefixes for HoA %s: %s", xmip_ip6str(d->b.hoa),
+				strerror(-rc));
+			return XMIP_BA_INVALID_PREFIX;
+		}
+	}
 	if (d->replay_write && maps->replay >= 0 &&
 	    xmip_replay_put(maps, d->b.hoa, &d->replay))
 		log_warn("dsmip: replay state not written");
@@ -212,6 +247,7 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 				 "binding: that binding is removed (its NAT mapping is gone)");
 			withdraw(&gone);
 			defend(ha, &gone, false, false);
+			nemo_end(ha, gone.hoa);
 			xmip_dsmip_del(&ha->table, d->evict_hoa);
 			ev_binding(XMIP_EV_EXPIRED, &gone, NULL);
 		}
@@ -225,7 +261,7 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 	if (d->op == XMIP_DSMIP_WRITE) {
 		if (xmip_dsmip_put(&ha->table, &d->b)) {
 			log_warn("dsmip: binding table full");
-			return;
+			return 0;
 		}
 		/* An IPv4 home address given up or changed: its record and proxy ARP go. */
 		if (d->had && (d->prev.flags & XMIP_DSMIP_B_IPV4_HOA) &&
@@ -240,10 +276,14 @@ static void apply(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d)
 			withdraw(&d->prev);
 			defend(ha, &d->prev, false, false);
 		}
+		/* §4.4.2.1: every binding of the node went (the MIPv6 one too,
+		 * above), and with them a router's prefixes (RFC 3963 §6.7). */
+		xmip_nemo_set(maps, d->b.hoa, NULL, 0);
 		xmip_dsmip_del(&ha->table, d->b.hoa);
 	}
 	if (d->op != XMIP_DSMIP_KEEP || d->evict)
 		save(ha);
+	return 0;
 }
 
 static void send_ba(struct xmip_dsmip_ha *ha, const struct xmip_dsmip_decision *d,
@@ -297,10 +337,19 @@ static void handle(struct xmip_dsmip_ha *ha, struct xmip_dsmip_obs *obs, const u
 	}
 	xmip_dsmip_decide(ha->conf, &p, perr, obs, &ha->table, have_m6 ? &m6 : NULL,
 			  have_rs ? &rs : NULL, xmip_realtime_ns(), xmip_now_ns(), &d);
+	/* The datapath first, then the BA: the node's first packets after the
+	 * BA find their tunnel (and a refusal of the datapath is answered). */
+	if (d.send_ba && d.ba.status == XMIP_BA_ACCEPTED) {
+		uint8_t st = apply(ha, &d);
+
+		if (st)
+			xmip_dsmip_refuse(&d, st, "the datapath could not take the mobile network prefixes");
+	} else {
+		apply(ha, &d);
+	}
 	log_decision(&d, &p, obs);
 	if (d.send_ba)
 		send_ba(ha, &d, obs);
-	apply(ha, &d);
 	observe(&d, &p);
 }
 
@@ -416,6 +465,7 @@ void xmip_dsmip_ha_timer(struct xmip_dsmip_ha *ha, struct xmip_family_timer *t)
 		}
 		withdraw(&b);
 		defend(ha, &b, false, false);
+		nemo_end(ha, b.hoa);
 		xmip_dsmip_del(&ha->table, b.hoa);      /* moves the last one to i */
 		ev_binding(XMIP_EV_EXPIRED, &b, NULL);
 		log_info("dsmip: binding expired");

@@ -154,17 +154,19 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		}
 		coa = obs->peer;
 	}
-	if (!(m->bu_flags & XMIP_BU_F_H) || o->has_nonce_idx) {
-		discard(d, XMIP_DSMIP_DISCARD_NOT_HOME_REG, "not a home registration");
-		return 0;
-	}
-
 	d->ba_src = pkt->dst;
 	d->ba_hoa = hoa;
 	d->auth_coa = coa;
 	d->ba.seq = m->seq;
-	if (m->bu_flags & XMIP_BU_F_R) {
-		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "mobile router registration not supported");
+	/* RFC 3963 §6.2: R without H answers 140 (as ha_policy.c, before the
+	 * H check; 140 for mobile-routers = no comes once the router is
+	 * identified, below). */
+	if ((m->bu_flags & XMIP_BU_F_R) && !(m->bu_flags & XMIP_BU_F_H)) {
+		reject(d, XMIP_BA_MR_OP_NOT_PERMITTED, "R set without H (RFC 3963 6.2)");
+		return 0;
+	}
+	if (!(m->bu_flags & XMIP_BU_F_H) || o->has_nonce_idx) {
+		discard(d, XMIP_DSMIP_DISCARD_NOT_HOME_REG, "not a home registration");
 		return 0;
 	}
 	if (!xmip_in_prefix(&hoa, &conf->home_prefix, conf->home_plen)) {
@@ -244,6 +246,35 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		return 0;
 	}
 
+	/* RFC 3963 §6.6: an HA not configured for mobile routers answers 140;
+	 * signed and with the Mesg-ID echoed (as ha_policy.c), so that the
+	 * router can trust it and try another home agent (§5.4). */
+	if (!dereg && (m->bu_flags & XMIP_BU_F_R) && !conf->mobile_routers) {
+		reject_echo(d, XMIP_BA_MR_OP_NOT_PERMITTED, o->mesg_id,
+			    "mobile routers not served (mobile-routers = no)");
+		return 0;
+	}
+	/* RFC 3963 §6.2: a registration may not switch between mobile node and
+	 * mobile router, whichever transport made the binding (a
+	 * deregistration ignores R). */
+	if (!dereg && ((cur && ((cur->bu_flags ^ m->bu_flags) & XMIP_BU_F_R)) ||
+		       (!cur && mip6_cur && ((mip6_cur->bu_flags ^ m->bu_flags) & XMIP_BU_F_R)))) {
+		reject_echo(d, XMIP_BA_REG_TYPE_CHANGE, o->mesg_id,
+			    "R flag differs from the binding's (RFC 3963 6.2)");
+		return 0;
+	}
+	if (!dereg && (m->bu_flags & XMIP_BU_F_R)) {
+		const char *why = NULL;
+		uint8_t st = xmip_ha_nemo_prefixes(conf, mn, o, d->mnp, &d->n_mnp, &why);
+
+		if (st) {
+			d->n_mnp = 0;
+			reject_echo(d, st, o->mesg_id, why);
+			return 0;
+		}
+		d->nemo = true;
+	}
+
 	/* Accepted (answered whatever the A flag, RFC 6275 §10.3.1). */
 	d->send_ba = true;
 	d->ba.status = XMIP_BA_ACCEPTED;
@@ -274,6 +305,8 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	if (units == 0)
 		units = 1;
 	d->ba.lifetime_units = units;
+	if (d->nemo)
+		d->ba.flags |= XMIP_BA_F_R;        /* RFC 3963 §6.6: forwarding set up */
 	d->op = XMIP_DSMIP_WRITE;
 	memcpy(d->b.hoa, hoa.s6_addr, 16);
 	memcpy(d->b.coa, coa.s6_addr, 16);
@@ -322,6 +355,21 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 	d->reason = !cur ? "binding created" : d->moved ? "binding moved" :
 		    d->rebound ? "binding followed the NAT to a new address or port" : "binding refreshed";
 	return 0;
+}
+
+void xmip_dsmip_refuse(struct xmip_dsmip_decision *d, uint8_t status, const char *why)
+{
+	uint64_t mesg_id = d->ba.mesg_id;
+
+	d->op = XMIP_DSMIP_KEEP;
+	d->replay_write = false;
+	d->evict = false;
+	d->nemo = false;
+	d->n_mnp = 0;
+	d->ba.flags = 0;
+	d->ba.has_ipv4_ack = false;
+	d->ba.has_nat_detect = false;       /* as every refusal here */
+	reject_echo(d, status, mesg_id, why);
 }
 
 int xmip_dsmip_build_ba(const struct xmip_dsmip_decision *d, uint8_t *buf, size_t cap)

@@ -20,11 +20,16 @@
  *     as the care-of address); the option's address not unicast;
  *   - H clear; Nonce Indices (as RFC 6275 §9.5.1 for the IPv6 case);
  *   - a replay outside the Mesg-ID window (xmip_ha_fresh()).
- *   Refused, answered (mip6's statuses, mip6's order): R 140; home
+ *   Refused, answered (mip6's statuses, mip6's order): R without H
+ *   140; home
  *   address outside the home prefix 132; no [mn] / wrong NAI 133
  *   (unauthenticated); authenticator 146; no Mesg-ID 145; freshness 135
  *   or 144; sequence number 135; deregistration without a binding 133;
- *   care-of address (or outer source) the HA's own IPv4 address 129.
+ *   care-of address (or outer source) the HA's own IPv4 address 129;
+ *   R with mobile-routers = no 140 (signed, Mesg-ID echoed: RFC 3963
+ *   §5.4 lets the router try another home agent); a registration whose R differs from the binding's 139 (RFC 3963
+ *   §6.2); a mobile router's prefixes 141, 142, 143 (xmip_ha_nemo_prefixes,
+ *   as over IPv6: RFC 5555 §4.5 keeps RFC 3963's rules).
  *   The RFC 4285 authenticator covers care-of address | home address |
  *   MH, the care-of address being the IPv4 Care-of Address option as
  *   ::ffff:a.b.c.d (outer IPv6: the outer source), in the BU and the BA.
@@ -99,6 +104,12 @@ struct xmip_dsmip_decision {
 	bool     evict;              /* the binding of evict_hoa held the same observed pair */
 	uint8_t  evict_hoa[16];
 
+	/* NEMO (RFC 3963 over an IPv4 care-of address): a mobile router's
+	 * registration; mnp[] replace the router's prefixes (§6.2). */
+	bool     nemo;
+	uint8_t  n_mnp;
+	struct xmip_mnp mnp[XMIP_MH_MAX_MNP];
+
 	enum xmip_dsmip_discard discard;
 	const char *reason;
 };
@@ -116,6 +127,12 @@ int xmip_dsmip_decide(const struct xmip_conf *conf, const struct xmip_pkt *pkt,
 		      const struct xmip_replay_state *replay,
 		      uint64_t now_realtime_ns, uint64_t now_boottime_ns,
 		      struct xmip_dsmip_decision *d);
+
+/*
+ * The datapath refused what an accepted decision asked (its prefixes could
+ * not be written): answered `status` instead, nothing written.
+ */
+void xmip_dsmip_refuse(struct xmip_dsmip_decision *d, uint8_t status, const char *why);
 
 /* The BA a decision asks for (inner IPv6 packet). Length or -1. */
 int xmip_dsmip_build_ba(const struct xmip_dsmip_decision *d, uint8_t *buf, size_t cap);

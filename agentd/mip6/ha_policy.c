@@ -84,63 +84,79 @@ static struct xmip_mnp mnp_masked(const struct xmip_mnp *in)
 
 /*
  * RFC 3963 §6.2 and §6.6: the mobile network prefixes a mobile router's
- * registration sets up forwarding for, into d->mnp. Explicit mode (the
- * BU has Mobile Network Prefix options): each must be a prefix we can
- * forward (a length 1..128, unicast routable, outside the home prefix,
- * at most XMIP_MH_MAX_MNP of them), else 141 Invalid Prefix; and inside
- * one of the prefixes configured for this router (the Prefix Table of
- * §6.1.2), else 142 Not Authorized for Prefix. Implicit mode (none): the
- * configured prefixes, or 143 Forwarding Setup failed when there are
- * none. True: go on; false: decided.
+ * registration sets up forwarding for, into out[] (at most
+ * XMIP_MH_MAX_MNP). Explicit mode (the BU has Mobile Network Prefix
+ * options): each must be a prefix we can forward (a length 1..128,
+ * unicast routable, outside the home prefix, at most XMIP_MH_MAX_MNP of
+ * them), else 141 Invalid Prefix; and inside one of the prefixes
+ * configured for this router (the Prefix Table of §6.1.2), else 142 Not
+ * Authorized for Prefix. Implicit mode (none): the configured prefixes,
+ * or 143 Forwarding Setup failed when there are none. Shared by the
+ * DSMIPv6 home agent (a router on an IPv4 care-of address, RFC 5555 §1).
+ * Returns 0 (accepted) or the BA status, *why then says why.
  */
-static bool nemo_prefixes(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
-			  const struct xmip_mh_opts *o, struct xmip_ha_decision *d)
+uint8_t xmip_ha_nemo_prefixes(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+			      const struct xmip_mh_opts *o, struct xmip_mnp *out, uint8_t *n_out,
+			      const char **why)
 {
+	uint8_t n = 0;
+
+	*n_out = 0;
 	if (o->n_mnp == 0) {
 		if (!mn->n_mnp) {
-			reject_echo(d, XMIP_BA_FORWARDING_SETUP_FAILED, o->mesg_id,
-				    "implicit mode and no mobile-network-prefix configured for this router");
-			return false;
+			*why = "implicit mode and no mobile-network-prefix configured for this router";
+			return XMIP_BA_FORWARDING_SETUP_FAILED;
 		}
 		for (unsigned i = 0; i < mn->n_mnp && i < XMIP_MH_MAX_MNP; i++)
-			d->mnp[d->n_mnp++] = mnp_masked(&mn->mnp[i]);
-		return true;
+			out[n++] = mnp_masked(&mn->mnp[i]);
+		*n_out = n;
+		return 0;
 	}
 	if (o->n_mnp > XMIP_MH_MAX_MNP) {
-		reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id, "more mobile network prefixes than we keep");
-		return false;
+		*why = "more mobile network prefixes than we keep";
+		return XMIP_BA_INVALID_PREFIX;
 	}
 	for (unsigned i = 0; i < o->n_mnp; i++) {
 		struct xmip_mnp m;
 		unsigned l;
 
 		if (o->mnp[i].plen == 0 || o->mnp[i].plen > 128) {
-			reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id, "mobile network prefix length not 1..128");
-			return false;
+			*why = "mobile network prefix length not 1..128";
+			return XMIP_BA_INVALID_PREFIX;
 		}
 		m = mnp_masked(&o->mnp[i]);
 		l = m.plen < conf->home_plen ? m.plen : conf->home_plen;
 		if (xmip_addr_not_routable(&m.prefix) || xmip_in_prefix(&m.prefix, &conf->home_prefix, l)) {
-			reject_echo(d, XMIP_BA_INVALID_PREFIX, o->mesg_id,
-				    "mobile network prefix not unicast routable or overlapping the home prefix");
-			return false;
+			*why = "mobile network prefix not unicast routable or overlapping the home prefix";
+			return XMIP_BA_INVALID_PREFIX;
 		}
-		d->mnp[d->n_mnp++] = m;
+		out[n++] = m;
 	}
-	for (unsigned i = 0; i < d->n_mnp; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		bool ok = false;
 
 		for (unsigned j = 0; j < mn->n_mnp && !ok; j++)
-			ok = d->mnp[i].plen >= mn->mnp[j].plen &&
-			     xmip_in_prefix(&d->mnp[i].prefix, &mn->mnp[j].prefix, mn->mnp[j].plen);
+			ok = out[i].plen >= mn->mnp[j].plen &&
+			     xmip_in_prefix(&out[i].prefix, &mn->mnp[j].prefix, mn->mnp[j].plen);
 		if (!ok) {
-			d->n_mnp = 0;
-			reject_echo(d, XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX, o->mesg_id,
-				    "mobile network prefix not configured for this router");
-			return false;
+			*why = "mobile network prefix not configured for this router";
+			return XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX;
 		}
 	}
-	return true;
+	*n_out = n;
+	return 0;
+}
+
+/* xmip_ha_nemo_prefixes into the decision. True: go on; false: decided. */
+static bool nemo_prefixes(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+			  const struct xmip_mh_opts *o, struct xmip_ha_decision *d)
+{
+	const char *why = NULL;
+	uint8_t st = xmip_ha_nemo_prefixes(conf, mn, o, d->mnp, &d->n_mnp, &why);
+
+	if (st)
+		reject_echo(d, st, o->mesg_id, why);
+	return st == 0;
 }
 
 /* |mesg_id - now| within the window, both NTP 32.32 fixed point. */

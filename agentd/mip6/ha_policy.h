@@ -203,6 +203,16 @@ bool xmip_ha_fresh(const struct xmip_pkt *pkt, const struct xmip_replay_state *r
 /* DAD found the HoA (or, ll, only its link-local address) in use: 134, nothing written. */
 void xmip_ha_dad_failed(struct xmip_ha_decision *d, bool ll);
 
+/*
+ * RFC 3963 §6.2, §6.6: the prefixes a mobile router's registration (R set)
+ * is forwarded: 0 and out[0..*n_out), or the BA status (141, 142, 143) and
+ * *why. Explicit mode checks the options against the router's configured
+ * prefixes, implicit mode takes those. Also for the DSMIPv6 home agent.
+ */
+uint8_t xmip_ha_nemo_prefixes(const struct xmip_conf *conf, const struct xmip_mn_entry *mn,
+			      const struct xmip_mh_opts *o, struct xmip_mnp *out, uint8_t *n_out,
+			      const char **why);
+
 /* Whom a binding is made for, as xmip_ident records it (NAI hash and length, SPI). */
 void xmip_ha_ident(const struct xmip_mn_entry *mn, struct xmip_ident *out);
 

@@ -26,6 +26,7 @@
 #include "mn_policy.h"
 #include "mn_ro.h"
 #include "mn_dsmip.h"
+#include "mn_nemo.h"
 #include "xmip_dsmip.h"
 #include "dhaad.h"
 #include "nd.h"
@@ -427,6 +428,7 @@ static void sync_hoa_route(struct xmip_mn *mn)
 		return;
 	}
 	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	xmip_mn_nemo_rules(mn->nl, mn->conf, HOA_TABLE, HOA_RULE_PREF, true);
 	sync_tunnel_rule(mn, true);
 	if_indextoname(mn->coa_ifindex, ifname);
 	if (!rs.have_router) {
@@ -508,6 +510,7 @@ static void sync_hoa_route4(struct xmip_mn *mn)
 	    !xmip_nl_neigh_set(mn->nl, mn->coa_ifindex, &fake_gw, own, true))
 		mn->have_fake_gw = true;
 	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, true);
+	xmip_mn_nemo_rules(mn->nl, mn->conf, HOA_TABLE, HOA_RULE_PREF, true);
 	sync_tunnel_rule(mn, false);
 	dev = xmip_if_ipv6_mtu(ifname);
 	want.mtu = (dev > 0 ? (uint32_t)dev : 1500) - over;
@@ -563,6 +566,7 @@ static void drop_hoa_route(struct xmip_mn *mn)
 	struct route_scan rs = { .coa_ifindex = 0 };
 
 	xmip_nl_rule(mn->nl, &mn->conf->self.hoa, NULL, HOA_TABLE, HOA_RULE_PREF, false);
+	xmip_mn_nemo_rules(mn->nl, mn->conf, HOA_TABLE, HOA_RULE_PREF, false);
 	sync_tunnel_rule(mn, false);
 	if (!xmip_nl_dump_routes(mn->nl, scan_route, &rs) && rs.have_ours) {
 		xmip_nl_route(mn->nl, &rs.ours, false);

@@ -286,9 +286,12 @@ static __always_inline int xmip_dsmip_reverse_check(void *data, void *data_end,
 		xmip_count(is_udp ? XMIP_STAT_DROP_DSMIP_NOT_TUNNEL : XMIP_STAT_DROP_MALFORMED);
 		return XMIP_HA_DO_DROP;
 	}
-	/* Anti-spoofing: the inner source is a HoA of a live binding, and the
+	/* Anti-spoofing: the inner source is a HoA of a live binding, or (IPv6)
+	 * inside a mobile network prefix its mobile router registered (RFC 3963
+	 * §6.4, over an IPv4 care-of address: RFC 5555 §1 keeps NEMO), and the
 	 * outer source address (and port) is what that binding observed. */
-	if (xmip_ha_binding(key, &b) || (b.flags & XMIP_FW_F_LINKLOCAL)) {
+	if ((r->v6 ? xmip_ha_binding_or_mnp(key, &b) : xmip_ha_binding(key, &b)) ||
+	    (b.flags & XMIP_FW_F_LINKLOCAL)) {
 		xmip_count(XMIP_STAT_DROP_DSMIP_UNKNOWN_HOA);
 		return XMIP_HA_DO_DROP;
 	}
@@ -874,7 +877,12 @@ __noinline int xmip_dsmip_ha_egress(struct __sk_buff *skb)
 		in.no_df = !(ip4->frag_off & bpf_htons(XMIP_IP4_DF));
 		len = xmip_tc_seg_ip4_len(skb, ip4, data_end);
 	}
-	if (xmip_ha_binding(key, &b) || (b.flags & XMIP_FW_F_LINKLOCAL) ||
+	/* An IPv6 destination inside a mobile router's prefix (RFC 3963 §6.5)
+	 * takes its router's binding, as in xmip_mip6_ha_egress, which hands
+	 * such a packet on here when the router's care-of address is IPv4
+	 * (and has counted NEMO_PREFIX_HIT: not again). */
+	if ((in.v6 ? xmip_ha_binding_or_mnp_c(key, &b, false) : xmip_ha_binding(key, &b)) ||
+	    (b.flags & XMIP_FW_F_LINKLOCAL) ||
 	    !xmip_dsmip_encap_ok(&b, in.v6) || xmip_fw_expired(&b, bpf_jiffies64()))
 		return TC_ACT_OK;
 	if (b.encap == XMIP_ENCAP_IP6IP6 ? xmip_ha_coa_bad(b.coa, cfg) : xmip_dsmip_coa4_bad(&b, cfg))

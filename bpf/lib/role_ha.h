@@ -86,7 +86,8 @@ struct {
  * Address"): one more lookup only when the first misses. A prefix entry
  * never leads to a link-local alias. 0, or -1 if none.
  */
-static __always_inline int xmip_ha_binding_or_mnp(const void *addr, struct xmip_fw_view *b)
+static __always_inline int xmip_ha_binding_or_mnp_c(const void *addr, struct xmip_fw_view *b,
+						    bool count)
 {
 	struct xmip_mnp_key k = { .prefixlen = 128 };
 	struct xmip_mnp_val *v;
@@ -97,8 +98,14 @@ static __always_inline int xmip_ha_binding_or_mnp(const void *addr, struct xmip_
 	v = bpf_map_lookup_elem(&xmip_mnp, &k);
 	if (!v || xmip_ha_binding(v->hoa, b) || (b->flags & XMIP_FW_F_LINKLOCAL))
 		return -1;
-	xmip_count(XMIP_STAT_NEMO_PREFIX_HIT);
+	if (count)
+		xmip_count(XMIP_STAT_NEMO_PREFIX_HIT);
 	return 0;
+}
+
+static __always_inline int xmip_ha_binding_or_mnp(const void *addr, struct xmip_fw_view *b)
+{
+	return xmip_ha_binding_or_mnp_c(addr, b, true);
 }
 
 /* The largest inner packet for b's CoA: its path MTU, the instance's, 0: unknown. */

@@ -202,7 +202,8 @@ static __always_inline int xmip_dsmip_mn_egress4(struct __sk_buff *skb, const st
 	return xmip_dsmip_mn_out4(skb, v);
 }
 
-/* The inner packet at `inner` may be handed to the stack: for a home address, not forged ND. */
+/* The inner packet at `inner` may be handed to the stack: for a home address (or a
+ * mobile router's prefix), not forged ND. */
 static __always_inline int xmip_dsmip_mn_inner_ok(const struct xmip_mn_view *v, void *inner,
 						  void *data_end)
 {
@@ -215,7 +216,8 @@ static __always_inline int xmip_dsmip_mn_inner_ok(const struct xmip_mn_view *v, 
 
 		if ((void *)(ip6 + 1) > data_end)
 			return -1;
-		if (!xmip_addr_eq(&ip6->daddr, v->hoa)) {
+		/* A mobile router's prefixes too (RFC 3963 §5.5), as in mn.h. */
+		if (!xmip_addr_eq(&ip6->daddr, v->hoa) && !xmip_mn_in_mnp(&ip6->daddr)) {
 			xmip_count(XMIP_STAT_DROP_DECAP_NOT_HOA);
 			return -2;
 		}

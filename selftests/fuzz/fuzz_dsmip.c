@@ -25,12 +25,17 @@
  *  - a binding written is keyed by the inner source, and observes exactly
  *    the outer source address and port;
  *  - the BA parses, goes to the home address, carries the decided status,
- *    and its authenticator verifies independently.
+ *    and its authenticator verifies independently;
+ *  - a mobile router's accepted registration (R, RFC 3963 over an IPv4
+ *    care-of address) has R in its BA and forwards only prefixes inside
+ *    the [mn]'s configured ones (mn2 has one), at most XMIP_MH_MAX_MNP;
+ *    no other decision forwards any.
  */
 #include "fuzz_common.h"
 
 #include <arpa/inet.h>
 
+#include "addr.h"
 #include "config.h"
 #include "dsmip_outer.h"
 #include "dsmip_policy.h"
@@ -44,7 +49,8 @@ static const char conf_text[] =
 	"[mn mn1@example.org]\nhome-address = 2001:db8:1::100\nspi = 256\n"
 	"key = 0123456789abcdef0123456789abcdef\n"
 	"[mn mn2@example.org]\nhome-address = 2001:db8:1::101\nspi = 257\n"
-	"key = 00112233445566778899aabbccddeeff00112233\nipv4-home-address = 192.0.2.100\n";
+	"key = 00112233445566778899aabbccddeeff00112233\nipv4-home-address = 192.0.2.100\n"
+	"mobile-network-prefix = 2001:db8:100::/48\n";
 
 static struct xmip_conf conf;
 static struct xmip_dsmip_table table;
@@ -245,6 +251,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d.op == XMIP_DSMIP_WRITE)
 			FUZZ_CHECK(memcmp(d.b.observed_addr, obs.peer.s6_addr, 16) == 0 &&
 				   d.b.observed_port == obs.peer_port, "binding observes another peer");
+	}
+	/* NEMO: prefixes only for an accepted router registration, only its own. */
+	FUZZ_CHECK(!d.nemo || (d.op == XMIP_DSMIP_WRITE && d.ba.status == 0 &&
+			       (d.ba.flags & XMIP_BA_F_R) && d.n_mnp <= XMIP_MH_MAX_MNP),
+		   "prefixes forwarded outside an accepted router registration");
+	for (unsigned int i = 0; d.nemo && i < d.n_mnp; i++) {
+		const struct xmip_mn_entry *mn = xmip_conf_find_mn(&conf, &p.src);
+		bool inside = false;
+
+		for (unsigned int j = 0; mn && j < mn->n_mnp; j++)
+			inside |= d.mnp[i].plen >= mn->mnp[j].plen &&
+				  xmip_in_prefix(&d.mnp[i].prefix, &mn->mnp[j].prefix, mn->mnp[j].plen);
+		FUZZ_CHECK(inside, "a prefix forwarded that the router's [mn] does not have");
 	}
 	if (d.send_ba) {
 		uint8_t buf[1024];

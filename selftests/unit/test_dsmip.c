@@ -344,7 +344,9 @@ static const char conf_text[] =
 	"[mn mn2@example.org]\nhome-address = 2001:db8:1::200\nspi = 257\n"
 	"key = 0123456789abcdef0123456789abcdef\nipv4-home-address = " D_V4HOA "\n"
 	"[mn mn3@example.org]\nhome-address = 2001:db8:1::300\nspi = 258\n"
-	"key = 0123456789abcdef0123456789abcdef\n";
+	"key = 0123456789abcdef0123456789abcdef\n"
+	"[mn mr@example.org]\nhome-address = 2001:db8:1::400\nspi = 259\n"
+	"key = 0123456789abcdef0123456789abcdef\nmobile-network-prefix = 2001:db8:100::/48\n";
 
 static int setup(void **state)
 {
@@ -378,6 +380,8 @@ struct knobs {
 	const char *peer;
 	uint16_t port;
 	const char *peer6;       /* set: the BU came in UDP over IPv6 from this address */
+	const struct xmip_mnp *mnp;   /* Mobile Network Prefix options (RFC 3963) */
+	size_t n_mnp;
 };
 
 static struct knobs mn1(void)
@@ -403,6 +407,7 @@ static struct xmip_dsmip_decision decide_full(const struct knobs *k, const struc
 		.spi = k->spi, .has_ipv4_coa = !k->no_coa, .ipv4_coa = A4(k->coa4),
 		.has_ipv4_hoa = k->v4hoa, .ipv4_hoa_plen = k->plen, .ipv4_hoa_p = k->pflag,
 		.ipv4_hoa = A4(k->hoa4 ? k->hoa4 : "0.0.0.0"),
+		.mnp = k->mnp, .n_mnp = k->n_mnp,
 	};
 	struct xmip_dsmip_obs obs = { .peer = k->peer6 ? A(k->peer6) : M4(k->peer),
 				      .peer_port = k->port, .local = k->peer6 ? A(D_HA) : M4(D_HA4),
@@ -513,6 +518,96 @@ static void test_accept_no_nat_and_forced(void **state)
 	assert_int_equal(ba.msg.opts.nat_refresh_s, XMIP_DSMIP_REFRESH_NONE);
 }
 
+static struct knobs mr(void)
+{
+	struct knobs k = mn1();
+
+	k.hoa = "2001:db8:1::400";
+	k.nai = "mr@example.org";
+	k.spi = 259;
+	k.flags |= XMIP_BU_F_R;
+	return k;
+}
+
+/*
+ * NEMO over an IPv4 care-of address (RFC 5555 §1: "mobile node" means host
+ * or router; §4.5 keeps RFC 3963's rules): a router's BU in UDP is decided
+ * as over IPv6 (ha_policy.c), statuses 139-143 included, and the accepted
+ * one carries R in the BA and the prefixes to forward.
+ */
+static void test_mobile_router(void **state)
+{
+	struct xmip_mnp ok[2] = { { .prefix = A("2001:db8:100:1::"), .plen = 64 },
+				  { .prefix = A("2001:db8:100:2::5"), .plen = 64 } };
+	struct xmip_mnp outside = { .prefix = A("2001:db8:200::"), .plen = 64 };
+	struct xmip_mnp home = { .prefix = A("2001:db8:1::"), .plen = 48 };
+	struct xmip_mnp wide = { .prefix = A("2001:db8::"), .plen = 32 };
+	struct xmip_binding m6 = { .seq = D_SEQ - 1, .bu_flags = XMIP_BU_F_A | XMIP_BU_F_H };
+	struct knobs k;
+	struct xmip_dsmip_decision d;
+	struct xmip_pkt ba;
+
+	(void)state;
+	table.n = 0;
+	/* explicit mode: the listed prefixes, host bits cleared */
+	k = mr(); k.mnp = ok; k.n_mnp = 2;
+	d = decide(&k);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.op, XMIP_DSMIP_WRITE);
+	assert_true(d.nemo);
+	assert_int_equal(d.n_mnp, 2);
+	assert_memory_equal(&d.mnp[1].prefix, P6(A("2001:db8:100:2::")), 16);
+	assert_int_equal(d.mnp[1].plen, 64);
+	assert_true(d.b.bu_flags & XMIP_BU_F_R);
+	ba = ba_of(&d);
+	assert_true(ba.msg.ba_flags & XMIP_BA_F_R);       /* §6.6 */
+	assert_true(ba.msg.opts.has_nat_detect);
+	/* implicit mode: the configured ones */
+	k = mr();
+	d = decide(&k);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.n_mnp, 1);
+	assert_memory_equal(&d.mnp[0].prefix, P6(A("2001:db8:100::")), 16);
+	assert_int_equal(d.mnp[0].plen, 48);
+	/* a mobile node's BA has no R */
+	k = mn1();
+	d = decide(&k);
+	assert_false(d.nemo);
+	assert_false(ba_of(&d).msg.ba_flags & XMIP_BA_F_R);
+	/* 142 outside its table, 141 over the home prefix or not inside one */
+	k = mr(); k.mnp = &outside; k.n_mnp = 1;
+	assert_refused((d = decide(&k), &d), XMIP_BA_NOT_AUTHORIZED_FOR_PREFIX);
+	assert_false(d.nemo);
+	k = mr(); k.mnp = &home; k.n_mnp = 1;
+	assert_refused((d = decide(&k), &d), XMIP_BA_INVALID_PREFIX);
+	k = mr(); k.mnp = &wide; k.n_mnp = 1;
+	assert_refused((d = decide(&k), &d), XMIP_BA_INVALID_PREFIX);
+	/* 139: the router's binding (either family's) was made without R, or back */
+	k = mr();
+	assert_refused((d = decide_full(&k, &m6, NULL), &d), XMIP_BA_REG_TYPE_CHANGE);
+	k = mr();
+	apply((struct xmip_dsmip_decision[]){ decide(&k) });
+	k = mr(); k.flags &= (uint16_t)~XMIP_BU_F_R; k.seq = D_SEQ + 1;
+	assert_refused((d = decide(&k), &d), XMIP_BA_REG_TYPE_CHANGE);
+	/* a deregistration ignores R (§6.2) */
+	k = mr(); k.flags &= (uint16_t)~XMIP_BU_F_R; k.seq = D_SEQ + 1; k.life = 0;
+	d = decide(&k);
+	assert_int_equal(d.ba.status, 0);
+	assert_int_equal(d.op, XMIP_DSMIP_DELETE);
+	/* R without H: 140 (§6.2) */
+	k = mr(); k.flags = XMIP_BU_F_A | XMIP_BU_F_R;
+	assert_refused((d = decide(&k), &d), XMIP_BA_MR_OP_NOT_PERMITTED);
+	/* the datapath refusing the prefixes: answered 141, nothing written */
+	k = mr(); k.seq = D_SEQ + 2;
+	d = decide(&k);
+	assert_int_equal(d.ba.status, 0);
+	xmip_dsmip_refuse(&d, XMIP_BA_INVALID_PREFIX, "test");
+	assert_refused(&d, XMIP_BA_INVALID_PREFIX);
+	assert_false(d.nemo);
+	assert_false(ba_of(&d).msg.ba_flags & XMIP_BA_F_R);
+	table.n = 0;
+}
+
 static void test_ba_statuses(void **state)
 {
 	struct knobs k;
@@ -523,8 +618,15 @@ static void test_ba_statuses(void **state)
 
 	(void)state;
 	table.n = 0;
-	k = mn1(); k.flags |= XMIP_BU_F_R;
+	k = mn1(); k.flags |= XMIP_BU_F_R;           /* a router with no prefixes configured */
+	assert_refused((d = decide(&k), &d), XMIP_BA_FORWARDING_SETUP_FAILED);
+	conf.mobile_routers = false;
 	assert_refused((d = decide(&k), &d), XMIP_BA_MR_OP_NOT_PERMITTED);
+	/* signed, Mesg-ID echoed (RFC 3963 §5.4: the router may trust it) */
+	assert_true(d.ba.has_auth && d.ba.has_mesg_id && d.ba.mesg_id == D_MESG_ID);
+	k.life = 0;                                  /* a deregistration ignores R */
+	assert_refused((d = decide(&k), &d), XMIP_BA_NOT_HA_FOR_MN);   /* (no binding) */
+	conf.mobile_routers = true;
 	k = mn1(); k.hoa = "2001:db8:9::100";
 	assert_refused((d = decide(&k), &d), XMIP_BA_NOT_HOME_SUBNET);
 	k = mn1(); k.hoa = "2001:db8:1::999";
@@ -841,6 +943,7 @@ int main(void)
 		cmocka_unit_test(test_accept_nat),
 		cmocka_unit_test(test_accept_no_nat_and_forced),
 		cmocka_unit_test(test_ba_statuses),
+		cmocka_unit_test(test_mobile_router),
 		cmocka_unit_test(test_discards),
 		cmocka_unit_test(test_ipv4_ack_statuses),
 		cmocka_unit_test(test_nat_keying_and_rebinding),

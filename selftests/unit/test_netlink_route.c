@@ -178,6 +178,49 @@ static void test_rule_request(void **state)
 	assert_memory_equal(find(a, n, FRA_SRC)->data, &hoa.s6_addr[12], 4);
 }
 
+/* A mobile router's prefix rules (agentd/mip6/mn_nemo.c): from a prefix, to a prefix. */
+static void test_rule6_prefix_request(void **state)
+{
+	uint8_t buf[256] __attribute__((aligned(4)));
+	struct fib_rule_hdr frh;
+	struct in6_addr p;
+	struct nlmsghdr h;
+	struct attr a[8];
+	int len, n;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8:100::", &p);
+	len = xmip_nl_build_rule6(buf, sizeof(buf), &p, 48, NULL, 0, 4191, 4191, true);
+	assert_true(len > 0);
+	memcpy(&h, buf, sizeof(h));
+	assert_int_equal(h.nlmsg_type, RTM_NEWRULE);
+	assert_int_equal(h.nlmsg_flags, NLM_F_CREATE | NLM_F_EXCL);
+	memcpy(&frh, buf + 16, sizeof(frh));
+	assert_int_equal(frh.family, AF_INET6);
+	assert_int_equal(frh.src_len, 48);
+	assert_int_equal(frh.dst_len, 0);
+	n = walk(buf, 16 + sizeof(frh), (size_t)len, a, 8);
+	assert_int_equal(n, 3);
+	assert_memory_equal(find(a, n, FRA_SRC)->data, &p, 16);
+	assert_null(find(a, n, FRA_DST));
+	assert_int_equal(u32_of(find(a, n, FRA_TABLE)), 4191);
+
+	len = xmip_nl_build_rule6(buf, sizeof(buf), NULL, 0, &p, 64, RT_TABLE_MAIN, 4190, false);
+	assert_true(len > 0);
+	memcpy(&h, buf, sizeof(h));
+	assert_int_equal(h.nlmsg_type, RTM_DELRULE);
+	memcpy(&frh, buf + 16, sizeof(frh));
+	assert_int_equal(frh.src_len, 0);
+	assert_int_equal(frh.dst_len, 64);
+	assert_int_equal(frh.table, RT_TABLE_MAIN);
+	n = walk(buf, 16 + sizeof(frh), (size_t)len, a, 8);
+	assert_null(find(a, n, FRA_SRC));
+	assert_memory_equal(find(a, n, FRA_DST)->data, &p, 16);
+	assert_int_equal(u32_of(find(a, n, FRA_PRIORITY)), 4190);
+	/* no prefix length past 128 */
+	assert_true(xmip_nl_build_rule6(buf, sizeof(buf), &p, 129, NULL, 0, 1, 1, true) < 0);
+}
+
 /* An IPv4 default route through an IPv6 next hop (RTA_VIA), and through an IPv4 one. */
 static void test_route4_request(void **state)
 {
@@ -355,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_route_request),
 		cmocka_unit_test(test_route4_request),
 		cmocka_unit_test(test_rule_request),
+		cmocka_unit_test(test_rule6_prefix_request),
 		cmocka_unit_test(test_parse_round_trip_and_truncation),
 		cmocka_unit_test(test_parse_multipath_and_bad_attrs),
 		cmocka_unit_test(test_parse_ipv4),
