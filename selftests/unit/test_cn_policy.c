@@ -656,6 +656,11 @@ static void test_hao_report(void **state)
 	/* A Mobility Header with a HAO is signalling, not a report. */
 	pkt[40] = XMIP_IPPROTO_MH;
 	assert_false(xmip_cn_hao_report(pkt, 64, &src, &hao));
+	/* A non-first fragment's report (bpf/ro/cn.h): the headers up to the
+	 * Fragment header, which is not in it; the unknown rest is no MH. */
+	pkt[40] = XMIP_IPPROTO_FRAGMENT;
+	assert_true(xmip_cn_hao_report(pkt, 64, &src, &hao));
+	assert_memory_equal(&hao, &hoa, 16);
 	pkt[40] = XMIP_IPPROTO_ICMPV6;
 	/* Cut inside the options header, or no HAO at all: nothing. */
 	for (size_t len = 0; len < 64; len++)
