@@ -264,6 +264,9 @@ def test_at_home_the_correspondent_deletes_the_binding(ro):
     t.wait_binding(None)
     assert wait_for(lambda: cn_bindings(t) == [], 15), (cn_bindings(t), t.agent_log("mn")[-2000:])
     assert "deleted our binding" in t.agent_log("mn")
+    # ... and with it the CN's /128 route sized for the routing header (cn_mtu.h).
+    rt = t.sh(T.NS_CN, "ip", "-6", "route", "show", T.HOA + "/128").stdout
+    assert "metric 4191" not in rt, rt
     # The monitor saw it all, family ro, the correspondent as peer.
     a, b = T.LINKS["a"][0], T.LINKS["b"][0]
     evs = [json.loads(line) for line in t.mon_mn.text().splitlines() if line.startswith("{")]
