@@ -181,3 +181,34 @@ def test_mn_gives_every_fragment_of_its_own_the_hao(mn_ns):
         r = pktrun(mn_ns, "mn", "tc", Ether(src=MAC_MN, dst=MAC_MN_GW) / f, mn_ns.mn, args)
         assert r.verdict == "TC_ACT_OK" and r.stats == {"RO_MN_HAO_OK": 1}, r.js
         assert_same(r.out, Ether(src=MAC_MN, dst=MAC_MN_GW) / with_hao(f, COA, HOA))
+
+
+# --- MN as a correspondent (ro/mn_cn.h): a peer's HAO, with or without our RH2 --
+
+def test_mn_as_correspondent_restores_every_fragment_of_a_peer(mn_ns):
+    from test_mn_cn import PEER_COA, PEER_HOA, bound
+    arriving = lambda p: Ether(src=MAC_MN_GW, dst=MAC_MN) / p  # noqa: E731
+    whole, frags = train(PEER_HOA, HOA, UDP(sport=7000, dport=7001) / Raw(b"q" * 3000))
+    for rh2 in (False, True):
+        outs = []
+        for f in frags:
+            pkt = with_hao(f, PEER_COA, PEER_HOA)
+            if rh2:   # both away: to our CoA, RH2 (our HoA), then the HAO (§6.3, §6.4)
+                pkt = IPv6(src=PEER_COA, dst=COA, hlim=f.hlim, nh=43, plen=pkt.plen + 24) / \
+                    IPv6ExtHdrRouting(type=2, segleft=1, addresses=[HOA], nh=60) / \
+                    Raw(raw(pkt.payload))
+            r = pktrun(mn_ns, "mn", "xdp", arriving(pkt), mn_ns.mn, bound())
+            want = {"RO_HAO_RESTORED": 1}
+            if rh2:
+                want["RO_MN_RH2_RESTORED"] = 1
+            assert r.verdict == "XDP_PASS" and r.stats == want, (rh2, r.js)
+            assert_same(r.out, arriving(f))
+            outs.append(r.out)
+        assert raw(reassembled(outs)) == raw(whole), rh2
+    # Not bound at us: every fragment dropped and reported (Binding Error 1).
+    for f in frags:
+        r = pktrun(mn_ns, "mn", "xdp", arriving(with_hao(f, PEER_COA, PEER_HOA)), mn_ns.mn,
+                   mn_args())
+        stats = {k: v for k, v in r.stats.items() if k != "SIGNAL_SRC_NEW"}
+        assert r.verdict == "XDP_DROP" and stats == {"RO_DROP_HAO_NO_BINDING": 1,
+                                                      "SIGNAL_TO_AGENT": 1}, r.js
