@@ -54,7 +54,8 @@ HA6, HOA, HA4, HOA4 = "2001:db8:1::2", "2001:db8:1::100", "198.51.100.2", "192.0
 CN6, CN4 = "2001:db8:5::1", "203.0.113.50"
 NAI, SPI, KEY = "mn1@example.org", 256, "00112233445566778899aabbccddeeff01234567"
 KEEPALIVE = 4
-LIFETIME = 4         # the MN's: a refresh every 3 s (80 %), several per leg
+LIFETIME = 8         # the MN's: a refresh every 6 s (80 %), several per leg; 8 s, not
+                     # 4: correspondent BUs need 4 s of the home registration left (mn_ro.c)
 PORT6, PORT4 = 5001, 5002
 # MN interface -> (IPv6 address or None, IPv4 address or None) on that link, and its routers
 LINKS = {
