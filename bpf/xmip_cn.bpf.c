@@ -32,6 +32,7 @@ int xmip_cn_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 	me.ip6[0] = self;
+	me.frag_ro = XMIP_FRAG_RO_HAO;   /* every fragment's HAO (ro/cn.h) */
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:

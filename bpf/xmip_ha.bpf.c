@@ -58,6 +58,7 @@ static __always_inline int xmip_ha_xdp_main(struct xdp_md *ctx)
 	}
 	me.ip6[0] = conf.self_addr;
 	me.ip4 = conf.self_addr4;
+	me.frag_ro = XMIP_FRAG_RO_HAO;   /* every fragment's HAO (ro/ha.h) */
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:
@@ -213,6 +214,7 @@ int xmip_ha_tc_in(struct __sk_buff *skb)
 	}
 	me.ip6[0] = conf.self_addr;
 	me.ip4 = conf.self_addr4;
+	me.frag_ro = XMIP_FRAG_RO_HAO;   /* every fragment's HAO (ro/ha.h) */
 
 	switch (xmip_classify_tc(skb, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:

@@ -45,6 +45,8 @@ int xmip_mn_xdp(struct xdp_md *ctx)
 	me.ip6[0] = v.coa;
 	me.ip6[1] = v.hoa;
 	me.ip4 = v.coa4;
+	/* every fragment's RH2 (ro/mn.h) and, as a correspondent, HAO (ro/mn_cn.h) */
+	me.frag_ro = XMIP_FRAG_RO_RH2 | XMIP_FRAG_RO_HAO;
 
 	switch (xmip_classify_xdp(ctx, &me, &c, &verdict)) {
 	case XMIP_CLS_DONE:

@@ -1109,7 +1109,10 @@ static void on_ba6_v4(struct xmip_mn *mn, const struct xmip_mn_ba_result *res)
 	sync_hoa_route(mn);
 }
 
-/* Readable UDP 4191: a BA from the HA's IPv4 address and port (RFC 5555 §4.2). */
+/* Readable UDP 4191: a BA from the HA's IPv4 address and port (RFC 5555 §4.2), or
+ * what the HA tunnels to the home address that the kernel cannot take: a
+ * correspondent's Home Test or BA (route optimisation deleting a binding while
+ * the CoA is IPv4, mn_ro.c), for xmip_mn_signal to sort out. */
 static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct xmip_mn *mn = arg;
@@ -1129,9 +1132,10 @@ static void on_udp(struct xmip_loop *loop, int fd, uint32_t events, void *arg)
 			log_debug("UDP 4191 datagram not from the home agent ignored");
 			continue;
 		}
-		if (xmip_pkt_parse(buf, (size_t)n, &p) != XMIP_PARSE_OK || p.msg.type != XMIP_MH_BA ||
+		if (xmip_pkt_parse(buf, (size_t)n, &p) != XMIP_PARSE_OK ||
+		    (p.msg.type != XMIP_MH_BA && p.msg.type != XMIP_MH_HOT) ||
 		    p.has_rh2 || p.has_hao) {
-			log_debug("UDP 4191 datagram from the home agent is not a BA: ignored");
+			log_debug("UDP 4191 datagram from the home agent is not a BA or HoT: ignored");
 			continue;
 		}
 		xmip_mn_signal(mn, &p);
@@ -1184,6 +1188,9 @@ static void on_ba(struct xmip_mn *mn, const struct xmip_pkt *p)
 		if (mn->where == MN_AWAY && !mn->v4 && xmip_addr_eq(&mn->st.reg_coa, &mn->coa)) {
 			xmip_mn_ro_home_expiry(mn->ro, home_expires_ns(mn, res.granted_s));
 			xmip_mn_ro_away(mn->ro, &mn->coa, mn->coa_ifindex);
+		} else if (mn->where == MN_AWAY && mn->v4) {
+			/* RFC 5555 §2.4: none from an IPv4 CoA; stale bindings deleted. */
+			xmip_mn_ro_away4(mn->ro, mn->coa_ifindex);
 		}
 		xmip_family_timer_in_ms(&mn->refresh, (uint64_t)(mn->v4 && mn->keepalive_s &&
 								 mn->keepalive_s < res.refresh_after_s ?

@@ -67,6 +67,7 @@ struct xmip_mn_ro {
 	struct xmip_loop   *loop;
 	int                 raw, map, icmp;
 	bool                away, home;
+	bool                v4;         /* an IPv4 CoA registered: no route optimisation (RFC 5555 §2.4) */
 	struct in6_addr     coa;
 	uint32_t            ifindex;
 	uint64_t            home_expires_ns; /* the home registration's end (0: none) */
@@ -504,7 +505,7 @@ void xmip_mn_ro_moved(struct xmip_mn_ro *ro)
 {
 	if (!ro)
 		return;
-	ro->away = ro->home = false;
+	ro->away = ro->home = ro->v4 = false;
 	for (unsigned i = 0; i < ro->n; i++) {
 		struct ro_cn *c = &ro->cn[i];
 
@@ -550,6 +551,40 @@ void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t
 			continue;
 		ro->cn[i].dereg = false;
 		start(&ro->cn[i]);
+	}
+}
+
+void xmip_mn_ro_away4(struct xmip_mn_ro *ro, uint32_t ifindex)
+{
+	if (!ro || (ro->v4 && ro->ifindex == ifindex))
+		return;   /* a refresh (the keepalive): nothing changes here */
+	xmip_mn_ro_moved(ro);
+	ro->v4 = true;
+	/* Packets from the HoA (ours included) go through the IPv4 tunnel:
+	 * table 4191 routes them out of the CoA's interface. */
+	ro->ifindex = ifindex;
+	memset(&ro->coa, 0, sizeof(ro->coa));
+	for (unsigned i = 0; i < ro->n; i++) {
+		struct ro_cn *c = &ro->cn[i];
+
+		if (!c->used)
+			continue;
+		switch (xmip_mn_ro_on_registration(true, c->registered, c->learnt,
+						   c->held_until_ns != 0)) {
+		case XMIP_MN_RO_REG_DELETE:
+			log_info("IPv4 care-of address: asking %s to delete our binding (to %s) "
+				 "from the home address, through the tunnel (RFC 5555 2.4)",
+				 xmip_ip6str(&c->addr), xmip_ip6str(&c->bound_coa));
+			c->fallback = false;
+			c->dereg = true;
+			start(c);
+			break;
+		case XMIP_MN_RO_REG_FORGET:
+			forget(c);
+			break;
+		default:
+			break;
+		}
 	}
 }
 

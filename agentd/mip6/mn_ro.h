@@ -42,6 +42,10 @@ void xmip_mn_ro_away(struct xmip_mn_ro *ro, const struct in6_addr *coa, uint32_t
 void xmip_mn_ro_home_expiry(struct xmip_mn_ro *ro, uint64_t expires_ns);
 /* A new CoA (not registered yet), or no address: the datapath back to the tunnel. */
 void xmip_mn_ro_moved(struct xmip_mn_ro *ro);
+/* The home agent accepted an IPv4 CoA (out of ifindex): no route optimisation from
+ * IPv4 (RFC 5555 §2.4); correspondents holding a binding are asked, from the home
+ * address through the tunnel, to delete it. A refresh changes nothing. */
+void xmip_mn_ro_away4(struct xmip_mn_ro *ro, uint32_t ifindex);
 /* Home (on ifindex): every correspondent holding a binding is asked to delete it. */
 void xmip_mn_ro_home(struct xmip_mn_ro *ro, uint32_t ifindex);
 

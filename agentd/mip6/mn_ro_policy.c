@@ -217,3 +217,14 @@ bool xmip_mn_ro_learnt_idle(uint64_t used_ns, uint64_t learnt_ns, uint64_t now_n
 
 	return now_ns > last && now_ns - last >= (uint64_t)idle_s * 1000000000ull;
 }
+
+enum xmip_mn_ro_reg xmip_mn_ro_on_registration(bool coa_v4, bool registered, bool learnt,
+					       bool held)
+{
+	if (!coa_v4)
+		return XMIP_MN_RO_REG_BIND;
+	/* RFC 5555 §2.4: no CoTI from IPv4; what a correspondent holds is stale. */
+	if (registered)
+		return XMIP_MN_RO_REG_DELETE;
+	return learnt && !held ? XMIP_MN_RO_REG_FORGET : XMIP_MN_RO_REG_NONE;
+}

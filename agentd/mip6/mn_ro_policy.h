@@ -158,4 +158,26 @@ const char *xmip_mn_ro_learn_name(enum xmip_mn_ro_learn d);
 bool xmip_mn_ro_learnt_idle(uint64_t used_ns, uint64_t learnt_ns, uint64_t now_ns,
 			    uint32_t idle_s);
 
+/*
+ * What a correspondent gets when the home agent accepts a care-of address
+ * (RFC 6275 §11.7.2). IPv6: return routability as needed, then the BU (a
+ * correspondent that refused keeps the tunnel: start() knows). IPv4 (RFC
+ * 5555 §2.4: no route optimisation from an IPv4-only network, the tunnel
+ * carries everything): no care-of test is possible, so a correspondent
+ * still holding a binding of ours, which names an IPv6 CoA we left, is told
+ * to delete it — a BU from the home address through the tunnel, CoA = HoA,
+ * lifetime 0, Kbm from the home token alone (§5.2.6, §6.1.7) — else its
+ * packets follow the old CoA until the binding runs out; a learnt one with
+ * no binding is forgotten (learning is for IPv6 CoAs), unless in hold-down.
+ */
+enum xmip_mn_ro_reg {
+	XMIP_MN_RO_REG_BIND = 0,       /* IPv6 CoA: tests as needed, then the BU */
+	XMIP_MN_RO_REG_DELETE,         /* IPv4 CoA, it holds a binding: delete it from the HoA */
+	XMIP_MN_RO_REG_FORGET,         /* IPv4 CoA, learnt, no binding, not held: forgotten */
+	XMIP_MN_RO_REG_NONE,           /* IPv4 CoA, nothing there: the tunnel, nothing sent */
+};
+
+enum xmip_mn_ro_reg xmip_mn_ro_on_registration(bool coa_v4, bool registered, bool learnt,
+					       bool held);
+
 #endif /* XMIP_MN_RO_POLICY_H */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cn_mtu.h"
 #include "cn_policy.h"
 #include "core.h"
 #include "icmp6err.h"
@@ -59,6 +60,7 @@ struct xmip_cn {
 	const struct xmip_conf       *conf;
 	const struct xmip_agent_maps *maps;
 	int                           raw;
+	int                           nl;       /* the core's netlink socket (route MTU), -1: none */
 	int                           used_fd;  /* xmip_ro_used, -1 if absent */
 	int                           icmp;     /* raw ICMPv6, Destination Unreachable; -1 */
 	struct xmip_cn_params         prm;
@@ -325,12 +327,16 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 		}
 		log_info("%s: HoA %s -> CoA %s lifetime %u s seq %u", d.why, xmip_ip6str(&hoa),
 			 xmip_ip6str(&d.coa), d.binding.lifetime_s, d.binding.seq);
+		/* Room for the routing header in what the kernel sizes (cn_mtu.h);
+		 * made again at each BU: the CoA, its path, the routes may change. */
+		xmip_cn_mtu_bind(cn->nl, &hoa, &d.coa);
 		break;
 	case XMIP_CN_DELETE:
 		rc = xmip_binding_del(cn->maps, hoa.s6_addr);
 		if (rc && rc != -ENOENT)
 			log_err("binding delete for HoA %s: %s", xmip_ip6str(&hoa), strerror(-rc));
 		tomb_add(cn, hoa.s6_addr, d.last_seq, now);
+		xmip_cn_mtu_unbind(cn->nl, &hoa);
 		log_info("binding deleted: HoA %s seq %u", xmip_ip6str(&hoa), d.last_seq);
 		break;
 	}
@@ -503,7 +509,11 @@ static int sweep_binding(const uint8_t hoa[16], const struct xmip_binding *b, vo
 		return 0;
 	/* §9.6: deleted when its lifetime is over (the datapath stopped using it then). */
 	if (b->expires_ns <= s->now) {
+		struct in6_addr h;
+
+		memcpy(h.s6_addr, hoa, 16);
 		xmip_binding_del(cn->maps, hoa);
+		xmip_cn_mtu_unbind(cn->nl, &h);
 		tomb_add(cn, hoa, b->seq, s->now);
 		log_info("binding expired: HoA %s CoA %s seq %u", xmip_ip6str(hoa),
 			 xmip_ip6str(b->coa), b->seq);
@@ -594,6 +604,9 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 	/* A mobile node is a correspondent for its home address (RFC 6275 §9.3),
 	 * the one its peers run return routability against; a CN for its address. */
 	cn->prm.self = conf->role == XMIP_ROLE_MN ? conf->self.hoa : conf->address;
+	/* The route MTU toward bound home addresses (cn_mtu.h): the CN's; a
+	 * mobile node's packets from its HoA follow its table 4191 instead. */
+	cn->nl = conf->role == XMIP_ROLE_CN ? f->core->nl : -1;
 	cn->accept = conf->role != XMIP_ROLE_MN || conf->ro.accept_bindings;
 	cn->prm.max_lifetime_s = conf->ro.max_lifetime_s;
 	if (cn->maps->bindings < 0) {
@@ -652,6 +665,7 @@ int xmip_cn_adopt(struct xmip_cn *cn)
 	if (n)
 		log_info("%u correspondent bindings left by a previous agent: kept until they "
 			 "expire (their nonces died with it: refreshing needs a new RR)", n);
+	xmip_cn_mtu_adopt(cn->nl, cn->maps, xmip_now_ns());
 	sweep(cn);
 	return 0;
 }

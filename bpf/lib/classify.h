@@ -14,7 +14,9 @@
  *  - an extension-header chain to this node deeper than we walk:
  *    PASS_NOT_OURS (the kernel's to judge);
  *  - a non-first fragment to this node: PASS_FRAGMENT (no upper-layer
- *    header to classify; the kernel reassembles).
+ *    header to classify; the kernel reassembles), unless it carries a
+ *    route-optimisation header the role restores in every fragment
+ *    (xmip_local.frag_ro; then IP6_LOCAL with frag XMIP_FRAG_LATER).
  * Everything else goes back to the entry as a class.
  */
 #ifndef XMIP_BPF_CLASSIFY_H
@@ -53,10 +55,18 @@ struct xmip_cls {
 	struct xmip_ip6_layers ip6;   /* IP6_LOCAL: what the extension-header walk found */
 };
 
+/* xmip_local.frag_ro: which headers of the unfragmentable part the role's
+ * handlers restore in a non-first fragment (RFC 8200 §4.5: a Destination
+ * Options header before the Fragment header, and a routing header, are in
+ * every fragment; RFC 6275 §6.3, §6.4). */
+#define XMIP_FRAG_RO_HAO 1      /* a Home Address option (a correspondent) */
+#define XMIP_FRAG_RO_RH2 2      /* a type-2 routing header (a mobile node) */
+
 /* This node's addresses, as the role knows them (NULL / 0: none). */
 struct xmip_local {
 	const void *ip6[2];
 	__be32      ip4;
+	__u8        frag_ro;    /* XMIP_FRAG_RO_*: later fragments handed on (0: passed) */
 };
 
 /*
@@ -161,6 +171,20 @@ static __always_inline int xmip_classify_ip6(void *ctx, bool skb, struct xmip_cu
 		return XMIP_CLS_DONE;
 	}
 	if (proto == XMIP_IPPROTO_FRAGMENT) {
+		/* A HAO or RH2 in front of the Fragment header is in every
+		 * fragment, and our kernels drop each one on it: the role
+		 * restores it in every fragment (so they reassemble under one
+		 * source and destination), the upper layer left to the kernel.
+		 * l4_off: the Fragment header. Not past a routing header with
+		 * segments left (not ours yet). */
+		if (!cls->ip6.rh_not_final &&
+		    (((me->frag_ro & XMIP_FRAG_RO_HAO) && cls->ip6.has_hao) ||
+		     ((me->frag_ro & XMIP_FRAG_RO_RH2) && cls->ip6.has_rh2))) {
+			cls->proto = proto;
+			cls->frag = XMIP_FRAG_LATER;
+			cls->l4_off = cls->l3_off + cls->ip6.l4_off;
+			return XMIP_CLS_IP6_LOCAL;
+		}
 		xmip_count(XMIP_STAT_PASS_FRAGMENT);
 		*verdict = XDP_PASS;
 		return XMIP_CLS_DONE;

@@ -29,6 +29,7 @@
 #include "lib/fib.h"
 #include "lib/udptun.h"
 #include "lib/role_mn.h"
+#include "lib/signal.h"
 
 #define XMIP_DSMIP_PORT 4191   /* RFC 5555 §8 */
 #define XMIP_MN_TTL_OUTER 64
@@ -243,6 +244,34 @@ static __always_inline int xmip_dsmip_mn_inner_ok(const struct xmip_mn_view *v, 
 }
 
 /*
+ * After an IPv6-in-IPv4 decapsulation (Ethernet at the start): a Mobility
+ * Header to the home address — a correspondent's Home Test or BA, which the
+ * HA tunnels like any packet to the HoA while the CoA is IPv4 (route
+ * optimisation deleting a binding, RFC 5555 §2.4) — goes to the agent, as
+ * after the IPv6 tunnel (mip6/mn.h): the kernel cannot take it. In UDP mode
+ * such a message reaches the agent's UDP socket undecapsulated instead.
+ */
+static __always_inline int xmip_dsmip_mn_inner_mh(struct xdp_md *ctx,
+						  const struct xmip_mn_view *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	__u32 len;
+
+	if ((void *)(ip6 + 1) > data_end || ip6->nexthdr != XMIP_IPPROTO_MH ||
+	    !xmip_addr_eq(&ip6->daddr, v->hoa))
+		return XDP_PASS;
+	len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+	if ((void *)ip6 + len > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	xmip_signal_xdp(ctx, XMIP_FAMILY_MIP6, sizeof(struct ethhdr), len, NULL);
+	return XDP_DROP;
+}
+
+/*
  * XDP: IPv4 to the IPv4 CoA (classified IP4_LOCAL). UDP to our port 4191
  * must come from the HA's address and port 4191; protocol 41 and 4 from
  * the HA's address. Others are the kernel's (counted).
@@ -336,7 +365,7 @@ __noinline int xmip_dsmip_mn_decap4(struct xdp_md *ctx, const struct xmip_cls *c
 		return XDP_DROP;
 	}
 	xmip_count(XMIP_STAT_MN_DECAP4_OK);
-	return XDP_PASS;
+	return kind == 6 ? xmip_dsmip_mn_inner_mh(ctx, v) : XDP_PASS;
 }
 
 /* XDP: IPv4-in-IPv6 to the IPv6 CoA (cls->ip6.l4_off octets of outer headers). */

@@ -51,8 +51,10 @@ Properties checked for every frame (violations are printed with the frame):
          binding whose CoA is the frame's source, passed up from the home
          address with the option gone;
      and (CN XDP) no frame to the CN that carries a Home Address option is
-     passed up unless so restored (or a fragment, PASS_FRAGMENT, which the
-     kernel drops on the option it does not know): a HAO without a binding
+     passed up unless so restored — in a non-first fragment too, where the
+     HAO is in front of the Fragment header (or a first fragment of a
+     Mobility Header, or a fragment whose HAO the classifier does not scan,
+     PASS_FRAGMENT, which the kernel drops on the option it does not know): a HAO without a binding
      is never delivered;
   4. a ring-buffer record is produced only when SIGNAL_TO_AGENT or
      ICMP_TO_AGENT moved.
@@ -485,6 +487,9 @@ def base_frames(prog):
                ICMPv6EchoRequest(data=b"r" * 16)),
             up(IPv6(src=C.COA2, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
                ICMPv6EchoRequest(data=b"s" * 16)),
+            # ... in a non-first fragment (RFC 8200 §4.5: the HAO is in every one)
+            up(IPv6(src=C.COA, dst=C.HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
+               IPv6ExtHdrFragment(offset=100, m=1, id=3) / Raw(b"g" * 24)),
             up(IP(src="192.0.2.1", dst="192.0.2.2") / UDP(dport=4191) / Raw(b"v4")),
         ]
     if prog == "mn-xdp":
@@ -506,6 +511,9 @@ def base_frames(prog):
                 TCP(sport=80, dport=5000) / Raw(b"r" * 20)),
             arr(IPv6(src=C.CN, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA2]) /
                 UDP() / Raw(b"o" * 8)),
+            # ... in a non-first fragment (RFC 8200 §4.5: the RH2 is in every one)
+            arr(IPv6(src=C.CN, dst=C.COA) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[C.HOA]) /
+                IPv6ExtHdrFragment(offset=50, m=0, id=4) / Raw(b"k" * 16)),
             arr(IP(src="192.0.2.1", dst="192.0.2.2") / UDP()),
             # the MN as a correspondent: a peer's HAO (bound, unbound), behind our RH2,
             # inside our HA's tunnel
@@ -532,6 +540,11 @@ def base_frames(prog):
             arr(IPv6(src=C.COA, dst=C.CN) / hao("ff02::1") / UDP()),
             arr(IPv6(src=C.COA, dst=C.CN) / IPv6ExtHdrDestOpt(options=[HAO(hoa=C.HOA)]) /
                 IPv6ExtHdrFragment(m=1) / UDP() / Raw(b"f" * 16)),
+            # non-first fragments with the HAO (RFC 8200 §4.5), bound and not
+            arr(IPv6(src=C.COA, dst=C.CN) / hao(C.HOA) /
+                IPv6ExtHdrFragment(offset=20, m=1, id=5) / Raw(b"l" * 24)),
+            arr(IPv6(src=C.COA2, dst=C.CN) / hao(C.HOA) /
+                IPv6ExtHdrFragment(offset=20, m=0, id=6) / Raw(b"n" * 8)),
             arr(IPv6(src=C.COA, dst=C.CN) / hao(C.HOA) / MIP6MH_BU(seq=1, flags="A")),
             arr(IPv6(src=C.COA, dst=C.CN) / IPv6ExtHdrRouting(type=2, segleft=1,
                                                               addresses=[C.HOA]) / UDP()),

@@ -8,7 +8,7 @@ its XDP ingress makes, and the drops. Expected bytes are built with Scapy,
 and Scapy recomputes the IPv4 header checksum and the inner checksums of
 what came out (RFC 5555 §4.1: UDP checksum zero over IPv4)."""
 from scapy.all import Ether, IP, Raw, UDP
-from scapy.layers.inet6 import IPv6, ICMPv6ND_NA, MIP6MH_BA
+from scapy.layers.inet6 import IPv6, ICMPv6ND_NA, MIP6MH_BA, MIP6MH_HoT
 
 from conftest import (CN, COA, HA, HOA, MAC_MN, MAC_MN_GW, assert_same, mn_args, pktrun)
 
@@ -152,6 +152,24 @@ def test_decap_ipv6_and_ipv4_in_ipv4(mn_ns):
     r = ingress(mn_ns, arriving(IP(src=HA4, dst=COA4, proto=4) / inner4), IPV4)
     assert r.verdict == "XDP_PASS" and r.stats == {"MN_DECAP4_OK": 1}, r.js
     assert_same(r.out, Ether(src=MAC_MN_GW, dst=MAC_MN, type=0x0800) / inner4)
+
+
+def test_mobility_header_in_ipv4_goes_to_the_agent(mn_ns):
+    # A correspondent's Home Test or BA to the HoA, which the HA tunnels like
+    # any packet while the CoA is IPv4 (route optimisation deleting a binding,
+    # RFC 5555 §2.4): the kernel cannot take it, the agent gets it decapsulated.
+    inner = IPv6(bytes(IPv6(src=CN, dst=HOA, hlim=63) / MIP6MH_HoT(index=3, cookie=7,
+                                                                  token=9)))
+    r = ingress(mn_ns, arriving(IP(src=HA4, dst=COA4, proto=41) / inner), IPV4)
+    assert r.verdict == "XDP_DROP", r.js
+    assert {k: v for k, v in r.stats.items() if k != "SIGNAL_SRC_NEW"} == \
+        {"MN_DECAP4_OK": 1, "SIGNAL_TO_AGENT": 1}, r.js
+    assert len(r.signal) == 1 and r.signal[0]["family"] == 1
+    assert r.signal[0]["pkt"][:r.signal[0]["len"]] == bytes(inner)
+    # To another address: the kernel's, as before.
+    other = IPv6(src=CN, dst=CN) / MIP6MH_HoT(index=3)
+    r = ingress(mn_ns, arriving(IP(src=HA4, dst=COA4, proto=41) / other), IPV4)
+    assert "SIGNAL_TO_AGENT" not in r.stats, r.js
 
 
 def test_decap_ipv4_in_ipv6(mn_ns):

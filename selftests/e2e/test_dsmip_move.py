@@ -16,7 +16,9 @@ with [dsmip], nat-keepalive 4 s)
 is the router of every link. The MN runs xmip-agentd role mn with a static
 IPv4 home address. The CN keeps an IPv6 ping, an IPv4 ping, and one TCP
 stream to each home address (tcpstream.py) while the MN goes home -> v6 ->
-v4 -> n1 -> n2 -> home -> v4. After each move: the HA's binding names the
+v4 -> n1 -> n2 -> home -> v4 (the CN runs our correspondent role, and the MN
+route-optimises to it on the IPv6 leg; on the IPv4 leg after it the MN has
+the CN delete that binding through the tunnel, RFC 5555 §2.4). After each move: the HA's binding names the
 new care-of address (IPv6, or the IPv4 CoA with the NAT's address and
 port; on v6 the IPv4 home address bound IPv4-in-IPv6), both streams are
 alive and make progress, and a host on the home link reaches both home
@@ -47,12 +49,13 @@ from hashstream import expected  # noqa: E402
 
 P = os.environ.get("XMIP_E2E_PREFIX", "xe") + "m"
 NS = {n: P + n for n in ("cn", "ha", "h", "sw", "n1", "n2o", "n2i", "mn")}
-INST_HA, INST_MN = P + "ha", P + "mn"
+INST_HA, INST_MN, INST_CN = P + "ha", P + "mn", P + "cn"
 HA6, HOA, HA4, HOA4 = "2001:db8:1::2", "2001:db8:1::100", "198.51.100.2", "192.0.2.100"
 CN6, CN4 = "2001:db8:5::1", "203.0.113.50"
 NAI, SPI, KEY = "mn1@example.org", 256, "00112233445566778899aabbccddeeff01234567"
 KEEPALIVE = 4
-LIFETIME = 4         # the MN's: a refresh every 3 s (80 %), several per leg
+LIFETIME = 8         # the MN's: a refresh every 6 s (80 %), several per leg; 8 s, not
+                     # 4: correspondent BUs need 4 s of the home registration left (mn_ro.c)
 PORT6, PORT4 = 5001, 5002
 # MN interface -> (IPv6 address or None, IPv4 address or None) on that link, and its routers
 LINKS = {
@@ -77,7 +80,7 @@ def cleanup():
         for pid in T.run(["ip", "netns", "pids", ns], check=False).stdout.split():
             T.run(["kill", "-9", pid], check=False)
         T.run(["ip", "netns", "del", ns], check=False)
-    for inst in (INST_HA, INST_MN):
+    for inst in (INST_HA, INST_MN, INST_CN):
         T.run(["rm", "-rf", os.path.join(T.PIN_ROOT, inst)], check=False)
         for ext in (".dsmip", ".rp_filter"):
             if os.path.exists("/run/xmip/%s%s" % (inst, ext)):
@@ -183,8 +186,10 @@ class Move:
         obj = os.path.join(self.work, "xdp_pass.o")
         T.run(["clang", "-O2", "-g", "-target", "bpf", "-c", os.path.join(HERE, "xdp_pass.c"),
                "-o", obj])
+        # (the CN's own: our correspondent's program, attached in start())
         for ns, dev in (("cn", "eth0"), ("h", "ha"), ("sw", "ha")):
-            sh(ns, "ip", "link", "set", "dev", dev, "xdpdrv", "obj", obj, "sec", "xdp")
+            if ns != "cn":
+                sh(ns, "ip", "link", "set", "dev", dev, "xdpdrv", "obj", obj, "sec", "xdp")
             sh(ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off")
         # The MN's own link straight to the HA's XDP: a veth would hand its
         # CHECKSUM_PARTIAL TCP segments to the HA unfinished (a NIC completes
@@ -258,25 +263,32 @@ lifetime = {LIFETIME}
 [dsmip]
 home-agent-ipv4 = {HA4}
 ipv4-home-address = {HOA4}
+
+[ro]
+correspondent = {CN6}
 """)
-        return ha, mn
+        cn = os.path.join(self.work, "cn.conf")
+        with open(cn, "w") as f:
+            f.write(f"role = cn\ninstance = {INST_CN}\ninterface = eth0\naddress = {CN6}\n")
+        return ha, mn, cn
 
     def start(self):
-        ha, mn = self.configs()
+        ha, mn, cn = self.configs()
         sh("ha", self.xmip, "attach", "-c", ha)
         # IPv4 home addresses configured: loose rp_filter where the HA has an
         # IPv4 address, off on v6 (IPv6 only: Linux drops a source not routed
         # through an interface without IPv4 address in either mode)
         assert self.rp_filter() == dict(RPF_ATTACHED), self.rp_filter()
         sh("mn", self.xmip, "attach", "-c", mn)
-        for role, ns, conf in (("ha", "ha", ha), ("mn", "mn", mn)):
+        sh("cn", self.xmip, "attach", "-c", cn)
+        for role, ns, conf in (("ha", "ha", ha), ("mn", "mn", mn), ("cn", "cn", cn)):
             env_cmd = ["env", "ASAN_OPTIONS=abort_on_error=0:detect_leaks=1"]
             p = self.spawn(ns, "agent-" + role, env_cmd + [
                 os.path.join(T.build_dir(), "xmip-agentd"), "-c", conf, "-f", "-v"])
             setattr(self, "agent_" + role, p)
         time.sleep(1.0)
-        assert self.agent_ha.alive() and self.agent_mn.alive(), \
-            self.agent_ha.text() + self.agent_mn.text()
+        assert self.agent_ha.alive() and self.agent_mn.alive() and self.agent_cn.alive(), \
+            self.agent_ha.text() + self.agent_mn.text() + self.agent_cn.text()
 
     def bindings(self):
         r = sh("ha", self.xmip, "binding", "show", "-i", INST_HA, "-j", check=False)
@@ -289,6 +301,13 @@ ipv4-home-address = {HOA4}
         """The binding of the IPv6 home address (the MIPv6 one on an IPv6 CoA)."""
         mine = sorted(self.bindings(), key=lambda b: b.get("family") != "mip6")
         return mine[0] if mine else None
+
+    def cn_bindings(self):
+        r = sh("cn", self.xmip, "binding", "show", "-i", INST_CN, "-j", check=False)
+        try:
+            return [(b["hoa"], b["coa"]) for b in json.loads(r.stdout or "[]")]
+        except (ValueError, KeyError):
+            return []
 
     def counters(self, ns, inst):
         out = json.loads(sh(ns, self.xmip, "show", "-i", inst, "-j", "-a").stdout)
@@ -361,7 +380,7 @@ ipv4-home-address = {HOA4}
     def stop(self):
         for p in reversed(self.procs):
             p.stop(signal.SIGTERM, timeout=5)
-        for ns, inst in (("ha", INST_HA), ("mn", INST_MN)):
+        for ns, inst in (("ha", INST_HA), ("mn", INST_MN), ("cn", INST_CN)):
             sh(ns, self.xmip, "detach", "-i", inst, check=False)
         self.rpf_after = self.rp_filter()   # detach puts the values back
 
@@ -433,7 +452,7 @@ def move(request):
     finally:
         m.stop()
         cleanup()
-    bad = [l for l in (m.agent_ha.text() + m.agent_mn.text()).splitlines()
+    bad = [l for l in (m.agent_ha.text() + m.agent_mn.text() + m.agent_cn.text()).splitlines()
            if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", l)]
     assert not bad, bad
     assert m.rpf_after == {d: "1" for d in RPF_IFS}, m.rpf_after
@@ -483,7 +502,22 @@ def test_move_through_ipv6_ipv4_and_nats(move):
         elif to == "v4":
             b = m.binding()
             assert not b["nat"] and b["encap"] == "ipv4" and b.get("ipv4_hoa") == HOA4, b
-        elif to == "v6":
+        if to == "v6":
+            # our correspondent (role cn, [ro] correspondent at the MN): route
+            # optimised from the IPv6 CoA
+            assert wait_for(lambda: m.cn_bindings() == [(HOA, LINKS["v6"][0])], 15), \
+                m.cn_bindings() + [m.agent_cn.text()[-2000:]]
+        elif to == "v4" and leg == 1:
+            # RFC 5555 §2.4: none from the IPv4 CoA; the binding naming the
+            # IPv6 CoA left behind is deleted by a BU from the HoA through the
+            # IPv4 tunnel (not left to expire), its BA back through the tunnel
+            said = "binding deleted: HoA %s" % HOA
+            assert wait_for(lambda: said in m.agent_cn.text() and
+                            "deleted our binding" in m.agent_mn.text(), 10), \
+                m.agent_cn.text()[-2000:] + m.diag()
+            assert m.cn_bindings() == [] and "CoTI" not in m.agent_mn.text().split(
+                "IPv4 care-of address: asking")[-1], m.diag()
+        if to == "v6":
             b4 = [b for b in m.bindings() if b.get("family") == "dsmip"]
             assert len(b4) == 1 and b4[0]["decided_encap"] == "ip6" and b4[0]["ipv4_hoa"] == HOA4 \
                 and b4[0]["coa"] == LINKS["v6"][0], b4

@@ -141,6 +141,41 @@ def test_bulk_tcp_both_ways_goes_directly(ro):
     assert len(tunnelled) < 5, "%d TCP segments went through the HA" % len(tunnelled)
 
 
+def test_fragmented_datagrams_go_directly_and_arrive_whole(ro):
+    """ping -s 3000 both ways once bound: the MN's kernel fragments for its
+    tunnel-sized route and every fragment leaves with the HAO, which the CN
+    restores in each (RFC 8200 §4.5: the option is in the unfragmentable
+    part); the CN's kernel fragments for the /128 route its agent made while
+    the HoA is bound (the CoA's path MTU less the routing header, cn_mtu.h)
+    and every fragment leaves with the RH2, which the MN removes from each.
+    Each side reassembles; the HA's port sees none of it."""
+    t = ro
+    coa = T.LINKS["a"][0]
+    assert optimised_count(t, coa) >= 1
+    rt = t.sh(T.NS_CN, "ip", "-6", "route", "show", T.HOA + "/128").stdout
+    assert re.search(r"metric 4191 .*mtu 1476", rt), rt
+    ha_cap = Capture(t, "ha-frag", filt="ip6", ns=T.NS_RT, iface="h-ha")
+    cn_cap = Capture(t, "cn-frag", filt="ip6", ns=T.NS_RT, iface="rt-cn")
+    r1 = t.sh(T.NS_CN, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "3000", T.HOA,
+              check=False)
+    r2 = t.sh(T.NS_MN, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "3000", "-I", T.HOA,
+              T.CN_ADDR, check=False)
+    ha_pcap, cn_pcap = ha_cap.stop(), cn_cap.stop()
+    msg = "%s\n%s\nMN:\n%s" % (r1.stdout, r2.stdout, t.agent_log("mn")[-2000:])
+    assert "3 received" in r1.stdout and "3 received" in r2.stdout, msg
+    assert tshark_fields(ha_pcap, ["frame.number"],
+                         "(ipv6.fraghdr.ident || icmpv6.type == 128 || icmpv6.type == 129) "
+                         "&& ipv6.addr == %s" % T.CN_ADDR) == []
+    frag = "ipv6.fraghdr.ident && ipv6.src == %s && ipv6.dst == %s && %s == %s"
+    hao = tshark_fields(cn_pcap, ["ipv6.fraghdr.offset"],
+                        frag % (coa, T.CN_ADDR, "ipv6.opt.mipv6.home_address", T.HOA))
+    rh2 = tshark_fields(cn_pcap, ["ipv6.fraghdr.offset"],
+                        frag % (T.CN_ADDR, coa, "ipv6.routing.mipv6.home_address", T.HOA))
+    # 6 datagrams each way, 3 fragments each; later fragments among them.
+    assert len(hao) >= 12 and len(rh2) >= 12, (len(hao), len(rh2))
+    assert {r["ipv6.fraghdr.offset"] != "0" for r in hao + rh2} == {True, False}
+
+
 def test_tcp_survives_two_moves_with_return_routability_each_time(ro):
     t = ro
     a, b = T.LINKS["a"][0], T.LINKS["b"][0]
@@ -229,6 +264,9 @@ def test_at_home_the_correspondent_deletes_the_binding(ro):
     t.wait_binding(None)
     assert wait_for(lambda: cn_bindings(t) == [], 15), (cn_bindings(t), t.agent_log("mn")[-2000:])
     assert "deleted our binding" in t.agent_log("mn")
+    # ... and with it the CN's /128 route sized for the routing header (cn_mtu.h).
+    rt = t.sh(T.NS_CN, "ip", "-6", "route", "show", T.HOA + "/128").stdout
+    assert "metric 4191" not in rt, rt
     # The monitor saw it all, family ro, the correspondent as peer.
     a, b = T.LINKS["a"][0], T.LINKS["b"][0]
     evs = [json.loads(line) for line in t.mon_mn.text().splitlines() if line.startswith("{")]

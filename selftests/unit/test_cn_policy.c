@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cn_mtu.h"
 #include "cn_policy.h"
 #include "mip6/mh.h"
 #include "mip6/mh_rr.h"
@@ -656,6 +657,11 @@ static void test_hao_report(void **state)
 	/* A Mobility Header with a HAO is signalling, not a report. */
 	pkt[40] = XMIP_IPPROTO_MH;
 	assert_false(xmip_cn_hao_report(pkt, 64, &src, &hao));
+	/* A non-first fragment's report (bpf/ro/cn.h): the headers up to the
+	 * Fragment header, which is not in it; the unknown rest is no MH. */
+	pkt[40] = XMIP_IPPROTO_FRAGMENT;
+	assert_true(xmip_cn_hao_report(pkt, 64, &src, &hao));
+	assert_memory_equal(&hao, &hoa, 16);
 	pkt[40] = XMIP_IPPROTO_ICMPV6;
 	/* Cut inside the options header, or no HAO at all: nothing. */
 	for (size_t len = 0; len < 64; len++)
@@ -665,6 +671,20 @@ static void test_hao_report(void **state)
 	pkt[46] = XMIP_OPT_HOME_ADDRESS;
 	pkt[47] = 15;                /* wrong length */
 	assert_false(xmip_cn_hao_report(pkt, 64, &src, &hao));
+}
+
+/* The route MTU toward a bound home address (cn_mtu.h): room for the RH2. */
+static void test_route_mtu_for_the_routing_header(void **state)
+{
+	(void)state;
+	assert_int_equal(xmip_cn_mtu_for(1500, 0), 1476);
+	assert_int_equal(xmip_cn_mtu_for(9000, 0), 8976);
+	/* A smaller mtu on the route to the home address stays the bound. */
+	assert_int_equal(xmip_cn_mtu_for(1500, 1400), 1400);
+	assert_int_equal(xmip_cn_mtu_for(1500, 1480), 1476);
+	/* Never below the IPv6 minimum (RFC 8200 §5): the RH2 falls back then. */
+	assert_int_equal(xmip_cn_mtu_for(1280, 0), 1280);
+	assert_int_equal(xmip_cn_mtu_for(0, 0), 1280);
 }
 
 int main(void)
@@ -691,6 +711,7 @@ int main(void)
 		T(test_param_problem_points_at_the_field),
 		T(test_unreach_quote),
 		T(test_unreach_persistence),
+		T(test_route_mtu_for_the_routing_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

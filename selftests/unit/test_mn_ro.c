@@ -491,6 +491,30 @@ static void test_learnt_idle(void **state)
 	assert_false(xmip_mn_ro_learnt_idle(T0 + NS, T0, T0, 120));
 }
 
+static void test_registration_of_an_ipv4_coa(void **state)
+{
+	(void)state;
+	/* An IPv6 CoA: return routability and the BU, whatever was before. */
+	assert_int_equal(xmip_mn_ro_on_registration(false, true, false, false),
+			 XMIP_MN_RO_REG_BIND);
+	assert_int_equal(xmip_mn_ro_on_registration(false, false, true, true),
+			 XMIP_MN_RO_REG_BIND);
+	/* IPv4 (RFC 5555 §2.4): a binding held there names an IPv6 CoA we left:
+	 * deleted (from the HoA; the BU is the one from home, tested above). */
+	assert_int_equal(xmip_mn_ro_on_registration(true, true, false, false),
+			 XMIP_MN_RO_REG_DELETE);
+	assert_int_equal(xmip_mn_ro_on_registration(true, true, true, false),
+			 XMIP_MN_RO_REG_DELETE);
+	/* No binding: nothing sent (no CoTI from IPv4); learnt ones forgotten
+	 * unless in hold-down. */
+	assert_int_equal(xmip_mn_ro_on_registration(true, false, false, false),
+			 XMIP_MN_RO_REG_NONE);
+	assert_int_equal(xmip_mn_ro_on_registration(true, false, true, false),
+			 XMIP_MN_RO_REG_FORGET);
+	assert_int_equal(xmip_mn_ro_on_registration(true, false, true, true),
+			 XMIP_MN_RO_REG_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_learnable_destinations),
 		cmocka_unit_test(test_learn_decisions),
 		cmocka_unit_test(test_learnt_idle),
+		cmocka_unit_test(test_registration_of_an_ipv4_coa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
