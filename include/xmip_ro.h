@@ -23,6 +23,7 @@
 #endif
 
 #define XMIP_MAP_RO_USED  "xmip_ro_used"
+#define XMIP_MAP_RO_PEERS "xmip_ro_peers"
 #define XMIP_RODATA_CN    "xmip_cn_conf"   /* the variable's name in the CN's .rodata */
 
 /*
@@ -35,6 +36,15 @@ struct xmip_cn_conf {
 	__u8  ready;           /* 1: set by xmip attach */
 	__u8  pad[7];
 };
+
+/*
+ * xmip_ro_peers, ARRAY of one __u32: how many correspondent bindings the
+ * agent holds in xmip_bindings, an upper bound (made 1 before the first is
+ * written, the true count at each sweep, every second). 0 lets the mobile
+ * node's tc egress skip the xmip_bindings lookup for every packet from its
+ * home address (a peer bound at it is rare). A stale count only costs a
+ * lookup or sends a packet through the tunnel for up to a second.
+ */
 
 /*
  * xmip_ro_used, LRU_HASH keyed by home address (struct xmip_binding_key):

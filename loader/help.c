@@ -17,7 +17,7 @@
 	"                                xmip_nh_gen; MN: xmip_mn_state, xmip_mn_ro,\n" \
 	"                                xmip_mn_ro_seen; RS: xmip_relay,\n" \
 	"                                xmip_rs_paths; CN and MN: xmip_bindings,\n" \
-	"                                xmip_ro_used; all:\n" \
+	"                                xmip_ro_used, xmip_ro_peers; all:\n" \
 	"                                xmip_stats, xmip_signal), the static\n" \
 	"                                configuration (xmip_rodata), XDP links\n" \
 	"                                (link_xdp_IFNAME), HA: its clock program\n" \

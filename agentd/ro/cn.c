@@ -62,6 +62,8 @@ struct xmip_cn {
 	int                           raw;
 	int                           nl;       /* the core's netlink socket (route MTU), -1: none */
 	int                           used_fd;  /* xmip_ro_used, -1 if absent */
+	int                           peers_fd; /* xmip_ro_peers, -1 if absent */
+	uint32_t                      peers;    /* the count last written to it */
 	int                           icmp;     /* raw ICMPv6, Destination Unreachable; -1 */
 	struct xmip_cn_params         prm;
 	struct xmip_rr_nonces         nonces;
@@ -71,6 +73,22 @@ struct xmip_cn {
 	struct xmip_family_timer      sweep;
 	bool                          accept;   /* answers inits and BUs (MN: [ro] accept-bindings) */
 };
+
+/*
+ * Tell the datapath how many bindings there are (xmip_ro_peers): the MN's
+ * tc egress skips its per-packet lookup at 0. Raised before a binding is
+ * written, lowered by the sweep after the walk that counted them, so the
+ * datapath never skips a live binding for longer than a second.
+ */
+static void peers_publish(struct xmip_cn *cn, uint32_t n)
+{
+	uint32_t key = 0;
+
+	if (cn->peers_fd < 0 || n == cn->peers)
+		return;
+	if (bpf_map_update_elem(cn->peers_fd, &key, &n, BPF_ANY) == 0)
+		cn->peers = n;
+}
 
 /* ---------------------------------------------------------------- entries */
 
@@ -307,6 +325,8 @@ static void on_bu(struct xmip_cn *cn, const struct xmip_pkt *p, uint64_t now)
 		log_refusal(&d, p);
 		break;
 	case XMIP_CN_CACHE:
+		if (cn->peers == 0 || cn->peers == UINT32_MAX)
+			peers_publish(cn, 1);
 		rc = xmip_binding_put(cn->maps, hoa.s6_addr, &d.binding);
 		if (rc) {
 			/* §9.5.2: a cache that is full answers 130, and changes nothing. */
@@ -576,6 +596,8 @@ static void sweep(struct xmip_cn *cn)
 	rc = xmip_binding_foreach(cn->maps, sweep_binding, &s);
 	if (rc)
 		log_err("binding cache walk: %s", strerror(-rc));
+	else
+		peers_publish(cn, s.live);
 	xmip_family_timer_in_ms(&cn->sweep, SWEEP_MS);
 }
 
@@ -597,6 +619,7 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 	if (!cn)
 		return NULL;
 	cn->icmp = -1;
+	cn->peers_fd = -1;
 	cn->f = f;
 	cn->conf = conf;
 	cn->maps = f->core->maps;
@@ -626,6 +649,9 @@ struct xmip_cn *xmip_cn_new(struct xmip_family *f)
 			  now);
 	xmip_ro_rate_init(&cn->be_rate, conf->ro.be_rate, conf->ro.be_rate < 4 ? 4 : conf->ro.be_rate,
 			  now);
+	/* Absent (attached by an older build): its datapath does not read it. */
+	cn->peers_fd = xmip_map_open(conf->instance, XMIP_MAP_RO_PEERS, err, sizeof(err));
+	cn->peers = UINT32_MAX;   /* unknown: the first sweep writes it */
 	cn->used_fd = xmip_map_open(conf->instance, XMIP_MAP_RO_USED, err, sizeof(err));
 	if (cn->used_fd < 0)
 		log_warn("%s: no Binding Refresh Requests (no usage to go by)", err);
@@ -690,6 +716,8 @@ void xmip_cn_free(struct xmip_cn *cn)
 	}
 	if (cn->used_fd >= 0)
 		close(cn->used_fd);
+	if (cn->peers_fd >= 0)
+		close(cn->peers_fd);
 	OPENSSL_cleanse(cn, sizeof(*cn));
 	free(cn);
 }

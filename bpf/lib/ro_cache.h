@@ -38,6 +38,24 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_ro_used SEC(".maps");
 
+/* How many correspondent bindings the agent holds (an upper bound; 0: none), key 0. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xmip_ro_peers SEC(".maps");
+
+/* True unless the agent says the binding cache is empty (xmip_ro_peers). */
+static __always_inline int xmip_ro_any_bound(void)
+{
+	__u32 key = 0;
+	__u32 *n = bpf_map_lookup_elem(&xmip_ro_peers, &key);
+
+	return !n || *n;
+}
+
 /*
  * Copy the binding of `hoa` into *b: 0 if there is one, else -1. Copied
  * once, right after the lookup (docs/DESIGN.md, "Atomic updates").

@@ -232,10 +232,11 @@ def test_mn_map_set_and_state_readable_by_name(mn_ns):
         r = pktrun(mn_ns, "mn", "tc", leaving(data_pkt(src=HOA, dst=CN)), mn_ns.mn,
                    mn_args(away=True, extra=["--pin-dir", pin, "--coa-ifindex", str(mn_ns.mn)]))
         assert r.verdict in ("TC_ACT_REDIRECT", "TC_ACT_OK")
-        # xmip_bindings, xmip_ro_used: its correspondent binding cache (bpf/ro/mn_cn.h).
+        # xmip_bindings, xmip_ro_peers, xmip_ro_used: its correspondent binding
+        # cache (bpf/ro/mn_cn.h).
         assert sorted(os.listdir(pin)) == ["xmip_bindings", "xmip_mn_ro", "xmip_mn_ro_seen",
-                                           "xmip_mn_state", "xmip_mnp", "xmip_ro_used",
-                                           "xmip_signal", "xmip_stats"]
+                                           "xmip_mn_state", "xmip_mnp", "xmip_ro_peers",
+                                           "xmip_ro_used", "xmip_signal", "xmip_stats"]
         dump = json.loads(subprocess.run(
             ["bpftool", "-j", "map", "dump", "pinned", os.path.join(pin, "xmip_mn_state")],
             check=True, capture_output=True, text=True).stdout)

@@ -255,6 +255,22 @@ def test_egress_at_home_unbound_left_alone(mn_ns):
         assert_same(r.out, frame)
 
 
+def test_egress_with_no_peer_counted_skips_the_cache(mn_ns):
+    """While the agent says it holds no binding (xmip_ro_peers 0) the tc egress
+    does not look at xmip_bindings: a binding there is not used (at home the
+    packet leaves as it is; away, with our binding at the peer, the HAO alone)."""
+    pkt = to_peer(UPPERS[2][0])
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn,
+               bound(away=False) + ["--ro-peers", "0"])
+    assert r.verdict == "TC_ACT_OK" and r.stats == {"PASS_MN_AT_HOME": 1}, r.js
+    assert_same(r.out, leaving(pkt))
+    args = both_bound() + ["--ro-peers", "0"]
+    args[args.index("--coa-ifindex") + 1] = str(mn_ns.mn)
+    r = pktrun(mn_ns, "mn", "tc", leaving(pkt), mn_ns.mn, args)
+    assert r.stats == {"RO_MN_HAO_OK": 1}, r.js
+    assert Ether(r.out)[IPv6].dst == PEER_HOA
+
+
 def both_bound():
     # The peer bound at us (--cn-binding) and we at it (-b: xmip_mn_ro, our CoA).
     return bound(extra=["-b", "%s=%s" % (PEER_HOA, COA), "--gw-mac", MAC_MN_GW,

@@ -579,7 +579,7 @@ def test_attach_over_an_older_builds_pins(env):
     assert s["away"] is True and s["care_of_address"] == "2001:db8:9::7"
     assert sorted(f for f in os.listdir(pin) if not f.startswith("link_")) == [
         "xmip_bindings", "xmip_mn_ro", "xmip_mn_ro_seen", "xmip_mn_state", "xmip_mnp",
-        "xmip_ro_used", "xmip_rodata", "xmip_signal", "xmip_stats"]
+        "xmip_ro_peers", "xmip_ro_used", "xmip_rodata", "xmip_signal", "xmip_stats"]
 
 
 def test_second_instance_on_same_interface_refused(env):

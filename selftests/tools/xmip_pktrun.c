@@ -47,7 +47,8 @@
  * --ro-learn sets XMIP_MN_F_RO_LEARN in the state (report new destinations
  * to the ring, xmip_mn_ro_seen); --cn-binding HOA=COA (--cn-expired
  * HOA=COA) are elements of the MN's own correspondent binding cache
- * (xmip_bindings, encap RH2: a peer bound at us, bpf/ro/mn_cn.h), and the
+ * (xmip_bindings, encap RH2: a peer bound at us, bpf/ro/mn_cn.h), counted
+ * in xmip_ro_peers as the agent does (--ro-peers N writes N instead), and the
  * output adds "used" as for -o cn. -o ha:
  * --ha-ro HOA=COA (repeatable) fills xmip_ha_ro (a HoA that sent the HA a
  * Home Address option from COA) and the output adds "ha_ro": the elements
@@ -147,6 +148,7 @@ struct opts {
 	int n_ha_ro;
 	struct bind_arg cn_binds[MAX_BINDS];   /* -o mn: --cn-binding / --cn-expired HOA=COA */
 	int n_cn_binds;
+	long ro_peers;                         /* -o mn: --ro-peers N (-1: the count of --cn-binding) */
 	unsigned int max_bindings;
 	bool set_nh_gen;
 	__u64 nh_gen;
@@ -190,7 +192,7 @@ static void usage(void)
 		"       [--expired-binding HOA=COA]... [--binding-encap N]\n"
 		"       [--pin-dir DIR] [--netns NAME] [--repeat N | --kernel-repeat N]\n"
 		"       [--nh-gen N] [--then IN2]... [--probe-signal] [--batch] [--ro-learn]\n"
-		"       [--cn-binding HOA=COA]... [--cn-expired HOA=COA]... (mn)\n"
+		"       [--cn-binding HOA=COA]... [--cn-expired HOA=COA]... [--ro-peers N] (mn)\n"
 		"       [--no-nh] [--no-lease] [--path-mtu N] [--ll-binding ADDR=COA]...\n"
 		"       [--gw-mac MAC] [--fw-seed N] [--gso-size N] [--pass]\n"
 		"       [--mn4 MODE,COA4,HA4,HOA4[,PORT]] (mn: DSMIPv6 state, mode 0 ip6 1 ipv4 2 udp4)\n"
@@ -331,12 +333,14 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "ro-learn", no_argument, NULL, 63 },
 		{ "cn-binding", required_argument, NULL, 70 },
 		{ "cn-expired", required_argument, NULL, 71 },
+		{ "ro-peers", required_argument, NULL, 72 },
 		{ NULL, 0, NULL, 0 },
 	};
 	long encap = -1, bflags = -1;
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->ro_peers = -1;
 	o->repeat = 1;
 	o->kernel_repeat = 1;
 	o->rs_port = 49602;
@@ -363,6 +367,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		}
 		case 23: parse_binding(o, optarg, false, true); break;
+		case 72:
+			o->ro_peers = strtol(optarg, NULL, 0);
+			break;
 		case 70:
 		case 71: {
 			/* --cn-binding / --cn-expired HOA=COA: a correspondent binding, kept apart */
@@ -1196,6 +1203,17 @@ int main(int argc, char **argv)
 							  &o.cn_binds[i].val, BPF_ANY)) {
 			fprintf(stderr, "xmip_pktrun: --cn-binding: %s\n",
 				m && l.mn_ro ? strerror(errno) : "only -o mn has one");
+			goto out;
+		}
+	}
+	/* ... and their count, as the agent publishes it (xmip_ro_peers). */
+	if (o.n_cn_binds || o.ro_peers >= 0) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l.obj, "xmip_ro_peers");
+		__u32 key = 0, n = o.ro_peers >= 0 ? (__u32)o.ro_peers : (__u32)o.n_cn_binds;
+
+		if (!m || bpf_map_update_elem(bpf_map__fd(m), &key, &n, BPF_ANY)) {
+			fprintf(stderr, "xmip_pktrun: xmip_ro_peers: %s\n",
+				m ? strerror(errno) : "absent");
 			goto out;
 		}
 	}
