@@ -7,6 +7,7 @@
 #include "ha.h"
 #include "log.h"
 #include "mh.h"
+#include "mh_rr.h"
 #include "mn.h"
 #include "observe.h"
 
@@ -40,11 +41,17 @@ static void mip6_handle(struct xmip_family *f, uint32_t ifindex, const uint8_t *
 	struct xmip_pkt p;
 
 	perr = xmip_pkt_parse(buf, len, &p);
-	/* The MN's Home and Care-of Tests (route optimisation, mn_ro.c). */
+	/* The MN's Home and Care-of Tests (route optimisation, mn_ro.c); a
+	 * malformed one gets the Parameter Problem below (§9.2). */
 	if (perr == XMIP_PARSE_UNKNOWN_MH_TYPE && !is_ha(f) &&
 	    (p.msg.type == XMIP_MH_HOT || p.msg.type == XMIP_MH_COT)) {
-		xmip_mn_signal(f->state, &p);
-		return;
+		enum xmip_parse_err terr = xmip_rr_test_param_problem(&p);
+
+		if (terr == XMIP_PARSE_OK) {
+			xmip_mn_signal(f->state, &p);
+			return;
+		}
+		perr = terr;
 	}
 	/* The HA's datapath reports a Home Address option it refused (RFC 6275
 	 * §9.3.1): its headers only, no MH; a Binding Error 1 answers. */

@@ -300,3 +300,12 @@ int xmip_rr_pkt(uint8_t *buf, size_t cap, const struct in6_addr *src,
 	xmip_mh_set_checksum(hao ? hao : src, rh2_hoa ? rh2_hoa : dst, m, mh_len);
 	return (int)(off + mh_len);
 }
+
+enum xmip_parse_err xmip_rr_test_param_problem(const struct xmip_pkt *p)
+{
+	struct xmip_rr_msg m;
+	enum xmip_parse_err err = xmip_rr_parse(p->mh, p->mh_len, &m);
+
+	return err == XMIP_PARSE_BAD_PAYLOAD_PROTO || err == XMIP_PARSE_MH_TOO_SHORT ?
+	       err : XMIP_PARSE_OK;
+}

@@ -57,6 +57,16 @@ struct xmip_rr_msg {
  */
 enum xmip_parse_err xmip_rr_parse(const uint8_t *mh, size_t len, struct xmip_rr_msg *out);
 
+/*
+ * A Home or Care-of Test to the mobile node that xmip_pkt_parse left as
+ * an unknown type: the error an ICMPv6 Parameter Problem answers (RFC
+ * 6275 §9.2: Payload Proto not 59, Header Len too short for the type;
+ * xmip_parse_param_problem gives the Pointer), else XMIP_PARSE_OK (the
+ * test's own checks judge the rest).
+ */
+struct xmip_pkt;
+enum xmip_parse_err xmip_rr_test_param_problem(const struct xmip_pkt *p);
+
 /* The options of a BU to a correspondent, or of a correspondent's BA. */
 struct xmip_rr_opts {
 	bool     has_nonce_idx;          /* Nonce Indices (§6.2.6) */

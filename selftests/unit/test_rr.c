@@ -190,6 +190,42 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(xmip_rr_parse(mh, 24, &m), XMIP_PARSE_OK);
 }
 
+/* RFC 1624: the MH checksum after one of its 16-bit words changed from old to new. */
+static void fix_csum(uint8_t *mh, uint16_t old, uint16_t new_)
+{
+	uint32_t sum = (uint16_t)~(((uint32_t)mh[4] << 8) | mh[5]);
+
+	sum += (uint16_t)~old;
+	sum += new_;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = (uint16_t)~sum;
+	mh[4] = (uint8_t)(sum >> 8);
+	mh[5] = (uint8_t)sum;
+}
+
+/* §9.2 at the mobile node: a HoT/CoT with Payload Proto 6 gets a Parameter
+ * Problem pointing at that field (octet 40: right after the IPv6 header). */
+static void test_malformed_test_param_problem(void **state)
+{
+	const uint8_t *vec[] = { rrv_hot_pkt, rrv_cot_pkt };
+	struct xmip_pkt p;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		uint8_t pkt[64];
+
+		memcpy(pkt, vec[i], sizeof(pkt));
+		assert_int_equal(xmip_pkt_parse(pkt, sizeof(pkt), &p), XMIP_PARSE_UNKNOWN_MH_TYPE);
+		assert_int_equal(xmip_rr_test_param_problem(&p), XMIP_PARSE_OK);
+		pkt[40] = 6;
+		fix_csum(pkt + 40, (uint16_t)(59 << 8 | pkt[41]), (uint16_t)(6 << 8 | pkt[41]));
+		assert_int_equal(xmip_pkt_parse(pkt, sizeof(pkt), &p), XMIP_PARSE_UNKNOWN_MH_TYPE);
+		assert_int_equal(xmip_rr_test_param_problem(&p), XMIP_PARSE_BAD_PAYLOAD_PROTO);
+		assert_int_equal(xmip_parse_param_problem(&p, XMIP_PARSE_BAD_PAYLOAD_PROTO), 40);
+	}
+}
+
 /* Our builders against Scapy's bytes (checksums included). */
 static void test_build_matches_scapy(void **state)
 {
@@ -431,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_alt_coa_and_dereg_vectors),
 		cmocka_unit_test(test_parse_init_and_test),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_malformed_test_param_problem),
 		cmocka_unit_test(test_build_matches_scapy),
 		cmocka_unit_test(test_build_bu_matches_scapy),
 		cmocka_unit_test(test_opts),
