@@ -143,6 +143,30 @@ static __always_inline int xmip_ro_mn_bound(const void *cn, const struct xmip_mn
 }
 
 /*
+ * tc egress, after a header went in at the network layer (HAO, RH2): the
+ * packet is re-read (bounds again after the head moved) and leaves for
+ * its new destination. Routed from the HoA by table 4191 (the CoA link's
+ * router), the MACs are right when that router is the one we know, as for
+ * the tunnel; otherwise routed again (bpf_fib_lookup).
+ */
+static __always_inline int xmip_ro_mn_out_tc(struct __sk_buff *skb, const struct xmip_mn_view *v)
+{
+	void *data = xmip_skb_data(skb);
+	void *data_end = xmip_skb_data_end(skb);
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+	if ((void *)(ip6 + 1) > data_end) {
+		xmip_count(XMIP_STAT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	if (skb->ifindex == v->coa_ifindex && xmip_mac_eq(eth->h_dest, v->gw_mac) &&
+	    !xmip_mac_zero(v->gw_mac))
+		return TC_ACT_OK;
+	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex, false);
+}
+
+/*
  * tc egress, an IPv6 packet from the HoA while away (not a Mobility
  * Header: the caller tunnels those, the HoTI must go through the HA,
  * §5.2.5). proto: the upper layer the walk found. XMIP_RO_MN_TUNNEL: tunnel it.
@@ -178,20 +202,7 @@ static __always_inline int xmip_ro_mn_egress(struct __sk_buff *skb, const struct
 	}
 	xmip_count(XMIP_STAT_RO_MN_HAO_OK);
 
-	data = xmip_skb_data(skb);
-	data_end = xmip_skb_data_end(skb);
-	eth = data;
-	ip6 = (void *)(eth + 1);
-	if ((void *)(ip6 + 1) > data_end) {
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return TC_ACT_SHOT;
-	}
-	/* Routed from the HoA by table 4191 (the CoA link's router): as for
-	 * the tunnel, the MACs are right when the router is the one we know. */
-	if (skb->ifindex == v->coa_ifindex && xmip_mac_eq(eth->h_dest, v->gw_mac) &&
-	    !xmip_mac_zero(v->gw_mac))
-		return TC_ACT_OK;
-	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex, false);
+	return xmip_ro_mn_out_tc(skb, v);
 }
 
 /*

@@ -274,20 +274,8 @@ static __always_inline int xmip_ro_mn_cn_egress_away(struct __sk_buff *skb,
 		xmip_count(XMIP_STAT_RO_RH2_OK);
 	}
 
-	data = xmip_skb_data(skb);
-	data_end = xmip_skb_data_end(skb);
-	eth = data;
-	ip6 = (void *)(eth + 1);
-	if ((void *)(ip6 + 1) > data_end) {
-		xmip_count(XMIP_STAT_DROP_MALFORMED);
-		return TC_ACT_SHOT;
-	}
-	/* Routed from the HoA by table 4191 (the CoA link's router), which is
-	 * the next hop toward the peer's CoA too when it is the one we know. */
-	if (skb->ifindex == v->coa_ifindex && xmip_mac_eq(eth->h_dest, v->gw_mac) &&
-	    !xmip_mac_zero(v->gw_mac))
-		return TC_ACT_OK;
-	return xmip_fib_output_tc(skb, ip6, v->coa_ifindex, false);
+	/* The CoA link's router is the next hop toward the peer's CoA too. */
+	return xmip_ro_mn_out_tc(skb, v);
 }
 
 /*
