@@ -397,6 +397,9 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 	struct nlmsghdr *n;
 	struct fib_rule_hdr *frh;
 
+	/* Two IPv6 host addresses: the prefix form's /128 case. */
+	if (!v4_mapped(src) || (dst && !v4_mapped(dst)))
+		return xmip_nl_build_rule6(buf, cap, src, 128, dst, 128, table, priority, add);
 	if (cap < NLMSG_LENGTH(sizeof(*frh)) + 64)
 		return -ENOSPC;
 	/* EXCL: without it the kernel happily adds a duplicate rule. */
@@ -405,22 +408,13 @@ int xmip_nl_build_rule(void *buf, size_t cap, const struct in6_addr *src,
 	frh = NLMSG_DATA(n);
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	frh->action = FR_ACT_TO_TBL;
-	if (v4_mapped(src) && (!dst || v4_mapped(dst))) {
-		/* ::ffff:a.b.c.d: an IPv4 rule (the MN's IPv4 home address) */
-		frh->family = AF_INET;
-		frh->src_len = 32;
-		frh->dst_len = dst ? 32 : 0;
-		add_attr(n, cap, FRA_SRC, &src->s6_addr[12], 4);
-		if (dst)
-			add_attr(n, cap, FRA_DST, &dst->s6_addr[12], 4);
-	} else {
-		frh->family = AF_INET6;
-		frh->src_len = 128;
-		frh->dst_len = dst ? 128 : 0;
-		add_attr(n, cap, FRA_SRC, src, sizeof(*src));
-		if (dst)
-			add_attr(n, cap, FRA_DST, dst, sizeof(*dst));
-	}
+	/* ::ffff:a.b.c.d: an IPv4 rule (the MN's IPv4 home address) */
+	frh->family = AF_INET;
+	frh->src_len = 32;
+	frh->dst_len = dst ? 32 : 0;
+	add_attr(n, cap, FRA_SRC, &src->s6_addr[12], 4);
+	if (dst)
+		add_attr(n, cap, FRA_DST, &dst->s6_addr[12], 4);
 	add_attr(n, cap, FRA_TABLE, &table, sizeof(table));
 	add_attr(n, cap, FRA_PRIORITY, &priority, sizeof(priority));
 	return (int)n->nlmsg_len;
